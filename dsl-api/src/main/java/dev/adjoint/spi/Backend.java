@@ -1,0 +1,115 @@
+package dev.adjoint.spi;
+
+import dev.adjoint.DType;
+import dev.adjoint.Device;
+import dev.adjoint.Shape;
+import dev.adjoint.ops.BinaryOp;
+import dev.adjoint.ops.Conv2dSpec;
+import dev.adjoint.ops.Pool2dSpec;
+import dev.adjoint.ops.ReduceOp;
+import dev.adjoint.ops.UnaryOp;
+import java.util.List;
+
+/**
+ * The service a compute device implements, found with {@link java.util.ServiceLoader} (see
+ * {@link Backends}). {@link dev.adjoint.Tensor} validates every call, works out result shapes and
+ * types, and converts operands to a common type before it reaches a backend, so implementations
+ * only compute. All storages passed in belong to this backend; shapes describe them row-major.
+ *
+ * <p>A backend may run asynchronously (a CUDA stream, say): results must be ready by the time
+ * {@link #toArray} returns or {@link #synchronize} is called.
+ */
+public interface Backend {
+
+    /** A short name for messages, e.g. {@code "cpu"}. */
+    String name();
+
+    Device device();
+
+    /** Waits until every op issued so far has finished. */
+    default void synchronize() {
+    }
+
+    // ---- memory -------------------------------------------------------------------------------
+
+    /**
+     * A storage holding a copy of {@code array}, which is a {@code float[]}, {@code double[]},
+     * {@code int[]}, {@code long[]} or {@code boolean[]} matching {@code dtype}.
+     */
+    Storage fromArray(Object array, DType dtype);
+
+    /** A fresh flat Java array (type as in {@link #fromArray}) holding a copy of the elements. */
+    Object toArray(Storage storage);
+
+    /** {@code size} elements of {@code dtype}, each equal to {@code value} converted to it. */
+    Storage full(DType dtype, long size, double value);
+
+    // ---- elementwise --------------------------------------------------------------------------
+
+    /** {@code op} on each element; the result has the input's type. */
+    Storage unary(UnaryOp op, Storage x);
+
+    /**
+     * {@code op} on two operands of one type, broadcast NumPy-style from their shapes to
+     * {@code outShape}. The result type is the operands' type, or {@code bool} for comparison and
+     * logical ops.
+     */
+    Storage binary(BinaryOp op, Storage a, Shape aShape, Storage b, Shape bShape, Shape outShape);
+
+    /** {@code cond ? a : b} per element, all three broadcast to {@code outShape}. */
+    Storage where(Storage cond, Shape condShape, Storage a, Shape aShape, Storage b, Shape bShape,
+            Shape outShape);
+
+    /** Converts each element to {@code to}: C-style truncation to integers, non-zero to true. */
+    Storage cast(Storage x, DType to);
+
+    // ---- reductions ---------------------------------------------------------------------------
+
+    /**
+     * Reduces {@code axes} (sorted, distinct, non-empty) of {@code x}. The result has the input's
+     * shape without those axes; its type is the input's, or {@code int64} for arg ops, whose
+     * {@code axes} hold a single axis (a caller reduces a flattened view for "all axes").
+     */
+    Storage reduce(ReduceOp op, Storage x, Shape shape, int[] axes);
+
+    // ---- layout -------------------------------------------------------------------------------
+
+    /**
+     * Gathers a contiguous tensor of {@code outShape} whose element at index {@code i} is
+     * {@code x[offset + sum(i[k] * strides[k])]}. Transpose, slicing with steps and broadcasting
+     * (stride 0) are all this one op.
+     */
+    Storage strided(Storage x, long offset, long[] strides, Shape outShape);
+
+    /** Joins {@code parts} (same type, equal shapes except on {@code axis}) along {@code axis}. */
+    Storage concat(List<Storage> parts, List<Shape> shapes, int axis, Shape outShape);
+
+    /** Pads each axis with {@code before[k]} and {@code after[k]} copies of {@code value}. */
+    Storage pad(Storage x, Shape shape, int[] before, int[] after, double value, Shape outShape);
+
+    /**
+     * Picks slices of {@code x} along {@code axis} at {@code indices} ({@code int64}, already
+     * checked and made non-negative); the result's shape is {@code x}'s with {@code axis} replaced
+     * by the index shape.
+     */
+    Storage gather(Storage x, Shape shape, int axis, Storage indices, Shape indexShape, Shape outShape);
+
+    // ---- linear algebra and neural-network ops ------------------------------------------------
+
+    /**
+     * Batched matrix product of operands of rank at least 2 whose batch dimensions broadcast to
+     * those of {@code outShape}. With {@code transposeA} the last two axes of {@code a} are read
+     * swapped (its shape is given as stored), likewise {@code transposeB}.
+     */
+    Storage matmul(Storage a, Shape aShape, boolean transposeA, Storage b, Shape bShape, boolean transposeB,
+            Shape outShape);
+
+    /** Softmax (or log-softmax) along {@code axis}. */
+    Storage softmax(Storage x, Shape shape, int axis, boolean log);
+
+    /** Cross-correlation of NCHW {@code x} with OIHW {@code w}, as {@code torch.nn.functional.conv2d}. */
+    Storage conv2d(Storage x, Shape xShape, Storage w, Shape wShape, Conv2dSpec spec, Shape outShape);
+
+    /** Max or average pooling of NCHW {@code x}. */
+    Storage pool2d(Storage x, Shape xShape, Pool2dSpec spec, Shape outShape);
+}

@@ -1,0 +1,134 @@
+package dev.adjoint.cpu;
+
+import dev.adjoint.DType;
+import dev.adjoint.Device;
+import dev.adjoint.Shape;
+import dev.adjoint.ops.BinaryOp;
+import dev.adjoint.ops.Conv2dSpec;
+import dev.adjoint.ops.Pool2dSpec;
+import dev.adjoint.ops.ReduceOp;
+import dev.adjoint.ops.UnaryOp;
+import dev.adjoint.spi.Backend;
+import dev.adjoint.spi.Storage;
+import java.util.List;
+
+/**
+ * The default backend: Java arrays on the heap and kernels in two flavours, a scalar reference
+ * path and a Vector API path. This class only routes each op to the kernel family that owns it
+ * ({@link Memory}, {@link Elementwise}, {@link Reductions}, {@link Layout}, {@link Matmul},
+ * {@link Convolution}); which flavour runs is fixed per instance.
+ */
+public final class CpuBackend implements Backend {
+    private final boolean vector;
+
+    /** A backend using the Vector API when {@link KernelMode} allows it. */
+    public CpuBackend() {
+        this(KernelMode.VECTOR);
+    }
+
+    /** A backend with an explicit kernel flavour; tests build one of each to compare them. */
+    CpuBackend(boolean vector) {
+        this.vector = vector && KernelMode.VECTOR;
+    }
+
+    /** True when this instance runs the Vector API kernels. */
+    public boolean usesVectorKernels() {
+        return vector;
+    }
+
+    @Override
+    public String name() {
+        return vector ? "cpu (Vector API)" : "cpu (scalar)";
+    }
+
+    @Override
+    public Device device() {
+        return Device.CPU;
+    }
+
+    static CpuStorage cpu(Storage s) {
+        return (CpuStorage) s;
+    }
+
+    @Override
+    public Storage fromArray(Object array, DType dtype) {
+        return Memory.fromArray(this, array, dtype);
+    }
+
+    @Override
+    public Object toArray(Storage storage) {
+        return Memory.toArray(cpu(storage));
+    }
+
+    @Override
+    public Storage full(DType dtype, long size, double value) {
+        return Memory.full(this, dtype, size, value);
+    }
+
+    @Override
+    public Storage cast(Storage x, DType to) {
+        return Memory.cast(this, cpu(x), to);
+    }
+
+    @Override
+    public Storage unary(UnaryOp op, Storage x) {
+        return Elementwise.unary(this, op, cpu(x), vector);
+    }
+
+    @Override
+    public Storage binary(BinaryOp op, Storage a, Shape aShape, Storage b, Shape bShape, Shape outShape) {
+        return Elementwise.binary(this, op, cpu(a), aShape, cpu(b), bShape, outShape, vector);
+    }
+
+    @Override
+    public Storage where(Storage cond, Shape condShape, Storage a, Shape aShape, Storage b, Shape bShape,
+            Shape outShape) {
+        return Elementwise.where(this, cpu(cond), condShape, cpu(a), aShape, cpu(b), bShape, outShape);
+    }
+
+    @Override
+    public Storage reduce(ReduceOp op, Storage x, Shape shape, int[] axes) {
+        return Reductions.reduce(this, op, cpu(x), shape, axes, vector);
+    }
+
+    @Override
+    public Storage softmax(Storage x, Shape shape, int axis, boolean log) {
+        return Reductions.softmax(this, cpu(x), shape, axis, log, vector);
+    }
+
+    @Override
+    public Storage strided(Storage x, long offset, long[] strides, Shape outShape) {
+        return Layout.strided(this, cpu(x), offset, strides, outShape);
+    }
+
+    @Override
+    public Storage concat(List<Storage> parts, List<Shape> shapes, int axis, Shape outShape) {
+        return Layout.concat(this, parts.stream().map(CpuBackend::cpu).toList(), shapes, axis, outShape);
+    }
+
+    @Override
+    public Storage pad(Storage x, Shape shape, int[] before, int[] after, double value, Shape outShape) {
+        return Layout.pad(this, cpu(x), shape, before, after, value, outShape);
+    }
+
+    @Override
+    public Storage gather(Storage x, Shape shape, int axis, Storage indices, Shape indexShape, Shape outShape) {
+        return Layout.gather(this, cpu(x), shape, axis, cpu(indices), indexShape, outShape);
+    }
+
+    @Override
+    public Storage matmul(Storage a, Shape aShape, boolean transposeA, Storage b, Shape bShape, boolean transposeB,
+            Shape outShape) {
+        return Matmul.matmul(this, cpu(a), aShape, transposeA, cpu(b), bShape, transposeB, outShape, vector);
+    }
+
+    @Override
+    public Storage conv2d(Storage x, Shape xShape, Storage w, Shape wShape, Conv2dSpec spec, Shape outShape) {
+        return Convolution.conv2d(this, cpu(x), xShape, cpu(w), wShape, spec, outShape, vector);
+    }
+
+    @Override
+    public Storage pool2d(Storage x, Shape xShape, Pool2dSpec spec, Shape outShape) {
+        return Convolution.pool2d(this, cpu(x), xShape, spec, outShape, vector);
+    }
+}
