@@ -1,0 +1,219 @@
+package dev.adjoint.processor;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.JavaFile;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.adjoint.annotation.Derivative;
+import dev.adjoint.annotation.Differentiable;
+import dev.adjoint.processor.lower.DerivativeRegistry;
+import dev.adjoint.processor.lower.Environment;
+import dev.adjoint.processor.lower.Lowering;
+import dev.adjoint.processor.model.JType;
+import dev.adjoint.processor.model.LoweredMethod;
+import dev.adjoint.processor.model.Rules;
+import dev.adjoint.processor.reverse.Activity;
+import dev.adjoint.processor.reverse.ReverseEmitter;
+import dev.adjoint.processor.write.GradClassWriter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.processing.Messager;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.tools.Diagnostic;
+
+/**
+ * The processing step for {@link Differentiable} (and {@link Derivative}): per class, validate
+ * every annotated method, normalise it, transform it, and write one {@code CGrad} class. A class
+ * with any error gets no generated code, only its validation reports.
+ */
+final class DifferentiableStep {
+
+    private final ProcessingEnvironment processingEnv;
+    private final Environment env;
+    private final Messager messager;
+    private final Set<String> written = new HashSet<>();
+
+    private DifferentiableStep(ProcessingEnvironment processingEnv, Trees trees) {
+        this.processingEnv = processingEnv;
+        this.messager = processingEnv.getMessager();
+        this.env = new Environment(trees, processingEnv.getElementUtils(), processingEnv.getTypeUtils(),
+                new DerivativeRegistry(processingEnv.getElementUtils()));
+    }
+
+    /**
+     * Creates the step.
+     *
+     * @throws IllegalArgumentException if the environment does not expose javac's trees
+     */
+    static DifferentiableStep create(ProcessingEnvironment processingEnv) {
+        return new DifferentiableStep(processingEnv, Trees.instance(processingEnv));
+    }
+
+    void process(RoundEnvironment round) {
+        for (Element rule : round.getElementsAnnotatedWith(Derivative.class)) {
+            validateDerivative((ExecutableElement) rule);
+            env.derivatives().scan((TypeElement) rule.getEnclosingElement());
+        }
+        Map<TypeElement, List<ExecutableElement>> byClass = new LinkedHashMap<>();
+        for (Element element : round.getElementsAnnotatedWith(Differentiable.class)) {
+            byClass.computeIfAbsent((TypeElement) element.getEnclosingElement(), k -> new ArrayList<>())
+                    .add((ExecutableElement) element);
+        }
+        for (Map.Entry<TypeElement, List<ExecutableElement>> entry : byClass.entrySet()) {
+            processClass(entry.getKey(), entry.getValue());
+        }
+    }
+
+    private void processClass(TypeElement owner, List<ExecutableElement> methods) {
+        ClassName name = env.gradClassOf(owner);
+        if (!written.add(name.canonicalName())) {
+            return;
+        }
+        List<GradClassWriter.Method> ready = new ArrayList<>();
+        boolean failed = false;
+        for (ExecutableElement method : methods) {
+            GradClassWriter.Method generated = processMethod(owner, method, methods);
+            failed |= generated == null;
+            if (generated != null) {
+                ready.add(generated);
+            }
+        }
+        if (failed) {
+            return;
+        }
+        JavaFile file = JavaFile.builder(name.packageName(), GradClassWriter.write(owner, name, ready))
+                .skipJavaLangImports(true)
+                .indent("    ")
+                .build();
+        try {
+            file.writeTo(processingEnv.getFiler());
+        } catch (IOException e) {
+            messager.printMessage(Diagnostic.Kind.ERROR, "could not write " + name + ": " + e.getMessage(), owner);
+        }
+    }
+
+    /** Validates, lowers and transforms one method; null if it had errors (already reported). */
+    private GradClassWriter.Method processMethod(TypeElement owner, ExecutableElement method,
+            List<ExecutableElement> siblings) {
+        TreePath path = env.trees().getPath(method);
+        CompilationUnitTree unit = path == null ? null : path.getCompilationUnit();
+        Diagnostics diagnostics = new Diagnostics(env.trees(), messager, unit);
+        if (!validateShape(owner, method, siblings, diagnostics) || unit == null) {
+            diagnostics.print();
+            return null;
+        }
+        MethodTree tree = env.trees().getTree(method);
+        Lowering lowering = new Lowering(env, diagnostics, method, tree, unit);
+        Optional<Rules> supplied = env.derivatives().lookup(owner, method.getSimpleName().toString());
+        LoweredMethod lowered = supplied.isPresent() ? lowering.lowerWithRules(supplied.get()) : lowering.lower();
+        Set<String> active = Activity.of(lowered, lowered.selected());
+        if (!diagnostics.hasErrors()) {
+            Activity.check(lowered, active, tree, diagnostics);
+        }
+        boolean failed = diagnostics.hasErrors();
+        diagnostics.print();
+        return failed ? null : new GradClassWriter.Method(method, lowered, new ReverseEmitter(lowered, active));
+    }
+
+    private boolean validateShape(TypeElement owner, ExecutableElement method, List<ExecutableElement> siblings,
+            Diagnostics diagnostics) {
+        String name = method.getSimpleName().toString();
+        if (method.getKind() != ElementKind.METHOD) {
+            diagnostics.error(method, Messages.BAD_METHOD, name, "only methods can be differentiable");
+            return false;
+        }
+        if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
+            diagnostics.error(method, Messages.BAD_METHOD, name, "it has no body to differentiate");
+        }
+        if (method.getModifiers().contains(Modifier.PRIVATE)) {
+            diagnostics.error(method, Messages.INACCESSIBLE, "method " + name);
+        }
+        if (owner.getModifiers().contains(Modifier.PRIVATE) || owner.getNestingKind().isNested()
+                && !owner.getModifiers().contains(Modifier.STATIC) && owner.getKind() == ElementKind.CLASS) {
+            diagnostics.error(method, Messages.BAD_METHOD, name,
+                    "its class must be top-level or a non-private static nested class");
+        }
+        if (!method.getTypeParameters().isEmpty()) {
+            diagnostics.error(method, Messages.BAD_METHOD, name, "generic methods are not supported");
+        }
+        JType result = env.typeOf(method.getReturnType());
+        if (!result.isFloating()) {
+            diagnostics.error(method, Messages.BAD_METHOD, name,
+                    "it returns " + result + "; a differentiable method returns double or float");
+        }
+        for (ExecutableElement sibling : siblings) {
+            if (sibling != method && sibling.getSimpleName().contentEquals(name)) {
+                diagnostics.error(method, Messages.BAD_METHOD, name,
+                        "another @Differentiable method has the same name; generated names would clash, rename one");
+                break;
+            }
+        }
+        List<String> parameterNames = new ArrayList<>();
+        for (VariableElement parameter : method.getParameters()) {
+            parameterNames.add(parameter.getSimpleName().toString());
+        }
+        Differentiable annotation = method.getAnnotation(Differentiable.class);
+        for (String wrt : Arrays.asList(annotation.wrt())) {
+            int index = parameterNames.indexOf(wrt);
+            if (index < 0) {
+                diagnostics.error(method, Messages.UNKNOWN_PARAMETER, wrt, name, parameterNames);
+                continue;
+            }
+            VariableElement parameter = method.getParameters().get(index);
+            JType type = env.typeOf(parameter.asType());
+            if (!type.isDifferentiable()) {
+                diagnostics.error(parameter, Messages.NOT_DIFFERENTIABLE_PARAMETER, wrt, name, type);
+            }
+        }
+        return !diagnostics.hasErrors();
+    }
+
+    private void validateDerivative(ExecutableElement rule) {
+        Diagnostics diagnostics = new Diagnostics(env.trees(), messager, null);
+        String name = rule.getEnclosingElement().getSimpleName() + "." + rule.getSimpleName();
+        if (!rule.getModifiers().contains(Modifier.STATIC)) {
+            diagnostics.error(rule, Messages.BAD_DERIVATIVE, name, "it must be static");
+        }
+        if (rule.getModifiers().contains(Modifier.PRIVATE)) {
+            diagnostics.error(rule, Messages.BAD_DERIVATIVE, name, "it must not be private");
+        }
+        TypeKind returned = rule.getReturnType().getKind();
+        if (returned != TypeKind.DOUBLE && returned != TypeKind.FLOAT && returned != TypeKind.ARRAY) {
+            diagnostics.error(rule, Messages.BAD_DERIVATIVE, name, "it must return the adjoint (double) or adjoints (double[])");
+        }
+        Derivative annotation = rule.getAnnotation(Derivative.class);
+        TypeElement target = (TypeElement) rule.getEnclosingElement();
+        boolean found = false;
+        for (Element member : env.members(target)) {
+            found |= member.getKind() == ElementKind.METHOD && member.getSimpleName().contentEquals(annotation.of());
+        }
+        boolean explicitTarget = false;
+        try {
+            explicitTarget = annotation.target() != void.class;
+        } catch (javax.lang.model.type.MirroredTypeException e) {
+            explicitTarget = e.getTypeMirror().getKind() != TypeKind.VOID;
+        }
+        if (!found && !explicitTarget) {
+            diagnostics.error(rule, Messages.BAD_DERIVATIVE, name,
+                    "there is no method '" + annotation.of() + "' in " + target.getSimpleName());
+        }
+        diagnostics.print();
+    }
+}

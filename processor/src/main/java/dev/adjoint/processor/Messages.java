@@ -1,0 +1,64 @@
+package dev.adjoint.processor;
+
+/**
+ * Every message the processor shows users, each with a stable tag ({@code [Adjoint/Tag]}) that
+ * tests and documentation can rely on. Templates use {@link String#formatted}.
+ */
+public enum Messages {
+    UNSUPPORTED_STATEMENT("UnsupportedStatement",
+            "%s statements are not supported in a differentiable method: %s"),
+    UNSUPPORTED_EXPRESSION("UnsupportedExpression",
+            "%s is not supported in a differentiable method: %s"),
+    NOT_DIFFERENTIABLE_CALL("NotDifferentiableCall",
+            "call to %s is not differentiable: annotate it @Differentiable or supply its derivative with @Derivative"),
+    SIDE_EFFECT_IN_EXPRESSION("SideEffectInExpression",
+            "%s inside an expression is not supported: move it into a statement of its own"),
+    FIELD_ASSIGNMENT("FieldAssignment",
+            "assignment to %s is not supported: differentiable methods may only assign local variables"),
+    UNRESOLVED("Unresolved",
+            "cannot resolve %s: %s"),
+    NON_DIFFERENTIABLE_ARGUMENT("NonDifferentiableArgument",
+            "argument %d of %s depends on a differentiated value, but that parameter is not differentiated: "
+                    + "select it in @Differentiable(wrt = ...) or remove @NonDifferentiable"),
+    NO_DERIVATIVE_FOR_ARGUMENT("NoDerivativeForArgument",
+            "%s has no derivative rule for argument %d: add a @Derivative(of = \"%s\", argument = %d) method"),
+    RESULT_INDEPENDENT("ResultIndependent",
+            "the result of %s does not depend on parameter '%s': its gradient is always zero"),
+    TREES_UNAVAILABLE("TreesUnavailable",
+            "the Adjoint processor needs javac's com.sun.source.util.Trees to read method bodies, and this "
+                    + "compiler or build tool does not provide it (%s): compile with javac, or disable incremental "
+                    + "annotation processing"),
+    UNKNOWN_PARAMETER("UnknownParameter",
+            "@Differentiable(wrt) names '%s', which is not a parameter of %s: use one of %s"),
+    NOT_DIFFERENTIABLE_PARAMETER("NotDifferentiableParameter",
+            "parameter '%s' of %s has type %s: only double, float and Tensor parameters can be differentiated"),
+    INACCESSIBLE("Inaccessible",
+            "%s is private, so the generated gradient class cannot use it: make it package-private"),
+    BAD_METHOD("BadMethod",
+            "%s cannot be differentiable: %s"),
+    BAD_DERIVATIVE("BadDerivative",
+            "@Derivative method %s is malformed: %s"),
+    LABELED_JUMP("LabeledJump",
+            "labelled %s is not supported in a differentiable method: restructure the loop or use a boolean flag"),
+    FLOATING_REMAINDER("FloatingRemainder",
+            "the remainder operator %% on a differentiated value has no useful derivative: "
+                    + "compute it with int values or Math.floor");
+
+    private final String tag;
+    private final String template;
+
+    Messages(String tag, String template) {
+        this.tag = tag;
+        this.template = template;
+    }
+
+    /** The stable tag, e.g. {@code Adjoint/NotDifferentiableCall}. */
+    public String tag() {
+        return "Adjoint/" + tag;
+    }
+
+    /** The full message: the tag in brackets, then the filled template. */
+    public String format(Object... args) {
+        return "[" + tag() + "] " + template.formatted(args);
+    }
+}

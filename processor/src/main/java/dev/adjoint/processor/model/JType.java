@@ -1,0 +1,138 @@
+package dev.adjoint.processor.model;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+import java.util.Map;
+
+/**
+ * The source-level type of a value in a differentiable body, as far as the processor needs it.
+ * Annotation processors run before javac attributes method bodies, so these are inferred from
+ * declarations and a known vocabulary; {@code name} is a primitive keyword, a canonical class name
+ * or either followed by {@code []}.
+ */
+public record JType(String name) {
+
+    public static final JType DOUBLE = new JType("double");
+    public static final JType FLOAT = new JType("float");
+    public static final JType LONG = new JType("long");
+    public static final JType INT = new JType("int");
+    public static final JType SHORT = new JType("short");
+    public static final JType CHAR = new JType("char");
+    public static final JType BYTE = new JType("byte");
+    public static final JType BOOLEAN = new JType("boolean");
+    public static final JType STRING = new JType("java.lang.String");
+    public static final JType TENSOR = new JType("dev.adjoint.Tensor");
+    public static final JType VARIABLE = new JType("dev.adjoint.Variable");
+    public static final JType VOID = new JType("void");
+
+    private static final Map<String, Integer> NUMERIC_RANK =
+            Map.of("byte", 1, "short", 2, "char", 2, "int", 3, "long", 4, "float", 5, "double", 6);
+
+    /** {@code double} or {@code float}: the scalar types gradients flow through. */
+    public boolean isFloating() {
+        return equals(DOUBLE) || equals(FLOAT);
+    }
+
+    public boolean isTensor() {
+        return equals(TENSOR);
+    }
+
+    /** A type whose values can carry a gradient. */
+    public boolean isDifferentiable() {
+        return isFloating() || isTensor();
+    }
+
+    public boolean isNumeric() {
+        return NUMERIC_RANK.containsKey(name);
+    }
+
+    public boolean isPrimitive() {
+        return isNumeric() || equals(BOOLEAN);
+    }
+
+    public boolean isArray() {
+        return name.endsWith("[]");
+    }
+
+    /** The element type of an array type. */
+    public JType component() {
+        return new JType(name.substring(0, name.length() - 2));
+    }
+
+    /** Binary numeric promotion (JLS 5.6) of two numeric operand types. */
+    public static JType promote(JType a, JType b) {
+        if (a.isTensor() || b.isTensor()) {
+            return TENSOR;
+        }
+        int rank = Math.max(Math.max(NUMERIC_RANK.getOrDefault(a.name, 3), NUMERIC_RANK.getOrDefault(b.name, 3)), 3);
+        return switch (rank) {
+            case 6 -> DOUBLE;
+            case 5 -> FLOAT;
+            case 4 -> LONG;
+            default -> INT;
+        };
+    }
+
+    /** True when a value of {@code from} converts to this primitive type by widening (JLS 5.1.2). */
+    public boolean acceptsByWidening(JType from) {
+        if (equals(from)) {
+            return true;
+        }
+        if (!isNumeric() || !from.isNumeric() || equals(CHAR)) {
+            return false;
+        }
+        return NUMERIC_RANK.get(name) > NUMERIC_RANK.get(from.name) && !(from.equals(CHAR) && NUMERIC_RANK.get(name) < 3);
+    }
+
+    /** The Java literal for this type's zero, used to initialise hoisted locals. */
+    public String zero() {
+        return switch (name) {
+            case "double" -> "0.0";
+            case "float" -> "0.0f";
+            case "long" -> "0L";
+            case "boolean" -> "false";
+            case "byte", "short", "char", "int" -> "0";
+            default -> "null";
+        };
+    }
+
+    /** The literal one of a floating type: the default output seed. */
+    public String one() {
+        return equals(FLOAT) ? "1.0f" : "1.0";
+    }
+
+    public TypeName typeName() {
+        if (isArray()) {
+            return ArrayTypeName.of(component().typeName());
+        }
+        return switch (name) {
+            case "double" -> TypeName.DOUBLE;
+            case "float" -> TypeName.FLOAT;
+            case "long" -> TypeName.LONG;
+            case "int" -> TypeName.INT;
+            case "short" -> TypeName.SHORT;
+            case "char" -> TypeName.CHAR;
+            case "byte" -> TypeName.BYTE;
+            case "boolean" -> TypeName.BOOLEAN;
+            case "void" -> TypeName.VOID;
+            default -> ClassName.bestGuess(name);
+        };
+    }
+
+    /** The stack operation suffix that saves a value of this type. */
+    public String stackKind() {
+        return switch (name) {
+            case "double", "float" -> "Double";
+            case "int", "short", "char", "byte" -> "Int";
+            case "boolean" -> "Boolean";
+            case "long" -> "Long";
+            default -> "Object";
+        };
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.adjoint.processor.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A differentiable method after normalisation, ready for the reverse-mode transform.
+ *
+ * @param name the method's simple name
+ * @param parameters every parameter, in order, with its type
+ * @param selected the parameters gradients are taken with respect to, in order
+ * @param locals every hoisted local (user locals, temporaries, flags) with its type, in declaration order
+ * @param body the normalised statements
+ * @param result the local holding the returned value
+ * @param resultType the method's return type
+ * @param self the name of the receiver parameter of an instance method, or {@code null}
+ * @param names the allocator that named the locals, for the names the transform adds
+ */
+public record LoweredMethod(String name, Map<String, JType> parameters, List<String> selected,
+        Map<String, JType> locals, List<Stmt> body, String result, JType resultType, String self, Names names) {
+}

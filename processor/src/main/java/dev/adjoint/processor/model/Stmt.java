@@ -1,0 +1,48 @@
+package dev.adjoint.processor.model;
+
+import com.palantir.javapoet.CodeBlock;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A statement of a normalised body: one primitive per assignment, structured control flow only
+ * ({@code return}, {@code break} and {@code continue} have become flags), every local hoisted.
+ */
+public sealed interface Stmt {
+
+    /**
+     * {@code target = value;}.
+     *
+     * @param declares whether this is the initialiser of the local's declaration, which outside a
+     *     loop nothing before it can read
+     */
+    record Assign(String target, JType type, Prim value, boolean declares) implements Stmt {
+
+        /** An assignment that is not a declaration. */
+        public Assign(String target, JType type, Prim value) {
+            this(target, type, value, false);
+        }
+
+        public String text() {
+            return target + " = " + value.text() + ";";
+        }
+    }
+
+    /** An expression evaluated for its effect only, such as a {@code println}. */
+    record Effect(CodeBlock code) implements Stmt {
+    }
+
+    /**
+     * {@code if (condition) then else otherwise}.
+     *
+     * @param reads the hoisted locals the condition reads
+     * @param pure whether the condition can be evaluated again (no calls)
+     */
+    record If(CodeBlock condition, Set<String> reads, boolean pure, List<Stmt> then, List<Stmt> otherwise)
+            implements Stmt {
+    }
+
+    /** {@code while (condition) body} or, when {@code doWhile}, {@code do body while (condition)}. */
+    record Loop(boolean doWhile, CodeBlock condition, List<Stmt> body) implements Stmt {
+    }
+}
