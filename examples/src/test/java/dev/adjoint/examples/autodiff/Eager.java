@@ -1,10 +1,17 @@
 package dev.adjoint.examples.autodiff;
 
+import dev.adjoint.Variable;
 import dev.adjoint.annotation.Derivative;
 import dev.adjoint.annotation.Differentiable;
 
-/** The functions of TensorFlow's eager-mode gradient tests and the lecture, written as plain Java. */
+/** The functions of the lecture and of TensorFlow's eager-mode gradient tests, as plain Java. */
 final class Eager {
+
+    /** The lecture's {@code x = tfe.Variable(2.0)}. */
+    static final Variable X = new Variable(2.0, "x");
+
+    /** For the SGD test; reset by the test. */
+    static final Variable SGD_X = new Variable(2.0, "sgd_x");
 
     private Eager() {
     }
@@ -12,6 +19,14 @@ final class Eager {
     @Differentiable
     static double square(double x) {
         return x * x;
+    }
+
+    /** The lecture: {@code loss(y) = (y - x**2)**2} over the variable {@code x}. */
+    @Differentiable
+    static double loss(double y) {
+        double x = X.get();
+        double d = y - x * x;
+        return d * d;
     }
 
     @Differentiable
@@ -43,6 +58,11 @@ final class Eager {
     }
 
     @Differentiable
+    static double where(double x) {
+        return x < 10 ? x : x * x;
+    }
+
+    @Differentiable
     static double log1pexp(double x) {
         return Math.log(1 + Math.exp(x));
     }
@@ -57,12 +77,9 @@ final class Eager {
         return dy * (1 - 1 / (1 + Math.exp(x)));
     }
 
+    /** TensorFlow's {@code lambda: 2 * x} for the SGD test. */
     @Differentiable
-    static double cube(double x) {
-        double y = 1.0;
-        for (int i = 0; i < 3; i++) {
-            y = y * x;
-        }
-        return y;
+    static double twice() {
+        return 2 * SGD_X.get();
     }
 }

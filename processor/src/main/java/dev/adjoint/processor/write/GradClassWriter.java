@@ -84,7 +84,8 @@ public final class GradClassWriter {
         for (Map.Entry<String, JType> parameter : lowered.parameters().entrySet()) {
             parameters.add(ParameterSpec.builder(parameter.getValue().typeName(), parameter.getKey()).build());
         }
-        String arguments = parameters.stream().map(ParameterSpec::name).collect(Collectors.joining(", "));
+        // The user's arguments, followed by a comma when there are any, so that "seed, variables" can follow.
+        String arguments = parameters.stream().map(parameter -> parameter.name() + ", ").collect(Collectors.joining());
         ReverseEmitter emitter = method.emitter();
         String dy = emitter.dyName();
         String one = lowered.resultType().one();
@@ -119,7 +120,7 @@ public final class GradClassWriter {
                         selection.isEmpty() ? "nothing" : selection)
                 .addParameters(parameters)
                 .returns(gradients)
-                .addStatement("return $N($L, $L, $T.DISCARD).gradients()", vag, arguments, one, VARIABLE_GRADIENTS)
+                .addStatement("return $N($L$L, $T.DISCARD).gradients()", vag, arguments, one, VARIABLE_GRADIENTS)
                 .build());
         type.addMethod(MethodSpec.methodBuilder(f + "Gradients")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -127,14 +128,14 @@ public final class GradClassWriter {
                 .addParameters(parameters)
                 .addParameter(resultType, dy)
                 .returns(gradients)
-                .addStatement("return $N($L, $N, $T.DISCARD).gradients()", vag, arguments, dy, VARIABLE_GRADIENTS)
+                .addStatement("return $N($L$N, $T.DISCARD).gradients()", vag, arguments, dy, VARIABLE_GRADIENTS)
                 .build());
         type.addMethod(MethodSpec.methodBuilder(vag)
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Value and gradients of $L ({@code tfe.value_and_gradients_function}).\n", link)
                 .addParameters(parameters)
                 .returns(valueAndGradients)
-                .addStatement("return $N($L, $L, $T.DISCARD)", vag, arguments, one, VARIABLE_GRADIENTS)
+                .addStatement("return $N($L$L, $T.DISCARD)", vag, arguments, one, VARIABLE_GRADIENTS)
                 .build());
         type.addMethod(MethodSpec.methodBuilder(vag)
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -142,7 +143,7 @@ public final class GradClassWriter {
                 .addParameters(parameters)
                 .addParameter(resultType, dy)
                 .returns(valueAndGradients)
-                .addStatement("return $N($L, $N, $T.DISCARD)", vag, arguments, dy, VARIABLE_GRADIENTS)
+                .addStatement("return $N($L$N, $T.DISCARD)", vag, arguments, dy, VARIABLE_GRADIENTS)
                 .build());
         String variables = emitter.variablesName();
         type.addMethod(MethodSpec.methodBuilder(f + "ImplicitGradients")
@@ -153,7 +154,7 @@ public final class GradClassWriter {
                 .addParameters(parameters)
                 .returns(ParameterizedTypeName.get(ClassName.get(List.class), GRADIENT_AND_VARIABLE))
                 .addStatement("$T $N = new $T()", VARIABLE_GRADIENTS, variables, VARIABLE_GRADIENTS)
-                .addStatement("$N($L, $L, $N)", vag, arguments, one, variables)
+                .addStatement("$N($L$L, $N)", vag, arguments, one, variables)
                 .addStatement("return $N.pairs()", variables)
                 .build());
         type.addMethod(MethodSpec.methodBuilder(f + "ImplicitValueAndGradients")
@@ -164,7 +165,7 @@ public final class GradClassWriter {
                 .addParameters(parameters)
                 .returns(IMPLICIT)
                 .addStatement("$T $N = new $T()", VARIABLE_GRADIENTS, variables, VARIABLE_GRADIENTS)
-                .addStatement("$T value = $N($L, $L, $N).value()", resultType, vag, arguments, one, variables)
+                .addStatement("$T value = $N($L$L, $N).value()", resultType, vag, arguments, one, variables)
                 .addStatement("return new $T(value, $N.pairs())", IMPLICIT, variables)
                 .build());
     }
