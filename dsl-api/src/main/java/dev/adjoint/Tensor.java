@@ -1,0 +1,1501 @@
+package dev.adjoint;
+
+import dev.adjoint.ops.BinaryOp;
+import dev.adjoint.ops.Conv2dSpec;
+import dev.adjoint.ops.Pool2dSpec;
+import dev.adjoint.ops.ReduceOp;
+import dev.adjoint.ops.UnaryOp;
+import dev.adjoint.spi.Backend;
+import dev.adjoint.spi.Backends;
+import dev.adjoint.spi.Storage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+/**
+ * An immutable n-dimensional array that computes eagerly, like a NumPy array or a TensorFlow eager
+ * tensor: every op runs when it is called and returns a new tensor.
+ *
+ * <pre>{@code
+ * Tensor x = Tensor.of(new float[][] {{2}});
+ * System.out.println(x.matmul(x));   // Tensor([[4.]], shape=(1, 1), dtype=float32)
+ * }</pre>
+ *
+ * <p>Ops validate their inputs at the call and throw {@link TensorException} naming the op, the
+ * shapes or dtypes and the rule broken. Binary ops broadcast as in NumPy and promote dtypes as
+ * {@link DType} describes. Each method's javadoc names its NumPy equivalent.
+ *
+ * <p>A tensor lives on one {@link Device}; its ops run on that device's {@link Backend}, and
+ * {@link #to(Device)} copies it elsewhere. Tensors created from Java values go to the default
+ * backend ({@link Backends#defaultBackend()}, the CPU unless changed).
+ */
+public final class Tensor implements Iterable<Tensor> {
+    private final Storage storage;
+    private final Shape shape;
+
+    private Tensor(Storage storage, Shape shape) {
+        this.storage = storage;
+        this.shape = shape;
+    }
+
+    /**
+     * Wraps a backend's storage as a tensor of {@code shape}. For backends and engines built on the
+     * SPI; user code creates tensors with the factory methods below.
+     */
+    public static Tensor fromStorage(Storage storage, Shape shape) {
+        Objects.requireNonNull(storage, "storage");
+        if (storage.size() != shape.size()) {
+            throw new TensorException("fromStorage", "storage holds " + storage.size()
+                    + " elements but shape " + shape + " needs " + shape.size());
+        }
+        return new Tensor(storage, shape);
+    }
+
+    // ============================================================================================
+    // Creation
+    // ============================================================================================
+
+    /** A 0-d {@code float32} tensor. NumPy: {@code np.float32(v)}. */
+    public static Tensor of(float value) {
+        return fromHost(new float[] {value}, DType.FLOAT32, Shape.SCALAR);
+    }
+
+    /** A 0-d {@code float64} tensor. NumPy: {@code np.float64(v)}. */
+    public static Tensor of(double value) {
+        return fromHost(new double[] {value}, DType.FLOAT64, Shape.SCALAR);
+    }
+
+    /** A 0-d {@code int32} tensor. NumPy: {@code np.int32(v)}. */
+    public static Tensor of(int value) {
+        return fromHost(new int[] {value}, DType.INT32, Shape.SCALAR);
+    }
+
+    /** A 0-d {@code int64} tensor. NumPy: {@code np.int64(v)}. */
+    public static Tensor of(long value) {
+        return fromHost(new long[] {value}, DType.INT64, Shape.SCALAR);
+    }
+
+    /** A 0-d {@code bool} tensor. NumPy: {@code np.bool_(v)}. */
+    public static Tensor of(boolean value) {
+        return fromHost(new boolean[] {value}, DType.BOOL, Shape.SCALAR);
+    }
+
+    /**
+     * A tensor copied from a nested Java array of any depth: {@code float[][]} gives a 2-d
+     * {@code float32} tensor, {@code int[]} a 1-d {@code int32} one; the element type picks the dtype
+     * ({@code float, double, int, long, boolean}). Ragged arrays are rejected. NumPy:
+     * {@code np.array(nested)}.
+     */
+    public static Tensor of(Object nestedArray) {
+        HostArrays.Flat flat = HostArrays.flatten(nestedArray);
+        return fromHost(flat.array(), flat.dtype(), flat.shape());
+    }
+
+    /** A tensor of {@code shape} holding a copy of the row-major {@code data}. NumPy: {@code np.reshape(data, shape)}. */
+    public static Tensor of(float[] data, Shape shape) {
+        return fromFlat(data.clone(), data.length, DType.FLOAT32, shape);
+    }
+
+    /** As {@link #of(float[], Shape)} for {@code float64}. */
+    public static Tensor of(double[] data, Shape shape) {
+        return fromFlat(data.clone(), data.length, DType.FLOAT64, shape);
+    }
+
+    /** As {@link #of(float[], Shape)} for {@code int32}. */
+    public static Tensor of(int[] data, Shape shape) {
+        return fromFlat(data.clone(), data.length, DType.INT32, shape);
+    }
+
+    /** As {@link #of(float[], Shape)} for {@code int64}. */
+    public static Tensor of(long[] data, Shape shape) {
+        return fromFlat(data.clone(), data.length, DType.INT64, shape);
+    }
+
+    /** As {@link #of(float[], Shape)} for {@code bool}. */
+    public static Tensor of(boolean[] data, Shape shape) {
+        return fromFlat(data.clone(), data.length, DType.BOOL, shape);
+    }
+
+    private static Tensor fromFlat(Object data, int length, DType dtype, Shape shape) {
+        if (length != shape.size()) {
+            throw new TensorException("of", "data has " + length + " elements but shape " + shape
+                    + " needs " + shape.size());
+        }
+        return fromHost(data, dtype, shape);
+    }
+
+    private static Tensor fromHost(Object flat, DType dtype, Shape shape) {
+        Backend backend = Backends.defaultBackend();
+        return new Tensor(backend.fromArray(flat, dtype), shape);
+    }
+
+    /** A {@code float32} tensor of zeros. NumPy: {@code np.zeros(dims, np.float32)}. */
+    public static Tensor zeros(int... dims) {
+        return full(DType.FLOAT32, 0, dims);
+    }
+
+    /** Zeros of {@code dtype}. NumPy: {@code np.zeros(dims, dtype)}. */
+    public static Tensor zeros(DType dtype, int... dims) {
+        return full(dtype, 0, dims);
+    }
+
+    /** A {@code float32} tensor of ones. NumPy: {@code np.ones(dims, np.float32)}. */
+    public static Tensor ones(int... dims) {
+        return full(DType.FLOAT32, 1, dims);
+    }
+
+    /** Ones of {@code dtype}. NumPy: {@code np.ones(dims, dtype)}. */
+    public static Tensor ones(DType dtype, int... dims) {
+        return full(dtype, 1, dims);
+    }
+
+    /** A {@code float32} tensor filled with {@code value}. NumPy: {@code np.full(dims, value, np.float32)}. */
+    public static Tensor full(double value, int... dims) {
+        return full(DType.FLOAT32, value, dims);
+    }
+
+    /** A tensor of {@code dtype} filled with {@code value}. NumPy: {@code np.full(dims, value, dtype)}. */
+    public static Tensor full(DType dtype, double value, int... dims) {
+        Shape shape = Shape.of(dims);
+        return new Tensor(Backends.defaultBackend().full(dtype, shape.size(), value), shape);
+    }
+
+    /** Zeros with {@code like}'s shape, dtype and device. NumPy: {@code np.zeros_like(like)}. */
+    public static Tensor zerosLike(Tensor like) {
+        return fullLike(like, 0);
+    }
+
+    /** Ones with {@code like}'s shape, dtype and device. NumPy: {@code np.ones_like(like)}. */
+    public static Tensor onesLike(Tensor like) {
+        return fullLike(like, 1);
+    }
+
+    /** {@code value} everywhere, with {@code like}'s shape, dtype and device. NumPy: {@code np.full_like(like, value)}. */
+    public static Tensor fullLike(Tensor like, double value) {
+        return new Tensor(like.backend().full(like.dtype(), like.shape.size(), value), like.shape);
+    }
+
+    /** The {@code n x n} {@code float32} identity matrix. NumPy: {@code np.eye(n, dtype=np.float32)}. */
+    public static Tensor eye(int n) {
+        return eye(n, DType.FLOAT32);
+    }
+
+    /** The {@code n x n} identity matrix of {@code dtype}. NumPy: {@code np.eye(n, dtype=dtype)}. */
+    public static Tensor eye(int n, DType dtype) {
+        if (n < 0) {
+            throw new TensorException("eye", "size must be >= 0, got " + n);
+        }
+        double[] data = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            data[i * n + i] = 1;
+        }
+        return of(data, Shape.of(n, n)).cast(dtype);
+    }
+
+    /** {@code 0, 1, ..., stop-1} as {@code int32}. NumPy: {@code np.arange(stop)}. */
+    public static Tensor arange(int stop) {
+        return arange(0, stop, 1);
+    }
+
+    /** {@code start, start+step, ...} up to but excluding {@code stop}, as {@code int32}. NumPy: {@code np.arange(start, stop, step)}. */
+    public static Tensor arange(int start, int stop, int step) {
+        int n = arangeLength(start, stop, step);
+        int[] data = new int[n];
+        for (int i = 0; i < n; i++) {
+            data[i] = start + i * step;
+        }
+        return fromHost(data, DType.INT32, Shape.of(n));
+    }
+
+    /** As {@link #arange(int, int, int)} with fractional bounds, as {@code float32}. */
+    public static Tensor arange(double start, double stop, double step) {
+        int n = arangeLength(start, stop, step);
+        float[] data = new float[n];
+        for (int i = 0; i < n; i++) {
+            data[i] = (float) (start + i * step);
+        }
+        return fromHost(data, DType.FLOAT32, Shape.of(n));
+    }
+
+    private static int arangeLength(double start, double stop, double step) {
+        if (step == 0 || !Double.isFinite(step) || !Double.isFinite(start) || !Double.isFinite(stop)) {
+            throw new TensorException("arange", "needs finite bounds and a non-zero step, got start=" + start
+                    + " stop=" + stop + " step=" + step);
+        }
+        double n = Math.ceil((stop - start) / step);
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new TensorException("arange", "would have " + (long) n + " elements");
+        }
+        return (int) Math.max(0, n);
+    }
+
+    /** {@code num} evenly spaced {@code float32} values from {@code start} to {@code stop} inclusive. NumPy: {@code np.linspace}. */
+    public static Tensor linspace(double start, double stop, int num) {
+        if (num < 0) {
+            throw new TensorException("linspace", "num must be >= 0, got " + num);
+        }
+        float[] data = new float[num];
+        double step = num > 1 ? (stop - start) / (num - 1) : 0;
+        for (int i = 0; i < num; i++) {
+            data[i] = (float) (i == num - 1 && num > 1 ? stop : start + i * step);
+        }
+        return fromHost(data, DType.FLOAT32, Shape.of(num));
+    }
+
+    /**
+     * {@code float32} samples uniform in {@code [low, high)} drawn from {@code rng}, so the same seed
+     * gives the same tensor on every backend. NumPy: {@code rng.uniform(low, high, dims)}.
+     */
+    public static Tensor randomUniform(RandomGenerator rng, double low, double high, int... dims) {
+        if (!(low < high)) {
+            throw new TensorException("randomUniform", "needs low < high, got low=" + low + " high=" + high);
+        }
+        Shape shape = Shape.of(dims);
+        float[] data = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) rng.nextDouble(low, high);
+        }
+        return fromHost(data, DType.FLOAT32, shape);
+    }
+
+    /** {@code float32} normal samples with mean {@code mean} and standard deviation {@code std}. NumPy: {@code rng.normal(mean, std, dims)}. */
+    public static Tensor randomNormal(RandomGenerator rng, double mean, double std, int... dims) {
+        if (!(std >= 0)) {
+            throw new TensorException("randomNormal", "std must be >= 0, got " + std);
+        }
+        Shape shape = Shape.of(dims);
+        float[] data = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) rng.nextGaussian(mean, std);
+        }
+        return fromHost(data, DType.FLOAT32, shape);
+    }
+
+    // ============================================================================================
+    // Properties
+    // ============================================================================================
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public DType dtype() {
+        return storage.dtype();
+    }
+
+    public int rank() {
+        return shape.rank();
+    }
+
+    /** Number of elements. NumPy: {@code x.size}. */
+    public long size() {
+        return shape.size();
+    }
+
+    /** Size of dimension {@code axis}; negative axes count from the end. */
+    public int dim(int axis) {
+        return shape.dim(shape.normalizeAxis("dim", axis));
+    }
+
+    public Device device() {
+        return storage.backend().device();
+    }
+
+    /** The backend this tensor's ops run on. */
+    public Backend backend() {
+        return storage.backend();
+    }
+
+    /** The backend's storage; for backends and engines built on the SPI. */
+    public Storage storage() {
+        return storage;
+    }
+
+    // ============================================================================================
+    // Elementwise, one operand
+    // ============================================================================================
+
+    /** {@code -x}. NumPy: {@code np.negative}. */
+    public Tensor neg() {
+        return unary(UnaryOp.NEG);
+    }
+
+    /** {@code |x|}. NumPy: {@code np.abs}. */
+    public Tensor abs() {
+        return unary(UnaryOp.ABS);
+    }
+
+    /** -1, 0 or 1 by the sign of each element (NaN stays NaN). NumPy: {@code np.sign}. */
+    public Tensor sign() {
+        return unary(UnaryOp.SIGN);
+    }
+
+    /** NumPy: {@code np.exp}. */
+    public Tensor exp() {
+        return unary(UnaryOp.EXP);
+    }
+
+    /** Natural logarithm. NumPy: {@code np.log}. */
+    public Tensor log() {
+        return unary(UnaryOp.LOG);
+    }
+
+    /** {@code log(1 + x)}, accurate near 0. NumPy: {@code np.log1p}. */
+    public Tensor log1p() {
+        return unary(UnaryOp.LOG1P);
+    }
+
+    /** NumPy: {@code np.sqrt}. */
+    public Tensor sqrt() {
+        return unary(UnaryOp.SQRT);
+    }
+
+    /** {@code 1 / sqrt(x)}. NumPy: {@code 1 / np.sqrt(x)}. */
+    public Tensor rsqrt() {
+        return unary(UnaryOp.RSQRT);
+    }
+
+    /** {@code x * x}. NumPy: {@code np.square}. */
+    public Tensor square() {
+        return unary(UnaryOp.SQUARE);
+    }
+
+    /** NumPy: {@code np.sin}. */
+    public Tensor sin() {
+        return unary(UnaryOp.SIN);
+    }
+
+    /** NumPy: {@code np.cos}. */
+    public Tensor cos() {
+        return unary(UnaryOp.COS);
+    }
+
+    /** NumPy: {@code np.tanh}. */
+    public Tensor tanh() {
+        return unary(UnaryOp.TANH);
+    }
+
+    /** {@code 1 / (1 + exp(-x))}. NumPy: {@code scipy.special.expit}. */
+    public Tensor sigmoid() {
+        return unary(UnaryOp.SIGMOID);
+    }
+
+    /** {@code max(x, 0)}. NumPy: {@code np.maximum(x, 0)}. */
+    public Tensor relu() {
+        return unary(UnaryOp.RELU);
+    }
+
+    /** {@code log(1 + exp(x))}, without overflow. NumPy: {@code np.logaddexp(0, x)}. */
+    public Tensor softplus() {
+        return unary(UnaryOp.SOFTPLUS);
+    }
+
+    /** Logical not of a {@code bool} tensor. NumPy: {@code np.logical_not}. */
+    public Tensor logicalNot() {
+        return unary(UnaryOp.LOGICAL_NOT);
+    }
+
+    private Tensor unary(UnaryOp op) {
+        DType dtype = dtype();
+        if (op == UnaryOp.LOGICAL_NOT) {
+            Tensor x = dtype == DType.BOOL ? this : cast(DType.BOOL);
+            return new Tensor(backend().unary(op, x.storage), shape);
+        }
+        if (dtype == DType.BOOL) {
+            throw new TensorException(op.opName(), "not defined for dtype bool (cast it to a number first)");
+        }
+        Tensor x = op.floatingOnly() ? cast(dtype.toFloating()) : this;
+        return new Tensor(backend().unary(op, x.storage), shape);
+    }
+
+    /** Converts each element to {@code dtype} (floats to integers truncate; non-zero is true). NumPy: {@code x.astype(dtype)}. */
+    public Tensor cast(DType dtype) {
+        if (dtype == dtype()) {
+            return this;
+        }
+        return new Tensor(backend().cast(storage, dtype), shape);
+    }
+
+    // ============================================================================================
+    // Elementwise, two operands (broadcasting)
+    // ============================================================================================
+
+    /** NumPy: {@code np.add}. */
+    public Tensor add(Tensor other) {
+        return binary(BinaryOp.ADD, other);
+    }
+
+    /** Adds a scalar. NumPy: {@code x + value}. */
+    public Tensor add(double value) {
+        return binary(BinaryOp.ADD, value);
+    }
+
+    /** NumPy: {@code np.subtract}. */
+    public Tensor sub(Tensor other) {
+        return binary(BinaryOp.SUB, other);
+    }
+
+    public Tensor sub(double value) {
+        return binary(BinaryOp.SUB, value);
+    }
+
+    /** Elementwise product. NumPy: {@code np.multiply}. */
+    public Tensor mul(Tensor other) {
+        return binary(BinaryOp.MUL, other);
+    }
+
+    public Tensor mul(double value) {
+        return binary(BinaryOp.MUL, value);
+    }
+
+    /** True division; integers divide in {@code float32}. NumPy: {@code np.true_divide}. */
+    public Tensor div(Tensor other) {
+        return binary(BinaryOp.DIV, other);
+    }
+
+    public Tensor div(double value) {
+        return binary(BinaryOp.DIV, value);
+    }
+
+    /** NumPy: {@code np.power}. */
+    public Tensor pow(Tensor exponent) {
+        return binary(BinaryOp.POW, exponent);
+    }
+
+    public Tensor pow(double exponent) {
+        return binary(BinaryOp.POW, exponent);
+    }
+
+    /** Elementwise maximum, NaN-propagating. NumPy: {@code np.maximum}. */
+    public Tensor maximum(Tensor other) {
+        return binary(BinaryOp.MAXIMUM, other);
+    }
+
+    public Tensor maximum(double value) {
+        return binary(BinaryOp.MAXIMUM, value);
+    }
+
+    /** Elementwise minimum, NaN-propagating. NumPy: {@code np.minimum}. */
+    public Tensor minimum(Tensor other) {
+        return binary(BinaryOp.MINIMUM, other);
+    }
+
+    public Tensor minimum(double value) {
+        return binary(BinaryOp.MINIMUM, value);
+    }
+
+    /** Limits each element to {@code [low, high]}. NumPy: {@code np.clip(x, low, high)}. */
+    public Tensor clip(double low, double high) {
+        if (low > high) {
+            throw new TensorException("clip", "low " + low + " is greater than high " + high);
+        }
+        return maximum(low).minimum(high);
+    }
+
+    /** {@code x == other} as {@code bool}. NumPy: {@code np.equal}. */
+    public Tensor eq(Tensor other) {
+        return binary(BinaryOp.EQUAL, other);
+    }
+
+    public Tensor eq(double value) {
+        return binary(BinaryOp.EQUAL, value);
+    }
+
+    /** NumPy: {@code np.not_equal}. */
+    public Tensor ne(Tensor other) {
+        return binary(BinaryOp.NOT_EQUAL, other);
+    }
+
+    public Tensor ne(double value) {
+        return binary(BinaryOp.NOT_EQUAL, value);
+    }
+
+    /** NumPy: {@code np.less}. */
+    public Tensor lt(Tensor other) {
+        return binary(BinaryOp.LESS, other);
+    }
+
+    public Tensor lt(double value) {
+        return binary(BinaryOp.LESS, value);
+    }
+
+    /** NumPy: {@code np.less_equal}. */
+    public Tensor le(Tensor other) {
+        return binary(BinaryOp.LESS_EQUAL, other);
+    }
+
+    public Tensor le(double value) {
+        return binary(BinaryOp.LESS_EQUAL, value);
+    }
+
+    /** NumPy: {@code np.greater}. */
+    public Tensor gt(Tensor other) {
+        return binary(BinaryOp.GREATER, other);
+    }
+
+    public Tensor gt(double value) {
+        return binary(BinaryOp.GREATER, value);
+    }
+
+    /** NumPy: {@code np.greater_equal}. */
+    public Tensor ge(Tensor other) {
+        return binary(BinaryOp.GREATER_EQUAL, other);
+    }
+
+    public Tensor ge(double value) {
+        return binary(BinaryOp.GREATER_EQUAL, value);
+    }
+
+    /** NumPy: {@code np.logical_and}. */
+    public Tensor logicalAnd(Tensor other) {
+        return binary(BinaryOp.LOGICAL_AND, other);
+    }
+
+    /** NumPy: {@code np.logical_or}. */
+    public Tensor logicalOr(Tensor other) {
+        return binary(BinaryOp.LOGICAL_OR, other);
+    }
+
+    /** NumPy: {@code np.logical_xor}. */
+    public Tensor logicalXor(Tensor other) {
+        return binary(BinaryOp.LOGICAL_XOR, other);
+    }
+
+    /**
+     * {@code condition ? a : b} per element, all three broadcast together; {@code a} and {@code b}
+     * are promoted to one dtype. NumPy: {@code np.where(condition, a, b)}.
+     */
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        if (condition.dtype() != DType.BOOL) {
+            throw new TensorException("where", "condition must be bool, got " + condition.dtype()
+                    + " (compare first, e.g. x.gt(0))");
+        }
+        Backend backend = sameBackend("where", condition, a, b);
+        Shape out = Shape.broadcast("where", Shape.broadcast("where", condition.shape, a.shape), b.shape);
+        DType dtype = DType.promote(a.dtype(), b.dtype());
+        Tensor ca = a.cast(dtype);
+        Tensor cb = b.cast(dtype);
+        return new Tensor(backend.where(condition.storage, condition.shape, ca.storage, ca.shape, cb.storage,
+                cb.shape, out), out);
+    }
+
+    private Tensor binary(BinaryOp op, Tensor other) {
+        Backend backend = sameBackend(op.opName(), this, other);
+        Shape out = Shape.broadcast(op.opName(), shape, other.shape);
+        DType dtype = computeType(op, DType.promote(dtype(), other.dtype()));
+        Tensor a = cast(dtype);
+        Tensor b = other.cast(dtype);
+        return new Tensor(backend.binary(op, a.storage, a.shape, b.storage, b.shape, out), out);
+    }
+
+    /** A Java scalar is "weak": it takes this tensor's dtype unless it cannot be represented in it. */
+    private Tensor binary(BinaryOp op, double value) {
+        DType dtype = dtype();
+        DType scalarType = dtype.isFloating() || value == Math.rint(value) && !Double.isInfinite(value)
+                ? dtype
+                : DType.FLOAT32;
+        DType compute = computeType(op, DType.promote(dtype, scalarType));
+        Tensor a = cast(compute);
+        Storage scalar = backend().full(compute, 1, value);
+        return new Tensor(backend().binary(op, a.storage, shape, scalar, Shape.SCALAR, shape), shape);
+    }
+
+    private static DType computeType(BinaryOp op, DType promoted) {
+        return switch (op.kind()) {
+            case LOGICAL -> DType.BOOL;
+            case COMPARISON -> promoted;
+            case ARITHMETIC -> {
+                if (op == BinaryOp.DIV) {
+                    yield promoted.toFloating();
+                }
+                yield promoted == DType.BOOL ? DType.INT32 : promoted;
+            }
+        };
+    }
+
+    private static Backend sameBackend(String op, Tensor... tensors) {
+        Backend backend = tensors[0].backend();
+        for (Tensor t : tensors) {
+            if (t.backend() != backend) {
+                throw new TensorException(op, "operands are on different devices: " + tensors[0].device()
+                        + " and " + t.device() + " (move one with to(device))");
+            }
+        }
+        return backend;
+    }
+
+    // ============================================================================================
+    // Reductions
+    // ============================================================================================
+
+    /** Sum of all elements. NumPy: {@code np.sum(x)}. Integer and bool sums are {@code int64}. */
+    public Tensor sum() {
+        return reduce(ReduceOp.SUM, null, false);
+    }
+
+    /** Sum over {@code axis}. NumPy: {@code np.sum(x, axis)}. */
+    public Tensor sum(int axis) {
+        return reduce(ReduceOp.SUM, new int[] {axis}, false);
+    }
+
+    /** Sum over {@code axes}, keeping them as size-1 dimensions when {@code keepDims}. NumPy: {@code np.sum(x, axes, keepdims=keepDims)}. */
+    public Tensor sum(int[] axes, boolean keepDims) {
+        return reduce(ReduceOp.SUM, axes, keepDims);
+    }
+
+    /** Mean of all elements (NaN when empty). NumPy: {@code np.mean(x)}. */
+    public Tensor mean() {
+        return reduce(ReduceOp.MEAN, null, false);
+    }
+
+    public Tensor mean(int axis) {
+        return reduce(ReduceOp.MEAN, new int[] {axis}, false);
+    }
+
+    public Tensor mean(int[] axes, boolean keepDims) {
+        return reduce(ReduceOp.MEAN, axes, keepDims);
+    }
+
+    /** Largest element, NaN if any is NaN. NumPy: {@code np.max(x)}. */
+    public Tensor max() {
+        return reduce(ReduceOp.MAX, null, false);
+    }
+
+    public Tensor max(int axis) {
+        return reduce(ReduceOp.MAX, new int[] {axis}, false);
+    }
+
+    public Tensor max(int[] axes, boolean keepDims) {
+        return reduce(ReduceOp.MAX, axes, keepDims);
+    }
+
+    /** Smallest element, NaN if any is NaN. NumPy: {@code np.min(x)}. */
+    public Tensor min() {
+        return reduce(ReduceOp.MIN, null, false);
+    }
+
+    public Tensor min(int axis) {
+        return reduce(ReduceOp.MIN, new int[] {axis}, false);
+    }
+
+    public Tensor min(int[] axes, boolean keepDims) {
+        return reduce(ReduceOp.MIN, axes, keepDims);
+    }
+
+    /** Product of all elements. NumPy: {@code np.prod(x)}. */
+    public Tensor prod() {
+        return reduce(ReduceOp.PROD, null, false);
+    }
+
+    public Tensor prod(int axis) {
+        return reduce(ReduceOp.PROD, new int[] {axis}, false);
+    }
+
+    public Tensor prod(int[] axes, boolean keepDims) {
+        return reduce(ReduceOp.PROD, axes, keepDims);
+    }
+
+    /** {@code log(sum(exp(x)))}, computed stably. SciPy: {@code scipy.special.logsumexp(x)}. */
+    public Tensor logSumExp() {
+        return reduce(ReduceOp.LOG_SUM_EXP, null, false);
+    }
+
+    public Tensor logSumExp(int axis) {
+        return reduce(ReduceOp.LOG_SUM_EXP, new int[] {axis}, false);
+    }
+
+    public Tensor logSumExp(int[] axes, boolean keepDims) {
+        return reduce(ReduceOp.LOG_SUM_EXP, axes, keepDims);
+    }
+
+    /** Position of the largest element in the flattened tensor ({@code int64}). NumPy: {@code np.argmax(x)}. */
+    public Tensor argmax() {
+        return flatten().reduce(ReduceOp.ARGMAX, new int[] {0}, false);
+    }
+
+    /** Positions of the largest elements along {@code axis}. NumPy: {@code np.argmax(x, axis)}. */
+    public Tensor argmax(int axis) {
+        return reduce(ReduceOp.ARGMAX, new int[] {axis}, false);
+    }
+
+    public Tensor argmax(int axis, boolean keepDims) {
+        return reduce(ReduceOp.ARGMAX, new int[] {axis}, keepDims);
+    }
+
+    /** Position of the smallest element in the flattened tensor ({@code int64}). NumPy: {@code np.argmin(x)}. */
+    public Tensor argmin() {
+        return flatten().reduce(ReduceOp.ARGMIN, new int[] {0}, false);
+    }
+
+    public Tensor argmin(int axis) {
+        return reduce(ReduceOp.ARGMIN, new int[] {axis}, false);
+    }
+
+    public Tensor argmin(int axis, boolean keepDims) {
+        return reduce(ReduceOp.ARGMIN, new int[] {axis}, keepDims);
+    }
+
+    private Tensor reduce(ReduceOp op, int[] axesOrNull, boolean keepDims) {
+        String name = op.opName();
+        int[] axes = axesOrNull == null ? allAxes(rank()) : normalizeAxes(name, axesOrNull);
+        Tensor x = this;
+        DType dtype = dtype();
+        switch (op) {
+            case SUM, PROD -> x = dtype == DType.BOOL || dtype == DType.INT32 ? cast(DType.INT64) : this;
+            case MEAN, LOG_SUM_EXP -> x = cast(dtype.toFloating());
+            case MAX, MIN, ARGMAX, ARGMIN -> x = dtype == DType.BOOL ? cast(DType.INT32) : this;
+        }
+        if (op.needsNonEmpty()) {
+            for (int axis : axes) {
+                if (shape.dim(axis) == 0) {
+                    throw new TensorException(name, "cannot reduce axis " + axis + " of size 0 in shape " + shape
+                            + ": " + name + " has no identity");
+                }
+            }
+        }
+        Shape kept = shape;
+        for (int i = axes.length - 1; i >= 0; i--) {
+            kept = kept.remove(axes[i]);
+        }
+        Tensor result;
+        if (axes.length == 0) {
+            // Nothing to reduce (a 0-d input): sum/max/... of one element is itself.
+            result = op.isArg() ? zerosLike(x).cast(DType.INT64) : x;
+        } else {
+            result = new Tensor(backend().reduce(op, x.storage, shape, axes), kept);
+        }
+        if ((op == ReduceOp.MAX || op == ReduceOp.MIN) && dtype == DType.BOOL) {
+            result = result.cast(DType.BOOL);
+        }
+        if (keepDims) {
+            Shape keptDims = shape;
+            for (int axis : axes) {
+                keptDims = keptDims.with(axis, 1);
+            }
+            result = result.reshape(keptDims.dims());
+        }
+        return result;
+    }
+
+    private static int[] allAxes(int rank) {
+        int[] axes = new int[rank];
+        Arrays.setAll(axes, i -> i);
+        return axes;
+    }
+
+    private int[] normalizeAxes(String op, int[] axes) {
+        int[] out = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            out[i] = shape.normalizeAxis(op, axes[i]);
+        }
+        Arrays.sort(out);
+        for (int i = 1; i < out.length; i++) {
+            if (out[i] == out[i - 1]) {
+                throw new TensorException(op, "axis " + out[i] + " is repeated in " + Arrays.toString(axes));
+            }
+        }
+        return out;
+    }
+
+    // ============================================================================================
+    // Linear algebra
+    // ============================================================================================
+
+    /**
+     * Matrix product with NumPy's rules: 2-d times 2-d; a 1-d operand is a row (left) or column
+     * (right) vector whose axis is removed from the result; higher ranks are stacks of matrices whose
+     * batch dimensions broadcast. NumPy: {@code np.matmul}.
+     */
+    public Tensor matmul(Tensor other) {
+        Backend backend = sameBackend("matmul", this, other);
+        if (rank() == 0 || other.rank() == 0) {
+            throw new TensorException("matmul", "operands must be at least 1-d, got shapes " + shape + " and "
+                    + other.shape + " (use mul for scalars)");
+        }
+        if (dtype() == DType.BOOL || other.dtype() == DType.BOOL) {
+            throw new TensorException("matmul", "not defined for bool operands (" + dtype() + ", " + other.dtype() + ")");
+        }
+        int k = shape.dim(-1);
+        int kOther = other.rank() == 1 ? other.shape.dim(0) : other.shape.dim(-2);
+        if (k != kOther) {
+            int otherDim = other.rank() == 1 ? 0 : other.rank() - 2;
+            throw new TensorException("matmul", "shapes " + shape + " and " + other.shape + " not aligned: " + k
+                    + " (dim " + (rank() - 1) + ") != " + kOther + " (dim " + otherDim + ")");
+        }
+        Tensor a = rank() == 1 ? reshape(1, k) : this;
+        Tensor b = other.rank() == 1 ? other.reshape(k, 1) : other;
+        DType dtype = DType.promote(a.dtype(), b.dtype());
+        a = a.cast(dtype);
+        b = b.cast(dtype);
+        Shape batch = Shape.broadcast("matmul", batchShape(a.shape), batchShape(b.shape));
+        int m = a.shape.dim(-2);
+        int n = b.shape.dim(-1);
+        Shape out = batch.insert(batch.rank(), m).insert(batch.rank() + 1, n);
+        Tensor result = new Tensor(backend.matmul(a.storage, a.shape, false, b.storage, b.shape, false, out), out);
+        if (rank() == 1 || other.rank() == 1) {
+            Shape squeezed = out;
+            if (other.rank() == 1) {
+                squeezed = squeezed.remove(squeezed.rank() - 1);
+            }
+            if (rank() == 1) {
+                squeezed = squeezed.remove(squeezed.rank() - (other.rank() == 1 ? 1 : 2));
+            }
+            result = result.reshape(squeezed.dims());
+        }
+        return result;
+    }
+
+    private static Shape batchShape(Shape s) {
+        int[] dims = s.dims();
+        return Shape.of(Arrays.copyOf(dims, dims.length - 2));
+    }
+
+    /**
+     * Inner product of two 1-d tensors (a 0-d result), or the matrix product when both are at most
+     * 2-d. NumPy: {@code np.dot} (its N-d rule is not supported: use {@link #matmul}).
+     */
+    public Tensor dot(Tensor other) {
+        if (rank() > 2 || other.rank() > 2) {
+            throw new TensorException("dot", "supports operands of rank <= 2, got shapes " + shape + " and "
+                    + other.shape + " (use matmul for stacks of matrices)");
+        }
+        if (rank() == 0 || other.rank() == 0) {
+            return mul(other);
+        }
+        return matmul(other);
+    }
+
+    /** Outer product of the flattened operands: {@code (n,)} and {@code (m,)} give {@code (n, m)}. NumPy: {@code np.outer}. */
+    public Tensor outer(Tensor other) {
+        return flatten().reshape(-1, 1).mul(other.flatten().reshape(1, -1));
+    }
+
+    /** Reverses the axes. NumPy: {@code x.T} / {@code np.transpose(x)}. */
+    public Tensor transpose() {
+        int[] perm = new int[rank()];
+        for (int i = 0; i < perm.length; i++) {
+            perm[i] = perm.length - 1 - i;
+        }
+        return permute(perm);
+    }
+
+    /** Swaps two axes. NumPy: {@code np.swapaxes(x, axis1, axis2)}. */
+    public Tensor transpose(int axis1, int axis2) {
+        int a = shape.normalizeAxis("transpose", axis1);
+        int b = shape.normalizeAxis("transpose", axis2);
+        int[] perm = allAxes(rank());
+        perm[a] = b;
+        perm[b] = a;
+        return permute(perm);
+    }
+
+    /** Reorders the axes: result axis {@code i} is input axis {@code axes[i]}. NumPy: {@code np.transpose(x, axes)}. */
+    public Tensor permute(int... axes) {
+        if (axes.length != rank()) {
+            throw new TensorException("permute", "axes " + Arrays.toString(axes) + " do not match rank " + rank()
+                    + " of shape " + shape);
+        }
+        int[] perm = new int[axes.length];
+        boolean[] seen = new boolean[axes.length];
+        boolean identity = true;
+        for (int i = 0; i < axes.length; i++) {
+            perm[i] = shape.normalizeAxis("permute", axes[i]);
+            if (seen[perm[i]]) {
+                throw new TensorException("permute", "axis " + perm[i] + " is repeated in " + Arrays.toString(axes));
+            }
+            seen[perm[i]] = true;
+            identity &= perm[i] == i;
+        }
+        if (identity) {
+            return this;
+        }
+        long[] strides = shape.strides();
+        int[] dims = new int[perm.length];
+        long[] outStrides = new long[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            dims[i] = shape.dim(perm[i]);
+            outStrides[i] = strides[perm[i]];
+        }
+        return strided("permute", 0, outStrides, Shape.of(dims));
+    }
+
+    private Tensor strided(String op, long offset, long[] strides, Shape out) {
+        return new Tensor(backend().strided(storage, offset, strides, out), out);
+    }
+
+    // ============================================================================================
+    // Shape
+    // ============================================================================================
+
+    /**
+     * The same elements in a new shape; one dimension may be -1 and is then inferred. Shares the
+     * storage (no copy). NumPy: {@code np.reshape}.
+     */
+    public Tensor reshape(int... dims) {
+        int[] out = dims.clone();
+        int inferred = -1;
+        long known = 1;
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == -1) {
+                if (inferred >= 0) {
+                    throw new TensorException("reshape", "can only infer one dimension, got " + Arrays.toString(dims));
+                }
+                inferred = i;
+            } else if (out[i] < 0) {
+                throw new TensorException("reshape", "dimension " + i + " is negative in " + Arrays.toString(dims));
+            } else {
+                known *= out[i];
+            }
+        }
+        if (inferred >= 0) {
+            if (known == 0 || size() % known != 0) {
+                throw new TensorException("reshape", "cannot reshape " + shape + " (" + size() + " elements) into "
+                        + Arrays.toString(dims));
+            }
+            out[inferred] = (int) (size() / known);
+            known *= out[inferred];
+        }
+        if (known != size()) {
+            throw new TensorException("reshape", "cannot reshape " + shape + " (" + size() + " elements) into "
+                    + Shape.of(out) + " (" + known + " elements)");
+        }
+        Shape target = Shape.of(out);
+        return target.equals(shape) ? this : new Tensor(storage, target);
+    }
+
+    /** A 1-d view of all elements. NumPy: {@code x.ravel()}. */
+    public Tensor flatten() {
+        return reshape(-1);
+    }
+
+    /** Removes every size-1 axis. NumPy: {@code np.squeeze(x)}. */
+    public Tensor squeeze() {
+        return reshape(Arrays.stream(shape.dims()).filter(d -> d != 1).toArray());
+    }
+
+    /** Removes size-1 axis {@code axis}. NumPy: {@code np.squeeze(x, axis)}. */
+    public Tensor squeeze(int axis) {
+        int a = shape.normalizeAxis("squeeze", axis);
+        if (shape.dim(a) != 1) {
+            throw new TensorException("squeeze", "cannot squeeze axis " + a + " of size " + shape.dim(a) + " in shape " + shape);
+        }
+        return reshape(shape.remove(a).dims());
+    }
+
+    /** Inserts a size-1 axis at {@code axis} (-1 appends). NumPy: {@code np.expand_dims}. */
+    public Tensor expandDims(int axis) {
+        int a = Shape.normalizeAxis("expandDims", axis, rank() + 1);
+        return reshape(shape.insert(a, 1).dims());
+    }
+
+    /** Repeats size-1 (or missing leading) axes to reach {@code dims}. NumPy: {@code np.broadcast_to}. */
+    public Tensor broadcastTo(int... dims) {
+        Shape target = Shape.of(dims);
+        if (target.equals(shape)) {
+            return this;
+        }
+        Shape joined = Shape.broadcast("broadcastTo", shape, target);
+        if (!joined.equals(target)) {
+            throw new TensorException("broadcastTo", "cannot broadcast shape " + shape + " to " + target);
+        }
+        long[] strides = new long[target.rank()];
+        long[] own = shape.strides();
+        int lead = target.rank() - rank();
+        for (int i = lead; i < target.rank(); i++) {
+            strides[i] = shape.dim(i - lead) == 1 ? 0 : own[i - lead];
+        }
+        return strided("broadcastTo", 0, strides, target);
+    }
+
+    /** Joins tensors along an existing axis; dtypes are promoted. NumPy: {@code np.concatenate(tensors, axis)}. */
+    public static Tensor concat(int axis, Tensor... tensors) {
+        if (tensors.length == 0) {
+            throw new TensorException("concat", "needs at least one tensor");
+        }
+        Tensor first = tensors[0];
+        Backend backend = sameBackend("concat", tensors);
+        if (first.rank() == 0) {
+            throw new TensorException("concat", "cannot concatenate 0-d tensors (use stack)");
+        }
+        int a = first.shape.normalizeAxis("concat", axis);
+        DType dtype = first.dtype();
+        int total = 0;
+        for (int i = 0; i < tensors.length; i++) {
+            Tensor t = tensors[i];
+            dtype = DType.promote(dtype, t.dtype());
+            boolean compatible = t.rank() == first.rank();
+            for (int d = 0; compatible && d < first.rank(); d++) {
+                compatible = d == a || t.shape.dim(d) == first.shape.dim(d);
+            }
+            if (!compatible) {
+                throw new TensorException("concat", "tensor " + i + " has shape " + t.shape
+                        + ", which does not match " + first.shape + " outside axis " + a);
+            }
+            total += t.shape.dim(a);
+        }
+        if (tensors.length == 1) {
+            return first;
+        }
+        List<Storage> parts = new ArrayList<>();
+        List<Shape> shapes = new ArrayList<>();
+        for (Tensor t : tensors) {
+            parts.add(t.cast(dtype).storage);
+            shapes.add(t.shape);
+        }
+        Shape out = first.shape.with(a, total);
+        return new Tensor(backend.concat(parts, shapes, a, out), out);
+    }
+
+    /** Joins equally shaped tensors along a new axis. NumPy: {@code np.stack(tensors, axis)}. */
+    public static Tensor stack(int axis, Tensor... tensors) {
+        if (tensors.length == 0) {
+            throw new TensorException("stack", "needs at least one tensor");
+        }
+        int a = Shape.normalizeAxis("stack", axis, tensors[0].rank() + 1);
+        Tensor[] expanded = new Tensor[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            if (!tensors[i].shape.equals(tensors[0].shape)) {
+                throw new TensorException("stack", "tensor " + i + " has shape " + tensors[i].shape
+                        + " but tensor 0 has " + tensors[0].shape + "; all must be equal");
+            }
+            expanded[i] = tensors[i].expandDims(a);
+        }
+        return concat(a, expanded);
+    }
+
+    /** Splits into {@code sections} equal parts along {@code axis}. NumPy: {@code np.split(x, sections, axis)}. */
+    public List<Tensor> split(int sections, int axis) {
+        int a = shape.normalizeAxis("split", axis);
+        if (sections <= 0 || shape.dim(a) % sections != 0) {
+            throw new TensorException("split", "axis " + a + " of size " + shape.dim(a) + " in shape " + shape
+                    + " does not divide into " + sections + " equal sections");
+        }
+        int step = shape.dim(a) / sections;
+        int[] cuts = new int[sections - 1];
+        for (int i = 0; i < cuts.length; i++) {
+            cuts[i] = (i + 1) * step;
+        }
+        return split(cuts, axis);
+    }
+
+    /** Splits before each of the ascending {@code indices} along {@code axis}. NumPy: {@code np.split(x, indices, axis)}. */
+    public List<Tensor> split(int[] indices, int axis) {
+        int a = shape.normalizeAxis("split", axis);
+        List<Tensor> parts = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= indices.length; i++) {
+            int stop = i < indices.length ? Math.clamp(indices[i], start, shape.dim(a)) : shape.dim(a);
+            if (i < indices.length && indices[i] < start) {
+                throw new TensorException("split", "indices must be ascending, got " + Arrays.toString(indices));
+            }
+            Slice[] slices = new Slice[rank()];
+            Arrays.fill(slices, Slice.all());
+            slices[a] = Slice.range(start, stop);
+            parts.add(index(slices));
+            start = stop;
+        }
+        return parts;
+    }
+
+    /** Integer indexing on the leading axes: {@code x.get(1, 2)} is NumPy's {@code x[1, 2]}. */
+    public Tensor get(int... indices) {
+        Slice[] slices = new Slice[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            slices[i] = Slice.at(indices[i]);
+        }
+        return index(slices);
+    }
+
+    /**
+     * NumPy basic indexing: one {@link Slice} per leading axis, the rest taken whole.
+     * {@code x.index(Slice.all(), Slice.range(1, 5, 2))} is {@code x[:, 1:5:2]}.
+     */
+    public Tensor index(Slice... slices) {
+        if (slices.length > rank()) {
+            throw new TensorException("index", "too many indices (" + slices.length + ") for shape " + shape);
+        }
+        long[] strides = shape.strides();
+        long offset = 0;
+        int[] outDims = new int[rank()];
+        long[] outStrides = new long[rank()];
+        int out = 0;
+        for (int axis = 0; axis < rank(); axis++) {
+            int n = shape.dim(axis);
+            Slice s = axis < slices.length ? slices[axis] : Slice.all();
+            switch (s) {
+                case Slice.At at -> {
+                    int i = at.index() < 0 ? at.index() + n : at.index();
+                    if (i < 0 || i >= n) {
+                        throw new TensorException("index", "index " + at.index() + " is out of bounds for axis "
+                                + axis + " with size " + n + " in shape " + shape);
+                    }
+                    offset += i * strides[axis];
+                }
+                case Slice.Range r -> {
+                    int step = r.step();
+                    int start = clampBound(r.start(), n, step, true);
+                    int stop = clampBound(r.stop(), n, step, false);
+                    int len = step > 0 ? Math.max(0, Math.ceilDiv(stop - start, step))
+                            : Math.max(0, Math.ceilDiv(start - stop, -step));
+                    if (len > 0) {
+                        offset += start * strides[axis];
+                    }
+                    outDims[out] = len;
+                    outStrides[out++] = step * strides[axis];
+                }
+            }
+        }
+        Shape outShape = Shape.of(Arrays.copyOf(outDims, out));
+        boolean whole = offset == 0 && outShape.equals(shape) && Arrays.equals(Arrays.copyOf(outStrides, out), strides);
+        return whole ? this : strided("index", offset, Arrays.copyOf(outStrides, out), outShape);
+    }
+
+    /** Python's slice-bound rules: negative counts from the end, out-of-range clamps. */
+    private static int clampBound(Integer bound, int n, int step, boolean isStart) {
+        if (bound == null) {
+            return step > 0 ? (isStart ? 0 : n) : (isStart ? n - 1 : -1);
+        }
+        int b = bound < 0 ? bound + n : bound;
+        return step > 0 ? Math.clamp(b, 0, n) : Math.clamp(b, -1, n - 1);
+    }
+
+    /**
+     * Takes slices along {@code axis} at integer {@code indices} (negative counts from the end); the
+     * result's shape is this shape with {@code axis} replaced by the index shape. NumPy:
+     * {@code np.take(x, indices, axis)}.
+     */
+    public Tensor gather(Tensor indices, int axis) {
+        int a = shape.normalizeAxis("gather", axis);
+        if (!indices.dtype().isInteger()) {
+            throw new TensorException("gather", "indices must be int32 or int64, got " + indices.dtype());
+        }
+        Backend backend = sameBackend("gather", this, indices);
+        int n = shape.dim(a);
+        long[] idx = indices.toLongArray();
+        for (int i = 0; i < idx.length; i++) {
+            long v = idx[i];
+            if (v < -n || v >= n) {
+                throw new TensorException("gather", "index " + v + " is out of bounds for axis " + a + " with size "
+                        + n + " in shape " + shape);
+            }
+            idx[i] = v < 0 ? v + n : v;
+        }
+        Shape out = shape;
+        out = out.remove(a);
+        int[] idxDims = indices.shape.dims();
+        for (int i = 0; i < idxDims.length; i++) {
+            out = out.insert(a + i, idxDims[i]);
+        }
+        Storage idxStorage = backend.fromArray(idx, DType.INT64);
+        return new Tensor(backend.gather(storage, shape, a, idxStorage, indices.shape, out), out);
+    }
+
+    /**
+     * One-hot encoding of integer class indices as {@code float32}, with a new last axis of size
+     * {@code depth}. TensorFlow: {@code tf.one_hot(indices, depth)} (but out-of-range indices are an
+     * error here, not a zero row).
+     */
+    public Tensor oneHot(int depth) {
+        if (!dtype().isInteger()) {
+            throw new TensorException("oneHot", "indices must be int32 or int64, got " + dtype());
+        }
+        if (depth < 0) {
+            throw new TensorException("oneHot", "depth must be >= 0, got " + depth);
+        }
+        for (long v : toLongArray()) {
+            if (v < 0 || v >= depth) {
+                throw new TensorException("oneHot", "index " + v + " is out of range for depth " + depth);
+            }
+        }
+        Tensor classes = arange(depth).to(device());
+        return expandDims(-1).eq(classes).cast(DType.FLOAT32);
+    }
+
+    /**
+     * Pads with a constant: {@code padding[k] = {before, after}} for each axis. NumPy:
+     * {@code np.pad(x, padding, constant_values=value)}.
+     */
+    public Tensor pad(int[][] padding, double value) {
+        if (padding.length != rank()) {
+            throw new TensorException("pad", "needs one {before, after} pair per axis: got " + padding.length
+                    + " for shape " + shape);
+        }
+        int[] before = new int[rank()];
+        int[] after = new int[rank()];
+        int[] out = shape.dims();
+        for (int i = 0; i < rank(); i++) {
+            if (padding[i].length != 2 || padding[i][0] < 0 || padding[i][1] < 0) {
+                throw new TensorException("pad", "axis " + i + " needs a {before, after} pair of non-negative sizes, got "
+                        + Arrays.toString(padding[i]));
+            }
+            before[i] = padding[i][0];
+            after[i] = padding[i][1];
+            out[i] += before[i] + after[i];
+        }
+        Shape outShape = Shape.of(out);
+        return new Tensor(backend().pad(storage, shape, before, after, value, outShape), outShape);
+    }
+
+    // ============================================================================================
+    // Neural-network ops
+    // ============================================================================================
+
+    /** Softmax over the last axis. SciPy: {@code scipy.special.softmax(x, axis=-1)}. */
+    public Tensor softmax() {
+        return softmax(-1);
+    }
+
+    /** Softmax over {@code axis}, computed stably. SciPy: {@code scipy.special.softmax(x, axis)}. */
+    public Tensor softmax(int axis) {
+        return softmax("softmax", axis, false);
+    }
+
+    /** Log of the softmax over the last axis. SciPy: {@code scipy.special.log_softmax(x, axis=-1)}. */
+    public Tensor logSoftmax() {
+        return logSoftmax(-1);
+    }
+
+    public Tensor logSoftmax(int axis) {
+        return softmax("logSoftmax", axis, true);
+    }
+
+    private Tensor softmax(String op, int axis, boolean log) {
+        if (rank() == 0) {
+            throw new TensorException(op, "needs at least one axis, got a 0-d tensor");
+        }
+        int a = shape.normalizeAxis(op, axis);
+        if (dtype() == DType.BOOL) {
+            throw new TensorException(op, "not defined for dtype bool");
+        }
+        Tensor x = cast(dtype().toFloating());
+        return new Tensor(backend().softmax(x.storage, shape, a, log), shape);
+    }
+
+    /**
+     * 2-D cross-correlation of NCHW input with OIHW weights, stride and symmetric padding on both
+     * spatial axes. PyTorch: {@code F.conv2d(x, w, stride=stride, padding=padding)}.
+     */
+    public Tensor conv2d(Tensor weight, int stride, int padding) {
+        return conv2d(weight, Conv2dSpec.of(stride, padding));
+    }
+
+    /** 2-D cross-correlation with full control of strides, padding, dilation and groups. PyTorch: {@code F.conv2d}. */
+    public Tensor conv2d(Tensor weight, Conv2dSpec spec) {
+        String op = "conv2d";
+        Backend backend = sameBackend(op, this, weight);
+        if (rank() != 4 || weight.rank() != 4) {
+            throw new TensorException(op, "needs NCHW input and OIHW weights (both 4-d), got shapes " + shape
+                    + " and " + weight.shape);
+        }
+        if (spec.strideH() < 1 || spec.strideW() < 1 || spec.dilationH() < 1 || spec.dilationW() < 1
+                || spec.groups() < 1 || spec.padTop() < 0 || spec.padBottom() < 0 || spec.padLeft() < 0
+                || spec.padRight() < 0) {
+            throw new TensorException(op, "strides, dilations and groups must be >= 1 and padding >= 0, got " + spec);
+        }
+        int c = shape.dim(1);
+        int o = weight.shape.dim(0);
+        int groups = spec.groups();
+        if (c % groups != 0 || o % groups != 0 || weight.shape.dim(1) != c / groups) {
+            throw new TensorException(op, "input " + shape + " has " + c + " channels and weights " + weight.shape
+                    + " expect " + weight.shape.dim(1) + " per group with " + groups
+                    + " group(s); channels and output channels must divide by groups");
+        }
+        int oh = spec.outHeight(shape.dim(2), weight.shape.dim(2));
+        int ow = spec.outWidth(shape.dim(3), weight.shape.dim(3));
+        if (oh <= 0 || ow <= 0) {
+            throw new TensorException(op, "kernel " + weight.shape + " with dilation (" + spec.dilationH() + ", "
+                    + spec.dilationW() + ") is larger than the padded input " + shape);
+        }
+        if (dtype() == DType.BOOL || weight.dtype() == DType.BOOL) {
+            throw new TensorException(op, "not defined for bool operands");
+        }
+        DType dtype = DType.promote(dtype(), weight.dtype());
+        Tensor x = cast(dtype);
+        Tensor w = weight.cast(dtype);
+        Shape out = Shape.of(shape.dim(0), o, oh, ow);
+        return new Tensor(backend.conv2d(x.storage, shape, w.storage, weight.shape, spec, out), out);
+    }
+
+    /** Max pooling over {@code kernel x kernel} windows with stride {@code kernel}. PyTorch: {@code F.max_pool2d(x, kernel)}. */
+    public Tensor maxPool2d(int kernel) {
+        return maxPool2d(kernel, kernel, 0);
+    }
+
+    /** Max pooling of NCHW input. PyTorch: {@code F.max_pool2d(x, kernel, stride, padding)}. */
+    public Tensor maxPool2d(int kernel, int stride, int padding) {
+        return pool2d(new Pool2dSpec(Pool2dSpec.Kind.MAX, kernel, kernel, stride, stride, padding, padding));
+    }
+
+    /** Average pooling with stride {@code kernel}. PyTorch: {@code F.avg_pool2d(x, kernel)}. */
+    public Tensor avgPool2d(int kernel) {
+        return avgPool2d(kernel, kernel, 0);
+    }
+
+    /** Average pooling of NCHW input; padding is not counted. PyTorch: {@code F.avg_pool2d(..., count_include_pad=False)}. */
+    public Tensor avgPool2d(int kernel, int stride, int padding) {
+        return pool2d(new Pool2dSpec(Pool2dSpec.Kind.AVG, kernel, kernel, stride, stride, padding, padding));
+    }
+
+    /** Pooling with a full specification. */
+    public Tensor pool2d(Pool2dSpec spec) {
+        String op = spec.kind() == Pool2dSpec.Kind.MAX ? "maxPool2d" : "avgPool2d";
+        if (rank() != 4) {
+            throw new TensorException(op, "needs NCHW input (4-d), got shape " + shape);
+        }
+        if (spec.kernelH() < 1 || spec.kernelW() < 1 || spec.strideH() < 1 || spec.strideW() < 1) {
+            throw new TensorException(op, "kernel and stride must be >= 1, got " + spec);
+        }
+        if (spec.padH() < 0 || spec.padW() < 0 || spec.padH() > spec.kernelH() / 2 || spec.padW() > spec.kernelW() / 2) {
+            throw new TensorException(op, "padding must be between 0 and half the kernel, got " + spec);
+        }
+        int oh = spec.outHeight(shape.dim(2));
+        int ow = spec.outWidth(shape.dim(3));
+        if (oh <= 0 || ow <= 0) {
+            throw new TensorException(op, "kernel " + spec.kernelH() + "x" + spec.kernelW()
+                    + " is larger than the padded input " + shape);
+        }
+        if (dtype() == DType.BOOL) {
+            throw new TensorException(op, "not defined for dtype bool");
+        }
+        Tensor x = spec.kind() == Pool2dSpec.Kind.AVG ? cast(dtype().toFloating()) : this;
+        Shape out = Shape.of(shape.dim(0), shape.dim(1), oh, ow);
+        return new Tensor(backend().pool2d(x.storage, shape, spec, out), out);
+    }
+
+    // ============================================================================================
+    // Interop
+    // ============================================================================================
+
+    /** The single element as a double (true is 1). NumPy: {@code x.item()}. */
+    public double item() {
+        if (size() != 1) {
+            throw new TensorException("item", "needs exactly one element, tensor of shape " + shape + " has " + size());
+        }
+        return HostArrays.get(backend().toArray(storage), 0);
+    }
+
+    /** All elements, row-major, converted to float. NumPy: {@code x.astype(np.float32).ravel()}. */
+    public float[] toFloatArray() {
+        return (float[]) cast(DType.FLOAT32).hostArray();
+    }
+
+    public double[] toDoubleArray() {
+        return (double[]) cast(DType.FLOAT64).hostArray();
+    }
+
+    public int[] toIntArray() {
+        return (int[]) cast(DType.INT32).hostArray();
+    }
+
+    public long[] toLongArray() {
+        return (long[]) cast(DType.INT64).hostArray();
+    }
+
+    public boolean[] toBooleanArray() {
+        return (boolean[]) cast(DType.BOOL).hostArray();
+    }
+
+    /**
+     * A nested Java array of this shape and the dtype's Java type ({@code float[][]} for a 2-d
+     * {@code float32} tensor); a 0-d tensor gives the boxed value. NumPy: {@code x.tolist()}.
+     */
+    public Object toArray() {
+        return HostArrays.unflatten(hostArray(), shape);
+    }
+
+    private Object hostArray() {
+        return backend().toArray(storage);
+    }
+
+    /** A copy on {@code device}; this tensor itself when it is already there. PyTorch: {@code x.to(device)}. */
+    public Tensor to(Device device) {
+        if (device.equals(device())) {
+            return this;
+        }
+        Backend target = Backends.forDevice(device);
+        return new Tensor(target.fromArray(hostArray(), dtype()), shape);
+    }
+
+    /**
+     * Frees device memory now instead of at garbage collection (a no-op on the CPU). The tensor, and
+     * any reshape sharing its storage, must not be used afterwards.
+     */
+    public void release() {
+        storage.release();
+    }
+
+    /** Iterates over the first axis: row {@code i} is {@code get(i)}. */
+    @Override
+    public Iterator<Tensor> iterator() {
+        if (rank() == 0) {
+            throw new TensorException("iterator", "iteration over a 0-d tensor");
+        }
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < shape.dim(0);
+            }
+
+            @Override
+            public Tensor next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return get(next++);
+            }
+        };
+    }
+
+    /**
+     * True when {@code |a - b| <= atol + rtol * |b|} everywhere after broadcasting; equal infinities
+     * are close, NaN is never close to anything. NumPy: {@code np.allclose(a, b, rtol, atol)}.
+     */
+    public static boolean allClose(Tensor a, Tensor b, double rtol, double atol) {
+        Shape out = Shape.broadcast("allClose", a.shape, b.shape);
+        Tensor da = a.cast(DType.FLOAT64).broadcastTo(out.dims());
+        Tensor db = b.cast(DType.FLOAT64).broadcastTo(out.dims());
+        double[] x = da.toDoubleArray();
+        double[] y = db.toDoubleArray();
+        for (int i = 0; i < x.length; i++) {
+            boolean close = x[i] == y[i] || Math.abs(x[i] - y[i]) <= atol + rtol * Math.abs(y[i]);
+            if (!close) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #allClose(Tensor, Tensor, double, double)} with NumPy's defaults {@code rtol=1e-5, atol=1e-8}. */
+    public boolean allClose(Tensor other) {
+        return allClose(this, other, 1e-5, 1e-8);
+    }
+
+    /** Tensors are values: equal when shape, dtype and every element are equal. */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Tensor t) || !shape.equals(t.shape) || dtype() != t.dtype()) {
+            return false;
+        }
+        return Arrays.deepEquals(new Object[] {hostArray()}, new Object[] {t.hostArray()});
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * shape.hashCode() + dtype().hashCode()) + Arrays.deepHashCode(new Object[] {hostArray()});
+    }
+
+    /** TensorFlow's eager format: {@code Tensor([[4.]], shape=(1, 1), dtype=float32)}. */
+    @Override
+    public String toString() {
+        return TensorFormat.toString(this);
+    }
+}
