@@ -55,6 +55,7 @@ public final class AdjointProcessor extends AbstractProcessor {
             return false;
         }
         step.process(round);
-        return false;
+        // These annotations are Adjoint's own: claim them.
+        return true;
     }
 }
