@@ -54,7 +54,8 @@ final class DifferentiableStep {
         this.processingEnv = processingEnv;
         this.messager = processingEnv.getMessager();
         this.env = new Environment(trees, processingEnv.getElementUtils(), processingEnv.getTypeUtils(),
-                new DerivativeRegistry(processingEnv.getElementUtils()));
+                new DerivativeRegistry(processingEnv.getElementUtils(),
+                        mirror -> Environment.typeOf(processingEnv.getTypeUtils(), mirror)));
     }
 
     /**
@@ -154,9 +155,9 @@ final class DifferentiableStep {
             diagnostics.error(method, Messages.BAD_METHOD, name, "generic methods are not supported");
         }
         JType result = env.typeOf(method.getReturnType());
-        if (!result.isFloating()) {
+        if (!result.isDifferentiable()) {
             diagnostics.error(method, Messages.BAD_METHOD, name,
-                    "it returns " + result + "; a differentiable method returns double or float");
+                    "it returns " + result + "; a differentiable method returns double, float or Tensor");
         }
         for (ExecutableElement sibling : siblings) {
             if (sibling != method && sibling.getSimpleName().contentEquals(name)) {

@@ -2,6 +2,7 @@ package dev.adjoint.processor.lower;
 
 import com.palantir.javapoet.ClassName;
 import dev.adjoint.annotation.Derivative;
+import dev.adjoint.processor.model.JType;
 import dev.adjoint.processor.model.Rules;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,12 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
@@ -30,14 +33,16 @@ import javax.lang.model.util.Elements;
 public final class DerivativeRegistry {
 
     /** Classes whose rules are always known, wherever they are declared. */
-    private static final List<String> BUILT_IN_RULES = List.of("dev.adjoint.ops.ScalarRules");
+    private static final List<String> BUILT_IN_RULES = List.of("dev.adjoint.ops.ScalarRules", "dev.adjoint.ops.TensorRules");
 
     private final Elements elements;
+    private final Function<TypeMirror, JType> types;
     private final Map<String, List<Rules.Rule>> rulesByPrimal = new HashMap<>();
     private final Set<String> scanned = new HashSet<>();
 
-    public DerivativeRegistry(Elements elements) {
+    public DerivativeRegistry(Elements elements, Function<TypeMirror, JType> types) {
         this.elements = elements;
+        this.types = types;
         for (String name : BUILT_IN_RULES) {
             TypeElement type = elements.getTypeElement(name);
             if (type != null) {
@@ -83,10 +88,20 @@ public final class DerivativeRegistry {
                 default -> { }
             }
         }
-        boolean returnsArray = rule.getReturnType().getKind() == TypeKind.ARRAY;
+        // Overloads of the rule method serve the overloads of the primal; javac picks one per call.
+        List<List<JType>> signatures = new ArrayList<>();
+        for (Element member : declaring.getEnclosedElements()) {
+            if (member.getKind() == ElementKind.METHOD && member.getSimpleName().equals(rule.getSimpleName())) {
+                List<JType> parameters = new ArrayList<>();
+                for (VariableElement parameter : ((ExecutableElement) member).getParameters()) {
+                    parameters.add(types.apply(parameter.asType()));
+                }
+                signatures.add(parameters);
+            }
+        }
         rulesByPrimal.computeIfAbsent(key(target, of), k -> new ArrayList<>()).add(new Rules.Rule(
-                ClassName.get(declaring), rule.getSimpleName().toString(), argument, rule.getParameters().size(),
-                returnsArray));
+                ClassName.get(declaring), rule.getSimpleName().toString(), argument, signatures,
+                types.apply(rule.getReturnType())));
     }
 
     /** The rules of {@code owner.method}, scanning {@code owner} first if needed. */

@@ -24,6 +24,11 @@ public record Environment(Trees trees, Elements elements, Types types, Derivativ
 
     /** The processor's view of a declared type. */
     public JType typeOf(TypeMirror mirror) {
+        return typeOf(types, mirror);
+    }
+
+    /** The processor's view of a declared type, erasing generics. */
+    public static JType typeOf(Types types, TypeMirror mirror) {
         return switch (mirror.getKind()) {
             case DOUBLE -> JType.DOUBLE;
             case FLOAT -> JType.FLOAT;
@@ -34,7 +39,7 @@ public record Environment(Trees trees, Elements elements, Types types, Derivativ
             case BYTE -> JType.BYTE;
             case BOOLEAN -> JType.BOOLEAN;
             case VOID -> JType.VOID;
-            case ARRAY -> new JType(typeOf(((ArrayType) mirror).getComponentType()).name() + "[]");
+            case ARRAY -> new JType(typeOf(types, ((ArrayType) mirror).getComponentType()).name() + "[]");
             case DECLARED -> new JType(((TypeElement) ((DeclaredType) mirror).asElement()).getQualifiedName().toString());
             default -> new JType(types.erasure(mirror).toString());
         };

@@ -90,6 +90,11 @@ public final class Lowering {
             Map.entry(Tree.Kind.MULTIPLY_ASSIGNMENT, "*"), Map.entry(Tree.Kind.DIVIDE_ASSIGNMENT, "/"),
             Map.entry(Tree.Kind.REMAINDER_ASSIGNMENT, "%"));
 
+    /** Tensor methods whose result carries no gradient. */
+    private static final Set<String> ZERO_GRADIENT_TENSOR_METHODS = Set.of("eq", "ne", "lt", "le", "gt", "ge",
+            "logicalAnd", "logicalOr", "logicalXor", "logicalNot", "sign", "argmax", "argmin", "shape", "dtype",
+            "rank", "size", "dim", "zerosLike", "onesLike", "fullLike", "zeros", "ones", "full", "oneHot");
+
     private static final Set<Tree.Kind> COMPARISONS = Set.of(Tree.Kind.LESS_THAN, Tree.Kind.LESS_THAN_EQUAL,
             Tree.Kind.GREATER_THAN, Tree.Kind.GREATER_THAN_EQUAL, Tree.Kind.EQUAL_TO, Tree.Kind.NOT_EQUAL_TO,
             Tree.Kind.CONDITIONAL_AND, Tree.Kind.CONDITIONAL_OR, Tree.Kind.INSTANCE_OF);
@@ -192,7 +197,7 @@ public final class Lowering {
         String name = method.getSimpleName().toString();
         CodeBlock callee = self == null ? CodeBlock.of("$T.$N", ClassName.get(owner), name) : CodeBlock.of("$N.$N", self, name);
         List<Stmt> body = List.of(new Stmt.Assign(result, resultType,
-                new Prim.RuleCall(callee, name, args, rules, List.of())));
+                new Prim.RuleCall(callee, name, args, rules, List.of(), false, resultType)));
         return new LoweredMethod(name, parameters, env.selectedParameters(method), locals, body, result, resultType,
                 self, names);
     }
@@ -738,6 +743,12 @@ public final class Lowering {
             diagnostics.error(tree, Messages.INACCESSIBLE, "method " + name);
             return passive(tree);
         }
+        boolean tensorMethod = call.owner().getQualifiedName().contentEquals(JType.TENSOR.name());
+        if (tensorMethod && ZERO_GRADIENT_TENSOR_METHODS.contains(name)) {
+            // Comparisons, argmax and friends are piecewise constant: nothing flows back through them.
+            Printed printed = print(tree);
+            return new Prim.Passive(printed.code(), printed.text(), printed.reads(), null, null);
+        }
         boolean differentiable = callee.getAnnotation(Differentiable.class) != null;
         Optional<Rules> rules = differentiable ? Optional.empty() : env.derivatives().lookup(call.owner(), name);
         if (!differentiable && rules.isEmpty()) {
@@ -745,11 +756,23 @@ public final class Lowering {
             return new Prim.Passive(printed.code(), printed.text(), printed.reads(), tree, describe(call));
         }
         List<Atom> args = new ArrayList<>();
+        List<ExpressionTree> argTrees = new ArrayList<>();
+        boolean instance = rules.isPresent() && !callee.getModifiers().contains(Modifier.STATIC)
+                && tree.getMethodSelect() instanceof MemberSelectTree;
+        if (instance) {
+            // The receiver is the primitive's argument 0, and may itself need lowering.
+            ExpressionTree receiver = ((MemberSelectTree) tree.getMethodSelect()).getExpression();
+            args.add(lower(receiver, out));
+            argTrees.add(receiver);
+        }
         for (ExpressionTree argument : tree.getArguments()) {
             args.add(lower(argument, out));
+            argTrees.add(argument);
         }
         if (rules.isPresent()) {
-            return new Prim.RuleCall(call.callee(), call.calleeText(), args, rules.get(), tree.getArguments());
+            CodeBlock calleeCode = instance ? CodeBlock.of("$N", name) : call.callee();
+            return new Prim.RuleCall(calleeCode, instance ? name : call.calleeText(), args, rules.get(), argTrees,
+                    instance, env.typeOf(callee.getReturnType()));
         }
         List<String> selected = env.selectedParameters(callee);
         List<String> differentiated = new ArrayList<>();

@@ -97,9 +97,9 @@ public record JType(String name) {
         };
     }
 
-    /** The literal one of a floating type: the default output seed. */
+    /** The default output seed: one for a scalar, {@code null} (ones like the output) for a tensor. */
     public String one() {
-        return equals(FLOAT) ? "1.0f" : "1.0";
+        return equals(FLOAT) ? "1.0f" : equals(DOUBLE) ? "1.0" : "null";
     }
 
     public TypeName typeName() {

@@ -105,21 +105,36 @@ public sealed interface Prim {
     }
 
     /**
-     * A call to a primitive with derivative rules, such as {@code Math.exp(a)} or a method with a
-     * user-supplied {@code @Derivative}.
+     * A call to a primitive with derivative rules, such as {@code Math.exp(a)}, {@code x.mul(y)} or
+     * a method with a user-supplied {@code @Derivative}.
+     *
+     * @param callee the static method, or for an instance method ({@code instance}) its name, the
+     *     receiver being argument 0
+     * @param resultType the primitive's result type, which is also its adjoint's
      */
-    record RuleCall(CodeBlock callee, String calleeText, List<Atom> args, Rules rules, List<? extends Tree> argTrees)
-            implements Prim {
+    record RuleCall(CodeBlock callee, String calleeText, List<Atom> args, Rules rules, List<? extends Tree> argTrees,
+            boolean instance, JType resultType) implements Prim {
         public List<Atom> operands() {
             return args;
         }
 
         public CodeBlock forward() {
+            if (instance) {
+                return CodeBlock.of("$L.$L($L)", args.getFirst().code(), callee, joinCode(args.subList(1, args.size())));
+            }
             return CodeBlock.of("$L($L)", callee, joinCode(args));
         }
 
         public String text() {
+            if (instance) {
+                return args.getFirst().text() + "." + calleeText + "(" + joinText(args.subList(1, args.size())) + ")";
+            }
             return calleeText + "(" + joinText(args) + ")";
+        }
+
+        /** The argument types, for choosing a rule overload. */
+        public List<JType> argumentTypes() {
+            return args.stream().map(Atom::type).toList();
         }
     }
 

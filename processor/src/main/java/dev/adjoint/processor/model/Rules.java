@@ -10,19 +10,65 @@ import java.util.Optional;
  */
 public record Rules(List<Rule> rules) {
 
+    /** How a rule's parameters line up with a call. */
+    public enum Form {
+        /** {@code (args..., dy)}. */
+        ARGUMENTS,
+        /** {@code (args..., output, dy)}. */
+        ARGUMENTS_AND_OUTPUT,
+        /** {@code (args[0], dy)}: a shape-only rule for every overload of the primal. */
+        FIRST_ARGUMENT
+    }
+
     /**
-     * One VJP method.
+     * One VJP method and the parameter types of each of its overloads.
      *
      * @param argument the argument it differentiates, or -1 for all
-     * @param parameterCount how many parameters the rule takes: the primal's arguments, then
-     *     optionally its output, then {@code dy}
-     * @param returnsArray whether it returns one adjoint per argument
+     * @param returnType what it returns: one adjoint, or an array of one per argument
      */
-    public record Rule(ClassName owner, String method, int argument, int parameterCount, boolean returnsArray) {
+    public record Rule(ClassName owner, String method, int argument, List<List<JType>> signatures, JType returnType) {
 
-        /** Whether, for a primal of {@code arity} arguments, the rule takes the primal's output. */
-        public boolean takesOutput(int arity) {
-            return parameterCount == arity + 2;
+        public boolean returnsArray() {
+            return returnType.isArray();
+        }
+
+        /** How to call this rule for arguments of {@code argumentTypes} and an output of {@code outputType}. */
+        public Optional<Form> formFor(List<JType> argumentTypes, JType outputType) {
+            if (matchesAny(argumentTypes, outputType, false)) {
+                return Optional.of(Form.ARGUMENTS);
+            }
+            if (matchesAny(argumentTypes, outputType, true)) {
+                return Optional.of(Form.ARGUMENTS_AND_OUTPUT);
+            }
+            if (matchesAny(argumentTypes.subList(0, Math.min(1, argumentTypes.size())), outputType, false)) {
+                return Optional.of(Form.FIRST_ARGUMENT);
+            }
+            return Optional.empty();
+        }
+
+        private boolean matchesAny(List<JType> arguments, JType output, boolean withOutput) {
+            for (List<JType> parameters : signatures) {
+                int expected = arguments.size() + (withOutput ? 2 : 1);
+                if (parameters.size() != expected) {
+                    continue;
+                }
+                boolean matches = accepts(parameters.getLast(), output);
+                for (int i = 0; i < arguments.size() && matches; i++) {
+                    matches = accepts(parameters.get(i), arguments.get(i));
+                }
+                if (withOutput) {
+                    matches &= accepts(parameters.get(arguments.size()), output);
+                }
+                if (matches) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean accepts(JType parameter, JType argument) {
+            return parameter.equals(argument) || parameter.acceptsByWidening(argument)
+                    || parameter.isArray() && argument.isArray() && parameter.equals(argument);
         }
     }
 

@@ -108,9 +108,9 @@ public final class Activity {
                     diagnostics.error(site, Messages.NO_DERIVATIVE_FOR_ARGUMENT, call.calleeText(), i,
                             call.calleeText(), i);
                 }
-            } else if (rule.parameterCount() != arity + 1 && rule.parameterCount() != arity + 2 && site != null) {
+            } else if (rule.formFor(call.argumentTypes(), call.resultType()).isEmpty() && site != null) {
                 diagnostics.error(site, Messages.BAD_DERIVATIVE, rule.owner().simpleName() + "." + rule.method(),
-                        "it takes " + rule.parameterCount() + " parameters; a rule for " + call.calleeText()
+                        "no overload fits " + call.argumentTypes() + ": a rule for " + call.calleeText()
                                 + " takes its " + arity + " argument(s), optionally the output, then dy");
             }
         }

@@ -30,6 +30,8 @@ import java.util.Set;
 public final class ReverseEmitter {
 
     private static final ClassName STACK = ClassName.get("dev.adjoint.grad", "AdjointStack");
+    private static final ClassName ADJOINTS = ClassName.get("dev.adjoint.grad", "Adjoints");
+    private static final ClassName TENSOR = ClassName.get("dev.adjoint", "Tensor");
 
     /** Forward code and reverse code of one statement or block. */
     private record Sweep(CodeBlock forward, CodeBlock reverse) {
@@ -88,6 +90,11 @@ public final class ReverseEmitter {
     /** The expression holding the gradient of {@code parameter} after the reverse pass. */
     public CodeBlock gradientOf(String parameter) {
         String adjoint = adjoints.get(parameter);
+        if (method.parameters().get(parameter).isTensor()) {
+            return adjoint != null
+                    ? CodeBlock.of("$T.orZeros($N, $N)", ADJOINTS, adjoint, parameter)
+                    : CodeBlock.of("$T.zerosLike($N)", TENSOR, parameter);
+        }
         return adjoint != null ? CodeBlock.of("$N", adjoint) : CodeBlock.of("$L", method.parameters().get(parameter).zero());
     }
 
@@ -130,8 +137,8 @@ public final class ReverseEmitter {
 
     private static boolean takesOutput(Prim prim) {
         if (prim instanceof Prim.RuleCall call) {
-            int arity = call.args().size();
-            return call.rules().rules().stream().anyMatch(rule -> rule.takesOutput(arity));
+            return call.rules().rules().stream().anyMatch(rule -> rule.formFor(call.argumentTypes(), call.resultType())
+                    .orElse(null) == Rules.Form.ARGUMENTS_AND_OUTPUT);
         }
         return false;
     }
@@ -158,7 +165,12 @@ public final class ReverseEmitter {
         code.add("\n// Reverse pass\n");
         for (Map.Entry<String, String> adjoint : adjoints.entrySet()) {
             JType type = typeOf(adjoint.getKey());
-            String initial = adjoint.getKey().equals(method.result()) ? dy : type.zero();
+            CodeBlock initial = CodeBlock.of("$L", type.zero());
+            if (adjoint.getKey().equals(method.result())) {
+                initial = type.isTensor()
+                        ? CodeBlock.of("$T.seed($N, $N)", ADJOINTS, dy, value)
+                        : CodeBlock.of("$N", dy);
+            }
             code.addStatement("$T $N = $L", type.typeName(), adjoint.getValue(), initial);
         }
         code.add(body.reverse());
@@ -310,9 +322,10 @@ public final class ReverseEmitter {
         Rules.Rule whole = call.rules().whole().orElse(null);
         if (whole != null && whole.returnsArray()) {
             String adjointsName = names.fresh("d" + capitalize(whole.method()));
-            out.addStatement("double[] $N = $L", adjointsName, ruleCall(whole, call, g, output));
+            out.addStatement("$T $N = $L", whole.returnType().typeName(), adjointsName, ruleCall(whole, call, g, output));
             for (int i = 0; i < arity; i++) {
-                accumulate(call.args().get(i), CodeBlock.of("$N[$L]", adjointsName, i), JType.DOUBLE, false, out);
+                accumulate(call.args().get(i), CodeBlock.of("$N[$L]", adjointsName, i), whole.returnType().component(),
+                        false, out);
             }
             return;
         }
@@ -322,14 +335,20 @@ public final class ReverseEmitter {
                 continue;
             }
             Rules.Rule rule = call.rules().forArgument(i).orElseThrow();
-            accumulate(arg, ruleCall(rule, call, g, output), JType.DOUBLE, false, out);
+            accumulate(arg, ruleCall(rule, call, g, output), arg.type().isTensor() ? JType.TENSOR : JType.DOUBLE,
+                    false, out);
         }
     }
 
     private static CodeBlock ruleCall(Rules.Rule rule, Prim.RuleCall call, Atom g, CodeBlock output) {
+        Rules.Form form = rule.formFor(call.argumentTypes(), call.resultType()).orElseThrow();
         List<CodeBlock> args = new ArrayList<>();
-        call.args().forEach(arg -> args.add(arg.code()));
-        if (rule.takesOutput(call.args().size())) {
+        if (form == Rules.Form.FIRST_ARGUMENT) {
+            args.add(call.args().getFirst().code());
+        } else {
+            call.args().forEach(arg -> args.add(arg.code()));
+        }
+        if (form == Rules.Form.ARGUMENTS_AND_OUTPUT) {
             args.add(output);
         }
         args.add(g.code());
@@ -344,6 +363,11 @@ public final class ReverseEmitter {
         }
         String adjoint = adjoints.get(a.variable());
         JType adjointType = typeOf(a.variable());
+        if (adjointType.isTensor()) {
+            CodeBlock value = subtract ? CodeBlock.of("$L.neg()", contribution) : contribution;
+            out.addStatement("$N = $T.add($N, $L)", adjoint, ADJOINTS, adjoint, value);
+            return;
+        }
         CodeBlock value = contribution;
         if (adjointType.equals(JType.FLOAT) && !contributionType.equals(JType.FLOAT) && !contributionType.equals(JType.INT)) {
             value = CodeBlock.of("(float) ($L)", contribution);

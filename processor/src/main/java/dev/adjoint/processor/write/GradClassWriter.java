@@ -31,6 +31,7 @@ public final class GradClassWriter {
     private static final ClassName VARIABLE_GRADIENTS = ClassName.get("dev.adjoint.grad", "VariableGradients");
     private static final ClassName GRADIENT_AND_VARIABLE = ClassName.get("dev.adjoint.grad", "GradientAndVariable");
     private static final ClassName IMPLICIT = ClassName.get("dev.adjoint.grad", "ImplicitValueAndGradients");
+    private static final ClassName TENSOR_IMPLICIT = ClassName.get("dev.adjoint.grad", "TensorImplicitValueAndGradients");
     private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 
     /** One method ready to write. */
@@ -124,7 +125,7 @@ public final class GradClassWriter {
                 .build());
         type.addMethod(MethodSpec.methodBuilder(f + "Gradients")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addJavadoc("Gradients of $L, seeded with the output adjoint {@code $N} instead of 1.\n", link, dy)
+                .addJavadoc("Gradients of $L, seeded with the output adjoint {@code $N} instead of ones.\n", link, dy)
                 .addParameters(parameters)
                 .addParameter(resultType, dy)
                 .returns(gradients)
@@ -146,6 +147,7 @@ public final class GradClassWriter {
                 .addStatement("return $N($L$N, $T.DISCARD)", vag, arguments, dy, VARIABLE_GRADIENTS)
                 .build());
         String variables = emitter.variablesName();
+        ClassName implicit = lowered.resultType().isTensor() ? TENSOR_IMPLICIT : IMPLICIT;
         type.addMethod(MethodSpec.methodBuilder(f + "ImplicitGradients")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Gradients of $L with respect to every trainable {@code Variable} it read, as\n", link)
@@ -163,10 +165,10 @@ public final class GradClassWriter {
                 .addJavadoc("read ({@code tfe.implicit_value_and_gradients}).\n\n")
                 .addJavadoc("@throws IllegalStateException if it read no trainable variable\n")
                 .addParameters(parameters)
-                .returns(IMPLICIT)
+                .returns(implicit)
                 .addStatement("$T $N = new $T()", VARIABLE_GRADIENTS, variables, VARIABLE_GRADIENTS)
                 .addStatement("$T value = $N($L$L, $N).value()", resultType, vag, arguments, one, variables)
-                .addStatement("return new $T(value, $N.pairs())", IMPLICIT, variables)
+                .addStatement("return new $T(value, $N.pairs())", implicit, variables)
                 .build());
     }
 

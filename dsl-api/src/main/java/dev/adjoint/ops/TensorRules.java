@@ -1,0 +1,395 @@
+package dev.adjoint.ops;
+
+import dev.adjoint.Shape;
+import dev.adjoint.Tensor;
+import dev.adjoint.annotation.Derivative;
+import java.util.Arrays;
+
+/**
+ * Derivative rules (VJPs) of the {@link Tensor} primitives, found by the processor through
+ * {@link Derivative} like every other rule. For an instance method the receiver is argument 0.
+ * A rule takes the arguments, optionally the output, then the output adjoint {@code g}; a rule
+ * taking just {@code (x, g)} serves every overload of a shape-only op.
+ *
+ * <p>Binary rules reduce their result to the operand's shape with {@link #unbroadcast}, as JAX's
+ * {@code _unbroadcast}. Grouped as in JAX's {@code lax.py}: linear, bilinear, uses-output,
+ * nonlinear, reductions, shape.
+ */
+public final class TensorRules {
+
+    private TensorRules() {
+    }
+
+    /** Sums {@code g} over the axes broadcasting added to reach it from {@code shape}. */
+    public static Tensor unbroadcast(Tensor g, Shape shape) {
+        if (g.shape().equals(shape)) {
+            return g;
+        }
+        int lead = g.rank() - shape.rank();
+        int[] axes = new int[g.rank()];
+        int count = 0;
+        for (int axis = 0; axis < g.rank(); axis++) {
+            if (axis < lead || shape.dim(axis - lead) == 1 && g.dim(axis) != 1) {
+                axes[count++] = axis;
+            }
+        }
+        Tensor reduced = count == 0 ? g : g.sum(Arrays.copyOf(axes, count), true);
+        return reduced.reshape(shape.dims());
+    }
+
+    /** {@code g} broadcast back over the axes a reduction removed. */
+    private static Tensor expandReduced(Tensor g, Shape input, int[] axes, boolean keepDims) {
+        Tensor expanded = g;
+        if (!keepDims) {
+            int[] sorted = new int[axes.length];
+            for (int i = 0; i < axes.length; i++) {
+                sorted[i] = input.normalizeAxis("sum", axes[i]);
+            }
+            Arrays.sort(sorted);
+            for (int axis : sorted) {
+                expanded = expanded.expandDims(axis);
+            }
+        }
+        return expanded.broadcastTo(input.dims());
+    }
+
+    private static int[] allAxes(Tensor x) {
+        int[] axes = new int[x.rank()];
+        Arrays.setAll(axes, i -> i);
+        return axes;
+    }
+
+    private static long count(Shape input, int[] axes) {
+        long n = 1;
+        for (int axis : axes) {
+            n *= input.dim(axis);
+        }
+        return n;
+    }
+
+    // ---- linear ----
+
+    @Derivative(target = Tensor.class, of = "neg")
+    public static Tensor neg(Tensor x, Tensor g) {
+        return g.neg();
+    }
+
+    @Derivative(target = Tensor.class, of = "add", argument = 0)
+    public static Tensor addLhs(Tensor a, Tensor b, Tensor g) {
+        return unbroadcast(g, a.shape());
+    }
+
+    public static Tensor addLhs(Tensor a, double b, Tensor g) {
+        return g;
+    }
+
+    @Derivative(target = Tensor.class, of = "add", argument = 1)
+    public static Tensor addRhs(Tensor a, Tensor b, Tensor g) {
+        return unbroadcast(g, b.shape());
+    }
+
+    public static double addRhs(Tensor a, double b, Tensor g) {
+        return g.sum().item();
+    }
+
+    @Derivative(target = Tensor.class, of = "sub", argument = 0)
+    public static Tensor subLhs(Tensor a, Tensor b, Tensor g) {
+        return unbroadcast(g, a.shape());
+    }
+
+    public static Tensor subLhs(Tensor a, double b, Tensor g) {
+        return g;
+    }
+
+    @Derivative(target = Tensor.class, of = "sub", argument = 1)
+    public static Tensor subRhs(Tensor a, Tensor b, Tensor g) {
+        return unbroadcast(g.neg(), b.shape());
+    }
+
+    public static double subRhs(Tensor a, double b, Tensor g) {
+        return -g.sum().item();
+    }
+
+    @Derivative(target = Tensor.class, of = "sum")
+    public static Tensor sum(Tensor x, Tensor g) {
+        return g.broadcastTo(x.shape().dims());
+    }
+
+    public static Tensor sum(Tensor x, int axis, Tensor g) {
+        return expandReduced(g, x.shape(), new int[] {axis}, false);
+    }
+
+    public static Tensor sum(Tensor x, int[] axes, boolean keepDims, Tensor g) {
+        return expandReduced(g, x.shape(), axes, keepDims);
+    }
+
+    @Derivative(target = Tensor.class, of = "mean")
+    public static Tensor mean(Tensor x, Tensor g) {
+        return g.broadcastTo(x.shape().dims()).div((double) x.size());
+    }
+
+    public static Tensor mean(Tensor x, int axis, Tensor g) {
+        return expandReduced(g, x.shape(), new int[] {axis}, false).div((double) x.shape().dim(axis));
+    }
+
+    public static Tensor mean(Tensor x, int[] axes, boolean keepDims, Tensor g) {
+        return expandReduced(g, x.shape(), axes, keepDims).div((double) count(x.shape(), axes));
+    }
+
+    @Derivative(target = Tensor.class, of = "transpose")
+    public static Tensor transpose(Tensor x, Tensor g) {
+        return g.transpose();
+    }
+
+    @Derivative(target = Tensor.class, of = "item")
+    public static Tensor item(Tensor x, double g) {
+        return Tensor.fullLike(x, g);
+    }
+
+    // ---- bilinear ----
+
+    @Derivative(target = Tensor.class, of = "mul", argument = 0)
+    public static Tensor mulLhs(Tensor a, Tensor b, Tensor g) {
+        return unbroadcast(g.mul(b), a.shape());
+    }
+
+    public static Tensor mulLhs(Tensor a, double b, Tensor g) {
+        return g.mul(b);
+    }
+
+    @Derivative(target = Tensor.class, of = "mul", argument = 1)
+    public static Tensor mulRhs(Tensor a, Tensor b, Tensor g) {
+        return unbroadcast(g.mul(a), b.shape());
+    }
+
+    public static double mulRhs(Tensor a, double b, Tensor g) {
+        return g.mul(a).sum().item();
+    }
+
+    @Derivative(target = Tensor.class, of = "div", argument = 0)
+    public static Tensor divLhs(Tensor a, Tensor b, Tensor g) {
+        return unbroadcast(g.div(b), a.shape());
+    }
+
+    public static Tensor divLhs(Tensor a, double b, Tensor g) {
+        return g.div(b);
+    }
+
+    @Derivative(target = Tensor.class, of = "div", argument = 1)
+    public static Tensor divRhs(Tensor a, Tensor b, Tensor g) {
+        return unbroadcast(g.mul(a).div(b.square()).neg(), b.shape());
+    }
+
+    public static double divRhs(Tensor a, double b, Tensor g) {
+        return -g.mul(a).sum().item() / (b * b);
+    }
+
+    /** Matrix product of rank-2 operands: {@code dA = g B^T}, {@code dB = A^T g}. */
+    @Derivative(target = Tensor.class, of = "matmul", argument = 0)
+    public static Tensor matmulLhs(Tensor a, Tensor b, Tensor g) {
+        return g.matmul(b.transpose());
+    }
+
+    @Derivative(target = Tensor.class, of = "matmul", argument = 1)
+    public static Tensor matmulRhs(Tensor a, Tensor b, Tensor g) {
+        return a.transpose().matmul(g);
+    }
+
+    // ---- uses output ----
+
+    @Derivative(target = Tensor.class, of = "exp")
+    public static Tensor exp(Tensor x, Tensor y, Tensor g) {
+        return g.mul(y);
+    }
+
+    @Derivative(target = Tensor.class, of = "sqrt")
+    public static Tensor sqrt(Tensor x, Tensor y, Tensor g) {
+        return g.mul(0.5).div(y);
+    }
+
+    /** d x^(-1/2) = -1/2 x^(-3/2) = -1/2 y / x. */
+    @Derivative(target = Tensor.class, of = "rsqrt")
+    public static Tensor rsqrt(Tensor x, Tensor y, Tensor g) {
+        return g.mul(y).div(x).mul(-0.5);
+    }
+
+    @Derivative(target = Tensor.class, of = "tanh")
+    public static Tensor tanh(Tensor x, Tensor y, Tensor g) {
+        return g.mul(y.square().neg().add(1.0));
+    }
+
+    @Derivative(target = Tensor.class, of = "sigmoid")
+    public static Tensor sigmoid(Tensor x, Tensor y, Tensor g) {
+        return g.mul(y).mul(y.neg().add(1.0));
+    }
+
+    @Derivative(target = Tensor.class, of = "logSumExp")
+    public static Tensor logSumExp(Tensor x, Tensor y, Tensor g) {
+        return g.mul(x.sub(y).exp());
+    }
+
+    public static Tensor logSumExp(Tensor x, int axis, Tensor y, Tensor g) {
+        int a = x.shape().normalizeAxis("logSumExp", axis);
+        return g.expandDims(a).mul(x.sub(y.expandDims(a)).exp());
+    }
+
+    /** {@code y (g - sum(g y))} along the softmax axis. */
+    @Derivative(target = Tensor.class, of = "softmax")
+    public static Tensor softmax(Tensor x, int axis, Tensor y, Tensor g) {
+        Tensor gy = g.mul(y);
+        return gy.sub(y.mul(gy.sum(new int[] {axis}, true)));
+    }
+
+    /** {@code g - exp(y) sum(g)} along the axis. */
+    @Derivative(target = Tensor.class, of = "logSoftmax")
+    public static Tensor logSoftmax(Tensor x, int axis, Tensor y, Tensor g) {
+        return g.sub(y.exp().mul(g.sum(new int[] {axis}, true)));
+    }
+
+    /** d a^b / db = a^b ln a. */
+    @Derivative(target = Tensor.class, of = "pow", argument = 1)
+    public static Tensor powExponent(Tensor a, Tensor b, Tensor y, Tensor g) {
+        return unbroadcast(g.mul(y).mul(a.log()), b.shape());
+    }
+
+    public static double powExponent(Tensor a, double b, Tensor y, Tensor g) {
+        return g.mul(y).mul(a.log()).sum().item();
+    }
+
+    // ---- nonlinear ----
+
+    @Derivative(target = Tensor.class, of = "pow", argument = 0)
+    public static Tensor powBase(Tensor a, Tensor b, Tensor g) {
+        return unbroadcast(g.mul(b).mul(a.pow(b.sub(1.0))), a.shape());
+    }
+
+    public static Tensor powBase(Tensor a, double b, Tensor g) {
+        return b == 0 ? Tensor.zerosLike(g) : g.mul(b).mul(a.pow(b - 1.0));
+    }
+
+    @Derivative(target = Tensor.class, of = "log")
+    public static Tensor log(Tensor x, Tensor g) {
+        return g.div(x);
+    }
+
+    @Derivative(target = Tensor.class, of = "log1p")
+    public static Tensor log1p(Tensor x, Tensor g) {
+        return g.div(x.add(1.0));
+    }
+
+    @Derivative(target = Tensor.class, of = "square")
+    public static Tensor square(Tensor x, Tensor g) {
+        return g.mul(x).mul(2.0);
+    }
+
+    @Derivative(target = Tensor.class, of = "sin")
+    public static Tensor sin(Tensor x, Tensor g) {
+        return g.mul(x.cos());
+    }
+
+    @Derivative(target = Tensor.class, of = "cos")
+    public static Tensor cos(Tensor x, Tensor g) {
+        return g.mul(x.sin()).neg();
+    }
+
+    @Derivative(target = Tensor.class, of = "softplus")
+    public static Tensor softplus(Tensor x, Tensor g) {
+        return g.mul(x.sigmoid());
+    }
+
+    // ---- piecewise: the gradient follows the branch the value took ----
+
+    @Derivative(target = Tensor.class, of = "abs")
+    public static Tensor abs(Tensor x, Tensor g) {
+        return g.mul(x.sign());
+    }
+
+    @Derivative(target = Tensor.class, of = "relu")
+    public static Tensor relu(Tensor x, Tensor g) {
+        return Tensor.where(x.gt(0.0), g, Tensor.zerosLike(g));
+    }
+
+    @Derivative(target = Tensor.class, of = "clip")
+    public static Tensor clip(Tensor x, double low, double high, Tensor g) {
+        return Tensor.where(x.ge(low).logicalAnd(x.le(high)), g, Tensor.zerosLike(g));
+    }
+
+    /** On a tie the first operand gets the gradient, as for {@code Math.max}. */
+    @Derivative(target = Tensor.class, of = "maximum", argument = 0)
+    public static Tensor maximumFirst(Tensor a, Tensor b, Tensor g) {
+        return unbroadcast(Tensor.where(a.ge(b), g, Tensor.zerosLike(g)), a.shape());
+    }
+
+    public static Tensor maximumFirst(Tensor a, double b, Tensor g) {
+        return Tensor.where(a.ge(b), g, Tensor.zerosLike(g));
+    }
+
+    @Derivative(target = Tensor.class, of = "maximum", argument = 1)
+    public static Tensor maximumSecond(Tensor a, Tensor b, Tensor g) {
+        return unbroadcast(Tensor.where(a.ge(b), Tensor.zerosLike(g), g), b.shape());
+    }
+
+    public static double maximumSecond(Tensor a, double b, Tensor g) {
+        return Tensor.where(a.ge(b), Tensor.zerosLike(g), g).sum().item();
+    }
+
+    @Derivative(target = Tensor.class, of = "minimum", argument = 0)
+    public static Tensor minimumFirst(Tensor a, Tensor b, Tensor g) {
+        return unbroadcast(Tensor.where(a.le(b), g, Tensor.zerosLike(g)), a.shape());
+    }
+
+    public static Tensor minimumFirst(Tensor a, double b, Tensor g) {
+        return Tensor.where(a.le(b), g, Tensor.zerosLike(g));
+    }
+
+    @Derivative(target = Tensor.class, of = "minimum", argument = 1)
+    public static Tensor minimumSecond(Tensor a, Tensor b, Tensor g) {
+        return unbroadcast(Tensor.where(a.le(b), Tensor.zerosLike(g), g), b.shape());
+    }
+
+    public static double minimumSecond(Tensor a, double b, Tensor g) {
+        return Tensor.where(a.le(b), Tensor.zerosLike(g), g).sum().item();
+    }
+
+    @Derivative(target = Tensor.class, of = "where", argument = 1)
+    public static Tensor whereTrue(Tensor condition, Tensor a, Tensor b, Tensor g) {
+        return unbroadcast(Tensor.where(condition, g, Tensor.zerosLike(g)), a.shape());
+    }
+
+    @Derivative(target = Tensor.class, of = "where", argument = 2)
+    public static Tensor whereFalse(Tensor condition, Tensor a, Tensor b, Tensor g) {
+        return unbroadcast(Tensor.where(condition, Tensor.zerosLike(g), g), b.shape());
+    }
+
+    // ---- shape: the adjoint takes the input's shape back ----
+
+    @Derivative(target = Tensor.class, of = "reshape")
+    public static Tensor reshape(Tensor x, Tensor g) {
+        return g.reshape(x.shape().dims());
+    }
+
+    @Derivative(target = Tensor.class, of = "flatten")
+    public static Tensor flatten(Tensor x, Tensor g) {
+        return g.reshape(x.shape().dims());
+    }
+
+    @Derivative(target = Tensor.class, of = "squeeze")
+    public static Tensor squeeze(Tensor x, Tensor g) {
+        return g.reshape(x.shape().dims());
+    }
+
+    @Derivative(target = Tensor.class, of = "expandDims")
+    public static Tensor expandDims(Tensor x, Tensor g) {
+        return g.reshape(x.shape().dims());
+    }
+
+    @Derivative(target = Tensor.class, of = "broadcastTo")
+    public static Tensor broadcastTo(Tensor x, Tensor g) {
+        return unbroadcast(g, x.shape());
+    }
+
+    @Derivative(target = Tensor.class, of = "cast")
+    public static Tensor cast(Tensor x, Tensor g) {
+        return g.cast(x.dtype());
+    }
+}
