@@ -1,5 +1,7 @@
 package dev.adjoint.grad;
 
+import dev.adjoint.Shape;
+import dev.adjoint.Tensor;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -71,5 +73,23 @@ public final class GradCheck {
             worst = Math.max(worst, error);
         }
         return worst;
+    }
+
+    /**
+     * Checks the gradient of a tensor function seeded with ones (the gradient of
+     * {@code sum(f(x))}) against central differences, element by element in float64.
+     *
+     * @return the largest error, relative to {@code max(1, |numeric|)}
+     * @throws AssertionError naming the first element whose error exceeds {@code tolerance}
+     */
+    public static double check(Function<Tensor, Tensor> f, Function<Tensor, Tensor> gradient, Tensor at,
+            double tolerance) {
+        Shape shape = at.shape();
+        double[] analytic = gradient.apply(at).toDoubleArray();
+        if (analytic.length != at.size()) {
+            throw new AssertionError("gradient has " + analytic.length + " elements for an input of shape " + shape);
+        }
+        return check(values -> f.apply(Tensor.of(values, shape)).sum().item(), values -> analytic,
+                at.toDoubleArray(), tolerance);
     }
 }

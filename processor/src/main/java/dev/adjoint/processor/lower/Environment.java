@@ -91,13 +91,16 @@ public record Environment(Trees trees, Elements elements, Types types, Derivativ
         return null;
     }
 
-    /** The methods named {@code name} with {@code arity} parameters declared in or inherited by {@code type}. */
+    /** The methods named {@code name} that take {@code arity} arguments, declared in or inherited by {@code type}. */
     public List<ExecutableElement> methods(TypeElement type, String name, int arity) {
         List<ExecutableElement> methods = new ArrayList<>();
         for (Element member : members(type)) {
-            if (member.getKind() == ElementKind.METHOD && member.getSimpleName().contentEquals(name)
-                    && ((ExecutableElement) member).getParameters().size() == arity) {
-                methods.add((ExecutableElement) member);
+            if (member.getKind() == ElementKind.METHOD && member.getSimpleName().contentEquals(name)) {
+                ExecutableElement method = (ExecutableElement) member;
+                int parameters = method.getParameters().size();
+                if (parameters == arity || method.isVarArgs() && arity >= parameters - 1) {
+                    methods.add(method);
+                }
             }
         }
         return methods;

@@ -2,6 +2,7 @@ package dev.adjoint.processor.lower;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeName;
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.ArrayTypeTree;
 import com.sun.source.tree.AssignmentTree;
@@ -23,6 +24,7 @@ import com.sun.source.tree.ImportTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.ParameterizedTypeTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.PrimitiveTypeTree;
@@ -864,9 +866,14 @@ public final class Lowering {
         int bestCost = Integer.MAX_VALUE;
         for (ExecutableElement candidate : candidates) {
             int cost = 0;
+            int fixed = candidate.getParameters().size();
             for (int i = 0; i < argumentTypes.size() && cost < Integer.MAX_VALUE; i++) {
-                JType parameter = env.typeOf(candidate.getParameters().get(i).asType());
                 JType argument = argumentTypes.get(i);
+                JType parameter = env.typeOf(candidate.getParameters().get(Math.min(i, fixed - 1)).asType());
+                if (candidate.isVarArgs() && i >= fixed - 1 && !(argument != null && argument.equals(parameter))) {
+                    // Arguments spread into a varargs array match its element type.
+                    parameter = parameter.component();
+                }
                 if (argument == null || parameter.equals(argument)) {
                     continue;
                 }
@@ -948,6 +955,10 @@ public final class Lowering {
                 yield a.isNumeric() && b.isNumeric() ? JType.promote(a, b) : a;
             }
             case TYPE_CAST -> typeOfTypeTree(((TypeCastTree) expression).getType());
+            case NEW_ARRAY -> {
+                NewArrayTree array = (NewArrayTree) expression;
+                yield array.getType() == null ? null : new JType(typeOfTypeTree(array.getType()).name() + "[]");
+            }
             case METHOD_INVOCATION -> {
                 Call call = resolveCall((MethodInvocationTree) expression);
                 yield call == null ? null : env.typeOf(call.method().getReturnType());
@@ -1143,6 +1154,25 @@ public final class Lowering {
                         printInto(tree.getTrueExpression(), reads, hasCall),
                         printInto(tree.getFalseExpression(), reads, hasCall));
             }
+            case NEW_ARRAY -> {
+                // Arrays of constants, such as the axes of a reduction.
+                NewArrayTree array = (NewArrayTree) expression;
+                if (array.getType() == null) {
+                    break;
+                }
+                TypeName element = typeOfTypeTree(array.getType()).typeName();
+                List<CodeBlock> parts = new ArrayList<>();
+                if (array.getInitializers() != null) {
+                    for (ExpressionTree initializer : array.getInitializers()) {
+                        parts.add(printInto(initializer, reads, hasCall));
+                    }
+                    return CodeBlock.of("new $T[] {$L}", element, CodeBlock.join(parts, ", "));
+                }
+                for (ExpressionTree dimension : array.getDimensions()) {
+                    parts.add(CodeBlock.of("[$L]", printInto(dimension, reads, hasCall)));
+                }
+                return CodeBlock.of("new $T$L", element, CodeBlock.join(parts, ""));
+            }
             case TYPE_CAST -> {
                 TypeCastTree cast = (TypeCastTree) expression;
                 return CodeBlock.of("($T) $L", typeOfTypeTree(cast.getType()).typeName(),
@@ -1163,11 +1193,11 @@ public final class Lowering {
                     return CodeBlock.of("$L $L $L", printInto(binary.getLeftOperand(), reads, hasCall),
                             OPERATORS.get(expression.getKind()), printInto(binary.getRightOperand(), reads, hasCall));
                 }
-                diagnostics.error(expression, Messages.UNSUPPORTED_EXPRESSION, "'" + sourceText(expression) + "'",
-                        "compute it outside the differentiable method and pass it in");
-                return CodeBlock.of("$L", sourceText(expression));
             }
         }
+        diagnostics.error(expression, Messages.UNSUPPORTED_EXPRESSION, "'" + sourceText(expression) + "'",
+                "compute it outside the differentiable method and pass it in");
+        return CodeBlock.of("$L", sourceText(expression));
     }
 
     private CodeBlock fieldAccess(Tree site, VariableElement field) {
