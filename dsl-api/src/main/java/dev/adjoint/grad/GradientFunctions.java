@@ -61,7 +61,7 @@ public final class GradientFunctions {
     }
 
     /** {@code tfe.gradients_function} for a tensor function (non-scalar outputs seeded with ones). */
-    public static Function<Tensor, Gradients> gradientsFunction(TensorFunction f) {
+    public static Function<Tensor, Gradients> tensorGradientsFunction(TensorFunction f) {
         Generated generated = Generated.of(f, "Gradients", Tensor.class);
         return x -> (Gradients) generated.invoke(x);
     }
