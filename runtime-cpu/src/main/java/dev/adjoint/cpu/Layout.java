@@ -110,6 +110,12 @@ final class Layout {
             throw new IllegalArgumentException("pad: " + before.length + "/" + after.length + " pad widths and output "
                     + outShape + " for input " + shape);
         }
+        for (int d = 0; d < rank; d++) {
+            if (before[d] < 0 || after[d] < 0 || outShape.dim(d) != before[d] + shape.dim(d) + after[d]) {
+                throw new IllegalArgumentException("pad: widths " + before[d] + " and " + after[d] + " on axis " + d
+                        + " of " + shape + " do not give " + outShape);
+            }
+        }
         int n = Memory.checkedSize(outShape.size());
         CpuStorage out = Memory.allocate(backend, x.dtype(), n);
         Memory.fill(out.array(), 0, n, value);

@@ -122,10 +122,12 @@ final class VectorReductions {
         int end = off + F.loopBound(len);
         int i = off;
         if (log) {
-            double shift = m + Math.log(sumExp(x, off, len, m));
-            FloatVector s = FloatVector.broadcast(F, (float) shift);
-            for (; i < end; i += F.length()) FloatVector.fromArray(F, x, i).sub(s).intoArray(out, i);
-            for (; i < off + len; i++) out[i] = (float) (x[i] - shift);
+            // (x - max) is exact near the maximum; subtracting log(sum) after keeps the small outputs accurate.
+            double logSum = Math.log(sumExp(x, off, len, m));
+            FloatVector shift = FloatVector.broadcast(F, (float) m);
+            FloatVector s = FloatVector.broadcast(F, (float) logSum);
+            for (; i < end; i += F.length()) FloatVector.fromArray(F, x, i).sub(shift).sub(s).intoArray(out, i);
+            for (; i < off + len; i++) out[i] = (float) (x[i] - m - logSum);
             return;
         }
         FloatVector shift = FloatVector.broadcast(F, (float) m);
@@ -228,10 +230,12 @@ final class VectorReductions {
         int end = off + D.loopBound(len);
         int i = off;
         if (log) {
-            double shift = m + Math.log(sumExp(x, off, len, m));
-            DoubleVector s = DoubleVector.broadcast(D, shift);
-            for (; i < end; i += D.length()) DoubleVector.fromArray(D, x, i).sub(s).intoArray(out, i);
-            for (; i < off + len; i++) out[i] = (x[i] - shift);
+            // (x - max) is exact near the maximum; subtracting log(sum) after keeps the small outputs accurate.
+            double logSum = Math.log(sumExp(x, off, len, m));
+            DoubleVector shift = DoubleVector.broadcast(D, m);
+            DoubleVector s = DoubleVector.broadcast(D, logSum);
+            for (; i < end; i += D.length()) DoubleVector.fromArray(D, x, i).sub(shift).sub(s).intoArray(out, i);
+            for (; i < off + len; i++) out[i] = (x[i] - m - logSum);
             return;
         }
         DoubleVector shift = DoubleVector.broadcast(D, m);
