@@ -23,78 +23,132 @@ final class Pool2d {
     /** Like {@link #pool}, but only output columns {@code [colFrom, colTo)} of each row. */
     static void poolColumns(Object x, Object out, int from, int to, int h, int w, Pool2dSpec spec, int oh, int ow,
             int colFrom, int colTo) {
+        // The window of every output row and column clipped to the image, worked out once.
+        int[] rows = clippedWindows(oh, spec.strideH(), spec.padH(), spec.kernelH(), h);
+        int[] cols = clippedWindows(ow, spec.strideW(), spec.padW(), spec.kernelW(), w);
         boolean max = spec.kind() == Pool2dSpec.Kind.MAX;
+        // One type test per call: a type switch inside the loops costs more than the pooling itself.
+        if (x instanceof float[] a) {
+            pool(a, (float[]) out, from, to, h, w, rows, cols, oh, ow, colFrom, colTo, max);
+        } else if (x instanceof double[] a) {
+            pool(a, (double[]) out, from, to, h, w, rows, cols, oh, ow, colFrom, colTo, max);
+        } else if (x instanceof int[] a) {
+            pool(a, (int[]) out, from, to, h, w, rows, cols, oh, ow, colFrom, colTo, max);
+        } else if (x instanceof long[] a) {
+            pool(a, (long[]) out, from, to, h, w, rows, cols, oh, ow, colFrom, colTo, max);
+        } else {
+            throw new IllegalArgumentException("pool2d: unsupported array " + x.getClass());
+        }
+    }
+
+    /**
+     * For each of {@code outSize} outputs along one axis, the first and one-past-last input index
+     * of its window clipped to {@code [0, inSize)}, at {@code [2 * o]} and {@code [2 * o + 1]}.
+     */
+    static int[] clippedWindows(int outSize, int stride, int pad, int kernel, int inSize) {
+        int[] bounds = new int[2 * outSize];
+        for (int o = 0; o < outSize; o++) {
+            int start = o * stride - pad;
+            bounds[2 * o] = Math.max(start, 0);
+            bounds[2 * o + 1] = Math.min(start + kernel, inSize);
+        }
+        return bounds;
+    }
+
+    private static void pool(float[] x, float[] out, int from, int to, int h, int w, int[] rows, int[] cols, int oh,
+            int ow, int colFrom, int colTo, boolean max) {
         for (int plane = from; plane < to; plane++) {
             int xBase = plane * h * w;
-            int oBase = plane * oh * ow;
             for (int oy = 0; oy < oh; oy++) {
-                int top = oy * spec.strideH() - spec.padH();
-                int y0 = Math.max(top, 0), y1 = Math.min(top + spec.kernelH(), h);
+                int y0 = rows[2 * oy], y1 = rows[2 * oy + 1];
                 for (int ox = colFrom; ox < colTo; ox++) {
-                    int left = ox * spec.strideW() - spec.padW();
-                    int x0 = Math.max(left, 0), x1 = Math.min(left + spec.kernelW(), w);
-                    int o = oBase + oy * ow + ox;
+                    int x0 = cols[2 * ox], x1 = cols[2 * ox + 1];
                     if (y0 >= y1 || x0 >= x1) {
                         continue;  // the output array starts zeroed
                     }
-                    switch (x) {
-                        case float[] a -> ((float[]) out)[o] = (float) window(a, xBase, w, y0, y1, x0, x1, max);
-                        case double[] a -> ((double[]) out)[o] = window(a, xBase, w, y0, y1, x0, x1, max);
-                        case int[] a -> ((int[]) out)[o] = (int) window(a, xBase, w, y0, y1, x0, x1, max);
-                        case long[] a -> ((long[]) out)[o] = window(a, xBase, w, y0, y1, x0, x1, max);
-                        default -> throw new IllegalArgumentException("pool2d: unsupported array " + x.getClass());
+                    float best = Float.NEGATIVE_INFINITY, sum = 0;
+                    for (int y = y0; y < y1; y++) {
+                        for (int i = xBase + y * w + x0, end = xBase + y * w + x1; i < end; i++) {
+                            // Math.max, not a comparison, so that a NaN in the window makes the max NaN.
+                            best = Math.max(best, x[i]);
+                            sum += x[i];
+                        }
                     }
+                    out[(plane * oh + oy) * ow + ox] = (max ? best : sum / (float)((y1 - y0) * (x1 - x0)));
                 }
             }
         }
     }
 
-    private static double window(float[] a, int base, int w, int y0, int y1, int x0, int x1, boolean max) {
-        float best = Float.NEGATIVE_INFINITY;
-        float sum = 0;
-        for (int y = y0; y < y1; y++) {
-            for (int i = base + y * w + x0, end = base + y * w + x1; i < end; i++) {
-                // Math.max, not a comparison, so that a NaN in the window makes the max NaN.
-                best = Math.max(best, a[i]);
-                sum += a[i];
+    private static void pool(double[] x, double[] out, int from, int to, int h, int w, int[] rows, int[] cols, int oh,
+            int ow, int colFrom, int colTo, boolean max) {
+        for (int plane = from; plane < to; plane++) {
+            int xBase = plane * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                int y0 = rows[2 * oy], y1 = rows[2 * oy + 1];
+                for (int ox = colFrom; ox < colTo; ox++) {
+                    int x0 = cols[2 * ox], x1 = cols[2 * ox + 1];
+                    if (y0 >= y1 || x0 >= x1) {
+                        continue;  // the output array starts zeroed
+                    }
+                    double best = Double.NEGATIVE_INFINITY, sum = 0;
+                    for (int y = y0; y < y1; y++) {
+                        for (int i = xBase + y * w + x0, end = xBase + y * w + x1; i < end; i++) {
+                            best = Math.max(best, x[i]);
+                            sum += x[i];
+                        }
+                    }
+                    out[(plane * oh + oy) * ow + ox] = (max ? best : sum / (double)((y1 - y0) * (x1 - x0)));
+                }
             }
         }
-        return max ? best : sum / ((y1 - y0) * (x1 - x0));
     }
 
-    private static double window(double[] a, int base, int w, int y0, int y1, int x0, int x1, boolean max) {
-        double best = Double.NEGATIVE_INFINITY;
-        double sum = 0;
-        for (int y = y0; y < y1; y++) {
-            for (int i = base + y * w + x0, end = base + y * w + x1; i < end; i++) {
-                best = Math.max(best, a[i]);
-                sum += a[i];
+    private static void pool(int[] x, int[] out, int from, int to, int h, int w, int[] rows, int[] cols, int oh,
+            int ow, int colFrom, int colTo, boolean max) {
+        for (int plane = from; plane < to; plane++) {
+            int xBase = plane * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                int y0 = rows[2 * oy], y1 = rows[2 * oy + 1];
+                for (int ox = colFrom; ox < colTo; ox++) {
+                    int x0 = cols[2 * ox], x1 = cols[2 * ox + 1];
+                    if (y0 >= y1 || x0 >= x1) {
+                        continue;  // the output array starts zeroed
+                    }
+                    long best = Long.MIN_VALUE, sum = 0;
+                    for (int y = y0; y < y1; y++) {
+                        for (int i = xBase + y * w + x0, end = xBase + y * w + x1; i < end; i++) {
+                            best = Math.max(best, x[i]);
+                            sum += x[i];
+                        }
+                    }
+                    out[(plane * oh + oy) * ow + ox] = (int) (max ? best : sum / (long)((y1 - y0) * (x1 - x0)));
+                }
             }
         }
-        return max ? best : sum / ((y1 - y0) * (x1 - x0));
     }
 
-    private static long window(int[] a, int base, int w, int y0, int y1, int x0, int x1, boolean max) {
-        long best = Long.MIN_VALUE;
-        long sum = 0;
-        for (int y = y0; y < y1; y++) {
-            for (int i = base + y * w + x0, end = base + y * w + x1; i < end; i++) {
-                best = Math.max(best, a[i]);
-                sum += a[i];
+    private static void pool(long[] x, long[] out, int from, int to, int h, int w, int[] rows, int[] cols, int oh,
+            int ow, int colFrom, int colTo, boolean max) {
+        for (int plane = from; plane < to; plane++) {
+            int xBase = plane * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                int y0 = rows[2 * oy], y1 = rows[2 * oy + 1];
+                for (int ox = colFrom; ox < colTo; ox++) {
+                    int x0 = cols[2 * ox], x1 = cols[2 * ox + 1];
+                    if (y0 >= y1 || x0 >= x1) {
+                        continue;  // the output array starts zeroed
+                    }
+                    long best = Long.MIN_VALUE, sum = 0;
+                    for (int y = y0; y < y1; y++) {
+                        for (int i = xBase + y * w + x0, end = xBase + y * w + x1; i < end; i++) {
+                            best = Math.max(best, x[i]);
+                            sum += x[i];
+                        }
+                    }
+                    out[(plane * oh + oy) * ow + ox] = (max ? best : sum / (long)((y1 - y0) * (x1 - x0)));
+                }
             }
         }
-        return max ? best : sum / ((y1 - y0) * (x1 - x0));
-    }
-
-    private static long window(long[] a, int base, int w, int y0, int y1, int x0, int x1, boolean max) {
-        long best = Long.MIN_VALUE;
-        long sum = 0;
-        for (int y = y0; y < y1; y++) {
-            for (int i = base + y * w + x0, end = base + y * w + x1; i < end; i++) {
-                best = Math.max(best, a[i]);
-                sum += a[i];
-            }
-        }
-        return max ? best : sum / ((y1 - y0) * (x1 - x0));
     }
 }
