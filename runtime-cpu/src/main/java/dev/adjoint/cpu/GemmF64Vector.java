@@ -29,8 +29,8 @@ final class GemmF64Vector {
     static final int NR = 2 * V;
     /** Depth of one packed block: one B panel ({@code KC x NR}) stays in L1 while the A panels stream past. */
     static final int KC = 256;
-    /** Rows of one packed A block, sized to sit in L2 (MC * KC * 8 bytes = 192 KiB). */
-    static final int MC = 96;
+    /** Rows of one packed A block, sized to sit in L2 (MC * KC * 8 bytes = 96 KiB). */
+    static final int MC = 48;
     /** Columns of one packed B block, sized to sit in L3. */
     static final int NC = 3072;
 
@@ -131,7 +131,7 @@ final class GemmF64Vector {
      * The micro-kernel: the {@code MR x NR} product of one packed A panel ({@code kc} columns of MR
      * values) and one packed B panel ({@code kc} rows of NR values), stored to or added onto C.
      */
-    static void kernel(int kc, double[] pa, int aOff, double[] pb, int bOff, double[] c, int cOff, int ldc,
+    private static void kernel(int kc, double[] pa, int aOff, double[] pb, int bOff, double[] c, int cOff, int ldc,
             boolean accumulate) {
         DoubleVector c00 = DoubleVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
         DoubleVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
