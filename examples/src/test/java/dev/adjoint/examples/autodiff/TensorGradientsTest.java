@@ -2,33 +2,18 @@ package dev.adjoint.examples.autodiff;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.adjoint.Shape;
 import dev.adjoint.Tensor;
 import dev.adjoint.grad.GradCheck;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every tensor primitive's generated derivative against central differences in float64. */
 class TensorGradientsTest {
 
     private static final double TOLERANCE = 1e-6;
-
-    /** Skips, rather than fails, while the CPU backend's kernels are still placeholders on this branch. */
-    @BeforeAll
-    static void backendComputes() {
-        boolean ready;
-        try {
-            ready = Tensor.of(new double[] {1, 2}, Shape.of(2)).matmul(Tensor.of(new double[] {3, 4}, Shape.of(2, 1)))
-                    .item() == 11.0;
-        } catch (UnsupportedOperationException e) {
-            ready = false;
-        }
-        assumeTrue(ready, "CPU backend kernels are not merged yet");
-    }
     private final SplittableRandom random = new SplittableRandom(2024);
 
     private Tensor random(double low, double high, int... dims) {
