@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A named, mutable model parameter, the Java form of {@code tfe.Variable}. Differentiable code reads
- * it with {@link #get()}; implicit gradients report one (gradient, variable) pair per trainable
- * variable read, in construction order.
+ * a scalar variable with {@link #get()} and a tensor variable with {@link #value()}; implicit
+ * gradients report one (gradient, variable) pair per trainable variable read, in construction order.
  *
  * <p>A scalar variable stores a plain {@code double}: the training inner loop of a scalar model
  * never allocates a tensor.
@@ -19,6 +19,7 @@ public final class Variable {
     private final String name;
     private final boolean trainable;
     private double value;
+    private Tensor tensor;
 
     /** A trainable variable named {@code "Variable"}. */
     public Variable(double initial) {
@@ -45,6 +46,27 @@ public final class Variable {
         assign(initial);
     }
 
+    /** A trainable tensor variable. */
+    public Variable(Tensor initial, String name) {
+        this(initial, name, true);
+    }
+
+    /**
+     * A tensor variable; a non-trainable one may be read but gets no gradient.
+     *
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public Variable(Tensor initial, String name, boolean trainable) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(initial, "initial");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("Variable name must not be blank");
+        }
+        this.name = name;
+        this.trainable = trainable;
+        this.tensor = initial;
+    }
+
     public String name() {
         return name;
     }
@@ -58,9 +80,53 @@ public final class Variable {
         return creationIndex;
     }
 
-    /** The current value; the read that differentiable code is differentiated through. */
+    /** True for a variable holding a tensor rather than a {@code double}. */
+    public boolean isTensor() {
+        return tensor != null;
+    }
+
+    /**
+     * The current value of a scalar variable; the read differentiable code is differentiated through.
+     *
+     * @throws IllegalStateException if this variable holds a tensor
+     */
     public double get() {
+        if (tensor != null) {
+            throw new IllegalStateException("Variable '" + name + "' holds a tensor of shape " + tensor.shape()
+                    + ": read it with value()");
+        }
         return value;
+    }
+
+    /**
+     * The current value of a tensor variable; the read differentiable code is differentiated through.
+     *
+     * @throws IllegalStateException if this variable holds a {@code double}
+     */
+    public Tensor value() {
+        if (tensor == null) {
+            throw new IllegalStateException("Variable '" + name + "' holds a double: read it with get()");
+        }
+        return tensor;
+    }
+
+    /**
+     * Replaces the value of a tensor variable.
+     *
+     * @throws IllegalArgumentException if the shape changes
+     */
+    public void assign(Tensor newValue) {
+        Tensor current = value();
+        if (!newValue.shape().equals(current.shape())) {
+            throw new IllegalArgumentException("Variable '" + name + "' has shape " + current.shape()
+                    + " and cannot be assigned shape " + newValue.shape());
+        }
+        tensor = newValue;
+    }
+
+    /** Subtracts {@code delta} from a tensor variable (an optimizer step). */
+    public void assignSub(Tensor delta) {
+        assign(value().sub(delta));
     }
 
     /**
@@ -70,6 +136,9 @@ public final class Variable {
      *     every later step silently
      */
     public void assign(double newValue) {
+        if (tensor != null) {
+            throw new IllegalStateException("Variable '" + name + "' holds a tensor: assign a Tensor");
+        }
         if (!Double.isFinite(newValue)) {
             throw new IllegalArgumentException("Variable '" + name + "' cannot be assigned " + newValue);
         }
@@ -83,6 +152,7 @@ public final class Variable {
 
     @Override
     public String toString() {
-        return "Variable '" + name + "' value=" + value + (trainable ? "" : " (not trainable)");
+        String shown = tensor == null ? Double.toString(value) : "tensor of shape " + tensor.shape();
+        return "Variable '" + name + "' value=" + shown + (trainable ? "" : " (not trainable)");
     }
 }

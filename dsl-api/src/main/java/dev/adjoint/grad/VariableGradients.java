@@ -1,5 +1,6 @@
 package dev.adjoint.grad;
 
+import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +26,7 @@ public final class VariableGradients {
     // A handful of variables per model: linear search beats hashing and keeps the loop allocation-free.
     private Variable[] variables = new Variable[4];
     private double[] sums = new double[4];
+    private Tensor[] tensorSums = new Tensor[4];
     private int count;
 
     /** An empty accumulator. */
@@ -41,19 +43,32 @@ public final class VariableGradients {
         if (discard || !variable.trainable()) {
             return;
         }
+        sums[slot(variable)] += gradient;
+    }
+
+    /** Adds {@code gradient} to the gradient of a tensor {@code variable}. */
+    public void accumulate(Variable variable, Tensor gradient) {
+        if (discard || !variable.trainable()) {
+            return;
+        }
+        int slot = slot(variable);
+        Tensor contribution = gradient != null ? gradient : Tensor.zerosLike(variable.value());
+        tensorSums[slot] = tensorSums[slot] == null ? contribution : tensorSums[slot].add(contribution);
+    }
+
+    private int slot(Variable variable) {
         for (int i = 0; i < count; i++) {
             if (variables[i] == variable) {
-                sums[i] += gradient;
-                return;
+                return i;
             }
         }
         if (count == variables.length) {
             variables = Arrays.copyOf(variables, count * 2);
             sums = Arrays.copyOf(sums, count * 2);
+            tensorSums = Arrays.copyOf(tensorSums, count * 2);
         }
         variables[count] = variable;
-        sums[count] = gradient;
-        count++;
+        return count++;
     }
 
     /**
@@ -67,7 +82,9 @@ public final class VariableGradients {
         }
         List<GradientAndVariable> pairs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            pairs.add(new GradientAndVariable(sums[i], variables[i]));
+            pairs.add(variables[i].isTensor()
+                    ? new GradientAndVariable(tensorSums[i], variables[i])
+                    : new GradientAndVariable(sums[i], variables[i]));
         }
         pairs.sort(Comparator.comparingLong(pair -> pair.variable().creationIndex()));
         return pairs;

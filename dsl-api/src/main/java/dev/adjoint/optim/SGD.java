@@ -15,7 +15,11 @@ public final class SGD implements Optimizer {
     @Override
     public void applyGradients(List<GradientAndVariable> gradients) {
         for (GradientAndVariable pair : gradients) {
-            pair.variable().assignSub(learningRate * pair.gradient());
+            if (pair.variable().isTensor()) {
+                pair.variable().assignSub(pair.tensorGradient().mul(learningRate));
+            } else {
+                pair.variable().assignSub(learningRate * pair.gradient());
+            }
         }
     }
 }

@@ -2,10 +2,15 @@ package dev.adjoint.examples.autodiff;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.Shape;
 import dev.adjoint.Tensor;
 import dev.adjoint.grad.GradCheck;
+import dev.adjoint.optim.Adam;
+import dev.adjoint.optim.Momentum;
+import dev.adjoint.optim.SGD;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -145,5 +150,38 @@ class TensorGradientsTest {
                 w -> TensorFunctionsGrad.mlpLossGradients(input, w, w2, labels).w1(), w1);
         check(w -> TensorFunctions.mlpLoss(input, w1, w, labels),
                 w -> TensorFunctionsGrad.mlpLossGradients(input, w1, w, labels).w2(), w2);
+    }
+
+    @Test
+    void tensorVariablesThroughImplicitGradientsAndOptimizers() {
+        Tensor input = random(-1, 1, 8, 4);
+        double[] oneHot = new double[8 * 3];
+        for (int row = 0; row < 8; row++) {
+            oneHot[row * 3 + row % 3] = 1;
+        }
+        Tensor labels = Tensor.of(oneHot, Shape.of(8, 3));
+        Tensor w1 = random(-0.5, 0.5, 4, 6);
+        Tensor w2 = random(-0.5, 0.5, 6, 3);
+        TensorModel model = new TensorModel(w1, w2);
+        var pairs = TensorModelGrad.lossImplicitGradients(model, input, labels);
+        // Construction order: the field initialiser of scale runs before the constructor makes w1 and w2.
+        assertEquals(List.of(model.scale, model.w1, model.w2), pairs.stream().map(pair -> pair.variable()).toList());
+        check(w -> new TensorModel(w, w2).loss(input, labels), w -> pairs.get(1).tensorGradient(), w1);
+        check(w -> new TensorModel(w1, w).loss(input, labels), w -> pairs.get(2).tensorGradient(), w2);
+        GradCheck.check(v -> {
+            TensorModel scaled = new TensorModel(w1, w2);
+            scaled.scale.assign(v[0]);
+            return scaled.loss(input, labels).item();
+        }, v -> new double[] {pairs.get(0).gradient()}, new double[] {1.0});
+
+        for (var optimizer : List.of(new SGD(0.5), new Momentum(0.2, 0.9), new Adam(0.05))) {
+            TensorModel trained = new TensorModel(w1, w2);
+            double first = trained.loss(input, labels).item();
+            for (int step = 0; step < 30; step++) {
+                optimizer.applyGradients(TensorModelGrad.lossImplicitGradients(trained, input, labels));
+            }
+            double last = trained.loss(input, labels).item();
+            assertTrue(last < 0.7 * first, optimizer + ": loss " + first + " -> " + last);
+        }
     }
 }

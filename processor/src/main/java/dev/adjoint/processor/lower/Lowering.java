@@ -738,8 +738,9 @@ public final class Lowering {
         }
         ExecutableElement callee = call.method();
         String name = callee.getSimpleName().toString();
-        if (call.owner().getQualifiedName().contentEquals(JType.VARIABLE.name()) && name.equals("get")) {
-            return new Prim.VariableRead(call.receiver().code(), call.receiver().text());
+        if (call.owner().getQualifiedName().contentEquals(JType.VARIABLE.name())
+                && (name.equals("get") || name.equals("value"))) {
+            return new Prim.VariableRead(call.receiver().code(), call.receiver().text(), name);
         }
         if (callee.getModifiers().contains(Modifier.PRIVATE)) {
             diagnostics.error(tree, Messages.INACCESSIBLE, "method " + name);

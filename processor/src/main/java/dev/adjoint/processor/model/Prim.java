@@ -171,18 +171,21 @@ public sealed interface Prim {
         }
     }
 
-    /** {@code y = variable.get()}: a read of a {@code Variable} field, for implicit gradients. */
-    record VariableRead(CodeBlock variable, String variableText) implements Prim {
+    /**
+     * {@code y = variable.get()} (scalar) or {@code y = variable.value()} (tensor): a read of a
+     * {@code Variable}, for implicit gradients.
+     */
+    record VariableRead(CodeBlock variable, String variableText, String method) implements Prim {
         public List<Atom> operands() {
             return List.of();
         }
 
         public CodeBlock forward() {
-            return CodeBlock.of("$L.get()", variable);
+            return CodeBlock.of("$L.$N()", variable, method);
         }
 
         public String text() {
-            return variableText + ".get()";
+            return variableText + "." + method + "()";
         }
     }
 
