@@ -383,6 +383,17 @@ public final class TensorRules {
         return g.reshape(x.shape().dims());
     }
 
+    /** Row {@code index} of {@code x}: the adjoint is {@code g} in that row and zeros elsewhere. */
+    @Derivative(target = Tensor.class, of = "get")
+    public static Tensor get(Tensor x, int index, Tensor g) {
+        int rows = x.dim(0);
+        int row = index < 0 ? index + rows : index;
+        int[][] padding = new int[x.rank()][2];
+        padding[0][0] = row;
+        padding[0][1] = rows - row - 1;
+        return g.expandDims(0).pad(padding, 0.0);
+    }
+
     @Derivative(target = Tensor.class, of = "broadcastTo")
     public static Tensor broadcastTo(Tensor x, Tensor g) {
         return unbroadcast(g, x.shape());

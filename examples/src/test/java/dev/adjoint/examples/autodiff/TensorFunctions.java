@@ -84,6 +84,20 @@ final class TensorFunctions {
         return y;
     }
 
+    /** Enhanced for over a tensor's rows, with a data-dependent branch per row. */
+    @Differentiable
+    static Tensor rows(Tensor x) {
+        Tensor total = x.get(0).mul(0.0);
+        for (Tensor row : x) {
+            if (row.sum().item() > 0) {
+                total = total.add(row.square());
+            } else {
+                total = total.sub(row.sin());
+            }
+        }
+        return total;
+    }
+
     /** Softmax cross-entropy of a two-layer perceptron; labels are one-hot rows. */
     @Differentiable
     static Tensor mlpLoss(Tensor x, Tensor w1, Tensor w2, @NonDifferentiable Tensor labels) {

@@ -135,6 +135,9 @@ class TensorGradientsTest {
     void itemLoopsAndMlp() {
         Tensor x = random(-1, 1, 5);
         check(t -> Tensor.of(TensorFunctions.itemAndBack(t)), t -> TensorFunctionsGrad.itemAndBackGradients(t).x(), x);
+        for (int[] dims : new int[][] {{1, 3}, {5, 3}, {4, 2, 2}}) {
+            check(TensorFunctions::rows, t -> TensorFunctionsGrad.rowsGradients(t).x(), random(-1, 1, dims));
+        }
         for (int steps : new int[] {0, 1, 3}) {
             check(t -> TensorFunctions.smoothing(t, steps), t -> TensorFunctionsGrad.smoothingGradients(t, steps).x(), x);
         }

@@ -450,6 +450,10 @@ public final class Lowering {
 
     private void enhancedFor(EnhancedForLoopTree tree, List<Stmt> out) {
         JType iterable = typeOf(tree.getExpression());
+        if (iterable != null && iterable.isTensor()) {
+            tensorRows(tree, out);
+            return;
+        }
         if (iterable == null || !iterable.isArray()) {
             diagnostics.error(tree.getExpression(), Messages.UNSUPPORTED_EXPRESSION,
                     "iterating over " + (iterable == null ? "this expression" : iterable.name()),
@@ -463,7 +467,7 @@ public final class Lowering {
                 new Prim.Passive(array.code(), array.text(), array.reads(), tree.getExpression(), null)));
         String index = names.fresh("index");
         locals.put(index, JType.INT);
-        out.add(new Stmt.Assign(index, JType.INT, new Prim.Passive(CodeBlock.of("0"), "0", Set.of(), null, null)));
+        out.add(new Stmt.Assign(index, JType.INT, new Prim.Passive(CodeBlock.of("0"), "0", Set.of(), null, null), true));
 
         scopes.push(new HashMap<>());
         VariableTree variable = tree.getVariable();
@@ -482,6 +486,36 @@ public final class Lowering {
         String increment = index + " + 1";
         loop.body().add(new Stmt.Assign(index, JType.INT, new Prim.Passive(CodeBlock.of("$N + 1", index), increment,
                 Set.of(index), null, null)));
+        out.addAll(body);
+        scopes.pop();
+    }
+
+    /** {@code for (Tensor row : x)}: an indexed loop whose element is {@code x.get(index)}, a differentiable primitive. */
+    private void tensorRows(EnhancedForLoopTree tree, List<Stmt> out) {
+        Atom tensor = lower(tree.getExpression(), out);
+        TypeElement tensorType = env.elements().getTypeElement(JType.TENSOR.name());
+        Rules rules = env.derivatives().lookup(tensorType, "get").orElseThrow();
+        String index = names.fresh("index");
+        locals.put(index, JType.INT);
+        out.add(new Stmt.Assign(index, JType.INT, new Prim.Passive(CodeBlock.of("0"), "0", Set.of(), null, null), true));
+
+        scopes.push(new HashMap<>());
+        VariableTree variable = tree.getVariable();
+        String element = names.local(variable.getName().toString());
+        locals.put(element, JType.TENSOR);
+        scopes.peek().put(variable.getName().toString(), element);
+        Prim row = new Prim.RuleCall(CodeBlock.of("get"), "get", List.of(tensor, Atom.variable(index, JType.INT)), rules,
+                List.of(tree.getExpression(), tree.getExpression()), true, JType.TENSOR);
+        List<Stmt> prefix = List.of(new Stmt.Assign(element, JType.TENSOR, row));
+        Set<String> reads = new HashSet<>(tensor.reads());
+        reads.add(index);
+        Printed condition = new Printed(CodeBlock.of("$N < $L.dim(0)", index, tensor.code()),
+                index + " < " + tensor.text() + ".dim(0)", reads, false);
+        List<Stmt> body = new ArrayList<>();
+        loop(tree, false, condition, prefix, tree.getStatement(), List.of(), body);
+        Stmt.Loop loop = (Stmt.Loop) body.getLast();
+        loop.body().add(new Stmt.Assign(index, JType.INT, new Prim.Passive(CodeBlock.of("$N + 1", index),
+                index + " + 1", Set.of(index), null, null)));
         out.addAll(body);
         scopes.pop();
     }
