@@ -2,9 +2,7 @@ package dev.adjoint.grad;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -23,10 +21,11 @@ public final class VariableGradients {
     public static final VariableGradients DISCARD = new VariableGradients(true);
 
     private final boolean discard;
-    // A handful of variables per model: linear search beats hashing and keeps the loop allocation-free.
-    private Variable[] variables = new Variable[4];
-    private double[] sums = new double[4];
-    private Tensor[] tensorSums = new Tensor[4];
+    // A handful of variables per model: linear search beats hashing. Arrays are sized on first use
+    // because one accumulator lives for one gradient step of a training loop.
+    private Variable[] variables;
+    private double[] sums;
+    private Tensor[] tensorSums;
     private int count;
 
     /** An empty accumulator. */
@@ -43,7 +42,9 @@ public final class VariableGradients {
         if (discard || !variable.trainable()) {
             return;
         }
-        sums[slot(variable)] += gradient;
+        // slot() may allocate sums: find the slot before reading the array.
+        int slot = slot(variable);
+        sums[slot] += gradient;
     }
 
     /** Adds {@code gradient} to the gradient of a tensor {@code variable}. */
@@ -52,6 +53,9 @@ public final class VariableGradients {
             return;
         }
         int slot = slot(variable);
+        if (tensorSums == null) {
+            tensorSums = new Tensor[variables.length];
+        }
         Tensor contribution = gradient != null ? gradient : Tensor.zerosLike(variable.value());
         tensorSums[slot] = tensorSums[slot] == null ? contribution : tensorSums[slot].add(contribution);
     }
@@ -62,17 +66,22 @@ public final class VariableGradients {
                 return i;
             }
         }
-        if (count == variables.length) {
+        if (variables == null) {
+            variables = new Variable[4];
+            sums = new double[4];
+        } else if (count == variables.length) {
             variables = Arrays.copyOf(variables, count * 2);
             sums = Arrays.copyOf(sums, count * 2);
-            tensorSums = Arrays.copyOf(tensorSums, count * 2);
+            if (tensorSums != null) {
+                tensorSums = Arrays.copyOf(tensorSums, count * 2);
+            }
         }
         variables[count] = variable;
         return count++;
     }
 
     /**
-     * The (gradient, variable) pairs in the variables' construction order.
+     * The (gradient, variable) pairs in the variables' construction order, as an unmodifiable list.
      *
      * @throws IllegalStateException with {@link #NO_VARIABLES} when no trainable variable was read
      */
@@ -80,13 +89,19 @@ public final class VariableGradients {
         if (count == 0) {
             throw new IllegalStateException(NO_VARIABLES);
         }
-        List<GradientAndVariable> pairs = new ArrayList<>(count);
+        GradientAndVariable[] pairs = new GradientAndVariable[count];
         for (int i = 0; i < count; i++) {
-            pairs.add(variables[i].isTensor()
+            GradientAndVariable pair = variables[i].isTensor()
                     ? new GradientAndVariable(tensorSums[i], variables[i])
-                    : new GradientAndVariable(sums[i], variables[i]));
+                    : new GradientAndVariable(sums[i], variables[i]);
+            // Insertion sort by construction order: few variables, usually read in that order already.
+            int j = i;
+            while (j > 0 && pairs[j - 1].variable().creationIndex() > pair.variable().creationIndex()) {
+                pairs[j] = pairs[j - 1];
+                j--;
+            }
+            pairs[j] = pair;
         }
-        pairs.sort(Comparator.comparingLong(pair -> pair.variable().creationIndex()));
-        return pairs;
+        return List.of(pairs);
     }
 }
