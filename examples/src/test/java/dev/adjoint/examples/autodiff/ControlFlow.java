@@ -134,7 +134,7 @@ final class ControlFlow {
         z *= y;
         z /= x;
         z = -z;
-        return z + Helpers.square(x);
+        return z + Helpers.square(x) * Math.PI / Math.E;
     }
 
     @Differentiable
