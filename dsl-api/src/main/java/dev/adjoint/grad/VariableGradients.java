@@ -80,6 +80,52 @@ public final class VariableGradients {
         return count++;
     }
 
+    /** The number of variables that have a gradient so far. */
+    public int size() {
+        return count;
+    }
+
+    /** The variable in slot {@code index} (slots follow first reads, not construction order). */
+    public Variable variable(int index) {
+        return variables[checkIndex(index)];
+    }
+
+    /** The scalar gradient in slot {@code index}. */
+    public double gradient(int index) {
+        return sums[checkIndex(index)];
+    }
+
+    /** The tensor gradient in slot {@code index}, for a tensor variable. */
+    public Tensor tensorGradient(int index) {
+        checkIndex(index);
+        return tensorSums == null ? null : tensorSums[index];
+    }
+
+    private int checkIndex(int index) {
+        return java.util.Objects.checkIndex(index, count);
+    }
+
+    /**
+     * Forgets every gradient but keeps the storage, so one accumulator can serve every step of a
+     * training loop without allocating:
+     *
+     * <pre>{@code
+     * gradients.clear();
+     * double loss = ModelGrad.lossValueAndGradients(model, x, y, 1.0, gradients).value();
+     * optimizer.applyGradients(gradients);
+     * }</pre>
+     */
+    public void clear() {
+        for (int i = 0; i < count; i++) {
+            variables[i] = null;
+            sums[i] = 0;
+            if (tensorSums != null) {
+                tensorSums[i] = null;
+            }
+        }
+        count = 0;
+    }
+
     /**
      * The (gradient, variable) pairs in the variables' construction order, as an unmodifiable list.
      *

@@ -2,9 +2,7 @@ package dev.adjoint.optim;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
-import dev.adjoint.grad.GradientAndVariable;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,28 +38,26 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public void applyGradients(List<GradientAndVariable> gradients) {
-        for (GradientAndVariable pair : gradients) {
-            Moments m = moments.computeIfAbsent(pair.variable(), v -> new Moments());
-            m.steps++;
-            double firstCorrection = 1 - Math.pow(beta1, m.steps);
-            double secondCorrection = 1 - Math.pow(beta2, m.steps);
-            if (pair.variable().isTensor()) {
-                Tensor g = pair.tensorGradient();
-                m.firstTensor = m.firstTensor == null ? g.mul(1 - beta1) : m.firstTensor.mul(beta1).add(g.mul(1 - beta1));
-                Tensor g2 = g.square().mul(1 - beta2);
-                m.secondTensor = m.secondTensor == null ? g2 : m.secondTensor.mul(beta2).add(g2);
-                Tensor step = m.firstTensor.div(firstCorrection)
-                        .div(m.secondTensor.div(secondCorrection).sqrt().add(epsilon)).mul(learningRate);
-                pair.variable().assignSub(step);
-                continue;
-            }
-            double g = pair.gradient();
-            m.first = beta1 * m.first + (1 - beta1) * g;
-            m.second = beta2 * m.second + (1 - beta2) * g * g;
-            double firstHat = m.first / firstCorrection;
-            double secondHat = m.second / secondCorrection;
-            pair.variable().assignSub(learningRate * firstHat / (Math.sqrt(secondHat) + epsilon));
-        }
+    public void step(Variable variable, double gradient) {
+        Moments m = moments.computeIfAbsent(variable, v -> new Moments());
+        m.steps++;
+        m.first = beta1 * m.first + (1 - beta1) * gradient;
+        m.second = beta2 * m.second + (1 - beta2) * gradient * gradient;
+        double firstHat = m.first / (1 - Math.pow(beta1, m.steps));
+        double secondHat = m.second / (1 - Math.pow(beta2, m.steps));
+        variable.assignSub(learningRate * firstHat / (Math.sqrt(secondHat) + epsilon));
+    }
+
+    @Override
+    public void step(Variable variable, Tensor gradient) {
+        Moments m = moments.computeIfAbsent(variable, v -> new Moments());
+        m.steps++;
+        Tensor first = gradient.mul(1 - beta1);
+        m.firstTensor = m.firstTensor == null ? first : m.firstTensor.mul(beta1).add(first);
+        Tensor second = gradient.square().mul(1 - beta2);
+        m.secondTensor = m.secondTensor == null ? second : m.secondTensor.mul(beta2).add(second);
+        Tensor firstHat = m.firstTensor.div(1 - Math.pow(beta1, m.steps));
+        Tensor secondHat = m.secondTensor.div(1 - Math.pow(beta2, m.steps));
+        variable.assignSub(firstHat.div(secondHat.sqrt().add(epsilon)).mul(learningRate));
     }
 }

@@ -2,9 +2,7 @@ package dev.adjoint.optim;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
-import dev.adjoint.grad.GradientAndVariable;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,20 +21,17 @@ public final class Momentum implements Optimizer {
     }
 
     @Override
-    public void applyGradients(List<GradientAndVariable> gradients) {
-        for (GradientAndVariable pair : gradients) {
-            if (pair.variable().isTensor()) {
-                Tensor previous = tensorAccumulators.get(pair.variable());
-                Tensor accumulator = previous == null
-                        ? pair.tensorGradient()
-                        : previous.mul(momentum).add(pair.tensorGradient());
-                tensorAccumulators.put(pair.variable(), accumulator);
-                pair.variable().assignSub(accumulator.mul(learningRate));
-                continue;
-            }
-            double[] accumulator = accumulators.computeIfAbsent(pair.variable(), v -> new double[1]);
-            accumulator[0] = momentum * accumulator[0] + pair.gradient();
-            pair.variable().assignSub(learningRate * accumulator[0]);
-        }
+    public void step(Variable variable, double gradient) {
+        double[] accumulator = accumulators.computeIfAbsent(variable, v -> new double[1]);
+        accumulator[0] = momentum * accumulator[0] + gradient;
+        variable.assignSub(learningRate * accumulator[0]);
+    }
+
+    @Override
+    public void step(Variable variable, Tensor gradient) {
+        Tensor previous = tensorAccumulators.get(variable);
+        Tensor accumulator = previous == null ? gradient : previous.mul(momentum).add(gradient);
+        tensorAccumulators.put(variable, accumulator);
+        variable.assignSub(accumulator.mul(learningRate));
     }
 }

@@ -1,7 +1,7 @@
 package dev.adjoint.optim;
 
-import dev.adjoint.grad.GradientAndVariable;
-import java.util.List;
+import dev.adjoint.Tensor;
+import dev.adjoint.Variable;
 
 /** Plain gradient descent: {@code v -= learningRate * g}. */
 public final class SGD implements Optimizer {
@@ -13,13 +13,12 @@ public final class SGD implements Optimizer {
     }
 
     @Override
-    public void applyGradients(List<GradientAndVariable> gradients) {
-        for (GradientAndVariable pair : gradients) {
-            if (pair.variable().isTensor()) {
-                pair.variable().assignSub(pair.tensorGradient().mul(learningRate));
-            } else {
-                pair.variable().assignSub(learningRate * pair.gradient());
-            }
-        }
+    public void step(Variable variable, double gradient) {
+        variable.assignSub(learningRate * gradient);
+    }
+
+    @Override
+    public void step(Variable variable, Tensor gradient) {
+        variable.assignSub(gradient.mul(learningRate));
     }
 }

@@ -49,6 +49,25 @@ class OptimizerTest {
     }
 
     @Test
+    void accumulatorPathMatchesPairsPath() {
+        for (Optimizer optimizer : List.<Optimizer>of(new SGD(0.1), new Momentum(0.1, 0.5), new Adam(0.1))) {
+            Optimizer twin = optimizer instanceof SGD ? new SGD(0.1)
+                    : optimizer instanceof Momentum ? new Momentum(0.1, 0.5) : new Adam(0.1);
+            Variable a = new Variable(1.0, "a");
+            Variable b = new Variable(1.0, "b");
+            VariableGradients gradients = new VariableGradients();
+            for (int step = 0; step < 5; step++) {
+                gradients.clear();
+                gradients.accumulate(a, 0.5 * step - 1);
+                assertEquals(1, gradients.size());
+                optimizer.applyGradients(gradients);
+                twin.applyGradients(List.of(new GradientAndVariable(0.5 * step - 1, b)));
+                assertEquals(b.get(), a.get(), 1e-15, optimizer.getClass().getSimpleName());
+            }
+        }
+    }
+
+    @Test
     void badHyperParametersAndValuesAreRejectedByName() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new SGD(0)).getMessage().contains("learningRate"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new Momentum(0.1, 1.0)).getMessage()

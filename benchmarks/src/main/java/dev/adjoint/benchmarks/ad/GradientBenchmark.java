@@ -2,6 +2,7 @@ package dev.adjoint.benchmarks.ad;
 
 import dev.adjoint.Shape;
 import dev.adjoint.Tensor;
+import dev.adjoint.grad.VariableGradients;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,6 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class GradientBenchmark {
 
     private final AdModels.Huber huber = new AdModels.Huber();
+    private final VariableGradients accumulator = new VariableGradients();
     private final double[] xs = new double[190];
     private final double[] ys = new double[190];
     private Tensor x;
@@ -70,6 +72,18 @@ public class GradientBenchmark {
         for (int i = 0; i < xs.length; i++) {
             var result = AdModels_HuberGrad.lossImplicitValueAndGradients(huber, xs[i], ys[i]);
             total += result.value() + result.gradients().getFirst().gradient();
+        }
+        return total;
+    }
+
+    /** As {@link #huberImplicitValueAndGradients()}, reusing one accumulator: no pairs are built. */
+    @Benchmark
+    public double huberReusedAccumulator() {
+        double total = 0;
+        for (int i = 0; i < xs.length; i++) {
+            accumulator.clear();
+            total += AdModels_HuberGrad.lossValueAndGradients(huber, xs[i], ys[i], 1.0, accumulator).value();
+            total += accumulator.gradient(0);
         }
         return total;
     }
