@@ -23,9 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 4, time = 1)
-@Measurement(iterations = 6, time = 1)
-@Fork(value = 1, jvmArgs = {"--add-modules=jdk.incubator.vector", "-Xms4g", "-Xmx4g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgs = {"--add-modules=jdk.incubator.vector", "-Xms4g", "-Xmx4g"})
 public class ElementwiseBenchmark {
     /** 1M floats (4 MiB: fits this machine's L3) and 16M floats (64 MiB: streams from memory). */
     @Param({"1048576", "16777216"})
