@@ -52,6 +52,10 @@ if $quick; then
 fi
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# Other processes on the cores slow both sides unevenly (OpenBLAS's threads spin-wait); say so.
+if awk '{ exit !($1 > 0.5) }' /proc/loadavg; then
+  echo "run.sh: warning: load average is $load_before; the numbers will be noisy" >&2
+fi
 for threads in ${BENCH_THREADS:-1 2}; do
   echo "== Adjoint (JMH), adjoint.cpu.threads=$threads"
   "$java" -jar "$jar" "${jmh_options[@]}" -jvmArgsAppend "-Dadjoint.cpu.threads=$threads" \
