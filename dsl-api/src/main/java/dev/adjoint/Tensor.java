@@ -831,7 +831,13 @@ public final class Tensor implements Iterable<Tensor> {
         DType dtype = DType.promote(a.dtype(), b.dtype());
         a = a.cast(dtype);
         b = b.cast(dtype);
-        Shape batch = Shape.broadcast("matmul", batchShape(a.shape), batchShape(b.shape));
+        Shape batch;
+        try {
+            batch = Shape.broadcast("matmul", batchShape(a.shape), batchShape(b.shape));
+        } catch (TensorException e) {
+            throw new TensorException("matmul", "batch dimensions of shapes " + shape + " and " + other.shape
+                    + " cannot be broadcast: " + batchShape(a.shape) + " and " + batchShape(b.shape));
+        }
         int m = a.shape.dim(-2);
         int n = b.shape.dim(-1);
         Shape out = batch.insert(batch.rank(), m).insert(batch.rank() + 1, n);

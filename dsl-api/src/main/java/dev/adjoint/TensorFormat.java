@@ -93,16 +93,30 @@ final class TensorFormat {
             int fracWidth = 0;
             int width = 0;
             for (int i = 0; i < n; i++) {
-                String s = scientific ? sci(HostArrays.get(flat, i), dtype) : plain(HostArrays.get(flat, i), dtype);
+                double v = shortest(HostArrays.get(flat, i), dtype);
+                if (scientific) {
+                    // One mantissa precision for all: the most digits any element needs.
+                    String s = sci(v, PRECISION);
+                    int e = s.indexOf('e');
+                    fracWidth = e < 0 ? fracWidth : Math.max(fracWidth, e - s.indexOf('.') - 1);
+                    continue;
+                }
+                String s = plain(v, dtype);
                 int dot = s.indexOf('.');
-                if (scientific || dot < 0) {
+                if (dot < 0) {
                     width = Math.max(width, s.length());
                 } else {
                     intWidth = Math.max(intWidth, dot);
                     fracWidth = Math.max(fracWidth, s.length() - dot - 1);
                 }
             }
-            return new ElementFormat(dtype, scientific, intWidth, fracWidth, Math.max(width, intWidth + 1 + fracWidth));
+            if (scientific) {
+                for (int i = 0; i < n; i++) {
+                    width = Math.max(width, sci(shortest(HostArrays.get(flat, i), dtype), fracWidth).length());
+                }
+                return new ElementFormat(dtype, true, 0, fracWidth, width);
+            }
+            return new ElementFormat(dtype, false, intWidth, fracWidth, Math.max(width, intWidth + 1 + fracWidth));
         }
 
         String format(Object flat, int i) {
@@ -114,7 +128,7 @@ final class TensorFormat {
                 return pad(integerText(flat, i), width);
             }
             if (scientific) {
-                return pad(sci(v, dtype), width);
+                return pad(sci(shortest(v, dtype), fracWidth), width);
             }
             String s = plain(v, dtype);
             int dot = s.indexOf('.');
@@ -134,6 +148,11 @@ final class TensorFormat {
         }
     }
 
+    /** The float64 closest to the shortest decimal that reads back as the stored value (float32 0.1 is 0.1). */
+    private static double shortest(double v, DType dtype) {
+        return dtype == DType.FLOAT32 && Double.isFinite(v) ? Double.parseDouble(Float.toString((float) v)) : v;
+    }
+
     /** {@code 4.}, {@code 0.5}, {@code -1.25}: at most 8 fractional digits, trailing zeros dropped. */
     static String plain(double v, DType dtype) {
         if (Double.isNaN(v)) {
@@ -148,15 +167,23 @@ final class TensorFormat {
         return s.contains(".") ? s : s + ".";
     }
 
-    /** {@code 1.5e+10}: NumPy's scientific form with the mantissa's trailing zeros dropped. */
-    static String sci(double v, DType dtype) {
+    /**
+     * {@code 1.5e+10}: scientific form with {@code digits} mantissa digits after the point, trailing
+     * zeros dropped when {@code digits} is the full precision (used to find how many are needed).
+     */
+    static String sci(double v, int digits) {
         if (!Double.isFinite(v)) {
-            return plain(v, dtype);
+            return plain(v, DType.FLOAT64);
         }
-        String s = String.format(Locale.ROOT, "%." + PRECISION + "e", v);
+        String s = String.format(Locale.ROOT, "%." + digits + "e", v);
         int e = s.indexOf('e');
-        String mantissa = s.substring(0, e).replaceAll("0+$", "");
-        String exp = s.substring(e + 1);
-        return mantissa + "e" + exp;
+        String mantissa = s.substring(0, e);
+        if (digits == PRECISION) {
+            mantissa = mantissa.replaceAll("0+$", "");
+        }
+        if (!mantissa.contains(".")) {
+            mantissa += ".";
+        }
+        return mantissa + s.substring(e);
     }
 }

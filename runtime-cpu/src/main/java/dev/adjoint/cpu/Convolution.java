@@ -1,20 +1,144 @@
 package dev.adjoint.cpu;
 
+import dev.adjoint.DType;
 import dev.adjoint.Shape;
+import dev.adjoint.TensorException;
 import dev.adjoint.ops.Conv2dSpec;
 import dev.adjoint.ops.Pool2dSpec;
 import dev.adjoint.spi.Storage;
 
-/** Placeholder until its kernels land (in progress on a branch). */
+/**
+ * 2-D convolution and pooling over NCHW tensors. A convolution is, per image and channel group, an
+ * {@link Im2col} unfold followed by one GEMM (weights {@code O/g x (C/g * KH * KW)} times the
+ * unfolded patches), so it runs on the same kernels as {@link Matmul}. Pooling lives in
+ * {@link Pool2d} and {@link PoolF32Vector}.
+ */
 final class Convolution {
+    /** Total multiply-adds below which a convolution stays on the calling thread. */
+    private static final long PARALLEL_WORK = 1L << 18;
+
     private Convolution() {
     }
 
-    static Storage conv2d(CpuBackend backend, CpuStorage x, Shape xShape, CpuStorage w, Shape wShape, Conv2dSpec spec, Shape outShape, boolean vector) {
-        throw new UnsupportedOperationException("Convolution: in progress");
+    /** A row-major GEMM {@code C = A * B} (A {@code m x k}, B {@code k x n}) on arrays of one type. */
+    @FunctionalInterface
+    private interface Gemm {
+        void run(int m, int n, int k, Object a, int aOff, Object b, int bOff, Object c, int cOff, boolean mayFork);
     }
 
-    static Storage pool2d(CpuBackend backend, CpuStorage x, Shape xShape, Pool2dSpec spec, Shape outShape, boolean vector) {
-        throw new UnsupportedOperationException("Convolution: in progress");
+    static Storage conv2d(CpuBackend backend, CpuStorage x, Shape xShape, CpuStorage w, Shape wShape,
+            Conv2dSpec spec, Shape outShape, boolean vector) {
+        int batch = xShape.dim(0), channels = xShape.dim(1), h = xShape.dim(2), wd = xShape.dim(3);
+        int outChannels = wShape.dim(0), kh = wShape.dim(2), kw = wShape.dim(3);
+        int oh = outShape.dim(2), ow = outShape.dim(3);
+        int groups = spec.groups();
+        int groupIn = channels / groups, groupOut = outChannels / groups;
+        int size = checkedSize("conv2d", outShape);
+        DType dtype = x.dtype();
+        Object out = newArray(dtype, size);
+        if (size == 0) {
+            return new CpuStorage(backend, dtype, out, 0);
+        }
+        int patch = groupIn * kh * kw;
+        int positions = oh * ow;
+        // A 1x1 kernel with stride 1 and no padding already is its own unfold: multiply x directly.
+        boolean pointwise = kh == 1 && kw == 1 && spec.strideH() == 1 && spec.strideW() == 1 && spec.padTop() == 0
+                && spec.padBottom() == 0 && spec.padLeft() == 0 && spec.padRight() == 0;
+        Gemm gemm = gemmFor(dtype, vector);
+        Object xs = x.array(), ws = w.array();
+        long imageWork = (long) outChannels * positions * patch;
+        Parallel.RangeBody images = (from, to) -> {
+            boolean gemmMayFork = to - from == batch;
+            Object col = pointwise ? null : newArray(dtype, checkedSize("conv2d", (long) patch * positions));
+            for (int n = from; n < to; n++) {
+                for (int g = 0; g < groups; g++) {
+                    int xOff = (n * channels + g * groupIn) * h * wd;
+                    int cOff = (n * outChannels + g * groupOut) * positions;
+                    if (pointwise) {
+                        gemm.run(groupOut, positions, patch, ws, g * groupOut * patch, xs, xOff, out, cOff, gemmMayFork);
+                    } else {
+                        Im2col.unfold(xs, xOff, groupIn, h, wd, kh, kw, spec, oh, ow, col);
+                        gemm.run(groupOut, positions, patch, ws, g * groupOut * patch, col, 0, out, cOff, gemmMayFork);
+                    }
+                }
+            }
+        };
+        if (batch > 1 && imageWork * batch >= PARALLEL_WORK) {
+            // Whole images per core: no synchronisation inside, and each core unfolds into its own buffer.
+            Parallel.forRange(batch, (int) Math.max(1, PARALLEL_WORK / Math.max(1, imageWork)), images);
+        } else {
+            images.run(0, batch);
+        }
+        return new CpuStorage(backend, dtype, out, size);
+    }
+
+    static Storage pool2d(CpuBackend backend, CpuStorage x, Shape xShape, Pool2dSpec spec, Shape outShape,
+            boolean vector) {
+        int planes = xShape.dim(0) * xShape.dim(1);
+        int h = xShape.dim(2), w = xShape.dim(3);
+        int oh = outShape.dim(2), ow = outShape.dim(3);
+        int size = checkedSize("pool2d", outShape);
+        DType dtype = x.dtype();
+        Object out = newArray(dtype, size);
+        if (size == 0) {
+            return new CpuStorage(backend, dtype, out, 0);
+        }
+        long planeWork = (long) oh * ow * spec.kernelH() * spec.kernelW();
+        int minPlanes = (int) Math.max(1, Pool2d.PARALLEL_WORK / Math.max(1, planeWork));
+        boolean vectorRows = vector && dtype == DType.FLOAT32 && spec.strideW() == 1 && ow >= PoolF32Vector.MIN_WIDTH;
+        Parallel.forRange(planes, minPlanes, (from, to) -> {
+            if (vectorRows) {
+                PoolF32Vector.pool(x.floats(), (float[]) out, from, to, h, w, spec, oh, ow);
+            } else {
+                Pool2d.pool(x.array(), out, from, to, h, w, spec, oh, ow);
+            }
+        });
+        return new CpuStorage(backend, dtype, out, size);
+    }
+
+    private static Gemm gemmFor(DType dtype, boolean vector) {
+        return switch (dtype) {
+            case FLOAT32 -> (m, n, k, a, ao, b, bo, c, co, fork) -> {
+                if (vector && (long) m * n * k > Matmul.SMALL_WORK) {
+                    GemmF32Vector.gemm(m, n, k, (float[]) a, ao, k, 1, (float[]) b, bo, n, 1, (float[]) c, co, n, fork);
+                } else {
+                    GemmScalar.gemm(m, n, k, (float[]) a, ao, k, 1, (float[]) b, bo, n, 1, (float[]) c, co, n, fork);
+                }
+            };
+            case FLOAT64 -> (m, n, k, a, ao, b, bo, c, co, fork) -> {
+                if (vector && (long) m * n * k > Matmul.SMALL_WORK) {
+                    GemmF64Vector.gemm(m, n, k, (double[]) a, ao, k, 1, (double[]) b, bo, n, 1, (double[]) c, co, n, fork);
+                } else {
+                    GemmScalar.gemm(m, n, k, (double[]) a, ao, k, 1, (double[]) b, bo, n, 1, (double[]) c, co, n, fork);
+                }
+            };
+            case INT32 -> (m, n, k, a, ao, b, bo, c, co, fork) ->
+                    GemmScalar.gemm(m, n, k, (int[]) a, ao, k, 1, (int[]) b, bo, n, 1, (int[]) c, co, n, fork);
+            case INT64 -> (m, n, k, a, ao, b, bo, c, co, fork) ->
+                    GemmScalar.gemm(m, n, k, (long[]) a, ao, k, 1, (long[]) b, bo, n, 1, (long[]) c, co, n, fork);
+            case BOOL -> throw new TensorException("conv2d", "unsupported dtype " + dtype);
+        };
+    }
+
+    private static Object newArray(DType dtype, int size) {
+        return switch (dtype) {
+            case FLOAT32 -> new float[size];
+            case FLOAT64 -> new double[size];
+            case INT32 -> new int[size];
+            case INT64 -> new long[size];
+            case BOOL -> throw new TensorException("conv2d/pool2d", "unsupported dtype " + dtype);
+        };
+    }
+
+    private static int checkedSize(String op, Shape shape) {
+        return checkedSize(op, shape.size());
+    }
+
+    private static int checkedSize(String op, long size) {
+        if (size > Integer.MAX_VALUE) {
+            throw new TensorException(op, "needs " + size + " elements in one array, more than a CPU tensor can hold ("
+                    + Integer.MAX_VALUE + ")");
+        }
+        return (int) size;
     }
 }

@@ -2,25 +2,172 @@ package dev.adjoint.cpu;
 
 import dev.adjoint.DType;
 import dev.adjoint.spi.Storage;
+import java.util.Arrays;
 
-/** Placeholder until its kernels land (in progress on a branch). */
+/**
+ * Creating, copying, filling and converting CPU storages. Every other kernel family allocates its
+ * output through {@link #allocate}, so the size limit of a Java array is checked in one place.
+ */
 final class Memory {
+    /** The largest array HotSpot reliably allocates; {@code Integer.MAX_VALUE} itself fails. */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
     private Memory() {
     }
 
+    /** Checks that {@code size} elements fit one Java array and returns it as an {@code int}. */
+    static int checkedSize(long size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("CPU storage size is negative: " + size);
+        }
+        if (size > MAX_ELEMENTS) {
+            throw new IllegalArgumentException("CPU storage of " + size + " elements exceeds the Java array limit of "
+                    + MAX_ELEMENTS + " elements");
+        }
+        return (int) size;
+    }
+
+    /** A zero-filled storage of {@code size} elements of {@code dtype}. */
+    static CpuStorage allocate(CpuBackend backend, DType dtype, long size) {
+        int n = checkedSize(size);
+        Object array = switch (dtype) {
+            case BOOL -> new boolean[n];
+            case INT32 -> new int[n];
+            case INT64 -> new long[n];
+            case FLOAT32 -> new float[n];
+            case FLOAT64 -> new double[n];
+        };
+        return new CpuStorage(backend, dtype, array, n);
+    }
+
     static Storage fromArray(CpuBackend backend, Object array, DType dtype) {
-        throw new UnsupportedOperationException("Memory: in progress");
+        if (array == null || dtype == null) {
+            throw new IllegalArgumentException("fromArray needs an array and a dtype, got " + array + " and " + dtype);
+        }
+        Object copy = switch (array) {
+            case float[] a when dtype == DType.FLOAT32 -> a.clone();
+            case double[] a when dtype == DType.FLOAT64 -> a.clone();
+            case int[] a when dtype == DType.INT32 -> a.clone();
+            case long[] a when dtype == DType.INT64 -> a.clone();
+            case boolean[] a when dtype == DType.BOOL -> a.clone();
+            default -> throw new IllegalArgumentException("fromArray: a " + array.getClass().getSimpleName()
+                    + " cannot hold dtype " + dtype + " (expected " + arrayTypeName(dtype) + ")");
+        };
+        return new CpuStorage(backend, dtype, copy, java.lang.reflect.Array.getLength(copy));
     }
 
     static Object toArray(CpuStorage x) {
-        throw new UnsupportedOperationException("Memory: in progress");
+        return switch (x.array()) {
+            case float[] a -> a.clone();
+            case double[] a -> a.clone();
+            case int[] a -> a.clone();
+            case long[] a -> a.clone();
+            case boolean[] a -> a.clone();
+            default -> throw new IllegalStateException("CPU storage holds a " + x.array().getClass());
+        };
     }
 
     static Storage full(CpuBackend backend, DType dtype, long size, double value) {
-        throw new UnsupportedOperationException("Memory: in progress");
+        CpuStorage out = allocate(backend, dtype, size);
+        fill(out.array(), 0, (int) out.size(), value);
+        return out;
     }
 
+    /**
+     * Sets {@code array[from, to)} to {@code value} converted like {@link #cast}: truncation for
+     * integers, {@code value != 0} for booleans.
+     */
+    static void fill(Object array, int from, int to, double value) {
+        switch (array) {
+            case float[] a -> Arrays.fill(a, from, to, (float) value);
+            case double[] a -> Arrays.fill(a, from, to, value);
+            case int[] a -> Arrays.fill(a, from, to, (int) value);
+            case long[] a -> Arrays.fill(a, from, to, (long) value);
+            case boolean[] a -> Arrays.fill(a, from, to, value != 0);
+            default -> throw new IllegalStateException("not a storage array: " + array.getClass());
+        }
+    }
+
+    /**
+     * Converts every element with Java's casts: floating to integer truncates toward zero (NaN
+     * becomes 0 and out-of-range values saturate, where C leaves them undefined), integer to
+     * narrower integer wraps, any number to {@code bool} is {@code x != 0} and {@code bool} to a
+     * number is 1 or 0.
+     */
     static Storage cast(CpuBackend backend, CpuStorage x, DType to) {
-        throw new UnsupportedOperationException("Memory: in progress");
+        if (x.dtype() == to) {
+            return new CpuStorage(backend, to, toArray(x), (int) x.size());
+        }
+        int n = (int) x.size();
+        CpuStorage out = allocate(backend, to, n);
+        switch (x.array()) {
+            case float[] a -> castFrom(a, out.array(), n);
+            case double[] a -> castFrom(a, out.array(), n);
+            case int[] a -> castFrom(a, out.array(), n);
+            case long[] a -> castFrom(a, out.array(), n);
+            case boolean[] a -> castFrom(a, out.array(), n);
+            default -> throw new IllegalStateException("CPU storage holds a " + x.array().getClass());
+        }
+        return out;
+    }
+
+    private static void castFrom(float[] a, Object out, int n) {
+        switch (out) {
+            case double[] o -> { for (int i = 0; i < n; i++) o[i] = a[i]; }
+            case int[] o -> { for (int i = 0; i < n; i++) o[i] = (int) a[i]; }
+            case long[] o -> { for (int i = 0; i < n; i++) o[i] = (long) a[i]; }
+            case boolean[] o -> { for (int i = 0; i < n; i++) o[i] = a[i] != 0; }
+            default -> throw new IllegalStateException("unexpected cast target " + out.getClass());
+        }
+    }
+
+    private static void castFrom(double[] a, Object out, int n) {
+        switch (out) {
+            case float[] o -> { for (int i = 0; i < n; i++) o[i] = (float) a[i]; }
+            case int[] o -> { for (int i = 0; i < n; i++) o[i] = (int) a[i]; }
+            case long[] o -> { for (int i = 0; i < n; i++) o[i] = (long) a[i]; }
+            case boolean[] o -> { for (int i = 0; i < n; i++) o[i] = a[i] != 0; }
+            default -> throw new IllegalStateException("unexpected cast target " + out.getClass());
+        }
+    }
+
+    private static void castFrom(int[] a, Object out, int n) {
+        switch (out) {
+            case float[] o -> { for (int i = 0; i < n; i++) o[i] = a[i]; }
+            case double[] o -> { for (int i = 0; i < n; i++) o[i] = a[i]; }
+            case long[] o -> { for (int i = 0; i < n; i++) o[i] = a[i]; }
+            case boolean[] o -> { for (int i = 0; i < n; i++) o[i] = a[i] != 0; }
+            default -> throw new IllegalStateException("unexpected cast target " + out.getClass());
+        }
+    }
+
+    private static void castFrom(long[] a, Object out, int n) {
+        switch (out) {
+            case float[] o -> { for (int i = 0; i < n; i++) o[i] = a[i]; }
+            case double[] o -> { for (int i = 0; i < n; i++) o[i] = a[i]; }
+            case int[] o -> { for (int i = 0; i < n; i++) o[i] = (int) a[i]; }
+            case boolean[] o -> { for (int i = 0; i < n; i++) o[i] = a[i] != 0; }
+            default -> throw new IllegalStateException("unexpected cast target " + out.getClass());
+        }
+    }
+
+    private static void castFrom(boolean[] a, Object out, int n) {
+        switch (out) {
+            case float[] o -> { for (int i = 0; i < n; i++) o[i] = a[i] ? 1 : 0; }
+            case double[] o -> { for (int i = 0; i < n; i++) o[i] = a[i] ? 1 : 0; }
+            case int[] o -> { for (int i = 0; i < n; i++) o[i] = a[i] ? 1 : 0; }
+            case long[] o -> { for (int i = 0; i < n; i++) o[i] = a[i] ? 1 : 0; }
+            default -> throw new IllegalStateException("unexpected cast target " + out.getClass());
+        }
+    }
+
+    private static String arrayTypeName(DType dtype) {
+        return switch (dtype) {
+            case BOOL -> "boolean[]";
+            case INT32 -> "int[]";
+            case INT64 -> "long[]";
+            case FLOAT32 -> "float[]";
+            case FLOAT64 -> "double[]";
+        };
     }
 }

@@ -1,0 +1,453 @@
+package dev.adjoint.cpu;
+
+import static jdk.incubator.vector.VectorOperators.EQ;
+import static jdk.incubator.vector.VectorOperators.EXP;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
+import static jdk.incubator.vector.VectorOperators.LOG;
+import static jdk.incubator.vector.VectorOperators.LOG1P;
+import static jdk.incubator.vector.VectorOperators.LT;
+import static jdk.incubator.vector.VectorOperators.NE;
+import static jdk.incubator.vector.VectorOperators.POW;
+import static jdk.incubator.vector.VectorOperators.SIN;
+import static jdk.incubator.vector.VectorOperators.COS;
+import static jdk.incubator.vector.VectorOperators.TANH;
+
+import dev.adjoint.DType;
+import dev.adjoint.ops.BinaryOp;
+import dev.adjoint.ops.UnaryOp;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API kernels of the elementwise family for {@code float32} and {@code float64}. Every
+ * op has its own loop because a Vector API operation is only compiled to SIMD instructions when
+ * the operator is a constant at the call site. Each kernel covers whole vectors and leaves the
+ * tail (fewer elements than one vector) to {@link ScalarElementwise}. Transcendentals use the
+ * JDK's intrinsified {@code EXP}/{@code LOG}/{@code TANH}/... operators; {@code SIGMOID},
+ * {@code SOFTPLUS} and {@code RSQRT} are built from them.
+ *
+ * <p>Only loaded when the Vector API is in use (see {@link KernelMode}).
+ */
+final class VectorElementwise {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
+    private VectorElementwise() {
+    }
+
+
+    static void unary(UnaryOp op, float[] x, float[] out, int from, int to) {
+        int end = from + F.loopBound(to - from);
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = from;
+        switch (op) {
+            case NEG -> {
+                for (; i < end; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    v.neg().intoArray(out, i);
+                }
+            }
+            case ABS -> {
+                for (; i < end; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    v.abs().intoArray(out, i);
+                }
+            }
+            case SIGN -> {
+                for (; i < end; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    v.blend(1f, v.compare(GT, 0f)).blend(-1f, v.compare(LT, 0f)).intoArray(out, i);
+                }
+            }
+            case SQUARE -> {
+                for (; i < end; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    v.mul(v).intoArray(out, i);
+                }
+            }
+            case RELU -> {
+                for (; i < end; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    zero.blend(v, v.compare(GT, 0f)).intoArray(out, i);
+                }
+            }
+            case EXP -> {
+                for (; i < end; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    v.lanewise(EXP).intoArray(out, i);
+                }
+            }
+            case LOG -> {
+                for (; i < end; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    v.lanewise(LOG).intoArray(out, i);
+                }
+            }
+            case LOG1P -> {
+                for (; i < end; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    v.lanewise(LOG1P).intoArray(out, i);
+                }
+            }
+            case SQRT -> {
+                for (; i < end; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    v.sqrt().intoArray(out, i);
+                }
+            }
+            case RSQRT -> {
+                for (; i < end; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    one.div(v.sqrt()).intoArray(out, i);
+                }
+            }
+            case SIN -> {
+                for (; i < end; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    v.lanewise(SIN).intoArray(out, i);
+                }
+            }
+            case COS -> {
+                for (; i < end; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    v.lanewise(COS).intoArray(out, i);
+                }
+            }
+            case TANH -> {
+                for (; i < end; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    v.lanewise(TANH).intoArray(out, i);
+                }
+            }
+            case SIGMOID -> {
+                for (; i < end; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    one.div(one.add(v.neg().lanewise(EXP))).intoArray(out, i);
+                }
+            }
+            case SOFTPLUS -> {
+                for (; i < end; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    v.max(0f).add(v.abs().neg().lanewise(EXP).lanewise(LOG1P)).intoArray(out, i);
+                }
+            }
+            case LOGICAL_NOT -> throw ScalarElementwise.unsupported("unary", op, DType.FLOAT32);
+        }
+        ScalarElementwise.unary(op, x, out, i, to);
+    }
+
+    /**
+     * {@code op} on one broadcast row (strides 0 or 1, see {@link Broadcast}); the output is
+     * {@code float[]} for arithmetic and {@code boolean[]} for comparisons.
+     */
+    static void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, Object out, int oo, int n) {
+        int done;
+        if (as == 1 && bs == 1) {
+            done = bothVectors(op, a, ao, b, bo, out, oo, n);
+        } else if (as == 1) {
+            done = vectorScalar(op, a, ao, b[bo], out, oo, n);
+        } else if (bs == 1) {
+            done = scalarVector(op, a[ao], b, bo, out, oo, n);
+        } else {
+            done = 0;
+        }
+        ScalarElementwise.binary(op, a, ao + done * as, as, b, bo + done * bs, bs, out, oo + done, n - done);
+    }
+
+    /** Both operands contiguous; returns how many leading elements it computed. */
+    private static int bothVectors(BinaryOp op, float[] a, int ao, float[] b, int bo, Object out, int oo, int n) {
+        int end = F.loopBound(n);
+        int step = F.length();
+        int i = 0;
+        if (op.kind() == BinaryOp.Kind.COMPARISON) {
+            boolean[] o = (boolean[]) out;
+            switch (op) {
+                case EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).compare(EQ, FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+                case NOT_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).compare(NE, FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+                case LESS -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).compare(LT, FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+                case LESS_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).compare(LE, FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+                case GREATER -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).compare(GT, FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+                case GREATER_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).compare(GE, FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+                default -> { }
+            }
+            return i;
+        }
+        float[] o = (float[]) out;
+        switch (op) {
+            case ADD -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).add(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+            case SUB -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).sub(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+            case MUL -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).mul(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+            case DIV -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).div(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+            case MAXIMUM -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).max(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+            case MINIMUM -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).min(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+            case POW -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).lanewise(POW, FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+            default -> { }
+        }
+        return i;
+    }
+
+    /** {@code a} contiguous, {@code b} one element; returns how many leading elements it computed. */
+    private static int vectorScalar(BinaryOp op, float[] a, int ao, float b, Object out, int oo, int n) {
+        int end = F.loopBound(n);
+        int step = F.length();
+        int i = 0;
+        if (op.kind() == BinaryOp.Kind.COMPARISON) {
+            boolean[] o = (boolean[]) out;
+            switch (op) {
+                case EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).compare(EQ, b).intoArray(o, oo + i); }
+                case NOT_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).compare(NE, b).intoArray(o, oo + i); }
+                case LESS -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).compare(LT, b).intoArray(o, oo + i); }
+                case LESS_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).compare(LE, b).intoArray(o, oo + i); }
+                case GREATER -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).compare(GT, b).intoArray(o, oo + i); }
+                case GREATER_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).compare(GE, b).intoArray(o, oo + i); }
+                default -> { }
+            }
+            return i;
+        }
+        float[] o = (float[]) out;
+        switch (op) {
+            case ADD -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).add(b).intoArray(o, oo + i); }
+            case SUB -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).sub(b).intoArray(o, oo + i); }
+            case MUL -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).mul(b).intoArray(o, oo + i); }
+            case DIV -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).div(b).intoArray(o, oo + i); }
+            case MAXIMUM -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).max(b).intoArray(o, oo + i); }
+            case MINIMUM -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).min(b).intoArray(o, oo + i); }
+            case POW -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).lanewise(POW, b).intoArray(o, oo + i); }
+            default -> { }
+        }
+        return i;
+    }
+
+    /**
+     * {@code a} one element, {@code b} contiguous. Symmetric ops and mirrored comparisons reuse
+     * {@link #vectorScalar}; returns how many leading elements it computed.
+     */
+    private static int scalarVector(BinaryOp op, float a, float[] b, int bo, Object out, int oo, int n) {
+        int end = F.loopBound(n);
+        int step = F.length();
+        FloatVector va = FloatVector.broadcast(F, a);
+        int i = 0;
+        float[] o = out instanceof float[] array ? array : null;
+        switch (op) {
+            case SUB -> { for (; i < end; i += step) va.sub(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+            case DIV -> { for (; i < end; i += step) va.div(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+            case POW -> { for (; i < end; i += step) va.lanewise(POW, FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+            case LESS -> i = vectorScalar(BinaryOp.GREATER, b, bo, a, out, oo, n);
+            case LESS_EQUAL -> i = vectorScalar(BinaryOp.GREATER_EQUAL, b, bo, a, out, oo, n);
+            case GREATER -> i = vectorScalar(BinaryOp.LESS, b, bo, a, out, oo, n);
+            case GREATER_EQUAL -> i = vectorScalar(BinaryOp.LESS_EQUAL, b, bo, a, out, oo, n);
+            default -> i = vectorScalar(op, b, bo, a, out, oo, n);
+        }
+        return i;
+    }
+
+    static void unary(UnaryOp op, double[] x, double[] out, int from, int to) {
+        int end = from + D.loopBound(to - from);
+        DoubleVector zero = DoubleVector.zero(D);
+        DoubleVector one = DoubleVector.broadcast(D, 1.0);
+        int i = from;
+        switch (op) {
+            case NEG -> {
+                for (; i < end; i += D.length()) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i);
+                    v.neg().intoArray(out, i);
+                }
+            }
+            case ABS -> {
+                for (; i < end; i += D.length()) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i);
+                    v.abs().intoArray(out, i);
+                }
+            }
+            case SIGN -> {
+                for (; i < end; i += D.length()) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i);
+                    v.blend(1.0, v.compare(GT, 0.0)).blend(-1.0, v.compare(LT, 0.0)).intoArray(out, i);
+                }
+            }
+            case SQUARE -> {
+                for (; i < end; i += D.length()) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i);
+                    v.mul(v).intoArray(out, i);
+                }
+            }
+            case RELU -> {
+                for (; i < end; i += D.length()) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i);
+                    zero.blend(v, v.compare(GT, 0.0)).intoArray(out, i);
+                }
+            }
+            case EXP -> {
+                for (; i < end; i += D.length()) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i);
+                    v.lanewise(EXP).intoArray(out, i);
+                }
+            }
+            case LOG -> {
+                for (; i < end; i += D.length()) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i);
+                    v.lanewise(LOG).intoArray(out, i);
+                }
+            }
+            case LOG1P -> {
+                for (; i < end; i += D.length()) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i);
+                    v.lanewise(LOG1P).intoArray(out, i);
+                }
+            }
+            case SQRT -> {
+                for (; i < end; i += D.length()) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i);
+                    v.sqrt().intoArray(out, i);
+                }
+            }
+            case RSQRT -> {
+                for (; i < end; i += D.length()) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i);
+                    one.div(v.sqrt()).intoArray(out, i);
+                }
+            }
+            case SIN -> {
+                for (; i < end; i += D.length()) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i);
+                    v.lanewise(SIN).intoArray(out, i);
+                }
+            }
+            case COS -> {
+                for (; i < end; i += D.length()) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i);
+                    v.lanewise(COS).intoArray(out, i);
+                }
+            }
+            case TANH -> {
+                for (; i < end; i += D.length()) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i);
+                    v.lanewise(TANH).intoArray(out, i);
+                }
+            }
+            case SIGMOID -> {
+                for (; i < end; i += D.length()) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i);
+                    one.div(one.add(v.neg().lanewise(EXP))).intoArray(out, i);
+                }
+            }
+            case SOFTPLUS -> {
+                for (; i < end; i += D.length()) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i);
+                    v.max(0.0).add(v.abs().neg().lanewise(EXP).lanewise(LOG1P)).intoArray(out, i);
+                }
+            }
+            case LOGICAL_NOT -> throw ScalarElementwise.unsupported("unary", op, DType.FLOAT64);
+        }
+        ScalarElementwise.unary(op, x, out, i, to);
+    }
+
+    /**
+     * {@code op} on one broadcast row (strides 0 or 1, see {@link Broadcast}); the output is
+     * {@code double[]} for arithmetic and {@code boolean[]} for comparisons.
+     */
+    static void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, Object out, int oo, int n) {
+        int done;
+        if (as == 1 && bs == 1) {
+            done = bothVectors(op, a, ao, b, bo, out, oo, n);
+        } else if (as == 1) {
+            done = vectorScalar(op, a, ao, b[bo], out, oo, n);
+        } else if (bs == 1) {
+            done = scalarVector(op, a[ao], b, bo, out, oo, n);
+        } else {
+            done = 0;
+        }
+        ScalarElementwise.binary(op, a, ao + done * as, as, b, bo + done * bs, bs, out, oo + done, n - done);
+    }
+
+    /** Both operands contiguous; returns how many leading elements it computed. */
+    private static int bothVectors(BinaryOp op, double[] a, int ao, double[] b, int bo, Object out, int oo, int n) {
+        int end = D.loopBound(n);
+        int step = D.length();
+        int i = 0;
+        if (op.kind() == BinaryOp.Kind.COMPARISON) {
+            boolean[] o = (boolean[]) out;
+            switch (op) {
+                case EQUAL -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).compare(EQ, DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+                case NOT_EQUAL -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).compare(NE, DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+                case LESS -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).compare(LT, DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+                case LESS_EQUAL -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).compare(LE, DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+                case GREATER -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).compare(GT, DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+                case GREATER_EQUAL -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).compare(GE, DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+                default -> { }
+            }
+            return i;
+        }
+        double[] o = (double[]) out;
+        switch (op) {
+            case ADD -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).add(DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+            case SUB -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).sub(DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+            case MUL -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).mul(DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+            case DIV -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).div(DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+            case MAXIMUM -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).max(DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+            case MINIMUM -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).min(DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+            case POW -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).lanewise(POW, DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+            default -> { }
+        }
+        return i;
+    }
+
+    /** {@code a} contiguous, {@code b} one element; returns how many leading elements it computed. */
+    private static int vectorScalar(BinaryOp op, double[] a, int ao, double b, Object out, int oo, int n) {
+        int end = D.loopBound(n);
+        int step = D.length();
+        int i = 0;
+        if (op.kind() == BinaryOp.Kind.COMPARISON) {
+            boolean[] o = (boolean[]) out;
+            switch (op) {
+                case EQUAL -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).compare(EQ, b).intoArray(o, oo + i); }
+                case NOT_EQUAL -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).compare(NE, b).intoArray(o, oo + i); }
+                case LESS -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).compare(LT, b).intoArray(o, oo + i); }
+                case LESS_EQUAL -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).compare(LE, b).intoArray(o, oo + i); }
+                case GREATER -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).compare(GT, b).intoArray(o, oo + i); }
+                case GREATER_EQUAL -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).compare(GE, b).intoArray(o, oo + i); }
+                default -> { }
+            }
+            return i;
+        }
+        double[] o = (double[]) out;
+        switch (op) {
+            case ADD -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).add(b).intoArray(o, oo + i); }
+            case SUB -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).sub(b).intoArray(o, oo + i); }
+            case MUL -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).mul(b).intoArray(o, oo + i); }
+            case DIV -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).div(b).intoArray(o, oo + i); }
+            case MAXIMUM -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).max(b).intoArray(o, oo + i); }
+            case MINIMUM -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).min(b).intoArray(o, oo + i); }
+            case POW -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).lanewise(POW, b).intoArray(o, oo + i); }
+            default -> { }
+        }
+        return i;
+    }
+
+    /**
+     * {@code a} one element, {@code b} contiguous. Symmetric ops and mirrored comparisons reuse
+     * {@link #vectorScalar}; returns how many leading elements it computed.
+     */
+    private static int scalarVector(BinaryOp op, double a, double[] b, int bo, Object out, int oo, int n) {
+        int end = D.loopBound(n);
+        int step = D.length();
+        DoubleVector va = DoubleVector.broadcast(D, a);
+        int i = 0;
+        double[] o = out instanceof double[] array ? array : null;
+        switch (op) {
+            case SUB -> { for (; i < end; i += step) va.sub(DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+            case DIV -> { for (; i < end; i += step) va.div(DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+            case POW -> { for (; i < end; i += step) va.lanewise(POW, DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+            case LESS -> i = vectorScalar(BinaryOp.GREATER, b, bo, a, out, oo, n);
+            case LESS_EQUAL -> i = vectorScalar(BinaryOp.GREATER_EQUAL, b, bo, a, out, oo, n);
+            case GREATER -> i = vectorScalar(BinaryOp.LESS, b, bo, a, out, oo, n);
+            case GREATER_EQUAL -> i = vectorScalar(BinaryOp.LESS_EQUAL, b, bo, a, out, oo, n);
+            default -> i = vectorScalar(op, b, bo, a, out, oo, n);
+        }
+        return i;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.adjoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Starts a JVM without {@code --add-modules jdk.incubator.vector}: the library must still compute
+ * (on its scalar kernels) and say once why it is slower.
+ */
+class WithoutVectorModuleTest {
+
+    /** Run in the child JVM: a few ops whose results the parent checks. */
+    public static void main(String[] args) {
+        Tensor a = Tensor.of(new float[][] {{1, 2}, {3, 4}});
+        System.out.println("RESULT " + a.matmul(a).add(1).exp().log().sum().item());
+        System.out.println("RESULT " + a.tanh().softmax(1).sum().item());
+    }
+
+    @Test
+    void scalarKernelsRunAndTheMissingModuleIsReportedOnce() throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                WithoutVectorModuleTest.class.getName()))
+                .redirectErrorStream(true)
+                .start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM timed out");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        List<String> results = out.lines().filter(l -> l.startsWith("RESULT ")).toList();
+        // (a @ a) = [[7, 10], [15, 22]]: log(exp(v + 1)) summed is 54 + 4.
+        assertEquals(58.0, Double.parseDouble(results.get(0).substring(7)), 1e-3);
+        assertEquals(2.0, Double.parseDouble(results.get(1).substring(7)), 1e-5);
+        long notices = out.lines().filter(l -> l.contains("jdk.incubator.vector is not available")).count();
+        assertEquals(1, notices, out);
+    }
+}

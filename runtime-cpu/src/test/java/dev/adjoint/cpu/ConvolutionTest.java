@@ -1,0 +1,128 @@
+package dev.adjoint.cpu;
+
+import static dev.adjoint.cpu.MatmulTestSupport.SCALAR;
+import static dev.adjoint.cpu.MatmulTestSupport.VECTOR;
+import static dev.adjoint.cpu.MatmulTestSupport.assertClose;
+import static dev.adjoint.cpu.MatmulTestSupport.randomValues;
+import static dev.adjoint.cpu.MatmulTestSupport.storage;
+import static dev.adjoint.cpu.MatmulTestSupport.values;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.adjoint.DType;
+import dev.adjoint.Shape;
+import dev.adjoint.ops.Conv2dSpec;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ConvolutionTest {
+
+    /** Direct float64 cross-correlation, as torch.nn.functional.conv2d defines it; also returns sum |x*w|. */
+    private static double[][] reference(double[] x, int[] xd, double[] w, int[] wd, Conv2dSpec s, int oh, int ow) {
+        int n = xd[0], c = xd[1], h = xd[2], wi = xd[3];
+        int o = wd[0], cg = wd[1], kh = wd[2], kw = wd[3];
+        int og = o / s.groups();
+        double[] out = new double[n * o * oh * ow];
+        double[] scale = new double[out.length];
+        for (int b = 0; b < n; b++) {
+            for (int oc = 0; oc < o; oc++) {
+                int g = oc / og;
+                for (int y = 0; y < oh; y++) {
+                    for (int xo = 0; xo < ow; xo++) {
+                        double sum = 0, abs = 0;
+                        for (int ic = 0; ic < cg; ic++) {
+                            for (int i = 0; i < kh; i++) {
+                                for (int j = 0; j < kw; j++) {
+                                    int iy = y * s.strideH() - s.padTop() + i * s.dilationH();
+                                    int ix = xo * s.strideW() - s.padLeft() + j * s.dilationW();
+                                    if (iy < 0 || iy >= h || ix < 0 || ix >= wi) {
+                                        continue;
+                                    }
+                                    double term = x[((b * c + g * cg + ic) * h + iy) * wi + ix]
+                                            * w[((oc * cg + ic) * kh + i) * kw + j];
+                                    sum += term;
+                                    abs += Math.abs(term);
+                                }
+                            }
+                        }
+                        int at = ((b * o + oc) * oh + y) * ow + xo;
+                        out[at] = sum;
+                        scale[at] = abs;
+                    }
+                }
+            }
+        }
+        return new double[][] {out, scale};
+    }
+
+    private static void check(SplittableRandom random, DType dtype, int[] xd, int[] wd, Conv2dSpec spec) {
+        int oh = spec.outHeight(xd[2], wd[2]), ow = spec.outWidth(xd[3], wd[3]);
+        double[] x = randomValues(random, dtype, (int) Shape.of(xd).size());
+        double[] w = randomValues(random, dtype, (int) Shape.of(wd).size());
+        double[][] expected = reference(x, xd, w, wd, spec, oh, ow);
+        Shape outShape = Shape.of(xd[0], wd[0], oh, ow);
+        int taps = wd[1] * wd[2] * wd[3];
+        double tolerance = switch (dtype) {
+            case FLOAT32 -> (taps + 2) * 1.2e-7;
+            case FLOAT64 -> (taps + 2) * 2.3e-16;
+            default -> 0;
+        };
+        for (CpuBackend backend : new CpuBackend[] {SCALAR, VECTOR}) {
+            CpuStorage out = (CpuStorage) backend.conv2d(storage(backend, dtype, x), Shape.of(xd),
+                    storage(backend, dtype, w), Shape.of(wd), spec, outShape);
+            assertEquals(dtype, out.dtype());
+            assertClose(dtype + " conv2d x" + Shape.of(xd) + " w" + Shape.of(wd) + " " + spec + " on " + backend.name(),
+                    expected[0], expected[1], values(out), tolerance);
+        }
+    }
+
+    @Test
+    void randomGeometries() {
+        SplittableRandom random = new SplittableRandom(21);
+        int done = 0;
+        while (done < 150) {
+            int groups = 1 + random.nextInt(3);
+            int cg = 1 + random.nextInt(3), og = 1 + random.nextInt(4);
+            int kh = 1 + random.nextInt(4), kw = 1 + random.nextInt(4);
+            int h = 1 + random.nextInt(12), w = 1 + random.nextInt(12);
+            Conv2dSpec spec = new Conv2dSpec(1 + random.nextInt(3), 1 + random.nextInt(3), random.nextInt(3),
+                    random.nextInt(3), random.nextInt(3), random.nextInt(3), 1 + random.nextInt(2), 1 + random.nextInt(2),
+                    groups);
+            if (spec.outHeight(h, kh) < 1 || spec.outWidth(w, kw) < 1) {
+                continue;
+            }
+            DType dtype = done % 4 == 0 ? DType.FLOAT64 : DType.FLOAT32;
+            check(random, dtype, new int[] {1 + random.nextInt(3), groups * cg, h, w}, new int[] {groups * og, cg, kh, kw},
+                    spec);
+            done++;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64", "INT32", "INT64"})
+    void everyDtype(DType dtype) {
+        SplittableRandom random = new SplittableRandom(22);
+        check(random, dtype, new int[] {2, 4, 9, 7}, new int[] {6, 2, 3, 2}, new Conv2dSpec(2, 1, 1, 0, 2, 1, 1, 2, 2));
+        // Pointwise: multiplies the input directly, without an unfold.
+        check(random, dtype, new int[] {3, 6, 5, 5}, new int[] {4, 3, 1, 1}, new Conv2dSpec(1, 1, 0, 0, 0, 0, 1, 1, 2));
+        check(random, dtype, new int[] {1, 1, 1, 1}, new int[] {1, 1, 1, 1}, new Conv2dSpec(1, 1, 0, 0, 0, 0, 1, 1, 1));
+    }
+
+    @Test
+    void emptyBatchGivesAnEmptyResult() {
+        check(new SplittableRandom(23), DType.FLOAT32, new int[] {0, 2, 5, 5}, new int[] {3, 2, 3, 3},
+                new Conv2dSpec(1, 1, 1, 1, 1, 1, 1, 1, 1));
+    }
+
+    @Test
+    void benchmarkShapeSplitsOverCores() {
+        SplittableRandom random = new SplittableRandom(24);
+        // MNIST-like first layer: batch 32, 1 -> 32 channels, 28x28, 3x3 "same" padding.
+        check(random, DType.FLOAT32, new int[] {32, 1, 28, 28}, new int[] {32, 1, 3, 3},
+                new Conv2dSpec(1, 1, 1, 1, 1, 1, 1, 1, 1));
+        // A single large image: the GEMM itself splits over cores.
+        check(random, DType.FLOAT32, new int[] {1, 16, 40, 40}, new int[] {48, 16, 3, 3},
+                new Conv2dSpec(1, 1, 1, 1, 1, 1, 1, 1, 1));
+    }
+}

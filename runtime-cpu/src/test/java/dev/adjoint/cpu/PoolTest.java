@@ -1,0 +1,109 @@
+package dev.adjoint.cpu;
+
+import static dev.adjoint.cpu.MatmulTestSupport.SCALAR;
+import static dev.adjoint.cpu.MatmulTestSupport.VECTOR;
+import static dev.adjoint.cpu.MatmulTestSupport.assertClose;
+import static dev.adjoint.cpu.MatmulTestSupport.randomValues;
+import static dev.adjoint.cpu.MatmulTestSupport.storage;
+import static dev.adjoint.cpu.MatmulTestSupport.values;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.adjoint.DType;
+import dev.adjoint.Shape;
+import dev.adjoint.ops.Pool2dSpec;
+import dev.adjoint.ops.Pool2dSpec.Kind;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class PoolTest {
+
+    /** Direct float64 pooling; padded positions are skipped, integer averages truncate. */
+    private static double[] reference(double[] x, int planes, int h, int w, Pool2dSpec s, int oh, int ow,
+            boolean integer) {
+        double[] out = new double[planes * oh * ow];
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    double best = Double.NEGATIVE_INFINITY, sum = 0;
+                    int count = 0;
+                    for (int i = 0; i < s.kernelH(); i++) {
+                        for (int j = 0; j < s.kernelW(); j++) {
+                            int iy = oy * s.strideH() - s.padH() + i, ix = ox * s.strideW() - s.padW() + j;
+                            if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                double v = x[(p * h + iy) * w + ix];
+                                best = Math.max(best, v);
+                                sum += v;
+                                count++;
+                            }
+                        }
+                    }
+                    double avg = integer ? (double) ((long) sum / count) : sum / count;
+                    out[(p * oh + oy) * ow + ox] = s.kind() == Kind.MAX ? best : avg;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void check(SplittableRandom random, DType dtype, int n, int c, int h, int w, Pool2dSpec spec) {
+        int oh = spec.outHeight(h), ow = spec.outWidth(w);
+        double[] x = randomValues(random, dtype, n * c * h * w);
+        double[] expected = reference(x, n * c, h, w, spec, oh, ow, dtype.isInteger());
+        double[] scale = new double[expected.length];
+        Arrays.fill(scale, spec.kernelH() * spec.kernelW());
+        double tolerance = dtype == DType.FLOAT32 ? 1.2e-7 : dtype == DType.FLOAT64 ? 2.3e-16 : 0;
+        double[] fromScalar = null;
+        for (CpuBackend backend : new CpuBackend[] {SCALAR, VECTOR}) {
+            CpuStorage out = (CpuStorage) backend.pool2d(storage(backend, dtype, x), Shape.of(n, c, h, w), spec,
+                    Shape.of(n, c, oh, ow));
+            assertEquals(dtype, out.dtype());
+            double[] got = values(out);
+            assertClose(dtype + " " + spec + " on " + Shape.of(n, c, h, w) + " " + backend.name(), expected, scale, got,
+                    tolerance);
+            if (fromScalar == null) {
+                fromScalar = got;
+            } else {
+                // Both flavours sum in the same order, so they agree to the bit.
+                assertArrayEquals(fromScalar, got, 0, "vector vs scalar " + spec);
+            }
+        }
+    }
+
+    @Test
+    void randomGeometries() {
+        SplittableRandom random = new SplittableRandom(31);
+        for (int trial = 0; trial < 200; trial++) {
+            int kh = 1 + random.nextInt(4), kw = 1 + random.nextInt(4);
+            // Stride 1 half of the time: that is the vectorised path.
+            int sw = random.nextBoolean() ? 1 : 1 + random.nextInt(3);
+            Pool2dSpec spec = new Pool2dSpec(random.nextBoolean() ? Kind.MAX : Kind.AVG, kh, kw, 1 + random.nextInt(3),
+                    sw, random.nextInt(kh / 2 + 1), random.nextInt(kw / 2 + 1));
+            int h = kh + random.nextInt(12), w = kw + random.nextInt(40);
+            check(random, trial % 3 == 0 ? DType.FLOAT64 : DType.FLOAT32, 1 + random.nextInt(2), 1 + random.nextInt(3),
+                    h, w, spec);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64", "INT32", "INT64"})
+    void everyDtype(DType dtype) {
+        SplittableRandom random = new SplittableRandom(32);
+        for (Kind kind : Kind.values()) {
+            check(random, dtype, 2, 3, 9, 33, new Pool2dSpec(kind, 3, 3, 1, 1, 1, 1));
+            check(random, dtype, 2, 3, 8, 17, new Pool2dSpec(kind, 2, 2, 2, 2, 0, 0));
+            check(random, dtype, 1, 1, 1, 1, new Pool2dSpec(kind, 1, 1, 1, 1, 0, 0));
+            check(random, dtype, 0, 3, 4, 4, new Pool2dSpec(kind, 2, 2, 2, 2, 0, 0));
+        }
+    }
+
+    @Test
+    void manyPlanesSplitOverCores() {
+        SplittableRandom random = new SplittableRandom(33);
+        check(random, DType.FLOAT32, 32, 32, 28, 28, new Pool2dSpec(Kind.MAX, 2, 2, 2, 2, 0, 0));
+        check(random, DType.FLOAT32, 16, 16, 30, 30, new Pool2dSpec(Kind.AVG, 3, 3, 1, 1, 1, 1));
+    }
+}
