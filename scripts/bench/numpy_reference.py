@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import sys
 import timeit
@@ -125,7 +126,7 @@ def self_check():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", help="write results to this file")
-    parser.add_argument("--only", help="time only keys containing this text")
+    parser.add_argument("--only", help="time only the keys this regular expression finds")
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_REPEATS} batches per op: a smoke run")
     args = parser.parse_args()
 
@@ -142,7 +143,7 @@ def main():
     print("NumPy SIMD:", ", ".join(f"{k}={v}" for k, v in simd.items()))
     results = []
     for key, note, fn in operations():
-        if args.only and args.only not in key:
+        if args.only and not re.search(args.only, key):
             continue
         median, best, number = time_call(fn, repeats)
         results.append({"key": key, "threads": threads, "seconds": median, "best_seconds": best,

@@ -51,29 +51,46 @@ if $quick; then
   numpy_options=(--quick)
 fi
 
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# Each group of benchmarks runs in JMH and then at once in NumPy, per thread count, so the two
+# sides of every ratio are timed minutes apart at most, under the same load on the machine.
+groups=(
+  "MatmulBenchmark:^matmul/"
+  "ElementwiseBenchmark:^(elementwiseChain|sum)/"
+  "TranscendentalBenchmark:^(exp|tanh|sigmoid)/"
+  "SoftmaxBenchmark:^softmax/"
+  "Conv2dBenchmark:^conv2d"
+  "TinyOpBenchmark:^tinyAdd"
+)
+load_log="$results/loadavg.txt"
 # Other processes on the cores slow both sides unevenly (OpenBLAS's threads spin-wait); say so.
 if awk '{ exit !($1 > 0.5) }' /proc/loadavg; then
-  echo "run.sh: warning: load average is $load_before; the numbers will be noisy" >&2
+  echo "run.sh: warning: load average is $(cut -d' ' -f1-3 /proc/loadavg); the numbers will be noisy" >&2
 fi
-for threads in ${BENCH_THREADS:-1 2}; do
-  echo "== Adjoint (JMH), adjoint.cpu.threads=$threads"
-  "$java" -jar "$jar" "${jmh_options[@]}" -jvmArgsAppend "-Dadjoint.cpu.threads=$threads" \
-    -rf json -rff "$results/jmh-threads-$threads.json" -o "$results/jmh-threads-$threads.log"
-  tail -n 20 "$results/jmh-threads-$threads.log"
-  echo "== numpy, OPENBLAS_NUM_THREADS=$threads"
-  # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE pin this machine's OpenBLAS to safe but slower kernels for
-  # other tools; unset here only, so NumPy picks its kernels for this CPU itself.
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads" \
-    "$python" scripts/bench/numpy_reference.py "${numpy_options[@]}" --json "$results/numpy-threads-$threads.json"
+for group in "${groups[@]}"; do
+  jmh_class=${group%%:*}
+  numpy_keys=${group#*:}
+  for threads in ${BENCH_THREADS:-1 2}; do
+    cut -d' ' -f1 /proc/loadavg >> "$load_log"
+    echo "== $jmh_class, Adjoint (JMH), adjoint.cpu.threads=$threads"
+    "$java" -jar "$jar" "${jmh_options[@]}" -jvmArgsAppend "-Dadjoint.cpu.threads=$threads" \
+      -rf json -rff "$results/jmh-$jmh_class-$threads.json" -o "$results/jmh-$jmh_class-$threads.log" \
+      "\.$jmh_class\."
+    grep -E "^[A-Za-z0-9]+Benchmark\." "$results/jmh-$jmh_class-$threads.log" || true
+    echo "== $jmh_class, numpy, OPENBLAS_NUM_THREADS=$threads"
+    # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE pin this machine's OpenBLAS to safe but slower kernels for
+    # other tools; unset here only, so NumPy picks its kernels for this CPU itself.
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads" \
+      "$python" scripts/bench/numpy_reference.py "${numpy_options[@]}" --only "$numpy_keys" \
+      --json "$results/numpy-$jmh_class-$threads.json"
+  done
 done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+cut -d' ' -f1 /proc/loadavg >> "$load_log"
 
 report="$root/docs/benchmarks.md"
 $quick && report="$results/benchmarks.md"
 mkdir -p "$(dirname "$report")"
 "$python" scripts/bench/report.py --results "$results" --command "scripts/bench/run.sh $*" \
   --date "$(date -u '+%Y-%m-%d %H:%M UTC')" --previous "$root/docs/benchmarks.md" \
-  --load-before "$load_before" --load-after "$load_after" > "$results/benchmarks.md.new"
+  --load-log "$load_log" > "$results/benchmarks.md.new"
 mv "$results/benchmarks.md.new" "$report"
 echo "wrote $report"
