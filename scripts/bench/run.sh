@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the JMH benchmarks jar, times Adjoint and NumPy on 1 and 2 threads in this machine session,
-# and writes docs/benchmarks.md. A full run takes about 12 minutes on a 2-core machine.
+# and writes docs/benchmarks.md. A full run takes 12-17 minutes on a 2-core machine.
 #
 #   scripts/bench/run.sh            full run; rewrites docs/benchmarks.md
 #   scripts/bench/run.sh --quick    short smoke run; writes benchmarks/target/bench-results/benchmarks.md
