@@ -42,7 +42,7 @@ final class Elementwise {
         return out;
     }
 
-    private static void unaryRange(UnaryOp op, Object x, Object out, int from, int to, boolean vector) {
+    static void unaryRange(UnaryOp op, Object x, Object out, int from, int to, boolean vector) {
         switch (x) {
             case float[] a when vector -> VectorElementwise.unary(op, a, (float[]) out, from, to);
             case float[] a -> ScalarElementwise.unary(op, a, (float[]) out, from, to);
@@ -114,7 +114,7 @@ final class Elementwise {
     }
 
     /** One run of {@code n} outputs; operand strides are 1 (contiguous) or 0 (repeated element). */
-    private static void binaryRow(BinaryOp op, Object a, int ao, int as, Object b, int bo, int bs, Object out, int oo,
+    static void binaryRow(BinaryOp op, Object a, int ao, int as, Object b, int bo, int bs, Object out, int oo,
             int n, boolean vector) {
         switch (a) {
             case float[] x when vector -> VectorElementwise.binary(op, x, ao, as, (float[]) b, bo, bs, out, oo, n);
