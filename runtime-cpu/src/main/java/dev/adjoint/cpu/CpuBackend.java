@@ -11,6 +11,7 @@ import dev.adjoint.ops.ReduceOp;
 import dev.adjoint.ops.UnaryOp;
 import dev.adjoint.spi.Backend;
 import dev.adjoint.spi.Storage;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -87,7 +88,11 @@ public final class CpuBackend implements Backend {
         if (!FusedElementwise.supports(chain)) {
             return Backend.super.elementwiseChain(chain, input, operands);
         }
-        return FusedElementwise.run(this, chain, cpu(input), operands.stream().map(CpuBackend::cpu).toList(), vector);
+        List<CpuStorage> cpuOperands = new ArrayList<>(operands.size());
+        for (Storage operand : operands) {
+            cpuOperands.add(cpu(operand));
+        }
+        return FusedElementwise.run(this, chain, cpu(input), cpuOperands, vector);
     }
 
     @Override

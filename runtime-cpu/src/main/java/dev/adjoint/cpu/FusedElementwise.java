@@ -77,10 +77,20 @@ final class FusedElementwise {
         for (int k = 0; k < operands.size(); k++) {
             shapes[1 + k] = chain.operandShapes().get(k);
         }
-        Broadcast plan = Broadcast.of(chain.shape(), shapes);
+        // Operands that are full-size or a single element need no broadcast plan: the common case,
+        // and the one that keeps a chain on a tiny tensor cheap.
         int[] strides = new int[shapes.length];
-        for (int s = 0; s < strides.length; s++) {
-            strides[s] = plan.innerStride(s);
+        boolean flat = true;
+        for (int s = 0; s < strides.length && flat; s++) {
+            long size = shapes[s].size();
+            strides[s] = size == n ? 1 : 0;
+            flat = size == n || size == 1;
+        }
+        Broadcast plan = flat ? null : Broadcast.of(chain.shape(), shapes);
+        if (plan != null) {
+            for (int s = 0; s < strides.length; s++) {
+                strides[s] = plan.innerStride(s);
+            }
         }
 
         // Flatten the steps into arrays so the block loop does no allocation or type tests.
@@ -91,24 +101,23 @@ final class FusedElementwise {
         Object[] operandArrays = new Object[count];
         int[] slots = new int[count];
         for (int k = 0; k < count; k++) {
-            switch (steps.get(k)) {
-                case ElementwiseChainSpec.UnaryStep u -> unaryOps[k] = u.op();
-                case ElementwiseChainSpec.ScalarStep s -> {
-                    binaryOps[k] = s.op();
-                    operandArrays[k] = ((CpuStorage) Memory.full(backend, dtype, 1, s.scalar())).array();
-                    slots[k] = -1;
-                }
-                case ElementwiseChainSpec.OperandStep o -> {
-                    binaryOps[k] = o.op();
-                    operandArrays[k] = operands.get(o.operand()).array();
-                    slots[k] = 1 + o.operand();
-                }
+            ElementwiseChainSpec.Step step = steps.get(k);
+            if (step instanceof ElementwiseChainSpec.UnaryStep u) {
+                unaryOps[k] = u.op();
+            } else if (step instanceof ElementwiseChainSpec.ScalarStep s) {
+                binaryOps[k] = s.op();
+                operandArrays[k] = ((CpuStorage) Memory.full(backend, dtype, 1, s.scalar())).array();
+                slots[k] = -1;
+            } else if (step instanceof ElementwiseChainSpec.OperandStep o) {
+                binaryOps[k] = o.op();
+                operandArrays[k] = operands.get(o.operand()).array();
+                slots[k] = 1 + o.operand();
             }
         }
 
         Object in = x.array();
         Object result = out.array();
-        plan.run(grain(steps), (start, length, offsets) -> {
+        Broadcast.RowBody body = (start, length, offsets) -> {
             for (int done = 0; done < length; done += BLOCK) {
                 int len = Math.min(BLOCK, length - done);
                 int at = start + done;
@@ -125,7 +134,21 @@ final class FusedElementwise {
                     }
                 }
             }
-        });
+        };
+        int grain = grain(unaryOps, binaryOps, count);
+        if (plan != null) {
+            plan.run(grain, body);
+        } else if (n < grain) {
+            body.run(0, n, new int[strides.length]);
+        } else {
+            Parallel.forRange(n, grain, (from, to) -> {
+                int[] offsets = new int[strides.length];
+                for (int s = 0; s < offsets.length; s++) {
+                    offsets[s] = from * strides[s];
+                }
+                body.run(from, to - from, offsets);
+            });
+        }
         return out;
     }
 
@@ -133,18 +156,13 @@ final class FusedElementwise {
      * Outputs per thread: the single-op grain divided by the number of steps, as a chain does that
      * much more work per element; the transcendental grain when any step is one.
      */
-    private static int grain(List<ElementwiseChainSpec.Step> steps) {
-        for (ElementwiseChainSpec.Step step : steps) {
-            boolean transcendental = switch (step) {
-                case ElementwiseChainSpec.UnaryStep u -> u.op().floatingOnly();
-                case ElementwiseChainSpec.ScalarStep s -> s.op() == BinaryOp.POW;
-                case ElementwiseChainSpec.OperandStep o -> o.op() == BinaryOp.POW;
-            };
-            if (transcendental) {
+    private static int grain(UnaryOp[] unaryOps, BinaryOp[] binaryOps, int count) {
+        for (int k = 0; k < count; k++) {
+            if (unaryOps[k] != null ? unaryOps[k].floatingOnly() : binaryOps[k] == BinaryOp.POW) {
                 return Elementwise.PARALLEL_GRAIN_TRANSCENDENTAL;
             }
         }
-        return Math.max(Elementwise.PARALLEL_GRAIN_TRANSCENDENTAL, Elementwise.PARALLEL_GRAIN / steps.size());
+        return Math.max(Elementwise.PARALLEL_GRAIN_TRANSCENDENTAL, Elementwise.PARALLEL_GRAIN / count);
     }
 
     /** Copies {@code len} input elements (stride 1) or repeats one (stride 0) into the output block. */
