@@ -98,7 +98,7 @@ public final class CpuBackend implements Backend {
     @Override
     public Storage where(Storage cond, Shape condShape, Storage a, Shape aShape, Storage b, Shape bShape,
             Shape outShape) {
-        return Elementwise.where(this, cpu(cond), condShape, cpu(a), aShape, cpu(b), bShape, outShape);
+        return Elementwise.where(this, cpu(cond), condShape, cpu(a), aShape, cpu(b), bShape, outShape, vector);
     }
 
     @Override

@@ -129,7 +129,7 @@ final class Elementwise {
     }
 
     static Storage where(CpuBackend backend, CpuStorage cond, Shape condShape, CpuStorage a, Shape aShape,
-            CpuStorage b, Shape bShape, Shape outShape) {
+            CpuStorage b, Shape bShape, Shape outShape, boolean vector) {
         if (cond.dtype() != DType.BOOL) {
             throw new IllegalArgumentException("where needs a bool condition, got " + cond.dtype());
         }
@@ -150,7 +150,7 @@ final class Elementwise {
         Object y = b.array();
         Object o = out.array();
         if (cond.size() == n && a.size() == n && b.size() == n && n < PARALLEL_GRAIN) {
-            ScalarElementwise.where(c, 0, 1, x, 0, 1, y, 0, 1, o, 0, n);
+            whereRow(c, 0, 1, x, 0, 1, y, 0, 1, o, 0, n, vector);
             return out;
         }
         Broadcast plan = Broadcast.of(outShape, condShape, aShape, bShape);
@@ -158,7 +158,19 @@ final class Elementwise {
         int as = plan.innerStride(1);
         int bs = plan.innerStride(2);
         plan.run(PARALLEL_GRAIN, (start, length, offsets) ->
-                ScalarElementwise.where(c, offsets[0], cs, x, offsets[1], as, y, offsets[2], bs, o, start, length));
+                whereRow(c, offsets[0], cs, x, offsets[1], as, y, offsets[2], bs, o, start, length, vector));
         return out;
+    }
+
+    /** One broadcast row of {@code where}; only floating types have a vector kernel. */
+    private static void whereRow(boolean[] c, int co, int cs, Object a, int ao, int as, Object b, int bo, int bs,
+            Object out, int oo, int n, boolean vector) {
+        switch (out) {
+            case float[] o when vector -> VectorElementwise.where(c, co, cs, (float[]) a, ao, as, (float[]) b, bo, bs, o,
+                    oo, n);
+            case double[] o when vector -> VectorElementwise.where(c, co, cs, (double[]) a, ao, as, (double[]) b, bo, bs,
+                    o, oo, n);
+            default -> ScalarElementwise.where(c, co, cs, a, ao, as, b, bo, bs, out, oo, n);
+        }
     }
 }

@@ -267,6 +267,10 @@ class ElementwiseTest {
             {Shape.of(3, 5), Shape.of(5), Shape.of(3, 1)},
             {Shape.SCALAR, Shape.of(2, 3), Shape.of(3)},
             {Shape.of(0, 2), Shape.of(2), Shape.of(2)},
+            // Per-element conditions with one or both branches a single element (the vector path's cases).
+            {Shape.of(1023), Shape.of(1023), Shape.SCALAR},
+            {Shape.of(2, 1000), Shape.SCALAR, Shape.of(1000)},
+            {Shape.of(33), Shape.SCALAR, Shape.SCALAR},
         };
         for (Shape[] shapes : cases) {
             Shape out = Shape.broadcast("t", Shape.broadcast("t", shapes[0], shapes[1]), shapes[2]);
