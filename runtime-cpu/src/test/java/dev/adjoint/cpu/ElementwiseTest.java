@@ -146,6 +146,10 @@ class ElementwiseTest {
         layouts.add(new Shape[] {Shape.of(70, 1001), Shape.of(1001)});
         layouts.add(new Shape[] {Shape.of(1001, 1), Shape.of(1001, 70)});
         layouts.add(new Shape[] {Shape.of(1, 35_001), Shape.of(2, 1)});
+        // Short rows in groups, split over threads: a tiled row on either side, an expanded column.
+        layouts.add(new Shape[] {Shape.of(20_000, 10), Shape.of(10)});
+        layouts.add(new Shape[] {Shape.of(10), Shape.of(9_001, 10)});
+        layouts.add(new Shape[] {Shape.of(7_001, 1), Shape.of(7_001, 7)});
         return layouts;
     }
 
