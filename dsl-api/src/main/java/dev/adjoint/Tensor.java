@@ -2,6 +2,7 @@ package dev.adjoint;
 
 import dev.adjoint.ops.BinaryOp;
 import dev.adjoint.ops.Conv2dSpec;
+import dev.adjoint.ops.ElementwiseChain;
 import dev.adjoint.ops.Pool2dSpec;
 import dev.adjoint.ops.ReduceOp;
 import dev.adjoint.ops.UnaryOp;
@@ -418,6 +419,16 @@ public final class Tensor implements Iterable<Tensor> {
             return this;
         }
         return new Tensor(backend().cast(storage, dtype), shape);
+    }
+
+    /**
+     * Starts a fused chain of elementwise ops on this tensor, run in one pass over memory by
+     * {@link ElementwiseChain#evaluate()}: {@code x.chain().mul(2).add(b).tanh().evaluate()} equals
+     * {@code x.mul(2).add(b).tanh()} but does not stream the array through memory once per op.
+     * numexpr: {@code ne.evaluate("tanh(x * 2 + b)")}.
+     */
+    public ElementwiseChain chain() {
+        return ElementwiseChain.of(this);
     }
 
     // ============================================================================================
