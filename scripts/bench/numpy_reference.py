@@ -80,8 +80,10 @@ def operations():
         ops.append((f"matmul/{n}", "a @ b", lambda a=a, b=b: a @ b))
     for n in (1 << 20, 1 << 24):
         x = uniform(rng, n)
-        ops.append((f"elementwiseChain/{n}", "np.maximum(x * 1.5 + 0.25, 0)",
-                    lambda x=x: np.maximum(x * np.float32(1.5) + np.float32(0.25), np.float32(0))))
+        chain = (lambda x=x: np.maximum(x * np.float32(1.5) + np.float32(0.25), np.float32(0)))
+        ops.append((f"elementwiseChain/{n}", "np.maximum(x * 1.5 + 0.25, 0)", chain))
+        # NumPy has no fusion: the fused chain is compared with the same op-by-op expression.
+        ops.append((f"fusedChain/{n}", "np.maximum(x * 1.5 + 0.25, 0)", chain))
         ops.append((f"sum/{n}", "x.sum()", lambda x=x: x.sum()))
     x = uniform(rng, 1 << 20, scale=4.0)
     ops.append(("exp/1048576", "np.exp(x)", lambda: np.exp(x)))

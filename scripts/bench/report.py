@@ -31,6 +31,8 @@ ROWS = [
     ("matmul/2048", "matmul", "2048³", NONE, 2 * 2048 ** 3),
     ("elementwiseChain/1048576", "relu(x*a+b), op by op", "1M", PLAIN, None),
     ("elementwiseChain/16777216", "relu(x*a+b), op by op", "16M", PLAIN, None),
+    ("fusedChain/1048576", "relu(x*a+b), fused with chain()", "1M", PLAIN, None),
+    ("fusedChain/16777216", "relu(x*a+b), fused with chain()", "16M", PLAIN, None),
     ("sum/1048576", "sum", "1M", PLAIN, None),
     ("sum/16777216", "sum", "16M", PLAIN, None),
     ("softmax/4096x1024", "softmax over rows", "4096×1024", PLAIN, None),

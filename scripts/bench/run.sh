@@ -55,7 +55,7 @@ fi
 # sides of every ratio are timed minutes apart at most, under the same load on the machine.
 groups=(
   "MatmulBenchmark:^matmul/"
-  "ElementwiseBenchmark:^(elementwiseChain|sum)/"
+  "ElementwiseBenchmark:^(elementwiseChain|fusedChain|sum)/"
   "TranscendentalBenchmark:^(exp|tanh|sigmoid)/"
   "SoftmaxBenchmark:^softmax/"
   "Conv2dBenchmark:^conv2d"

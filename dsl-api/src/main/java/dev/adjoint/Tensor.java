@@ -597,35 +597,18 @@ public final class Tensor implements Iterable<Tensor> {
     private Tensor binary(BinaryOp op, Tensor other) {
         Backend backend = sameBackend(op.opName(), this, other);
         Shape out = Shape.broadcast(op.opName(), shape, other.shape);
-        DType dtype = computeType(op, DType.promote(dtype(), other.dtype()));
+        DType dtype = op.computeType(dtype(), other.dtype());
         Tensor a = cast(dtype);
         Tensor b = other.cast(dtype);
         return new Tensor(backend.binary(op, a.storage, a.shape, b.storage, b.shape, out), out);
     }
 
-    /** A Java scalar is "weak": it takes this tensor's dtype unless it cannot be represented in it. */
+    /** A Java scalar is "weak": see {@link BinaryOp#scalarType}. */
     private Tensor binary(BinaryOp op, double value) {
-        DType dtype = dtype();
-        DType scalarType = dtype.isFloating() || value == Math.rint(value) && !Double.isInfinite(value)
-                ? dtype
-                : DType.FLOAT32;
-        DType compute = computeType(op, DType.promote(dtype, scalarType));
+        DType compute = op.computeType(dtype(), BinaryOp.scalarType(dtype(), value));
         Tensor a = cast(compute);
         Storage scalar = backend().full(compute, 1, value);
         return new Tensor(backend().binary(op, a.storage, shape, scalar, Shape.SCALAR, shape), shape);
-    }
-
-    private static DType computeType(BinaryOp op, DType promoted) {
-        return switch (op.kind()) {
-            case LOGICAL -> DType.BOOL;
-            case COMPARISON -> promoted;
-            case ARITHMETIC -> {
-                if (op == BinaryOp.DIV) {
-                    yield promoted.toFloating();
-                }
-                yield promoted == DType.BOOL ? DType.INT32 : promoted;
-            }
-        };
     }
 
     private static Backend sameBackend(String op, Tensor... tensors) {

@@ -50,7 +50,7 @@ public final class ElementwiseChainSpec {
 
         @Override
         public DType resultType() {
-            return binaryResultType(op, dtype);
+            return op.resultType(dtype);
         }
     }
 
@@ -69,7 +69,7 @@ public final class ElementwiseChainSpec {
 
         @Override
         public DType resultType() {
-            return binaryResultType(op, dtype);
+            return op.resultType(dtype);
         }
     }
 
@@ -118,10 +118,7 @@ public final class ElementwiseChainSpec {
      */
     public ElementwiseChainSpec thenScalar(BinaryOp op, double scalar) {
         Objects.requireNonNull(op, "op");
-        DType scalarType = dtype.isFloating() || scalar == Math.rint(scalar) && !Double.isInfinite(scalar)
-                ? dtype
-                : DType.FLOAT32;
-        DType compute = binaryComputeType(op, DType.promote(dtype, scalarType));
+        DType compute = op.computeType(dtype, BinaryOp.scalarType(dtype, scalar));
         return append(new ScalarStep(op, scalar, compute), shape, null);
     }
 
@@ -135,7 +132,7 @@ public final class ElementwiseChainSpec {
         Objects.requireNonNull(operandType, "operandType");
         Objects.requireNonNull(operandShape, "operandShape");
         Shape out = Shape.broadcast(op.opName(), shape, operandShape);
-        DType compute = binaryComputeType(op, DType.promote(dtype, operandType));
+        DType compute = op.computeType(dtype, operandType);
         return append(new OperandStep(op, operandShapes.size(), operandShape, out, compute), out, operandShape);
     }
 
@@ -149,28 +146,6 @@ public final class ElementwiseChainSpec {
             o = List.copyOf(o);
         }
         return new ElementwiseChainSpec(inputType, inputShape, List.copyOf(s), o, step.resultType(), out);
-    }
-
-    /**
-     * The type a binary op computes in, given its operands' promoted type: {@code bool} for logical
-     * ops, floating for true division, {@code int32} for arithmetic on {@code bool}; otherwise the
-     * promoted type itself. The same rule as {@code Tensor}'s binary ops.
-     */
-    public static DType binaryComputeType(BinaryOp op, DType promoted) {
-        return switch (op.kind()) {
-            case LOGICAL -> DType.BOOL;
-            case COMPARISON -> promoted;
-            case ARITHMETIC -> {
-                if (op == BinaryOp.DIV) {
-                    yield promoted.toFloating();
-                }
-                yield promoted == DType.BOOL ? DType.INT32 : promoted;
-            }
-        };
-    }
-
-    private static DType binaryResultType(BinaryOp op, DType compute) {
-        return op.kind() == BinaryOp.Kind.ARITHMETIC ? compute : DType.BOOL;
     }
 
     public DType inputType() {
