@@ -2,6 +2,7 @@ package dev.adjoint;
 
 import dev.adjoint.ops.BinaryOp;
 import dev.adjoint.ops.Conv2dSpec;
+import dev.adjoint.ops.ElementwiseChain;
 import dev.adjoint.ops.Pool2dSpec;
 import dev.adjoint.ops.ReduceOp;
 import dev.adjoint.ops.UnaryOp;
@@ -420,6 +421,16 @@ public final class Tensor implements Iterable<Tensor> {
         return new Tensor(backend().cast(storage, dtype), shape);
     }
 
+    /**
+     * Starts a fused chain of elementwise ops on this tensor, run in one pass over memory by
+     * {@link ElementwiseChain#evaluate()}: {@code x.chain().mul(2).add(b).tanh().evaluate()} equals
+     * {@code x.mul(2).add(b).tanh()} but does not stream the array through memory once per op.
+     * numexpr: {@code ne.evaluate("tanh(x * 2 + b)")}.
+     */
+    public ElementwiseChain chain() {
+        return ElementwiseChain.of(this);
+    }
+
     // ============================================================================================
     // Elementwise, two operands (broadcasting)
     // ============================================================================================
@@ -586,35 +597,18 @@ public final class Tensor implements Iterable<Tensor> {
     private Tensor binary(BinaryOp op, Tensor other) {
         Backend backend = sameBackend(op.opName(), this, other);
         Shape out = Shape.broadcast(op.opName(), shape, other.shape);
-        DType dtype = computeType(op, DType.promote(dtype(), other.dtype()));
+        DType dtype = op.computeType(dtype(), other.dtype());
         Tensor a = cast(dtype);
         Tensor b = other.cast(dtype);
         return new Tensor(backend.binary(op, a.storage, a.shape, b.storage, b.shape, out), out);
     }
 
-    /** A Java scalar is "weak": it takes this tensor's dtype unless it cannot be represented in it. */
+    /** A Java scalar is "weak": see {@link BinaryOp#scalarType}. */
     private Tensor binary(BinaryOp op, double value) {
-        DType dtype = dtype();
-        DType scalarType = dtype.isFloating() || value == Math.rint(value) && !Double.isInfinite(value)
-                ? dtype
-                : DType.FLOAT32;
-        DType compute = computeType(op, DType.promote(dtype, scalarType));
+        DType compute = op.computeType(dtype(), BinaryOp.scalarType(dtype(), value));
         Tensor a = cast(compute);
         Storage scalar = backend().full(compute, 1, value);
         return new Tensor(backend().binary(op, a.storage, shape, scalar, Shape.SCALAR, shape), shape);
-    }
-
-    private static DType computeType(BinaryOp op, DType promoted) {
-        return switch (op.kind()) {
-            case LOGICAL -> DType.BOOL;
-            case COMPARISON -> promoted;
-            case ARITHMETIC -> {
-                if (op == BinaryOp.DIV) {
-                    yield promoted.toFloating();
-                }
-                yield promoted == DType.BOOL ? DType.INT32 : promoted;
-            }
-        };
     }
 
     private static Backend sameBackend(String op, Tensor... tensors) {

@@ -1,5 +1,6 @@
 package dev.adjoint.ops;
 
+import dev.adjoint.DType;
 import java.util.function.DoubleBinaryOperator;
 
 /**
@@ -51,6 +52,35 @@ public enum BinaryOp {
 
     public Kind kind() {
         return kind;
+    }
+
+    /**
+     * The type both operands are converted to before the op runs, given operand types {@code a} and
+     * {@code b}: their promotion, except that logical ops compute on {@code bool}, division on a
+     * floating type, and arithmetic on {@code bool} in {@code int32}.
+     */
+    public DType computeType(DType a, DType b) {
+        DType promoted = DType.promote(a, b);
+        return switch (kind) {
+            case LOGICAL -> DType.BOOL;
+            case COMPARISON -> promoted;
+            case ARITHMETIC -> this == DIV ? promoted.toFloating() : promoted == DType.BOOL ? DType.INT32 : promoted;
+        };
+    }
+
+    /** The type of the result for operands computed in {@code compute}: itself, or {@code bool}. */
+    public DType resultType(DType compute) {
+        return kind == Kind.ARITHMETIC ? compute : DType.BOOL;
+    }
+
+    /**
+     * The type a Java scalar takes next to a tensor of {@code tensorType}. Scalars are "weak": the
+     * tensor's type, unless that is not floating and the scalar is fractional or infinite, when it
+     * is {@code float32} ({@code x.add(0.5)} on an {@code int32} tensor computes in {@code float32}).
+     */
+    public static DType scalarType(DType tensorType, double scalar) {
+        boolean integral = scalar == Math.rint(scalar) && !Double.isInfinite(scalar);
+        return tensorType.isFloating() || integral ? tensorType : DType.FLOAT32;
     }
 
     /** The op's value on one pair of float64 elements (1 and 0 for true and false). */

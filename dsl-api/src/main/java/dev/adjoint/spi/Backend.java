@@ -5,6 +5,7 @@ import dev.adjoint.Device;
 import dev.adjoint.Shape;
 import dev.adjoint.ops.BinaryOp;
 import dev.adjoint.ops.Conv2dSpec;
+import dev.adjoint.ops.ElementwiseChainSpec;
 import dev.adjoint.ops.Pool2dSpec;
 import dev.adjoint.ops.ReduceOp;
 import dev.adjoint.ops.UnaryOp;
@@ -62,6 +63,35 @@ public interface Backend {
 
     /** Converts each element to {@code to}: C-style truncation to integers, non-zero to true. */
     Storage cast(Storage x, DType to);
+
+    /**
+     * Runs the steps of {@code chain} on {@code input} (of the chain's input type and shape) and
+     * returns the result, of {@link ElementwiseChainSpec#dtype()} and {@link ElementwiseChainSpec#shape()}.
+     * {@code operands.get(k)} holds tensor operand {@code k}, already in its step's compute type.
+     *
+     * <p>A backend overrides this to fuse the chain into one pass over memory. This default runs the
+     * steps one by one through {@link #cast}, {@link #unary} and {@link #binary}, so it is the
+     * definition of a chain's value, and a backend without a fused kernel needs nothing more.
+     */
+    default Storage elementwiseChain(ElementwiseChainSpec chain, Storage input, List<Storage> operands) {
+        Storage value = input;
+        Shape shape = chain.inputShape();
+        for (ElementwiseChainSpec.Step step : chain.steps()) {
+            if (value.dtype() != step.dtype()) {
+                value = cast(value, step.dtype());
+            }
+            switch (step) {
+                case ElementwiseChainSpec.UnaryStep u -> value = unary(u.op(), value);
+                case ElementwiseChainSpec.ScalarStep s -> value = binary(s.op(), value, shape,
+                        full(s.dtype(), 1, s.scalar()), Shape.SCALAR, shape);
+                case ElementwiseChainSpec.OperandStep o -> {
+                    value = binary(o.op(), value, shape, operands.get(o.operand()), o.operandShape(), o.resultShape());
+                    shape = o.resultShape();
+                }
+            }
+        }
+        return value;
+    }
 
     // ---- reductions ---------------------------------------------------------------------------
 

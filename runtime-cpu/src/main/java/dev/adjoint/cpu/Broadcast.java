@@ -104,6 +104,16 @@ final class Broadcast {
         return rows;
     }
 
+    /** Number of coalesced dimensions: 1 for a single run, 2 for plain rows, more for an odometer walk. */
+    int rank() {
+        return dims.length;
+    }
+
+    /** Operand k's stride along the coalesced dimension just outside the rows (needs {@code rank() >= 2}). */
+    int outerStride(int k) {
+        return strides[k][dims.length - 2];
+    }
+
     /** Operand k's stride within a row: 1 when it is contiguous there, 0 when it is broadcast. */
     int innerStride(int k) {
         return strides[k][dims.length - 1];

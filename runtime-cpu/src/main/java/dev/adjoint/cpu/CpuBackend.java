@@ -5,17 +5,19 @@ import dev.adjoint.Device;
 import dev.adjoint.Shape;
 import dev.adjoint.ops.BinaryOp;
 import dev.adjoint.ops.Conv2dSpec;
+import dev.adjoint.ops.ElementwiseChainSpec;
 import dev.adjoint.ops.Pool2dSpec;
 import dev.adjoint.ops.ReduceOp;
 import dev.adjoint.ops.UnaryOp;
 import dev.adjoint.spi.Backend;
 import dev.adjoint.spi.Storage;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The default backend: Java arrays on the heap and kernels in two flavours, a scalar reference
  * path and a Vector API path. This class only routes each op to the kernel family that owns it
- * ({@link Memory}, {@link Elementwise}, {@link Reductions}, {@link Layout}, {@link Matmul},
+ * ({@link Memory}, {@link Elementwise}, {@link FusedElementwise}, {@link Reductions}, {@link Layout}, {@link Matmul},
  * {@link Convolution}); which flavour runs is fixed per instance.
  */
 public final class CpuBackend implements Backend {
@@ -80,10 +82,23 @@ public final class CpuBackend implements Backend {
         return Elementwise.binary(this, op, cpu(a), aShape, cpu(b), bShape, outShape, vector);
     }
 
+    /** Fuses chains that compute in one numeric type (see {@link FusedElementwise}); others run step by step. */
+    @Override
+    public Storage elementwiseChain(ElementwiseChainSpec chain, Storage input, List<Storage> operands) {
+        if (!FusedElementwise.supports(chain)) {
+            return Backend.super.elementwiseChain(chain, input, operands);
+        }
+        List<CpuStorage> cpuOperands = new ArrayList<>(operands.size());
+        for (Storage operand : operands) {
+            cpuOperands.add(cpu(operand));
+        }
+        return FusedElementwise.run(this, chain, cpu(input), cpuOperands, vector);
+    }
+
     @Override
     public Storage where(Storage cond, Shape condShape, Storage a, Shape aShape, Storage b, Shape bShape,
             Shape outShape) {
-        return Elementwise.where(this, cpu(cond), condShape, cpu(a), aShape, cpu(b), bShape, outShape);
+        return Elementwise.where(this, cpu(cond), condShape, cpu(a), aShape, cpu(b), bShape, outShape, vector);
     }
 
     @Override

@@ -5,6 +5,8 @@ import dev.adjoint.Shape;
 import dev.adjoint.ops.BinaryOp;
 import dev.adjoint.ops.UnaryOp;
 import dev.adjoint.spi.Storage;
+import java.lang.reflect.Array;
+import java.util.Arrays;
 
 /**
  * Elementwise ops: the facade that checks types, allocates the result, picks the memory layout
@@ -42,7 +44,7 @@ final class Elementwise {
         return out;
     }
 
-    private static void unaryRange(UnaryOp op, Object x, Object out, int from, int to, boolean vector) {
+    static void unaryRange(UnaryOp op, Object x, Object out, int from, int to, boolean vector) {
         switch (x) {
             case float[] a when vector -> VectorElementwise.unary(op, a, (float[]) out, from, to);
             case float[] a -> ScalarElementwise.unary(op, a, (float[]) out, from, to);
@@ -90,9 +92,103 @@ final class Elementwise {
         Broadcast plan = Broadcast.of(outShape, aShape, bShape);
         int aStride = plan.innerStride(0);
         int bStride = plan.innerStride(1);
+        if (plan.rank() == 2 && plan.rowLength() < SHORT_ROW) {
+            binaryShortRows(op, x, y, o, plan, grain, vector);
+            return out;
+        }
         plan.run(grain, (start, length, offsets) ->
                 binaryRow(op, x, offsets[0], aStride, y, offsets[1], bStride, o, start, length, vector));
         return out;
+    }
+
+    /**
+     * {@code (n, m)} rows with {@code m} this short run in groups of rows: calling the row kernel
+     * once per row costs more than the row itself, and a row under one vector never reaches SIMD.
+     */
+    static final int SHORT_ROW = 256;
+    /** Elements per group of short rows: a few KiB, so the expanded operands stay in L1. */
+    private static final int SHORT_ROW_GROUP = 2048;
+
+    /**
+     * A two-dimensional plan of short rows, {@code SHORT_ROW_GROUP / m} rows at a time. An operand that is
+     * contiguous across rows is read in place; one broadcast along the rows ({@code (m,)}) is tiled
+     * once per thread and one broadcast within rows ({@code (n, 1)}) is expanded per group into a
+     * small buffer, so every group is a single contiguous call of the row kernel.
+     */
+    private static void binaryShortRows(BinaryOp op, Object a, Object b, Object out, Broadcast plan, int grain,
+            boolean vector) {
+        int m = plan.rowLength();
+        int rowsPerGroup = Math.max(1, SHORT_ROW_GROUP / m);
+        Parallel.forRange(plan.rows(), Math.max(1, grain / m), (from, to) -> {
+            ShortRowOperand ra = new ShortRowOperand(a, plan.outerStride(0), plan.innerStride(0), m, rowsPerGroup);
+            ShortRowOperand rb = new ShortRowOperand(b, plan.outerStride(1), plan.innerStride(1), m, rowsPerGroup);
+            for (int row = from; row < to; row += rowsPerGroup) {
+                int rows = Math.min(rowsPerGroup, to - row);
+                ra.prepare(row, rows);
+                rb.prepare(row, rows);
+                binaryRow(op, ra.array, ra.offset, ra.stride, rb.array, rb.offset, rb.stride, out, row * m, rows * m,
+                        vector);
+            }
+        });
+    }
+
+    /** How one operand of a short-row plan is presented to the row kernel for a group of rows. */
+    private static final class ShortRowOperand {
+        private final Object source;
+        private final int outer;
+        private final int inner;
+        private final int m;
+        /** True when every group needs its own expansion (a column operand). */
+        private final boolean perGroup;
+        Object array;
+        int offset;
+        int stride;
+
+        ShortRowOperand(Object source, int outer, int inner, int m, int rowsPerGroup) {
+            this.source = source;
+            this.outer = outer;
+            this.inner = inner;
+            this.m = m;
+            boolean inPlace = inner == 0 && outer == 0 || inner == 1 && outer == m;
+            this.perGroup = !inPlace && inner == 0;
+            this.array = source;
+            this.stride = inner == 0 && outer == 0 ? 0 : 1;
+            if (!inPlace) {
+                array = Array.newInstance(source.getClass().getComponentType(), rowsPerGroup * m);
+                if (!perGroup) {
+                    // A row repeated down the rows (outer stride 0): tile it once.
+                    for (int r = 0; r < rowsPerGroup; r++) {
+                        System.arraycopy(source, 0, array, r * m, m);
+                    }
+                }
+            }
+        }
+
+        void prepare(int row, int rows) {
+            if (array == source) {
+                offset = stride == 0 ? 0 : row * m;
+            } else if (perGroup) {
+                // One element per row (inner stride 0, outer stride 1), repeated m times.
+                for (int r = 0; r < rows; r++) {
+                    repeat(source, (row + r) * outer, array, r * m, m);
+                }
+                offset = 0;
+            } else {
+                offset = 0;
+            }
+        }
+    }
+
+    /** Sets {@code out[at, at + count)} to {@code source[index]}. */
+    private static void repeat(Object source, int index, Object out, int at, int count) {
+        switch (source) {
+            case float[] s -> Arrays.fill((float[]) out, at, at + count, s[index]);
+            case double[] s -> Arrays.fill((double[]) out, at, at + count, s[index]);
+            case int[] s -> Arrays.fill((int[]) out, at, at + count, s[index]);
+            case long[] s -> Arrays.fill((long[]) out, at, at + count, s[index]);
+            case boolean[] s -> Arrays.fill((boolean[]) out, at, at + count, s[index]);
+            default -> throw new IllegalStateException("not a storage array: " + source.getClass());
+        }
     }
 
     private static void checkBinaryType(BinaryOp op, DType dtype) {
@@ -114,7 +210,7 @@ final class Elementwise {
     }
 
     /** One run of {@code n} outputs; operand strides are 1 (contiguous) or 0 (repeated element). */
-    private static void binaryRow(BinaryOp op, Object a, int ao, int as, Object b, int bo, int bs, Object out, int oo,
+    static void binaryRow(BinaryOp op, Object a, int ao, int as, Object b, int bo, int bs, Object out, int oo,
             int n, boolean vector) {
         switch (a) {
             case float[] x when vector -> VectorElementwise.binary(op, x, ao, as, (float[]) b, bo, bs, out, oo, n);
@@ -129,7 +225,7 @@ final class Elementwise {
     }
 
     static Storage where(CpuBackend backend, CpuStorage cond, Shape condShape, CpuStorage a, Shape aShape,
-            CpuStorage b, Shape bShape, Shape outShape) {
+            CpuStorage b, Shape bShape, Shape outShape, boolean vector) {
         if (cond.dtype() != DType.BOOL) {
             throw new IllegalArgumentException("where needs a bool condition, got " + cond.dtype());
         }
@@ -150,7 +246,7 @@ final class Elementwise {
         Object y = b.array();
         Object o = out.array();
         if (cond.size() == n && a.size() == n && b.size() == n && n < PARALLEL_GRAIN) {
-            ScalarElementwise.where(c, 0, 1, x, 0, 1, y, 0, 1, o, 0, n);
+            whereRow(c, 0, 1, x, 0, 1, y, 0, 1, o, 0, n, vector);
             return out;
         }
         Broadcast plan = Broadcast.of(outShape, condShape, aShape, bShape);
@@ -158,7 +254,19 @@ final class Elementwise {
         int as = plan.innerStride(1);
         int bs = plan.innerStride(2);
         plan.run(PARALLEL_GRAIN, (start, length, offsets) ->
-                ScalarElementwise.where(c, offsets[0], cs, x, offsets[1], as, y, offsets[2], bs, o, start, length));
+                whereRow(c, offsets[0], cs, x, offsets[1], as, y, offsets[2], bs, o, start, length, vector));
         return out;
+    }
+
+    /** One broadcast row of {@code where}; only floating types have a vector kernel. */
+    private static void whereRow(boolean[] c, int co, int cs, Object a, int ao, int as, Object b, int bo, int bs,
+            Object out, int oo, int n, boolean vector) {
+        switch (out) {
+            case float[] o when vector -> VectorElementwise.where(c, co, cs, (float[]) a, ao, as, (float[]) b, bo, bs, o,
+                    oo, n);
+            case double[] o when vector -> VectorElementwise.where(c, co, cs, (double[]) a, ao, as, (double[]) b, bo, bs,
+                    o, oo, n);
+            default -> ScalarElementwise.where(c, co, cs, a, ao, as, b, bo, bs, out, oo, n);
+        }
     }
 }

@@ -19,6 +19,7 @@ import dev.adjoint.ops.BinaryOp;
 import dev.adjoint.ops.UnaryOp;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -449,5 +450,48 @@ final class VectorElementwise {
             default -> i = vectorScalar(op, b, bo, a, out, oo, n);
         }
         return i;
+    }
+
+    // ---- where --------------------------------------------------------------------------------
+
+    /**
+     * {@code out[oo + i] = c ? a : b} for one broadcast row, as {@link ScalarElementwise#where}. With
+     * a per-element condition ({@code cs == 1}) the condition bytes load as a mask and the branches
+     * are blended, which avoids the branch mispredictions a random condition causes in the scalar
+     * loop; a per-row condition is a predictable branch and stays scalar.
+     */
+    static void where(boolean[] c, int co, int cs, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out,
+            int oo, int n) {
+        int i = 0;
+        if (cs == 1) {
+            int end = F.loopBound(n);
+            FloatVector fixedA = FloatVector.broadcast(F, a[ao]);
+            FloatVector fixedB = FloatVector.broadcast(F, b[bo]);
+            for (; i < end; i += F.length()) {
+                VectorMask<Float> m = VectorMask.fromArray(F, c, co + i);
+                FloatVector va = as == 1 ? FloatVector.fromArray(F, a, ao + i) : fixedA;
+                FloatVector vb = bs == 1 ? FloatVector.fromArray(F, b, bo + i) : fixedB;
+                vb.blend(va, m).intoArray(out, oo + i);
+            }
+        }
+        ScalarElementwise.where(c, co + i * cs, cs, a, ao + i * as, as, b, bo + i * bs, bs, out, oo + i, n - i);
+    }
+
+    /** As {@link #where(boolean[], int, int, float[], int, int, float[], int, int, float[], int, int)} for {@code float64}. */
+    static void where(boolean[] c, int co, int cs, double[] a, int ao, int as, double[] b, int bo, int bs,
+            double[] out, int oo, int n) {
+        int i = 0;
+        if (cs == 1) {
+            int end = D.loopBound(n);
+            DoubleVector fixedA = DoubleVector.broadcast(D, a[ao]);
+            DoubleVector fixedB = DoubleVector.broadcast(D, b[bo]);
+            for (; i < end; i += D.length()) {
+                VectorMask<Double> m = VectorMask.fromArray(D, c, co + i);
+                DoubleVector va = as == 1 ? DoubleVector.fromArray(D, a, ao + i) : fixedA;
+                DoubleVector vb = bs == 1 ? DoubleVector.fromArray(D, b, bo + i) : fixedB;
+                vb.blend(va, m).intoArray(out, oo + i);
+            }
+        }
+        ScalarElementwise.where(c, co + i * cs, cs, a, ao + i * as, as, b, bo + i * bs, bs, out, oo + i, n - i);
     }
 }

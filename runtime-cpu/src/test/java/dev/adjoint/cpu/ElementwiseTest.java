@@ -146,6 +146,10 @@ class ElementwiseTest {
         layouts.add(new Shape[] {Shape.of(70, 1001), Shape.of(1001)});
         layouts.add(new Shape[] {Shape.of(1001, 1), Shape.of(1001, 70)});
         layouts.add(new Shape[] {Shape.of(1, 35_001), Shape.of(2, 1)});
+        // Short rows in groups, split over threads: a tiled row on either side, an expanded column.
+        layouts.add(new Shape[] {Shape.of(20_000, 10), Shape.of(10)});
+        layouts.add(new Shape[] {Shape.of(10), Shape.of(9_001, 10)});
+        layouts.add(new Shape[] {Shape.of(7_001, 1), Shape.of(7_001, 7)});
         return layouts;
     }
 
@@ -267,6 +271,10 @@ class ElementwiseTest {
             {Shape.of(3, 5), Shape.of(5), Shape.of(3, 1)},
             {Shape.SCALAR, Shape.of(2, 3), Shape.of(3)},
             {Shape.of(0, 2), Shape.of(2), Shape.of(2)},
+            // Per-element conditions with one or both branches a single element (the vector path's cases).
+            {Shape.of(1023), Shape.of(1023), Shape.SCALAR},
+            {Shape.of(2, 1000), Shape.SCALAR, Shape.of(1000)},
+            {Shape.of(33), Shape.SCALAR, Shape.SCALAR},
         };
         for (Shape[] shapes : cases) {
             Shape out = Shape.broadcast("t", Shape.broadcast("t", shapes[0], shapes[1]), shapes[2]);

@@ -1,0 +1,335 @@
+package dev.adjoint.ops;
+
+import dev.adjoint.Tensor;
+import dev.adjoint.TensorException;
+import dev.adjoint.spi.Backend;
+import dev.adjoint.spi.Storage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A chain of elementwise ops on one tensor that runs as a single pass over memory when
+ * {@link #evaluate() evaluated}: {@code x.chain().mul(2).add(b).tanh().evaluate()} computes
+ * {@code tanh(2 * x + b)} the way numexpr's {@code ne.evaluate("tanh(2*x + b)")} does, instead of
+ * streaming the whole array through memory once per op as {@code np.tanh(2 * x + b)} (and the
+ * eager {@code x.mul(2).add(b).tanh()}) does.
+ *
+ * <p>Nothing runs until {@link #evaluate()}. Each method validates at the call, exactly as the
+ * eager op of the same name, and throws the same {@link TensorException}; the evaluated result
+ * equals the eager chain's in dtype and shape, and in value up to float rounding. A chain is an
+ * immutable value: every method returns a new chain, so a prefix can be reused.
+ *
+ * <p>Tensor operands broadcast NumPy-style, including ones that widen the result (a row added to
+ * a column). Each backend decides how much it fuses; backends without a fused kernel run the steps
+ * one by one.
+ */
+public final class ElementwiseChain {
+    private final Tensor input;
+    private final ElementwiseChainSpec spec;
+    /** The tensor operands in {@link ElementwiseChainSpec#operandShapes()} order, as given by the caller. */
+    private final List<Tensor> operands;
+
+    private ElementwiseChain(Tensor input, ElementwiseChainSpec spec, List<Tensor> operands) {
+        this.input = input;
+        this.spec = spec;
+        this.operands = operands;
+    }
+
+    /** An empty chain over {@code input}; the same as {@code input.chain()}. */
+    public static ElementwiseChain of(Tensor input) {
+        Objects.requireNonNull(input, "input");
+        return new ElementwiseChain(input, ElementwiseChainSpec.of(input.dtype(), input.shape()), List.of());
+    }
+
+    /** The typed description a backend receives. */
+    public ElementwiseChainSpec spec() {
+        return spec;
+    }
+
+    /**
+     * Runs the chain and returns its result; with no steps, the input itself. The operands are
+     * converted to each step's compute type first, as the eager ops would.
+     */
+    public Tensor evaluate() {
+        if (spec.steps().isEmpty()) {
+            return input;
+        }
+        List<Storage> storages = new ArrayList<>(operands.size());
+        for (ElementwiseChainSpec.Step step : spec.steps()) {
+            if (step instanceof ElementwiseChainSpec.OperandStep o) {
+                storages.add(operands.get(o.operand()).cast(o.dtype()).storage());
+            }
+        }
+        Backend backend = input.backend();
+        Storage result = backend.elementwiseChain(spec, input.storage(), List.copyOf(storages));
+        return Tensor.fromStorage(result, spec.shape());
+    }
+
+    // ---- generic steps ----------------------------------------------------------------------
+
+    /** Appends {@code op}; the typed form of the named methods below. */
+    public ElementwiseChain apply(UnaryOp op) {
+        return new ElementwiseChain(input, spec.thenUnary(op), operands);
+    }
+
+    /** Appends {@code op(value, scalar)} with the weak-scalar rule of {@link dev.adjoint.DType}. */
+    public ElementwiseChain apply(BinaryOp op, double scalar) {
+        return new ElementwiseChain(input, spec.thenScalar(op, scalar), operands);
+    }
+
+    /** Appends {@code op(value, operand)}, broadcasting {@code operand} NumPy-style. */
+    public ElementwiseChain apply(BinaryOp op, Tensor operand) {
+        Objects.requireNonNull(operand, "operand");
+        if (operand.backend() != input.backend()) {
+            throw new TensorException(op.opName(), "operands are on different devices: " + input.device() + " and "
+                    + operand.device() + " (move one with to(device))");
+        }
+        ElementwiseChainSpec next = spec.thenOperand(op, operand.dtype(), operand.shape());
+        List<Tensor> o = new ArrayList<>(operands);
+        o.add(operand);
+        return new ElementwiseChain(input, next, List.copyOf(o));
+    }
+
+    // ---- one operand --------------------------------------------------------------------------
+
+    /** NumPy: {@code np.negative}. */
+    public ElementwiseChain neg() {
+        return apply(UnaryOp.NEG);
+    }
+
+    /** NumPy: {@code np.abs}. */
+    public ElementwiseChain abs() {
+        return apply(UnaryOp.ABS);
+    }
+
+    /** NumPy: {@code np.sign}. */
+    public ElementwiseChain sign() {
+        return apply(UnaryOp.SIGN);
+    }
+
+    /** NumPy: {@code np.exp}. */
+    public ElementwiseChain exp() {
+        return apply(UnaryOp.EXP);
+    }
+
+    /** NumPy: {@code np.log}. */
+    public ElementwiseChain log() {
+        return apply(UnaryOp.LOG);
+    }
+
+    /** NumPy: {@code np.log1p}. */
+    public ElementwiseChain log1p() {
+        return apply(UnaryOp.LOG1P);
+    }
+
+    /** NumPy: {@code np.sqrt}. */
+    public ElementwiseChain sqrt() {
+        return apply(UnaryOp.SQRT);
+    }
+
+    /** NumPy: {@code 1 / np.sqrt(x)}. */
+    public ElementwiseChain rsqrt() {
+        return apply(UnaryOp.RSQRT);
+    }
+
+    /** NumPy: {@code np.square}. */
+    public ElementwiseChain square() {
+        return apply(UnaryOp.SQUARE);
+    }
+
+    /** NumPy: {@code np.sin}. */
+    public ElementwiseChain sin() {
+        return apply(UnaryOp.SIN);
+    }
+
+    /** NumPy: {@code np.cos}. */
+    public ElementwiseChain cos() {
+        return apply(UnaryOp.COS);
+    }
+
+    /** NumPy: {@code np.tanh}. */
+    public ElementwiseChain tanh() {
+        return apply(UnaryOp.TANH);
+    }
+
+    /** SciPy: {@code scipy.special.expit}. */
+    public ElementwiseChain sigmoid() {
+        return apply(UnaryOp.SIGMOID);
+    }
+
+    /** NumPy: {@code np.maximum(x, 0)}. */
+    public ElementwiseChain relu() {
+        return apply(UnaryOp.RELU);
+    }
+
+    /** NumPy: {@code np.logaddexp(0, x)}. */
+    public ElementwiseChain softplus() {
+        return apply(UnaryOp.SOFTPLUS);
+    }
+
+    /** NumPy: {@code np.logical_not}. */
+    public ElementwiseChain logicalNot() {
+        return apply(UnaryOp.LOGICAL_NOT);
+    }
+
+    // ---- two operands -------------------------------------------------------------------------
+
+    /** NumPy: {@code x + other}. */
+    public ElementwiseChain add(Tensor other) {
+        return apply(BinaryOp.ADD, other);
+    }
+
+    /** NumPy: {@code x + value}. */
+    public ElementwiseChain add(double value) {
+        return apply(BinaryOp.ADD, value);
+    }
+
+    /** NumPy: {@code x - other}. */
+    public ElementwiseChain sub(Tensor other) {
+        return apply(BinaryOp.SUB, other);
+    }
+
+    /** NumPy: {@code x - value}. */
+    public ElementwiseChain sub(double value) {
+        return apply(BinaryOp.SUB, value);
+    }
+
+    /** NumPy: {@code x * other}. */
+    public ElementwiseChain mul(Tensor other) {
+        return apply(BinaryOp.MUL, other);
+    }
+
+    /** NumPy: {@code x * value}. */
+    public ElementwiseChain mul(double value) {
+        return apply(BinaryOp.MUL, value);
+    }
+
+    /** True division. NumPy: {@code x / other}. */
+    public ElementwiseChain div(Tensor other) {
+        return apply(BinaryOp.DIV, other);
+    }
+
+    /** NumPy: {@code x / value}. */
+    public ElementwiseChain div(double value) {
+        return apply(BinaryOp.DIV, value);
+    }
+
+    /** NumPy: {@code np.power(x, exponent)}. */
+    public ElementwiseChain pow(Tensor exponent) {
+        return apply(BinaryOp.POW, exponent);
+    }
+
+    /** NumPy: {@code np.power(x, exponent)}. */
+    public ElementwiseChain pow(double exponent) {
+        return apply(BinaryOp.POW, exponent);
+    }
+
+    /** NumPy: {@code np.maximum(x, other)}. */
+    public ElementwiseChain maximum(Tensor other) {
+        return apply(BinaryOp.MAXIMUM, other);
+    }
+
+    /** NumPy: {@code np.maximum(x, value)}. */
+    public ElementwiseChain maximum(double value) {
+        return apply(BinaryOp.MAXIMUM, value);
+    }
+
+    /** NumPy: {@code np.minimum(x, other)}. */
+    public ElementwiseChain minimum(Tensor other) {
+        return apply(BinaryOp.MINIMUM, other);
+    }
+
+    /** NumPy: {@code np.minimum(x, value)}. */
+    public ElementwiseChain minimum(double value) {
+        return apply(BinaryOp.MINIMUM, value);
+    }
+
+    /** NumPy: {@code np.clip(x, low, high)}. */
+    public ElementwiseChain clip(double low, double high) {
+        if (low > high) {
+            throw new TensorException("clip", "low " + low + " is greater than high " + high);
+        }
+        return maximum(low).minimum(high);
+    }
+
+    /** {@code bool} result. NumPy: {@code x == other}. */
+    public ElementwiseChain eq(Tensor other) {
+        return apply(BinaryOp.EQUAL, other);
+    }
+
+    /** NumPy: {@code x == value}. */
+    public ElementwiseChain eq(double value) {
+        return apply(BinaryOp.EQUAL, value);
+    }
+
+    /** NumPy: {@code x != other}. */
+    public ElementwiseChain ne(Tensor other) {
+        return apply(BinaryOp.NOT_EQUAL, other);
+    }
+
+    /** NumPy: {@code x != value}. */
+    public ElementwiseChain ne(double value) {
+        return apply(BinaryOp.NOT_EQUAL, value);
+    }
+
+    /** NumPy: {@code x < other}. */
+    public ElementwiseChain lt(Tensor other) {
+        return apply(BinaryOp.LESS, other);
+    }
+
+    /** NumPy: {@code x < value}. */
+    public ElementwiseChain lt(double value) {
+        return apply(BinaryOp.LESS, value);
+    }
+
+    /** NumPy: {@code x <= other}. */
+    public ElementwiseChain le(Tensor other) {
+        return apply(BinaryOp.LESS_EQUAL, other);
+    }
+
+    /** NumPy: {@code x <= value}. */
+    public ElementwiseChain le(double value) {
+        return apply(BinaryOp.LESS_EQUAL, value);
+    }
+
+    /** NumPy: {@code x > other}. */
+    public ElementwiseChain gt(Tensor other) {
+        return apply(BinaryOp.GREATER, other);
+    }
+
+    /** NumPy: {@code x > value}. */
+    public ElementwiseChain gt(double value) {
+        return apply(BinaryOp.GREATER, value);
+    }
+
+    /** NumPy: {@code x >= other}. */
+    public ElementwiseChain ge(Tensor other) {
+        return apply(BinaryOp.GREATER_EQUAL, other);
+    }
+
+    /** NumPy: {@code x >= value}. */
+    public ElementwiseChain ge(double value) {
+        return apply(BinaryOp.GREATER_EQUAL, value);
+    }
+
+    /** NumPy: {@code np.logical_and(x, other)}. */
+    public ElementwiseChain logicalAnd(Tensor other) {
+        return apply(BinaryOp.LOGICAL_AND, other);
+    }
+
+    /** NumPy: {@code np.logical_or(x, other)}. */
+    public ElementwiseChain logicalOr(Tensor other) {
+        return apply(BinaryOp.LOGICAL_OR, other);
+    }
+
+    /** NumPy: {@code np.logical_xor(x, other)}. */
+    public ElementwiseChain logicalXor(Tensor other) {
+        return apply(BinaryOp.LOGICAL_XOR, other);
+    }
+
+    @Override
+    public String toString() {
+        return "ElementwiseChain[" + spec + "]";
+    }
+}
