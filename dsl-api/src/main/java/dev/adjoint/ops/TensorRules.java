@@ -141,6 +141,11 @@ public final class TensorRules {
         return g.transpose();
     }
 
+    /** Swapping two axes is its own inverse. */
+    public static Tensor transpose(Tensor x, int axis1, int axis2, Tensor g) {
+        return g.transpose(axis1, axis2);
+    }
+
     @Derivative(target = Tensor.class, of = "item")
     public static Tensor item(Tensor x, double g) {
         return Tensor.fullLike(x, g);
@@ -195,6 +200,28 @@ public final class TensorRules {
         return a.transpose().matmul(g);
     }
 
+    /** Inner product of vectors: {@code da = g b}, {@code db = g a}. */
+    @Derivative(target = Tensor.class, of = "dot", argument = 0)
+    public static Tensor dotLhs(Tensor a, Tensor b, Tensor g) {
+        return g.mul(b);
+    }
+
+    @Derivative(target = Tensor.class, of = "dot", argument = 1)
+    public static Tensor dotRhs(Tensor a, Tensor b, Tensor g) {
+        return g.mul(a);
+    }
+
+    /** Outer product of vectors: {@code da = g b}, {@code db = a g}. */
+    @Derivative(target = Tensor.class, of = "outer", argument = 0)
+    public static Tensor outerLhs(Tensor a, Tensor b, Tensor g) {
+        return g.matmul(b);
+    }
+
+    @Derivative(target = Tensor.class, of = "outer", argument = 1)
+    public static Tensor outerRhs(Tensor a, Tensor b, Tensor g) {
+        return a.matmul(g);
+    }
+
     // ---- uses output ----
 
     @Derivative(target = Tensor.class, of = "exp")
@@ -231,6 +258,66 @@ public final class TensorRules {
     public static Tensor logSumExp(Tensor x, int axis, Tensor y, Tensor g) {
         int a = x.shape().normalizeAxis("logSumExp", axis);
         return g.expandDims(a).mul(x.sub(y.expandDims(a)).exp());
+    }
+
+    public static Tensor logSumExp(Tensor x, int[] axes, boolean keepDims, Tensor y, Tensor g) {
+        return expandReduced(g, x.shape(), axes, keepDims).mul(x.sub(expandReduced(y, x.shape(), axes, keepDims)).exp());
+    }
+
+    /** The maximum's gradient goes to the elements that attain it, split evenly between ties. */
+    @Derivative(target = Tensor.class, of = "max")
+    public static Tensor max(Tensor x, Tensor y, Tensor g) {
+        return extremum(x, allAxes(x), false, y, g);
+    }
+
+    public static Tensor max(Tensor x, int axis, Tensor y, Tensor g) {
+        return extremum(x, new int[] {axis}, false, y, g);
+    }
+
+    public static Tensor max(Tensor x, int[] axes, boolean keepDims, Tensor y, Tensor g) {
+        return extremum(x, axes, keepDims, y, g);
+    }
+
+    @Derivative(target = Tensor.class, of = "min")
+    public static Tensor min(Tensor x, Tensor y, Tensor g) {
+        return extremum(x, allAxes(x), false, y, g);
+    }
+
+    public static Tensor min(Tensor x, int axis, Tensor y, Tensor g) {
+        return extremum(x, new int[] {axis}, false, y, g);
+    }
+
+    public static Tensor min(Tensor x, int[] axes, boolean keepDims, Tensor y, Tensor g) {
+        return extremum(x, axes, keepDims, y, g);
+    }
+
+    private static Tensor extremum(Tensor x, int[] axes, boolean keepDims, Tensor y, Tensor g) {
+        if (axes.length == 0) {
+            return g;
+        }
+        Tensor hits = x.eq(expandReduced(y, x.shape(), axes, keepDims)).cast(x.dtype());
+        return expandReduced(g, x.shape(), axes, keepDims).mul(hits).div(hits.sum(axes, true));
+    }
+
+    /** {@code g y / x}: the product without the element, assuming no zeros. */
+    @Derivative(target = Tensor.class, of = "prod")
+    public static Tensor prod(Tensor x, Tensor y, Tensor g) {
+        return g.mul(y).broadcastTo(x.shape().dims()).div(x);
+    }
+
+    public static Tensor prod(Tensor x, int axis, Tensor y, Tensor g) {
+        int[] axes = {axis};
+        return expandReduced(g.mul(y), x.shape(), axes, false).div(x);
+    }
+
+    /** Softmax over the last axis. */
+    public static Tensor softmax(Tensor x, Tensor y, Tensor g) {
+        return softmax(x, -1, y, g);
+    }
+
+    /** Log-softmax over the last axis. */
+    public static Tensor logSoftmax(Tensor x, Tensor y, Tensor g) {
+        return logSoftmax(x, -1, y, g);
     }
 
     /** {@code y (g - sum(g y))} along the softmax axis. */

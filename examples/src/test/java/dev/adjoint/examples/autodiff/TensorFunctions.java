@@ -65,6 +65,15 @@ final class TensorFunctions {
     @Differentiable static Tensor transpose(Tensor x) { return x.transpose().mul(x.transpose().exp()); }
     @Differentiable static Tensor reshape(Tensor x) { return x.reshape(4, 3).square(); }
     @Differentiable static Tensor broadcastTo(Tensor x) { return x.broadcastTo(3, 4).square(); }
+    @Differentiable static Tensor swapAxes(Tensor x) { return x.transpose(0, 1).mul(x.transpose(0, 1).sin()); }
+    @Differentiable static Tensor maxAll(Tensor x) { return x.max(); }
+    @Differentiable static Tensor maxAxis(Tensor x) { return x.max(1).square(); }
+    @Differentiable static Tensor minKeep(Tensor x) { return x.min(new int[] {0}, true).square(); }
+    @Differentiable static Tensor prodAll(Tensor x) { return x.prod(); }
+    @Differentiable static Tensor prodAxis(Tensor x) { return x.prod(0); }
+    @Differentiable static Tensor logSumExpKeep(Tensor x) { return x.logSumExp(new int[] {1}, true).mul(x); }
+    @Differentiable static Tensor softmaxLast(Tensor x) { return x.softmax().mul(x).add(x.logSoftmax()); }
+    @Differentiable static Tensor dot(Tensor a, Tensor b) { return a.dot(b).mul(a.outer(b).sum()); }
 
     /** A scalar computed from a tensor with {@code item()}, used in scalar code, and fed back. */
     @Differentiable

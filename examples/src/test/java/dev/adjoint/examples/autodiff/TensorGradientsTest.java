@@ -43,6 +43,12 @@ class TensorGradientsTest {
     }
 
     @Test
+    void maxSplitsTheGradientBetweenTies() {
+        Tensor x = Tensor.of(new double[] {1, 3, 3, 2}, Shape.of(4));
+        assertArrayEquals(new double[] {0, 0.5, 0.5, 0}, TensorFunctionsGrad.maxAllGradients(x).x().toDoubleArray());
+    }
+
+    @Test
     void tensorFlowWhere() {
         assertEquals(1.0, TensorFunctionsGrad.whereGradients(Tensor.of(5.0)).x().item());
         assertEquals(100.0, TensorFunctionsGrad.whereGradients(Tensor.of(50.0)).x().item());
@@ -129,6 +135,19 @@ class TensorGradientsTest {
         check(TensorFunctions::transpose, t -> TensorFunctionsGrad.transposeGradients(t).x(), x);
         check(TensorFunctions::reshape, t -> TensorFunctionsGrad.reshapeGradients(t).x(), x);
         check(TensorFunctions::broadcastTo, t -> TensorFunctionsGrad.broadcastToGradients(t).x(), random(-1, 1, 4));
+        check(TensorFunctions::swapAxes, t -> TensorFunctionsGrad.swapAxesGradients(t).x(), x);
+        check(TensorFunctions::maxAll, t -> TensorFunctionsGrad.maxAllGradients(t).x(), x);
+        check(TensorFunctions::maxAxis, t -> TensorFunctionsGrad.maxAxisGradients(t).x(), x);
+        check(TensorFunctions::minKeep, t -> TensorFunctionsGrad.minKeepGradients(t).x(), x);
+        Tensor positive = random(0.5, 1.5, 3, 4);
+        check(TensorFunctions::prodAll, t -> TensorFunctionsGrad.prodAllGradients(t).x(), positive);
+        check(TensorFunctions::prodAxis, t -> TensorFunctionsGrad.prodAxisGradients(t).x(), positive);
+        check(TensorFunctions::logSumExpKeep, t -> TensorFunctionsGrad.logSumExpKeepGradients(t).x(), x);
+        check(TensorFunctions::softmaxLast, t -> TensorFunctionsGrad.softmaxLastGradients(t).x(), x);
+        Tensor a = random(-1, 1, 5);
+        Tensor b = random(-1, 1, 5);
+        checkBoth(TensorFunctions::dot, (u, v) -> TensorFunctionsGrad.dotGradients(u, v).a(),
+                (u, v) -> TensorFunctionsGrad.dotGradients(u, v).b(), a, b);
     }
 
     @Test
