@@ -225,21 +225,28 @@ final class GemmF32Vector {
     /**
      * Packs an {@code mc x kc} block of A into panels of {@link #MR} rows: panel {@code t} holds,
      * for each {@code p}, the MR values {@code A(t*MR + r, p)} side by side; missing rows are zeros.
+     * The MR source rows are read side by side, which is MR sequential streams for row-major A and
+     * one contiguous run per {@code p} for transposed A: both keep the prefetcher busy.
      */
     private static void packA(int mc, int kc, float[] a, int aOff, int rsA, int csA, float[] packed) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir);
-            int base = ir * kc;
-            for (int r = 0; r < mr; r++) {
-                // Walk each source row along p: contiguous when A is row-major (csA == 1).
-                int src = aOff + (ir + r) * rsA;
-                for (int p = 0; p < kc; p++) {
-                    packed[base + p * MR + r] = a[src + p * csA];
-                }
+        int ir = 0;
+        for (; ir + MR <= mc; ir += MR) {
+            int s0 = aOff + ir * rsA, s1 = s0 + rsA, s2 = s1 + rsA, s3 = s2 + rsA;
+            int dst = ir * kc;
+            for (int p = 0; p < kc; p++, dst += MR) {
+                int col = p * csA;
+                packed[dst] = a[s0 + col];
+                packed[dst + 1] = a[s1 + col];
+                packed[dst + 2] = a[s2 + col];
+                packed[dst + 3] = a[s3 + col];
             }
-            for (int r = mr; r < MR; r++) {
-                for (int p = 0; p < kc; p++) {
-                    packed[base + p * MR + r] = 0f;
+        }
+        if (ir < mc) {
+            int mr = mc - ir;
+            int base = ir * kc;
+            for (int p = 0; p < kc; p++) {
+                for (int r = 0; r < MR; r++) {
+                    packed[base + p * MR + r] = r < mr ? a[aOff + (ir + r) * rsA + p * csA] : 0f;
                 }
             }
         }
@@ -251,28 +258,41 @@ final class GemmF32Vector {
      */
     private static void packB(int kc, int nc, float[] b, int bOff, int rsB, int csB, float[] packed, int panelFrom,
             int panelTo) {
-        for (int jp = panelFrom; jp < panelTo; jp++) {
-            int j = jp * NR;
-            int nr = Math.min(NR, nc - j);
-            int base = jp * NR * kc;
-            if (csB == 1 && nr == NR) {
-                // Row-major B: each packed row is one contiguous run of the source row.
-                for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, bOff + p * rsB + j, packed, base + p * NR, NR);
-                }
-                continue;
-            }
-            for (int q = 0; q < nr; q++) {
-                // Walk each source column along p: contiguous when B is stored transposed (rsB == 1).
-                int src = bOff + (j + q) * csB;
-                for (int p = 0; p < kc; p++) {
-                    packed[base + p * NR + q] = b[src + p * rsB];
+        int fullTo = Math.min(panelTo, nc / NR);
+        if (csB == 1) {
+            // Row-major B: read each source row in order and deal its runs out to the panels. Walking
+            // one panel down the rows instead touches a new page per row, and measured 2x slower.
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + p * rsB;
+                for (int jp = panelFrom; jp < fullTo; jp++) {
+                    int j = jp * NR;
+                    int dst = j * kc + p * NR;
+                    FloatVector.fromArray(SPECIES, b, src + j).intoArray(packed, dst);
+                    FloatVector.fromArray(SPECIES, b, src + j + V).intoArray(packed, dst + V);
                 }
             }
-            for (int q = nr; q < NR; q++) {
-                for (int p = 0; p < kc; p++) {
-                    packed[base + p * NR + q] = 0f;
-                }
+        } else {
+            for (int jp = panelFrom; jp < fullTo; jp++) {
+                packBPanel(kc, NR, b, bOff + jp * NR * csB, rsB, csB, packed, jp * NR * kc);
+            }
+        }
+        for (int jp = Math.max(panelFrom, fullTo); jp < panelTo; jp++) {
+            packBPanel(kc, nc - jp * NR, b, bOff + jp * NR * csB, rsB, csB, packed, jp * NR * kc);
+        }
+    }
+
+    /** Packs one panel of {@code nr <= NR} source columns, zero-padding it to NR. */
+    private static void packBPanel(int kc, int nr, float[] b, int bOff, int rsB, int csB, float[] packed, int base) {
+        for (int q = 0; q < nr; q++) {
+            // Walk each source column along p: contiguous when B is stored transposed (rsB == 1).
+            int src = bOff + q * csB;
+            for (int p = 0; p < kc; p++) {
+                packed[base + p * NR + q] = b[src + p * rsB];
+            }
+        }
+        for (int q = nr; q < NR; q++) {
+            for (int p = 0; p < kc; p++) {
+                packed[base + p * NR + q] = 0f;
             }
         }
     }
