@@ -206,6 +206,10 @@ class MatmulTest {
         check(random, DType.FLOAT32, new int[0], new int[0], 1500, 1, 800, true, false);
         check(random, DType.FLOAT32, new int[0], new int[0], 1500, 1, 800, false, true);
         check(random, DType.FLOAT32, new int[] {3}, new int[0], 1, 300, 200, false, true);
+        for (int flags = 0; flags < 4; flags++) {
+            check(random, DType.FLOAT64, new int[0], new int[0], 1, 301, 77, (flags & 1) != 0, (flags & 2) != 0);
+            check(random, DType.FLOAT64, new int[0], new int[0], 301, 1, 77, (flags & 1) != 0, (flags & 2) != 0);
+        }
     }
 
     @Test
