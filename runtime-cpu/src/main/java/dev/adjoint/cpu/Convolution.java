@@ -85,7 +85,7 @@ final class Convolution {
         }
         long planeWork = (long) oh * ow * spec.kernelH() * spec.kernelW();
         int minPlanes = (int) Math.max(1, Pool2d.PARALLEL_WORK / Math.max(1, planeWork));
-        boolean vectorRows = vector && dtype == DType.FLOAT32 && spec.strideW() == 1 && ow >= PoolF32Vector.MIN_WIDTH;
+        boolean vectorRows = vector && dtype == DType.FLOAT32 && PoolF32Vector.supports(spec, ow);
         Parallel.forRange(planes, minPlanes, (from, to) -> {
             if (vectorRows) {
                 PoolF32Vector.pool(x.floats(), (float[]) out, from, to, h, w, spec, oh, ow);

@@ -190,6 +190,29 @@ class MatmulTest {
     }
 
     @Test
+    void matrixVectorProductsInEveryLayout() {
+        SplittableRandom random = new SplittableRandom(16);
+        // One row or one column of C skips packing; odd lengths hit the vector tails of dot and axpy.
+        int[][] shapes = {{1, 1023, 33}, {1, 33, 1023}, {1023, 1, 33}, {33, 1, 1023}, {1, 7, 700}, {700, 1, 7},
+            {1, 17, 257}, {257, 1, 15}};
+        for (int[] s : shapes) {
+            for (int flags = 0; flags < 4; flags++) {
+                check(random, DType.FLOAT32, new int[0], new int[0], s[0], s[1], s[2], (flags & 1) != 0,
+                        (flags & 2) != 0);
+            }
+        }
+        // Big enough to split over cores, and batched with a broadcast vector.
+        check(random, DType.FLOAT32, new int[0], new int[0], 1, 1500, 800, false, false);
+        check(random, DType.FLOAT32, new int[0], new int[0], 1500, 1, 800, true, false);
+        check(random, DType.FLOAT32, new int[0], new int[0], 1500, 1, 800, false, true);
+        check(random, DType.FLOAT32, new int[] {3}, new int[0], 1, 300, 200, false, true);
+        for (int flags = 0; flags < 4; flags++) {
+            check(random, DType.FLOAT64, new int[0], new int[0], 1, 301, 77, (flags & 1) != 0, (flags & 2) != 0);
+            check(random, DType.FLOAT64, new int[0], new int[0], 301, 1, 77, (flags & 1) != 0, (flags & 2) != 0);
+        }
+    }
+
+    @Test
     void vectorAndScalarFlavoursAgree() {
         SplittableRandom random = new SplittableRandom(15);
         int m = 97, n = 131, k = 300;

@@ -78,8 +78,8 @@ class PoolTest {
         SplittableRandom random = new SplittableRandom(31);
         for (int trial = 0; trial < 200; trial++) {
             int kh = 1 + random.nextInt(4), kw = 1 + random.nextInt(4);
-            // Stride 1 half of the time: that is the vectorised path.
-            int sw = random.nextBoolean() ? 1 : 1 + random.nextInt(3);
+            // Stride 1 or 2 three times in four: those are the vectorised paths.
+            int sw = random.nextInt(4) == 0 ? 3 : 1 + random.nextInt(2);
             Pool2dSpec spec = new Pool2dSpec(random.nextBoolean() ? Kind.MAX : Kind.AVG, kh, kw, 1 + random.nextInt(3),
                     sw, random.nextInt(kh / 2 + 1), random.nextInt(kw / 2 + 1));
             int h = kh + random.nextInt(12), w = kw + random.nextInt(40);
@@ -97,6 +97,20 @@ class PoolTest {
             check(random, dtype, 2, 3, 8, 17, new Pool2dSpec(kind, 2, 2, 2, 2, 0, 0));
             check(random, dtype, 1, 1, 1, 1, new Pool2dSpec(kind, 1, 1, 1, 1, 0, 0));
             check(random, dtype, 0, 3, 4, 4, new Pool2dSpec(kind, 2, 2, 2, 2, 0, 0));
+        }
+    }
+
+    @Test
+    void strideTwoOnWidthsThatHitTheVectorTail() {
+        SplittableRandom random = new SplittableRandom(34);
+        // Even and odd kernels (an odd one reads a column past its window), with and without padding.
+        int[][] kernelsAndPads = {{2, 0}, {3, 0}, {3, 1}, {4, 1}, {5, 2}, {1, 0}};
+        for (int w : new int[] {16, 17, 33, 40, 63, 113}) {
+            for (int[] kp : kernelsAndPads) {
+                for (Kind kind : Kind.values()) {
+                    check(random, DType.FLOAT32, 1, 2, 7, w, new Pool2dSpec(kind, 2, kp[0], 2, 2, 0, kp[1]));
+                }
+            }
         }
     }
 
