@@ -2,9 +2,12 @@ package dev.adjoint.examples.autodiff;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.Shape;
 import dev.adjoint.Tensor;
+import dev.adjoint.TensorException;
 import dev.adjoint.grad.GradCheck;
 import dev.adjoint.ops.Conv2dSpec;
 import dev.adjoint.ops.Pool2dSpec;
@@ -101,5 +104,21 @@ class ConvGradientsTest {
         check(t -> ConvFunctions.cnnLoss(x, t, dense, labels), t -> gradients.kernels(), kernels);
         check(t -> ConvFunctions.cnnLoss(x, kernels, t, labels), t -> gradients.dense(), dense);
         check(t -> ConvFunctions.cnnLoss(t, kernels, dense, labels), t -> gradients.x(), x);
+    }
+
+    @Test
+    void backwardEntryPointsRejectAMismatchedOutputGradient() {
+        Tensor x = random(-1, 1, 1, 2, 5, 5);
+        Tensor w = random(-1, 1, 3, 2, 3, 3);
+        Conv2dSpec spec = Conv2dSpec.of(1, 0);
+        Tensor wrong = random(-1, 1, 1, 3, 4, 4);
+        TensorException input = assertThrows(TensorException.class,
+                () -> Tensor.conv2dBackwardInput(wrong, w, spec, x.shape()));
+        assertTrue(input.getMessage().contains("output gradient has shape"), input.getMessage());
+        assertThrows(TensorException.class, () -> Tensor.conv2dBackwardWeight(x, wrong, spec, w.shape()));
+        assertThrows(TensorException.class,
+                () -> x.pool2dBackward(wrong, new Pool2dSpec(Pool2dSpec.Kind.MAX, 2, 2, 2, 2, 0, 0)));
+        assertThrows(TensorException.class, () -> x.pool2dBackward(wrong, new Pool2dSpec(Pool2dSpec.Kind.AVG, 2, 2,
+                2, 2, 3, 0)));
     }
 }
