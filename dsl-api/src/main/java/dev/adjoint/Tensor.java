@@ -1287,36 +1287,13 @@ public final class Tensor implements Iterable<Tensor> {
     public Tensor conv2d(Tensor weight, Conv2dSpec spec) {
         String op = "conv2d";
         Backend backend = sameBackend(op, this, weight);
-        if (rank() != 4 || weight.rank() != 4) {
-            throw new TensorException(op, "needs NCHW input and OIHW weights (both 4-d), got shapes " + shape
-                    + " and " + weight.shape);
-        }
-        if (spec.strideH() < 1 || spec.strideW() < 1 || spec.dilationH() < 1 || spec.dilationW() < 1
-                || spec.groups() < 1 || spec.padTop() < 0 || spec.padBottom() < 0 || spec.padLeft() < 0
-                || spec.padRight() < 0) {
-            throw new TensorException(op, "strides, dilations and groups must be >= 1 and padding >= 0, got " + spec);
-        }
-        int c = shape.dim(1);
-        int o = weight.shape.dim(0);
-        int groups = spec.groups();
-        if (c % groups != 0 || o % groups != 0 || weight.shape.dim(1) != c / groups) {
-            throw new TensorException(op, "input " + shape + " has " + c + " channels and weights " + weight.shape
-                    + " expect " + weight.shape.dim(1) + " per group with " + groups
-                    + " group(s); channels and output channels must divide by groups");
-        }
-        int oh = spec.outHeight(shape.dim(2), weight.shape.dim(2));
-        int ow = spec.outWidth(shape.dim(3), weight.shape.dim(3));
-        if (oh <= 0 || ow <= 0) {
-            throw new TensorException(op, "kernel " + weight.shape + " with dilation (" + spec.dilationH() + ", "
-                    + spec.dilationW() + ") is larger than the padded input " + shape);
-        }
+        Shape out = conv2dOutputShape(op, shape, weight.shape, spec);
         if (dtype() == DType.BOOL || weight.dtype() == DType.BOOL) {
             throw new TensorException(op, "not defined for bool operands");
         }
         DType dtype = DType.promote(dtype(), weight.dtype());
         Tensor x = cast(dtype);
         Tensor w = weight.cast(dtype);
-        Shape out = Shape.of(shape.dim(0), o, oh, ow);
         return new Tensor(backend.conv2d(x.storage, shape, w.storage, weight.shape, spec, out), out);
     }
 
@@ -1343,8 +1320,100 @@ public final class Tensor implements Iterable<Tensor> {
     /** Pooling with a full specification. */
     public Tensor pool2d(Pool2dSpec spec) {
         String op = spec.kind() == Pool2dSpec.Kind.MAX ? "maxPool2d" : "avgPool2d";
-        if (rank() != 4) {
-            throw new TensorException(op, "needs NCHW input (4-d), got shape " + shape);
+        Shape out = pool2dOutputShape(op, shape, spec);
+        if (dtype() == DType.BOOL) {
+            throw new TensorException(op, "not defined for dtype bool");
+        }
+        Tensor x = spec.kind() == Pool2dSpec.Kind.AVG ? cast(dtype().toFloating()) : this;
+        return new Tensor(backend().pool2d(x.storage, shape, spec, out), out);
+    }
+
+    /**
+     * Gradient of {@link #conv2d(Tensor, Conv2dSpec)} with respect to its input: the output gradient
+     * {@code dy} correlated back through {@code weight} onto an input of {@code inputShape}. The
+     * result has the operands' common floating type. PyTorch:
+     * {@code torch.nn.grad.conv2d_input(inputShape, weight, dy, stride, padding, dilation, groups)}.
+     *
+     * @throws TensorException if {@code dy} is not the shape {@code conv2d} gives for this input,
+     *     weight and spec
+     */
+    public static Tensor conv2dBackwardInput(Tensor dy, Tensor weight, Conv2dSpec spec, Shape inputShape) {
+        String op = "conv2dBackwardInput";
+        Backend backend = sameBackend(op, dy, weight);
+        checkOutputGradient(op, dy.shape, conv2dOutputShape(op, inputShape, weight.shape, spec));
+        DType dtype = gradientType(op, dy, weight);
+        Storage dx = backend.conv2dBackwardInput(dy.cast(dtype).storage, dy.shape, weight.cast(dtype).storage,
+                weight.shape, spec, inputShape);
+        return new Tensor(dx, inputShape);
+    }
+
+    /**
+     * Gradient of {@link #conv2d(Tensor, Conv2dSpec)} with respect to its weights, of
+     * {@code weightShape}, summed over the batch. The result has the operands' common floating type.
+     * PyTorch: {@code torch.nn.grad.conv2d_weight(input, weightShape, dy, stride, padding, dilation, groups)}.
+     *
+     * @throws TensorException if {@code dy} is not the shape {@code conv2d} gives for this input,
+     *     weight shape and spec
+     */
+    public static Tensor conv2dBackwardWeight(Tensor input, Tensor dy, Conv2dSpec spec, Shape weightShape) {
+        String op = "conv2dBackwardWeight";
+        Backend backend = sameBackend(op, input, dy);
+        checkOutputGradient(op, dy.shape, conv2dOutputShape(op, input.shape, weightShape, spec));
+        DType dtype = gradientType(op, input, dy);
+        Storage dw = backend.conv2dBackwardWeight(input.cast(dtype).storage, input.shape, dy.cast(dtype).storage,
+                dy.shape, spec, weightShape);
+        return new Tensor(dw, weightShape);
+    }
+
+    /**
+     * Gradient of {@link #pool2d(Pool2dSpec)} with respect to this tensor, its input. Max pooling
+     * sends each window's gradient to the window's first maximum (row-major), as PyTorch does;
+     * average pooling divides it evenly among the window's non-padded positions. The result has the
+     * common floating type of this tensor and {@code dy}.
+     *
+     * @throws TensorException if {@code dy} is not the shape the pooling gives for this input
+     */
+    public Tensor pool2dBackward(Tensor dy, Pool2dSpec spec) {
+        String op = spec.kind() == Pool2dSpec.Kind.MAX ? "maxPool2dBackward" : "avgPool2dBackward";
+        Backend backend = sameBackend(op, this, dy);
+        checkOutputGradient(op, dy.shape, pool2dOutputShape(op, shape, spec));
+        DType dtype = gradientType(op, this, dy);
+        Storage dx = backend.pool2dBackward(cast(dtype).storage, shape, dy.cast(dtype).storage, dy.shape, spec);
+        return new Tensor(dx, shape);
+    }
+
+    /** Checks a convolution's operands and geometry and returns its output shape. */
+    private static Shape conv2dOutputShape(String op, Shape input, Shape weight, Conv2dSpec spec) {
+        if (input.rank() != 4 || weight.rank() != 4) {
+            throw new TensorException(op, "needs NCHW input and OIHW weights (both 4-d), got shapes " + input
+                    + " and " + weight);
+        }
+        if (spec.strideH() < 1 || spec.strideW() < 1 || spec.dilationH() < 1 || spec.dilationW() < 1
+                || spec.groups() < 1 || spec.padTop() < 0 || spec.padBottom() < 0 || spec.padLeft() < 0
+                || spec.padRight() < 0) {
+            throw new TensorException(op, "strides, dilations and groups must be >= 1 and padding >= 0, got " + spec);
+        }
+        int c = input.dim(1);
+        int o = weight.dim(0);
+        int groups = spec.groups();
+        if (c % groups != 0 || o % groups != 0 || weight.dim(1) != c / groups) {
+            throw new TensorException(op, "input " + input + " has " + c + " channels and weights " + weight
+                    + " expect " + weight.dim(1) + " per group with " + groups
+                    + " group(s); channels and output channels must divide by groups");
+        }
+        int oh = spec.outHeight(input.dim(2), weight.dim(2));
+        int ow = spec.outWidth(input.dim(3), weight.dim(3));
+        if (oh <= 0 || ow <= 0) {
+            throw new TensorException(op, "kernel " + weight + " with dilation (" + spec.dilationH() + ", "
+                    + spec.dilationW() + ") is larger than the padded input " + input);
+        }
+        return Shape.of(input.dim(0), o, oh, ow);
+    }
+
+    /** Checks a pooling's input and geometry and returns its output shape. */
+    private static Shape pool2dOutputShape(String op, Shape input, Pool2dSpec spec) {
+        if (input.rank() != 4) {
+            throw new TensorException(op, "needs NCHW input (4-d), got shape " + input);
         }
         if (spec.kernelH() < 1 || spec.kernelW() < 1 || spec.strideH() < 1 || spec.strideW() < 1) {
             throw new TensorException(op, "kernel and stride must be >= 1, got " + spec);
@@ -1352,18 +1421,27 @@ public final class Tensor implements Iterable<Tensor> {
         if (spec.padH() < 0 || spec.padW() < 0 || spec.padH() > spec.kernelH() / 2 || spec.padW() > spec.kernelW() / 2) {
             throw new TensorException(op, "padding must be between 0 and half the kernel, got " + spec);
         }
-        int oh = spec.outHeight(shape.dim(2));
-        int ow = spec.outWidth(shape.dim(3));
+        int oh = spec.outHeight(input.dim(2));
+        int ow = spec.outWidth(input.dim(3));
         if (oh <= 0 || ow <= 0) {
             throw new TensorException(op, "kernel " + spec.kernelH() + "x" + spec.kernelW()
-                    + " is larger than the padded input " + shape);
+                    + " is larger than the padded input " + input);
         }
-        if (dtype() == DType.BOOL) {
-            throw new TensorException(op, "not defined for dtype bool");
+        return Shape.of(input.dim(0), input.dim(1), oh, ow);
+    }
+
+    private static void checkOutputGradient(String op, Shape dy, Shape output) {
+        if (!dy.equals(output)) {
+            throw new TensorException(op, "output gradient has shape " + dy + " but the forward output has " + output);
         }
-        Tensor x = spec.kind() == Pool2dSpec.Kind.AVG ? cast(dtype().toFloating()) : this;
-        Shape out = Shape.of(shape.dim(0), shape.dim(1), oh, ow);
-        return new Tensor(backend().pool2d(x.storage, shape, spec, out), out);
+    }
+
+    /** The floating type a gradient of these operands is computed in. */
+    private static DType gradientType(String op, Tensor a, Tensor b) {
+        if (a.dtype() == DType.BOOL || b.dtype() == DType.BOOL) {
+            throw new TensorException(op, "not defined for bool operands");
+        }
+        return DType.promote(a.dtype(), b.dtype()).toFloating();
     }
 
     // ============================================================================================

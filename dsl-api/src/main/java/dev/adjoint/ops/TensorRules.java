@@ -490,4 +490,53 @@ public final class TensorRules {
     public static Tensor cast(Tensor x, Tensor g) {
         return g.cast(x.dtype());
     }
+
+    // ---- neural-network ops: conv2d and pooling
+    // The backward kernels sit behind public Tensor methods (Tensor.conv2dBackwardInput,
+    // conv2dBackwardWeight, pool2dBackward), which check shapes like the forward ops do.
+
+    /** Input gradient of a convolution: {@code g} correlated back through the weights. */
+    @Derivative(target = Tensor.class, of = "conv2d", argument = 0)
+    public static Tensor conv2dInput(Tensor x, Tensor w, Conv2dSpec spec, Tensor g) {
+        return Tensor.conv2dBackwardInput(g, w, spec, x.shape());
+    }
+
+    public static Tensor conv2dInput(Tensor x, Tensor w, int stride, int padding, Tensor g) {
+        return conv2dInput(x, w, Conv2dSpec.of(stride, padding), g);
+    }
+
+    /** Weight gradient of a convolution: {@code g} against the unfolded input, summed over the batch. */
+    @Derivative(target = Tensor.class, of = "conv2d", argument = 1)
+    public static Tensor conv2dWeight(Tensor x, Tensor w, Conv2dSpec spec, Tensor g) {
+        return Tensor.conv2dBackwardWeight(x, g, spec, w.shape());
+    }
+
+    public static Tensor conv2dWeight(Tensor x, Tensor w, int stride, int padding, Tensor g) {
+        return conv2dWeight(x, w, Conv2dSpec.of(stride, padding), g);
+    }
+
+    /** Each window's gradient goes to its first maximum, as in PyTorch. */
+    @Derivative(target = Tensor.class, of = "maxPool2d")
+    public static Tensor maxPool2d(Tensor x, int kernel, Tensor g) {
+        return maxPool2d(x, kernel, kernel, 0, g);
+    }
+
+    public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding, Tensor g) {
+        return x.pool2dBackward(g, new Pool2dSpec(Pool2dSpec.Kind.MAX, kernel, kernel, stride, stride, padding, padding));
+    }
+
+    /** Each window's gradient is shared evenly by its non-padded positions. */
+    @Derivative(target = Tensor.class, of = "avgPool2d")
+    public static Tensor avgPool2d(Tensor x, int kernel, Tensor g) {
+        return avgPool2d(x, kernel, kernel, 0, g);
+    }
+
+    public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding, Tensor g) {
+        return x.pool2dBackward(g, new Pool2dSpec(Pool2dSpec.Kind.AVG, kernel, kernel, stride, stride, padding, padding));
+    }
+
+    @Derivative(target = Tensor.class, of = "pool2d")
+    public static Tensor pool2d(Tensor x, Pool2dSpec spec, Tensor g) {
+        return x.pool2dBackward(g, spec);
+    }
 }

@@ -142,4 +142,25 @@ public interface Backend {
 
     /** Max or average pooling of NCHW {@code x}. */
     Storage pool2d(Storage x, Shape xShape, Pool2dSpec spec, Shape outShape);
+
+    /**
+     * Gradient of {@link #conv2d} with respect to its input: {@code dy} ({@code conv2d}'s output
+     * shape) correlated back through {@code w} onto an input of {@code xShape}. Operands share one
+     * floating type. PyTorch: {@code torch.nn.grad.conv2d_input}.
+     */
+    Storage conv2dBackwardInput(Storage dy, Shape dyShape, Storage w, Shape wShape, Conv2dSpec spec, Shape xShape);
+
+    /**
+     * Gradient of {@link #conv2d} with respect to its weights, of {@code wShape}, summed over the
+     * batch. Operands share one floating type. PyTorch: {@code torch.nn.grad.conv2d_weight}.
+     */
+    Storage conv2dBackwardWeight(Storage x, Shape xShape, Storage dy, Shape dyShape, Conv2dSpec spec, Shape wShape);
+
+    /**
+     * Gradient of {@link #pool2d} with respect to its input {@code x}, of {@code xShape}. Max pooling
+     * sends each window's gradient to the first maximum in the window (row-major), as PyTorch; average
+     * pooling spreads it evenly over the window's non-padded positions, matching the forward pass.
+     * {@code x} and {@code dy} share one floating type.
+     */
+    Storage pool2dBackward(Storage x, Shape xShape, Storage dy, Shape dyShape, Pool2dSpec spec);
 }

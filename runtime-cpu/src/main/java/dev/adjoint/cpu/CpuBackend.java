@@ -18,7 +18,7 @@ import java.util.List;
  * The default backend: Java arrays on the heap and kernels in two flavours, a scalar reference
  * path and a Vector API path. This class only routes each op to the kernel family that owns it
  * ({@link Memory}, {@link Elementwise}, {@link FusedElementwise}, {@link Reductions}, {@link Layout}, {@link Matmul},
- * {@link Convolution}); which flavour runs is fixed per instance.
+ * {@link Convolution}, {@link ConvolutionBackward}); which flavour runs is fixed per instance.
  */
 public final class CpuBackend implements Backend {
     private final boolean vector;
@@ -145,5 +145,22 @@ public final class CpuBackend implements Backend {
     @Override
     public Storage pool2d(Storage x, Shape xShape, Pool2dSpec spec, Shape outShape) {
         return Convolution.pool2d(this, cpu(x), xShape, spec, outShape, vector);
+    }
+
+    @Override
+    public Storage conv2dBackwardInput(Storage dy, Shape dyShape, Storage w, Shape wShape, Conv2dSpec spec,
+            Shape xShape) {
+        return ConvolutionBackward.conv2dInput(this, cpu(dy), dyShape, cpu(w), wShape, spec, xShape, vector);
+    }
+
+    @Override
+    public Storage conv2dBackwardWeight(Storage x, Shape xShape, Storage dy, Shape dyShape, Conv2dSpec spec,
+            Shape wShape) {
+        return ConvolutionBackward.conv2dWeight(this, cpu(x), xShape, cpu(dy), dyShape, spec, wShape, vector);
+    }
+
+    @Override
+    public Storage pool2dBackward(Storage x, Shape xShape, Storage dy, Shape dyShape, Pool2dSpec spec) {
+        return ConvolutionBackward.pool2d(this, cpu(x), xShape, cpu(dy), dyShape, spec);
     }
 }
