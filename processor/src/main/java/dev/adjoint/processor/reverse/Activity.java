@@ -108,7 +108,7 @@ public final class Activity {
                     diagnostics.error(site, Messages.NO_DERIVATIVE_FOR_ARGUMENT, call.calleeText(), i,
                             call.calleeText(), i);
                 }
-            } else if (rule.formFor(call.argumentTypes(), call.resultType()).isEmpty() && site != null) {
+            } else if (call.bind(rule).isEmpty() && site != null) {
                 diagnostics.error(site, Messages.BAD_DERIVATIVE, rule.owner().simpleName() + "." + rule.method(),
                         "no overload fits " + call.argumentTypes() + ": a rule for " + call.calleeText()
                                 + " takes its " + arity + " argument(s), optionally the output, then dy");
