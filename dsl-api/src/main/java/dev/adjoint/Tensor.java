@@ -1195,6 +1195,47 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     /**
+     * Adds slices of {@code updates} into a copy of this tensor at integer {@code indices} along
+     * {@code axis} (negative counts from the end); repeated indices accumulate. {@code updates} has
+     * the shape {@code gather(indices, axis)} would give, which makes this gather's adjoint:
+     * {@code Tensor.zeros(x.shape().dims()).indexAdd(indices, g, axis)}. The dtype is promoted.
+     * NumPy: {@code out = x.copy(); np.add.at(out, (slice(None),) * axis + (indices,), updates)}.
+     */
+    public Tensor indexAdd(Tensor indices, Tensor updates, int axis) {
+        int a = shape.normalizeAxis("indexAdd", axis);
+        if (!indices.dtype().isInteger()) {
+            throw new TensorException("indexAdd", "indices must be int32 or int64, got " + indices.dtype());
+        }
+        if (dtype() == DType.BOOL || updates.dtype() == DType.BOOL) {
+            throw new TensorException("indexAdd", "not defined for bool tensors (" + dtype() + ", " + updates.dtype() + ")");
+        }
+        Backend backend = sameBackend("indexAdd", this, indices, updates);
+        int n = shape.dim(a);
+        long[] idx = indices.toLongArray();
+        for (int i = 0; i < idx.length; i++) {
+            long v = idx[i];
+            if (v < -n || v >= n) {
+                throw new TensorException("indexAdd", "index " + v + " is out of bounds for axis " + a + " with size "
+                        + n + " in shape " + shape);
+            }
+            idx[i] = v < 0 ? v + n : v;
+        }
+        Shape expected = shape.remove(a);
+        int[] idxDims = indices.shape.dims();
+        for (int i = 0; i < idxDims.length; i++) {
+            expected = expected.insert(a + i, idxDims[i]);
+        }
+        if (!updates.shape.equals(expected)) {
+            throw new TensorException("indexAdd", "updates have shape " + updates.shape + " but indices of shape "
+                    + indices.shape + " into shape " + shape + " along axis " + a + " need " + expected);
+        }
+        DType dtype = DType.promote(dtype(), updates.dtype());
+        Storage idxStorage = backend.fromArray(idx, DType.INT64);
+        return new Tensor(backend.indexAdd(cast(dtype).storage, shape, a, idxStorage, indices.shape,
+                updates.cast(dtype).storage), shape);
+    }
+
+    /**
      * One-hot encoding of integer class indices as {@code float32}, with a new last axis of size
      * {@code depth}. TensorFlow: {@code tf.one_hot(indices, depth)} (but out-of-range indices are an
      * error here, not a zero row).

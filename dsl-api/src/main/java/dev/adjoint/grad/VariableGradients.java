@@ -21,10 +21,16 @@ public final class VariableGradients {
     public static final VariableGradients DISCARD = new VariableGradients(true);
 
     private final boolean discard;
-    // A handful of variables per model: linear search beats hashing. Arrays are sized on first use
-    // because one accumulator lives for one gradient step of a training loop.
-    private Variable[] variables;
-    private double[] sums;
+    // The first two variables live in fields, the rest in arrays. A model with one or two scalar
+    // variables (the lecture's w and b) then accumulates with two reference compares and no array
+    // access, and C2's escape analysis can scalar-replace a short-lived accumulator entirely: an
+    // implicit gradient allocates nothing it does not return.
+    private Variable first;
+    private Variable second;
+    private double firstSum;
+    private double secondSum;
+    private Variable[] moreVariables;
+    private double[] moreSums;
     private Tensor[] tensorSums;
     private int count;
 
@@ -42,9 +48,24 @@ public final class VariableGradients {
         if (discard || !variable.trainable()) {
             return;
         }
-        // slot() may allocate sums: find the slot before reading the array.
-        int slot = slot(variable);
-        sums[slot] += gradient;
+        // Registering the first two variables is inline too: a reused accumulator is cleared
+        // every step, so this path is hot, and keeping it small keeps the generated gradient
+        // method small enough for the JIT to inline it into the training loop.
+        if (variable == first) {
+            firstSum += gradient;
+        } else if (variable == second) {
+            secondSum += gradient;
+        } else if (count == 0) {
+            first = variable;
+            firstSum = gradient;
+            count = 1;
+        } else if (count == 1) {
+            second = variable;
+            secondSum = gradient;
+            count = 2;
+        } else {
+            addToSlot(slot(variable), gradient);
+        }
     }
 
     /** Adds {@code gradient} to the gradient of a tensor {@code variable}. */
@@ -53,30 +74,48 @@ public final class VariableGradients {
             return;
         }
         int slot = slot(variable);
-        if (tensorSums == null) {
-            tensorSums = new Tensor[variables.length];
+        if (tensorSums == null || tensorSums.length < count) {
+            tensorSums = tensorSums == null ? new Tensor[Math.max(4, count)] : Arrays.copyOf(tensorSums, 2 * count);
         }
         Tensor contribution = gradient != null ? gradient : Tensor.zerosLike(variable.value());
         tensorSums[slot] = tensorSums[slot] == null ? contribution : tensorSums[slot].add(contribution);
     }
 
+    private void addToSlot(int slot, double gradient) {
+        switch (slot) {
+            case 0 -> firstSum += gradient;
+            case 1 -> secondSum += gradient;
+            default -> moreSums[slot - 2] += gradient;
+        }
+    }
+
+    /** The slot of {@code variable}, which is given the next free one when it is new. */
     private int slot(Variable variable) {
-        for (int i = 0; i < count; i++) {
-            if (variables[i] == variable) {
+        if (variable == first) {
+            return 0;
+        }
+        if (variable == second) {
+            return 1;
+        }
+        for (int i = 2; i < count; i++) {
+            if (moreVariables[i - 2] == variable) {
                 return i;
             }
         }
-        if (variables == null) {
-            variables = new Variable[4];
-            sums = new double[4];
-        } else if (count == variables.length) {
-            variables = Arrays.copyOf(variables, count * 2);
-            sums = Arrays.copyOf(sums, count * 2);
-            if (tensorSums != null) {
-                tensorSums = Arrays.copyOf(tensorSums, count * 2);
+        switch (count) {
+            case 0 -> first = variable;
+            case 1 -> second = variable;
+            default -> {
+                if (moreVariables == null) {
+                    moreVariables = new Variable[4];
+                    moreSums = new double[4];
+                } else if (count - 2 == moreVariables.length) {
+                    moreVariables = Arrays.copyOf(moreVariables, 2 * moreVariables.length);
+                    moreSums = Arrays.copyOf(moreSums, 2 * moreSums.length);
+                }
+                moreVariables[count - 2] = variable;
             }
         }
-        variables[count] = variable;
         return count++;
     }
 
@@ -87,18 +126,26 @@ public final class VariableGradients {
 
     /** The variable in slot {@code index} (slots follow first reads, not construction order). */
     public Variable variable(int index) {
-        return variables[checkIndex(index)];
+        return switch (checkIndex(index)) {
+            case 0 -> first;
+            case 1 -> second;
+            default -> moreVariables[index - 2];
+        };
     }
 
     /** The scalar gradient in slot {@code index}. */
     public double gradient(int index) {
-        return sums[checkIndex(index)];
+        return switch (checkIndex(index)) {
+            case 0 -> firstSum;
+            case 1 -> secondSum;
+            default -> moreSums[index - 2];
+        };
     }
 
     /** The tensor gradient in slot {@code index}, for a tensor variable. */
     public Tensor tensorGradient(int index) {
         checkIndex(index);
-        return tensorSums == null ? null : tensorSums[index];
+        return tensorSums == null || index >= tensorSums.length ? null : tensorSums[index];
     }
 
     private int checkIndex(int index) {
@@ -116,12 +163,16 @@ public final class VariableGradients {
      * }</pre>
      */
     public void clear() {
-        for (int i = 0; i < count; i++) {
-            variables[i] = null;
-            sums[i] = 0;
-            if (tensorSums != null) {
-                tensorSums[i] = null;
-            }
+        first = null;
+        second = null;
+        firstSum = 0;
+        secondSum = 0;
+        for (int i = 2; i < count; i++) {
+            moreVariables[i - 2] = null;
+            moreSums[i - 2] = 0;
+        }
+        if (tensorSums != null) {
+            Arrays.fill(tensorSums, null);
         }
         count = 0;
     }
@@ -135,11 +186,18 @@ public final class VariableGradients {
         if (count == 0) {
             throw new IllegalStateException(NO_VARIABLES);
         }
+        // One or two variables (the common case): no array, so the list can be scalar-replaced too.
+        if (count == 1) {
+            return List.of(pair(0));
+        }
+        if (count == 2) {
+            GradientAndVariable a = pair(0);
+            GradientAndVariable b = pair(1);
+            return first.creationIndex() < second.creationIndex() ? List.of(a, b) : List.of(b, a);
+        }
         GradientAndVariable[] pairs = new GradientAndVariable[count];
         for (int i = 0; i < count; i++) {
-            GradientAndVariable pair = variables[i].isTensor()
-                    ? new GradientAndVariable(tensorSums[i], variables[i])
-                    : new GradientAndVariable(sums[i], variables[i]);
+            GradientAndVariable pair = pair(i);
             // Insertion sort by construction order: few variables, usually read in that order already.
             int j = i;
             while (j > 0 && pairs[j - 1].variable().creationIndex() > pair.variable().creationIndex()) {
@@ -149,5 +207,12 @@ public final class VariableGradients {
             pairs[j] = pair;
         }
         return List.of(pairs);
+    }
+
+    private GradientAndVariable pair(int slot) {
+        Variable variable = variable(slot);
+        return variable.isTensor()
+                ? new GradientAndVariable(tensorSums[slot], variable)
+                : new GradientAndVariable(gradient(slot), variable);
     }
 }

@@ -1,6 +1,7 @@
 package dev.adjoint.ops;
 
 import dev.adjoint.Shape;
+import dev.adjoint.Slice;
 import dev.adjoint.Tensor;
 import dev.adjoint.annotation.Derivative;
 import java.util.Arrays;
@@ -13,7 +14,7 @@ import java.util.Arrays;
  *
  * <p>Binary rules reduce their result to the operand's shape with {@link #unbroadcast}, as JAX's
  * {@code _unbroadcast}. Grouped as in JAX's {@code lax.py}: linear, bilinear, uses-output,
- * nonlinear, reductions, shape.
+ * nonlinear, reductions, shape, layout.
  */
 public final class TensorRules {
 
@@ -189,15 +190,35 @@ public final class TensorRules {
         return -g.mul(a).sum().item() / (b * b);
     }
 
-    /** Matrix product of rank-2 operands: {@code dA = g B^T}, {@code dB = A^T g}. */
+    /**
+     * Matrix product with NumPy's rules: {@code dA = g B^T}, {@code dB = A^T g} on the last two axes,
+     * summed over the batch axes broadcasting added; a vector operand is the row or column matrix
+     * {@code matmul} made of it, and so is its adjoint.
+     */
     @Derivative(target = Tensor.class, of = "matmul", argument = 0)
     public static Tensor matmulLhs(Tensor a, Tensor b, Tensor g) {
-        return g.matmul(b.transpose());
+        Tensor product = matmulAdjoint(a, b, g).matmul(asMatrix(b, false).transpose(-1, -2));
+        return unbroadcast(product, asMatrix(a, true).shape()).reshape(a.shape().dims());
     }
 
     @Derivative(target = Tensor.class, of = "matmul", argument = 1)
     public static Tensor matmulRhs(Tensor a, Tensor b, Tensor g) {
-        return a.transpose().matmul(g);
+        Tensor product = asMatrix(a, true).transpose(-1, -2).matmul(matmulAdjoint(a, b, g));
+        return unbroadcast(product, asMatrix(b, false).shape()).reshape(b.shape().dims());
+    }
+
+    /** A vector as {@code matmul} reads it: a row on the left, a column on the right. */
+    private static Tensor asMatrix(Tensor x, boolean left) {
+        if (x.rank() != 1) {
+            return x;
+        }
+        return left ? x.reshape(1, -1) : x.reshape(-1, 1);
+    }
+
+    /** {@code g} with the axes {@code matmul} dropped for vector operands put back. */
+    private static Tensor matmulAdjoint(Tensor a, Tensor b, Tensor g) {
+        Tensor full = b.rank() == 1 ? g.expandDims(g.rank()) : g;
+        return a.rank() == 1 ? full.expandDims(full.rank() - 1) : full;
     }
 
     /** Inner product of vectors: {@code da = g b}, {@code db = g a}. */
@@ -538,5 +559,83 @@ public final class TensorRules {
     @Derivative(target = Tensor.class, of = "pool2d")
     public static Tensor pool2d(Tensor x, Pool2dSpec spec, Tensor g) {
         return x.pool2dBackward(g, spec);
+
+    // ---- layout ops: permute, concat, index, gather ----
+
+    /** Result axis {@code i} is input axis {@code axes[i]}: the inverse permutation takes {@code g} back. */
+    @Derivative(target = Tensor.class, of = "permute")
+    public static Tensor permute(Tensor x, int[] axes, Tensor g) {
+        int[] inverse = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            inverse[x.shape().normalizeAxis("permute", axes[i])] = i;
+        }
+        return g.permute(inverse);
+    }
+
+    /**
+     * The adjoint splits {@code g} along {@code axis}, one part per input. Like every rule returning
+     * an array it has one slot per argument of the call, varargs spread: slot 0 is the axis.
+     */
+    @Derivative(target = Tensor.class, of = "concat")
+    public static Tensor[] concat(int axis, Tensor[] tensors, Tensor g) {
+        Tensor[] adjoints = new Tensor[1 + tensors.length];
+        int a = g.shape().normalizeAxis("concat", axis);
+        int start = 0;
+        for (int i = 0; i < tensors.length; i++) {
+            int length = tensors[i].dim(a);
+            adjoints[1 + i] = along(g, a, Slice.range(start, start + length)).cast(tensors[i].dtype());
+            start += length;
+        }
+        return adjoints;
+    }
+
+    /** The adjoint of input {@code i} is {@code g}'s slice {@code i} along the new axis (slot 0 is the axis). */
+    @Derivative(target = Tensor.class, of = "stack")
+    public static Tensor[] stack(int axis, Tensor[] tensors, Tensor g) {
+        Tensor[] adjoints = new Tensor[1 + tensors.length];
+        int a = g.shape().normalizeAxis("stack", axis);
+        for (int i = 0; i < tensors.length; i++) {
+            adjoints[1 + i] = along(g, a, Slice.at(i)).cast(tensors[i].dtype());
+        }
+        return adjoints;
+    }
+
+    /** {@code g} indexed with {@code slice} on {@code axis} and whole on the axes before it. */
+    private static Tensor along(Tensor g, int axis, Slice slice) {
+        Slice[] slices = new Slice[axis + 1];
+        Arrays.fill(slices, Slice.all());
+        slices[axis] = slice;
+        return g.index(slices);
+    }
+
+    /**
+     * Basic indexing picks elements of {@code x}, with any steps; the adjoint adds {@code g} back at
+     * the positions they came from, which indexing a tensor of positions the same way finds.
+     */
+    @Derivative(target = Tensor.class, of = "index")
+    public static Tensor index(Tensor x, Slice[] slices, Tensor g) {
+        return addAtPositions(x, positions(x).index(slices), g);
+    }
+
+    /** {@code x.get(i, j, ...)}: {@code g} at the picked sub-tensor, zeros elsewhere. */
+    public static Tensor get(Tensor x, int[] indices, Tensor g) {
+        return addAtPositions(x, positions(x).get(indices), g);
+    }
+
+    /** The flat position of each element of {@code x}, shaped like {@code x}. */
+    private static Tensor positions(Tensor x) {
+        return Tensor.arange(Math.toIntExact(x.size())).reshape(x.shape().dims());
+    }
+
+    /** Zeros shaped like {@code x} with {@code g}'s elements added at the flat {@code positions}. */
+    private static Tensor addAtPositions(Tensor x, Tensor positions, Tensor g) {
+        Tensor flat = Tensor.zeros(x.dtype(), Math.toIntExact(x.size()));
+        return flat.indexAdd(positions.flatten(), g.cast(x.dtype()).flatten(), 0).reshape(x.shape().dims());
+    }
+
+    /** The adjoint of a gather is a scatter-add: picked slices' adjoints add up where indices repeat. */
+    @Derivative(target = Tensor.class, of = "gather", argument = 0)
+    public static Tensor gather(Tensor x, Tensor indices, int axis, Tensor g) {
+        return Tensor.zeros(x.dtype(), x.shape().dims()).indexAdd(indices, g.cast(x.dtype()), axis);
     }
 }

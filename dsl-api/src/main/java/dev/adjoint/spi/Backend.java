@@ -124,6 +124,14 @@ public interface Backend {
      */
     Storage gather(Storage x, Shape shape, int axis, Storage indices, Shape indexShape, Shape outShape);
 
+    /**
+     * The adjoint of {@link #gather}: a copy of {@code x} with each slice of {@code updates} (shaped
+     * like gather's output) added at its index along {@code axis}; repeated indices accumulate.
+     * {@code indices} are {@code int64}, checked and non-negative; {@code updates} has {@code x}'s
+     * dtype. NumPy: {@code np.add.at(x.copy(), (slice(None),) * axis + (indices,), updates)}.
+     */
+    Storage indexAdd(Storage x, Shape shape, int axis, Storage indices, Shape indexShape, Storage updates);
+
     // ---- linear algebra and neural-network ops ------------------------------------------------
 
     /**

@@ -141,6 +141,33 @@ class CompileErrorTest {
     }
 
     @Test
+    void differentiatedValuesInAnArrayAreReported() {
+        JavaFileObject m = methods(
+                "  @Differentiable static dev.adjoint.Tensor g(dev.adjoint.Tensor a, dev.adjoint.Tensor b) {",
+                "    dev.adjoint.Tensor[] parts = new dev.adjoint.Tensor[] {a, b};",
+                "    return dev.adjoint.Tensor.concat(0, parts).add(dev.adjoint.Tensor.concat(0, new dev.adjoint.Tensor[] {b}));",
+                "  }");
+        Compilation compilation = compile(m);
+        assertThat(compilation).hadErrorContaining("[Adjoint/UnsupportedExpression]")
+                .inFile(m).onLineContaining("parts = new");
+        assertThat(compilation).hadErrorContaining("arrays are data; pass the values one by one")
+                .inFile(m).onLineContaining("return dev.adjoint.Tensor.concat(0, parts)");
+    }
+
+    @Test
+    void spreadVarargsBindARuleTakingThemPacked() {
+        Compilation compilation = compile(methods(
+                "  @Differentiable static dev.adjoint.Tensor g(dev.adjoint.Tensor a, dev.adjoint.Tensor b) {",
+                "    return dev.adjoint.Tensor.concat(0, a, b).permute(0).get(1);",
+                "  }"));
+        assertThat(compilation).succeededWithoutWarnings();
+        assertThat(compilation).generatedSourceFile("test.MGrad").contentsAsUtf8String()
+                .contains("TensorRules.concat(0, new Tensor[] {a, b}, ");
+        assertThat(compilation).generatedSourceFile("test.MGrad").contentsAsUtf8String()
+                .contains("TensorRules.permute(t0, new int[] {0}, ");
+    }
+
+    @Test
     void missingRuleForArgument() {
         JavaFileObject m = methods(
                 "  static double scaled(double x, double k) { return x * k; }",

@@ -132,6 +132,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Storage indexAdd(Storage x, Shape shape, int axis, Storage indices, Shape indexShape, Storage updates) {
+        return Layout.indexAdd(this, cpu(x), shape, axis, cpu(indices), indexShape, cpu(updates));
+    }
+
+    @Override
     public Storage matmul(Storage a, Shape aShape, boolean transposeA, Storage b, Shape bShape, boolean transposeB,
             Shape outShape) {
         return Matmul.matmul(this, cpu(a), aShape, transposeA, cpu(b), bShape, transposeB, outShape, vector);

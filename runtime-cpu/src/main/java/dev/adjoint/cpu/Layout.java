@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Ops that move elements without computing on them: strided views made contiguous, concat, pad
- * and gather. They work on any dtype through {@link System#arraycopy}, which takes every
+ * and gather, and gather's adjoint indexAdd. They work on any dtype through {@link System#arraycopy}, which takes every
  * primitive array, and fall back to a typed loop only for strided single elements.
  */
 final class Layout {
@@ -184,6 +184,64 @@ final class Layout {
             }
         }
         return out;
+    }
+
+    /**
+     * The adjoint of {@link #gather}: a copy of {@code x} with slice {@code j} of {@code updates}
+     * added at {@code idx[j]} along {@code axis}, in index order, so repeats accumulate.
+     */
+    static Storage indexAdd(CpuBackend backend, CpuStorage x, Shape shape, int axis, CpuStorage indices,
+            Shape indexShape, CpuStorage updates) {
+        if (axis < 0 || axis >= shape.rank()) {
+            throw new IllegalArgumentException("indexAdd: axis " + axis + " is out of range for " + shape);
+        }
+        if (indices.dtype() != dev.adjoint.DType.INT64) {
+            throw new IllegalArgumentException("indexAdd needs int64 indices, got " + indices.dtype());
+        }
+        if (updates.dtype() != x.dtype()) {
+            throw new IllegalArgumentException("indexAdd: updates are " + updates.dtype() + " but x is " + x.dtype());
+        }
+        int outer = outer(shape, axis);
+        int inner = inner(shape, axis);
+        int axisLength = shape.dim(axis);
+        long[] idx = indices.longs();
+        if (idx.length != indexShape.size()) {
+            throw new IllegalArgumentException("indexAdd: " + idx.length + " indices for index shape " + indexShape);
+        }
+        if (updates.size() != (long) outer * idx.length * inner) {
+            throw new IllegalArgumentException("indexAdd: " + updates.size() + " updates for " + idx.length
+                    + " indices into shape " + shape + " along axis " + axis);
+        }
+        for (long i : idx) {
+            if (i < 0 || i >= axisLength) {
+                throw new IndexOutOfBoundsException("indexAdd: index " + i + " is out of range for axis " + axis
+                        + " of length " + axisLength);
+            }
+        }
+        int n = Memory.checkedSize(shape.size());
+        CpuStorage out = Memory.allocate(backend, x.dtype(), n);
+        System.arraycopy(x.array(), 0, out.array(), 0, n);
+        Object dst = out.array();
+        Object src = updates.array();
+        for (int o = 0; o < outer; o++) {
+            int dstBase = o * axisLength * inner;
+            int srcBase = o * idx.length * inner;
+            for (int j = 0; j < idx.length; j++) {
+                addRow(src, srcBase + j * inner, dst, dstBase + (int) idx[j] * inner, inner);
+            }
+        }
+        return out;
+    }
+
+    /** {@code dst[to + k] += src[from + k]} for {@code k < length}. */
+    private static void addRow(Object src, int from, Object dst, int to, int length) {
+        switch (src) {
+            case float[] s -> { float[] d = (float[]) dst; for (int k = 0; k < length; k++) d[to + k] += s[from + k]; }
+            case double[] s -> { double[] d = (double[]) dst; for (int k = 0; k < length; k++) d[to + k] += s[from + k]; }
+            case int[] s -> { int[] d = (int[]) dst; for (int k = 0; k < length; k++) d[to + k] += s[from + k]; }
+            case long[] s -> { long[] d = (long[]) dst; for (int k = 0; k < length; k++) d[to + k] += s[from + k]; }
+            default -> throw new IllegalArgumentException("indexAdd is not defined for " + src.getClass().getSimpleName());
+        }
     }
 
     /** {@code dst[to + j] = src[from + idx[j]]}: gathering single elements, where arraycopy would be slow. */

@@ -808,8 +808,18 @@ public final class Lowering {
         }
         if (rules.isPresent()) {
             CodeBlock calleeCode = instance ? CodeBlock.of("$N", name) : call.callee();
+            int spreadFrom = -1;
+            JType varargsType = null;
+            if (callee.isVarArgs()) {
+                // Arguments written one by one (x.permute(1, 0)) rather than as one array go to a rule packed.
+                int fixed = callee.getParameters().size() - 1;
+                varargsType = env.typeOf(callee.getParameters().get(fixed).asType());
+                int count = tree.getArguments().size();
+                boolean passesArray = count == fixed + 1 && varargsType.equals(typeOf(tree.getArguments().get(fixed)));
+                spreadFrom = passesArray ? -1 : fixed + (instance ? 1 : 0);
+            }
             return new Prim.RuleCall(calleeCode, instance ? name : call.calleeText(), args, rules.get(), argTrees,
-                    instance, env.typeOf(callee.getReturnType()));
+                    instance, env.typeOf(callee.getReturnType()), spreadFrom, varargsType);
         }
         List<String> selected = env.selectedParameters(callee);
         List<String> differentiated = new ArrayList<>();

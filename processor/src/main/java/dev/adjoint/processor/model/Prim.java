@@ -6,6 +6,7 @@ import com.sun.source.tree.Tree;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -111,9 +112,18 @@ public sealed interface Prim {
      * @param callee the static method, or for an instance method ({@code instance}) its name, the
      *     receiver being argument 0
      * @param resultType the primitive's result type, which is also its adjoint's
+     * @param spreadFrom where the arguments spread into the primal's varargs array begin, or -1
+     * @param varargsType that array's type, or null
      */
     record RuleCall(CodeBlock callee, String calleeText, List<Atom> args, Rules rules, List<? extends Tree> argTrees,
-            boolean instance, JType resultType) implements Prim {
+            boolean instance, JType resultType, int spreadFrom, JType varargsType) implements Prim {
+
+        /** A call without spread varargs. */
+        public RuleCall(CodeBlock callee, String calleeText, List<Atom> args, Rules rules, List<? extends Tree> argTrees,
+                boolean instance, JType resultType) {
+            this(callee, calleeText, args, rules, argTrees, instance, resultType, -1, null);
+        }
+
         public List<Atom> operands() {
             return args;
         }
@@ -132,10 +142,41 @@ public sealed interface Prim {
             return calleeText + "(" + joinText(args) + ")";
         }
 
-        /** The argument types, for choosing a rule overload. */
+        /** The argument types as the call spreads them, for choosing a rule overload. */
         public List<JType> argumentTypes() {
             return args.stream().map(Atom::type).toList();
         }
+
+        /**
+         * How {@code rule} takes this call: with the arguments as written, or (for a call spreading
+         * varargs, such as {@code x.permute(1, 0)}) with the spread ones packed into one array, so
+         * one rule {@code permute(Tensor x, int[] axes, Tensor g)} serves every arity.
+         */
+        public Optional<Binding> bind(Rules.Rule rule) {
+            Optional<Rules.Form> spread = rule.formFor(argumentTypes(), resultType);
+            if (spread.isPresent() || spreadFrom < 0) {
+                return spread.map(form -> new Binding(form, false));
+            }
+            List<JType> packed = new ArrayList<>(argumentTypes().subList(0, spreadFrom));
+            packed.add(varargsType);
+            return rule.formFor(packed, resultType).map(form -> new Binding(form, true));
+        }
+
+        /** The arguments to pass a rule bound by {@link #bind}: spread ones packed into an array if asked. */
+        public List<CodeBlock> ruleArguments(boolean packed) {
+            List<CodeBlock> codes = new ArrayList<>();
+            for (int i = 0; i < (packed ? spreadFrom : args.size()); i++) {
+                codes.add(args.get(i).code());
+            }
+            if (packed) {
+                codes.add(CodeBlock.of("new $T {$L}", varargsType.typeName(), joinCode(args.subList(spreadFrom, args.size()))));
+            }
+            return codes;
+        }
+    }
+
+    /** How a rule takes a call's arguments: its form, and whether spread varargs go in packed. */
+    record Binding(Rules.Form form, boolean packed) {
     }
 
     /**

@@ -4,6 +4,7 @@ import com.sun.source.tree.Tree;
 import dev.adjoint.processor.Diagnostics;
 import dev.adjoint.processor.Messages;
 import dev.adjoint.processor.model.Atom;
+import dev.adjoint.processor.model.JType;
 import dev.adjoint.processor.model.LoweredMethod;
 import dev.adjoint.processor.model.Prim;
 import dev.adjoint.processor.model.Rules;
@@ -74,6 +75,9 @@ public final class Activity {
                                 "rewrite it with + - * /, Math functions or @Differentiable methods");
                     }
                 }
+                case Prim.Passive passive when holdsDifferentiable(assign.type()) && passive.site() != null
+                        && passive.reads().stream().anyMatch(active::contains) ->
+                        reportArray(passive.site(), passive.text(), diagnostics);
                 case Prim.DifferentiableCall call -> {
                     for (int i = 0; i < call.args().size(); i++) {
                         Atom arg = call.args().get(i);
@@ -94,10 +98,24 @@ public final class Activity {
         }
     }
 
+    /** Arrays are data: a gradient cannot flow through an element, so storing a differentiated value in one is an error. */
+    private static boolean holdsDifferentiable(JType type) {
+        return type.isArray() && type.component().isDifferentiable();
+    }
+
+    private static void reportArray(Tree site, String text, Diagnostics diagnostics) {
+        diagnostics.error(site, Messages.UNSUPPORTED_EXPRESSION, "'" + text + "', an array holding a differentiated value,",
+                "arrays are data; pass the values one by one, e.g. Tensor.concat(0, a, b)");
+    }
+
     private static void checkRules(Prim.RuleCall call, Set<String> active, Diagnostics diagnostics) {
         int arity = call.args().size();
         for (int i = 0; i < arity; i++) {
             Atom arg = call.args().get(i);
+            if (!arg.isVariable() && holdsDifferentiable(arg.type()) && arg.reads().stream().anyMatch(active::contains)
+                    && !call.argTrees().isEmpty()) {
+                reportArray(call.argTrees().get(i), arg.text(), diagnostics);
+            }
             if (!arg.isVariable() || !active.contains(arg.variable())) {
                 continue;
             }
@@ -108,7 +126,7 @@ public final class Activity {
                     diagnostics.error(site, Messages.NO_DERIVATIVE_FOR_ARGUMENT, call.calleeText(), i,
                             call.calleeText(), i);
                 }
-            } else if (rule.formFor(call.argumentTypes(), call.resultType()).isEmpty() && site != null) {
+            } else if (call.bind(rule).isEmpty() && site != null) {
                 diagnostics.error(site, Messages.BAD_DERIVATIVE, rule.owner().simpleName() + "." + rule.method(),
                         "no overload fits " + call.argumentTypes() + ": a rule for " + call.calleeText()
                                 + " takes its " + arity + " argument(s), optionally the output, then dy");

@@ -137,8 +137,8 @@ public final class ReverseEmitter {
 
     private static boolean takesOutput(Prim prim) {
         if (prim instanceof Prim.RuleCall call) {
-            return call.rules().rules().stream().anyMatch(rule -> rule.formFor(call.argumentTypes(), call.resultType())
-                    .orElse(null) == Rules.Form.ARGUMENTS_AND_OUTPUT);
+            return call.rules().rules().stream().anyMatch(rule -> call.bind(rule)
+                    .map(Prim.Binding::form).orElse(null) == Rules.Form.ARGUMENTS_AND_OUTPUT);
         }
         return false;
     }
@@ -341,12 +341,13 @@ public final class ReverseEmitter {
     }
 
     private static CodeBlock ruleCall(Rules.Rule rule, Prim.RuleCall call, Atom g, CodeBlock output) {
-        Rules.Form form = rule.formFor(call.argumentTypes(), call.resultType()).orElseThrow();
+        Prim.Binding binding = call.bind(rule).orElseThrow();
+        Rules.Form form = binding.form();
         List<CodeBlock> args = new ArrayList<>();
         if (form == Rules.Form.FIRST_ARGUMENT) {
             args.add(call.args().getFirst().code());
         } else {
-            call.args().forEach(arg -> args.add(arg.code()));
+            args.addAll(call.ruleArguments(binding.packed()));
         }
         if (form == Rules.Form.ARGUMENTS_AND_OUTPUT) {
             args.add(output);
