@@ -559,6 +559,7 @@ public final class TensorRules {
     @Derivative(target = Tensor.class, of = "pool2d")
     public static Tensor pool2d(Tensor x, Pool2dSpec spec, Tensor g) {
         return x.pool2dBackward(g, spec);
+    }
 
     // ---- layout ops: permute, concat, index, gather ----
 
