@@ -1170,28 +1170,37 @@ public final class Tensor implements Iterable<Tensor> {
      */
     public Tensor gather(Tensor indices, int axis) {
         int a = shape.normalizeAxis("gather", axis);
-        if (!indices.dtype().isInteger()) {
-            throw new TensorException("gather", "indices must be int32 or int64, got " + indices.dtype());
-        }
         Backend backend = sameBackend("gather", this, indices);
-        int n = shape.dim(a);
+        Storage idx = checkedIndices("gather", indices, a);
+        Shape out = gatheredShape(a, indices.shape);
+        return new Tensor(backend.gather(storage, shape, a, idx, indices.shape, out), out);
+    }
+
+    /** Integer {@code indices} into {@code axis}, checked against its size, as non-negative int64. */
+    private Storage checkedIndices(String op, Tensor indices, int axis) {
+        if (!indices.dtype().isInteger()) {
+            throw new TensorException(op, "indices must be int32 or int64, got " + indices.dtype());
+        }
+        int n = shape.dim(axis);
         long[] idx = indices.toLongArray();
         for (int i = 0; i < idx.length; i++) {
             long v = idx[i];
             if (v < -n || v >= n) {
-                throw new TensorException("gather", "index " + v + " is out of bounds for axis " + a + " with size "
+                throw new TensorException(op, "index " + v + " is out of bounds for axis " + axis + " with size "
                         + n + " in shape " + shape);
             }
             idx[i] = v < 0 ? v + n : v;
         }
-        Shape out = shape;
-        out = out.remove(a);
-        int[] idxDims = indices.shape.dims();
-        for (int i = 0; i < idxDims.length; i++) {
-            out = out.insert(a + i, idxDims[i]);
+        return backend().fromArray(idx, DType.INT64);
+    }
+
+    /** This shape with {@code axis} replaced by the index shape: what {@code gather} returns. */
+    private Shape gatheredShape(int axis, Shape indexShape) {
+        Shape out = shape.remove(axis);
+        for (int i = 0; i < indexShape.rank(); i++) {
+            out = out.insert(axis + i, indexShape.dim(i));
         }
-        Storage idxStorage = backend.fromArray(idx, DType.INT64);
-        return new Tensor(backend.gather(storage, shape, a, idxStorage, indices.shape, out), out);
+        return out;
     }
 
     /**
@@ -1203,34 +1212,17 @@ public final class Tensor implements Iterable<Tensor> {
      */
     public Tensor indexAdd(Tensor indices, Tensor updates, int axis) {
         int a = shape.normalizeAxis("indexAdd", axis);
-        if (!indices.dtype().isInteger()) {
-            throw new TensorException("indexAdd", "indices must be int32 or int64, got " + indices.dtype());
-        }
         if (dtype() == DType.BOOL || updates.dtype() == DType.BOOL) {
             throw new TensorException("indexAdd", "not defined for bool tensors (" + dtype() + ", " + updates.dtype() + ")");
         }
         Backend backend = sameBackend("indexAdd", this, indices, updates);
-        int n = shape.dim(a);
-        long[] idx = indices.toLongArray();
-        for (int i = 0; i < idx.length; i++) {
-            long v = idx[i];
-            if (v < -n || v >= n) {
-                throw new TensorException("indexAdd", "index " + v + " is out of bounds for axis " + a + " with size "
-                        + n + " in shape " + shape);
-            }
-            idx[i] = v < 0 ? v + n : v;
-        }
-        Shape expected = shape.remove(a);
-        int[] idxDims = indices.shape.dims();
-        for (int i = 0; i < idxDims.length; i++) {
-            expected = expected.insert(a + i, idxDims[i]);
-        }
+        Storage idxStorage = checkedIndices("indexAdd", indices, a);
+        Shape expected = gatheredShape(a, indices.shape);
         if (!updates.shape.equals(expected)) {
             throw new TensorException("indexAdd", "updates have shape " + updates.shape + " but indices of shape "
                     + indices.shape + " into shape " + shape + " along axis " + a + " need " + expected);
         }
         DType dtype = DType.promote(dtype(), updates.dtype());
-        Storage idxStorage = backend.fromArray(idx, DType.INT64);
         return new Tensor(backend.indexAdd(cast(dtype).storage, shape, a, idxStorage, indices.shape,
                 updates.cast(dtype).storage), shape);
     }
