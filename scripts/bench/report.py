@@ -250,9 +250,10 @@ plain elementwise and reductions ≥ 1×, transcendental elementwise ≥ 2×, a 
 
 What each row runs:
 
-- `relu(x*a+b)`: `x.mul(1.5).add(0.25).relu()`. Adjoint has no fused-chain API yet, so this is three
-  eager ops and three result tensors, like the NumPy expression. Softmax has no ratio target of its
-  own in the issue; it is held to the reductions' ≥ 1×.
+- `relu(x*a+b), op by op`: `x.mul(1.5).add(0.25).relu()`, three eager ops and three result tensors,
+  like the NumPy expression; `fused with chain()`: `x.chain().mul(1.5).add(0.25).relu().evaluate()`,
+  one pass over memory and one result (NumPy has no fusion; it is compared with the same expression).
+  Softmax has no ratio target of its own in the issue; it is held to the reductions' ≥ 1×.
 - NumPy expressions (`scripts/bench/numpy_reference.py`), by JMH benchmark method; where two are
   listed, the faster one is the reference:
 {chr(10).join(f"  - `{method}`: " + " or ".join(f"`{e}`" for e in exprs) for method, exprs in expressions.items())}
