@@ -28,7 +28,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the operator is a constant at the call site. Each kernel covers whole vectors and leaves the
  * tail (fewer elements than one vector) to {@link ScalarElementwise}. Transcendentals use the
  * JDK's intrinsified {@code EXP}/{@code LOG}/{@code TANH}/... operators; {@code SIGMOID},
- * {@code SOFTPLUS} and {@code RSQRT} are built from them.
+ * {@code SOFTPLUS} and {@code RSQRT} are built from them. The exception is {@code float32}
+ * {@code TANH}, a rational approximation ({@link #tanh(FloatVector)}) that is several times faster.
  *
  * <p>Only loaded when the Vector API is in use (see {@link KernelMode}).
  */
@@ -120,8 +121,7 @@ final class VectorElementwise {
             }
             case TANH -> {
                 for (; i < end; i += F.length()) {
-                    FloatVector v = FloatVector.fromArray(F, x, i);
-                    v.lanewise(TANH).intoArray(out, i);
+                    tanh(FloatVector.fromArray(F, x, i)).intoArray(out, i);
                 }
             }
             case SIGMOID -> {
@@ -139,6 +139,37 @@ final class VectorElementwise {
             case LOGICAL_NOT -> throw ScalarElementwise.unsupported("unary", op, DType.FLOAT32);
         }
         ScalarElementwise.unary(op, x, out, i, to);
+    }
+
+    // tanh(x) ~ (x + x^3 P(x^2)) / Q(x^2) on [-TANH_CLAMP, TANH_CLAMP]: our own rational fit
+    // (relative error 7e-9 in float64, 3.3e-7 once evaluated in float32), made and checked by
+    // scripts/kernels/fit_tanh.py.
+    private static final float TANH_P3 = 1.3445725290266505e-01f;
+    private static final float TANH_P5 = 3.5730196431885638e-03f;
+    private static final float TANH_P7 = 2.1916570007344966e-05f;
+    private static final float TANH_P9 = 1.5257728283504107e-08f;
+    private static final float TANH_Q2 = 4.6779054528451292e-01f;
+    private static final float TANH_Q4 = 2.6169944427924714e-02f;
+    private static final float TANH_Q6 = 3.4135538176716394e-04f;
+    private static final float TANH_Q8 = 8.5342873439302625e-07f;
+    /** Beyond this the fit is not used: tanh is within 2.2e-7 of +-1, which is returned exactly. */
+    private static final float TANH_CLAMP = 8.0177f;
+
+    /**
+     * {@code tanh} of every lane within 4e-7 relative error (see VectorTanhTest),
+     * from FMAs and one division: about 0.8 ms per million floats on one AVX2 core against 2.3-3.2 ms
+     * for {@code lanewise(TANH)}. {@code min}/{@code max} propagate NaN; {@code -0} stays {@code -0}
+     * because {@code x^3 P + x} keeps the sign of zero.
+     */
+    static FloatVector tanh(FloatVector v) {
+        FloatVector x = v.max(-TANH_CLAMP).min(TANH_CLAMP);
+        FloatVector x2 = x.mul(x);
+        FloatVector p = x2.fma(TANH_P9, TANH_P7).fma(x2, FloatVector.broadcast(F, TANH_P5))
+                .fma(x2, FloatVector.broadcast(F, TANH_P3));
+        FloatVector q = x2.fma(TANH_Q8, TANH_Q6).fma(x2, FloatVector.broadcast(F, TANH_Q4))
+                .fma(x2, FloatVector.broadcast(F, TANH_Q2)).fma(x2, FloatVector.broadcast(F, 1f));
+        FloatVector r = x2.mul(x).fma(p, x).div(q);
+        return r.blend(1f, v.compare(GE, TANH_CLAMP)).blend(-1f, v.compare(LE, -TANH_CLAMP));
     }
 
     /**
