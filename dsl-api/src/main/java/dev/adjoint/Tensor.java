@@ -401,15 +401,7 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     private Tensor unary(UnaryOp op) {
-        DType dtype = dtype();
-        if (op == UnaryOp.LOGICAL_NOT) {
-            Tensor x = dtype == DType.BOOL ? this : cast(DType.BOOL);
-            return new Tensor(backend().unary(op, x.storage), shape);
-        }
-        if (dtype == DType.BOOL) {
-            throw new TensorException(op.opName(), "not defined for dtype bool (cast it to a number first)");
-        }
-        Tensor x = op.floatingOnly() ? cast(dtype.toFloating()) : this;
+        Tensor x = cast(op.computeType(dtype()));
         return new Tensor(backend().unary(op, x.storage), shape);
     }
 

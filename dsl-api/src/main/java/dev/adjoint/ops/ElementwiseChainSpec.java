@@ -2,7 +2,6 @@ package dev.adjoint.ops;
 
 import dev.adjoint.DType;
 import dev.adjoint.Shape;
-import dev.adjoint.TensorException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -100,15 +99,7 @@ public final class ElementwiseChainSpec {
     /** This chain followed by {@code op}, typed as {@code Tensor}'s unary ops are. */
     public ElementwiseChainSpec thenUnary(UnaryOp op) {
         Objects.requireNonNull(op, "op");
-        DType compute;
-        if (op == UnaryOp.LOGICAL_NOT) {
-            compute = DType.BOOL;
-        } else if (dtype == DType.BOOL) {
-            throw new TensorException(op.opName(), "not defined for dtype bool (cast it to a number first)");
-        } else {
-            compute = op.floatingOnly() ? dtype.toFloating() : dtype;
-        }
-        return append(new UnaryStep(op, compute), shape, null);
+        return append(new UnaryStep(op, op.computeType(dtype)), shape, null);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.adjoint.ops;
 
+import dev.adjoint.DType;
+import dev.adjoint.TensorException;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -46,6 +48,23 @@ public enum UnaryOp {
     /** True when integer inputs are promoted to {@code float32} before the op runs. */
     public boolean floatingOnly() {
         return floatingOnly;
+    }
+
+    /**
+     * The type the operand is converted to before the op runs, which is also the result type:
+     * {@code bool} for {@code LOGICAL_NOT}, the floating version of {@code input} for ops that need
+     * one, else {@code input} itself.
+     *
+     * @throws TensorException if a numeric op is given {@code bool}
+     */
+    public DType computeType(DType input) {
+        if (this == LOGICAL_NOT) {
+            return DType.BOOL;
+        }
+        if (input == DType.BOOL) {
+            throw new TensorException(opName, "not defined for dtype bool (cast it to a number first)");
+        }
+        return floatingOnly ? input.toFloating() : input;
     }
 
     /** The op's value on one float64 element: its definition, not a fast path. */

@@ -67,7 +67,7 @@ final class Elementwise {
         checkBinaryType(op, dtype);
         checkSize("binary " + op, a, aShape);
         checkSize("binary " + op, b, bShape);
-        DType resultType = op.kind() == BinaryOp.Kind.ARITHMETIC ? dtype : DType.BOOL;
+        DType resultType = op.resultType(dtype);
         int n = Memory.checkedSize(outShape.size());
         CpuStorage out = Memory.allocate(backend, resultType, n);
         if (n == 0) {
