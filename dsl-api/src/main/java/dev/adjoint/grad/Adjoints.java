@@ -11,8 +11,11 @@ public final class Adjoints {
     private Adjoints() {
     }
 
-    /** {@code sum + contribution}, where a {@code null} sum is zero. */
+    /** {@code sum + contribution}, where a {@code null} sum or contribution is zero. */
     public static Tensor add(Tensor sum, Tensor contribution) {
+        if (contribution == null) {
+            return sum;
+        }
         return sum == null ? contribution : sum.add(contribution);
     }
 

@@ -40,6 +40,11 @@ public final class Diagnostics {
         entries.add(new Entry(Diagnostic.Kind.ERROR, message.format(args), null, element));
     }
 
+    /** Records an error whose message is already formatted. */
+    public void error(Tree tree, String message) {
+        entries.add(new Entry(Diagnostic.Kind.ERROR, message, tree, null));
+    }
+
     /** Records a warning at {@code tree}. */
     public void warning(Tree tree, Messages message, Object... args) {
         entries.add(new Entry(Diagnostic.Kind.WARNING, message.format(args), tree, null));

@@ -20,6 +20,7 @@ import dev.adjoint.processor.write.GradClassWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,13 +50,46 @@ final class DifferentiableStep {
     private final Environment env;
     private final Messager messager;
     private final Set<String> written = new HashSet<>();
+    private final Map<ExecutableElement, Boolean> readsVariables = new HashMap<>();
 
     private DifferentiableStep(ProcessingEnvironment processingEnv, Trees trees) {
         this.processingEnv = processingEnv;
         this.messager = processingEnv.getMessager();
         this.env = new Environment(trees, processingEnv.getElementUtils(), processingEnv.getTypeUtils(),
                 new DerivativeRegistry(processingEnv.getElementUtils(),
-                        mirror -> Environment.typeOf(processingEnv.getTypeUtils(), mirror)));
+                        mirror -> Environment.typeOf(processingEnv.getTypeUtils(), mirror)),
+                this::readsVariables);
+    }
+
+    /**
+     * Whether {@code method} may read a {@code Variable}, directly or through the differentiable
+     * methods it calls. A method in this compilation is lowered (quietly: its own class reports its
+     * errors) to find out; a compiled one, or one on a call cycle, is assumed to.
+     */
+    private boolean readsVariables(ExecutableElement method) {
+        Boolean known = readsVariables.get(method);
+        if (known != null) {
+            return known;
+        }
+        readsVariables.put(method, true);
+        MethodTree tree = env.trees().getTree(method);
+        TreePath path = env.trees().getPath(method);
+        boolean reads = true;
+        if (tree != null && path != null && tree.getBody() != null) {
+            Diagnostics quiet = new Diagnostics(env.trees(), messager, path.getCompilationUnit());
+            reads = Activity.readsVariables(lower(method, tree, path.getCompilationUnit(), quiet));
+        }
+        readsVariables.put(method, reads);
+        return reads;
+    }
+
+    private LoweredMethod lower(ExecutableElement method, MethodTree tree, CompilationUnitTree unit,
+            Diagnostics diagnostics) {
+        Optional<Rules> supplied = env.derivatives().lookup((TypeElement) method.getEnclosingElement(),
+                method.getSimpleName().toString());
+        return supplied.isPresent()
+                ? Lowering.lowerWithRules(env, method, tree, supplied.get())
+                : Lowering.lower(env, diagnostics, method, tree, unit);
     }
 
     /**
@@ -121,10 +155,8 @@ final class DifferentiableStep {
             return null;
         }
         MethodTree tree = env.trees().getTree(method);
-        Lowering lowering = new Lowering(env, diagnostics, method, tree, unit);
-        Optional<Rules> supplied = env.derivatives().lookup(owner, method.getSimpleName().toString());
-        LoweredMethod lowered = supplied.isPresent() ? lowering.lowerWithRules(supplied.get()) : lowering.lower();
-        Set<String> active = Activity.of(lowered, lowered.selected());
+        LoweredMethod lowered = lower(method, tree, unit, diagnostics);
+        Set<String> active = Activity.of(lowered);
         if (!diagnostics.hasErrors()) {
             Activity.check(lowered, active, tree, diagnostics);
         }
@@ -196,8 +228,10 @@ final class DifferentiableStep {
             diagnostics.error(rule, Messages.BAD_DERIVATIVE, name, "it must not be private");
         }
         TypeKind returned = rule.getReturnType().getKind();
-        if (returned != TypeKind.DOUBLE && returned != TypeKind.FLOAT && returned != TypeKind.ARRAY) {
-            diagnostics.error(rule, Messages.BAD_DERIVATIVE, name, "it must return the adjoint (double) or adjoints (double[])");
+        boolean tensor = env.typeOf(rule.getReturnType()).isTensor();
+        if (returned != TypeKind.DOUBLE && returned != TypeKind.FLOAT && returned != TypeKind.ARRAY && !tensor) {
+            diagnostics.error(rule, Messages.BAD_DERIVATIVE, name,
+                    "it must return the adjoint (double, float or Tensor) or one per argument (an array of them)");
         }
         Derivative annotation = rule.getAnnotation(Derivative.class);
         TypeElement target = (TypeElement) rule.getEnclosingElement();

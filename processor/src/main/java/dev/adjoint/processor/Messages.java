@@ -14,7 +14,7 @@ public enum Messages {
     SIDE_EFFECT_IN_EXPRESSION("SideEffectInExpression",
             "%s inside an expression is not supported: move it into a statement of its own"),
     FIELD_ASSIGNMENT("FieldAssignment",
-            "assignment to %s is not supported: differentiable methods may only assign local variables"),
+            "assignment to %s stores a differentiated value there, where its gradient would be lost: keep the value in a local variable"),
     UNRESOLVED("Unresolved",
             "cannot resolve %s: %s"),
     NON_DIFFERENTIABLE_ARGUMENT("NonDifferentiableArgument",

@@ -8,6 +8,7 @@ import dev.adjoint.processor.model.JType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -15,19 +16,28 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
-/** What every phase needs from javac: trees, elements, types, and the derivative registry. */
-public record Environment(Trees trees, Elements elements, Types types, DerivativeRegistry derivatives) {
+/**
+ * What every phase needs from javac: trees, elements, types, the derivative registry, and what is
+ * known about other differentiable methods.
+ *
+ * @param readsVariables whether a {@code @Differentiable} method may read a {@code Variable}
+ *     (directly or through the methods it calls); true when that cannot be known
+ */
+public record Environment(Trees trees, Elements elements, Types types, DerivativeRegistry derivatives,
+        Predicate<ExecutableElement> readsVariables) {
 
     /** The processor's view of a declared type. */
     public JType typeOf(TypeMirror mirror) {
         return typeOf(types, mirror);
     }
 
-    /** The processor's view of a declared type, erasing generics. */
+    /** The processor's view of a declared type, with its type arguments; type variables become their erasure. */
     public static JType typeOf(Types types, TypeMirror mirror) {
         return switch (mirror.getKind()) {
             case DOUBLE -> JType.DOUBLE;
@@ -39,10 +49,97 @@ public record Environment(Trees trees, Elements elements, Types types, Derivativ
             case BYTE -> JType.BYTE;
             case BOOLEAN -> JType.BOOLEAN;
             case VOID -> JType.VOID;
-            case ARRAY -> new JType(typeOf(types, ((ArrayType) mirror).getComponentType()).name() + "[]");
-            case DECLARED -> new JType(((TypeElement) ((DeclaredType) mirror).asElement()).getQualifiedName().toString());
-            default -> new JType(types.erasure(mirror).toString());
+            case ARRAY -> {
+                JType component = typeOf(types, ((ArrayType) mirror).getComponentType());
+                yield new JType(component.name() + "[]", component.arguments());
+            }
+            case DECLARED -> {
+                DeclaredType declared = (DeclaredType) mirror;
+                List<JType> arguments = new ArrayList<>();
+                for (TypeMirror argument : declared.getTypeArguments()) {
+                    arguments.add(typeOf(types, argument));
+                }
+                yield new JType(((TypeElement) declared.asElement()).getQualifiedName().toString(), arguments);
+            }
+            case WILDCARD -> {
+                WildcardType wildcard = (WildcardType) mirror;
+                if (wildcard.getSuperBound() != null) {
+                    yield new JType("? super", List.of(typeOf(types, wildcard.getSuperBound())));
+                }
+                yield JType.wildcard(wildcard.getExtendsBound() == null ? null : typeOf(types, wildcard.getExtendsBound()));
+            }
+            // A type variable (E of List<E> unsubstituted, a captured wildcard) reads as its erasure.
+            default -> typeOf(types, types.erasure(mirror));
         };
+    }
+
+    /** The mirror of {@code type}, or null when it names no type javac knows. */
+    public TypeMirror mirrorOf(JType type) {
+        if (type.isArray()) {
+            TypeMirror component = mirrorOf(type.component());
+            return component == null ? null : types.getArrayType(component);
+        }
+        if (type.isWildcard()) {
+            if (type.arguments().isEmpty()) {
+                return types.getWildcardType(null, null);
+            }
+            TypeMirror bound = mirrorOf(type.arguments().getFirst());
+            return type.name().equals("?") ? types.getWildcardType(bound, null) : types.getWildcardType(null, bound);
+        }
+        if (type.isPrimitive()) {
+            return types.getPrimitiveType(TypeKind.valueOf(type.name().toUpperCase()));
+        }
+        TypeElement element = elements.getTypeElement(type.name());
+        if (element == null) {
+            return null;
+        }
+        if (type.arguments().isEmpty() || type.arguments().size() != element.getTypeParameters().size()) {
+            return types.getDeclaredType(element);
+        }
+        TypeMirror[] arguments = new TypeMirror[type.arguments().size()];
+        for (int i = 0; i < arguments.length; i++) {
+            arguments[i] = mirrorOf(type.arguments().get(i));
+            if (arguments[i] == null) {
+                return types.getDeclaredType(element);
+            }
+        }
+        return types.getDeclaredType(element, arguments);
+    }
+
+    /**
+     * The type of {@code member} (a field, or a method's return type) as seen through a value of
+     * {@code receiver}'s type: {@code get} of a {@code List<Variable>} returns {@code Variable}.
+     */
+    public JType memberType(JType receiver, Element member) {
+        TypeMirror declared = receiver == null ? null : mirrorOf(receiver.upperBound());
+        if (declared instanceof DeclaredType type) {
+            try {
+                TypeMirror seen = types.asMemberOf(type, member);
+                return typeOf(seen instanceof javax.lang.model.type.ExecutableType method ? method.getReturnType() : seen)
+                        .upperBound();
+            } catch (IllegalArgumentException notAMember) {
+                // Fall back to the declared type below.
+            }
+        }
+        TypeMirror plain = member instanceof ExecutableElement method ? method.getReturnType() : member.asType();
+        return typeOf(plain);
+    }
+
+    /** The element type of a {@code for (T x : iterable)} loop over a value of {@code iterable}'s type, or null. */
+    public JType iterableElement(JType iterable) {
+        TypeMirror declared = mirrorOf(iterable.upperBound());
+        TypeElement iterableType = elements.getTypeElement("java.lang.Iterable");
+        if (!(declared instanceof DeclaredType type) || iterableType == null
+                || !types.isAssignable(types.erasure(type), types.erasure(iterableType.asType()))) {
+            return null;
+        }
+        for (Element member : iterableType.getEnclosedElements()) {
+            if (member.getKind() == ElementKind.METHOD && member.getSimpleName().contentEquals("iterator")) {
+                JType iterator = memberType(iterable, member);
+                return iterator.arguments().isEmpty() ? JType.OBJECT : iterator.arguments().getFirst().upperBound();
+            }
+        }
+        return null;
     }
 
     /**
@@ -71,9 +168,20 @@ public record Environment(Trees trees, Elements elements, Types types, Derivativ
         return ClassName.get(className.packageName(), String.join("_", className.simpleNames()) + "Grad");
     }
 
-    /** The generated method that returns value and gradients of {@code method}. */
-    public static String valueAndGradientsName(ExecutableElement method) {
-        return method.getSimpleName() + "ValueAndGradients";
+    /** {@code f} to {@code F}, for the names of the types generated for {@code f}. */
+    public static String capitalize(String name) {
+        return name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+
+    /** The generated static method that runs {@code method}'s forward pass and returns its pullback. */
+    public static String forwardName(ExecutableElement method) {
+        return method.getSimpleName() + "Forward";
+    }
+
+    /** The generated class holding what {@code method}'s reverse pass reads. */
+    public ClassName pullbackClassOf(ExecutableElement method) {
+        return gradClassOf((TypeElement) method.getEnclosingElement())
+                .nestedClass(capitalize(method.getSimpleName().toString()) + "Pullback");
     }
 
     /** The fields and methods of {@code type}, inherited ones included. */

@@ -2,16 +2,22 @@ package dev.adjoint.processor.model;
 
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.WildcardTypeName;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The source-level type of a value in a differentiable body, as far as the processor needs it.
  * Annotation processors run before javac attributes method bodies, so these are inferred from
  * declarations and a known vocabulary; {@code name} is a primitive keyword, a canonical class name
- * or either followed by {@code []}.
+ * or either followed by {@code []}, and {@code arguments} are a generic type's type arguments
+ * ({@code List<Variable>}), kept so that generated declarations compile without raw types.
+ * A wildcard is named {@code ?} (its upper bound, if any, is its one argument) or {@code ? super}.
  */
-public record JType(String name) {
+public record JType(String name, List<JType> arguments) {
 
     public static final JType DOUBLE = new JType("double");
     public static final JType FLOAT = new JType("float");
@@ -22,12 +28,27 @@ public record JType(String name) {
     public static final JType BYTE = new JType("byte");
     public static final JType BOOLEAN = new JType("boolean");
     public static final JType STRING = new JType("java.lang.String");
+    public static final JType OBJECT = new JType("java.lang.Object");
     public static final JType TENSOR = new JType("dev.adjoint.Tensor");
     public static final JType VARIABLE = new JType("dev.adjoint.Variable");
     public static final JType VOID = new JType("void");
 
     private static final Map<String, Integer> NUMERIC_RANK =
             Map.of("byte", 1, "short", 2, "char", 2, "int", 3, "long", 4, "float", 5, "double", 6);
+
+    public JType {
+        arguments = List.copyOf(arguments);
+    }
+
+    /** A type without type arguments. */
+    public JType(String name) {
+        this(name, List.of());
+    }
+
+    /** {@code ? extends bound}, or {@code ?} when {@code bound} is null. */
+    public static JType wildcard(JType bound) {
+        return bound == null ? new JType("?") : new JType("?", List.of(bound));
+    }
 
     /** {@code double} or {@code float}: the scalar types gradients flow through. */
     public boolean isFloating() {
@@ -36,6 +57,10 @@ public record JType(String name) {
 
     public boolean isTensor() {
         return equals(TENSOR);
+    }
+
+    public boolean isVariable() {
+        return equals(VARIABLE);
     }
 
     /** A type whose values can carry a gradient. */
@@ -55,9 +80,26 @@ public record JType(String name) {
         return name.endsWith("[]");
     }
 
+    public boolean isWildcard() {
+        return name.startsWith("?");
+    }
+
     /** The element type of an array type. */
     public JType component() {
-        return new JType(name.substring(0, name.length() - 2));
+        return new JType(name.substring(0, name.length() - 2), arguments);
+    }
+
+    /** This type without its type arguments (an array keeps its dimensions). */
+    public JType erasure() {
+        return arguments.isEmpty() ? this : new JType(name);
+    }
+
+    /** The type a value of this (possibly wildcard) type can be read as. */
+    public JType upperBound() {
+        if (!isWildcard()) {
+            return this;
+        }
+        return name.equals("?") && !arguments.isEmpty() ? arguments.getFirst() : OBJECT;
     }
 
     /** Binary numeric promotion (JLS 5.6) of two numeric operand types. */
@@ -106,7 +148,14 @@ public record JType(String name) {
         if (isArray()) {
             return ArrayTypeName.of(component().typeName());
         }
-        return switch (name) {
+        if (isWildcard()) {
+            if (arguments.isEmpty()) {
+                return WildcardTypeName.subtypeOf(Object.class);
+            }
+            TypeName bound = arguments.getFirst().typeName();
+            return name.equals("?") ? WildcardTypeName.subtypeOf(bound) : WildcardTypeName.supertypeOf(bound);
+        }
+        TypeName raw = switch (name) {
             case "double" -> TypeName.DOUBLE;
             case "float" -> TypeName.FLOAT;
             case "long" -> TypeName.LONG;
@@ -118,6 +167,10 @@ public record JType(String name) {
             case "void" -> TypeName.VOID;
             default -> ClassName.bestGuess(name);
         };
+        if (arguments.isEmpty()) {
+            return raw;
+        }
+        return ParameterizedTypeName.get((ClassName) raw, arguments.stream().map(JType::typeName).toArray(TypeName[]::new));
     }
 
     /** The stack operation suffix that saves a value of this type. */
@@ -133,6 +186,13 @@ public record JType(String name) {
 
     @Override
     public String toString() {
-        return name;
+        if (arguments.isEmpty()) {
+            return name;
+        }
+        String args = arguments.stream().map(JType::toString).collect(Collectors.joining(", "));
+        if (isWildcard()) {
+            return name + (name.equals("?") ? " extends " : " ") + args;
+        }
+        return isArray() ? component() + "[]" : name + "<" + args + ">";
     }
 }

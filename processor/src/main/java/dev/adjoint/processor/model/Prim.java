@@ -180,23 +180,38 @@ public sealed interface Prim {
     }
 
     /**
-     * A call to another {@code @Differentiable} method; its gradient comes from that method's
-     * generated {@code ValueAndGradients} function.
+     * What the processor knows of a {@code @Differentiable} method called from differentiable code.
      *
-     * @param receiver the instance for an instance method, or {@code null}
-     * @param gradClass the generated class holding the callee's gradient
+     * @param gradClass the generated class holding its gradient
+     * @param forwardMethod the generated static method that runs its forward pass once and returns its pullback
+     * @param pullbackType the type of that pullback
      * @param differentiable for each argument, the callee's parameter name when it is differentiated, else {@code null}
      * @param parameterTypes the callee's parameter types, which are its gradients' types
+     * @param readsVariables whether it may read a {@code Variable}, so that its result carries a
+     *     gradient even when no argument does
      */
-    record DifferentiableCall(CodeBlock callee, String calleeText, Atom receiver, List<Atom> args, ClassName gradClass,
-            String methodName, List<String> differentiable, List<JType> parameterTypes, List<? extends Tree> argTrees)
+    record Callee(ClassName gradClass, String forwardMethod, JType pullbackType, List<String> differentiable,
+            List<JType> parameterTypes, boolean readsVariables) {
+    }
+
+    /**
+     * {@code call = CGrad.fForward(receiver, args...)}: runs the callee's forward pass, once, and
+     * keeps its pullback, which holds what the callee's reverse pass needs. The value is read from
+     * it by a {@link CallValue}.
+     */
+    record CallForward(Callee callee, String calleeText, Atom receiver, List<Atom> args, List<? extends Tree> argTrees)
             implements Prim {
         public List<Atom> operands() {
-            return args;
+            return List.of();
         }
 
         public CodeBlock forward() {
-            return CodeBlock.of("$L($L)", callee, joinCode(args));
+            List<CodeBlock> codes = new ArrayList<>();
+            if (receiver != null) {
+                codes.add(receiver.code());
+            }
+            args.forEach(arg -> codes.add(arg.code()));
+            return CodeBlock.of("$T.$N($L)", callee.gradClass(), callee.forwardMethod(), CodeBlock.join(codes, ", "));
         }
 
         public String text() {
@@ -204,38 +219,62 @@ public sealed interface Prim {
         }
 
         public Set<String> readsInReverse() {
-            Set<String> reads = new HashSet<>(Prim.super.readsInReverse());
-            if (receiver != null) {
-                reads.addAll(receiver.reads());
-            }
-            return reads;
+            return Set.of();
+        }
+    }
+
+    /**
+     * {@code y = call.value()}: the result of a {@link CallForward}. Its adjoint flows back through
+     * {@code call.backward(dy, variables)} into the call's arguments; the reverse pass reads the
+     * pullback only, never the arguments again.
+     */
+    record CallValue(Atom pullback, CallForward call) implements Prim {
+        public List<Atom> operands() {
+            return call.args();
+        }
+
+        public CodeBlock forward() {
+            return CodeBlock.of("$L.value()", pullback.code());
+        }
+
+        public String text() {
+            return call.text();
+        }
+
+        public Set<String> readsInReverse() {
+            return pullback.reads();
         }
     }
 
     /**
      * {@code y = variable.get()} (scalar) or {@code y = variable.value()} (tensor): a read of a
-     * {@code Variable}, for implicit gradients.
+     * {@code Variable}, for implicit gradients. The reverse pass adds the adjoint to the same
+     * {@code Variable} object, so {@code variable} is a local (or a constant) the reverse pass can
+     * read again, never an expression such as {@code weights[i]}.
      */
-    record VariableRead(CodeBlock variable, String variableText, String method) implements Prim {
+    record VariableRead(Atom variable, String method) implements Prim {
         public List<Atom> operands() {
             return List.of();
         }
 
         public CodeBlock forward() {
-            return CodeBlock.of("$L.$N()", variable, method);
+            return CodeBlock.of("$L.$N()", variable.code(), method);
         }
 
         public String text() {
-            return variableText + "." + method + "()";
+            return variable.text() + "." + method + "()";
+        }
+
+        public Set<String> readsInReverse() {
+            return variable.reads();
         }
     }
 
     /**
      * A value no gradient flows through: an {@code int} or {@code boolean} computation, a constant,
-     * or a call that is not differentiable. If it reads a value that carries a gradient the
-     * activity pass reports {@code site} as the expression to fix.
+     * a comparison, or a call that is not differentiable (which {@link Refusal}s guard).
      */
-    record Passive(CodeBlock code, String text, Set<String> reads, Tree site, String description) implements Prim {
+    record Passive(CodeBlock code, String text, Set<String> reads) implements Prim {
         public List<Atom> operands() {
             return List.of();
         }

@@ -28,7 +28,7 @@ public sealed interface Stmt {
         }
     }
 
-    /** An expression evaluated for its effect only, such as a {@code println}. */
+    /** An expression evaluated for its effect only, such as a {@code println} or a field write; forward pass only. */
     record Effect(CodeBlock code) implements Stmt {
     }
 
@@ -36,9 +36,10 @@ public sealed interface Stmt {
      * {@code if (condition) then else otherwise}.
      *
      * @param reads the hoisted locals the condition reads
-     * @param pure whether the condition can be evaluated again (no calls)
+     * @param stable whether evaluating the condition again gives the same answer when its locals
+     *     hold the same values (no calls, no array elements, no mutable fields)
      */
-    record If(CodeBlock condition, Set<String> reads, boolean pure, List<Stmt> then, List<Stmt> otherwise)
+    record If(CodeBlock condition, Set<String> reads, boolean stable, List<Stmt> then, List<Stmt> otherwise)
             implements Stmt {
     }
 

@@ -4,9 +4,9 @@ import com.sun.source.tree.Tree;
 import dev.adjoint.processor.Diagnostics;
 import dev.adjoint.processor.Messages;
 import dev.adjoint.processor.model.Atom;
-import dev.adjoint.processor.model.JType;
 import dev.adjoint.processor.model.LoweredMethod;
 import dev.adjoint.processor.model.Prim;
+import dev.adjoint.processor.model.Refusal;
 import dev.adjoint.processor.model.Rules;
 import dev.adjoint.processor.model.Stmt;
 import java.util.Collection;
@@ -16,8 +16,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Activity analysis: which locals carry a gradient of the selected parameters. A local is active
- * when some assignment gives it a value computed from an active local or a {@code Variable} read.
+ * Activity analysis: which locals carry a gradient. A local is active when some assignment gives it
+ * a value computed from an active local, from a {@code Variable} read, or from a differentiable
+ * call that may read one — whatever the annotations on the parameters the value passed through.
  * It is flow-insensitive (a fixed point over all assignments), which is exact for the question the
  * transform asks: does this local ever need an adjoint.
  */
@@ -26,15 +27,23 @@ public final class Activity {
     private Activity() {
     }
 
-    /** The locals active when gradients flow from {@code seeds}. */
-    public static Set<String> of(LoweredMethod method, Collection<String> seeds) {
+    /** The locals active when gradients flow from the selected parameters and from every {@code Variable} read. */
+    public static Set<String> of(LoweredMethod method) {
+        return of(method, method.selected(), true);
+    }
+
+    /**
+     * The locals active when gradients flow from {@code seeds}, and, if {@code variables}, from
+     * every {@code Variable} read.
+     */
+    public static Set<String> of(LoweredMethod method, Collection<String> seeds, boolean variables) {
         Set<String> active = new HashSet<>(seeds);
         boolean changed = true;
         while (changed) {
             boolean[] grew = new boolean[1];
             forEachAssign(method.body(), assign -> {
                 if (assign.type().isDifferentiable() && !active.contains(assign.target())
-                        && isActive(assign.value(), active)) {
+                        && isActive(assign.value(), active, variables)) {
                     active.add(assign.target());
                     grew[0] = true;
                 }
@@ -44,9 +53,16 @@ public final class Activity {
         return active;
     }
 
-    /** Whether {@code prim} produces a value that depends on an active local. */
+    /** Whether {@code prim} produces a value that carries a gradient, given the active locals. */
     public static boolean isActive(Prim prim, Set<String> active) {
+        return isActive(prim, active, true);
+    }
+
+    private static boolean isActive(Prim prim, Set<String> active, boolean variables) {
         if (prim instanceof Prim.VariableRead) {
+            return variables;
+        }
+        if (variables && prim instanceof Prim.CallValue call && call.call().callee().readsVariables()) {
             return true;
         }
         for (Atom operand : prim.operands()) {
@@ -57,31 +73,36 @@ public final class Activity {
         return false;
     }
 
+    /** Whether the method may read a {@code Variable}, directly or through a differentiable call. */
+    public static boolean readsVariables(LoweredMethod method) {
+        boolean[] reads = new boolean[1];
+        forEachAssign(method.body(), assign -> reads[0] |= assign.value() instanceof Prim.VariableRead
+                || assign.value() instanceof Prim.CallValue call && call.call().callee().readsVariables());
+        return reads[0];
+    }
+
     /**
-     * Reports every place a gradient would silently stop: a non-differentiable call or expression
-     * fed an active value, an active argument to a non-differentiated parameter, a primitive
-     * without a rule for an active argument. Warns about selected parameters the result ignores.
+     * Reports every place a gradient would silently stop: a refused construct (a call without a
+     * derivative, a field or array write, an array) that receives an active value, an active
+     * argument to a parameter the callee does not differentiate, a primitive without a rule for an
+     * active argument. Warns about selected parameters the result ignores.
      */
     public static void check(LoweredMethod method, Set<String> active, Tree methodTree, Diagnostics diagnostics) {
+        Set<Tree> reported = new HashSet<>();
+        for (Refusal refusal : method.refusals()) {
+            // The same expression can be printed twice (a call's receiver, say); report it once.
+            if (refusal.applies(active) && reported.add(refusal.site())) {
+                diagnostics.error(refusal.site(), refusal.message());
+            }
+        }
         forEachAssign(method.body(), assign -> {
             switch (assign.value()) {
-                case Prim.Passive passive when assign.type().isDifferentiable() && passive.site() != null
-                        && passive.reads().stream().anyMatch(active::contains) -> {
-                    if (passive.description() != null) {
-                        diagnostics.error(passive.site(), Messages.NOT_DIFFERENTIABLE_CALL, passive.description());
-                    } else {
-                        diagnostics.error(passive.site(), Messages.UNSUPPORTED_EXPRESSION,
-                                "'" + passive.text() + "' on a differentiated value",
-                                "rewrite it with + - * /, Math functions or @Differentiable methods");
-                    }
-                }
-                case Prim.Passive passive when holdsDifferentiable(assign.type()) && passive.site() != null
-                        && passive.reads().stream().anyMatch(active::contains) ->
-                        reportArray(passive.site(), passive.text(), diagnostics);
-                case Prim.DifferentiableCall call -> {
+                case Prim.CallValue value -> {
+                    Prim.CallForward call = value.call();
                     for (int i = 0; i < call.args().size(); i++) {
                         Atom arg = call.args().get(i);
-                        if (arg.isVariable() && active.contains(arg.variable()) && call.differentiable().get(i) == null) {
+                        if (arg.isVariable() && active.contains(arg.variable())
+                                && call.callee().differentiable().get(i) == null) {
                             diagnostics.error(call.argTrees().get(i), Messages.NON_DIFFERENTIABLE_ARGUMENT, i + 1,
                                     call.calleeText());
                         }
@@ -92,30 +113,16 @@ public final class Activity {
             }
         });
         for (String parameter : method.selected()) {
-            if (!of(method, List.of(parameter)).contains(method.result())) {
+            if (!of(method, List.of(parameter), false).contains(method.result())) {
                 diagnostics.warning(methodTree, Messages.RESULT_INDEPENDENT, method.name(), parameter);
             }
         }
-    }
-
-    /** Arrays are data: a gradient cannot flow through an element, so storing a differentiated value in one is an error. */
-    private static boolean holdsDifferentiable(JType type) {
-        return type.isArray() && type.component().isDifferentiable();
-    }
-
-    private static void reportArray(Tree site, String text, Diagnostics diagnostics) {
-        diagnostics.error(site, Messages.UNSUPPORTED_EXPRESSION, "'" + text + "', an array holding a differentiated value,",
-                "arrays are data; pass the values one by one, e.g. Tensor.concat(0, a, b)");
     }
 
     private static void checkRules(Prim.RuleCall call, Set<String> active, Diagnostics diagnostics) {
         int arity = call.args().size();
         for (int i = 0; i < arity; i++) {
             Atom arg = call.args().get(i);
-            if (!arg.isVariable() && holdsDifferentiable(arg.type()) && arg.reads().stream().anyMatch(active::contains)
-                    && !call.argTrees().isEmpty()) {
-                reportArray(call.argTrees().get(i), arg.text(), diagnostics);
-            }
             if (!arg.isVariable() || !active.contains(arg.variable())) {
                 continue;
             }
@@ -123,8 +130,8 @@ public final class Activity {
             Rules.Rule rule = call.rules().forArgument(i).orElse(null);
             if (rule == null) {
                 if (site != null) {
-                    diagnostics.error(site, Messages.NO_DERIVATIVE_FOR_ARGUMENT, call.calleeText(), i,
-                            call.calleeText(), i);
+                    String name = call.calleeText().substring(call.calleeText().lastIndexOf('.') + 1);
+                    diagnostics.error(site, Messages.NO_DERIVATIVE_FOR_ARGUMENT, call.calleeText(), i, name, i);
                 }
             } else if (call.bind(rule).isEmpty() && site != null) {
                 diagnostics.error(site, Messages.BAD_DERIVATIVE, rule.owner().simpleName() + "." + rule.method(),

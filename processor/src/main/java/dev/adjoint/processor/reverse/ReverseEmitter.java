@@ -2,6 +2,7 @@ package dev.adjoint.processor.reverse;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
 import dev.adjoint.processor.model.Atom;
 import dev.adjoint.processor.model.JType;
 import dev.adjoint.processor.model.LoweredMethod;
@@ -17,21 +18,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.lang.model.element.Modifier;
 
 /**
- * The reverse-mode transform: from a normalised body, the body of a method that runs the forward
- * pass and then the adjoint statements in reverse order, google/tangent style. The adjoint of
- * {@code x} is {@code bx}; each adjoint block carries a {@code // Grad of: <statement>} comment.
+ * The reverse-mode transform, google/tangent style: from a normalised body, the forward pass and
+ * the adjoint statements in reverse order. The adjoint of {@code x} is {@code bx}; each adjoint
+ * block carries a {@code // Grad of: <statement>} comment.
  *
- * <p>Nothing is recorded but what the reverse pass cannot recompute: a value that is overwritten
- * (saved in a local outside loops, on the {@code AdjointStack} inside them), a branch choice whose
- * condition the branch changes, and a loop's trip count.
+ * <p>The code lives in a pullback class whose fields are the method's locals: {@code forward()}
+ * runs the user's code once and leaves in the fields what the reverse pass reads, and
+ * {@code backward} runs the adjoint statements over them. Nothing is recorded but what the reverse
+ * pass cannot find in a field: a value that is overwritten (saved in a field outside loops, on the
+ * {@code AdjointStack} inside them), a branch choice whose condition the branch changes, and a
+ * loop's trip count. The reverse pass never runs user code again: a nested differentiable call
+ * keeps the callee's pullback, and every value a rule reads was read into a local by the forward
+ * pass. Long bodies are split into helper methods, which fields make possible.
  */
 public final class ReverseEmitter {
 
     private static final ClassName STACK = ClassName.get("dev.adjoint.grad", "AdjointStack");
     private static final ClassName ADJOINTS = ClassName.get("dev.adjoint.grad", "Adjoints");
     private static final ClassName TENSOR = ClassName.get("dev.adjoint", "Tensor");
+    private static final ClassName VARIABLE_GRADIENTS = ClassName.get("dev.adjoint.grad", "VariableGradients");
+
+    /** The most lines one generated method body holds before the rest moves to helper methods. */
+    static final int CHUNK_LINES = 200;
 
     /** Forward code and reverse code of one statement or block. */
     private record Sweep(CodeBlock forward, CodeBlock reverse) {
@@ -44,12 +55,16 @@ public final class ReverseEmitter {
     private final Set<String> assignedInLoop = new HashSet<>();
     private final Set<String> neededInReverse = new HashSet<>();
     private final Map<String, String> adjoints = new LinkedHashMap<>();
-    private final Map<String, JType> extraLocals = new LinkedHashMap<>();
+    private final Map<String, JType> extraFields = new LinkedHashMap<>();
+    private final List<MethodSpec> helpers = new ArrayList<>();
     private final String dy;
     private final String variables;
     private final String stack;
     private final String value;
     private boolean usesStack;
+    private boolean popsGeneric;
+    private CodeBlock forwardBody;
+    private CodeBlock backwardBody;
 
     public ReverseEmitter(LoweredMethod method, Set<String> active) {
         this.method = method;
@@ -70,21 +85,65 @@ public final class ReverseEmitter {
                 adjoints.put(local, names.adjoint(local));
             }
         }
+        emit();
     }
 
-    /** The name of the output-seed parameter. */
+    /** The name of the output-seed parameter of {@code backward}. */
     public String dyName() {
         return dy;
     }
 
-    /** The name of the {@code VariableGradients} parameter. */
+    /** The name of the {@code VariableGradients} parameter of {@code backward}. */
     public String variablesName() {
         return variables;
     }
 
-    /** The local holding the function's value; the reverse pass may restore {@code result} itself. */
+    /** The field holding the function's value; the reverse pass may restore {@code result} itself. */
     public String valueName() {
         return value;
+    }
+
+    /**
+     * Every field of the pullback besides the parameters: the method's locals, what the transform
+     * saves, the adjoints, and the stack if one is used.
+     */
+    public Map<String, JType> fields() {
+        Map<String, JType> fields = new LinkedHashMap<>(method.locals());
+        fields.putAll(extraFields);
+        for (Map.Entry<String, String> adjoint : adjoints.entrySet()) {
+            fields.put(adjoint.getValue(), method.typeOf(adjoint.getKey()));
+        }
+        fields.put(value, method.resultType());
+        return fields;
+    }
+
+    /** Whether the pullback needs an {@code AdjointStack} field named {@link #stackName()}. */
+    public boolean usesStack() {
+        return usesStack;
+    }
+
+    public String stackName() {
+        return stack;
+    }
+
+    /** Whether the reverse pass casts a generic value popped from the stack (an unchecked cast). */
+    public boolean popsGeneric() {
+        return popsGeneric;
+    }
+
+    /** The body of {@code forward()}: the user's code, once. */
+    public CodeBlock forwardBody() {
+        return forwardBody;
+    }
+
+    /** The body of {@code backward(dy, variables)} up to its return: the adjoint statements. */
+    public CodeBlock backwardBody() {
+        return backwardBody;
+    }
+
+    /** The helper methods long bodies were split into. */
+    public List<MethodSpec> helpers() {
+        return helpers;
     }
 
     /** The expression holding the gradient of {@code parameter} after the reverse pass. */
@@ -126,8 +185,9 @@ public final class ReverseEmitter {
         }
     }
 
+    /** A branch the reverse pass can decide again: its condition is stable and the branch leaves what it reads alone. */
     private static boolean recomputable(Stmt.If branch) {
-        if (!branch.pure()) {
+        if (!branch.stable()) {
             return false;
         }
         Set<String> assigned = Activity.assigned(branch.then());
@@ -147,43 +207,19 @@ public final class ReverseEmitter {
         return assignmentSites.getOrDefault(local, 0) > 1 || assignedInLoop.contains(local);
     }
 
-    /** The body of the generated value-and-gradients method, up to (not including) its return. */
-    public CodeBlock emit() {
+    private void emit() {
         Sweep body = block(method.body(), 0);
-        CodeBlock.Builder code = CodeBlock.builder();
-        for (Map.Entry<String, JType> local : method.locals().entrySet()) {
-            code.addStatement("$T $N = $L", local.getValue().typeName(), local.getKey(), local.getValue().zero());
+        forwardBody = body.forward().toBuilder().addStatement("$N = $N", value, method.result()).build();
+        CodeBlock.Builder backward = CodeBlock.builder();
+        String resultAdjoint = adjoints.get(method.result());
+        if (resultAdjoint != null) {
+            backward.addStatement("$N = $N", resultAdjoint, dy);
         }
-        for (Map.Entry<String, JType> local : extraLocals.entrySet()) {
-            code.addStatement("$T $N = $L", local.getValue().typeName(), local.getKey(), local.getValue().zero());
-        }
-        if (usesStack) {
-            code.addStatement("$T $N = new $T()", STACK, stack, STACK);
-        }
-        code.add("\n// Forward pass\n").add(body.forward());
-        code.addStatement("$T $N = $N", method.resultType().typeName(), value, method.result());
-        code.add("\n// Reverse pass\n");
-        for (Map.Entry<String, String> adjoint : adjoints.entrySet()) {
-            JType type = typeOf(adjoint.getKey());
-            CodeBlock initial = CodeBlock.of("$L", type.zero());
-            if (adjoint.getKey().equals(method.result())) {
-                initial = type.isTensor()
-                        ? CodeBlock.of("$T.seed($N, $N)", ADJOINTS, dy, value)
-                        : CodeBlock.of("$N", dy);
-            }
-            code.addStatement("$T $N = $L", type.typeName(), adjoint.getValue(), initial);
-        }
-        code.add(body.reverse());
-        return code.build();
-    }
-
-    private JType typeOf(String local) {
-        JType type = method.locals().get(local);
-        return type != null ? type : method.parameters().get(local);
+        backwardBody = backward.add(body.reverse()).build();
     }
 
     private Sweep block(List<Stmt> statements, int depth) {
-        CodeBlock.Builder forward = CodeBlock.builder();
+        List<CodeBlock> forward = new ArrayList<>();
         List<CodeBlock> reverse = new ArrayList<>();
         for (Stmt statement : statements) {
             Sweep sweep = switch (statement) {
@@ -199,12 +235,69 @@ public final class ReverseEmitter {
             }
         }
         Collections.reverse(reverse);
-        return new Sweep(forward.build(), CodeBlock.join(reverse, ""));
+        return new Sweep(chunk(forward, "forwardPart", false), chunk(reverse, "backwardPart", true));
+    }
+
+    /**
+     * {@code units} as one block, or, when they are too long for one method (javac's 64 KB limit,
+     * and HotSpot compiles no method over 8000 bytes of bytecode), as calls to helper methods
+     * holding a run of units each. Every unit is whole statements over fields, so any run can move.
+     */
+    private CodeBlock chunk(List<CodeBlock> units, String base, boolean reverse) {
+        int total = 0;
+        for (CodeBlock unit : units) {
+            total += lines(unit);
+        }
+        if (total <= CHUNK_LINES) {
+            return CodeBlock.join(units, "");
+        }
+        CodeBlock.Builder calls = CodeBlock.builder();
+        List<CodeBlock> run = new ArrayList<>();
+        int size = 0;
+        for (CodeBlock unit : units) {
+            int length = lines(unit);
+            if (size + length > CHUNK_LINES && !run.isEmpty()) {
+                calls.add(helper(base, run, reverse));
+                run = new ArrayList<>();
+                size = 0;
+            }
+            run.add(unit);
+            size += length;
+        }
+        if (!run.isEmpty()) {
+            calls.add(helper(base, run, reverse));
+        }
+        return calls.build();
+    }
+
+    private CodeBlock helper(String base, List<CodeBlock> units, boolean reverse) {
+        String name = names.fresh(base);
+        MethodSpec.Builder helper = MethodSpec.methodBuilder(name)
+                .addModifiers(Modifier.PRIVATE)
+                .addCode(CodeBlock.join(units, ""));
+        if (reverse) {
+            helper.addParameter(VARIABLE_GRADIENTS, variables);
+            helpers.add(helper.build());
+            return CodeBlock.builder().addStatement("$N($N)", name, variables).build();
+        }
+        helpers.add(helper.build());
+        return CodeBlock.builder().addStatement("$N()", name).build();
+    }
+
+    private static int lines(CodeBlock code) {
+        String text = code.toString();
+        int lines = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                lines++;
+            }
+        }
+        return lines;
     }
 
     private Sweep assign(Stmt.Assign assign, int depth) {
         String target = assign.target();
-        JType type = typeOf(target);
+        JType type = method.typeOf(target);
         boolean reassigned = reassigned(target);
         // A declaration outside loops runs once, and nothing before it can read the local.
         boolean save = reassigned && neededInReverse.contains(target) && !(assign.declares() && depth == 0);
@@ -217,7 +310,7 @@ public final class ReverseEmitter {
                 restore = CodeBlock.builder().addStatement("$N = $L", target, pop(type)).build();
             } else {
                 String saved = names.fresh(target + "Before");
-                extraLocals.put(saved, type);
+                extraFields.put(saved, type);
                 forward.addStatement("$N = $N", saved, target);
                 restore = CodeBlock.builder().addStatement("$N = $N", target, saved).build();
             }
@@ -243,7 +336,14 @@ public final class ReverseEmitter {
                 output = CodeBlock.of("$N", out);
             }
             reverse.add(restore);
-            contributions(assign.value(), Atom.variable(incoming, type), output, reverse);
+            CodeBlock.Builder contributions = CodeBlock.builder();
+            contributions(assign.value(), Atom.variable(incoming, type), output, contributions);
+            if (type.isTensor() && nullMeansNothing(assign.value())) {
+                // A null tensor adjoint is zero: nothing to propagate, and rules need a tensor.
+                reverse.beginControlFlow("if ($N != null)", incoming).add(contributions.build()).endControlFlow();
+            } else {
+                reverse.add(contributions.build());
+            }
         } else if (activeTarget && reassigned) {
             reverse.add("// Grad of: $L\n", assign.text());
             reverse.addStatement("$N = $L", adjoints.get(target), type.zero());
@@ -254,12 +354,23 @@ public final class ReverseEmitter {
         return new Sweep(forward.build(), reverse.build());
     }
 
+    /**
+     * Whether a null incoming adjoint can skip the statement's reverse code. A variable read and a
+     * nested call still run it: the variable gets its (zero) gradient, the callee its own reverse pass.
+     */
+    private static boolean nullMeansNothing(Prim prim) {
+        return !(prim instanceof Prim.VariableRead) && !(prim instanceof Prim.CallValue);
+    }
+
     private CodeBlock pop(JType type) {
         CodeBlock pop = CodeBlock.of("$N.pop$L()", stack, type.stackKind());
         return switch (type.stackKind()) {
             case "Double" -> type.equals(JType.FLOAT) ? CodeBlock.of("(float) $L", pop) : pop;
             case "Int" -> type.equals(JType.INT) ? pop : CodeBlock.of("($T) $L", type.typeName(), pop);
-            case "Object" -> CodeBlock.of("($T) $L", type.typeName(), pop);
+            case "Object" -> {
+                popsGeneric |= !type.arguments().isEmpty();
+                yield CodeBlock.of("($T) $L", type.typeName(), pop);
+            }
             default -> pop;
         };
     }
@@ -293,26 +404,21 @@ public final class ReverseEmitter {
                 }
             }
             case Prim.RuleCall call -> ruleContributions(call, g, output, out);
-            case Prim.DifferentiableCall call -> {
-                List<CodeBlock> args = new ArrayList<>();
-                if (call.receiver() != null) {
-                    args.add(call.receiver().code());
-                }
-                call.args().forEach(arg -> args.add(arg.code()));
-                args.add(g.code());
-                args.add(CodeBlock.of("$N", variables));
-                String gradients = names.fresh("d" + capitalize(call.methodName().replace("ValueAndGradients", "")));
-                out.addStatement("var $N = $T.$N($L).gradients()", gradients, call.gradClass(), call.methodName(),
-                        CodeBlock.join(args, ", "));
-                for (int i = 0; i < call.args().size(); i++) {
-                    String parameter = call.differentiable().get(i);
+            case Prim.CallValue call -> {
+                Prim.CallForward forward = call.call();
+                String gradients = names.fresh("d" + capitalize(forward.callee().forwardMethod().replace("Forward", "")));
+                out.addStatement("var $N = $L.backward($L, $N)", gradients, call.pullback().code(), g.code(), variables);
+                for (int i = 0; i < forward.args().size(); i++) {
+                    String parameter = forward.callee().differentiable().get(i);
                     if (parameter != null) {
-                        accumulate(call.args().get(i), CodeBlock.of("$N.$N()", gradients, parameter),
-                                call.parameterTypes().get(i), false, out);
+                        accumulate(forward.args().get(i), CodeBlock.of("$N.$N()", gradients, parameter),
+                                forward.callee().parameterTypes().get(i), false, out);
                     }
                 }
             }
-            case Prim.VariableRead read -> out.addStatement("$N.accumulate($L, $L)", variables, read.variable(), g.code());
+            case Prim.VariableRead read -> out.addStatement("$N.accumulate($L, $L)", variables, read.variable().code(),
+                    g.code());
+            case Prim.CallForward call -> { }
             case Prim.Passive passive -> { }
         }
     }
@@ -363,7 +469,7 @@ public final class ReverseEmitter {
             return;
         }
         String adjoint = adjoints.get(a.variable());
-        JType adjointType = typeOf(a.variable());
+        JType adjointType = method.typeOf(a.variable());
         if (adjointType.isTensor()) {
             CodeBlock value = subtract ? CodeBlock.of("$L.neg()", contribution) : contribution;
             out.addStatement("$N = $T.add($N, $L)", adjoint, ADJOINTS, adjoint, value);
@@ -391,7 +497,7 @@ public final class ReverseEmitter {
             ifElse(reverse, branch.condition(), then.reverse(), otherwise.reverse());
         } else if (depth == 0) {
             String choice = names.fresh("branch");
-            extraLocals.put(choice, JType.BOOLEAN);
+            extraFields.put(choice, JType.BOOLEAN);
             forward.addStatement("$N = $L", choice, branch.condition());
             ifElse(forward, CodeBlock.of("$N", choice), then.forward(), otherwise.forward());
             ifElse(reverse, CodeBlock.of("$N", choice), then.reverse(), otherwise.reverse());
@@ -421,7 +527,7 @@ public final class ReverseEmitter {
             return new Sweep(forward.build(), CodeBlock.of(""));
         }
         String trips = names.fresh("trips");
-        extraLocals.put(trips, JType.INT);
+        extraFields.put(trips, JType.INT);
         forward.addStatement("$N = 0", trips);
         loopHeader(forward, loop, body.forward().toBuilder().addStatement("$N++", trips).build());
         String counter = names.fresh("i");

@@ -3,6 +3,7 @@ package dev.adjoint.processor.write;
 import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
@@ -10,10 +11,12 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.model.JType;
 import dev.adjoint.processor.model.LoweredMethod;
+import dev.adjoint.processor.reverse.Activity;
 import dev.adjoint.processor.reverse.ReverseEmitter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
@@ -21,9 +24,11 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * Writes the generated class of one user class with JavaPoet: for each differentiable method
- * {@code f}, the records {@code FGradients} and {@code FValueAndGradients} and the functions
- * {@code fGradients}, {@code fValueAndGradients}, {@code fImplicitGradients} and
- * {@code fImplicitValueAndGradients}, mirroring the seed's four {@code tfe} functions.
+ * {@code f}, its pullback class {@code FPullback} (the forward pass, run once, and the reverse pass
+ * over what it saved), the records {@code FGradients} and {@code FValueAndGradients}, and the
+ * functions {@code fForward}, {@code fGradients}, {@code fValueAndGradients},
+ * {@code fImplicitGradients} and {@code fImplicitValueAndGradients}, mirroring the seed's four
+ * {@code tfe} functions.
  */
 public final class GradClassWriter {
 
@@ -32,6 +37,8 @@ public final class GradClassWriter {
     private static final ClassName GRADIENT_AND_VARIABLE = ClassName.get("dev.adjoint.grad", "GradientAndVariable");
     private static final ClassName IMPLICIT = ClassName.get("dev.adjoint.grad", "ImplicitValueAndGradients");
     private static final ClassName TENSOR_IMPLICIT = ClassName.get("dev.adjoint.grad", "TensorImplicitValueAndGradients");
+    private static final ClassName ADJOINTS = ClassName.get("dev.adjoint.grad", "Adjoints");
+    private static final ClassName STACK = ClassName.get("dev.adjoint.grad", "AdjointStack");
     private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 
     /** One method ready to write. */
@@ -64,9 +71,10 @@ public final class GradClassWriter {
         String capitalized = Character.toUpperCase(f.charAt(0)) + f.substring(1);
         ClassName gradients = className.nestedClass(capitalized + "Gradients");
         ClassName valueAndGradients = className.nestedClass(capitalized + "ValueAndGradients");
+        ClassName pullback = className.nestedClass(capitalized + "Pullback");
         TypeName resultType = lowered.resultType().typeName();
         CodeBlock link = CodeBlock.of("{@link $T#$N($L)}", ClassName.get(owner), f, lowered.parameters().values().stream()
-                .map(JType::name).collect(Collectors.joining(", ")));
+                .map(parameter -> parameter.erasure().name()).collect(Collectors.joining(", ")));
 
         type.addType(gradientsRecord(gradients, lowered, link));
         type.addType(TypeSpec.recordBuilder(valueAndGradients)
@@ -77,6 +85,7 @@ public final class GradClassWriter {
                         .addParameter(gradients, "gradients")
                         .build())
                 .build());
+        type.addType(pullbackClass(pullback, gradients, lowered, method.emitter(), link));
 
         List<ParameterSpec> parameters = new ArrayList<>();
         if (lowered.self() != null) {
@@ -85,34 +94,44 @@ public final class GradClassWriter {
         for (Map.Entry<String, JType> parameter : lowered.parameters().entrySet()) {
             parameters.add(ParameterSpec.builder(parameter.getValue().typeName(), parameter.getKey()).build());
         }
+        String arguments = parameters.stream().map(ParameterSpec::name).collect(Collectors.joining(", "));
         // The user's arguments, followed by a comma when there are any, so that "seed, variables" can follow.
-        String arguments = parameters.stream().map(parameter -> parameter.name() + ", ").collect(Collectors.joining());
+        String leading = parameters.stream().map(parameter -> parameter.name() + ", ").collect(Collectors.joining());
         ReverseEmitter emitter = method.emitter();
         String dy = emitter.dyName();
+        String variables = emitter.variablesName();
         String one = lowered.resultType().one();
         String vag = f + "ValueAndGradients";
+        String forward = f + "Forward";
         String selection = String.join(", ", lowered.selected());
+        String pullbackName = lowered.names().fresh("pullback");
 
-        CodeBlock body = emitter.emit();
-        List<CodeBlock> gradientValues = new ArrayList<>();
-        for (String selected : lowered.selected()) {
-            gradientValues.add(emitter.gradientOf(selected));
-        }
+        type.addMethod(MethodSpec.methodBuilder(forward)
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .addJavadoc("Runs $L once and returns its pullback: its value, and its reverse pass over\n", link)
+                .addJavadoc("what the run saved ({@code jax.vjp}). Nested differentiable calls use this.\n")
+                .addParameters(parameters)
+                .returns(pullback)
+                .addStatement("$T $N = new $T($L)", pullback, pullbackName, pullback, arguments)
+                .addStatement("$N.forward()", pullbackName)
+                .addStatement("return $N", pullbackName)
+                .build());
+        CodeBlock seed = lowered.resultType().isTensor()
+                ? CodeBlock.of("$T.seed($N, $N.value())", ADJOINTS, dy, pullbackName)
+                : CodeBlock.of("$N", dy);
         type.addMethod(MethodSpec.methodBuilder(vag)
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Value of $L and its gradients with respect to $L, scaled by the output adjoint\n", link,
                         selection.isEmpty() ? "nothing" : selection)
-                .addJavadoc("{@code $N}; gradients of the {@code Variable}s it reads are added to {@code $N}.\n", dy,
-                        emitter.variablesName())
-                .addJavadoc("This is the function other generated code calls.\n")
+                .addJavadoc("{@code $N}$L; gradients of the {@code Variable}s it reads are added to {@code $N}.\n", dy,
+                        lowered.resultType().isTensor() ? " (ones if null)" : "", variables)
                 .addParameters(parameters)
                 .addParameter(resultType, dy)
-                .addParameter(VARIABLE_GRADIENTS, emitter.variablesName())
+                .addParameter(VARIABLE_GRADIENTS, variables)
                 .returns(valueAndGradients)
-                .addCode(body)
-                .addCode("\n")
-                .addStatement("return new $T($N, new $T($L))", valueAndGradients, emitter.valueName(), gradients,
-                        CodeBlock.join(gradientValues, ", "))
+                .addStatement("$T $N = $N($L)", pullback, pullbackName, forward, arguments)
+                .addStatement("return new $T($N.value(), $N.backward($L, $N))", valueAndGradients, pullbackName,
+                        pullbackName, seed, variables)
                 .build());
 
         type.addMethod(MethodSpec.methodBuilder(f + "Gradients")
@@ -121,7 +140,7 @@ public final class GradClassWriter {
                         selection.isEmpty() ? "nothing" : selection)
                 .addParameters(parameters)
                 .returns(gradients)
-                .addStatement("return $N($L$L, $T.DISCARD).gradients()", vag, arguments, one, VARIABLE_GRADIENTS)
+                .addStatement("return $N($L$L, $T.DISCARD).gradients()", vag, leading, one, VARIABLE_GRADIENTS)
                 .build());
         type.addMethod(MethodSpec.methodBuilder(f + "Gradients")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -129,14 +148,14 @@ public final class GradClassWriter {
                 .addParameters(parameters)
                 .addParameter(resultType, dy)
                 .returns(gradients)
-                .addStatement("return $N($L$N, $T.DISCARD).gradients()", vag, arguments, dy, VARIABLE_GRADIENTS)
+                .addStatement("return $N($L$N, $T.DISCARD).gradients()", vag, leading, dy, VARIABLE_GRADIENTS)
                 .build());
         type.addMethod(MethodSpec.methodBuilder(vag)
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Value and gradients of $L ({@code tfe.value_and_gradients_function}).\n", link)
                 .addParameters(parameters)
                 .returns(valueAndGradients)
-                .addStatement("return $N($L$L, $T.DISCARD)", vag, arguments, one, VARIABLE_GRADIENTS)
+                .addStatement("return $N($L$L, $T.DISCARD)", vag, leading, one, VARIABLE_GRADIENTS)
                 .build());
         type.addMethod(MethodSpec.methodBuilder(vag)
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -144,9 +163,8 @@ public final class GradClassWriter {
                 .addParameters(parameters)
                 .addParameter(resultType, dy)
                 .returns(valueAndGradients)
-                .addStatement("return $N($L$N, $T.DISCARD)", vag, arguments, dy, VARIABLE_GRADIENTS)
+                .addStatement("return $N($L$N, $T.DISCARD)", vag, leading, dy, VARIABLE_GRADIENTS)
                 .build());
-        String variables = emitter.variablesName();
         ClassName implicit = lowered.resultType().isTensor() ? TENSOR_IMPLICIT : IMPLICIT;
         type.addMethod(MethodSpec.methodBuilder(f + "ImplicitGradients")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -156,7 +174,7 @@ public final class GradClassWriter {
                 .addParameters(parameters)
                 .returns(ParameterizedTypeName.get(ClassName.get(List.class), GRADIENT_AND_VARIABLE))
                 .addStatement("$T $N = new $T()", VARIABLE_GRADIENTS, variables, VARIABLE_GRADIENTS)
-                .addStatement("$N($L$L, $N)", vag, arguments, one, variables)
+                .addStatement("$N($L$L, $N)", vag, leading, one, variables)
                 .addStatement("return $N.pairs()", variables)
                 .build());
         type.addMethod(MethodSpec.methodBuilder(f + "ImplicitValueAndGradients")
@@ -167,9 +185,86 @@ public final class GradClassWriter {
                 .addParameters(parameters)
                 .returns(implicit)
                 .addStatement("$T $N = new $T()", VARIABLE_GRADIENTS, variables, VARIABLE_GRADIENTS)
-                .addStatement("$T value = $N($L$L, $N).value()", resultType, vag, arguments, one, variables)
-                .addStatement("return new $T(value, $N.pairs())", implicit, variables)
+                .addStatement("$T $N = $N($L$L, $N).value()", resultType, emitter.valueName(), vag, leading, one, variables)
+                .addStatement("return new $T($N, $N.pairs())", implicit, emitter.valueName(), variables)
                 .build());
+    }
+
+    /**
+     * The pullback of one method: fields for its parameters and locals, {@code forward()} with the
+     * user's code, {@code value()}, and {@code backward(dy, variables)} with the adjoint code.
+     */
+    private static TypeSpec pullbackClass(ClassName name, ClassName gradients, LoweredMethod lowered,
+            ReverseEmitter emitter, CodeBlock link) {
+        String dy = emitter.dyName();
+        String variables = emitter.variablesName();
+        String done = lowered.names().fresh("done");
+        Set<String> assigned = Activity.assigned(lowered.body());
+        TypeSpec.Builder pullback = TypeSpec.classBuilder(name)
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("One run of $L: its forward pass saved in fields (the method's\n", link)
+                .addJavadoc("locals), and its reverse pass over them, which may run once.\n");
+        if (emitter.popsGeneric()) {
+            pullback.addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
+                    .addMember("value", "$S", "unchecked").build());
+        }
+        MethodSpec.Builder constructor = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE);
+        if (lowered.self() != null) {
+            TypeName self = lowered.selfType().typeName();
+            pullback.addField(self, lowered.self(), Modifier.PRIVATE, Modifier.FINAL);
+            constructor.addParameter(self, lowered.self()).addStatement("this.$N = $N", lowered.self(), lowered.self());
+        }
+        for (Map.Entry<String, JType> parameter : lowered.parameters().entrySet()) {
+            String field = parameter.getKey();
+            FieldSpec.Builder spec = FieldSpec.builder(parameter.getValue().typeName(), field, Modifier.PRIVATE);
+            if (!assigned.contains(field)) {
+                spec.addModifiers(Modifier.FINAL);
+            }
+            pullback.addField(spec.build());
+            constructor.addParameter(parameter.getValue().typeName(), field).addStatement("this.$N = $N", field, field);
+        }
+        for (Map.Entry<String, JType> field : emitter.fields().entrySet()) {
+            pullback.addField(field.getValue().typeName(), field.getKey(), Modifier.PRIVATE);
+        }
+        if (emitter.usesStack()) {
+            pullback.addField(FieldSpec.builder(STACK, emitter.stackName(), Modifier.PRIVATE, Modifier.FINAL)
+                    .initializer("new $T()", STACK).build());
+        }
+        pullback.addField(TypeName.BOOLEAN, done, Modifier.PRIVATE);
+        pullback.addMethod(constructor.build());
+        pullback.addMethod(MethodSpec.methodBuilder("forward")
+                .addModifiers(Modifier.PRIVATE)
+                .addCode(emitter.forwardBody())
+                .build());
+        pullback.addMethod(MethodSpec.methodBuilder("value")
+                .addModifiers(Modifier.PUBLIC)
+                .addJavadoc("The value the forward pass computed.\n")
+                .returns(lowered.resultType().typeName())
+                .addStatement("return $N", emitter.valueName())
+                .build());
+        List<CodeBlock> gradientValues = new ArrayList<>();
+        for (String selected : lowered.selected()) {
+            gradientValues.add(emitter.gradientOf(selected));
+        }
+        pullback.addMethod(MethodSpec.methodBuilder("backward")
+                .addModifiers(Modifier.PUBLIC)
+                .addJavadoc("The gradients for the output adjoint {@code $N}$L; gradients of the {@code Variable}s\n", dy,
+                        lowered.resultType().isTensor() ? " (null is zero)" : "")
+                .addJavadoc("read are added to {@code $N}.\n\n", variables)
+                .addJavadoc("@throws IllegalStateException if the reverse pass already ran\n")
+                .addParameter(lowered.resultType().typeName(), dy)
+                .addParameter(VARIABLE_GRADIENTS, variables)
+                .returns(gradients)
+                .beginControlFlow("if ($N)", done)
+                .addStatement("throw new $T($S)", IllegalStateException.class,
+                        "the reverse pass of " + lowered.name() + " already ran: run its forward pass again")
+                .endControlFlow()
+                .addStatement("$N = true", done)
+                .addCode(emitter.backwardBody())
+                .addStatement("return new $T($L)", gradients, CodeBlock.join(gradientValues, ", "))
+                .build());
+        emitter.helpers().forEach(pullback::addMethod);
+        return pullback.build();
     }
 
     private static TypeSpec gradientsRecord(ClassName name, LoweredMethod lowered, CodeBlock link) {
