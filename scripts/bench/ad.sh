@@ -28,7 +28,8 @@ print("|---|---:|---:|---:|---|---|")
 for name, fwd, grad in [
         ("Huber loss, one epoch, explicit parameters", "huberForward", "huberValueAndGradients"),
         ("Huber loss, one epoch, implicit (Variables)", "huberForward", "huberImplicitValueAndGradients"),
-        ("2-layer MLP, batch 64×784, hidden 128, 10 classes", "mlpForward", "mlpValueAndGradients")]:
+        ("2-layer MLP, batch 64×784, hidden 128, 10 classes", "mlpForward", "mlpValueAndGradients"),
+        ("20-deep chain of nested helpers", "chainForward", "chainValueAndGradients")]:
     if fwd in scores and grad in scores:
         row(name, fwd, grad)
 PY

@@ -159,4 +159,20 @@ class RefusalTest {
                 "  }"));
         assertThat(compilation).succeededWithoutWarnings();
     }
+
+    @Test
+    void differentiatedValueStoredInABoxOrObject() {
+        JavaFileObject m = methods(
+                "  @Differentiable static double g(double x, " + TENSOR + " t) {",
+                "    Double boxed = x * 2;",
+                "    Object held = t;",
+                "    return boxed + x;",
+                "  }");
+        Compilation compilation = compile(m);
+        assertThat(compilation).hadErrorContaining("[Adjoint/UnsupportedExpression] storing the differentiated double "
+                        + "'x * 2' as a java.lang.Double")
+                .inFile(m).onLineContaining("Double boxed = x * 2;");
+        assertThat(compilation).hadErrorContaining("storing the differentiated dev.adjoint.Tensor 't'")
+                .inFile(m).onLineContaining("Object held = t;");
+    }
 }

@@ -99,6 +99,19 @@ public class GradientBenchmark {
         return total;
     }
 
+    /** A 20-deep chain of nested helper calls, plain. */
+    @Benchmark
+    public double chainForward() {
+        return Chain.c0(0.3);
+    }
+
+    /** The same chain's value and gradient. */
+    @Benchmark
+    public double chainValueAndGradients() {
+        var result = ChainGrad.c0ValueAndGradients(0.3);
+        return result.value() + result.gradients().x();
+    }
+
     @Benchmark
     public Tensor mlpForward() {
         return AdModels.mlpLoss(x, w1, w2, labels);

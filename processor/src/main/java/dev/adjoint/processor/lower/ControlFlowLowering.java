@@ -422,7 +422,7 @@ final class ControlFlowLowering {
         if (variable.getInitializer() != null) {
             value = type.isDifferentiable()
                     ? expressions.lowerPrim(variable.getInitializer(), out)
-                    : expressions.passive(variable.getInitializer(), type);
+                    : expressions.passiveInto(variable.getInitializer(), type);
         }
         // Declared after its initialiser is lowered: `double x = x0 * x` may not read the new local.
         String name = locals.declare(variable.getName().toString(), type);
@@ -443,7 +443,7 @@ final class ControlFlowLowering {
                 JType type = locals.typeOf(target);
                 out.add(new Stmt.Assign(target, type, type.isDifferentiable()
                         ? expressions.lowerPrim(tree.getExpression(), out)
-                        : expressions.passive(tree.getExpression(), type)));
+                        : expressions.passiveInto(tree.getExpression(), type)));
             }
             case PLUS_ASSIGNMENT, MINUS_ASSIGNMENT, MULTIPLY_ASSIGNMENT, DIVIDE_ASSIGNMENT, REMAINDER_ASSIGNMENT,
                     AND_ASSIGNMENT, OR_ASSIGNMENT, XOR_ASSIGNMENT, LEFT_SHIFT_ASSIGNMENT, RIGHT_SHIFT_ASSIGNMENT,

@@ -100,6 +100,22 @@ final class ExpressionLowering {
         return Atom.variable(temporary, type);
     }
 
+    /**
+     * The value of a local whose type carries no gradient ({@code int}, {@code Double},
+     * {@code Object}, ...). A differentiated {@code double} or {@code Tensor} stored there would lose
+     * its gradient, so that is refused.
+     */
+    Prim passiveInto(ExpressionTree expression, JType target) {
+        SourcePrinter.Printed printed = printed(expression, target);
+        JType type = resolver.typeOf(expression);
+        if (type != null && type.isDifferentiable()) {
+            refusals.add(new Refusal(expression, Messages.UNSUPPORTED_EXPRESSION.format(
+                    "storing the differentiated " + type + " '" + printed.text() + "' as a " + target,
+                    "keep it in a double, float or Tensor local"), printed.reads(), printed.touchesVariables()));
+        }
+        return new Prim.Passive(printed.code(), printed.text(), printed.reads());
+    }
+
     /** {@code expression} as a passive primitive. */
     Prim passive(ExpressionTree expression, JType type) {
         SourcePrinter.Printed printed = printed(expression, type);

@@ -102,8 +102,20 @@ public record JType(String name, List<JType> arguments) {
         return name.equals("?") && !arguments.isEmpty() ? arguments.getFirst() : OBJECT;
     }
 
-    /** Binary numeric promotion (JLS 5.6) of two numeric operand types. */
+    private static final Map<String, String> UNBOXED = Map.of("java.lang.Double", "double", "java.lang.Float", "float",
+            "java.lang.Long", "long", "java.lang.Integer", "int", "java.lang.Short", "short",
+            "java.lang.Character", "char", "java.lang.Byte", "byte", "java.lang.Boolean", "boolean");
+
+    /** The primitive type of a boxed type ({@code Double} to {@code double}); other types unchanged. */
+    public JType unboxed() {
+        String primitive = UNBOXED.get(name);
+        return primitive == null ? this : new JType(primitive);
+    }
+
+    /** Binary numeric promotion (JLS 5.6) of two numeric operand types, unboxing first. */
     public static JType promote(JType a, JType b) {
+        a = a.unboxed();
+        b = b.unboxed();
         if (a.isTensor() || b.isTensor()) {
             return TENSOR;
         }

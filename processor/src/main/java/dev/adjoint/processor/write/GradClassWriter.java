@@ -39,6 +39,7 @@ public final class GradClassWriter {
     private static final ClassName TENSOR_IMPLICIT = ClassName.get("dev.adjoint.grad", "TensorImplicitValueAndGradients");
     private static final ClassName ADJOINTS = ClassName.get("dev.adjoint.grad", "Adjoints");
     private static final ClassName STACK = ClassName.get("dev.adjoint.grad", "AdjointStack");
+    private static final ClassName OVERRIDES = ClassName.get("dev.adjoint.grad", "Overrides");
     private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 
     /** One method ready to write. */
@@ -106,12 +107,21 @@ public final class GradClassWriter {
         String selection = String.join(", ", lowered.selected());
         String pullbackName = lowered.names().fresh("pullback");
 
-        type.addMethod(MethodSpec.methodBuilder(forward)
+        MethodSpec.Builder forwardMethod = MethodSpec.methodBuilder(forward)
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Runs $L once and returns its pullback: its value, and its reverse pass over\n", link)
                 .addJavadoc("what the run saved ({@code jax.vjp}). Nested differentiable calls use this.\n")
                 .addParameters(parameters)
-                .returns(pullback)
+                .returns(pullback);
+        if (lowered.self() != null && overridable(owner, method.element())) {
+            // The gradient follows this body; a subclass's override would need its own.
+            List<CodeBlock> guard = new ArrayList<>();
+            guard.add(CodeBlock.of("$N, $T.class, $S", lowered.self(), ClassName.get(owner), f));
+            lowered.parameters().values().forEach(parameter -> guard.add(CodeBlock.of("$T.class",
+                    parameter.erasure().typeName())));
+            forwardMethod.addStatement("$T.check($L)", OVERRIDES, CodeBlock.join(guard, ", "));
+        }
+        type.addMethod(forwardMethod
                 .addStatement("$T $N = new $T($L)", pullback, pullbackName, pullback, arguments)
                 .addStatement("$N.forward()", pullbackName)
                 .addStatement("return $N", pullbackName)
@@ -265,6 +275,12 @@ public final class GradClassWriter {
                 .build());
         emitter.helpers().forEach(pullback::addMethod);
         return pullback.build();
+    }
+
+    /** Whether a subclass could override {@code method} (a non-final instance method of a non-final class). */
+    private static boolean overridable(TypeElement owner, ExecutableElement method) {
+        return !method.getModifiers().contains(Modifier.FINAL) && !owner.getModifiers().contains(Modifier.FINAL)
+                && owner.getKind() == javax.lang.model.element.ElementKind.CLASS;
     }
 
     private static TypeSpec gradientsRecord(ClassName name, LoweredMethod lowered, CodeBlock link) {
