@@ -21,7 +21,7 @@ class GoldenFileTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
 
     @ParameterizedTest
-    @ValueSource(strings = {"Polynomial", "Loops", "Model", "Mlp"})
+    @ValueSource(strings = {"Polynomial", "Loops", "Model", "Mlp", "Layers"})
     void generatedSourceMatchesGoldenFile(String name) throws IOException {
         JavaFileObject input = JavaFileObjects.forSourceString("golden." + name,
                 Files.readString(GOLDEN.resolve(name + ".java.txt")));
