@@ -483,17 +483,22 @@ class RuleGradientsTest {
         return scalarTable().stream().map(c -> DynamicTest.dynamicTest(c.label(), () -> run(c)));
     }
 
+    /** Runs a case; a failure, or an exception from the gradient itself, names the case. */
     private void run(Case c) {
-        Object[] args = c.args().toArray();
-        Object output = call(c, args);
-        Object dy = output instanceof Tensor t ? any(t.shape().dims()).to(t.device()) : random.nextDouble(-1.5, 1.5);
-        List<Object> gradients = gradients(c, args, dy);
-        List<Integer> differentiable = differentiable(args);
-        assertEquals(differentiable.size(), gradients.size(), c.label() + ": one gradient per differentiable operand");
-        for (int k = 0; k < differentiable.size(); k++) {
-            check(c, args, differentiable.get(k), gradients.get(k), dy);
+        try {
+            Object[] args = c.args().toArray();
+            Object output = call(c, args);
+            Object dy = output instanceof Tensor t ? any(t.shape().dims()).to(t.device()) : random.nextDouble(-1.5, 1.5);
+            List<Object> gradients = gradients(c, args, dy);
+            List<Integer> differentiable = differentiable(args);
+            assertEquals(differentiable.size(), gradients.size(), "one gradient per differentiable operand");
+            for (int k = 0; k < differentiable.size(); k++) {
+                check(c, args, differentiable.get(k), gradients.get(k), dy);
+            }
+            onTwin(c, args, dy, gradients);
+        } catch (RuntimeException | AssertionError e) {
+            throw new AssertionError(c.label() + ": " + e, e);
         }
-        onTwin(c, args, dy, gradients);
     }
 
     /** Tensors and doubles are differentiated unless wrapped in {@link Fixed}. */
@@ -509,23 +514,19 @@ class RuleGradientsTest {
 
     /** Compares the gradient of operand {@code position} with central differences of {@code sum(f * dy)}. */
     private static void check(Case c, Object[] args, int position, Object gradient, Object dy) {
-        String where = c.label() + ", operand " + position;
-        try {
-            if (args[position] instanceof Tensor at) {
-                Tensor g = assertInstanceOf(Tensor.class, gradient, where);
-                assertEquals(at.shape(), g.shape(), where + ": gradient shape");
-                assertEquals(at.dtype(), g.dtype(), where + ": gradient dtype");
-                assertEquals(at.device(), g.device(), where + ": gradient device");
-                double[] analytic = g.toDoubleArray();
-                GradCheck.check(values -> weighed(call(c, with(args, position, Tensor.of(values, at.shape()))), dy),
-                        values -> analytic, at.toDoubleArray(), TOLERANCE);
-            } else {
-                double analytic = assertInstanceOf(Double.class, gradient, where);
-                GradCheck.check(values -> weighed(call(c, with(args, position, values[0])), dy),
-                        values -> new double[] {analytic}, new double[] {(Double) args[position]}, TOLERANCE);
-            }
-        } catch (AssertionError e) {
-            throw new AssertionError(where + ": " + e.getMessage(), e);
+        String operand = "operand " + position;
+        if (args[position] instanceof Tensor at) {
+            Tensor g = assertInstanceOf(Tensor.class, gradient, operand);
+            assertEquals(at.shape(), g.shape(), operand + ": gradient shape");
+            assertEquals(at.dtype(), g.dtype(), operand + ": gradient dtype");
+            assertEquals(at.device(), g.device(), operand + ": gradient device");
+            double[] analytic = g.toDoubleArray();
+            GradCheck.check(values -> weighed(call(c, with(args, position, Tensor.of(values, at.shape()))), dy),
+                    values -> analytic, at.toDoubleArray(), TOLERANCE);
+        } else {
+            double analytic = assertInstanceOf(Double.class, gradient, operand);
+            GradCheck.check(values -> weighed(call(c, with(args, position, values[0])), dy),
+                    values -> new double[] {analytic}, new double[] {(Double) args[position]}, TOLERANCE);
         }
     }
 
@@ -546,7 +547,7 @@ class RuleGradientsTest {
         List<Object> twinGradients = gradients(c, twinArgs, twinDy);
         List<Integer> differentiable = differentiable(args);
         for (int k = 0; k < differentiable.size(); k++) {
-            String where = c.label() + ", operand " + differentiable.get(k) + " on " + TwinBackend.TWIN;
+            String where = "operand " + differentiable.get(k) + " on " + TwinBackend.TWIN;
             if (twinArgs[differentiable.get(k)] instanceof Tensor at) {
                 Tensor g = (Tensor) twinGradients.get(k);
                 assertEquals(at.device(), g.device(), where + ": gradient device");
