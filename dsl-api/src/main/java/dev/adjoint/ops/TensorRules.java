@@ -691,17 +691,17 @@ public final class TensorRules {
     /** Padding surrounds {@code x} with a constant: {@code x}'s adjoint is the middle of {@code g}. */
     @Derivative(target = Tensor.class, of = "pad", argument = 0)
     public static Tensor padInput(Tensor x, int[][] padding, double value, Tensor g) {
-        return padded(x, padding, g).cast(x.dtype());
+        return interior(x, padding, g).cast(x.dtype());
     }
 
     /** The constant fills every position outside {@code x}: its adjoint is the sum of {@code g} there. */
     @Derivative(target = Tensor.class, of = "pad", argument = 2)
     public static double padValue(Tensor x, int[][] padding, double value, Tensor g) {
-        return g.sum().item() - padded(x, padding, g).sum().item();
+        return g.sum().item() - interior(x, padding, g).sum().item();
     }
 
     /** The part of {@code g} where {@code x} sits inside the padding. */
-    private static Tensor padded(Tensor x, int[][] padding, Tensor g) {
+    private static Tensor interior(Tensor x, int[][] padding, Tensor g) {
         Slice[] middle = new Slice[x.rank()];
         for (int axis = 0; axis < middle.length; axis++) {
             middle[axis] = Slice.range(padding[axis][0], padding[axis][0] + x.dim(axis));

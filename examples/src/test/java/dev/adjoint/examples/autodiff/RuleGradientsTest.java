@@ -36,6 +36,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.DoubleSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -255,7 +256,8 @@ class RuleGradientsTest {
         row("maxPool2dStrided", "maxPool2d(Tensor,int,int,int,Tensor)", any(2, 2, 7, 6), 3, 2, 1);
         row("avgPool2dStrided", "avgPool2d(Tensor,int,int,int,Tensor)", any(2, 2, 7, 6), 3, 2, 1);
         for (Pool2dSpec.Kind kind : Pool2dSpec.Kind.values()) {
-            row("pool2d", "pool2d(Tensor,Pool2dSpec,Tensor)", any(2, 2, 9, 8), new Fixed(new Pool2dSpec(kind, 3, 2, 2, 1, 1, 0)));
+            Pool2dSpec spec = new Pool2dSpec(kind, 3, 2, 2, 1, 1, 0);
+            row("pool2d", "pool2d(Tensor,Pool2dSpec,Tensor)", any(2, 2, 9, 8), new Fixed(spec));
         }
 
         // ---- layout ----
@@ -357,7 +359,8 @@ class RuleGradientsTest {
     }
 
     private void scalar(String method, List<String> rules, double... args) {
-        table.add(new Case(ScalarRuleCases.class, method, rules, Arrays.stream(args).boxed().map(Object.class::cast).toList()));
+        List<Object> operands = Arrays.stream(args).boxed().map(Object.class::cast).toList();
+        table.add(new Case(ScalarRuleCases.class, method, rules, operands));
     }
 
     /** A shape-agnostic primitive at every rank. */
@@ -439,7 +442,7 @@ class RuleGradientsTest {
         return fill(dims, () -> (random.nextBoolean() ? 1 : -1) * random.nextDouble(0.5, 2));
     }
 
-    private Tensor fill(int[] dims, java.util.function.DoubleSupplier next) {
+    private Tensor fill(int[] dims, DoubleSupplier next) {
         Shape shape = Shape.of(dims);
         double[] values = new double[Math.toIntExact(shape.size())];
         for (int i = 0; i < values.length; i++) {
@@ -820,18 +823,23 @@ class RuleGradientsTest {
         Tensor dy = Tensor.of(new double[] {1, 2, 3, 4, 5});
         var composed = TensorRuleCasesGrad.maximumScalarGradients(x, -0.5, dy.mul(
                 TensorRuleCasesGrad.minimumScalarGradients(x.maximum(-0.5), 0.5).x()));
-        assertArrayEquals(composed.x().toDoubleArray(), TensorRuleCasesGrad.clipGradients(x, -0.5, 0.5, dy).x().toDoubleArray(), EXACT);
+        assertArrayEquals(composed.x().toDoubleArray(),
+                TensorRuleCasesGrad.clipGradients(x, -0.5, 0.5, dy).x().toDoubleArray(), EXACT);
     }
 
     @Test
     void maxAndMinReductionsSplitTiesEvenly() {
         Tensor x = Tensor.of(new double[][] {{1, 4, 4}, {2, 2, -1}});
-        assertArrayEquals(new double[] {0, 0.5, 0.5, 0, 0, 0}, TensorRuleCasesGrad.maxAllGradients(x).x().toDoubleArray(), EXACT);
-        assertArrayEquals(new double[] {0, 0.5, 0.5, 0.5, 0.5, 0}, TensorRuleCasesGrad.maxAxisGradients(x, 1).x().toDoubleArray(), EXACT);
-        assertArrayEquals(new double[] {1, 0, 0, 0, 1, 1}, TensorRuleCasesGrad.minAxisGradients(x, 0).x().toDoubleArray(), EXACT);
+        assertArrayEquals(new double[] {0, 0.5, 0.5, 0, 0, 0},
+                TensorRuleCasesGrad.maxAllGradients(x).x().toDoubleArray(), EXACT);
+        assertArrayEquals(new double[] {0, 0.5, 0.5, 0.5, 0.5, 0},
+                TensorRuleCasesGrad.maxAxisGradients(x, 1).x().toDoubleArray(), EXACT);
+        assertArrayEquals(new double[] {1, 0, 0, 0, 1, 1},
+                TensorRuleCasesGrad.minAxisGradients(x, 0).x().toDoubleArray(), EXACT);
         Tensor flat = Tensor.of(new double[] {-3, 5, -3, -3});
         double third = 1.0 / 3;
-        assertArrayEquals(new double[] {third, 0, third, third}, TensorRuleCasesGrad.minAllGradients(flat).x().toDoubleArray(), EXACT);
+        assertArrayEquals(new double[] {third, 0, third, third},
+                TensorRuleCasesGrad.minAllGradients(flat).x().toDoubleArray(), EXACT);
     }
 
     @Test
