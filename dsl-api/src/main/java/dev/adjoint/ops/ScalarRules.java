@@ -153,25 +153,33 @@ public final class ScalarRules {
         return dy * Math.signum(x);
     }
 
-    /** On a tie the first argument gets the gradient, so the total stays {@code dy}. */
+    /**
+     * On a tie each argument gets half of {@code dy}, as for {@code Tensor.maximum} and the max
+     * reductions (and JAX, PyTorch): the total stays {@code dy} and {@code max(x, y) + 2 min(x, y)} at
+     * {@code x == y} gets (3/2, 3/2), a true subgradient. A NaN argument gets 0, as in JAX.
+     */
     @Derivative(target = Math.class, of = "max", argument = 0)
     public static double maxFirst(double a, double b, double dy) {
-        return a >= b ? dy : 0.0;
+        return dy * share(a > b, a == b);
     }
 
     @Derivative(target = Math.class, of = "max", argument = 1)
     public static double maxSecond(double a, double b, double dy) {
-        return a >= b ? 0.0 : dy;
+        return dy * share(b > a, a == b);
     }
 
     @Derivative(target = Math.class, of = "min", argument = 0)
     public static double minFirst(double a, double b, double dy) {
-        return a <= b ? dy : 0.0;
+        return dy * share(a < b, a == b);
     }
 
     @Derivative(target = Math.class, of = "min", argument = 1)
     public static double minSecond(double a, double b, double dy) {
-        return a <= b ? 0.0 : dy;
+        return dy * share(b < a, a == b);
+    }
+
+    private static double share(boolean wins, boolean ties) {
+        return wins ? 1.0 : ties ? 0.5 : 0.0;
     }
 
     // ---- zero gradient: piecewise constant ----

@@ -221,26 +221,32 @@ public final class TensorRules {
         return a.rank() == 1 ? full.expandDims(full.rank() - 1) : full;
     }
 
-    /** Inner product of vectors: {@code da = g b}, {@code db = g a}. */
+    /**
+     * {@code dot} is {@code mul} when an operand is 0-d and {@code matmul} otherwise (both at most
+     * 2-d), so its adjoints are theirs.
+     */
     @Derivative(target = Tensor.class, of = "dot", argument = 0)
     public static Tensor dotLhs(Tensor a, Tensor b, Tensor g) {
-        return g.mul(b);
+        return a.rank() == 0 || b.rank() == 0 ? mulLhs(a, b, g) : matmulLhs(a, b, g);
     }
 
     @Derivative(target = Tensor.class, of = "dot", argument = 1)
     public static Tensor dotRhs(Tensor a, Tensor b, Tensor g) {
-        return g.mul(a);
+        return a.rank() == 0 || b.rank() == 0 ? mulRhs(a, b, g) : matmulRhs(a, b, g);
     }
 
-    /** Outer product of vectors: {@code da = g b}, {@code db = a g}. */
+    /**
+     * {@code outer} multiplies the flattened operands, {@code g[i, j] = a[i] b[j]}: {@code da = g b},
+     * {@code db = a g} on the flat operands, reshaped back to theirs.
+     */
     @Derivative(target = Tensor.class, of = "outer", argument = 0)
     public static Tensor outerLhs(Tensor a, Tensor b, Tensor g) {
-        return g.matmul(b);
+        return g.matmul(b.flatten()).reshape(a.shape().dims());
     }
 
     @Derivative(target = Tensor.class, of = "outer", argument = 1)
     public static Tensor outerRhs(Tensor a, Tensor b, Tensor g) {
-        return a.matmul(g);
+        return a.flatten().matmul(g).reshape(b.shape().dims());
     }
 
     // ---- uses output ----
@@ -327,8 +333,11 @@ public final class TensorRules {
     }
 
     public static Tensor prod(Tensor x, int axis, Tensor y, Tensor g) {
-        int[] axes = {axis};
-        return expandReduced(g.mul(y), x.shape(), axes, false).div(x);
+        return prod(x, new int[] {axis}, false, y, g);
+    }
+
+    public static Tensor prod(Tensor x, int[] axes, boolean keepDims, Tensor y, Tensor g) {
+        return expandReduced(g.mul(y), x.shape(), axes, keepDims).div(x);
     }
 
     /** Softmax over the last axis. */
@@ -417,46 +426,73 @@ public final class TensorRules {
         return Tensor.where(x.gt(0.0), g, Tensor.zerosLike(g));
     }
 
-    @Derivative(target = Tensor.class, of = "clip")
-    public static Tensor clip(Tensor x, double low, double high, Tensor g) {
-        return Tensor.where(x.ge(low).logicalAnd(x.le(high)), g, Tensor.zerosLike(g));
+    // Ties: maximum, minimum, clip and the max/min reductions split the gradient evenly between the
+    // operands that attain the result (as JAX, and PyTorch's maximum/minimum); so does Math.max/min
+    // in ScalarRules. A NaN operand makes the comparisons false and both shares 0, as in JAX.
+
+    /** 1 where {@code wins}, 1/2 where {@code ties}, 0 elsewhere, in {@code g}'s dtype. */
+    private static Tensor share(Tensor wins, Tensor ties, Tensor g) {
+        return wins.cast(g.dtype()).add(ties.cast(g.dtype()).mul(0.5));
     }
 
-    /** On a tie the first operand gets the gradient, as for {@code Math.max}. */
     @Derivative(target = Tensor.class, of = "maximum", argument = 0)
     public static Tensor maximumFirst(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(Tensor.where(a.ge(b), g, Tensor.zerosLike(g)), a.shape());
+        return unbroadcast(g.mul(share(a.gt(b), a.eq(b), g)), a.shape());
     }
 
     public static Tensor maximumFirst(Tensor a, double b, Tensor g) {
-        return Tensor.where(a.ge(b), g, Tensor.zerosLike(g));
+        return g.mul(share(a.gt(b), a.eq(b), g));
     }
 
     @Derivative(target = Tensor.class, of = "maximum", argument = 1)
     public static Tensor maximumSecond(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(Tensor.where(a.ge(b), Tensor.zerosLike(g), g), b.shape());
+        return unbroadcast(g.mul(share(a.lt(b), a.eq(b), g)), b.shape());
     }
 
     public static double maximumSecond(Tensor a, double b, Tensor g) {
-        return Tensor.where(a.ge(b), Tensor.zerosLike(g), g).sum().item();
+        return g.mul(share(a.lt(b), a.eq(b), g)).sum().item();
     }
 
     @Derivative(target = Tensor.class, of = "minimum", argument = 0)
     public static Tensor minimumFirst(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(Tensor.where(a.le(b), g, Tensor.zerosLike(g)), a.shape());
+        return unbroadcast(g.mul(share(a.lt(b), a.eq(b), g)), a.shape());
     }
 
     public static Tensor minimumFirst(Tensor a, double b, Tensor g) {
-        return Tensor.where(a.le(b), g, Tensor.zerosLike(g));
+        return g.mul(share(a.lt(b), a.eq(b), g));
     }
 
     @Derivative(target = Tensor.class, of = "minimum", argument = 1)
     public static Tensor minimumSecond(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(Tensor.where(a.le(b), Tensor.zerosLike(g), g), b.shape());
+        return unbroadcast(g.mul(share(a.gt(b), a.eq(b), g)), b.shape());
     }
 
     public static double minimumSecond(Tensor a, double b, Tensor g) {
-        return Tensor.where(a.le(b), Tensor.zerosLike(g), g).sum().item();
+        return g.mul(share(a.gt(b), a.eq(b), g)).sum().item();
+    }
+
+    /**
+     * {@code clip(low, high)} is {@code maximum(low).minimum(high)} and takes that composition's
+     * gradients: 1 inside the interval, 1/2 at a bound (the other half goes to the bound), 0 outside.
+     * PyTorch's {@code clamp} gives 1 at the bounds instead; the even split keeps clip consistent
+     * with maximum/minimum, and the three gradients still add up to {@code g} everywhere.
+     */
+    @Derivative(target = Tensor.class, of = "clip", argument = 0)
+    public static Tensor clip(Tensor x, double low, double high, Tensor g) {
+        Tensor raised = x.maximum(low);
+        return g.mul(share(x.gt(low), x.eq(low), g)).mul(share(raised.lt(high), raised.eq(high), g));
+    }
+
+    @Derivative(target = Tensor.class, of = "clip", argument = 1)
+    public static double clipLow(Tensor x, double low, double high, Tensor g) {
+        Tensor raised = x.maximum(low);
+        return g.mul(share(x.lt(low), x.eq(low), g)).mul(share(raised.lt(high), raised.eq(high), g)).sum().item();
+    }
+
+    @Derivative(target = Tensor.class, of = "clip", argument = 2)
+    public static double clipHigh(Tensor x, double low, double high, Tensor g) {
+        Tensor raised = x.maximum(low);
+        return g.mul(share(raised.gt(high), raised.eq(high), g)).sum().item();
     }
 
     @Derivative(target = Tensor.class, of = "where", argument = 1)
@@ -623,20 +659,59 @@ public final class TensorRules {
         return addAtPositions(x, positions(x).get(indices), g);
     }
 
-    /** The flat position of each element of {@code x}, shaped like {@code x}. */
+    /** The flat position of each element of {@code x}, shaped like {@code x}, on {@code x}'s device. */
     private static Tensor positions(Tensor x) {
-        return Tensor.arange(Math.toIntExact(x.size())).reshape(x.shape().dims());
+        return Tensor.arange(Math.toIntExact(x.size())).to(x.device()).reshape(x.shape().dims());
     }
 
-    /** Zeros shaped like {@code x} with {@code g}'s elements added at the flat {@code positions}. */
+    /** Zeros like {@code x} (its dtype and device) with {@code g}'s elements added at the flat {@code positions}. */
     private static Tensor addAtPositions(Tensor x, Tensor positions, Tensor g) {
-        Tensor flat = Tensor.zeros(x.dtype(), Math.toIntExact(x.size()));
+        Tensor flat = Tensor.zerosLike(x).flatten();
         return flat.indexAdd(positions.flatten(), g.cast(x.dtype()).flatten(), 0).reshape(x.shape().dims());
     }
 
     /** The adjoint of a gather is a scatter-add: picked slices' adjoints add up where indices repeat. */
     @Derivative(target = Tensor.class, of = "gather", argument = 0)
     public static Tensor gather(Tensor x, Tensor indices, int axis, Tensor g) {
-        return Tensor.zeros(x.dtype(), x.shape().dims()).indexAdd(indices, g.cast(x.dtype()), axis);
+        return Tensor.zerosLike(x).indexAdd(indices, g.cast(x.dtype()), axis);
+    }
+
+    /** {@code indexAdd} adds {@code updates} onto a copy of {@code x}: {@code x}'s adjoint is {@code g}. */
+    @Derivative(target = Tensor.class, of = "indexAdd", argument = 0)
+    public static Tensor indexAddInput(Tensor x, Tensor indices, Tensor updates, int axis, Tensor g) {
+        return g.cast(x.dtype());
+    }
+
+    /** Each slice of {@code updates} landed at its index: its adjoint is {@code g} gathered there. */
+    @Derivative(target = Tensor.class, of = "indexAdd", argument = 2)
+    public static Tensor indexAddUpdates(Tensor x, Tensor indices, Tensor updates, int axis, Tensor g) {
+        return g.gather(indices, axis).cast(updates.dtype());
+    }
+
+    /** Padding surrounds {@code x} with a constant: {@code x}'s adjoint is the middle of {@code g}. */
+    @Derivative(target = Tensor.class, of = "pad", argument = 0)
+    public static Tensor padInput(Tensor x, int[][] padding, double value, Tensor g) {
+        return interior(x, padding, g).cast(x.dtype());
+    }
+
+    /** The constant fills every position outside {@code x}: its adjoint is the sum of {@code g} there. */
+    @Derivative(target = Tensor.class, of = "pad", argument = 2)
+    public static double padValue(Tensor x, int[][] padding, double value, Tensor g) {
+        return g.sum().item() - interior(x, padding, g).sum().item();
+    }
+
+    /** The part of {@code g} where {@code x} sits inside the padding. */
+    private static Tensor interior(Tensor x, int[][] padding, Tensor g) {
+        Slice[] middle = new Slice[x.rank()];
+        for (int axis = 0; axis < middle.length; axis++) {
+            middle[axis] = Slice.range(padding[axis][0], padding[axis][0] + x.dim(axis));
+        }
+        return g.index(middle);
+    }
+
+    /** Moving a tensor between devices moves its adjoint back. */
+    @Derivative(target = Tensor.class, of = "to")
+    public static Tensor to(Tensor x, Tensor g) {
+        return g.to(x.device());
     }
 }
