@@ -21,7 +21,6 @@ import java.io.InputStream;
 import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
-import java.lang.classfile.CodeModel;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.constant.ClassDesc;
@@ -675,27 +674,29 @@ class RuleGradientsTest {
         return overloads;
     }
 
-    /** The rule overloads the generated gradient of {@code method} calls, read from its bytecode. */
+    /** The rule overloads the generated gradient of {@code method} calls, read from its pullback's bytecode. */
     private static Set<String> rulesCalledBy(Class<?> gradClass, String method) {
+        // The reverse pass lives in the pullback class: backward and any helper it was split into.
+        String pullback = gradClass.getName() + "$" + Character.toUpperCase(method.charAt(0)) + method.substring(1)
+                + "Pullback";
         ClassModel model;
         try {
-            model = parse(gradClass);
-        } catch (IOException e) {
-            throw new AssertionError(e);
+            model = parse(Class.forName(pullback));
+        } catch (IOException | ClassNotFoundException e) {
+            throw new AssertionError("no pullback " + pullback, e);
         }
-        // The full form, (args..., dy, variables), is the one holding the reverse pass.
-        MethodModel full = model.methods().stream()
-                .filter(m -> m.methodName().stringValue().equals(method + "ValueAndGradients"))
-                .max((x, y) -> Integer.compare(x.methodTypeSymbol().parameterCount(), y.methodTypeSymbol().parameterCount()))
-                .orElseThrow(() -> new AssertionError("no " + method + "ValueAndGradients in " + gradClass));
         Set<String> called = new TreeSet<>();
-        CodeModel code = full.code().orElseThrow();
-        for (var element : code) {
-            if (element instanceof InvokeInstruction invoke) {
-                String owner = invoke.owner().asInternalName();
-                if (owner.equals("dev/adjoint/ops/TensorRules") || owner.equals("dev/adjoint/ops/ScalarRules")) {
-                    called.add(key(owner.substring(owner.lastIndexOf('/') + 1), invoke.name().stringValue(),
-                            invoke.typeSymbol()));
+        for (MethodModel reverse : model.methods()) {
+            if (reverse.code().isEmpty()) {
+                continue;
+            }
+            for (var element : reverse.code().orElseThrow()) {
+                if (element instanceof InvokeInstruction invoke) {
+                    String owner = invoke.owner().asInternalName();
+                    if (owner.equals("dev/adjoint/ops/TensorRules") || owner.equals("dev/adjoint/ops/ScalarRules")) {
+                        called.add(key(owner.substring(owner.lastIndexOf('/') + 1), invoke.name().stringValue(),
+                                invoke.typeSymbol()));
+                    }
                 }
             }
         }
@@ -708,7 +709,8 @@ class RuleGradientsTest {
     }
 
     private static ClassModel parse(Class<?> type) throws IOException {
-        try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class")) {
+        String file = type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class";
+        try (InputStream in = type.getResourceAsStream(file)) {
             if (in == null) {
                 throw new AssertionError("no class file for " + type.getName());
             }

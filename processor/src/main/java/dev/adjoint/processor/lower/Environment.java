@@ -189,10 +189,11 @@ public record Environment(Trees trees, Elements elements, Types types, Derivativ
         return elements.getAllMembers(type);
     }
 
-    /** The field {@code name} of {@code type}, or null. */
+    /** The field (or enum constant) {@code name} of {@code type}, or null. */
     public VariableElement field(TypeElement type, String name) {
         for (Element member : members(type)) {
-            if (member.getKind() == ElementKind.FIELD && member.getSimpleName().contentEquals(name)) {
+            if ((member.getKind() == ElementKind.FIELD || member.getKind() == ElementKind.ENUM_CONSTANT)
+                    && member.getSimpleName().contentEquals(name)) {
                 return (VariableElement) member;
             }
         }

@@ -72,10 +72,14 @@ public record Rules(List<Rule> rules) {
         }
     }
 
-    /** The rule that yields the adjoint of argument {@code index}, if any. */
+    /**
+     * The rule that yields the adjoint of argument {@code index}, if any: one written for that
+     * argument, or one written for all (no {@code argument}) that returns an adjoint per argument,
+     * or — returning a single adjoint — for argument 0, the only one such a rule can mean.
+     */
     public Optional<Rule> forArgument(int index) {
         for (Rule rule : rules) {
-            if (rule.argument() == index || rule.argument() == -1) {
+            if (rule.argument() == index || rule.argument() == -1 && (rule.returnsArray() || index == 0)) {
                 return Optional.of(rule);
             }
         }
