@@ -385,7 +385,7 @@ public final class Tensor implements Iterable<Tensor> {
         return unary(UnaryOp.SIGMOID);
     }
 
-    /** {@code max(x, 0)}. NumPy: {@code np.maximum(x, 0)}. */
+    /** {@code max(x, 0)}; NaN stays NaN. NumPy: {@code np.maximum(x, 0)}. */
     public Tensor relu() {
         return unary(UnaryOp.RELU);
     }
@@ -464,7 +464,11 @@ public final class Tensor implements Iterable<Tensor> {
         return binary(BinaryOp.DIV, value);
     }
 
-    /** NumPy: {@code np.power}. */
+    /**
+     * {@code this} to the power {@code exponent}, with C's special values: {@code 1} to any power,
+     * NaN included, and {@code -1} to an infinite power are 1 (see {@link BinaryOp#pow}). NumPy:
+     * {@code np.power}.
+     */
     public Tensor pow(Tensor exponent) {
         return binary(BinaryOp.POW, exponent);
     }

@@ -13,7 +13,8 @@ public enum BinaryOp {
     MUL("mul", Kind.ARITHMETIC, (a, b) -> a * b),
     /** True division; integer operands are computed in {@code float32}. */
     DIV("div", Kind.ARITHMETIC, (a, b) -> a / b),
-    POW("pow", Kind.ARITHMETIC, Math::pow),
+    /** {@code a} to the power {@code b}, with C's (and NumPy's) special values: see {@link #pow(double, double)}. */
+    POW("pow", Kind.ARITHMETIC, BinaryOp::pow),
     MAXIMUM("maximum", Kind.ARITHMETIC, Math::max),
     MINIMUM("minimum", Kind.ARITHMETIC, Math::min),
     EQUAL("eq", Kind.COMPARISON, (a, b) -> a == b ? 1 : 0),
@@ -81,6 +82,18 @@ public enum BinaryOp {
     public static DType scalarType(DType tensorType, double scalar) {
         boolean integral = scalar == Math.rint(scalar) && !Double.isInfinite(scalar);
         return tensorType.isFloating() || integral ? tensorType : DType.FLOAT32;
+    }
+
+    /**
+     * {@link Math#pow} with the values C99, and so NumPy's {@code np.power}, gives where Java's
+     * differ: {@code pow(1, y)} is 1 for every {@code y}, NaN included, and {@code pow(-1, ±inf)} is 1.
+     * Java gives NaN for those; everything else agrees.
+     */
+    public static double pow(double base, double exponent) {
+        if (base == 1.0 || base == -1.0 && Double.isInfinite(exponent)) {
+            return 1.0;
+        }
+        return Math.pow(base, exponent);
     }
 
     /** The op's value on one pair of float64 elements (1 and 0 for true and false). */
