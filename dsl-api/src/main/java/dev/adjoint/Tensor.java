@@ -6,6 +6,7 @@ import dev.adjoint.ops.ElementwiseChain;
 import dev.adjoint.ops.Pool2dSpec;
 import dev.adjoint.ops.ReduceOp;
 import dev.adjoint.ops.UnaryOp;
+import dev.adjoint.ops.WeakScalar;
 import dev.adjoint.spi.Backend;
 import dev.adjoint.spi.Backends;
 import dev.adjoint.spi.Storage;
@@ -136,48 +137,102 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** A {@code float32} tensor of zeros. NumPy: {@code np.zeros(dims, np.float32)}. */
     public static Tensor zeros(int... dims) {
-        return full(DType.FLOAT32, 0, dims);
+        return full("zeros", DType.FLOAT32, WeakScalar.of(0), dims);
     }
 
     /** Zeros of {@code dtype}. NumPy: {@code np.zeros(dims, dtype)}. */
     public static Tensor zeros(DType dtype, int... dims) {
-        return full(dtype, 0, dims);
+        return full("zeros", dtype, WeakScalar.of(0), dims);
     }
 
     /** A {@code float32} tensor of ones. NumPy: {@code np.ones(dims, np.float32)}. */
     public static Tensor ones(int... dims) {
-        return full(DType.FLOAT32, 1, dims);
+        return full("ones", DType.FLOAT32, WeakScalar.of(1), dims);
     }
 
     /** Ones of {@code dtype}. NumPy: {@code np.ones(dims, dtype)}. */
     public static Tensor ones(DType dtype, int... dims) {
-        return full(dtype, 1, dims);
+        return full("ones", dtype, WeakScalar.of(1), dims);
     }
 
-    /** A {@code float32} tensor filled with {@code value}. NumPy: {@code np.full(dims, value, np.float32)}. */
+    /**
+     * A {@code float32} tensor filled with {@code value}, whatever the Java type of {@code value}.
+     * NumPy: {@code np.full(dims, value, np.float32)}.
+     */
     public static Tensor full(double value, int... dims) {
-        return full(DType.FLOAT32, value, dims);
+        return full("full", DType.FLOAT32, WeakScalar.of(value), dims);
     }
 
-    /** A tensor of {@code dtype} filled with {@code value}. NumPy: {@code np.full(dims, value, dtype)}. */
+    /**
+     * A tensor of {@code dtype} filled with {@code value}, converted as {@link #cast} converts (a
+     * fraction truncates into an integer dtype). NumPy: {@code np.full(dims, value, dtype)}.
+     *
+     * @throws TensorException if {@code dtype} is an integer type and {@code value} is NaN,
+     *     infinite or out of its range
+     */
     public static Tensor full(DType dtype, double value, int... dims) {
+        return full("full", dtype, WeakScalar.of(value), dims);
+    }
+
+    /**
+     * A tensor of {@code dtype} filled with the integer {@code value}, exactly for {@code int64}.
+     *
+     * @throws TensorException if {@code value} is out of an integer {@code dtype}'s range
+     */
+    public static Tensor full(DType dtype, long value, int... dims) {
+        return full("full", dtype, WeakScalar.of(value), dims);
+    }
+
+    private static Tensor full(String op, DType dtype, WeakScalar value, int... dims) {
         Shape shape = Shape.of(dims);
-        return new Tensor(Backends.defaultBackend().full(dtype, shape.size(), value), shape);
+        value.checkFits(op, dtype);
+        return new Tensor(filled(Backends.defaultBackend(), dtype, shape, value), shape);
     }
 
     /** Zeros with {@code like}'s shape, dtype and device. NumPy: {@code np.zeros_like(like)}. */
     public static Tensor zerosLike(Tensor like) {
-        return fullLike(like, 0);
+        return fullLike("zerosLike", like, WeakScalar.of(0));
     }
 
     /** Ones with {@code like}'s shape, dtype and device. NumPy: {@code np.ones_like(like)}. */
     public static Tensor onesLike(Tensor like) {
-        return fullLike(like, 1);
+        return fullLike("onesLike", like, WeakScalar.of(1));
     }
 
-    /** {@code value} everywhere, with {@code like}'s shape, dtype and device. NumPy: {@code np.full_like(like, value)}. */
+    /**
+     * {@code value} everywhere, with {@code like}'s shape, dtype and device, converted as
+     * {@link #cast} converts. NumPy: {@code np.full_like(like, value)}.
+     *
+     * @throws TensorException if {@code like} is an integer tensor and {@code value} is NaN,
+     *     infinite or out of its range
+     */
     public static Tensor fullLike(Tensor like, double value) {
-        return new Tensor(like.backend().full(like.dtype(), like.shape.size(), value), like.shape);
+        return fullLike("fullLike", like, WeakScalar.of(value));
+    }
+
+    /** As {@link #fullLike(Tensor, double)} with an integer {@code value}, exact for {@code int64}. */
+    public static Tensor fullLike(Tensor like, long value) {
+        return fullLike("fullLike", like, WeakScalar.of(value));
+    }
+
+    private static Tensor fullLike(String op, Tensor like, WeakScalar value) {
+        value.checkFits(op, like.dtype());
+        return new Tensor(filled(like.backend(), like.dtype(), like.shape, value), like.shape);
+    }
+
+    /**
+     * A storage of {@code shape} holding {@code value} in {@code dtype}. {@link Backend#full} takes a
+     * double, which holds every value except {@code int64}s beyond 2^53; those are broadcast from a
+     * one-element storage instead, so they stay exact.
+     */
+    private static Storage filled(Backend backend, DType dtype, Shape shape, WeakScalar value) {
+        long exactInDouble = 1L << 53;
+        long integer = value.value().longValue();
+        if (dtype == DType.INT64 && value.isInteger() && (integer > exactInDouble || integer < -exactInDouble)) {
+            Storage one = backend.fromArray(value.toArray(dtype), dtype);
+            return backend.strided(one, 0, new long[shape.rank()], shape);
+        }
+        return backend.full(dtype, shape.size(), value.value().doubleValue());
     }
 
     /** The {@code n x n} {@code float32} identity matrix. NumPy: {@code np.eye(n, dtype=np.float32)}. */
@@ -425,6 +480,10 @@ public final class Tensor implements Iterable<Tensor> {
 
     // ============================================================================================
     // Elementwise, two operands (broadcasting)
+    //
+    // Each op takes a tensor, a Java floating scalar or a Java integer scalar. Scalars are weakly
+    // typed by their Java type, never their value (see WeakScalar): x.add(2) keeps an int32 x int32,
+    // x.add(2.0) makes it float32, and a float tensor keeps its dtype with either.
     // ============================================================================================
 
     /** NumPy: {@code np.add}. */
@@ -432,9 +491,22 @@ public final class Tensor implements Iterable<Tensor> {
         return binary(BinaryOp.ADD, other);
     }
 
-    /** Adds a scalar. NumPy: {@code x + value}. */
+    /**
+     * Adds a floating scalar, weakly typed: the result is this tensor's dtype if floating, else
+     * {@code float32} (see {@link WeakScalar}). NumPy: {@code x + value}.
+     */
     public Tensor add(double value) {
-        return binary(BinaryOp.ADD, value);
+        return binary(BinaryOp.ADD, WeakScalar.of(value));
+    }
+
+    /**
+     * Adds an integer scalar, weakly typed: the result is this tensor's dtype ({@code int32} for
+     * {@code bool}; see {@link WeakScalar}).
+     *
+     * @throws TensorException if {@code value} does not fit an integer result dtype
+     */
+    public Tensor add(long value) {
+        return binary(BinaryOp.ADD, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.subtract}. */
@@ -443,7 +515,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor sub(double value) {
-        return binary(BinaryOp.SUB, value);
+        return binary(BinaryOp.SUB, WeakScalar.of(value));
+    }
+
+    public Tensor sub(long value) {
+        return binary(BinaryOp.SUB, WeakScalar.of(value));
     }
 
     /** Elementwise product. NumPy: {@code np.multiply}. */
@@ -452,7 +528,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor mul(double value) {
-        return binary(BinaryOp.MUL, value);
+        return binary(BinaryOp.MUL, WeakScalar.of(value));
+    }
+
+    public Tensor mul(long value) {
+        return binary(BinaryOp.MUL, WeakScalar.of(value));
     }
 
     /** True division; integers divide in {@code float32}. NumPy: {@code np.true_divide}. */
@@ -461,7 +541,12 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor div(double value) {
-        return binary(BinaryOp.DIV, value);
+        return binary(BinaryOp.DIV, WeakScalar.of(value));
+    }
+
+    /** Divides by an integer scalar; an integer tensor divides in {@code float32}. */
+    public Tensor div(long value) {
+        return binary(BinaryOp.DIV, WeakScalar.of(value));
     }
 
     /**
@@ -474,7 +559,12 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor pow(double exponent) {
-        return binary(BinaryOp.POW, exponent);
+        return binary(BinaryOp.POW, WeakScalar.of(exponent));
+    }
+
+    /** An integer power; an integer tensor stays integer ({@code x.pow(2)} on {@code int32} is {@code int32}). */
+    public Tensor pow(long exponent) {
+        return binary(BinaryOp.POW, WeakScalar.of(exponent));
     }
 
     /** Elementwise maximum, NaN-propagating. NumPy: {@code np.maximum}. */
@@ -483,7 +573,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor maximum(double value) {
-        return binary(BinaryOp.MAXIMUM, value);
+        return binary(BinaryOp.MAXIMUM, WeakScalar.of(value));
+    }
+
+    public Tensor maximum(long value) {
+        return binary(BinaryOp.MAXIMUM, WeakScalar.of(value));
     }
 
     /** Elementwise minimum, NaN-propagating. NumPy: {@code np.minimum}. */
@@ -492,15 +586,38 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor minimum(double value) {
-        return binary(BinaryOp.MINIMUM, value);
+        return binary(BinaryOp.MINIMUM, WeakScalar.of(value));
     }
 
-    /** Limits each element to {@code [low, high]}. NumPy: {@code np.clip(x, low, high)}. */
+    public Tensor minimum(long value) {
+        return binary(BinaryOp.MINIMUM, WeakScalar.of(value));
+    }
+
+    /**
+     * Limits each element to {@code [low, high]}; NaN stays NaN. Floating bounds make an integer
+     * tensor {@code float32}, as {@link #maximum(double)} does. NumPy: {@code np.clip(x, low, high)}.
+     */
     public Tensor clip(double low, double high) {
-        if (low > high) {
+        return clip(WeakScalar.of(low), WeakScalar.of(high), low > high);
+    }
+
+    /**
+     * Limits each element to {@code [low, high]} with integer bounds, which keep an integer tensor's
+     * dtype.
+     *
+     * @throws TensorException if a bound does not fit an integer tensor's dtype
+     */
+    public Tensor clip(long low, long high) {
+        return clip(WeakScalar.of(low), WeakScalar.of(high), low > high);
+    }
+
+    private Tensor clip(WeakScalar low, WeakScalar high, boolean reversed) {
+        if (reversed) {
             throw new TensorException("clip", "low " + low + " is greater than high " + high);
         }
-        return maximum(low).minimum(high);
+        low.checkFits("clip", low.typeBeside(dtype()));
+        high.checkFits("clip", high.typeBeside(dtype()));
+        return binary(BinaryOp.MAXIMUM, low).binary(BinaryOp.MINIMUM, high);
     }
 
     /** {@code x == other} as {@code bool}. NumPy: {@code np.equal}. */
@@ -509,7 +626,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor eq(double value) {
-        return binary(BinaryOp.EQUAL, value);
+        return binary(BinaryOp.EQUAL, WeakScalar.of(value));
+    }
+
+    public Tensor eq(long value) {
+        return binary(BinaryOp.EQUAL, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.not_equal}. */
@@ -518,7 +639,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor ne(double value) {
-        return binary(BinaryOp.NOT_EQUAL, value);
+        return binary(BinaryOp.NOT_EQUAL, WeakScalar.of(value));
+    }
+
+    public Tensor ne(long value) {
+        return binary(BinaryOp.NOT_EQUAL, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.less}. */
@@ -527,7 +652,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor lt(double value) {
-        return binary(BinaryOp.LESS, value);
+        return binary(BinaryOp.LESS, WeakScalar.of(value));
+    }
+
+    public Tensor lt(long value) {
+        return binary(BinaryOp.LESS, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.less_equal}. */
@@ -536,7 +665,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor le(double value) {
-        return binary(BinaryOp.LESS_EQUAL, value);
+        return binary(BinaryOp.LESS_EQUAL, WeakScalar.of(value));
+    }
+
+    public Tensor le(long value) {
+        return binary(BinaryOp.LESS_EQUAL, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.greater}. */
@@ -545,7 +678,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor gt(double value) {
-        return binary(BinaryOp.GREATER, value);
+        return binary(BinaryOp.GREATER, WeakScalar.of(value));
+    }
+
+    public Tensor gt(long value) {
+        return binary(BinaryOp.GREATER, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.greater_equal}. */
@@ -554,7 +691,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor ge(double value) {
-        return binary(BinaryOp.GREATER_EQUAL, value);
+        return binary(BinaryOp.GREATER_EQUAL, WeakScalar.of(value));
+    }
+
+    public Tensor ge(long value) {
+        return binary(BinaryOp.GREATER_EQUAL, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.logical_and}. */
@@ -590,6 +731,36 @@ public final class Tensor implements Iterable<Tensor> {
                 cb.shape, out), out);
     }
 
+    /**
+     * {@code condition ? a : b} with a floating scalar {@code b}, weakly typed beside {@code a}
+     * (see {@link WeakScalar}): {@code where(x.gt(0), x, 0.0)}. NumPy: {@code np.where(condition, a, b)}.
+     */
+    public static Tensor where(Tensor condition, Tensor a, double b) {
+        return where(condition, a, a.weakScalarTensor("where", WeakScalar.of(b)));
+    }
+
+    /** {@code condition ? a : b} with an integer scalar {@code b}, weakly typed beside {@code a}. */
+    public static Tensor where(Tensor condition, Tensor a, long b) {
+        return where(condition, a, a.weakScalarTensor("where", WeakScalar.of(b)));
+    }
+
+    /** {@code condition ? a : b} with a floating scalar {@code a}, weakly typed beside {@code b}. */
+    public static Tensor where(Tensor condition, double a, Tensor b) {
+        return where(condition, b.weakScalarTensor("where", WeakScalar.of(a)), b);
+    }
+
+    /** {@code condition ? a : b} with an integer scalar {@code a}, weakly typed beside {@code b}. */
+    public static Tensor where(Tensor condition, long a, Tensor b) {
+        return where(condition, b.weakScalarTensor("where", WeakScalar.of(a)), b);
+    }
+
+    /** A 0-d tensor on this tensor's device holding {@code scalar} in the dtype it takes beside this one. */
+    private Tensor weakScalarTensor(String op, WeakScalar scalar) {
+        DType dtype = scalar.typeBeside(dtype());
+        scalar.checkFits(op, dtype);
+        return new Tensor(backend().fromArray(scalar.toArray(dtype), dtype), Shape.SCALAR);
+    }
+
     private Tensor binary(BinaryOp op, Tensor other) {
         Backend backend = sameBackend(op.opName(), this, other);
         Shape out = Shape.broadcast(op.opName(), shape, other.shape);
@@ -599,12 +770,12 @@ public final class Tensor implements Iterable<Tensor> {
         return new Tensor(backend.binary(op, a.storage, a.shape, b.storage, b.shape, out), out);
     }
 
-    /** A Java scalar is "weak": see {@link BinaryOp#scalarType}. */
-    private Tensor binary(BinaryOp op, double value) {
-        DType compute = op.computeType(dtype(), BinaryOp.scalarType(dtype(), value));
+    /** A Java scalar operand, typed by {@link WeakScalar#computeType}. */
+    private Tensor binary(BinaryOp op, WeakScalar scalar) {
+        DType compute = scalar.computeType(op, dtype());
         Tensor a = cast(compute);
-        Storage scalar = backend().full(compute, 1, value);
-        return new Tensor(backend().binary(op, a.storage, shape, scalar, Shape.SCALAR, shape), shape);
+        Storage value = backend().fromArray(scalar.toArray(compute), compute);
+        return new Tensor(backend().binary(op, a.storage, shape, value, Shape.SCALAR, shape), shape);
     }
 
     private static Backend sameBackend(String op, Tensor... tensors) {

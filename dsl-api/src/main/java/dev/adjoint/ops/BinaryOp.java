@@ -5,7 +5,8 @@ import java.util.function.DoubleBinaryOperator;
 
 /**
  * Elementwise primitives of two broadcast operands. Operands reach a backend already converted to
- * one compute type; {@link Kind} decides the result type.
+ * one compute type; {@link Kind} decides the result type. A Java scalar operand takes the dtype
+ * {@link WeakScalar} gives it first.
  */
 public enum BinaryOp {
     ADD("add", Kind.ARITHMETIC, Double::sum),
@@ -72,16 +73,6 @@ public enum BinaryOp {
     /** The type of the result for operands computed in {@code compute}: itself, or {@code bool}. */
     public DType resultType(DType compute) {
         return kind == Kind.ARITHMETIC ? compute : DType.BOOL;
-    }
-
-    /**
-     * The type a Java scalar takes next to a tensor of {@code tensorType}. Scalars are "weak": the
-     * tensor's type, unless that is not floating and the scalar is fractional or infinite, when it
-     * is {@code float32} ({@code x.add(0.5)} on an {@code int32} tensor computes in {@code float32}).
-     */
-    public static DType scalarType(DType tensorType, double scalar) {
-        boolean integral = scalar == Math.rint(scalar) && !Double.isInfinite(scalar);
-        return tensorType.isFloating() || integral ? tensorType : DType.FLOAT32;
     }
 
     /**

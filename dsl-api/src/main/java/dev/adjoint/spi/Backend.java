@@ -83,7 +83,7 @@ public interface Backend {
             switch (step) {
                 case ElementwiseChainSpec.UnaryStep u -> value = unary(u.op(), value);
                 case ElementwiseChainSpec.ScalarStep s -> value = binary(s.op(), value, shape,
-                        full(s.dtype(), 1, s.scalar()), Shape.SCALAR, shape);
+                        fromArray(s.scalar().toArray(s.dtype()), s.dtype()), Shape.SCALAR, shape);
                 case ElementwiseChainSpec.OperandStep o -> {
                     value = binary(o.op(), value, shape, operands.get(o.operand()), o.operandShape(), o.resultShape());
                     shape = o.resultShape();
