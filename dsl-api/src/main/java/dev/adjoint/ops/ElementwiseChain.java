@@ -85,12 +85,17 @@ public final class ElementwiseChain {
 
     /** Appends {@code op(value, operand)}, broadcasting {@code operand} NumPy-style. */
     public ElementwiseChain apply(BinaryOp op, Tensor operand) {
-        Objects.requireNonNull(operand, "operand");
+        if (operand == null) {
+            // Named as the eager op names it.
+            throw new TensorException(op.opName(), "argument '" + (op == BinaryOp.POW ? "exponent" : "other")
+                    + "' is null");
+        }
         if (operand.backend() != input.backend()) {
             throw new TensorException(op.opName(), "operands are on different devices: " + input.device() + " and "
                     + operand.device() + " (move one with to(device))");
         }
         ElementwiseChainSpec next = spec.thenOperand(op, operand.dtype(), operand.shape());
+        next.shape().requireFits(op.opName(), input.backend());
         List<Tensor> o = new ArrayList<>(operands);
         o.add(operand);
         return new ElementwiseChain(input, next, List.copyOf(o));
