@@ -1529,7 +1529,11 @@ public final class Tensor implements Iterable<Tensor> {
         return softmax(-1);
     }
 
-    /** Softmax over {@code axis}, computed stably. SciPy: {@code scipy.special.softmax(x, axis)}. */
+    /**
+     * Softmax over {@code axis}, computed stably as {@code exp(x - max) / sum(exp(x - max))}: a row
+     * holding NaN or +inf, or only -inf, comes out all NaN, as with SciPy and JAX. SciPy:
+     * {@code scipy.special.softmax(x, axis)}.
+     */
     public Tensor softmax(int axis) {
         return softmax("softmax", axis, false);
     }
