@@ -6,9 +6,11 @@ package dev.adjoint;
  * <p>Promotion follows one lattice, {@code bool < int32 < int64 < float32 < float64}: a binary op on
  * two tensors computes in the larger of the two types. This is NumPy's rule with one deliberate
  * difference shared by JAX and PyTorch: an integer tensor combined with a {@code float32} tensor
- * stays {@code float32} (NumPy would widen to {@code float64}). Java scalars are "weak": in
- * {@code x.add(2.0)} the tensor's type wins when it is floating, and an integer tensor meets a
- * fractional scalar in {@code float32}.
+ * stays {@code float32} (NumPy would widen to {@code float64}). Java scalars are weakly typed by
+ * their Java type, never their value, as in JAX: an {@code int}/{@code long} keeps an integer or
+ * floating tensor's dtype ({@code bool} becomes {@code int32}), a {@code float}/{@code double} keeps
+ * a floating tensor's dtype and makes an integer or {@code bool} one {@code float32}; see
+ * {@link dev.adjoint.ops.WeakScalar} for the table.
  */
 public enum DType {
     BOOL("bool", 1),

@@ -6,6 +6,9 @@ import java.util.List;
 
 /** Conversions between nested Java arrays and the flat row-major arrays backends take. */
 final class HostArrays {
+    /** The longest Java array HotSpot reliably allocates; {@code Integer.MAX_VALUE} itself fails. */
+    static final int MAX_LENGTH = Integer.MAX_VALUE - 8;
+
     private HostArrays() {
     }
 

@@ -1,37 +1,83 @@
 package dev.adjoint;
 
+import dev.adjoint.spi.Backend;
+import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
  * An immutable list of dimension sizes. Printed like Python tuples: {@code ()}, {@code (3,)},
- * {@code (2, 3)}.
+ * {@code (2, 3)}. Its {@link #size()} always fits a {@code long}: a shape with more elements is
+ * rejected when it is made.
  */
 public final class Shape {
-    public static final Shape SCALAR = new Shape(new int[0]);
+    public static final Shape SCALAR = new Shape(new int[0], "shape");
 
     private final int[] dims;
     private final long size;
 
-    private Shape(int[] dims) {
+    /** {@code op} names the caller in the error thrown when the element count overflows a long. */
+    private Shape(int[] dims, String op) {
         this.dims = dims;
         long n = 1;
-        for (int d : dims) {
-            n = Math.multiplyExact(n, d);
+        try {
+            for (int d : dims) {
+                n = Math.multiplyExact(n, d);
+            }
+        } catch (ArithmeticException e) {
+            throw new TensorException(op, "shape " + this + " has " + exactSize(dims)
+                    + " elements, more than a long can count");
         }
         this.size = n;
     }
 
+    private Shape(int[] dims) {
+        this(dims, "shape");
+    }
+
     /** A shape from its dimension sizes; each must be {@code >= 0}. */
     public static Shape of(int... dims) {
+        return of("shape", dims);
+    }
+
+    /** {@link #of(int...)} for a caller named {@code op} in the errors, e.g. {@code zeros}. */
+    static Shape of(String op, int... dims) {
+        if (dims == null) {
+            throw new TensorException(op, "argument 'dims' is null");
+        }
         if (dims.length == 0) {
             return SCALAR;
         }
         for (int i = 0; i < dims.length; i++) {
             if (dims[i] < 0) {
-                throw new TensorException("shape", "dimension " + i + " is negative in " + Arrays.toString(dims));
+                throw new TensorException(op, "dimension " + i + " is negative in " + Arrays.toString(dims));
             }
         }
-        return new Shape(dims.clone());
+        return new Shape(dims.clone(), op);
+    }
+
+    /** The product of {@code dims}, exact past {@code Long.MAX_VALUE}; for messages. */
+    private static BigInteger exactSize(int[] dims) {
+        BigInteger n = BigInteger.ONE;
+        for (int d : dims) {
+            n = n.multiply(BigInteger.valueOf(d));
+        }
+        return n;
+    }
+
+    /**
+     * Checks that a tensor of this shape fits in one storage of {@code backend} (at most
+     * {@link Backend#maxElements()} elements); ops call it before asking the backend to allocate.
+     *
+     * @return this shape
+     * @throws TensorException naming {@code op}, this shape, its size and the backend's limit otherwise
+     */
+    public Shape requireFits(String op, Backend backend) {
+        long max = backend.maxElements();
+        if (size > max) {
+            throw new TensorException(op, "shape " + this + " has " + size + " elements, more than the " + max
+                    + " one tensor can hold on " + backend.device());
+        }
+        return this;
     }
 
     public int rank() {
@@ -79,7 +125,7 @@ public final class Shape {
             }
             out[i] = da == 1 ? db : da;
         }
-        return new Shape(out);
+        return new Shape(out, op);
     }
 
     /** Checks an axis against this rank and turns a negative one positive. */

@@ -6,6 +6,7 @@ import dev.adjoint.ops.ElementwiseChain;
 import dev.adjoint.ops.Pool2dSpec;
 import dev.adjoint.ops.ReduceOp;
 import dev.adjoint.ops.UnaryOp;
+import dev.adjoint.ops.WeakScalar;
 import dev.adjoint.spi.Backend;
 import dev.adjoint.spi.Backends;
 import dev.adjoint.spi.Storage;
@@ -14,7 +15,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -27,8 +27,11 @@ import java.util.random.RandomGenerator;
  * }</pre>
  *
  * <p>Ops validate their inputs at the call and throw {@link TensorException} naming the op, the
- * shapes or dtypes and the rule broken. Binary ops broadcast as in NumPy and promote dtypes as
- * {@link DType} describes. Each method's javadoc names its NumPy equivalent.
+ * shapes or dtypes and the rule broken; that includes a null argument
+ * ({@code add: argument 'other' is null}) and a result with more elements than the backend can
+ * hold in one tensor. Binary ops broadcast as in NumPy and promote dtypes as {@link DType}
+ * describes; Java scalars are weakly typed ({@link WeakScalar}). NaN and infinities behave as in
+ * NumPy. Each method's javadoc names its NumPy equivalent.
  *
  * <p>A tensor lives on one {@link Device}; its ops run on that device's {@link Backend}, and
  * {@link #to(Device)} copies it elsewhere. Tensors created from Java values go to the default
@@ -48,7 +51,8 @@ public final class Tensor implements Iterable<Tensor> {
      * SPI; user code creates tensors with the factory methods below.
      */
     public static Tensor fromStorage(Storage storage, Shape shape) {
-        Objects.requireNonNull(storage, "storage");
+        argument("fromStorage", "storage", storage);
+        argument("fromStorage", "shape", shape);
         if (storage.size() != shape.size()) {
             throw new TensorException("fromStorage", "storage holds " + storage.size()
                     + " elements but shape " + shape + " needs " + shape.size());
@@ -98,30 +102,31 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** A tensor of {@code shape} holding a copy of the row-major {@code data}. NumPy: {@code np.reshape(data, shape)}. */
     public static Tensor of(float[] data, Shape shape) {
-        return fromFlat(data.clone(), data.length, DType.FLOAT32, shape);
+        return fromFlat(argument("of", "data", data).clone(), data.length, DType.FLOAT32, shape);
     }
 
     /** As {@link #of(float[], Shape)} for {@code float64}. */
     public static Tensor of(double[] data, Shape shape) {
-        return fromFlat(data.clone(), data.length, DType.FLOAT64, shape);
+        return fromFlat(argument("of", "data", data).clone(), data.length, DType.FLOAT64, shape);
     }
 
     /** As {@link #of(float[], Shape)} for {@code int32}. */
     public static Tensor of(int[] data, Shape shape) {
-        return fromFlat(data.clone(), data.length, DType.INT32, shape);
+        return fromFlat(argument("of", "data", data).clone(), data.length, DType.INT32, shape);
     }
 
     /** As {@link #of(float[], Shape)} for {@code int64}. */
     public static Tensor of(long[] data, Shape shape) {
-        return fromFlat(data.clone(), data.length, DType.INT64, shape);
+        return fromFlat(argument("of", "data", data).clone(), data.length, DType.INT64, shape);
     }
 
     /** As {@link #of(float[], Shape)} for {@code bool}. */
     public static Tensor of(boolean[] data, Shape shape) {
-        return fromFlat(data.clone(), data.length, DType.BOOL, shape);
+        return fromFlat(argument("of", "data", data).clone(), data.length, DType.BOOL, shape);
     }
 
     private static Tensor fromFlat(Object data, int length, DType dtype, Shape shape) {
+        argument("of", "shape", shape);
         if (length != shape.size()) {
             throw new TensorException("of", "data has " + length + " elements but shape " + shape
                     + " needs " + shape.size());
@@ -136,48 +141,105 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** A {@code float32} tensor of zeros. NumPy: {@code np.zeros(dims, np.float32)}. */
     public static Tensor zeros(int... dims) {
-        return full(DType.FLOAT32, 0, dims);
+        return full("zeros", DType.FLOAT32, WeakScalar.of(0), dims);
     }
 
     /** Zeros of {@code dtype}. NumPy: {@code np.zeros(dims, dtype)}. */
     public static Tensor zeros(DType dtype, int... dims) {
-        return full(dtype, 0, dims);
+        return full("zeros", dtype, WeakScalar.of(0), dims);
     }
 
     /** A {@code float32} tensor of ones. NumPy: {@code np.ones(dims, np.float32)}. */
     public static Tensor ones(int... dims) {
-        return full(DType.FLOAT32, 1, dims);
+        return full("ones", DType.FLOAT32, WeakScalar.of(1), dims);
     }
 
     /** Ones of {@code dtype}. NumPy: {@code np.ones(dims, dtype)}. */
     public static Tensor ones(DType dtype, int... dims) {
-        return full(dtype, 1, dims);
+        return full("ones", dtype, WeakScalar.of(1), dims);
     }
 
-    /** A {@code float32} tensor filled with {@code value}. NumPy: {@code np.full(dims, value, np.float32)}. */
+    /**
+     * A {@code float32} tensor filled with {@code value}, whatever the Java type of {@code value}.
+     * NumPy: {@code np.full(dims, value, np.float32)}.
+     */
     public static Tensor full(double value, int... dims) {
-        return full(DType.FLOAT32, value, dims);
+        return full("full", DType.FLOAT32, WeakScalar.of(value), dims);
     }
 
-    /** A tensor of {@code dtype} filled with {@code value}. NumPy: {@code np.full(dims, value, dtype)}. */
+    /**
+     * A tensor of {@code dtype} filled with {@code value}, converted as {@link #cast} converts (a
+     * fraction truncates into an integer dtype). NumPy: {@code np.full(dims, value, dtype)}.
+     *
+     * @throws TensorException if {@code dtype} is an integer type and {@code value} is NaN,
+     *     infinite or out of its range
+     */
     public static Tensor full(DType dtype, double value, int... dims) {
-        Shape shape = Shape.of(dims);
-        return new Tensor(Backends.defaultBackend().full(dtype, shape.size(), value), shape);
+        return full("full", dtype, WeakScalar.of(value), dims);
+    }
+
+    /**
+     * A tensor of {@code dtype} filled with the integer {@code value}, exactly for {@code int64}.
+     *
+     * @throws TensorException if {@code value} is out of an integer {@code dtype}'s range
+     */
+    public static Tensor full(DType dtype, long value, int... dims) {
+        return full("full", dtype, WeakScalar.of(value), dims);
+    }
+
+    private static Tensor full(String op, DType dtype, WeakScalar value, int... dims) {
+        argument(op, "dtype", dtype);
+        Backend backend = Backends.defaultBackend();
+        Shape shape = Shape.of(op, dims).requireFits(op, backend);
+        value.checkFits(op, dtype);
+        return new Tensor(filled(backend, dtype, shape, value), shape);
     }
 
     /** Zeros with {@code like}'s shape, dtype and device. NumPy: {@code np.zeros_like(like)}. */
     public static Tensor zerosLike(Tensor like) {
-        return fullLike(like, 0);
+        return fullLike("zerosLike", like, WeakScalar.of(0));
     }
 
     /** Ones with {@code like}'s shape, dtype and device. NumPy: {@code np.ones_like(like)}. */
     public static Tensor onesLike(Tensor like) {
-        return fullLike(like, 1);
+        return fullLike("onesLike", like, WeakScalar.of(1));
     }
 
-    /** {@code value} everywhere, with {@code like}'s shape, dtype and device. NumPy: {@code np.full_like(like, value)}. */
+    /**
+     * {@code value} everywhere, with {@code like}'s shape, dtype and device, converted as
+     * {@link #cast} converts. NumPy: {@code np.full_like(like, value)}.
+     *
+     * @throws TensorException if {@code like} is an integer tensor and {@code value} is NaN,
+     *     infinite or out of its range
+     */
     public static Tensor fullLike(Tensor like, double value) {
-        return new Tensor(like.backend().full(like.dtype(), like.shape.size(), value), like.shape);
+        return fullLike("fullLike", like, WeakScalar.of(value));
+    }
+
+    /** As {@link #fullLike(Tensor, double)} with an integer {@code value}, exact for {@code int64}. */
+    public static Tensor fullLike(Tensor like, long value) {
+        return fullLike("fullLike", like, WeakScalar.of(value));
+    }
+
+    private static Tensor fullLike(String op, Tensor like, WeakScalar value) {
+        argument(op, "like", like);
+        value.checkFits(op, like.dtype());
+        return new Tensor(filled(like.backend(), like.dtype(), like.shape, value), like.shape);
+    }
+
+    /**
+     * A storage of {@code shape} holding {@code value} in {@code dtype}. {@link Backend#full} takes a
+     * double, which holds every value except {@code int64}s beyond 2^53; those are broadcast from a
+     * one-element storage instead, so they stay exact.
+     */
+    private static Storage filled(Backend backend, DType dtype, Shape shape, WeakScalar value) {
+        long exactInDouble = 1L << 53;
+        long integer = value.value().longValue();
+        if (dtype == DType.INT64 && value.isInteger() && (integer > exactInDouble || integer < -exactInDouble)) {
+            Storage one = backend.fromArray(value.toArray(dtype), dtype);
+            return backend.strided(one, 0, new long[shape.rank()], shape);
+        }
+        return backend.full(dtype, shape.size(), value.value().doubleValue());
     }
 
     /** The {@code n x n} {@code float32} identity matrix. NumPy: {@code np.eye(n, dtype=np.float32)}. */
@@ -187,14 +249,16 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** The {@code n x n} identity matrix of {@code dtype}. NumPy: {@code np.eye(n, dtype=dtype)}. */
     public static Tensor eye(int n, DType dtype) {
+        argument("eye", "dtype", dtype);
         if (n < 0) {
             throw new TensorException("eye", "size must be >= 0, got " + n);
         }
-        double[] data = new double[n * n];
+        Shape shape = hostShape("eye", n, n);
+        double[] data = new double[(int) shape.size()];
         for (int i = 0; i < n; i++) {
             data[i * n + i] = 1;
         }
-        return of(data, Shape.of(n, n)).cast(dtype);
+        return fromHost(data, DType.FLOAT64, shape).cast(dtype);
     }
 
     /** {@code 0, 1, ..., stop-1} as {@code int32}. NumPy: {@code np.arange(stop)}. */
@@ -228,7 +292,7 @@ public final class Tensor implements Iterable<Tensor> {
                     + " stop=" + stop + " step=" + step);
         }
         double n = Math.ceil((stop - start) / step);
-        if (n > Integer.MAX_VALUE - 8) {
+        if (n > HostArrays.MAX_LENGTH) {
             throw new TensorException("arange", "would have " + (long) n + " elements");
         }
         return (int) Math.max(0, n);
@@ -239,7 +303,7 @@ public final class Tensor implements Iterable<Tensor> {
         if (num < 0) {
             throw new TensorException("linspace", "num must be >= 0, got " + num);
         }
-        float[] data = new float[num];
+        float[] data = new float[(int) hostShape("linspace", num).size()];
         double step = num > 1 ? (stop - start) / (num - 1) : 0;
         for (int i = 0; i < num; i++) {
             data[i] = (float) (i == num - 1 && num > 1 ? stop : start + i * step);
@@ -255,8 +319,9 @@ public final class Tensor implements Iterable<Tensor> {
         if (!(low < high)) {
             throw new TensorException("randomUniform", "needs low < high, got low=" + low + " high=" + high);
         }
-        Shape shape = Shape.of(dims);
-        float[] data = new float[Math.toIntExact(shape.size())];
+        argument("randomUniform", "rng", rng);
+        Shape shape = hostShape("randomUniform", dims);
+        float[] data = new float[(int) shape.size()];
         for (int i = 0; i < data.length; i++) {
             data[i] = (float) rng.nextDouble(low, high);
         }
@@ -268,12 +333,38 @@ public final class Tensor implements Iterable<Tensor> {
         if (!(std >= 0)) {
             throw new TensorException("randomNormal", "std must be >= 0, got " + std);
         }
-        Shape shape = Shape.of(dims);
-        float[] data = new float[Math.toIntExact(shape.size())];
+        argument("randomNormal", "rng", rng);
+        Shape shape = hostShape("randomNormal", dims);
+        float[] data = new float[(int) shape.size()];
         for (int i = 0; i < data.length; i++) {
             data[i] = (float) rng.nextGaussian(mean, std);
         }
         return fromHost(data, DType.FLOAT32, shape);
+    }
+
+    /**
+     * The shape of data an op builds on the host before the default backend takes it: checked
+     * against the backend's limit and against Java's array limit.
+     */
+    private static Shape hostShape(String op, int... dims) {
+        Shape shape = Shape.of(op, dims).requireFits(op, Backends.defaultBackend());
+        if (shape.size() > HostArrays.MAX_LENGTH) {
+            throw new TensorException(op, "shape " + shape + " has " + shape.size() + " elements, more than the "
+                    + HostArrays.MAX_LENGTH + " a Java array can hold");
+        }
+        return shape;
+    }
+
+    /**
+     * {@code value}, or a {@link TensorException} "op: argument 'name' is null". Every op passes its
+     * object arguments through this (tensors in its shared entry point, e.g. {@code binary}) before
+     * touching them.
+     */
+    private static <T> T argument(String op, String name, T value) {
+        if (value == null) {
+            throw new TensorException(op, "argument '" + name + "' is null");
+        }
+        return value;
     }
 
     // ============================================================================================
@@ -385,7 +476,7 @@ public final class Tensor implements Iterable<Tensor> {
         return unary(UnaryOp.SIGMOID);
     }
 
-    /** {@code max(x, 0)}. NumPy: {@code np.maximum(x, 0)}. */
+    /** {@code max(x, 0)}; NaN stays NaN. NumPy: {@code np.maximum(x, 0)}. */
     public Tensor relu() {
         return unary(UnaryOp.RELU);
     }
@@ -407,7 +498,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Converts each element to {@code dtype} (floats to integers truncate; non-zero is true). NumPy: {@code x.astype(dtype)}. */
     public Tensor cast(DType dtype) {
-        if (dtype == dtype()) {
+        if (argument("cast", "dtype", dtype) == dtype()) {
             return this;
         }
         return new Tensor(backend().cast(storage, dtype), shape);
@@ -425,6 +516,10 @@ public final class Tensor implements Iterable<Tensor> {
 
     // ============================================================================================
     // Elementwise, two operands (broadcasting)
+    //
+    // Each op takes a tensor, a Java floating scalar or a Java integer scalar. Scalars are weakly
+    // typed by their Java type, never their value (see WeakScalar): x.add(2) keeps an int32 x int32,
+    // x.add(2.0) makes it float32, and a float tensor keeps its dtype with either.
     // ============================================================================================
 
     /** NumPy: {@code np.add}. */
@@ -432,9 +527,22 @@ public final class Tensor implements Iterable<Tensor> {
         return binary(BinaryOp.ADD, other);
     }
 
-    /** Adds a scalar. NumPy: {@code x + value}. */
+    /**
+     * Adds a floating scalar, weakly typed: the result is this tensor's dtype if floating, else
+     * {@code float32} (see {@link WeakScalar}). NumPy: {@code x + value}.
+     */
     public Tensor add(double value) {
-        return binary(BinaryOp.ADD, value);
+        return binary(BinaryOp.ADD, WeakScalar.of(value));
+    }
+
+    /**
+     * Adds an integer scalar, weakly typed: the result is this tensor's dtype ({@code int32} for
+     * {@code bool}; see {@link WeakScalar}).
+     *
+     * @throws TensorException if {@code value} does not fit an integer result dtype
+     */
+    public Tensor add(long value) {
+        return binary(BinaryOp.ADD, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.subtract}. */
@@ -443,7 +551,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor sub(double value) {
-        return binary(BinaryOp.SUB, value);
+        return binary(BinaryOp.SUB, WeakScalar.of(value));
+    }
+
+    public Tensor sub(long value) {
+        return binary(BinaryOp.SUB, WeakScalar.of(value));
     }
 
     /** Elementwise product. NumPy: {@code np.multiply}. */
@@ -452,7 +564,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor mul(double value) {
-        return binary(BinaryOp.MUL, value);
+        return binary(BinaryOp.MUL, WeakScalar.of(value));
+    }
+
+    public Tensor mul(long value) {
+        return binary(BinaryOp.MUL, WeakScalar.of(value));
     }
 
     /** True division; integers divide in {@code float32}. NumPy: {@code np.true_divide}. */
@@ -461,16 +577,30 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor div(double value) {
-        return binary(BinaryOp.DIV, value);
+        return binary(BinaryOp.DIV, WeakScalar.of(value));
     }
 
-    /** NumPy: {@code np.power}. */
+    /** Divides by an integer scalar; an integer tensor divides in {@code float32}. */
+    public Tensor div(long value) {
+        return binary(BinaryOp.DIV, WeakScalar.of(value));
+    }
+
+    /**
+     * {@code this} to the power {@code exponent}, with C's special values: {@code 1} to any power,
+     * NaN included, and {@code -1} to an infinite power are 1 (see {@link BinaryOp#pow}). NumPy:
+     * {@code np.power}.
+     */
     public Tensor pow(Tensor exponent) {
         return binary(BinaryOp.POW, exponent);
     }
 
     public Tensor pow(double exponent) {
-        return binary(BinaryOp.POW, exponent);
+        return binary(BinaryOp.POW, WeakScalar.of(exponent));
+    }
+
+    /** An integer power; an integer tensor stays integer ({@code x.pow(2)} on {@code int32} is {@code int32}). */
+    public Tensor pow(long exponent) {
+        return binary(BinaryOp.POW, WeakScalar.of(exponent));
     }
 
     /** Elementwise maximum, NaN-propagating. NumPy: {@code np.maximum}. */
@@ -479,7 +609,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor maximum(double value) {
-        return binary(BinaryOp.MAXIMUM, value);
+        return binary(BinaryOp.MAXIMUM, WeakScalar.of(value));
+    }
+
+    public Tensor maximum(long value) {
+        return binary(BinaryOp.MAXIMUM, WeakScalar.of(value));
     }
 
     /** Elementwise minimum, NaN-propagating. NumPy: {@code np.minimum}. */
@@ -488,15 +622,38 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor minimum(double value) {
-        return binary(BinaryOp.MINIMUM, value);
+        return binary(BinaryOp.MINIMUM, WeakScalar.of(value));
     }
 
-    /** Limits each element to {@code [low, high]}. NumPy: {@code np.clip(x, low, high)}. */
+    public Tensor minimum(long value) {
+        return binary(BinaryOp.MINIMUM, WeakScalar.of(value));
+    }
+
+    /**
+     * Limits each element to {@code [low, high]}; NaN stays NaN. Floating bounds make an integer
+     * tensor {@code float32}, as {@link #maximum(double)} does. NumPy: {@code np.clip(x, low, high)}.
+     */
     public Tensor clip(double low, double high) {
-        if (low > high) {
+        return clip(WeakScalar.of(low), WeakScalar.of(high), low > high);
+    }
+
+    /**
+     * Limits each element to {@code [low, high]} with integer bounds, which keep an integer tensor's
+     * dtype.
+     *
+     * @throws TensorException if a bound does not fit an integer tensor's dtype
+     */
+    public Tensor clip(long low, long high) {
+        return clip(WeakScalar.of(low), WeakScalar.of(high), low > high);
+    }
+
+    private Tensor clip(WeakScalar low, WeakScalar high, boolean reversed) {
+        if (reversed) {
             throw new TensorException("clip", "low " + low + " is greater than high " + high);
         }
-        return maximum(low).minimum(high);
+        low.checkFits("clip", low.typeBeside(dtype()));
+        high.checkFits("clip", high.typeBeside(dtype()));
+        return binary(BinaryOp.MAXIMUM, low).binary(BinaryOp.MINIMUM, high);
     }
 
     /** {@code x == other} as {@code bool}. NumPy: {@code np.equal}. */
@@ -505,7 +662,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor eq(double value) {
-        return binary(BinaryOp.EQUAL, value);
+        return binary(BinaryOp.EQUAL, WeakScalar.of(value));
+    }
+
+    public Tensor eq(long value) {
+        return binary(BinaryOp.EQUAL, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.not_equal}. */
@@ -514,7 +675,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor ne(double value) {
-        return binary(BinaryOp.NOT_EQUAL, value);
+        return binary(BinaryOp.NOT_EQUAL, WeakScalar.of(value));
+    }
+
+    public Tensor ne(long value) {
+        return binary(BinaryOp.NOT_EQUAL, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.less}. */
@@ -523,7 +688,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor lt(double value) {
-        return binary(BinaryOp.LESS, value);
+        return binary(BinaryOp.LESS, WeakScalar.of(value));
+    }
+
+    public Tensor lt(long value) {
+        return binary(BinaryOp.LESS, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.less_equal}. */
@@ -532,7 +701,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor le(double value) {
-        return binary(BinaryOp.LESS_EQUAL, value);
+        return binary(BinaryOp.LESS_EQUAL, WeakScalar.of(value));
+    }
+
+    public Tensor le(long value) {
+        return binary(BinaryOp.LESS_EQUAL, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.greater}. */
@@ -541,7 +714,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor gt(double value) {
-        return binary(BinaryOp.GREATER, value);
+        return binary(BinaryOp.GREATER, WeakScalar.of(value));
+    }
+
+    public Tensor gt(long value) {
+        return binary(BinaryOp.GREATER, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.greater_equal}. */
@@ -550,7 +727,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor ge(double value) {
-        return binary(BinaryOp.GREATER_EQUAL, value);
+        return binary(BinaryOp.GREATER_EQUAL, WeakScalar.of(value));
+    }
+
+    public Tensor ge(long value) {
+        return binary(BinaryOp.GREATER_EQUAL, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.logical_and}. */
@@ -573,12 +754,16 @@ public final class Tensor implements Iterable<Tensor> {
      * are promoted to one dtype. NumPy: {@code np.where(condition, a, b)}.
      */
     public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        argument("where", "condition", condition);
+        argument("where", "a", a);
+        argument("where", "b", b);
         if (condition.dtype() != DType.BOOL) {
             throw new TensorException("where", "condition must be bool, got " + condition.dtype()
                     + " (compare first, e.g. x.gt(0))");
         }
         Backend backend = sameBackend("where", condition, a, b);
-        Shape out = Shape.broadcast("where", Shape.broadcast("where", condition.shape, a.shape), b.shape);
+        Shape out = Shape.broadcast("where", Shape.broadcast("where", condition.shape, a.shape), b.shape)
+                .requireFits("where", backend);
         DType dtype = DType.promote(a.dtype(), b.dtype());
         Tensor ca = a.cast(dtype);
         Tensor cb = b.cast(dtype);
@@ -586,21 +771,53 @@ public final class Tensor implements Iterable<Tensor> {
                 cb.shape, out), out);
     }
 
+    /**
+     * {@code condition ? a : b} with a floating scalar {@code b}, weakly typed beside {@code a}
+     * (see {@link WeakScalar}): {@code where(x.gt(0), x, 0.0)}. NumPy: {@code np.where(condition, a, b)}.
+     */
+    public static Tensor where(Tensor condition, Tensor a, double b) {
+        return where(condition, a, whereScalar(argument("where", "a", a), WeakScalar.of(b)));
+    }
+
+    /** {@code condition ? a : b} with an integer scalar {@code b}, weakly typed beside {@code a}. */
+    public static Tensor where(Tensor condition, Tensor a, long b) {
+        return where(condition, a, whereScalar(argument("where", "a", a), WeakScalar.of(b)));
+    }
+
+    /** {@code condition ? a : b} with a floating scalar {@code a}, weakly typed beside {@code b}. */
+    public static Tensor where(Tensor condition, double a, Tensor b) {
+        return where(condition, whereScalar(argument("where", "b", b), WeakScalar.of(a)), b);
+    }
+
+    /** {@code condition ? a : b} with an integer scalar {@code a}, weakly typed beside {@code b}. */
+    public static Tensor where(Tensor condition, long a, Tensor b) {
+        return where(condition, whereScalar(argument("where", "b", b), WeakScalar.of(a)), b);
+    }
+
+    /** A scalar branch of {@code where}: a 0-d tensor on {@code tensor}'s device, in the dtype it takes beside it. */
+    private static Tensor whereScalar(Tensor tensor, WeakScalar scalar) {
+        DType dtype = scalar.typeBeside(tensor.dtype());
+        scalar.checkFits("where", dtype);
+        return new Tensor(tensor.backend().fromArray(scalar.toArray(dtype), dtype), Shape.SCALAR);
+    }
+
     private Tensor binary(BinaryOp op, Tensor other) {
+        // The public methods call their tensor argument 'other', except pow's 'exponent'.
+        argument(op.opName(), op == BinaryOp.POW ? "exponent" : "other", other);
         Backend backend = sameBackend(op.opName(), this, other);
-        Shape out = Shape.broadcast(op.opName(), shape, other.shape);
+        Shape out = Shape.broadcast(op.opName(), shape, other.shape).requireFits(op.opName(), backend);
         DType dtype = op.computeType(dtype(), other.dtype());
         Tensor a = cast(dtype);
         Tensor b = other.cast(dtype);
         return new Tensor(backend.binary(op, a.storage, a.shape, b.storage, b.shape, out), out);
     }
 
-    /** A Java scalar is "weak": see {@link BinaryOp#scalarType}. */
-    private Tensor binary(BinaryOp op, double value) {
-        DType compute = op.computeType(dtype(), BinaryOp.scalarType(dtype(), value));
+    /** A Java scalar operand, typed by {@link WeakScalar#computeType}. */
+    private Tensor binary(BinaryOp op, WeakScalar scalar) {
+        DType compute = scalar.computeType(op, dtype());
         Tensor a = cast(compute);
-        Storage scalar = backend().full(compute, 1, value);
-        return new Tensor(backend().binary(op, a.storage, shape, scalar, Shape.SCALAR, shape), shape);
+        Storage value = backend().fromArray(scalar.toArray(compute), compute);
+        return new Tensor(backend().binary(op, a.storage, shape, value, Shape.SCALAR, shape), shape);
     }
 
     private static Backend sameBackend(String op, Tensor... tensors) {
@@ -620,7 +837,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Sum of all elements. NumPy: {@code np.sum(x)}. Integer and bool sums are {@code int64}. */
     public Tensor sum() {
-        return reduce(ReduceOp.SUM, null, false);
+        return reduce(ReduceOp.SUM, ALL_AXES, false);
     }
 
     /** Sum over {@code axis}. NumPy: {@code np.sum(x, axis)}. */
@@ -635,7 +852,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Mean of all elements (NaN when empty). NumPy: {@code np.mean(x)}. */
     public Tensor mean() {
-        return reduce(ReduceOp.MEAN, null, false);
+        return reduce(ReduceOp.MEAN, ALL_AXES, false);
     }
 
     public Tensor mean(int axis) {
@@ -648,7 +865,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Largest element, NaN if any is NaN. NumPy: {@code np.max(x)}. */
     public Tensor max() {
-        return reduce(ReduceOp.MAX, null, false);
+        return reduce(ReduceOp.MAX, ALL_AXES, false);
     }
 
     public Tensor max(int axis) {
@@ -661,7 +878,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Smallest element, NaN if any is NaN. NumPy: {@code np.min(x)}. */
     public Tensor min() {
-        return reduce(ReduceOp.MIN, null, false);
+        return reduce(ReduceOp.MIN, ALL_AXES, false);
     }
 
     public Tensor min(int axis) {
@@ -674,7 +891,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Product of all elements. NumPy: {@code np.prod(x)}. */
     public Tensor prod() {
-        return reduce(ReduceOp.PROD, null, false);
+        return reduce(ReduceOp.PROD, ALL_AXES, false);
     }
 
     public Tensor prod(int axis) {
@@ -687,7 +904,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** {@code log(sum(exp(x)))}, computed stably. SciPy: {@code scipy.special.logsumexp(x)}. */
     public Tensor logSumExp() {
-        return reduce(ReduceOp.LOG_SUM_EXP, null, false);
+        return reduce(ReduceOp.LOG_SUM_EXP, ALL_AXES, false);
     }
 
     public Tensor logSumExp(int axis) {
@@ -725,9 +942,12 @@ public final class Tensor implements Iterable<Tensor> {
         return reduce(ReduceOp.ARGMIN, new int[] {axis}, keepDims);
     }
 
-    private Tensor reduce(ReduceOp op, int[] axesOrNull, boolean keepDims) {
+    /** Marks a reduction over every axis; compared by identity, so a caller's array is never taken for it. */
+    private static final int[] ALL_AXES = {};
+
+    private Tensor reduce(ReduceOp op, int[] axesOrAll, boolean keepDims) {
         String name = op.opName();
-        int[] axes = axesOrNull == null ? allAxes(rank()) : normalizeAxes(name, axesOrNull);
+        int[] axes = axesOrAll == ALL_AXES ? allAxes(rank()) : normalizeAxes(name, argument(name, "axes", axesOrAll));
         Tensor x = this;
         DType dtype = dtype();
         switch (op) {
@@ -797,6 +1017,7 @@ public final class Tensor implements Iterable<Tensor> {
      * batch dimensions broadcast. NumPy: {@code np.matmul}.
      */
     public Tensor matmul(Tensor other) {
+        argument("matmul", "other", other);
         Backend backend = sameBackend("matmul", this, other);
         if (rank() == 0 || other.rank() == 0) {
             throw new TensorException("matmul", "operands must be at least 1-d, got shapes " + shape + " and "
@@ -826,7 +1047,7 @@ public final class Tensor implements Iterable<Tensor> {
         }
         int m = a.shape.dim(-2);
         int n = b.shape.dim(-1);
-        Shape out = batch.insert(batch.rank(), m).insert(batch.rank() + 1, n);
+        Shape out = batch.insert(batch.rank(), m).insert(batch.rank() + 1, n).requireFits("matmul", backend);
         Tensor result = new Tensor(backend.matmul(a.storage, a.shape, false, b.storage, b.shape, false, out), out);
         if (rank() == 1 || other.rank() == 1) {
             Shape squeezed = out;
@@ -851,7 +1072,7 @@ public final class Tensor implements Iterable<Tensor> {
      * 2-d. NumPy: {@code np.dot} (its N-d rule is not supported: use {@link #matmul}).
      */
     public Tensor dot(Tensor other) {
-        if (rank() > 2 || other.rank() > 2) {
+        if (rank() > 2 || argument("dot", "other", other).rank() > 2) {
             throw new TensorException("dot", "supports operands of rank <= 2, got shapes " + shape + " and "
                     + other.shape + " (use matmul for stacks of matrices)");
         }
@@ -863,7 +1084,11 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Outer product of the flattened operands: {@code (n,)} and {@code (m,)} give {@code (n, m)}. NumPy: {@code np.outer}. */
     public Tensor outer(Tensor other) {
-        return flatten().reshape(-1, 1).mul(other.flatten().reshape(1, -1));
+        Backend backend = sameBackend("outer", this, argument("outer", "other", other));
+        Tensor column = flatten().reshape(-1, 1);
+        Tensor row = other.flatten().reshape(1, -1);
+        Shape.of("outer", column.dim(0), row.dim(1)).requireFits("outer", backend);
+        return column.mul(row);
     }
 
     /** Reverses the axes. NumPy: {@code x.T} / {@code np.transpose(x)}. */
@@ -887,7 +1112,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Reorders the axes: result axis {@code i} is input axis {@code axes[i]}. NumPy: {@code np.transpose(x, axes)}. */
     public Tensor permute(int... axes) {
-        if (axes.length != rank()) {
+        if (argument("permute", "axes", axes).length != rank()) {
             throw new TensorException("permute", "axes " + Arrays.toString(axes) + " do not match rank " + rank()
                     + " of shape " + shape);
         }
@@ -916,6 +1141,7 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     private Tensor strided(String op, long offset, long[] strides, Shape out) {
+        out.requireFits(op, backend());
         return new Tensor(backend().strided(storage, offset, strides, out), out);
     }
 
@@ -928,7 +1154,7 @@ public final class Tensor implements Iterable<Tensor> {
      * storage (no copy). NumPy: {@code np.reshape}.
      */
     public Tensor reshape(int... dims) {
-        int[] out = dims.clone();
+        int[] out = argument("reshape", "dims", dims).clone();
         int inferred = -1;
         long known = 1;
         for (int i = 0; i < out.length; i++) {
@@ -940,11 +1166,12 @@ public final class Tensor implements Iterable<Tensor> {
             } else if (out[i] < 0) {
                 throw new TensorException("reshape", "dimension " + i + " is negative in " + Arrays.toString(dims));
             } else {
-                known *= out[i];
+                // Saturating: a product past a long is more than any tensor holds, which the size check below reports.
+                known = known > Long.MAX_VALUE / Math.max(out[i], 1) ? Long.MAX_VALUE : known * out[i];
             }
         }
         if (inferred >= 0) {
-            if (known == 0 || size() % known != 0) {
+            if (known == 0 || size() % known != 0 || size() / known > Integer.MAX_VALUE) {
                 throw new TensorException("reshape", "cannot reshape " + shape + " (" + size() + " elements) into "
                         + Arrays.toString(dims));
             }
@@ -953,7 +1180,8 @@ public final class Tensor implements Iterable<Tensor> {
         }
         if (known != size()) {
             throw new TensorException("reshape", "cannot reshape " + shape + " (" + size() + " elements) into "
-                    + Shape.of(out) + " (" + known + " elements)");
+                    + (known == Long.MAX_VALUE ? Arrays.toString(dims) + " (more elements than a long can count)"
+                            : Shape.of(out) + " (" + known + " elements)"));
         }
         Shape target = Shape.of(out);
         return target.equals(shape) ? this : new Tensor(storage, target);
@@ -986,7 +1214,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Repeats size-1 (or missing leading) axes to reach {@code dims}. NumPy: {@code np.broadcast_to}. */
     public Tensor broadcastTo(int... dims) {
-        Shape target = Shape.of(dims);
+        Shape target = Shape.of("broadcastTo", dims);
         if (target.equals(shape)) {
             return this;
         }
@@ -1005,9 +1233,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Joins tensors along an existing axis; dtypes are promoted. NumPy: {@code np.concatenate(tensors, axis)}. */
     public static Tensor concat(int axis, Tensor... tensors) {
-        if (tensors.length == 0) {
-            throw new TensorException("concat", "needs at least one tensor");
-        }
+        requireElements("concat", tensors);
         Tensor first = tensors[0];
         Backend backend = sameBackend("concat", tensors);
         if (first.rank() == 0) {
@@ -1015,7 +1241,7 @@ public final class Tensor implements Iterable<Tensor> {
         }
         int a = first.shape.normalizeAxis("concat", axis);
         DType dtype = first.dtype();
-        int total = 0;
+        long total = 0;
         for (int i = 0; i < tensors.length; i++) {
             Tensor t = tensors[i];
             dtype = DType.promote(dtype, t.dtype());
@@ -1032,21 +1258,34 @@ public final class Tensor implements Iterable<Tensor> {
         if (tensors.length == 1) {
             return first;
         }
+        if (total > Integer.MAX_VALUE) {
+            throw new TensorException("concat", "axis " + a + " would have size " + total
+                    + ", more than a dimension can hold (" + Integer.MAX_VALUE + ")");
+        }
+        Shape out = first.shape.with(a, (int) total).requireFits("concat", backend);
         List<Storage> parts = new ArrayList<>();
         List<Shape> shapes = new ArrayList<>();
         for (Tensor t : tensors) {
             parts.add(t.cast(dtype).storage);
             shapes.add(t.shape);
         }
-        Shape out = first.shape.with(a, total);
         return new Tensor(backend.concat(parts, shapes, a, out), out);
+    }
+
+    /** Checks a tensor-array argument of {@code op}: neither it nor any element is null, and it is not empty. */
+    private static void requireElements(String op, Tensor[] tensors) {
+        argument(op, "tensors", tensors);
+        for (int i = 0; i < tensors.length; i++) {
+            argument(op, "tensors[" + i + "]", tensors[i]);
+        }
+        if (tensors.length == 0) {
+            throw new TensorException(op, "needs at least one tensor");
+        }
     }
 
     /** Joins equally shaped tensors along a new axis. NumPy: {@code np.stack(tensors, axis)}. */
     public static Tensor stack(int axis, Tensor... tensors) {
-        if (tensors.length == 0) {
-            throw new TensorException("stack", "needs at least one tensor");
-        }
+        requireElements("stack", tensors);
         int a = Shape.normalizeAxis("stack", axis, tensors[0].rank() + 1);
         Tensor[] expanded = new Tensor[tensors.length];
         for (int i = 0; i < tensors.length; i++) {
@@ -1076,6 +1315,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Splits before each of the ascending {@code indices} along {@code axis}. NumPy: {@code np.split(x, indices, axis)}. */
     public List<Tensor> split(int[] indices, int axis) {
+        argument("split", "indices", indices);
         int a = shape.normalizeAxis("split", axis);
         List<Tensor> parts = new ArrayList<>();
         int start = 0;
@@ -1095,7 +1335,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Integer indexing on the leading axes: {@code x.get(1, 2)} is NumPy's {@code x[1, 2]}. */
     public Tensor get(int... indices) {
-        Slice[] slices = new Slice[indices.length];
+        Slice[] slices = new Slice[argument("get", "indices", indices).length];
         for (int i = 0; i < indices.length; i++) {
             slices[i] = Slice.at(indices[i]);
         }
@@ -1107,7 +1347,7 @@ public final class Tensor implements Iterable<Tensor> {
      * {@code x.index(Slice.all(), Slice.range(1, 5, 2))} is {@code x[:, 1:5:2]}.
      */
     public Tensor index(Slice... slices) {
-        if (slices.length > rank()) {
+        if (argument("index", "slices", slices).length > rank()) {
             throw new TensorException("index", "too many indices (" + slices.length + ") for shape " + shape);
         }
         long[] strides = shape.strides();
@@ -1117,7 +1357,7 @@ public final class Tensor implements Iterable<Tensor> {
         int out = 0;
         for (int axis = 0; axis < rank(); axis++) {
             int n = shape.dim(axis);
-            Slice s = axis < slices.length ? slices[axis] : Slice.all();
+            Slice s = axis < slices.length ? argument("index", "slices[" + axis + "]", slices[axis]) : Slice.all();
             switch (s) {
                 case Slice.At at -> {
                     int i = at.index() < 0 ? at.index() + n : at.index();
@@ -1161,10 +1401,11 @@ public final class Tensor implements Iterable<Tensor> {
      * {@code np.take(x, indices, axis)}.
      */
     public Tensor gather(Tensor indices, int axis) {
+        argument("gather", "indices", indices);
         int a = shape.normalizeAxis("gather", axis);
         Backend backend = sameBackend("gather", this, indices);
+        Shape out = gatheredShape("gather", a, indices.shape).requireFits("gather", backend);
         Storage idx = checkedIndices("gather", indices, a);
-        Shape out = gatheredShape(a, indices.shape);
         return new Tensor(backend.gather(storage, shape, a, idx, indices.shape, out), out);
     }
 
@@ -1187,12 +1428,14 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     /** This shape with {@code axis} replaced by the index shape: what {@code gather} returns. */
-    private Shape gatheredShape(int axis, Shape indexShape) {
-        Shape out = shape.remove(axis);
-        for (int i = 0; i < indexShape.rank(); i++) {
-            out = out.insert(axis + i, indexShape.dim(i));
-        }
-        return out;
+    private Shape gatheredShape(String op, int axis, Shape indexShape) {
+        int[] dims = shape.dims();
+        int[] index = indexShape.dims();
+        int[] out = new int[dims.length - 1 + index.length];
+        System.arraycopy(dims, 0, out, 0, axis);
+        System.arraycopy(index, 0, out, axis, index.length);
+        System.arraycopy(dims, axis + 1, out, axis + index.length, dims.length - axis - 1);
+        return Shape.of(op, out);
     }
 
     /**
@@ -1203,13 +1446,15 @@ public final class Tensor implements Iterable<Tensor> {
      * NumPy: {@code out = x.copy(); np.add.at(out, (slice(None),) * axis + (indices,), updates)}.
      */
     public Tensor indexAdd(Tensor indices, Tensor updates, int axis) {
+        argument("indexAdd", "indices", indices);
+        argument("indexAdd", "updates", updates);
         int a = shape.normalizeAxis("indexAdd", axis);
         if (dtype() == DType.BOOL || updates.dtype() == DType.BOOL) {
             throw new TensorException("indexAdd", "not defined for bool tensors (" + dtype() + ", " + updates.dtype() + ")");
         }
         Backend backend = sameBackend("indexAdd", this, indices, updates);
         Storage idxStorage = checkedIndices("indexAdd", indices, a);
-        Shape expected = gatheredShape(a, indices.shape);
+        Shape expected = gatheredShape("indexAdd", a, indices.shape);
         if (!updates.shape.equals(expected)) {
             throw new TensorException("indexAdd", "updates have shape " + updates.shape + " but indices of shape "
                     + indices.shape + " into shape " + shape + " along axis " + a + " need " + expected);
@@ -1231,6 +1476,9 @@ public final class Tensor implements Iterable<Tensor> {
         if (depth < 0) {
             throw new TensorException("oneHot", "depth must be >= 0, got " + depth);
         }
+        int[] dims = Arrays.copyOf(shape.dims(), rank() + 1);
+        dims[rank()] = depth;
+        Shape.of("oneHot", dims).requireFits("oneHot", backend());
         for (long v : toLongArray()) {
             if (v < 0 || v >= depth) {
                 throw new TensorException("oneHot", "index " + v + " is out of range for depth " + depth);
@@ -1245,7 +1493,7 @@ public final class Tensor implements Iterable<Tensor> {
      * {@code np.pad(x, padding, constant_values=value)}.
      */
     public Tensor pad(int[][] padding, double value) {
-        if (padding.length != rank()) {
+        if (argument("pad", "padding", padding).length != rank()) {
             throw new TensorException("pad", "needs one {before, after} pair per axis: got " + padding.length
                     + " for shape " + shape);
         }
@@ -1253,15 +1501,22 @@ public final class Tensor implements Iterable<Tensor> {
         int[] after = new int[rank()];
         int[] out = shape.dims();
         for (int i = 0; i < rank(); i++) {
-            if (padding[i].length != 2 || padding[i][0] < 0 || padding[i][1] < 0) {
+            if (argument("pad", "padding[" + i + "]", padding[i]).length != 2 || padding[i][0] < 0
+                    || padding[i][1] < 0) {
                 throw new TensorException("pad", "axis " + i + " needs a {before, after} pair of non-negative sizes, got "
                         + Arrays.toString(padding[i]));
             }
             before[i] = padding[i][0];
             after[i] = padding[i][1];
-            out[i] += before[i] + after[i];
+            long size = (long) out[i] + before[i] + after[i];
+            if (size > Integer.MAX_VALUE) {
+                throw new TensorException("pad", "axis " + i + " would have size " + size
+                        + ", more than a dimension can hold (" + Integer.MAX_VALUE + ")");
+            }
+            out[i] = (int) size;
         }
-        Shape outShape = Shape.of(out);
+        WeakScalar.of(value).checkFits("pad", dtype());
+        Shape outShape = Shape.of("pad", out).requireFits("pad", backend());
         return new Tensor(backend().pad(storage, shape, before, after, value, outShape), outShape);
     }
 
@@ -1274,7 +1529,11 @@ public final class Tensor implements Iterable<Tensor> {
         return softmax(-1);
     }
 
-    /** Softmax over {@code axis}, computed stably. SciPy: {@code scipy.special.softmax(x, axis)}. */
+    /**
+     * Softmax over {@code axis}, computed stably as {@code exp(x - max) / sum(exp(x - max))}: a row
+     * holding NaN or +inf, or only -inf, comes out all NaN, as with SciPy and JAX. SciPy:
+     * {@code scipy.special.softmax(x, axis)}.
+     */
     public Tensor softmax(int axis) {
         return softmax("softmax", axis, false);
     }
@@ -1311,8 +1570,10 @@ public final class Tensor implements Iterable<Tensor> {
     /** 2-D cross-correlation with full control of strides, padding, dilation and groups. PyTorch: {@code F.conv2d}. */
     public Tensor conv2d(Tensor weight, Conv2dSpec spec) {
         String op = "conv2d";
+        argument(op, "weight", weight);
+        argument(op, "spec", spec);
         Backend backend = sameBackend(op, this, weight);
-        Shape out = conv2dOutputShape(op, shape, weight.shape, spec);
+        Shape out = conv2dOutputShape(op, shape, weight.shape, spec).requireFits(op, backend);
         if (dtype() == DType.BOOL || weight.dtype() == DType.BOOL) {
             throw new TensorException(op, "not defined for bool operands");
         }
@@ -1344,8 +1605,8 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Pooling with a full specification. */
     public Tensor pool2d(Pool2dSpec spec) {
-        String op = spec.kind() == Pool2dSpec.Kind.MAX ? "maxPool2d" : "avgPool2d";
-        Shape out = pool2dOutputShape(op, shape, spec);
+        String op = argument("pool2d", "spec", spec).kind() == Pool2dSpec.Kind.MAX ? "maxPool2d" : "avgPool2d";
+        Shape out = pool2dOutputShape(op, shape, spec).requireFits(op, backend());
         if (dtype() == DType.BOOL) {
             throw new TensorException(op, "not defined for dtype bool");
         }
@@ -1364,7 +1625,12 @@ public final class Tensor implements Iterable<Tensor> {
      */
     public static Tensor conv2dBackwardInput(Tensor dy, Tensor weight, Conv2dSpec spec, Shape inputShape) {
         String op = "conv2dBackwardInput";
+        argument(op, "dy", dy);
+        argument(op, "weight", weight);
+        argument(op, "spec", spec);
+        argument(op, "inputShape", inputShape);
         Backend backend = sameBackend(op, dy, weight);
+        inputShape.requireFits(op, backend);
         checkOutputGradient(op, dy.shape, conv2dOutputShape(op, inputShape, weight.shape, spec));
         DType dtype = gradientType(op, dy, weight);
         Storage dx = backend.conv2dBackwardInput(dy.cast(dtype).storage, dy.shape, weight.cast(dtype).storage,
@@ -1382,7 +1648,12 @@ public final class Tensor implements Iterable<Tensor> {
      */
     public static Tensor conv2dBackwardWeight(Tensor input, Tensor dy, Conv2dSpec spec, Shape weightShape) {
         String op = "conv2dBackwardWeight";
+        argument(op, "input", input);
+        argument(op, "dy", dy);
+        argument(op, "spec", spec);
+        argument(op, "weightShape", weightShape);
         Backend backend = sameBackend(op, input, dy);
+        weightShape.requireFits(op, backend);
         checkOutputGradient(op, dy.shape, conv2dOutputShape(op, input.shape, weightShape, spec));
         DType dtype = gradientType(op, input, dy);
         Storage dw = backend.conv2dBackwardWeight(input.cast(dtype).storage, input.shape, dy.cast(dtype).storage,
@@ -1399,7 +1670,9 @@ public final class Tensor implements Iterable<Tensor> {
      * @throws TensorException if {@code dy} is not the shape the pooling gives for this input
      */
     public Tensor pool2dBackward(Tensor dy, Pool2dSpec spec) {
-        String op = spec.kind() == Pool2dSpec.Kind.MAX ? "maxPool2dBackward" : "avgPool2dBackward";
+        String op = argument("pool2dBackward", "spec", spec).kind() == Pool2dSpec.Kind.MAX ? "maxPool2dBackward"
+                : "avgPool2dBackward";
+        argument(op, "dy", dy);
         Backend backend = sameBackend(op, this, dy);
         checkOutputGradient(op, dy.shape, pool2dOutputShape(op, shape, spec));
         DType dtype = gradientType(op, this, dy);
@@ -1432,7 +1705,7 @@ public final class Tensor implements Iterable<Tensor> {
             throw new TensorException(op, "kernel " + weight + " with dilation (" + spec.dilationH() + ", "
                     + spec.dilationW() + ") is larger than the padded input " + input);
         }
-        return Shape.of(input.dim(0), o, oh, ow);
+        return Shape.of(op, input.dim(0), o, oh, ow);
     }
 
     /** Checks a pooling's input and geometry and returns its output shape. */
@@ -1452,7 +1725,7 @@ public final class Tensor implements Iterable<Tensor> {
             throw new TensorException(op, "kernel " + spec.kernelH() + "x" + spec.kernelW()
                     + " is larger than the padded input " + input);
         }
-        return Shape.of(input.dim(0), input.dim(1), oh, ow);
+        return Shape.of(op, input.dim(0), input.dim(1), oh, ow);
     }
 
     private static void checkOutputGradient(String op, Shape dy, Shape output) {
@@ -1516,7 +1789,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** A copy on {@code device}; this tensor itself when it is already there. PyTorch: {@code x.to(device)}. */
     public Tensor to(Device device) {
-        if (device.equals(device())) {
+        if (argument("to", "device", device).equals(device())) {
             return this;
         }
         Backend target = Backends.forDevice(device);
@@ -1560,6 +1833,8 @@ public final class Tensor implements Iterable<Tensor> {
      * are close, NaN is never close to anything. NumPy: {@code np.allclose(a, b, rtol, atol)}.
      */
     public static boolean allClose(Tensor a, Tensor b, double rtol, double atol) {
+        argument("allClose", "a", a);
+        argument("allClose", "b", b);
         Shape out = Shape.broadcast("allClose", a.shape, b.shape);
         Tensor da = a.cast(DType.FLOAT64).broadcastTo(out.dims());
         Tensor db = b.cast(DType.FLOAT64).broadcastTo(out.dims());
@@ -1576,7 +1851,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** {@link #allClose(Tensor, Tensor, double, double)} with NumPy's defaults {@code rtol=1e-5, atol=1e-8}. */
     public boolean allClose(Tensor other) {
-        return allClose(this, other, 1e-5, 1e-8);
+        return allClose(this, argument("allClose", "other", other), 1e-5, 1e-8);
     }
 
     /** Tensors are values: equal when shape, dtype and every element are equal. */

@@ -9,7 +9,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * gradients report one (gradient, variable) pair per trainable variable read, in construction order.
  *
  * <p>A scalar variable stores a plain {@code double}: the training inner loop of a scalar model
- * never allocates a tensor.
+ * never allocates a tensor. A tensor variable keeps the shape and dtype it was made with:
+ * {@link #assign(Tensor)} rejects a value of another shape or dtype.
+ *
+ * <p>Values are not checked for NaN or infinities, in scalar and tensor variables alike, as in
+ * TensorFlow and PyTorch: a step that diverges shows up as a NaN loss, which every op propagates
+ * (NumPy's semantics), rather than as an exception from the optimizer. Checking each tensor would
+ * cost a pass over it, and on a device a synchronisation, in every step.
  */
 public final class Variable {
 
@@ -34,7 +40,7 @@ public final class Variable {
     /**
      * A variable; a non-trainable one may be read by differentiable code but gets no gradient.
      *
-     * @throws IllegalArgumentException if {@code name} is blank or {@code initial} is not finite
+     * @throws IllegalArgumentException if {@code name} is blank
      */
     public Variable(double initial, String name, boolean trainable) {
         Objects.requireNonNull(name, "name");
@@ -111,36 +117,77 @@ public final class Variable {
     }
 
     /**
-     * Replaces the value of a tensor variable.
+     * Replaces the value of a tensor variable with one of the same shape and dtype, as
+     * {@code tf.Variable.assign} does.
      *
-     * @throws IllegalArgumentException if the shape changes
+     * @throws TensorException if {@code newValue} is null or differs in shape or dtype; the message
+     *     names the variable and both shapes and dtypes
+     * @throws IllegalStateException if this variable holds a {@code double}
      */
     public void assign(Tensor newValue) {
         Tensor current = value();
-        if (!newValue.shape().equals(current.shape())) {
-            throw new IllegalArgumentException("Variable '" + name + "' has shape " + current.shape()
-                    + " and cannot be assigned shape " + newValue.shape());
+        if (newValue == null) {
+            throw new TensorException("assign", "Variable '" + name + "' cannot be assigned null");
+        }
+        if (!newValue.shape().equals(current.shape()) || newValue.dtype() != current.dtype()) {
+            throw new TensorException("assign", "Variable '" + name + "' holds " + describe(current)
+                    + " and cannot be assigned " + describe(newValue) + " (cast or reshape the value first)");
         }
         tensor = newValue;
     }
 
-    /** Subtracts {@code delta} from a tensor variable (an optimizer step). */
+    /**
+     * Subtracts {@code delta} in place (an optimizer step), as NumPy's {@code v -= delta} and
+     * PyTorch's {@code v.sub_(delta)} do: {@code delta} broadcasts to the variable's shape, and the
+     * difference is stored in the variable's dtype when both are of one kind, so a {@code float64}
+     * gradient updates a {@code float32} variable and leaves it {@code float32}.
+     *
+     * @throws TensorException if {@code delta} is null, would change the variable's shape, or is of
+     *     another kind (a floating delta for an integer variable)
+     * @throws IllegalStateException if this variable holds a {@code double}
+     */
     public void assignSub(Tensor delta) {
-        assign(value().sub(delta));
+        Tensor current = value();
+        if (delta == null) {
+            throw new TensorException("assignSub", "Variable '" + name + "' cannot subtract null");
+        }
+        if (!broadcastsTo(delta.shape(), current.shape())) {
+            throw new TensorException("assignSub", "Variable '" + name + "' holds " + describe(current)
+                    + "; a delta of " + describe(delta) + " does not broadcast to its shape");
+        }
+        Tensor next = current.sub(delta);
+        if (next.dtype() != current.dtype()) {
+            boolean sameKind = next.dtype().isFloating() == current.dtype().isFloating()
+                    && next.dtype().isInteger() == current.dtype().isInteger();
+            if (!sameKind) {
+                throw new TensorException("assignSub", "Variable '" + name + "' holds " + describe(current)
+                        + "; subtracting " + describe(delta) + " gives " + next.dtype() + ", which it cannot hold");
+            }
+            next = next.cast(current.dtype());
+        }
+        tensor = next;
+    }
+
+    private static boolean broadcastsTo(Shape from, Shape to) {
+        try {
+            return Shape.broadcast("assignSub", to, from).equals(to);
+        } catch (TensorException e) {
+            return false;
+        }
+    }
+
+    private static String describe(Tensor t) {
+        return t.dtype() + " of shape " + t.shape();
     }
 
     /**
-     * Replaces the value.
+     * Replaces the value of a scalar variable; NaN and infinities are accepted, as in a tensor variable.
      *
-     * @throws IllegalArgumentException if {@code newValue} is NaN or infinite, which would poison
-     *     every later step silently
+     * @throws IllegalStateException if this variable holds a tensor
      */
     public void assign(double newValue) {
         if (tensor != null) {
             throw new IllegalStateException("Variable '" + name + "' holds a tensor: assign a Tensor");
-        }
-        if (!Double.isFinite(newValue)) {
-            throw new IllegalArgumentException("Variable '" + name + "' cannot be assigned " + newValue);
         }
         value = newValue;
     }

@@ -150,9 +150,10 @@ class TensorElementwiseTest {
         assertEquals(DType.INT32, b.add(b).dtype());
         assertEquals(DType.FLOAT32, i32.div(i32).dtype());
         assertArrayEquals(new float[] {1, 1}, i32.div(i32).toFloatArray());
-        // Java scalars are weak: the tensor's type wins unless the scalar is fractional.
+        // Java scalars are weak, typed by their Java type: an int keeps int32, a double makes it float32.
         assertEquals(DType.FLOAT32, f32.add(2.0).dtype());
         assertEquals(DType.INT32, i32.mul(3).dtype());
+        assertEquals(DType.FLOAT32, i32.mul(3.0).dtype());
         assertEquals(DType.FLOAT32, i32.mul(0.5).dtype());
         assertArrayEquals(new float[] {0.5f, 1}, i32.mul(0.5).toFloatArray());
         assertArrayEquals(new int[] {1, 8}, i32.pow(3).toIntArray());

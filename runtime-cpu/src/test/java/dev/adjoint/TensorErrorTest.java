@@ -64,7 +64,8 @@ class TensorErrorTest {
         fails("of: unsupported array type String[]: expected nested float, double, int, long or boolean arrays",
                 () -> Tensor.of(new String[] {"a"}));
         fails("of: data has 5 elements but shape (2, 3) needs 6", () -> Tensor.of(new float[5], Shape.of(2, 3)));
-        fails("shape: dimension 1 is negative in [2, -3]", () -> Tensor.zeros(2, -3));
+        fails("zeros: dimension 1 is negative in [2, -3]", () -> Tensor.zeros(2, -3));
+        fails("shape: dimension 1 is negative in [2, -3]", () -> Shape.of(2, -3));
         fails("exp: not defined for dtype bool (cast it to a number first)", () -> Tensor.of(true).exp());
         fails("where: condition must be bool, got float32 (compare first, e.g. x.gt(0))",
                 () -> Tensor.where(Tensor.zeros(2), Tensor.zeros(2), Tensor.zeros(2)));

@@ -5,7 +5,8 @@ import java.util.function.DoubleBinaryOperator;
 
 /**
  * Elementwise primitives of two broadcast operands. Operands reach a backend already converted to
- * one compute type; {@link Kind} decides the result type.
+ * one compute type; {@link Kind} decides the result type. A Java scalar operand takes the dtype
+ * {@link WeakScalar} gives it first.
  */
 public enum BinaryOp {
     ADD("add", Kind.ARITHMETIC, Double::sum),
@@ -13,7 +14,8 @@ public enum BinaryOp {
     MUL("mul", Kind.ARITHMETIC, (a, b) -> a * b),
     /** True division; integer operands are computed in {@code float32}. */
     DIV("div", Kind.ARITHMETIC, (a, b) -> a / b),
-    POW("pow", Kind.ARITHMETIC, Math::pow),
+    /** {@code a} to the power {@code b}, with C's (and NumPy's) special values: see {@link #pow(double, double)}. */
+    POW("pow", Kind.ARITHMETIC, BinaryOp::pow),
     MAXIMUM("maximum", Kind.ARITHMETIC, Math::max),
     MINIMUM("minimum", Kind.ARITHMETIC, Math::min),
     EQUAL("eq", Kind.COMPARISON, (a, b) -> a == b ? 1 : 0),
@@ -74,13 +76,15 @@ public enum BinaryOp {
     }
 
     /**
-     * The type a Java scalar takes next to a tensor of {@code tensorType}. Scalars are "weak": the
-     * tensor's type, unless that is not floating and the scalar is fractional or infinite, when it
-     * is {@code float32} ({@code x.add(0.5)} on an {@code int32} tensor computes in {@code float32}).
+     * {@link Math#pow} with the values C99, and so NumPy's {@code np.power}, gives where Java's
+     * differ: {@code pow(1, y)} is 1 for every {@code y}, NaN included, and {@code pow(-1, ±inf)} is 1.
+     * Java gives NaN for those; everything else agrees.
      */
-    public static DType scalarType(DType tensorType, double scalar) {
-        boolean integral = scalar == Math.rint(scalar) && !Double.isInfinite(scalar);
-        return tensorType.isFloating() || integral ? tensorType : DType.FLOAT32;
+    public static double pow(double base, double exponent) {
+        if (base == 1.0 || base == -1.0 && Double.isInfinite(exponent)) {
+            return 1.0;
+        }
+        return Math.pow(base, exponent);
     }
 
     /** The op's value on one pair of float64 elements (1 and 0 for true and false). */

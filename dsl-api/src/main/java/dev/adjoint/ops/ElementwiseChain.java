@@ -21,7 +21,7 @@ import java.util.Objects;
  * immutable value: every method returns a new chain, so a prefix can be reused.
  *
  * <p>Tensor operands broadcast NumPy-style, including ones that widen the result (a row added to
- * a column). Each backend decides how much it fuses; backends without a fused kernel run the steps
+ * a column). Java scalars are weakly typed by their Java type, as in the eager ops ({@link WeakScalar}). Each backend decides how much it fuses; backends without a fused kernel run the steps
  * one by one.
  */
 public final class ElementwiseChain {
@@ -73,19 +73,29 @@ public final class ElementwiseChain {
         return new ElementwiseChain(input, spec.thenUnary(op), operands);
     }
 
-    /** Appends {@code op(value, scalar)} with the weak-scalar rule of {@link dev.adjoint.DType}. */
+    /** Appends {@code op(value, scalar)} for a floating scalar, weakly typed as {@link WeakScalar} describes. */
     public ElementwiseChain apply(BinaryOp op, double scalar) {
-        return new ElementwiseChain(input, spec.thenScalar(op, scalar), operands);
+        return new ElementwiseChain(input, spec.thenScalar(op, WeakScalar.of(scalar)), operands);
+    }
+
+    /** Appends {@code op(value, scalar)} for an integer scalar, weakly typed as {@link WeakScalar} describes. */
+    public ElementwiseChain apply(BinaryOp op, long scalar) {
+        return new ElementwiseChain(input, spec.thenScalar(op, WeakScalar.of(scalar)), operands);
     }
 
     /** Appends {@code op(value, operand)}, broadcasting {@code operand} NumPy-style. */
     public ElementwiseChain apply(BinaryOp op, Tensor operand) {
-        Objects.requireNonNull(operand, "operand");
+        if (operand == null) {
+            // Named as the eager op names it.
+            throw new TensorException(op.opName(), "argument '" + (op == BinaryOp.POW ? "exponent" : "other")
+                    + "' is null");
+        }
         if (operand.backend() != input.backend()) {
             throw new TensorException(op.opName(), "operands are on different devices: " + input.device() + " and "
                     + operand.device() + " (move one with to(device))");
         }
         ElementwiseChainSpec next = spec.thenOperand(op, operand.dtype(), operand.shape());
+        next.shape().requireFits(op.opName(), input.backend());
         List<Tensor> o = new ArrayList<>(operands);
         o.add(operand);
         return new ElementwiseChain(input, next, List.copyOf(o));
@@ -185,6 +195,10 @@ public final class ElementwiseChain {
         return apply(BinaryOp.ADD, value);
     }
 
+    public ElementwiseChain add(long value) {
+        return apply(BinaryOp.ADD, value);
+    }
+
     /** NumPy: {@code x - other}. */
     public ElementwiseChain sub(Tensor other) {
         return apply(BinaryOp.SUB, other);
@@ -192,6 +206,10 @@ public final class ElementwiseChain {
 
     /** NumPy: {@code x - value}. */
     public ElementwiseChain sub(double value) {
+        return apply(BinaryOp.SUB, value);
+    }
+
+    public ElementwiseChain sub(long value) {
         return apply(BinaryOp.SUB, value);
     }
 
@@ -205,6 +223,10 @@ public final class ElementwiseChain {
         return apply(BinaryOp.MUL, value);
     }
 
+    public ElementwiseChain mul(long value) {
+        return apply(BinaryOp.MUL, value);
+    }
+
     /** True division. NumPy: {@code x / other}. */
     public ElementwiseChain div(Tensor other) {
         return apply(BinaryOp.DIV, other);
@@ -212,6 +234,10 @@ public final class ElementwiseChain {
 
     /** NumPy: {@code x / value}. */
     public ElementwiseChain div(double value) {
+        return apply(BinaryOp.DIV, value);
+    }
+
+    public ElementwiseChain div(long value) {
         return apply(BinaryOp.DIV, value);
     }
 
@@ -225,6 +251,10 @@ public final class ElementwiseChain {
         return apply(BinaryOp.POW, exponent);
     }
 
+    public ElementwiseChain pow(long exponent) {
+        return apply(BinaryOp.POW, exponent);
+    }
+
     /** NumPy: {@code np.maximum(x, other)}. */
     public ElementwiseChain maximum(Tensor other) {
         return apply(BinaryOp.MAXIMUM, other);
@@ -232,6 +262,10 @@ public final class ElementwiseChain {
 
     /** NumPy: {@code np.maximum(x, value)}. */
     public ElementwiseChain maximum(double value) {
+        return apply(BinaryOp.MAXIMUM, value);
+    }
+
+    public ElementwiseChain maximum(long value) {
         return apply(BinaryOp.MAXIMUM, value);
     }
 
@@ -245,12 +279,29 @@ public final class ElementwiseChain {
         return apply(BinaryOp.MINIMUM, value);
     }
 
+    public ElementwiseChain minimum(long value) {
+        return apply(BinaryOp.MINIMUM, value);
+    }
+
     /** NumPy: {@code np.clip(x, low, high)}. */
     public ElementwiseChain clip(double low, double high) {
-        if (low > high) {
+        return clip(WeakScalar.of(low), WeakScalar.of(high), low > high);
+    }
+
+    /** As {@link #clip(double, double)} with integer bounds, which keep an integer value's dtype. */
+    public ElementwiseChain clip(long low, long high) {
+        return clip(WeakScalar.of(low), WeakScalar.of(high), low > high);
+    }
+
+    /** Checked as the eager {@code clip} is: bounds in order and fitting the running dtype. */
+    private ElementwiseChain clip(WeakScalar low, WeakScalar high, boolean reversed) {
+        if (reversed) {
             throw new TensorException("clip", "low " + low + " is greater than high " + high);
         }
-        return maximum(low).minimum(high);
+        low.checkFits("clip", low.typeBeside(spec.dtype()));
+        high.checkFits("clip", high.typeBeside(spec.dtype()));
+        ElementwiseChainSpec clipped = spec.thenScalar(BinaryOp.MAXIMUM, low).thenScalar(BinaryOp.MINIMUM, high);
+        return new ElementwiseChain(input, clipped, operands);
     }
 
     /** {@code bool} result. NumPy: {@code x == other}. */
@@ -260,6 +311,10 @@ public final class ElementwiseChain {
 
     /** NumPy: {@code x == value}. */
     public ElementwiseChain eq(double value) {
+        return apply(BinaryOp.EQUAL, value);
+    }
+
+    public ElementwiseChain eq(long value) {
         return apply(BinaryOp.EQUAL, value);
     }
 
@@ -273,6 +328,10 @@ public final class ElementwiseChain {
         return apply(BinaryOp.NOT_EQUAL, value);
     }
 
+    public ElementwiseChain ne(long value) {
+        return apply(BinaryOp.NOT_EQUAL, value);
+    }
+
     /** NumPy: {@code x < other}. */
     public ElementwiseChain lt(Tensor other) {
         return apply(BinaryOp.LESS, other);
@@ -280,6 +339,10 @@ public final class ElementwiseChain {
 
     /** NumPy: {@code x < value}. */
     public ElementwiseChain lt(double value) {
+        return apply(BinaryOp.LESS, value);
+    }
+
+    public ElementwiseChain lt(long value) {
         return apply(BinaryOp.LESS, value);
     }
 
@@ -293,6 +356,10 @@ public final class ElementwiseChain {
         return apply(BinaryOp.LESS_EQUAL, value);
     }
 
+    public ElementwiseChain le(long value) {
+        return apply(BinaryOp.LESS_EQUAL, value);
+    }
+
     /** NumPy: {@code x > other}. */
     public ElementwiseChain gt(Tensor other) {
         return apply(BinaryOp.GREATER, other);
@@ -303,6 +370,10 @@ public final class ElementwiseChain {
         return apply(BinaryOp.GREATER, value);
     }
 
+    public ElementwiseChain gt(long value) {
+        return apply(BinaryOp.GREATER, value);
+    }
+
     /** NumPy: {@code x >= other}. */
     public ElementwiseChain ge(Tensor other) {
         return apply(BinaryOp.GREATER_EQUAL, other);
@@ -310,6 +381,10 @@ public final class ElementwiseChain {
 
     /** NumPy: {@code x >= value}. */
     public ElementwiseChain ge(double value) {
+        return apply(BinaryOp.GREATER_EQUAL, value);
+    }
+
+    public ElementwiseChain ge(long value) {
         return apply(BinaryOp.GREATER_EQUAL, value);
     }
 

@@ -13,7 +13,7 @@ import java.util.Objects;
  * {@link ElementwiseChain}; this class is the part backends and engines read.
  *
  * <p>Every {@code then...} method returns a new spec and validates exactly as the eager op of the
- * same name does — dtype promotion, the weak-scalar rule of {@link DType}, NumPy broadcasting — so
+ * same name does — dtype promotion, the weak-scalar rule of {@link WeakScalar}, NumPy broadcasting — so
  * a chain's result has the same dtype and shape as running its ops one by one.
  */
 public final class ElementwiseChainSpec {
@@ -40,10 +40,14 @@ public final class ElementwiseChainSpec {
         }
     }
 
-    /** {@code op(value, scalar)} with the Java scalar converted to {@link #dtype()}. */
-    public record ScalarStep(BinaryOp op, double scalar, DType dtype) implements Step {
+    /**
+     * {@code op(value, scalar)} with the Java scalar converted to {@link #dtype()}; a backend gets it
+     * as a one-element array from {@code scalar().toArray(dtype())}, exact for {@code int64}.
+     */
+    public record ScalarStep(BinaryOp op, WeakScalar scalar, DType dtype) implements Step {
         public ScalarStep {
             Objects.requireNonNull(op, "op");
+            Objects.requireNonNull(scalar, "scalar");
             Objects.requireNonNull(dtype, "dtype");
         }
 
@@ -103,14 +107,16 @@ public final class ElementwiseChainSpec {
     }
 
     /**
-     * This chain followed by {@code op} with a Java scalar, which is "weak": it takes the running
-     * type unless that is an integer type and {@code scalar} is fractional or infinite, in which case
-     * the step computes in {@code float32} (as {@code x.add(0.5)} on an {@code int32} tensor does).
+     * This chain followed by {@code op} with a Java scalar, typed by its Java type beside the
+     * running type as {@link WeakScalar} describes ({@code x.add(0.5)} on an {@code int32} value
+     * computes in {@code float32}, {@code x.add(2)} in {@code int32}).
+     *
+     * @throws dev.adjoint.TensorException if an integer scalar does not fit the step's dtype
      */
-    public ElementwiseChainSpec thenScalar(BinaryOp op, double scalar) {
+    public ElementwiseChainSpec thenScalar(BinaryOp op, WeakScalar scalar) {
         Objects.requireNonNull(op, "op");
-        DType compute = op.computeType(dtype, BinaryOp.scalarType(dtype, scalar));
-        return append(new ScalarStep(op, scalar, compute), shape, null);
+        Objects.requireNonNull(scalar, "scalar");
+        return append(new ScalarStep(op, scalar, scalar.computeType(op, dtype)), shape, null);
     }
 
     /**

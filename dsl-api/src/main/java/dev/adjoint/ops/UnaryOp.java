@@ -15,7 +15,8 @@ public enum UnaryOp {
     ABS("abs", false, Math::abs),
     SIGN("sign", false, Math::signum),
     SQUARE("square", false, x -> x * x),
-    RELU("relu", false, x -> x > 0 ? x : 0.0),
+    /** {@code max(x, 0)}; NaN stays NaN, as {@code np.maximum(x, 0)} gives. */
+    RELU("relu", false, x -> x <= 0 ? 0.0 : x),
     EXP("exp", true, Math::exp),
     LOG("log", true, Math::log),
     LOG1P("log1p", true, Math::log1p),

@@ -45,6 +45,15 @@ public interface Backend {
     /** {@code size} elements of {@code dtype}, each equal to {@code value} converted to it. */
     Storage full(DType dtype, long size, double value);
 
+    /**
+     * The most elements one storage can hold. {@link dev.adjoint.Tensor} checks every result shape
+     * against it before calling the backend, so a too-large result is a {@code TensorException}
+     * naming the op and the shape rather than an allocation failure inside the backend.
+     */
+    default long maxElements() {
+        return Long.MAX_VALUE;
+    }
+
     // ---- elementwise --------------------------------------------------------------------------
 
     /** {@code op} on each element; the result has the input's type. */
@@ -83,7 +92,7 @@ public interface Backend {
             switch (step) {
                 case ElementwiseChainSpec.UnaryStep u -> value = unary(u.op(), value);
                 case ElementwiseChainSpec.ScalarStep s -> value = binary(s.op(), value, shape,
-                        full(s.dtype(), 1, s.scalar()), Shape.SCALAR, shape);
+                        fromArray(s.scalar().toArray(s.dtype()), s.dtype()), Shape.SCALAR, shape);
                 case ElementwiseChainSpec.OperandStep o -> {
                     value = binary(o.op(), value, shape, operands.get(o.operand()), o.operandShape(), o.resultShape());
                     shape = o.resultShape();

@@ -75,7 +75,6 @@ class OptimizerTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new Adam(0.1, 0.9, -1, 1e-8)).getMessage()
                 .contains("beta2"));
         Variable x = new Variable(1.0, "x");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> x.assign(Double.NaN)).getMessage().contains("'x'"));
         assertThrows(IllegalArgumentException.class, () -> new Variable(0, " "));
         assertThrows(IllegalStateException.class, x::value);
     }

@@ -67,6 +67,12 @@ public final class CpuBackend implements Backend {
         return Memory.full(this, dtype, size, value);
     }
 
+    /** A CPU storage is one Java array. */
+    @Override
+    public long maxElements() {
+        return Memory.MAX_ELEMENTS;
+    }
+
     @Override
     public Storage cast(Storage x, DType to) {
         return Memory.cast(this, cpu(x), to);

@@ -106,7 +106,7 @@ final class FusedElementwise {
                 unaryOps[k] = u.op();
             } else if (step instanceof ElementwiseChainSpec.ScalarStep s) {
                 binaryOps[k] = s.op();
-                operandArrays[k] = ((CpuStorage) Memory.full(backend, dtype, 1, s.scalar())).array();
+                operandArrays[k] = s.scalar().toArray(dtype);
                 slots[k] = -1;
             } else if (step instanceof ElementwiseChainSpec.OperandStep o) {
                 binaryOps[k] = o.op();

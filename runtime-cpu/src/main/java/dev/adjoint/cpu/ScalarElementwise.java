@@ -28,7 +28,7 @@ final class ScalarElementwise {
             case ABS -> { for (int i = from; i < to; i++) out[i] = Math.abs(x[i]); }
             case SIGN -> { for (int i = from; i < to; i++) out[i] = Math.signum(x[i]); }
             case SQUARE -> { for (int i = from; i < to; i++) out[i] = x[i] * x[i]; }
-            case RELU -> { for (int i = from; i < to; i++) out[i] = x[i] > 0 ? x[i] : 0f; }
+            case RELU -> { for (int i = from; i < to; i++) out[i] = x[i] <= 0 ? 0f : x[i]; }
             case EXP -> { for (int i = from; i < to; i++) out[i] = (float) Math.exp(x[i]); }
             case LOG -> { for (int i = from; i < to; i++) out[i] = (float) Math.log(x[i]); }
             case LOG1P -> { for (int i = from; i < to; i++) out[i] = (float) Math.log1p(x[i]); }
@@ -49,7 +49,7 @@ final class ScalarElementwise {
             case ABS -> { for (int i = from; i < to; i++) out[i] = Math.abs(x[i]); }
             case SIGN -> { for (int i = from; i < to; i++) out[i] = Math.signum(x[i]); }
             case SQUARE -> { for (int i = from; i < to; i++) out[i] = x[i] * x[i]; }
-            case RELU -> { for (int i = from; i < to; i++) out[i] = x[i] > 0 ? x[i] : 0.0; }
+            case RELU -> { for (int i = from; i < to; i++) out[i] = x[i] <= 0 ? 0.0 : x[i]; }
             case EXP -> { for (int i = from; i < to; i++) out[i] = Math.exp(x[i]); }
             case LOG -> { for (int i = from; i < to; i++) out[i] = Math.log(x[i]); }
             case LOG1P -> { for (int i = from; i < to; i++) out[i] = Math.log1p(x[i]); }
@@ -126,7 +126,7 @@ final class ScalarElementwise {
             case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i * as] - b[bo + i * bs]; }
             case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i * as] * b[bo + i * bs]; }
             case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i * as] / b[bo + i * bs]; }
-            case POW -> { for (int i = 0; i < n; i++) o[oo + i] = (float) Math.pow(a[ao + i * as], b[bo + i * bs]); }
+            case POW -> { for (int i = 0; i < n; i++) o[oo + i] = (float) BinaryOp.pow(a[ao + i * as], b[bo + i * bs]); }
             case MAXIMUM -> { for (int i = 0; i < n; i++) o[oo + i] = Math.max(a[ao + i * as], b[bo + i * bs]); }
             case MINIMUM -> { for (int i = 0; i < n; i++) o[oo + i] = Math.min(a[ao + i * as], b[bo + i * bs]); }
             default -> throw unsupported("binary", op, DType.FLOAT32);
@@ -153,7 +153,7 @@ final class ScalarElementwise {
             case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i * as] - b[bo + i * bs]; }
             case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i * as] * b[bo + i * bs]; }
             case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i * as] / b[bo + i * bs]; }
-            case POW -> { for (int i = 0; i < n; i++) o[oo + i] = Math.pow(a[ao + i * as], b[bo + i * bs]); }
+            case POW -> { for (int i = 0; i < n; i++) o[oo + i] = BinaryOp.pow(a[ao + i * as], b[bo + i * bs]); }
             case MAXIMUM -> { for (int i = 0; i < n; i++) o[oo + i] = Math.max(a[ao + i * as], b[bo + i * bs]); }
             case MINIMUM -> { for (int i = 0; i < n; i++) o[oo + i] = Math.min(a[ao + i * as], b[bo + i * bs]); }
             default -> throw unsupported("binary", op, DType.FLOAT64);

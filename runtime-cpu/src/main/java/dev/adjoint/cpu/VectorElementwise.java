@@ -4,6 +4,7 @@ import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.IS_NAN;
 import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LOG;
 import static jdk.incubator.vector.VectorOperators.LOG1P;
@@ -74,7 +75,8 @@ final class VectorElementwise {
             case RELU -> {
                 for (; i < end; i += F.length()) {
                     FloatVector v = FloatVector.fromArray(F, x, i);
-                    zero.blend(v, v.compare(GT, 0f)).intoArray(out, i);
+                    // NaN fails "<= 0" and passes through, as np.maximum(x, 0) gives.
+                    v.blend(zero, v.compare(LE, 0f)).intoArray(out, i);
                 }
             }
             case EXP -> {
@@ -173,6 +175,29 @@ final class VectorElementwise {
     }
 
     /**
+     * {@code lanewise(POW)} with C's values where Java's differ, as {@link BinaryOp#pow}: 1 for a
+     * base of 1 (even to a NaN power) and for -1 to an infinite power. Java gives NaN for those, so
+     * only a vector with a NaN result pays for the fix; blending every vector made pow about twice
+     * as slow.
+     */
+    static FloatVector pow(FloatVector a, FloatVector b) {
+        FloatVector r = a.lanewise(POW, b);
+        if (r.test(IS_NAN).anyTrue()) {
+            r = r.blend(1f, a.eq(1f).or(a.eq(-1f).and(b.abs().eq(Float.POSITIVE_INFINITY))));
+        }
+        return r;
+    }
+
+    /** As {@link #pow(FloatVector, FloatVector)} for {@code float64}. */
+    static DoubleVector pow(DoubleVector a, DoubleVector b) {
+        DoubleVector r = a.lanewise(POW, b);
+        if (r.test(IS_NAN).anyTrue()) {
+            r = r.blend(1.0, a.eq(1.0).or(a.eq(-1.0).and(b.abs().eq(Double.POSITIVE_INFINITY))));
+        }
+        return r;
+    }
+
+    /**
      * {@code op} on one broadcast row (strides 0 or 1, see {@link Broadcast}); the output is
      * {@code float[]} for arithmetic and {@code boolean[]} for comparisons.
      */
@@ -216,7 +241,7 @@ final class VectorElementwise {
             case DIV -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).div(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
             case MAXIMUM -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).max(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
             case MINIMUM -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).min(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
-            case POW -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).lanewise(POW, FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+            case POW -> { for (; i < end; i += step) pow(FloatVector.fromArray(F, a, ao + i), FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
             default -> { }
         }
         return i;
@@ -248,7 +273,7 @@ final class VectorElementwise {
             case DIV -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).div(b).intoArray(o, oo + i); }
             case MAXIMUM -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).max(b).intoArray(o, oo + i); }
             case MINIMUM -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).min(b).intoArray(o, oo + i); }
-            case POW -> { for (; i < end; i += step) FloatVector.fromArray(F, a, ao + i).lanewise(POW, b).intoArray(o, oo + i); }
+            case POW -> { FloatVector vb = FloatVector.broadcast(F, b); for (; i < end; i += step) pow(FloatVector.fromArray(F, a, ao + i), vb).intoArray(o, oo + i); }
             default -> { }
         }
         return i;
@@ -267,7 +292,7 @@ final class VectorElementwise {
         switch (op) {
             case SUB -> { for (; i < end; i += step) va.sub(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
             case DIV -> { for (; i < end; i += step) va.div(FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
-            case POW -> { for (; i < end; i += step) va.lanewise(POW, FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
+            case POW -> { for (; i < end; i += step) pow(va, FloatVector.fromArray(F, b, bo + i)).intoArray(o, oo + i); }
             case LESS -> i = vectorScalar(BinaryOp.GREATER, b, bo, a, out, oo, n);
             case LESS_EQUAL -> i = vectorScalar(BinaryOp.GREATER_EQUAL, b, bo, a, out, oo, n);
             case GREATER -> i = vectorScalar(BinaryOp.LESS, b, bo, a, out, oo, n);
@@ -310,7 +335,8 @@ final class VectorElementwise {
             case RELU -> {
                 for (; i < end; i += D.length()) {
                     DoubleVector v = DoubleVector.fromArray(D, x, i);
-                    zero.blend(v, v.compare(GT, 0.0)).intoArray(out, i);
+                    // NaN fails "<= 0" and passes through, as np.maximum(x, 0) gives.
+                    v.blend(zero, v.compare(LE, 0.0)).intoArray(out, i);
                 }
             }
             case EXP -> {
@@ -422,7 +448,7 @@ final class VectorElementwise {
             case DIV -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).div(DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
             case MAXIMUM -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).max(DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
             case MINIMUM -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).min(DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
-            case POW -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).lanewise(POW, DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+            case POW -> { for (; i < end; i += step) pow(DoubleVector.fromArray(D, a, ao + i), DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
             default -> { }
         }
         return i;
@@ -454,7 +480,7 @@ final class VectorElementwise {
             case DIV -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).div(b).intoArray(o, oo + i); }
             case MAXIMUM -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).max(b).intoArray(o, oo + i); }
             case MINIMUM -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).min(b).intoArray(o, oo + i); }
-            case POW -> { for (; i < end; i += step) DoubleVector.fromArray(D, a, ao + i).lanewise(POW, b).intoArray(o, oo + i); }
+            case POW -> { DoubleVector vb = DoubleVector.broadcast(D, b); for (; i < end; i += step) pow(DoubleVector.fromArray(D, a, ao + i), vb).intoArray(o, oo + i); }
             default -> { }
         }
         return i;
@@ -473,7 +499,7 @@ final class VectorElementwise {
         switch (op) {
             case SUB -> { for (; i < end; i += step) va.sub(DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
             case DIV -> { for (; i < end; i += step) va.div(DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
-            case POW -> { for (; i < end; i += step) va.lanewise(POW, DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
+            case POW -> { for (; i < end; i += step) pow(va, DoubleVector.fromArray(D, b, bo + i)).intoArray(o, oo + i); }
             case LESS -> i = vectorScalar(BinaryOp.GREATER, b, bo, a, out, oo, n);
             case LESS_EQUAL -> i = vectorScalar(BinaryOp.GREATER_EQUAL, b, bo, a, out, oo, n);
             case GREATER -> i = vectorScalar(BinaryOp.LESS, b, bo, a, out, oo, n);

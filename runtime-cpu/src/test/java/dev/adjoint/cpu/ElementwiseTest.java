@@ -38,7 +38,7 @@ class ElementwiseTest {
             case ABS -> Math.abs(x);
             case SIGN -> x > 0 ? 1 : x < 0 ? -1 : x;
             case SQUARE -> x * x;
-            case RELU -> x > 0 ? x : 0;
+            case RELU -> Double.isNaN(x) ? x : x > 0 ? x : 0;
             case EXP -> Math.exp(x);
             case LOG -> Math.log(x);
             case LOG1P -> Math.log1p(x);
@@ -168,8 +168,9 @@ class ElementwiseTest {
             case SUB -> a - b;
             case MUL -> a * b;
             case DIV -> a / b;
-            case POW -> dtype.isFloating() || b >= 0 ? Math.pow(a, b)
-                    : a == 1 ? 1 : a == -1 ? (b % 2 == 0 ? 1 : -1) : 0;
+            // C's pow, as NumPy: 1 to any power, and -1 to an infinite one, is 1 (Java's Math.pow says NaN).
+            case POW -> a == 1 || a == -1 && Double.isInfinite(b) ? 1 : dtype.isFloating() || b >= 0 ? Math.pow(a, b)
+                    : a == -1 ? (b % 2 == 0 ? 1 : -1) : 0;
             case MAXIMUM -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.max(a, b);
             case MINIMUM -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.min(a, b);
             case EQUAL -> a == b ? 1 : 0;
