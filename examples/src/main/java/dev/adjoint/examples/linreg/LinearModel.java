@@ -1,52 +1,67 @@
 package dev.adjoint.examples.linreg;
 
+import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
 import dev.adjoint.annotation.Differentiable;
 
 /**
- * The lecture's model {@code prediction = w * x + b} and its two losses, as plain Java. The
- * processor generates {@code LinearModelGrad} from these bodies; training calls its implicit
- * value-and-gradients functions.
+ * The lecture's model {@code prediction = x * w + b} and its losses, as plain Java over eager
+ * tensors. The processor generates {@code LinearModelGrad} from these bodies; training calls its
+ * implicit value-and-gradients functions.
  *
- * <p>The parameters are scalar {@link Variable}s, which hold a plain {@code double}: one gradient
- * step runs a few dozen floating-point operations and allocates nothing but the result pairs.
+ * <p>As in the lecture, {@code w} and {@code b} are float32 scalars starting at 0 and every sample
+ * is a float32 scalar, so each operation rounds to float32 exactly where TensorFlow's does.
  */
 public final class LinearModel {
 
-    /** Huber's threshold {@code m}: quadratic below it, linear above. */
-    static final double HUBER_DELTA = 1.0;
+    /** Huber's threshold {@code m}: quadratic up to it, linear beyond. */
+    static final double HUBER_M = 1.0;
 
-    final Variable w = new Variable(0.0, "w");
-    final Variable b = new Variable(0.0, "b");
+    final Variable w = new Variable(Tensor.of(0f), "w");
+    final Variable b = new Variable(Tensor.of(0f), "b");
 
     /** The model's prediction at {@code x}. */
     @Differentiable
-    double predict(double x) {
-        return w.get() * x + b.get();
+    Tensor prediction(Tensor x) {
+        return x.mul(w.value()).add(b.value());
     }
 
-    /** Huber loss with {@code m = 1}, written with a plain {@code if}. */
+    /**
+     * The lecture's Huber loss, {@code t² if |t| ≤ m else m·(2|t| − m)} with {@code t = y − prediction}:
+     * the textbook form doubled, so its gradient is {@code 2t} inside and {@code ±2m} outside.
+     */
     @Differentiable
-    double huber(double x, double y) {
-        double residual = Math.abs(y - predict(x));
-        if (residual < HUBER_DELTA) {
-            return 0.5 * residual * residual;
+    Tensor huber(Tensor x, Tensor y) {
+        Tensor t = y.sub(prediction(x));
+        if (t.abs().item() <= HUBER_M) {
+            return t.square();
         }
-        return HUBER_DELTA * residual - 0.5 * HUBER_DELTA * HUBER_DELTA;
+        return t.abs().mul(2).sub(HUBER_M).mul(HUBER_M);
     }
 
-    /** Squared loss. */
+    /** The textbook Huber loss, {@code ½t² if |t| ≤ m else m·(|t| − ½m)}. */
     @Differentiable
-    double squared(double x, double y) {
-        double residual = y - predict(x);
-        return residual * residual;
+    Tensor huberTextbook(Tensor x, Tensor y) {
+        Tensor t = y.sub(prediction(x));
+        if (t.abs().item() <= HUBER_M) {
+            return t.square().mul(0.5);
+        }
+        return t.abs().sub(0.5 * HUBER_M).mul(HUBER_M);
     }
 
-    public double w() {
-        return w.get();
+    /** The lecture's squared loss, {@code (y − prediction)²}. */
+    @Differentiable
+    Tensor squared(Tensor x, Tensor y) {
+        return y.sub(prediction(x)).square();
     }
 
-    public double b() {
-        return b.get();
+    /** The current slope. */
+    public float w() {
+        return (float) w.value().item();
+    }
+
+    /** The current intercept. */
+    public float b() {
+        return (float) b.value().item();
     }
 }
