@@ -118,7 +118,16 @@ public final class GraphBuilder {
         }
         Attributes attributes = completeAttributes(def, given);
         InferenceContext ctx = new Context(def.type(), attributes, inputTypes, inputs);
-        List<PortType> outputs = def.rule().infer(ctx);
+        List<PortType> outputs;
+        try {
+            outputs = def.rule().infer(ctx);
+        } catch (IrValidationException e) {
+            throw e;
+        } catch (ArithmeticException e) {
+            throw new IrValidationException(def.type() + ": dimension arithmetic overflows a 64-bit integer");
+        } catch (IllegalArgumentException e) {
+            throw new IrValidationException(def.type() + ": " + e.getMessage());
+        }
         if (def.type().name().equals("Constant")) {
             data = checkConstantData(def, outputs.get(0), data);
         }
@@ -139,12 +148,29 @@ public final class GraphBuilder {
                 throw new IrValidationException(def.type() + ": attribute " + spec.name() + " is required");
             }
         }
+        zeroPadsWithoutExplicitPadding(out);
         for (String key : given.asMap().keySet()) {
             if (def.attribute(key) == null) {
                 throw new IrValidationException(def.type() + " has no attribute " + key);
             }
         }
         return Attributes.ofMap(out);
+    }
+
+    /**
+     * With {@code auto_pad} valid or same_*, the pads are derived, not given: store them as zeros, the way
+     * OpenVINO's serializer writes them, so that a written model reads back equal.
+     */
+    private static void zeroPadsWithoutExplicitPadding(Map<String, Object> attrs) {
+        Object autoPad = attrs.get("auto_pad");
+        if (autoPad == null || autoPad.equals("explicit") || autoPad.equals("notset")) {
+            return;
+        }
+        for (String key : new String[] {"pads_begin", "pads_end"}) {
+            if (attrs.get(key) instanceof List<?> pads) {
+                attrs.put(key, java.util.Collections.nCopies(pads.size(), 0L));
+            }
+        }
     }
 
     private static ByteBuffer checkConstantData(OpDefinition def, PortType out, ByteBuffer data) {
