@@ -86,7 +86,9 @@ public record AttributeSpec(String name, Kind kind, Object defaultValue, Presenc
                 case PARTIAL_SHAPE -> PartialShape.parse(text);
             };
         } catch (IllegalArgumentException e) {
-            String why = e instanceof NumberFormatException ? "" : " (" + e.getMessage() + ")";
+            boolean explained = !(e instanceof NumberFormatException)
+                    && (kind == Kind.PARTIAL_SHAPE || kind == Kind.INTS || kind == Kind.FLOATS);
+            String why = explained ? " (" + e.getMessage() + ")" : "";
             throw new IrValidationException("attribute " + name + "=\"" + PartialShape.abbreviate(text)
                     + "\" is not " + describe() + why);
         }

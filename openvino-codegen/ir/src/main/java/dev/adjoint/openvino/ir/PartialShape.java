@@ -162,7 +162,7 @@ public final class PartialShape {
         String s = text.strip();
         if (s.contains("...")) {
             if (!s.equals("...")) {
-                throw new IllegalArgumentException("'" + text + "' mixes '...' (dynamic rank) with dimensions");
+                throw new IllegalArgumentException("mixes '...' (dynamic rank) with dimensions");
             }
             return DYNAMIC_RANK;
         }
@@ -178,10 +178,10 @@ public final class PartialShape {
             int comma = s.indexOf(',', start);
             String field = comma < 0 ? s.substring(start) : s.substring(start, comma);
             if (field.isBlank()) {
-                throw new IllegalArgumentException("'" + text + "' has an empty dimension");
+                throw new IllegalArgumentException("has an empty dimension");
             }
             if (out.size() == MAX_RANK) {
-                throw new IllegalArgumentException("'" + abbreviate(text) + "' has more than " + MAX_RANK + " dimensions");
+                throw new IllegalArgumentException("has more than " + MAX_RANK + " dimensions");
             }
             out.add(Dimension.parse(field));
             if (comma < 0) {
