@@ -189,7 +189,7 @@ class ShapeInferenceTest {
         assertEquals(ps("2,3"), shape("Broadcast", 3, Attributes.empty(), "3", new long[] {2, 3}));
         assertEquals("Broadcast-3: shapes [4] and [2,3] do not broadcast",
                 fails("Broadcast", 3, Attributes.empty(), "4", new long[] {2, 3}));
-        assertEquals(ps("3,?"), shape("Pad", 1, Attributes.empty(), "2,?", new long[] {1, 2}, new long[] {0, 3}));
+        assertEquals(ps("3,5.."), shape("Pad", 1, Attributes.empty(), "2,?", new long[] {1, 2}, new long[] {0, 3}));
         assertEquals(ps("3,4"), shape("Pad", 12, Attributes.empty(), "4,5", new long[] {-1, 2}, new long[] {0, -3}));
         assertEquals(ps("2,3,4"), shape("Concat", 0, Attributes.of("axis", 1L), "2,1,4", "2,2,4"));
         assertEquals(ps("2,3.."), shape("Concat", 0, Attributes.of("axis", -1L), "2,3", "..."));
