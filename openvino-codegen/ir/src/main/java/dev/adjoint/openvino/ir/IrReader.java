@@ -513,6 +513,11 @@ public final class IrReader {
         private dev.adjoint.openvino.ir.Node createNode(GraphBuilder graph, Layer layer, Map<Long, Layer> layers,
                 Map<Long, dev.adjoint.openvino.ir.Node> created) throws IrFormatException {
             OpDefinition def = resolve(layer);
+            int edges = layer.incoming.size();
+            if (edges < def.minInputs() || edges > def.maxInputs()) {
+                // Checked before connecting: a Parameter is created before the layers that would feed it.
+                throw error(layer, def.type() + " expects " + def.inputCountText() + ", got " + edges);
+            }
             List<NodeOutput> inputs = connectInputs(layer, layers, created);
             Map<String, Object> attrs = readAttributes(layer, def);
             ByteBuffer data = def.type().name().equals("Constant") ? readWeights(layer, def, attrs) : null;

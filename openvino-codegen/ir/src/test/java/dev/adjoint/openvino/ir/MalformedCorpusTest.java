@@ -57,10 +57,12 @@ class MalformedCorpusTest {
                     + " to-layer 1, to-port 3) writes input port 3, which the layer does not declare"),
             Map.entry("two-edges-into-one-port", "{file}: " + ADD + ": input port 0 has more than one incoming"
                     + " edge"),
-            Map.entry("input-port-without-edge", "{file}: " + ADD + ": input port 1 is at position 1 but the layer"
+            Map.entry("input-port-without-edge", "{file}: layer 1 (name=\"cat\", type=Concat, version=opset1): input port 1 is at position 1 but the layer"
                     + " has only 1 incoming edges (input ports without edges must come last)"),
             Map.entry("cycle", "{file}: layer 1 (name=\"a\", type=Add, version=opset1): the graph has a cycle"
                     + " through layers 3 -> 1 -> 3"),
+            Map.entry("parameter-with-input", "{file}: layer 3 (name=\"y\", type=Parameter, version=opset1):"
+                    + " Parameter-0 expects 0 inputs, got 1"),
             Map.entry("wrong-input-count", "{file}: " + ADD + ": Add-1 expects 2 inputs, got 1"),
             Map.entry("bad-list-attribute", "{file}: layer 1 (name=\"pool\", type=MaxPool, version=opset1):"
                     + " MaxPool-1: attribute kernel=\"a,b\" is not a list of integers"),
