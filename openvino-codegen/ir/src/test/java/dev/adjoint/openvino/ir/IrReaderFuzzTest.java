@@ -156,13 +156,16 @@ class IrReaderFuzzTest {
         List<Seed> seeds = seeds();
         List<Seed> valid = seeds.stream().filter(Seed::valid).toList();
         assumeTrue(!seeds.isEmpty());
-        SplittableRandom r = new SplittableRandom(20261202);
+        // -Dir.fuzz.seconds and -Dir.fuzz.seed give longer or different local runs; CI uses the defaults.
+        SplittableRandom r = new SplittableRandom(Long.getLong("ir.fuzz.seed", 20261202));
+        long seconds = Long.getLong("ir.fuzz.seconds", 8);
+        int maxInputs = seconds > 8 ? Integer.MAX_VALUE : 20_000;
         int[] accepted = {0};
         int[] total = {0};
-        long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-        Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        Assertions.assertTimeoutPreemptively(Duration.ofSeconds(seconds + 60), () -> {
             // A fixed number of inputs, cut short on a slow machine so that CI stays fast.
-            for (int i = 0; i < 20_000 && System.nanoTime() < deadline; i++) {
+            for (int i = 0; i < maxInputs && System.nanoTime() < deadline; i++) {
                 // Mostly mutations of valid models, which reach deeper than the parser; some of the malformed corpus.
                 List<Seed> pool = !valid.isEmpty() && r.nextInt(4) != 0 ? valid : seeds;
                 Seed seed = pool.get(r.nextInt(pool.size()));
