@@ -279,20 +279,33 @@ public final class IrWriter {
             return out.toString();
         }
 
+        /** An XML 1.0 (fifth edition) name; the JDK parser's names are a subset of these. */
         static boolean isName(String s) {
-            if (s.isEmpty() || !(Character.isLetter(s.charAt(0)) || s.charAt(0) == '_')) {
+            if (s.isEmpty()) {
                 return false;
             }
-            if (s.regionMatches(true, 0, "xml", 0, 3)) {
+            int first = s.codePointAt(0);
+            if (!isNameStart(first)) {
                 return false;
             }
-            for (int i = 1; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (!(Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.')) {
+            for (int i = Character.charCount(first); i < s.length(); ) {
+                int c = s.codePointAt(i);
+                boolean nameChar = isNameStart(c) || c == '-' || c == '.' || (c >= '0' && c <= '9') || c == 0xB7
+                        || (c >= 0x300 && c <= 0x36F) || c == 0x203F || c == 0x2040;
+                if (!nameChar) {
                     return false;
                 }
+                i += Character.charCount(c);
             }
             return true;
+        }
+
+        private static boolean isNameStart(int c) {
+            return c == ':' || c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+                    || (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF)
+                    || (c >= 0x370 && c <= 0x37D) || (c >= 0x37F && c <= 0x1FFF) || c == 0x200C || c == 0x200D
+                    || (c >= 0x2070 && c <= 0x218F) || (c >= 0x2C00 && c <= 0x2FEF) || (c >= 0x3001 && c <= 0xD7FF)
+                    || (c >= 0xF900 && c <= 0xFDCF) || (c >= 0xFDF0 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0xEFFFF);
         }
 
         static String checkName(String s) {

@@ -212,7 +212,7 @@ public final class ShapeRules {
                 case CEIL, CEIL_TORCH -> ceilDiv(span, stride) + 1;
             };
             // PyTorch drops a last window that would start entirely in the end padding.
-            if (rounding == Rounding.CEIL_TORCH && (out - 1) * stride >= Math.addExact(n, beginPad)) {
+            if (rounding == Rounding.CEIL_TORCH && Math.multiplyExact(out - 1, stride) >= Math.addExact(n, beginPad)) {
                 out--;
             }
             return out;
@@ -220,7 +220,7 @@ public final class ShapeRules {
     }
 
     static long ceilDiv(long a, long b) {
-        return Math.floorDiv(a + b - 1, b);
+        return Math.ceilDiv(a, b);
     }
 
     /** Resolves a per-spatial-axis attribute list: empty means all {@code fill}; otherwise its length must match. */

@@ -204,6 +204,7 @@ class RoundTripTest {
             Node x = g.parameter("x", ElementType.I32, PartialShape.parse("1..10,?,3.."));
             g.setTensorNames(x.output(0), List.of("x", "a,b", "x:0"));
             g.putRtInfo(x, "fused_names", RtAttribute.of("0", "x"));
+            g.putRtInfo(x, "custom", new RtAttribute("1", java.util.Map.of("xml:lang", "en", "\u00e9t\u00e9", "x")));
             g.putOutputRtInfo(x.output(0), "layout", new RtAttribute("0", java.util.Map.of("layout", "[N,C,?]")));
             Node c = g.constant("c", ElementType.I32, new long[] {1, 1, 1}, ByteBuffer.wrap(new byte[] {7, 0, 0, 0}));
             Node add = g.op("Add", 1, "add & <more>", Attributes.empty(), x.output(0), c.output(0));
