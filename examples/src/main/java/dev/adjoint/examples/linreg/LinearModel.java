@@ -3,13 +3,15 @@ package dev.adjoint.examples.linreg;
 import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
 import dev.adjoint.annotation.Differentiable;
+import dev.adjoint.annotation.NonDifferentiable;
 
 /**
  * The lecture's model {@code prediction = x * w + b} and its losses, as plain Java over eager
  * tensors. The processor generates {@code LinearModelGrad} from these bodies; training calls its
  * implicit value-and-gradients functions.
  *
- * <p>As in the lecture, {@code w} and {@code b} are float32 scalars starting at 0 and every sample
+ * <p>The samples are data ({@code @NonDifferentiable}): only the variables are differentiated.
+ * As in the lecture, {@code w} and {@code b} are float32 scalars starting at 0 and every sample
  * is a float32 scalar, so each operation rounds to float32 exactly where TensorFlow's does.
  */
 public final class LinearModel {
@@ -22,7 +24,7 @@ public final class LinearModel {
 
     /** The model's prediction at {@code x}. */
     @Differentiable
-    Tensor prediction(Tensor x) {
+    Tensor prediction(@NonDifferentiable Tensor x) {
         return x.mul(w.value()).add(b.value());
     }
 
@@ -31,7 +33,7 @@ public final class LinearModel {
      * the textbook form doubled, so its gradient is {@code 2t} inside and {@code ±2m} outside.
      */
     @Differentiable
-    Tensor huber(Tensor x, Tensor y) {
+    Tensor huber(@NonDifferentiable Tensor x, @NonDifferentiable Tensor y) {
         Tensor t = y.sub(prediction(x));
         if (t.abs().item() <= HUBER_M) {
             return t.square();
@@ -41,7 +43,7 @@ public final class LinearModel {
 
     /** The textbook Huber loss, {@code ½t² if |t| ≤ m else m·(|t| − ½m)}. */
     @Differentiable
-    Tensor huberTextbook(Tensor x, Tensor y) {
+    Tensor huberTextbook(@NonDifferentiable Tensor x, @NonDifferentiable Tensor y) {
         Tensor t = y.sub(prediction(x));
         if (t.abs().item() <= HUBER_M) {
             return t.square().mul(0.5);
@@ -51,7 +53,7 @@ public final class LinearModel {
 
     /** The lecture's squared loss, {@code (y − prediction)²}. */
     @Differentiable
-    Tensor squared(Tensor x, Tensor y) {
+    Tensor squared(@NonDifferentiable Tensor x, @NonDifferentiable Tensor y) {
         return y.sub(prediction(x)).square();
     }
 
