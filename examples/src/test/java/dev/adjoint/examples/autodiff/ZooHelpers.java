@@ -100,6 +100,42 @@ final class ZooHelpers implements ZooModel {
         return Math.tanh(inner) + 0.1 * x * inner;
     }
 
+    /** Recursion that branches: two recursive calls per level. */
+    @Differentiable
+    static double branchingRecursion(double x, int depth) {
+        if (depth == 0) {
+            return Math.sin(x);
+        }
+        return branchingRecursion(x * 0.5, depth - 1) * branchingRecursion(x + 0.25, depth - 1) + x;
+    }
+
+    /** Mutual recursion between two methods. */
+    @Differentiable
+    static double even(double x, int n) {
+        return n == 0 ? x : Math.cos(odd(x, n - 1)) + 0.5 * x;
+    }
+
+    @Differentiable
+    static double odd(double x, int n) {
+        return n == 0 ? x * x : even(x * 1.1, n - 1) * x;
+    }
+
+    /** A Variable and the model itself passed to differentiable helpers as data. */
+    @Differentiable
+    static double scaleBy(Variable v, double x) {
+        return v.get() * x + Math.sin(v.get());
+    }
+
+    @Differentiable
+    static double score(ZooHelpers model, double x) {
+        return model.instanceHelper(x) * model.rate.get();
+    }
+
+    @Differentiable
+    double variableAndModelAsArguments(double x) {
+        return scaleBy(gain, x) + scaleBy(this.rate, x * x) + score(this, x);
+    }
+
     /** Helpers with a data parameter, a wrt selection, a float result and a Tensor. */
     @Differentiable
     static double helperParameterKinds(double x, double y, Tensor t) {

@@ -76,6 +76,35 @@ final class ZooLayers implements ZooModel {
         }
     }
 
+    /** A node of a tree of layers, evaluated recursively; leaves have no children. */
+    static final class Node {
+        final Variable weight;
+        final Node left;
+        final Node right;
+
+        Node(SplittableRandom random, int depth, String name) {
+            weight = new Variable(random.nextDouble(0.3, 0.9), name);
+            left = depth == 0 ? null : new Node(random, depth - 1, name + "l");
+            right = depth == 0 ? null : new Node(random, depth - 1, name + "r");
+        }
+
+        void collect(List<Variable> into) {
+            into.add(weight);
+            if (left != null) {
+                left.collect(into);
+                right.collect(into);
+            }
+        }
+
+        @Differentiable
+        double evaluate(double x) {
+            if (left == null) {
+                return weight.get() * x;
+            }
+            return Math.tanh(weight.get() * left.evaluate(x) + right.evaluate(x * 0.5));
+        }
+    }
+
     /** A unit that overrides apply, held in a Unit[] beside plain units. */
     static final class SquaredUnit extends Unit {
         SquaredUnit(SplittableRandom random, String name) {
@@ -96,6 +125,7 @@ final class ZooLayers implements ZooModel {
     final Residual residual;
     final Unit[] units;
     final Map<String, Variable> params;
+    final Node tree;
     Variable temperature;
     double offset = 0.25;
 
@@ -111,6 +141,7 @@ final class ZooLayers implements ZooModel {
         params.put("slope", new Variable(random.nextDouble(0.5, 1.5), "slope"));
         params.put("intercept", new Variable(random.nextDouble(-1, 1), "intercept"));
         temperature = new Variable(random.nextDouble(0.8, 1.5), "temperature");
+        tree = new Node(random, 3, "node");
     }
 
     @Override
@@ -128,6 +159,7 @@ final class ZooLayers implements ZooModel {
         }
         all.addAll(params.values());
         all.add(temperature);
+        tree.collect(all);
         return all;
     }
 
@@ -225,6 +257,31 @@ final class ZooLayers implements ZooModel {
         double t = this.temperature.get();
         double y = this.units[0].apply(x / t) + this.offset * x;
         return y * temperature.get() + offset;
+    }
+
+    /** A tree of layers, recursively. */
+    @Differentiable
+    double treeOfLayers(double x) {
+        return tree.evaluate(x) + tree.left.evaluate(x * x);
+    }
+
+    /** Locals with the names of fields: {@code this.} reaches the field. */
+    @Differentiable
+    double localsShadowingFields(double x) {
+        double offset = this.offset * x;
+        Variable temperature = units[1].gain;
+        return offset * temperature.get() + this.temperature.get() * x;
+    }
+
+    /** A Tensor total that starts as null. */
+    @Differentiable
+    Tensor totalStartingAsNull(Tensor x) {
+        Tensor total = null;
+        for (Linear layer : list) {
+            Tensor term = layer.w.value().sum().mul(x);
+            total = total == null ? term : total.add(term.mul(total));
+        }
+        return total.sum();
     }
 
     /** Scalar layers and tensor layers in one loss. */
