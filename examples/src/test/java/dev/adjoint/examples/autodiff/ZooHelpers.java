@@ -100,6 +100,29 @@ final class ZooHelpers implements ZooModel {
         return Math.tanh(inner) + 0.1 * x * inner;
     }
 
+    /** Returns from inside its loop. */
+    @Differentiable
+    static double firstAbove(double x, @NonDifferentiable double limit) {
+        double y = x;
+        for (int i = 0; i < 20; i++) {
+            y = y * 1.3 + 0.1;
+            if (y > limit) {
+                return y;
+            }
+        }
+        return -y;
+    }
+
+    /** A helper that returns from inside its loop, called in a loop. */
+    @Differentiable
+    static double earlyReturningHelperInLoop(double x) {
+        double s = 0;
+        for (int i = 0; i < 4; i++) {
+            s += firstAbove(x * (i + 1), 2.0 + i) * 0.5;
+        }
+        return s;
+    }
+
     /** Recursion that branches: two recursive calls per level. */
     @Differentiable
     static double branchingRecursion(double x, int depth) {

@@ -225,6 +225,117 @@ final class ZooScalars {
         return y * x;
     }
 
+    /** A loop whose body is long enough for the generated code to split it into helper methods. */
+    @Differentiable
+    static double longLoopBody(double x, double y) {
+        double a = x;
+        double b = y;
+        for (int i = 0; i < 3; i++) {
+            a = Math.tanh(a + b * 0.3);
+            b = b * 0.7 + Math.tanh(a) * 0.3;
+            a = a * 0.8 + b * 0.2 + 0.01 * x;
+            b = Math.cos(b) * 0.2 + b * 0.8 - 0.01 * y;
+            a = Math.sin(a) * 0.5 + a * 0.5;
+            b = b + a * a * 0.01;
+            a = Math.tanh(a + b * 0.3);
+            b = b * 0.7 + Math.tanh(a) * 0.3;
+            a = a * 0.8 + b * 0.2 + 0.01 * x;
+            b = Math.cos(b) * 0.2 + b * 0.8 - 0.01 * y;
+            a = Math.sin(a) * 0.5 + a * 0.5;
+            b = b + a * a * 0.01;
+            a = Math.tanh(a + b * 0.3);
+            b = b * 0.7 + Math.tanh(a) * 0.3;
+            if (a > b) {
+                a = a * 0.9 + Math.sin(b) * 0.1;
+            } else {
+                b = b * 0.9 + Math.cos(a) * 0.1;
+            }
+            a = Math.sin(a) * 0.5 + a * 0.5;
+            b = b + a * a * 0.01;
+            a = Math.tanh(a + b * 0.3);
+            b = b * 0.7 + Math.tanh(a) * 0.3;
+            a = a * 0.8 + b * 0.2 + 0.01 * x;
+            b = Math.cos(b) * 0.2 + b * 0.8 - 0.01 * y;
+            if (i == 1) {
+                continue;
+            }
+            a = Math.tanh(a + b * 0.3);
+            b = b * 0.7 + Math.tanh(a) * 0.3;
+            a = a * 0.8 + b * 0.2 + 0.01 * x;
+            b = Math.cos(b) * 0.2 + b * 0.8 - 0.01 * y;
+            a = Math.sin(a) * 0.5 + a * 0.5;
+            b = b + a * a * 0.01;
+            a = Math.tanh(a + b * 0.3);
+            b = b * 0.7 + Math.tanh(a) * 0.3;
+            a = a * 0.8 + b * 0.2 + 0.01 * x;
+            b = Math.cos(b) * 0.2 + b * 0.8 - 0.01 * y;
+            a = Math.sin(a) * 0.5 + a * 0.5;
+            b = b + a * a * 0.01;
+            a = Math.tanh(a + b * 0.3);
+            b = b * 0.7 + Math.tanh(a) * 0.3;
+            a = a * 0.8 + b * 0.2 + 0.01 * x;
+            b = Math.cos(b) * 0.2 + b * 0.8 - 0.01 * y;
+            a = Math.sin(a) * 0.5 + a * 0.5;
+            b = b + a * a * 0.01;
+            a = Math.tanh(a + b * 0.3);
+            b = b * 0.7 + Math.tanh(a) * 0.3;
+            if (a > b) {
+                a = a * 0.9 + Math.sin(b) * 0.1;
+            } else {
+                b = b * 0.9 + Math.cos(a) * 0.1;
+            }
+            a = Math.sin(a) * 0.5 + a * 0.5;
+            b = b + a * a * 0.01;
+            a = Math.tanh(a + b * 0.3);
+            b = b * 0.7 + Math.tanh(a) * 0.3;
+            a = a * 0.8 + b * 0.2 + 0.01 * x;
+            b = Math.cos(b) * 0.2 + b * 0.8 - 0.01 * y;
+            if (i == 1) {
+                continue;
+            }
+            a = Math.tanh(a + b * 0.3);
+            b = b * 0.7 + Math.tanh(a) * 0.3;
+            a = a * 0.8 + b * 0.2 + 0.01 * x;
+            b = Math.cos(b) * 0.2 + b * 0.8 - 0.01 * y;
+            a = Math.sin(a) * 0.5 + a * 0.5;
+            b = b + a * a * 0.01;
+            a = Math.tanh(a + b * 0.3);
+            b = b * 0.7 + Math.tanh(a) * 0.3;
+            a = a * 0.8 + b * 0.2 + 0.01 * x;
+            b = Math.cos(b) * 0.2 + b * 0.8 - 0.01 * y;
+            a = Math.sin(a) * 0.5 + a * 0.5;
+            b = b + a * a * 0.01;
+            a = Math.tanh(a + b * 0.3);
+            b = b * 0.7 + Math.tanh(a) * 0.3;
+            a = a * 0.8 + b * 0.2 + 0.01 * x;
+            b = Math.cos(b) * 0.2 + b * 0.8 - 0.01 * y;
+            a = Math.sin(a) * 0.5 + a * 0.5;
+            b = b + a * a * 0.01;
+            a = Math.tanh(a + b * 0.3);
+            b = b * 0.7 + Math.tanh(a) * 0.3;
+            if (a > b) {
+                a = a * 0.9 + Math.sin(b) * 0.1;
+            } else {
+                b = b * 0.9 + Math.cos(a) * 0.1;
+            }
+            a = Math.sin(a) * 0.5 + a * 0.5;
+            b = b + a * a * 0.01;
+            a = Math.tanh(a + b * 0.3);
+            b = b * 0.7 + Math.tanh(a) * 0.3;
+            a = a * 0.8 + b * 0.2 + 0.01 * x;
+            b = Math.cos(b) * 0.2 + b * 0.8 - 0.01 * y;
+            if (i == 1) {
+                continue;
+            }
+            a = Math.tanh(a + b * 0.3);
+            b = b * 0.7 + Math.tanh(a) * 0.3;
+            a = a * 0.8 + b * 0.2 + 0.01 * x;
+            b = Math.cos(b) * 0.2 + b * 0.8 - 0.01 * y;
+            a = Math.sin(a) * 0.5 + a * 0.5;
+            b = b + a * a * 0.01;
+        }
+        return a * b;
+    }
     /** Sixty statements of straight-line code. */
     @Differentiable
     static double straightLine(double x, double y) {

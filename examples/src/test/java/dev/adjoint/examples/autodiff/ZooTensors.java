@@ -179,7 +179,7 @@ final class ZooTensors implements ZooModel {
             } else {
                 h = x.tanh();
             }
-            s = s.add(h.mul(s.add(1.0))).exp().sub(1.0);
+            s = s.add(h.mul(s.add(1.0))).tanh();
         }
         return s.sum();
     }

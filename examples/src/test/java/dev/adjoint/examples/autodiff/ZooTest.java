@@ -163,6 +163,8 @@ class ZooTest {
                 fn("recursion with a depth parameter", ZooHelpers.class, "recursivePower", uniform(-1.5, 1.5),
                         data(5)),
                 fn("recursion through a local", ZooHelpers.class, "recursiveSmooth", uniform(-1, 1), data(4)),
+                fn("a helper returning from its loop, called in a loop", ZooHelpers.class,
+                        "earlyReturningHelperInLoop", uniform(0.3, 0.9)),
                 fn("recursion calling itself twice per level", ZooHelpers.class, "branchingRecursion",
                         uniform(-1, 1), data(3)),
                 fn("mutual recursion", ZooHelpers.class, "even", uniform(-1, 1), data(5)),
@@ -218,6 +220,8 @@ class ZooTest {
                 fn("pow, sqrt, exp outputs overwritten in a loop", ZooScalars.class, "outputsOverwrittenInLoop",
                         uniform(0.5, 1.5), uniform(0.5, 1.5)),
                 fn("long and int data", ZooScalars.class, "longAndIntData", uniform(-2, 2), data(12L), data(5)),
+                fn("a loop body long enough to be split into helpers", ZooScalars.class, "longLoopBody",
+                        uniform(-1, 1), uniform(-1, 1)),
                 fn("sixty statements of straight-line code", ZooScalars.class, "straightLine", uniform(-1, 1),
                         uniform(-1, 1)),
                 // Tensors.
