@@ -261,7 +261,24 @@ class ZooTest {
                 on("scalar and tensor Variables mixed", ZooTensors.class, tensors, "scalarAndTensorVariables",
                         normal(2, 3)),
                 on("a tensor Variable reduced to a scalar", ZooTensors.class, tensors, "variableReducedToScalar",
-                        normal(2, 3)));
+                        normal(2, 3)),
+                // Java language features.
+                fn("Math functions through static imports", ZooLanguage.class, "staticImports", uniform(-2, 2)),
+                on("a nested class using its outer class's helper and constant", ZooLanguage.Scaled.class,
+                        () -> new ZooLanguage.Scaled(0.9), "apply", uniform(-2, 2)),
+                on("a record layer", ZooLanguage.Affine.class,
+                        () -> new ZooLanguage.Affine(new Variable(0.7, "slope"), new Variable(-0.2, "intercept")),
+                        "apply", uniform(-2, 2)),
+                on("an enum activation", ZooLanguage.Activation.class, () -> ZooLanguage.Activation.SOFTSIGN, "apply",
+                        uniform(-2, 2)),
+                on("a generic model class", ZooLanguage.Chain.class, () -> ZooLanguage.chain(new SplittableRandom(15)),
+                        "apply", uniform(-2, 2)),
+                on("protected fields inherited from another package", ZooLanguage.Shifted.class,
+                        () -> new ZooLanguage.Shifted(0.8), "apply", uniform(-2, 2)),
+                fn("cast(DType.FLOAT64)", ZooLanguage.class, "castToFloat64", normal(2, 3)),
+                fn("a parameter named values", ZooLanguage.class, "meanSquare", normal(2, 3)),
+                fn("a varargs helper", ZooLanguage.class, "callsVarargs", uniform(-2, 2)),
+                fn("guard clauses with throw and assert", ZooLanguage.class, "guardClauses", uniform(0.5, 2)));
     }
 
     @ParameterizedTest(name = "{0}")
