@@ -9,6 +9,7 @@ import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
 import dev.adjoint.annotation.Differentiable;
 import dev.adjoint.examples.autodiff.zoobase.ZooBaseLayer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -16,6 +17,7 @@ import java.util.SplittableRandom;
  * Function zoo: Java language features in differentiable code — static imports, a nested class
  * using its outer class's helper and constant, a record and an enum with differentiable methods,
  * a generic model class, a subclass of a layer in another package using its protected fields,
+ * layers dispatched by instanceof patterns,
  * varargs, an enum constant as an argument, a parameter named {@code values}, guard clauses that
  * throw or assert.
  */
@@ -115,6 +117,33 @@ final class ZooLanguage {
         @Differentiable
         double apply(double x) {
             return Math.tanh(gain.get() * x) + shift;
+        }
+    }
+
+    /** Layers dispatched by an instanceof pattern. */
+    static final class Mixed implements ZooModel {
+        final List<Object> layers = List.of(new Scaled(0.7), new Shifted(1.2), new Scaled(1.1));
+
+        @Override
+        public List<Variable> variables() {
+            List<Variable> all = new ArrayList<>();
+            for (Object layer : layers) {
+                all.addAll(((ZooModel) layer).variables());
+            }
+            return all;
+        }
+
+        @Differentiable
+        double apply(double x) {
+            double h = x;
+            for (Object layer : layers) {
+                if (layer instanceof Scaled scaled) {
+                    h = scaled.apply(h);
+                } else if (layer instanceof Shifted shifted) {
+                    h = shifted.apply(h);
+                }
+            }
+            return h;
         }
     }
 

@@ -259,6 +259,16 @@ final class ZooLayers implements ZooModel {
         return y * temperature.get() + offset;
     }
 
+    /** A loss plus an L2 penalty over every variable the model lists, scalar or tensor. */
+    @Differentiable
+    double penaltyOverAllVariables(double x) {
+        double penalty = 0;
+        for (Variable v : variables()) {
+            penalty += v.isTensor() ? v.value().square().sum().item() : v.get() * v.get();
+        }
+        return mapByKey(x) + 0.01 * penalty;
+    }
+
     /** A tree of layers, recursively. */
     @Differentiable
     double treeOfLayers(double x) {

@@ -133,6 +133,12 @@ final class ZooTensors implements ZooModel {
         return x.clip(-0.5, 0.5).add(x.maximum(y)).add(y.minimum(0.2)).add(x.maximum(0.0)).square().sum();
     }
 
+    /** int literals where the ops take doubles. */
+    @Differentiable
+    static Tensor intLiteralArguments(Tensor x) {
+        return x.pow(2).add(1).mul(x.maximum(0)).div(2).sub(x.clip(-1, 1)).sum();
+    }
+
     @Differentiable
     static Tensor tensorExponent(Tensor x, Tensor p) {
         return x.square().add(1.0).pow(p).sum().add(x.square().add(0.5).pow(1.5).sum());
