@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * Function zoo: Java language features in differentiable code — static imports, a nested class
  * using its outer class's helper and constant, a record and an enum with differentiable methods,
  * a generic model class, a subclass of a layer in another package using its protected fields,
- * layers dispatched by instanceof patterns,
+ * layers dispatched by instanceof patterns, a local of a private record type,
  * varargs, an enum constant as an argument, a parameter named {@code values}, guard clauses that
  * throw or assert.
  */
@@ -25,12 +25,28 @@ final class ZooLanguage {
 
     static final double LEAK = 0.1;
 
+    /** Settings held in a private record, read through a local. */
+    private record Schedule(double decay, int steps) {
+    }
+
+    static final Schedule SCHEDULE = new Schedule(0.5, 3);
+
     private ZooLanguage() {
     }
 
     @Differentiable
     static double staticImports(double x) {
         return exp(-x * x) * sin(x) + sqrt(1 + x * x);
+    }
+
+    @Differentiable
+    static double privateTypeLocal(double x) {
+        Schedule schedule = SCHEDULE;
+        double y = x;
+        for (int i = 0; i < schedule.steps(); i++) {
+            y = y * schedule.decay() + Math.sin(x);
+        }
+        return y;
     }
 
     @Differentiable

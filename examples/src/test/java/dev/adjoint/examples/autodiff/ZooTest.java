@@ -280,6 +280,7 @@ class ZooTest {
                         () -> new ZooLanguage.Shifted(0.8), "apply", uniform(-2, 2)),
                 on("layers dispatched by instanceof patterns", ZooLanguage.Mixed.class, ZooLanguage.Mixed::new, "apply",
                         uniform(-2, 2)),
+                fn("a local of a private record type", ZooLanguage.class, "privateTypeLocal", uniform(-2, 2)),
                 fn("cast(DType.FLOAT64)", ZooLanguage.class, "castToFloat64", normal(2, 3)),
                 fn("a parameter named values", ZooLanguage.class, "meanSquare", normal(2, 3)),
                 fn("a varargs helper", ZooLanguage.class, "callsVarargs", uniform(-2, 2)),
