@@ -1,5 +1,6 @@
 package dev.adjoint.ops;
 
+import dev.adjoint.DType;
 import dev.adjoint.Shape;
 import dev.adjoint.Slice;
 import dev.adjoint.Tensor;
@@ -692,6 +693,32 @@ public final class TensorRules {
     @Derivative(target = Tensor.class, of = "pad", argument = 0)
     public static Tensor padInput(Tensor x, int[][] padding, double value, Tensor g) {
         return interior(x, padding, g).cast(x.dtype());
+    }
+
+    /** Every element of {@code full(value, dims...)} is {@code value}: its adjoint is the sum of {@code g}. */
+    @Derivative(target = Tensor.class, of = "full", argument = 0)
+    public static double fullValue(double value, int[] dims, Tensor g) {
+        return g.sum().item();
+    }
+
+    @Derivative(target = Tensor.class, of = "full", argument = 1)
+    public static double fullTypedValue(DType dtype, double value, int[] dims, Tensor g) {
+        return g.sum().item();
+    }
+
+    /** {@code fullLike} reads only the shape, dtype and device of {@code like}: no gradient flows into it. */
+    @Derivative(target = Tensor.class, of = "fullLike", argument = 0)
+    public static Tensor fullLikeShape(Tensor like, double value, Tensor g) {
+        return Tensor.zerosLike(like);
+    }
+
+    public static Tensor fullLikeShape(Tensor like, long value, Tensor g) {
+        return Tensor.zerosLike(like);
+    }
+
+    @Derivative(target = Tensor.class, of = "fullLike", argument = 1)
+    public static double fullLikeValue(Tensor like, double value, Tensor g) {
+        return g.sum().item();
     }
 
     /** The constant fills every position outside {@code x}: its adjoint is the sum of {@code g} there. */

@@ -49,6 +49,10 @@ final class DifferentiableStep {
     private final ProcessingEnvironment processingEnv;
     private final Environment env;
     private final Messager messager;
+    /** Names a record component cannot take in the generated {@code FGradients implements Gradients}. */
+    private static final Set<String> RESERVED_COMPONENT_NAMES = Set.of("names", "values", "hashCode", "toString",
+            "equals", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
+
     private final Set<String> written = new HashSet<>();
     private final Map<ExecutableElement, Boolean> readsVariables = new HashMap<>();
 
@@ -157,7 +161,8 @@ final class DifferentiableStep {
         MethodTree tree = env.trees().getTree(method);
         LoweredMethod lowered = lower(method, tree, unit, diagnostics);
         Set<String> active = Activity.of(lowered);
-        if (!diagnostics.hasErrors()) {
+        if (!diagnostics.hasErrors() && !method.getModifiers().contains(Modifier.ABSTRACT)) {
+            // An abstract method has no body: its overrides are differentiated, and checked, on their own.
             Activity.check(lowered, active, tree, diagnostics);
         }
         boolean failed = diagnostics.hasErrors();
@@ -172,11 +177,14 @@ final class DifferentiableStep {
             diagnostics.error(method, Messages.BAD_METHOD, name, "only methods can be differentiable");
             return false;
         }
-        if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
+        if (method.getModifiers().contains(Modifier.NATIVE)) {
+            diagnostics.error(method, Messages.BAD_METHOD, name, "it has no body to differentiate");
+        }
+        if (method.getModifiers().contains(Modifier.ABSTRACT) && method.getModifiers().contains(Modifier.STATIC)) {
             diagnostics.error(method, Messages.BAD_METHOD, name, "it has no body to differentiate");
         }
         if (method.getModifiers().contains(Modifier.PRIVATE)) {
-            diagnostics.error(method, Messages.INACCESSIBLE, "method " + name);
+            diagnostics.error(method, Messages.INACCESSIBLE, "method " + name, "private", "make it package-private");
         }
         if (owner.getModifiers().contains(Modifier.PRIVATE) || owner.getNestingKind().isNested()
                 && !owner.getModifiers().contains(Modifier.STATIC) && owner.getKind() == ElementKind.CLASS) {
@@ -201,6 +209,13 @@ final class DifferentiableStep {
         List<String> parameterNames = new ArrayList<>();
         for (VariableElement parameter : method.getParameters()) {
             parameterNames.add(parameter.getSimpleName().toString());
+        }
+        for (String selected : env.selectedParameters(method)) {
+            if (RESERVED_COMPONENT_NAMES.contains(selected)) {
+                diagnostics.error(method, Messages.BAD_METHOD, name, "its differentiated parameter '" + selected
+                        + "' would name a component of the generated gradients record, which clashes with "
+                        + "Object's or Gradients' method " + selected + "(): rename the parameter");
+            }
         }
         Differentiable annotation = method.getAnnotation(Differentiable.class);
         for (String wrt : Arrays.asList(annotation.wrt())) {

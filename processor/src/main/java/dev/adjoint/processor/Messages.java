@@ -33,7 +33,7 @@ public enum Messages {
     NOT_DIFFERENTIABLE_PARAMETER("NotDifferentiableParameter",
             "parameter '%s' of %s has type %s: only double, float and Tensor parameters can be differentiated"),
     INACCESSIBLE("Inaccessible",
-            "%s is private, so the generated gradient class cannot use it: make it package-private"),
+            "%s is %s, so the generated gradient class cannot use it: %s"),
     BAD_METHOD("BadMethod",
             "%s cannot be differentiable: %s"),
     BAD_DERIVATIVE("BadDerivative",

@@ -5,6 +5,7 @@ import static dev.adjoint.processor.Sources.compile;
 import static dev.adjoint.processor.Sources.methods;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -174,5 +175,24 @@ class RefusalTest {
                 .inFile(m).onLineContaining("Double boxed = x * 2;");
         assertThat(compilation).hadErrorContaining("storing the differentiated dev.adjoint.Tensor 't'")
                 .inFile(m).onLineContaining("Object held = t;");
+    }
+
+    @Test
+    void protectedFieldOfABaseClassInAnotherPackage() {
+        JavaFileObject base = JavaFileObjects.forSourceLines("lib.Base", "package lib;",
+                "public abstract class Base {",
+                "  protected final dev.adjoint.Variable gain = new dev.adjoint.Variable(2.0, \"gain\");",
+                "}");
+        JavaFileObject layer = JavaFileObjects.forSourceLines("test.Layer", "package test;",
+                "import dev.adjoint.annotation.Differentiable;",
+                "final class Layer extends lib.Base {",
+                "  @Differentiable double apply(double x) {",
+                "    return gain.get() * x;",
+                "  }",
+                "}");
+        Compilation compilation = compile(base, layer);
+        assertThat(compilation).hadErrorContaining("[Adjoint/Inaccessible] field gain is protected in Base, another "
+                        + "package, so the generated gradient class cannot use it")
+                .inFile(layer).onLineContaining("return gain.get() * x;");
     }
 }

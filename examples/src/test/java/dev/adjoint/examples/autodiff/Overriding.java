@@ -2,8 +2,12 @@ package dev.adjoint.examples.autodiff;
 
 import dev.adjoint.Variable;
 import dev.adjoint.annotation.Differentiable;
+import java.util.List;
 
-/** A differentiable method a subclass overrides: the base's gradient must not be used for the override. */
+/**
+ * Differentiable methods that subclasses override and interfaces declare: the gradient always
+ * follows the body the object runs.
+ */
 final class Overriding {
 
     private Overriding() {
@@ -26,12 +30,53 @@ final class Overriding {
         }
     }
 
-    /** Not overridden by {@link Plain}. */
+    /** Inherits {@link Base#f} as it is. */
     static class Plain extends Base {
+    }
+
+    /** Overrides {@link Base#f} without {@code @Differentiable}: its gradient is unknown. */
+    static class Unannotated extends Base {
+        @Override
+        double f(double x) {
+            return x * x * x;
+        }
+    }
+
+    /** A layer interface, as a sequential model holds them. */
+    interface Layer {
+        @Differentiable
+        double apply(double x);
+    }
+
+    static final class Scale implements Layer {
+        final Variable gain = new Variable(0.8, "gain");
+
+        @Override
+        @Differentiable
+        public double apply(double x) {
+            return gain.get() * x;
+        }
+    }
+
+    static final class Square implements Layer {
+        @Override
+        @Differentiable
+        public double apply(double x) {
+            return x * x + 1;
+        }
     }
 
     @Differentiable
     static double callThroughBase(Base model, double x) {
         return model.f(x) + x;
+    }
+
+    @Differentiable
+    static double sequential(List<Layer> layers, double x) {
+        double h = x;
+        for (Layer layer : layers) {
+            h = layer.apply(h);
+        }
+        return h;
     }
 }

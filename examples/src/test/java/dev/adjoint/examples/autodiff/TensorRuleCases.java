@@ -157,6 +157,26 @@ final class TensorRuleCases {
     }
 
     @Differentiable
+    static Tensor full(double value) {
+        return Tensor.full(value, 2, 3);
+    }
+
+    @Differentiable
+    static Tensor fullTyped(double value) {
+        return Tensor.full(DType.FLOAT64, value, 3);
+    }
+
+    @Differentiable
+    static Tensor fullLike(Tensor like, double value) {
+        return Tensor.fullLike(like, value);
+    }
+
+    @Differentiable
+    static Tensor fullLikeLong(Tensor like) {
+        return Tensor.fullLike(like, 3L);
+    }
+
+    @Differentiable
     static Tensor pad(Tensor x, int[][] padding, double fill) {
         return x.pad(padding, fill);
     }

@@ -8,7 +8,6 @@ import dev.adjoint.DType;
 import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
 import dev.adjoint.annotation.Differentiable;
-import dev.adjoint.examples.autodiff.zoobase.ZooBaseLayer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -16,17 +15,17 @@ import java.util.SplittableRandom;
 /**
  * Function zoo: Java language features in differentiable code — static imports, a nested class
  * using its outer class's helper and constant, a record and an enum with differentiable methods,
- * a generic model class, a subclass of a layer in another package using its protected fields,
- * layers dispatched by instanceof patterns, a local of a private record type,
- * varargs, an enum constant as an argument, a parameter named {@code values}, guard clauses that
- * throw or assert.
+ * a generic model class, layers dispatched by instanceof patterns, a local of a record type,
+ * varargs, an enum constant as an argument, guard clauses that throw or assert. (A protected
+ * field of another package, a private type and a parameter named {@code values} are refused: see
+ * RefusalZooTest.)
  */
 final class ZooLanguage {
 
     static final double LEAK = 0.1;
 
-    /** Settings held in a private record, read through a local. */
-    private record Schedule(double decay, int steps) {
+    /** Settings held in a (package-private) record, read through a local. */
+    record Schedule(double decay, int steps) {
     }
 
     static final Schedule SCHEDULE = new Schedule(0.5, 3);
@@ -119,10 +118,13 @@ final class ZooLanguage {
         }
     }
 
-    /** A subclass of a library layer, reading the protected fields it inherits. */
-    static final class Shifted extends ZooBaseLayer implements ZooModel {
+    /** A layer that squares its input after a gain. */
+    static final class Shifted implements ZooModel {
+        final Variable gain;
+        final double shift = 0.25;
+
         Shifted(double gain) {
-            super(gain);
+            this.gain = new Variable(gain, "gain");
         }
 
         @Override
@@ -173,8 +175,8 @@ final class ZooLanguage {
     }
 
     @Differentiable
-    static Tensor meanSquare(Tensor values) {
-        return values.square().mean();
+    static Tensor meanSquare(Tensor samples) {
+        return samples.square().mean();
     }
 
     @Differentiable

@@ -276,13 +276,13 @@ class ZooTest {
                         uniform(-2, 2)),
                 on("a generic model class", ZooLanguage.Chain.class, () -> ZooLanguage.chain(new SplittableRandom(15)),
                         "apply", uniform(-2, 2)),
-                on("protected fields inherited from another package", ZooLanguage.Shifted.class,
+                on("a layer with a final double field", ZooLanguage.Shifted.class,
                         () -> new ZooLanguage.Shifted(0.8), "apply", uniform(-2, 2)),
                 on("layers dispatched by instanceof patterns", ZooLanguage.Mixed.class, ZooLanguage.Mixed::new, "apply",
                         uniform(-2, 2)),
                 fn("a local of a private record type", ZooLanguage.class, "privateTypeLocal", uniform(-2, 2)),
                 fn("cast(DType.FLOAT64)", ZooLanguage.class, "castToFloat64", normal(2, 3)),
-                fn("a parameter named values", ZooLanguage.class, "meanSquare", normal(2, 3)),
+                fn("a Tensor-valued mean of squares", ZooLanguage.class, "meanSquare", normal(2, 3)),
                 fn("a varargs helper", ZooLanguage.class, "callsVarargs", uniform(-2, 2)),
                 fn("guard clauses with throw and assert", ZooLanguage.class, "guardClauses", uniform(0.5, 2)));
     }

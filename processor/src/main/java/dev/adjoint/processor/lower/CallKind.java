@@ -28,7 +28,7 @@ enum CallKind {
     /** Tensor methods whose result carries no gradient. */
     static final Set<String> ZERO_GRADIENT_TENSOR_METHODS = Set.of("eq", "ne", "lt", "le", "gt", "ge",
             "logicalAnd", "logicalOr", "logicalXor", "logicalNot", "sign", "argmax", "argmin", "shape", "dtype",
-            "rank", "size", "dim", "device", "zerosLike", "onesLike", "fullLike", "zeros", "ones", "full", "oneHot",
+            "rank", "size", "dim", "device", "zerosLike", "onesLike", "zeros", "ones", "oneHot",
             "toString", "equals", "hashCode", "isScalar");
 
     private static final Set<String> OBSERVING_OWNERS = Set.of("java.lang.Math", "java.lang.StrictMath",

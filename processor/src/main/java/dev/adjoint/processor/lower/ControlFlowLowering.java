@@ -1,7 +1,9 @@
 package dev.adjoint.processor.lower;
 
 import com.palantir.javapoet.CodeBlock;
+import com.sun.source.tree.AssertTree;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BindingPatternTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.CompoundAssignmentTree;
@@ -13,8 +15,10 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
+import com.sun.source.tree.InstanceOfTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
@@ -109,6 +113,11 @@ final class ControlFlowLowering {
             case EXPRESSION_STATEMENT -> expressionStatement(((ExpressionStatementTree) statement).getExpression(), out);
             case IF -> {
                 IfTree tree = (IfTree) statement;
+                if (ExpressionLowering.strip(tree.getCondition()) instanceof InstanceOfTree test
+                        && test.getPattern() instanceof BindingPatternTree binding) {
+                    patternIf(tree, test, binding, tail, out);
+                    return;
+                }
                 SourcePrinter.Printed condition = printer.print(ExpressionLowering.strip(tree.getCondition()));
                 List<Stmt> then = new ArrayList<>();
                 List<Stmt> otherwise = new ArrayList<>();
@@ -174,6 +183,16 @@ final class ControlFlowLowering {
                     out.add(setFlag(returnedFlag, true));
                 }
             }
+            case THROW -> {
+                SourcePrinter.Printed thrown = printer.print(((ThrowTree) statement).getExpression());
+                out.add(new Stmt.Effect(CodeBlock.of("throw $L", thrown.code()), true));
+            }
+            case ASSERT -> {
+                AssertTree tree = (AssertTree) statement;
+                CodeBlock condition = printer.print(tree.getCondition()).code();
+                out.add(new Stmt.Effect(tree.getDetail() == null ? CodeBlock.of("assert $L", condition)
+                        : CodeBlock.of("assert $L : $L", condition, printer.print(tree.getDetail()).code())));
+            }
             case LABELED_STATEMENT -> diagnostics.error(statement, Messages.LABELED_JUMP, "statement");
             case SWITCH -> diagnostics.error(statement, Messages.UNSUPPORTED_STATEMENT, "switch", "use if/else");
             case TRY -> diagnostics.error(statement, Messages.UNSUPPORTED_STATEMENT, "try",
@@ -182,6 +201,29 @@ final class ControlFlowLowering {
                     statement.getKind().toString().toLowerCase().replace('_', ' '),
                     "differentiable methods accept locals, assignments, if, loops, break, continue and return");
         }
+    }
+
+    /**
+     * {@code if (subject instanceof T name) ...}: the subject is read once; the then branch starts by
+     * declaring {@code name} as the subject cast to {@code T}.
+     */
+    private void patternIf(IfTree tree, InstanceOfTree test, BindingPatternTree binding, boolean tail, List<Stmt> out) {
+        JType subjectType = expressions.requireType(test.getExpression());
+        Atom subject = expressions.passiveAtom(test.getExpression(), subjectType == null ? JType.OBJECT : subjectType, out);
+        JType type = resolver.typeOfTypeTree(binding.getVariable().getType());
+        List<Stmt> then = new ArrayList<>();
+        locals.push();
+        String name = locals.declare(binding.getVariable().getName().toString(), type);
+        then.add(passiveAssign(name, type, CodeBlock.of("($T) $L", type.typeName(), subject.code()),
+                "(" + type + ") " + subject.text(), subject.reads(), false));
+        statement(tree.getThenStatement(), tail, then);
+        locals.pop();
+        List<Stmt> otherwise = new ArrayList<>();
+        if (tree.getElseStatement() != null) {
+            scoped(tree.getElseStatement(), tail, otherwise);
+        }
+        out.add(new Stmt.If(CodeBlock.of("$L instanceof $T", subject.code(), type.erasure().typeName()),
+                subject.reads(), true, then, otherwise));
     }
 
     private void scoped(StatementTree statement, boolean tail, List<Stmt> out) {
@@ -288,6 +330,10 @@ final class ControlFlowLowering {
             expressionStatement(statement.getExpression(), update);
         }
         update.addAll(suffix);
+        if (!lowered.isEmpty() && lowered.getLast() instanceof Stmt.Effect effect && effect.terminates()) {
+            // The body always throws: nothing may follow it.
+            update.clear();
+        }
         loops.pop();
 
         List<String> exits = new ArrayList<>();
@@ -381,7 +427,11 @@ final class ControlFlowLowering {
 
     /** {@code for (Tensor row : x)}: an indexed loop whose element is {@code x.get(index)}, a differentiable primitive. */
     private void tensorRows(EnhancedForLoopTree tree, List<Stmt> out) {
-        Atom tensor = expressions.lower(tree.getExpression(), out);
+        // Java iterates the tensor the expression had when the loop started, whatever the body assigns.
+        Atom iterated = expressions.lower(tree.getExpression(), out);
+        String rows = locals.fresh("rows", JType.TENSOR);
+        out.add(new Stmt.Assign(rows, JType.TENSOR, new Prim.Copy(iterated)));
+        Atom tensor = Atom.variable(rows, JType.TENSOR);
         TypeElement tensorType = env.elements().getTypeElement(JType.TENSOR.name());
         Rules rules = env.derivatives().lookup(tensorType, "get").orElseThrow();
         String index = locals.fresh("index", JType.INT);

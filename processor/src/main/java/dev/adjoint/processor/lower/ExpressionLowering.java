@@ -93,7 +93,8 @@ final class ExpressionLowering {
         }
         SourcePrinter.Printed printed = printed(expression, type);
         if (printed.stable()) {
-            return new Atom(printed.code(), printed.text(), type, null, printed.reads());
+            // Inline atoms become operands (y * (n + 1), (float) (n + 1)): keep the expression whole.
+            return new Atom(parenthesized(expression, printed.code()), printed.text(), type, null, printed.reads());
         }
         String temporary = locals.temporary(type);
         out.add(new Stmt.Assign(temporary, type, new Prim.Passive(printed.code(), printed.text(), printed.reads())));
@@ -114,6 +115,16 @@ final class ExpressionLowering {
                     "keep it in a double, float or Tensor local"), printed.reads(), printed.touchesVariables()));
         }
         return new Prim.Passive(printed.code(), printed.text(), printed.reads());
+    }
+
+    /** {@code code} in parentheses unless {@code expression} is a primary (a name, literal, call, ...). */
+    static CodeBlock parenthesized(ExpressionTree expression, CodeBlock code) {
+        return switch (expression.getKind()) {
+            case IDENTIFIER, MEMBER_SELECT, METHOD_INVOCATION, ARRAY_ACCESS, PARENTHESIZED, NEW_CLASS, INT_LITERAL,
+                    LONG_LITERAL, FLOAT_LITERAL, DOUBLE_LITERAL, BOOLEAN_LITERAL, CHAR_LITERAL, STRING_LITERAL,
+                    NULL_LITERAL -> code;
+            default -> CodeBlock.of("($L)", code);
+        };
     }
 
     /** {@code expression} as a passive primitive. */
@@ -214,7 +225,7 @@ final class ExpressionLowering {
                 // A value without a derivative: an error if it is computed from a differentiated one.
                 SourcePrinter.Printed printed = printer.print(tree);
                 refusals.add(new Refusal(tree, Messages.NOT_DIFFERENTIABLE_CALL.format(call.describe()),
-                        printed.reads(), printed.touchesVariables()));
+                        printed.reads(), printed.touchesVariables() || printer.readsVariablesOf(call)));
                 yield new Prim.Passive(printed.code(), printed.text(), printed.reads());
             }
         };
@@ -242,10 +253,14 @@ final class ExpressionLowering {
         List<String> selected = env.selectedParameters(callee);
         List<String> differentiated = new ArrayList<>();
         List<JType> parameterTypes = new ArrayList<>();
-        for (VariableElement parameter : callee.getParameters()) {
+        List<? extends VariableElement> parameters = callee.getParameters();
+        for (int i = 0; i < args.size(); i++) {
+            // Arguments spread into a varargs array all meet its (array, so data) parameter.
+            VariableElement parameter = parameters.get(Math.min(i, parameters.size() - 1));
             String name = parameter.getSimpleName().toString();
-            differentiated.add(selected.contains(name) ? name : null);
-            parameterTypes.add(env.typeOf(parameter.asType()));
+            JType parameterType = env.typeOf(parameter.asType());
+            differentiated.add(selected.contains(name) && parameterType.isDifferentiable() ? name : null);
+            parameterTypes.add(parameterType);
         }
         JType pullbackType = new JType(env.pullbackClassOf(callee).canonicalName());
         Prim.Callee info = new Prim.Callee(env.gradClassOf((TypeElement) callee.getEnclosingElement()),
@@ -323,7 +338,8 @@ final class ExpressionLowering {
                 : printer.print(operand);
         Set<String> reads = new java.util.HashSet<>(right.reads());
         reads.add(target);
-        CodeBlock code = CodeBlock.of("$N $L $L", target, op, right.code());
+        CodeBlock code = CodeBlock.of("$N $L $L", target, op,
+                operand == null ? right.code() : parenthesized(operand, right.code()));
         if (type.isNumeric() && (operandType == null || !JType.promote(type, operandType).equals(type))) {
             // Compound assignment narrows implicitly; the plain assignment it becomes must say so.
             code = CodeBlock.of("($T) ($L)", type.typeName(), code);

@@ -59,6 +59,9 @@ public final class Lowering {
         if (tree.getBody() != null) {
             statements.block(tree.getBody().getStatements(), true, body);
         }
+        // Every local becomes a field of the generated pullback, which must be able to name its type.
+        Access access = new Access(env, owner, diagnostics);
+        locals.hoisted().forEach((local, type) -> access.checkType(tree, type, local));
         return new LoweredMethod(method.getSimpleName().toString(), locals.parameters(), env.selectedParameters(method),
                 locals.hoisted(), body, result, resultType, locals.self(), locals.selfType(), refusals, locals.names());
     }
@@ -111,7 +114,9 @@ public final class Lowering {
         method.getParameters().forEach(parameter -> names.reserve(parameter.getSimpleName().toString()));
         boolean isStatic = method.getModifiers().contains(Modifier.STATIC);
         TypeElement owner = (TypeElement) method.getEnclosingElement();
+        // A generic class is seen as Owner<?, ...>: generated code must not use raw types.
+        List<JType> wildcards = owner.getTypeParameters().stream().map(parameter -> JType.wildcard(null)).toList();
         return new Locals(names, isStatic ? null : names.fresh("self"),
-                isStatic ? null : new JType(owner.getQualifiedName().toString()));
+                isStatic ? null : new JType(owner.getQualifiedName().toString(), wildcards));
     }
 }

@@ -88,6 +88,8 @@ final class SourcePrinter {
     private final Source source;
     private final Diagnostics diagnostics;
     private final List<Refusal> refusals;
+    private final VariableHolders holders;
+    private final Access access;
 
     SourcePrinter(Environment env, TypeResolver resolver, Locals locals, Source source, Diagnostics diagnostics,
             List<Refusal> refusals) {
@@ -97,6 +99,8 @@ final class SourcePrinter {
         this.source = source;
         this.diagnostics = diagnostics;
         this.refusals = refusals;
+        this.holders = new VariableHolders(env);
+        this.access = new Access(env, resolver.owner(), diagnostics);
     }
 
     /** {@code tree} as the user wrote it. */
@@ -138,6 +142,8 @@ final class SourcePrinter {
                 boolean arrayLength = receiverType != null && receiverType.isArray() && name.equals("length");
                 if (field == null && !arrayLength) {
                     facts.stable = false;
+                } else if (field != null && isRecordComponent(field)) {
+                    return CodeBlock.of("$L.$N()", receiver, name);
                 } else if (field != null) {
                     checkAccessible(expression, field);
                     facts.stable &= field.getModifiers().contains(Modifier.FINAL);
@@ -159,12 +165,19 @@ final class SourcePrinter {
                     break;
                 }
                 Facts inner = new Facts();
+                Facts received = new Facts();
                 List<CodeBlock> args = new ArrayList<>();
                 for (ExpressionTree argument : creation.getArguments()) {
-                    args.add(print(argument, inner));
+                    Facts one = new Facts();
+                    args.add(print(argument, one));
+                    inner.add(one);
+                    if (canCarryGradient(resolver.typeOf(argument))) {
+                        received.add(one);
+                    }
                 }
                 refusals.add(new Refusal(expression, Messages.NOT_DIFFERENTIABLE_CALL.format(
-                        "the constructor of " + source.text(creation.getIdentifier())), inner.reads, inner.touchesVariables));
+                        "the constructor of " + source.text(creation.getIdentifier())), received.reads,
+                        received.touchesVariables));
                 facts.add(inner);
                 facts.stable = false;
                 JType created = resolver.typeOfTypeTree(creation.getIdentifier());
@@ -242,7 +255,7 @@ final class SourcePrinter {
             facts.reads.add(local);
             return CodeBlock.of("$N", local);
         }
-        VariableElement field = env.field(resolver.owner(), name);
+        VariableElement field = resolver.ownField(name);
         if (field != null) {
             return fieldAccess(identifier, field, facts);
         }
@@ -256,13 +269,25 @@ final class SourcePrinter {
 
     /** A field read by its simple name (or a static field): qualified with its class or the receiver. */
     CodeBlock fieldAccess(Tree site, VariableElement field, Facts facts) {
+        String name = field.getSimpleName().toString();
+        if (isRecordComponent(field)) {
+            // A record's fields are private; its accessors are not, and return the same final value.
+            return CodeBlock.of("$N.$N()", locals.self(), name);
+        }
         checkAccessible(site, field);
         facts.stable &= field.getModifiers().contains(Modifier.FINAL);
-        String name = field.getSimpleName().toString();
         if (field.getModifiers().contains(Modifier.STATIC) || locals.self() == null) {
             return CodeBlock.of("$T.$N", ClassName.get((TypeElement) field.getEnclosingElement()), name);
         }
         return CodeBlock.of("$N.$N", locals.self(), name);
+    }
+
+    /** A record component's private field, read through its accessor. */
+    private static boolean isRecordComponent(VariableElement field) {
+        return !field.getModifiers().contains(Modifier.STATIC)
+                && field.getEnclosingElement() instanceof TypeElement record
+                && record.getKind() == javax.lang.model.element.ElementKind.RECORD
+                && record.getRecordComponents().stream().anyMatch(c -> c.getSimpleName().equals(field.getSimpleName()));
     }
 
     /** A field read by its simple name, for callers outside printing. */
@@ -271,16 +296,22 @@ final class SourcePrinter {
     }
 
     private void checkAccessible(Tree site, VariableElement field) {
-        if (field.getModifiers().contains(Modifier.PRIVATE)) {
-            diagnostics.error(site, Messages.INACCESSIBLE, "field " + field.getSimpleName());
-        }
+        access.checkMember(site, field, "field " + field.getSimpleName());
     }
 
     private CodeBlock call(MethodInvocationTree tree, Facts facts) {
         Facts inner = new Facts();
+        // What the call is handed in values that can carry a gradient: an int, boolean or String
+        // computed from a differentiated value carries none (it is piecewise constant).
+        Facts received = new Facts();
         List<CodeBlock> args = new ArrayList<>();
         for (ExpressionTree argument : tree.getArguments()) {
-            args.add(print(argument, inner));
+            Facts one = new Facts();
+            args.add(print(argument, one));
+            inner.add(one);
+            if (canCarryGradient(resolver.typeOf(argument))) {
+                received.add(one);
+            }
         }
         ResolvedCall call = resolver.resolveCall(tree);
         if (call == null) {
@@ -289,20 +320,72 @@ final class SourcePrinter {
             facts.add(inner);
             return CodeBlock.of("$L($L)", source.text(tree.getMethodSelect()), CodeBlock.join(args, ", "));
         }
-        if (call.method().getModifiers().contains(Modifier.PRIVATE)) {
-            diagnostics.error(tree, Messages.INACCESSIBLE, "method " + call.name());
+        access.checkMember(tree, call.method(), "method " + call.name());
+        Facts receiver = new Facts();
+        CodeBlock callee = callee(call, receiver);
+        inner.add(receiver);
+        if (call.receiver() != null && canCarryGradient(call.receiverType())) {
+            received.add(receiver);
         }
-        CodeBlock callee = callee(call, inner);
         switch (CallKind.of(call, env)) {
             case VARIABLE_READ -> inner.touchesVariables = true;
             case DIFFERENTIABLE -> inner.touchesVariables |= env.readsVariables().test(call.method());
             case OPAQUE -> refusals.add(new Refusal(tree, Messages.NOT_DIFFERENTIABLE_CALL.format(call.describe()),
-                    inner.reads, inner.touchesVariables));
+                    received.reads, received.touchesVariables || readsVariablesOf(call)));
             default -> { }
         }
         inner.stable &= CallKind.isPure(call);
         facts.add(inner);
         return CodeBlock.of("$L($L)", callee, CodeBlock.join(args, ", "));
+    }
+
+    /**
+     * Whether {@code call} is handed an object holding {@code Variable}s (a variable, a layer, a list
+     * of them) by a method outside the JDK that could read their values and return something
+     * numeric: a helper such as {@code penalty(w)} or {@code layer.norm()}, which no gradient follows.
+     */
+    boolean readsVariablesOf(ResolvedCall call) {
+        if (VariableHolders.isJdk(call.owner().getQualifiedName().toString())) {
+            return false;
+        }
+        if (!carriesValues(call.returnType())) {
+            // A List<Variable> or a layer handed back is a reference, not a value read from a variable.
+            return false;
+        }
+        if (call.receiver() != null && holders.holdsVariables(call.receiverType())
+                || call.onSelf() && holders.holdsVariables(locals.selfType())) {
+            return true;
+        }
+        for (ExpressionTree argument : call.tree().getArguments()) {
+            if (holders.holdsVariables(resolver.typeOf(argument))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a result of {@code type} can hold numbers read from a variable: a floating value, a
+     * {@code Tensor}, a box, {@code Object}, or an array or container of them.
+     */
+    private static boolean carriesValues(JType type) {
+        if (type.isArray() || type.isWildcard()) {
+            return carriesValues(type.isArray() ? type.component() : type.upperBound());
+        }
+        if (type.unboxed().isFloating() || type.isTensor() || type.equals(JType.OBJECT)
+                || type.name().equals("java.lang.Number")) {
+            return true;
+        }
+        return type.arguments().stream().anyMatch(SourcePrinter::carriesValues);
+    }
+
+    /** Whether a value of {@code type} can carry a gradient: anything but a non-floating primitive or a String. */
+    private static boolean canCarryGradient(JType type) {
+        if (type == null) {
+            return true;
+        }
+        JType unboxed = type.unboxed();
+        return !(unboxed.isPrimitive() && !unboxed.isFloating() || type.equals(JType.STRING));
     }
 
     /** The code naming the method a call invokes, with its receiver printed. */

@@ -146,7 +146,7 @@ final class TypeResolver {
             if (local != null) {
                 return locals.typeOf(local);
             }
-            VariableElement field = env.field(owner, name);
+            VariableElement field = ownField(name);
             return field == null ? null : env.typeOf(field.asType());
         }
         if (expression instanceof MemberSelectTree member) {
@@ -171,7 +171,7 @@ final class TypeResolver {
     boolean namesType(ExpressionTree expression) {
         if (expression instanceof IdentifierTree identifier) {
             String name = identifier.getName().toString();
-            return !name.equals("this") && locals.lookup(name) == null && env.field(owner, name) == null
+            return !name.equals("this") && locals.lookup(name) == null && ownField(name) == null
                     && resolveType(name) != null;
         }
         if (expression instanceof MemberSelectTree member) {
@@ -186,7 +186,7 @@ final class TypeResolver {
     VariableElement fieldOf(ExpressionTree expression) {
         if (expression instanceof IdentifierTree identifier) {
             String name = identifier.getName().toString();
-            return locals.lookup(name) != null ? null : env.field(owner, name);
+            return locals.lookup(name) != null ? null : ownField(name);
         }
         if (expression instanceof MemberSelectTree member && !namesType(member)) {
             JType receiver = valueType(member.getExpression());
@@ -222,12 +222,31 @@ final class TypeResolver {
                 default -> JType.wildcard(null);
             };
         }
+        JType variable = typeVariable(source.text(type));
+        if (variable != null) {
+            return variable;
+        }
         TypeElement element = resolveType(source.text(type));
         if (element == null) {
             diagnostics.error(type, Messages.UNRESOLVED, "type '" + source.text(type) + "'", "import it");
             return JType.DOUBLE;
         }
         return new JType(element.getQualifiedName().toString());
+    }
+
+    /**
+     * A type parameter of the enclosing classes ({@code L} of {@code class Chain<L extends Layer>}),
+     * as its erasure: generated code holds its values as the bound.
+     */
+    private JType typeVariable(String name) {
+        for (TypeElement type = owner; type != null; type = enclosingType(type)) {
+            for (javax.lang.model.element.TypeParameterElement parameter : type.getTypeParameters()) {
+                if (parameter.getSimpleName().contentEquals(name)) {
+                    return env.typeOf(parameter.asType());
+                }
+            }
+        }
+        return null;
     }
 
     /** Resolves a (possibly dotted) type name as written in this compilation unit. */
@@ -245,7 +264,7 @@ final class TypeResolver {
             TypeElement outer = resolveType(name.substring(0, dot));
             return outer == null ? null : env.elements().getTypeElement(outer.getQualifiedName() + name.substring(dot));
         }
-        if (locals.lookup(name) != null || env.field(owner, name) != null) {
+        if (locals.lookup(name) != null || ownField(name) != null) {
             return null;
         }
         for (TypeElement type = owner; type != null; type = enclosingType(type)) {
@@ -311,8 +330,59 @@ final class TypeResolver {
                 : new ResolvedCall(tree, type, method, null, null, env.typeOf(method.getReturnType()));
     }
 
+    /**
+     * The field a simple name denotes: one of this class (inherited ones included), of an enclosing
+     * class, or a static import.
+     */
+    VariableElement ownField(String name) {
+        for (TypeElement type = owner; type != null; type = enclosingType(type)) {
+            VariableElement field = env.field(type, name);
+            if (field != null) {
+                return field;
+            }
+        }
+        for (TypeElement imported : staticImports(name)) {
+            VariableElement field = env.field(imported, name);
+            if (field != null && field.getModifiers().contains(Modifier.STATIC)) {
+                return field;
+            }
+        }
+        return null;
+    }
+
+    /** The types {@code import static T.name} or {@code import static T.*} bring {@code name} from. */
+    private List<TypeElement> staticImports(String name) {
+        List<TypeElement> types = new ArrayList<>();
+        for (ImportTree importTree : source.unit().getImports()) {
+            if (!importTree.isStatic() || !(importTree.getQualifiedIdentifier() instanceof MemberSelectTree imported)) {
+                continue;
+            }
+            String member = imported.getIdentifier().toString();
+            if (member.equals(name) || member.equals("*")) {
+                TypeElement type = env.elements().getTypeElement(imported.getExpression().toString());
+                if (type != null) {
+                    types.add(type);
+                }
+            }
+        }
+        return types;
+    }
+
+    /** An unqualified call: a method of this class (inherited included), of an enclosing class, or statically imported. */
     private ResolvedCall own(MethodInvocationTree tree, String name, int arity) {
-        ExecutableElement method = choose(env.methods(owner, name, arity), tree);
+        ExecutableElement method = null;
+        for (TypeElement type = owner; type != null && method == null; type = enclosingType(type)) {
+            method = choose(env.methods(type, name, arity), tree);
+        }
+        if (method == null) {
+            List<ExecutableElement> imported = new ArrayList<>();
+            for (TypeElement type : staticImports(name)) {
+                env.methods(type, name, arity).stream()
+                        .filter(candidate -> candidate.getModifiers().contains(Modifier.STATIC))
+                        .forEach(imported::add);
+            }
+            method = choose(imported, tree);
+        }
         if (method == null) {
             return null;
         }

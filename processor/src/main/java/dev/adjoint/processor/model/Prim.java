@@ -186,7 +186,7 @@ public sealed interface Prim {
      * @param forwardMethod the generated static method that runs its forward pass once and returns its pullback
      * @param pullbackType the type of that pullback
      * @param differentiable for each argument, the callee's parameter name when it is differentiated, else {@code null}
-     * @param parameterTypes the callee's parameter types, which are its gradients' types
+     * @param parameterTypes for each argument, the type of the callee's parameter it meets (its gradient's type)
      * @param readsVariables whether it may read a {@code Variable}, so that its result carries a
      *     gradient even when no argument does
      */

@@ -28,8 +28,16 @@ public sealed interface Stmt {
         }
     }
 
-    /** An expression evaluated for its effect only, such as a {@code println} or a field write; forward pass only. */
-    record Effect(CodeBlock code) implements Stmt {
+    /**
+     * A statement run for its effect only, such as a {@code println}, a field write, an
+     * {@code assert} or a {@code throw} ({@code terminates}: nothing may follow it); forward pass only.
+     */
+    record Effect(CodeBlock code, boolean terminates) implements Stmt {
+
+        /** An effect after which the block goes on. */
+        public Effect(CodeBlock code) {
+            this(code, false);
+        }
     }
 
     /**

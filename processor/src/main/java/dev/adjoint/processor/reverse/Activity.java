@@ -112,6 +112,10 @@ public final class Activity {
                 default -> { }
             }
         });
+        if (diagnostics.hasErrors()) {
+            // A warning about the result means little next to errors in the body.
+            return;
+        }
         for (String parameter : method.selected()) {
             if (!of(method, List.of(parameter), false).contains(method.result())) {
                 diagnostics.warning(methodTree, Messages.RESULT_INDEPENDENT, method.name(), parameter);

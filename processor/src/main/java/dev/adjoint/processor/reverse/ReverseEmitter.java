@@ -44,8 +44,15 @@ public final class ReverseEmitter {
     /** The most lines one generated method body holds before the rest moves to helper methods. */
     static final int CHUNK_LINES = 200;
 
-    /** Forward code and reverse code of one statement or block. */
-    private record Sweep(CodeBlock forward, CodeBlock reverse) {
+    /**
+     * Forward code and reverse code of one statement or block; {@code terminates} when the forward
+     * code ends in a {@code throw}, after which nothing may be appended.
+     */
+    private record Sweep(CodeBlock forward, CodeBlock reverse, boolean terminates) {
+
+        Sweep(CodeBlock forward, CodeBlock reverse) {
+            this(forward, reverse, false);
+        }
     }
 
     private final LoweredMethod method;
@@ -235,7 +242,9 @@ public final class ReverseEmitter {
             }
         }
         Collections.reverse(reverse);
-        return new Sweep(chunk(forward, "forwardPart", false), chunk(reverse, "backwardPart", true));
+        boolean terminates = !statements.isEmpty() && statements.getLast() instanceof Stmt.Effect effect
+                && effect.terminates();
+        return new Sweep(chunk(forward, "forwardPart", false), chunk(reverse, "backwardPart", true), terminates);
     }
 
     /**
@@ -503,9 +512,12 @@ public final class ReverseEmitter {
             ifElse(reverse, CodeBlock.of("$N", choice), then.reverse(), otherwise.reverse());
         } else {
             usesStack = true;
+            // A branch that throws never reaches the reverse pass, and may not be followed by a push.
             ifElse(forward, branch.condition(),
-                    then.forward().toBuilder().addStatement("$N.pushBoolean(true)", stack).build(),
-                    otherwise.forward().toBuilder().addStatement("$N.pushBoolean(false)", stack).build());
+                    then.terminates() ? then.forward()
+                            : then.forward().toBuilder().addStatement("$N.pushBoolean(true)", stack).build(),
+                    otherwise.terminates() ? otherwise.forward()
+                            : otherwise.forward().toBuilder().addStatement("$N.pushBoolean(false)", stack).build());
             ifElse(reverse, CodeBlock.of("$N.popBoolean()", stack), then.reverse(), otherwise.reverse());
         }
         return new Sweep(forward.build(), reverse.build());
@@ -529,7 +541,8 @@ public final class ReverseEmitter {
         String trips = names.fresh("trips");
         extraFields.put(trips, JType.INT);
         forward.addStatement("$N = 0", trips);
-        loopHeader(forward, loop, body.forward().toBuilder().addStatement("$N++", trips).build());
+        loopHeader(forward, loop, body.terminates() ? body.forward()
+                : body.forward().toBuilder().addStatement("$N++", trips).build());
         String counter = names.fresh("i");
         CodeBlock.Builder reverse = CodeBlock.builder();
         if (depth > 0) {

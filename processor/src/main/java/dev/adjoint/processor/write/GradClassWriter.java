@@ -1,6 +1,7 @@
 package dev.adjoint.processor.write;
 
 import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -40,6 +41,7 @@ public final class GradClassWriter {
     private static final ClassName ADJOINTS = ClassName.get("dev.adjoint.grad", "Adjoints");
     private static final ClassName STACK = ClassName.get("dev.adjoint.grad", "AdjointStack");
     private static final ClassName OVERRIDES = ClassName.get("dev.adjoint.grad", "Overrides");
+    private static final ClassName PULLBACK = ClassName.get("dev.adjoint.grad", "Pullback");
     private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 
     /** One method ready to write. */
@@ -86,7 +88,8 @@ public final class GradClassWriter {
                         .addParameter(gradients, "gradients")
                         .build())
                 .build());
-        type.addType(pullbackClass(pullback, gradients, lowered, method.emitter(), link));
+        Dispatch dispatch = Dispatch.of(owner, method.element(), lowered);
+        type.addType(pullbackClass(pullback, gradients, lowered, method.emitter(), link, dispatch, ClassName.get(owner)));
 
         List<ParameterSpec> parameters = new ArrayList<>();
         if (lowered.self() != null) {
@@ -99,6 +102,8 @@ public final class GradClassWriter {
         // The user's arguments, followed by a comma when there are any, so that "seed, variables" can follow.
         String leading = parameters.stream().map(parameter -> parameter.name() + ", ").collect(Collectors.joining());
         ReverseEmitter emitter = method.emitter();
+        // Overloads that end with the user's parameters keep a varargs parameter varargs.
+        boolean varargs = method.element().isVarArgs();
         String dy = emitter.dyName();
         String variables = emitter.variablesName();
         String one = lowered.resultType().one();
@@ -112,20 +117,35 @@ public final class GradClassWriter {
                 .addJavadoc("Runs $L once and returns its pullback: its value, and its reverse pass over\n", link)
                 .addJavadoc("what the run saved ({@code jax.vjp}). Nested differentiable calls use this.\n")
                 .addParameters(parameters)
-                .returns(pullback);
-        if (lowered.self() != null && overridable(owner, method.element())) {
-            // The gradient follows this body; a subclass's override would need its own.
-            List<CodeBlock> guard = new ArrayList<>();
-            guard.add(CodeBlock.of("$N, $T.class, $S", lowered.self(), ClassName.get(owner), f));
-            lowered.parameters().values().forEach(parameter -> guard.add(CodeBlock.of("$T.class",
-                    parameter.erasure().typeName())));
-            forwardMethod.addStatement("$T.check($L)", OVERRIDES, CodeBlock.join(guard, ", "));
+                .varargs(varargs)
+                .returns(pullback)
+                .addStatement("$T $N = new $T($L)", pullback, pullbackName, pullback, arguments);
+        if (dispatch != null) {
+            // The body read at compile time is the declaring class's; an override's gradient is its own.
+            List<CodeBlock> types = new ArrayList<>();
+            List<CodeBlock> values = new ArrayList<>();
+            lowered.parameters().forEach((name, parameter) -> {
+                types.add(CodeBlock.of("$T.class", parameter.erasure().typeName()));
+                values.add(CodeBlock.of(",$W$N", name));
+            });
+            CodeBlock call = CodeBlock.of("$T.forward($N, $T.class, $S,$Wnew $T[] {$L}$L)", OVERRIDES, lowered.self(),
+                    ClassName.get(owner), f, ParameterizedTypeName.get(ClassName.get(Class.class),
+                            com.palantir.javapoet.WildcardTypeName.subtypeOf(Object.class)),
+                    CodeBlock.join(types, ", "), CodeBlock.join(values, ""));
+            if (dispatch.isAbstract()) {
+                forwardMethod.addStatement("$N.$N = $L", pullbackName, dispatch.field(), call);
+            } else {
+                forwardMethod.beginControlFlow("if ($N.getClass() != $T.class)", lowered.self(), ClassName.get(owner))
+                        .addStatement("$N.$N = $L", pullbackName, dispatch.field(), call)
+                        .endControlFlow();
+            }
+            forwardMethod.beginControlFlow("if ($N.$N == null)", pullbackName, dispatch.field());
         }
-        type.addMethod(forwardMethod
-                .addStatement("$T $N = new $T($L)", pullback, pullbackName, pullback, arguments)
-                .addStatement("$N.forward()", pullbackName)
-                .addStatement("return $N", pullbackName)
-                .build());
+        forwardMethod.addStatement("$N.forward()", pullbackName);
+        if (dispatch != null) {
+            forwardMethod.endControlFlow();
+        }
+        type.addMethod(forwardMethod.addStatement("return $N", pullbackName).build());
         CodeBlock seed = lowered.resultType().isTensor()
                 ? CodeBlock.of("$T.seed($N, $N.value())", ADJOINTS, dy, pullbackName)
                 : CodeBlock.of("$N", dy);
@@ -149,6 +169,7 @@ public final class GradClassWriter {
                 .addJavadoc("Gradients of $L with respect to $L ({@code tfe.gradients_function}).\n", link,
                         selection.isEmpty() ? "nothing" : selection)
                 .addParameters(parameters)
+                .varargs(varargs)
                 .returns(gradients)
                 .addStatement("return $N($L$L, $T.DISCARD).gradients()", vag, leading, one, VARIABLE_GRADIENTS)
                 .build());
@@ -164,6 +185,7 @@ public final class GradClassWriter {
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Value and gradients of $L ({@code tfe.value_and_gradients_function}).\n", link)
                 .addParameters(parameters)
+                .varargs(varargs)
                 .returns(valueAndGradients)
                 .addStatement("return $N($L$L, $T.DISCARD)", vag, leading, one, VARIABLE_GRADIENTS)
                 .build());
@@ -182,6 +204,7 @@ public final class GradClassWriter {
                 .addJavadoc("(gradient, variable) pairs in construction order ({@code tfe.implicit_gradients}).\n\n")
                 .addJavadoc("@throws IllegalStateException if it read no trainable variable\n")
                 .addParameters(parameters)
+                .varargs(varargs)
                 .returns(ParameterizedTypeName.get(ClassName.get(List.class), GRADIENT_AND_VARIABLE))
                 .addStatement("$T $N = new $T()", VARIABLE_GRADIENTS, variables, VARIABLE_GRADIENTS)
                 .addStatement("$N($L$L, $N)", vag, leading, one, variables)
@@ -193,6 +216,7 @@ public final class GradClassWriter {
                 .addJavadoc("read ({@code tfe.implicit_value_and_gradients}).\n\n")
                 .addJavadoc("@throws IllegalStateException if it read no trainable variable\n")
                 .addParameters(parameters)
+                .varargs(varargs)
                 .returns(implicit)
                 .addStatement("$T $N = new $T()", VARIABLE_GRADIENTS, variables, VARIABLE_GRADIENTS)
                 .addStatement("$T $N = $N($L$L, $N).value()", resultType, emitter.valueName(), vag, leading, one, variables)
@@ -205,13 +229,15 @@ public final class GradClassWriter {
      * user's code, {@code value()}, and {@code backward(dy, variables)} with the adjoint code.
      */
     private static TypeSpec pullbackClass(ClassName name, ClassName gradients, LoweredMethod lowered,
-            ReverseEmitter emitter, CodeBlock link) {
+            ReverseEmitter emitter, CodeBlock link, Dispatch dispatch, ClassName owner) {
         String dy = emitter.dyName();
         String variables = emitter.variablesName();
         String done = lowered.names().fresh("done");
         Set<String> assigned = Activity.assigned(lowered.body());
+        TypeName result = lowered.resultType().typeName();
         TypeSpec.Builder pullback = TypeSpec.classBuilder(name)
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addSuperinterface(PULLBACK)
                 .addJavadoc("One run of $L: its forward pass saved in fields (the method's\n", link)
                 .addJavadoc("locals), and its reverse pass over them, which may run once.\n");
         if (emitter.popsGeneric()) {
@@ -240,47 +266,109 @@ public final class GradClassWriter {
             pullback.addField(FieldSpec.builder(STACK, emitter.stackName(), Modifier.PRIVATE, Modifier.FINAL)
                     .initializer("new $T()", STACK).build());
         }
+        if (dispatch != null) {
+            pullback.addField(FieldSpec.builder(PULLBACK, dispatch.field(), Modifier.PRIVATE)
+                    .addJavadoc("The override's pullback when the receiver's class overrides $N.\n", lowered.name())
+                    .build());
+        }
         pullback.addField(TypeName.BOOLEAN, done, Modifier.PRIVATE);
         pullback.addMethod(constructor.build());
-        pullback.addMethod(MethodSpec.methodBuilder("forward")
-                .addModifiers(Modifier.PRIVATE)
-                .addCode(emitter.forwardBody())
-                .build());
-        pullback.addMethod(MethodSpec.methodBuilder("value")
+        MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PRIVATE);
+        if (dispatch != null && dispatch.isAbstract()) {
+            forward.addStatement("throw new $T($S + $N.getClass().getName())", IllegalStateException.class,
+                    lowered.name() + " is abstract and not implemented by ", lowered.self());
+        } else {
+            forward.addCode(emitter.forwardBody());
+        }
+        pullback.addMethod(forward.build());
+        MethodSpec.Builder value = MethodSpec.methodBuilder("value")
                 .addModifiers(Modifier.PUBLIC)
                 .addJavadoc("The value the forward pass computed.\n")
-                .returns(lowered.resultType().typeName())
-                .addStatement("return $N", emitter.valueName())
-                .build());
+                .returns(result);
+        if (dispatch != null) {
+            value.beginControlFlow("if ($N != null)", dispatch.field())
+                    .addStatement("return ($T) $N.result()", result, dispatch.field())
+                    .endControlFlow();
+        }
+        pullback.addMethod(value.addStatement("return $N", emitter.valueName()).build());
         List<CodeBlock> gradientValues = new ArrayList<>();
         for (String selected : lowered.selected()) {
             gradientValues.add(emitter.gradientOf(selected));
         }
-        pullback.addMethod(MethodSpec.methodBuilder("backward")
+        MethodSpec.Builder backward = MethodSpec.methodBuilder("backward")
                 .addModifiers(Modifier.PUBLIC)
                 .addJavadoc("The gradients for the output adjoint {@code $N}$L; gradients of the {@code Variable}s\n", dy,
                         lowered.resultType().isTensor() ? " (null is zero)" : "")
                 .addJavadoc("read are added to {@code $N}.\n\n", variables)
                 .addJavadoc("@throws IllegalStateException if the reverse pass already ran\n")
-                .addParameter(lowered.resultType().typeName(), dy)
+                .addParameter(result, dy)
                 .addParameter(VARIABLE_GRADIENTS, variables)
                 .returns(gradients)
                 .beginControlFlow("if ($N)", done)
                 .addStatement("throw new $T($S)", IllegalStateException.class,
                         "the reverse pass of " + lowered.name() + " already ran: run its forward pass again")
                 .endControlFlow()
-                .addStatement("$N = true", done)
-                .addCode(emitter.backwardBody())
-                .addStatement("return new $T($L)", gradients, CodeBlock.join(gradientValues, ", "))
+                .addStatement("$N = true", done);
+        List<String> positions = new ArrayList<>(lowered.parameters().keySet());
+        if (dispatch != null) {
+            String pulled = lowered.names().fresh("pulled");
+            List<CodeBlock> fromOverride = new ArrayList<>();
+            for (String selected : lowered.selected()) {
+                fromOverride.add(CodeBlock.of("($T) $T.gradient($N, $L, $T.class, $S, $S)",
+                        lowered.parameters().get(selected).typeName(), OVERRIDES, pulled, positions.indexOf(selected),
+                        owner, lowered.name(), selected));
+            }
+            backward.beginControlFlow("if ($N != null)", dispatch.field())
+                    .addStatement("$T[] $N = $N.pull($N, $N)", Object.class, pulled, dispatch.field(), dy, variables)
+                    .addStatement("return new $T($L)", gradients, CodeBlock.join(fromOverride, ",$W"))
+                    .endControlFlow();
+        }
+        backward.addCode(emitter.backwardBody())
+                .addStatement("return new $T($L)", gradients, CodeBlock.join(gradientValues, ", "));
+        pullback.addMethod(backward.build());
+
+        // The same two, boxed, for dynamic dispatch from a base class's generated code.
+        pullback.addMethod(MethodSpec.methodBuilder("result")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(Object.class)
+                .addStatement("return value()")
+                .build());
+        String pulledGradients = lowered.names().fresh("gradients");
+        List<CodeBlock> byPosition = new ArrayList<>();
+        for (String parameter : positions) {
+            byPosition.add(lowered.selected().contains(parameter)
+                    ? CodeBlock.of("$N.$N()", pulledGradients, parameter) : CodeBlock.of("null"));
+        }
+        pullback.addMethod(MethodSpec.methodBuilder("pull")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(Object.class, dy)
+                .addParameter(VARIABLE_GRADIENTS, variables)
+                .returns(ArrayTypeName.of(Object.class))
+                .addStatement("$T $N = backward(($T) $N, $N)", gradients, pulledGradients, result, dy, variables)
+                .addStatement("return new $T[] {$L}", Object.class, CodeBlock.join(byPosition, ", "))
                 .build());
         emitter.helpers().forEach(pullback::addMethod);
         return pullback.build();
     }
 
-    /** Whether a subclass could override {@code method} (a non-final instance method of a non-final class). */
-    private static boolean overridable(TypeElement owner, ExecutableElement method) {
-        return !method.getModifiers().contains(Modifier.FINAL) && !owner.getModifiers().contains(Modifier.FINAL)
-                && owner.getKind() == javax.lang.model.element.ElementKind.CLASS;
+    /**
+     * How a method that an object's class may override reaches the override's gradient: the field
+     * of the pullback holding the override's pullback, and whether the method has no body of its own.
+     */
+    private record Dispatch(String field, boolean isAbstract) {
+
+        /** The dispatch of {@code method}, or null when no override can exist. */
+        static Dispatch of(TypeElement owner, ExecutableElement method, LoweredMethod lowered) {
+            if (lowered.self() == null || method.getModifiers().contains(Modifier.FINAL)
+                    || owner.getModifiers().contains(Modifier.FINAL) || owner.getKind().isClass()
+                    && owner.getKind() != javax.lang.model.element.ElementKind.CLASS) {
+                return null;
+            }
+            return new Dispatch(lowered.names().fresh("override"),
+                    method.getModifiers().contains(Modifier.ABSTRACT));
+        }
     }
 
     private static TypeSpec gradientsRecord(ClassName name, LoweredMethod lowered, CodeBlock link) {
