@@ -1,5 +1,8 @@
 package dev.adjoint;
 
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
+import dev.adjoint.core.TensorException;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.List;

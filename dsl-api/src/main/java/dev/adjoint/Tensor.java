@@ -1,12 +1,16 @@
 package dev.adjoint;
 
-import dev.adjoint.ops.BinaryOp;
-import dev.adjoint.ops.Conv2dSpec;
-import dev.adjoint.ops.ElementwiseChain;
-import dev.adjoint.ops.Pool2dSpec;
-import dev.adjoint.ops.ReduceOp;
-import dev.adjoint.ops.UnaryOp;
-import dev.adjoint.ops.WeakScalar;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Device;
+import dev.adjoint.core.Shape;
+import dev.adjoint.core.Slice;
+import dev.adjoint.core.TensorException;
+import dev.adjoint.op.BinaryOp;
+import dev.adjoint.op.Conv2dSpec;
+import dev.adjoint.op.Pool2dSpec;
+import dev.adjoint.op.ReduceOp;
+import dev.adjoint.op.UnaryOp;
+import dev.adjoint.op.WeakScalar;
 import dev.adjoint.spi.Backend;
 import dev.adjoint.spi.Backends;
 import dev.adjoint.spi.Storage;

@@ -1,5 +1,7 @@
 package dev.adjoint;
 
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
 import java.math.BigDecimal;
 import java.util.Locale;
 

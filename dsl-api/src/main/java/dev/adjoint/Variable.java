@@ -1,5 +1,7 @@
 package dev.adjoint;
 
+import dev.adjoint.core.Shape;
+import dev.adjoint.core.TensorException;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 

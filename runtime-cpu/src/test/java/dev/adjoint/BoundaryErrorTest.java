@@ -1,13 +1,17 @@
 package dev.adjoint;
 
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
+import dev.adjoint.core.Slice;
+import dev.adjoint.core.TensorException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.grad.GradientAndVariable;
-import dev.adjoint.ops.Conv2dSpec;
-import dev.adjoint.ops.Pool2dSpec;
+import dev.adjoint.op.Conv2dSpec;
+import dev.adjoint.op.Pool2dSpec;
 import dev.adjoint.optim.SGD;
 import java.util.List;
 import java.util.SplittableRandom;

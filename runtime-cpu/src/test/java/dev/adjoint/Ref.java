@@ -1,5 +1,6 @@
 package dev.adjoint;
 
+import dev.adjoint.core.Shape;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.DoubleBinaryOperator;

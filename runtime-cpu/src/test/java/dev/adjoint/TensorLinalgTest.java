@@ -1,5 +1,7 @@
 package dev.adjoint;
 
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
@@ -111,7 +113,7 @@ class TensorLinalgTest {
         int k = 3;
         Ref x = Ref.random(rng, n, c, h, w).roundedToFloat();
         Ref wt = Ref.random(rng, o, c / groups, k, k).roundedToFloat();
-        var spec = new dev.adjoint.ops.Conv2dSpec(2, 1, 1, 2, 0, 1, 1, 2, groups);
+        var spec = new dev.adjoint.op.Conv2dSpec(2, 1, 1, 2, 0, 1, 1, 2, groups);
         Tensor y = x.toFloat32().conv2d(wt.toFloat32(), spec);
         int oh = (h + 1 + 2 - (k - 1) - 1) / 2 + 1;
         int ow = (w + 0 + 1 - 2 * (k - 1) - 1) + 1;

@@ -1,10 +1,11 @@
 package dev.adjoint;
 
+import dev.adjoint.core.DType;
+import dev.adjoint.core.TensorException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.adjoint.ops.ElementwiseChain;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * Java scalars are weakly typed by their Java type, never their value (JAX's rule; see
- * {@link dev.adjoint.ops.WeakScalar}): the result dtype of every op taking a scalar, for every
+ * {@link dev.adjoint.op.WeakScalar}): the result dtype of every op taking a scalar, for every
  * tensor dtype and every Java scalar type, against a table written out here.
  */
 class WeakScalarTypingTest {

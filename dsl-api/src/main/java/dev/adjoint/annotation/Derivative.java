@@ -10,7 +10,7 @@ import java.lang.annotation.Target;
  * Declares a static method as the vector-Jacobian product (VJP) of another method. Generated code
  * calls it instead of differentiating the method's body. The built-in scalar primitives
  * ({@code Math.exp}, {@code Math.pow}, ...) are declared the same way in
- * {@link dev.adjoint.ops.ScalarRules}.
+ * {@link dev.adjoint.rules.ScalarRules}.
  *
  * <p>The VJP takes the primal's arguments, optionally the primal's output, and then the output
  * adjoint {@code dy}; it returns the adjoint of one argument. For a primal with one differentiable

@@ -1,6 +1,6 @@
 package dev.adjoint.grad;
 
-import dev.adjoint.Shape;
+import dev.adjoint.core.Shape;
 import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.adjoint.spi;
 
-import dev.adjoint.Device;
+import dev.adjoint.core.Device;
 
 /**
  * The {@link java.util.ServiceLoader} entry point of a backend module: cheap to construct, it

@@ -1,6 +1,6 @@
 package dev.adjoint.spi;
 
-import dev.adjoint.Device;
+import dev.adjoint.core.Device;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

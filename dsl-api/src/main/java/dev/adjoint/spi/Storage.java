@@ -1,6 +1,6 @@
 package dev.adjoint.spi;
 
-import dev.adjoint.DType;
+import dev.adjoint.core.DType;
 
 /**
  * A flat, row-major block of elements owned by one {@link Backend}: a Java array on the CPU, device

@@ -1,8 +1,8 @@
 package dev.adjoint.examples;
 
-import dev.adjoint.Slice;
+import dev.adjoint.core.Slice;
 import dev.adjoint.Tensor;
-import dev.adjoint.TensorException;
+import dev.adjoint.core.TensorException;
 import java.util.SplittableRandom;
 
 /**

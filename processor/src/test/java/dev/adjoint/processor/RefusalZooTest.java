@@ -21,7 +21,7 @@ class RefusalZooTest {
 
     private static final List<String> HEADER = List.of(
             "package test;",
-            "import dev.adjoint.Shape;",
+            "import dev.adjoint.core.Shape;",
             "import dev.adjoint.Tensor;",
             "import dev.adjoint.Variable;",
             "import dev.adjoint.annotation.Derivative;",
@@ -127,7 +127,7 @@ class RefusalZooTest {
                         "  }"),
                 // Arrays and tensors built from differentiated values.
                 refused("array passed as an argument",
-                        "[Adjoint/NotDifferentiableCall] call to Tensor.of(double[], dev.adjoint.Shape)", "new double[] {y}",
+                        "[Adjoint/NotDifferentiableCall] call to Tensor.of(double[], dev.adjoint.core.Shape)", "new double[] {y}",
                         "  @Differentiable static Tensor f(double x) {",
                         "    double y = x * 2;",
                         "    return Tensor.of(new double[] {y}, Shape.of(1)).sum();",

@@ -1,6 +1,6 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.Shape;
+import dev.adjoint.core.Shape;
 
 /**
  * Operands broadcast NumPy-style to one output shape, reduced to the fewest dimensions that

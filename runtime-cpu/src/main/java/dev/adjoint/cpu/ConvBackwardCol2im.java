@@ -1,6 +1,6 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.ops.Conv2dSpec;
+import dev.adjoint.op.Conv2dSpec;
 
 /**
  * The adjoint of {@link Im2col#unfold}: adds every row of an unfolded matrix back onto the pixels it

@@ -1,6 +1,6 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.ops.Conv2dSpec;
+import dev.adjoint.op.Conv2dSpec;
 
 /**
  * Convolution gradients as plain float64 loops over every (output, tap) pair, the definition

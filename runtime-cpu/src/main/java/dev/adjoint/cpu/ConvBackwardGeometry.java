@@ -1,7 +1,7 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.Shape;
-import dev.adjoint.ops.Conv2dSpec;
+import dev.adjoint.core.Shape;
+import dev.adjoint.op.Conv2dSpec;
 
 /**
  * The sizes of one convolution as its backward kernels need them: NCHW input {@code batch x

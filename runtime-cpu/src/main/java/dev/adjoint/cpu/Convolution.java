@@ -1,10 +1,10 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
-import dev.adjoint.TensorException;
-import dev.adjoint.ops.Conv2dSpec;
-import dev.adjoint.ops.Pool2dSpec;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
+import dev.adjoint.core.TensorException;
+import dev.adjoint.op.Conv2dSpec;
+import dev.adjoint.op.Pool2dSpec;
 import dev.adjoint.spi.Storage;
 
 /**

@@ -1,14 +1,14 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.DType;
-import dev.adjoint.Device;
-import dev.adjoint.Shape;
-import dev.adjoint.ops.BinaryOp;
-import dev.adjoint.ops.Conv2dSpec;
-import dev.adjoint.ops.ElementwiseChainSpec;
-import dev.adjoint.ops.Pool2dSpec;
-import dev.adjoint.ops.ReduceOp;
-import dev.adjoint.ops.UnaryOp;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Device;
+import dev.adjoint.core.Shape;
+import dev.adjoint.op.BinaryOp;
+import dev.adjoint.op.Conv2dSpec;
+import dev.adjoint.op.ElementwiseChainSpec;
+import dev.adjoint.op.Pool2dSpec;
+import dev.adjoint.op.ReduceOp;
+import dev.adjoint.op.UnaryOp;
 import dev.adjoint.spi.Backend;
 import dev.adjoint.spi.Storage;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.Device;
+import dev.adjoint.core.Device;
 import dev.adjoint.spi.Backend;
 import dev.adjoint.spi.BackendProvider;
 

@@ -1,9 +1,9 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
-import dev.adjoint.ops.BinaryOp;
-import dev.adjoint.ops.UnaryOp;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
+import dev.adjoint.op.BinaryOp;
+import dev.adjoint.op.UnaryOp;
 import dev.adjoint.spi.Storage;
 import java.lang.reflect.Array;
 import java.util.Arrays;

@@ -1,10 +1,10 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
-import dev.adjoint.ops.BinaryOp;
-import dev.adjoint.ops.ElementwiseChainSpec;
-import dev.adjoint.ops.UnaryOp;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
+import dev.adjoint.op.BinaryOp;
+import dev.adjoint.op.ElementwiseChainSpec;
+import dev.adjoint.op.UnaryOp;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.ops.Conv2dSpec;
+import dev.adjoint.op.Conv2dSpec;
 import java.util.Arrays;
 
 /**

@@ -1,6 +1,6 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.Shape;
+import dev.adjoint.core.Shape;
 import dev.adjoint.spi.Storage;
 import java.util.List;
 
@@ -154,7 +154,7 @@ final class Layout {
         if (axis < 0 || axis >= shape.rank()) {
             throw new IllegalArgumentException("gather: axis " + axis + " is out of range for " + shape);
         }
-        if (indices.dtype() != dev.adjoint.DType.INT64) {
+        if (indices.dtype() != dev.adjoint.core.DType.INT64) {
             throw new IllegalArgumentException("gather needs int64 indices, got " + indices.dtype());
         }
         int n = Memory.checkedSize(outShape.size());
@@ -195,7 +195,7 @@ final class Layout {
         if (axis < 0 || axis >= shape.rank()) {
             throw new IllegalArgumentException("indexAdd: axis " + axis + " is out of range for " + shape);
         }
-        if (indices.dtype() != dev.adjoint.DType.INT64) {
+        if (indices.dtype() != dev.adjoint.core.DType.INT64) {
             throw new IllegalArgumentException("indexAdd needs int64 indices, got " + indices.dtype());
         }
         if (updates.dtype() != x.dtype()) {

@@ -1,8 +1,8 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
-import dev.adjoint.TensorException;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
+import dev.adjoint.core.TensorException;
 import dev.adjoint.spi.Storage;
 
 /**

@@ -1,6 +1,6 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.DType;
+import dev.adjoint.core.DType;
 import dev.adjoint.spi.Storage;
 import java.util.Arrays;
 

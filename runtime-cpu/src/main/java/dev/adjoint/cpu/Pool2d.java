@@ -1,6 +1,6 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.ops.Pool2dSpec;
+import dev.adjoint.op.Pool2dSpec;
 
 /**
  * Scalar max and average pooling over NCHW planes, for every numeric type. Each output reads the

@@ -1,6 +1,6 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.ops.Pool2dSpec;
+import dev.adjoint.op.Pool2dSpec;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;

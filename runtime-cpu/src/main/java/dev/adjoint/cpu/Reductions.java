@@ -1,8 +1,8 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
-import dev.adjoint.ops.ReduceOp;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
+import dev.adjoint.op.ReduceOp;
 import dev.adjoint.spi.Storage;
 
 /**

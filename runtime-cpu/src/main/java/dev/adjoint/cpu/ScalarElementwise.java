@@ -1,8 +1,8 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.DType;
-import dev.adjoint.ops.BinaryOp;
-import dev.adjoint.ops.UnaryOp;
+import dev.adjoint.core.DType;
+import dev.adjoint.op.BinaryOp;
+import dev.adjoint.op.UnaryOp;
 
 /**
  * The scalar reference kernels of the elementwise family, one plain loop per op so the JIT sees a

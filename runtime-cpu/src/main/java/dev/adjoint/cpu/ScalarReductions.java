@@ -1,6 +1,6 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.ops.ReduceOp;
+import dev.adjoint.op.ReduceOp;
 
 /**
  * The scalar reference kernels of the reduction family. Row kernels reduce {@code len} contiguous

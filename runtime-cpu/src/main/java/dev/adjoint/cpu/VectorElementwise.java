@@ -15,9 +15,9 @@ import static jdk.incubator.vector.VectorOperators.SIN;
 import static jdk.incubator.vector.VectorOperators.COS;
 import static jdk.incubator.vector.VectorOperators.TANH;
 
-import dev.adjoint.DType;
-import dev.adjoint.ops.BinaryOp;
-import dev.adjoint.ops.UnaryOp;
+import dev.adjoint.core.DType;
+import dev.adjoint.op.BinaryOp;
+import dev.adjoint.op.UnaryOp;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;

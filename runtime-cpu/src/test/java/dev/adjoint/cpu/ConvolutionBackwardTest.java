@@ -11,11 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
-import dev.adjoint.TensorException;
-import dev.adjoint.ops.Conv2dSpec;
-import dev.adjoint.ops.Pool2dSpec;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
+import dev.adjoint.core.TensorException;
+import dev.adjoint.op.Conv2dSpec;
+import dev.adjoint.op.Pool2dSpec;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

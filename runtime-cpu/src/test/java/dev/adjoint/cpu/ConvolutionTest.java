@@ -8,9 +8,9 @@ import static dev.adjoint.cpu.MatmulTestSupport.storage;
 import static dev.adjoint.cpu.MatmulTestSupport.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
-import dev.adjoint.ops.Conv2dSpec;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
+import dev.adjoint.op.Conv2dSpec;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

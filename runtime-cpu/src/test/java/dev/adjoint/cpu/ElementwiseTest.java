@@ -11,10 +11,10 @@ import static dev.adjoint.cpu.KernelTestSupport.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
-import dev.adjoint.ops.BinaryOp;
-import dev.adjoint.ops.UnaryOp;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
+import dev.adjoint.op.BinaryOp;
+import dev.adjoint.op.UnaryOp;
 import dev.adjoint.spi.Storage;
 import java.util.ArrayList;
 import java.util.List;

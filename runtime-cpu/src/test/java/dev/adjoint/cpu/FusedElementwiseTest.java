@@ -11,12 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
 import dev.adjoint.Tensor;
-import dev.adjoint.TensorException;
-import dev.adjoint.ops.ElementwiseChain;
-import dev.adjoint.ops.ElementwiseChainSpec;
+import dev.adjoint.core.TensorException;
+import dev.adjoint.ElementwiseChain;
+import dev.adjoint.op.ElementwiseChainSpec;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -220,7 +220,7 @@ class FusedElementwiseTest {
     void theKernelRejectsStoragesThatDoNotMatchTheSpec() {
         CpuBackend backend = KernelTestSupport.VECTOR;
         ElementwiseChainSpec spec = ElementwiseChainSpec.of(DType.FLOAT32, Shape.of(3))
-                .thenOperand(dev.adjoint.ops.BinaryOp.ADD, DType.FLOAT32, Shape.of(3));
+                .thenOperand(dev.adjoint.op.BinaryOp.ADD, DType.FLOAT32, Shape.of(3));
         var input = storage(backend, DType.FLOAT32, new double[] {1, 2, 3});
         var shortOperand = storage(backend, DType.FLOAT32, new double[] {1, 2});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

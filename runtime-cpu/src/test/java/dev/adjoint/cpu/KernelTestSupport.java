@@ -3,8 +3,8 @@ package dev.adjoint.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
 import dev.adjoint.spi.Storage;
 import java.util.SplittableRandom;
 

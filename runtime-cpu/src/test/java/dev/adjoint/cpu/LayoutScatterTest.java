@@ -6,8 +6,8 @@ import static dev.adjoint.cpu.KernelTestSupport.storage;
 import static dev.adjoint.cpu.KernelTestSupport.values;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
 import dev.adjoint.spi.Storage;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -9,8 +9,8 @@ import static dev.adjoint.cpu.MatmulTestSupport.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.adjoint.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.adjoint.DType;
+import dev.adjoint.core.DType;
 import java.util.SplittableRandom;
 
 /** Builds CPU storages straight from arrays and compares results, for the linear-algebra tests. */

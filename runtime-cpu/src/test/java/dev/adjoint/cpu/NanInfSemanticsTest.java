@@ -9,11 +9,11 @@ import static java.util.Map.entry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
 import dev.adjoint.Tensor;
-import dev.adjoint.ops.BinaryOp;
-import dev.adjoint.ops.UnaryOp;
+import dev.adjoint.op.BinaryOp;
+import dev.adjoint.op.UnaryOp;
 import dev.adjoint.spi.Storage;
 import java.util.Arrays;
 import java.util.List;

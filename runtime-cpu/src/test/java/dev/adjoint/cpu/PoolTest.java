@@ -9,10 +9,10 @@ import static dev.adjoint.cpu.MatmulTestSupport.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
-import dev.adjoint.ops.Pool2dSpec;
-import dev.adjoint.ops.Pool2dSpec.Kind;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
+import dev.adjoint.op.Pool2dSpec;
+import dev.adjoint.op.Pool2dSpec.Kind;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

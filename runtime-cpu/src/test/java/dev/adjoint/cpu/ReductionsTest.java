@@ -11,9 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
-import dev.adjoint.ops.ReduceOp;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
+import dev.adjoint.op.ReduceOp;
 import dev.adjoint.spi.Storage;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.adjoint.benchmarks.ad;
 
-import dev.adjoint.Shape;
+import dev.adjoint.core.Shape;
 import dev.adjoint.Tensor;
 import dev.adjoint.grad.VariableGradients;
 import java.util.SplittableRandom;

@@ -2,7 +2,7 @@ package dev.adjoint.examples.autodiff;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.adjoint.DType;
+import dev.adjoint.core.DType;
 import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
 import dev.adjoint.grad.GradCheck;

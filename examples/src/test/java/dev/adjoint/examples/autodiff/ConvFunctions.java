@@ -3,8 +3,8 @@ package dev.adjoint.examples.autodiff;
 import dev.adjoint.Tensor;
 import dev.adjoint.annotation.Differentiable;
 import dev.adjoint.annotation.NonDifferentiable;
-import dev.adjoint.ops.Conv2dSpec;
-import dev.adjoint.ops.Pool2dSpec;
+import dev.adjoint.op.Conv2dSpec;
+import dev.adjoint.op.Pool2dSpec;
 
 /**
  * Differentiable uses of conv2d and pooling, each followed by a nonlinearity so that the output

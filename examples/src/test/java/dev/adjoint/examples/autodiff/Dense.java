@@ -12,8 +12,8 @@ final class Dense {
     final Variable b;
 
     Dense(int in, int out, SplittableRandom random, String name) {
-        this.w = new Variable(Tensor.randomNormal(random, 0, 1, in, out).cast(dev.adjoint.DType.FLOAT64), name + ".w");
-        this.b = new Variable(Tensor.randomNormal(random, 0, 1, out).cast(dev.adjoint.DType.FLOAT64), name + ".b");
+        this.w = new Variable(Tensor.randomNormal(random, 0, 1, in, out).cast(dev.adjoint.core.DType.FLOAT64), name + ".w");
+        this.b = new Variable(Tensor.randomNormal(random, 0, 1, out).cast(dev.adjoint.core.DType.FLOAT64), name + ".b");
     }
 
     @Differentiable

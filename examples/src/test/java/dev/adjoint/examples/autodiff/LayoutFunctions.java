@@ -1,6 +1,6 @@
 package dev.adjoint.examples.autodiff;
 
-import dev.adjoint.Slice;
+import dev.adjoint.core.Slice;
 import dev.adjoint.Tensor;
 import dev.adjoint.annotation.Differentiable;
 import dev.adjoint.annotation.NonDifferentiable;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.adjoint.Shape;
+import dev.adjoint.core.Shape;
 import dev.adjoint.Tensor;
-import dev.adjoint.TensorException;
+import dev.adjoint.core.TensorException;
 import dev.adjoint.grad.GradCheck;
 import java.util.SplittableRandom;
 import java.util.function.BinaryOperator;
@@ -94,11 +94,11 @@ class LayoutGradientsTest {
     void indexingAddsTheAdjointBackWhereElementsCameFrom() {
         for (int[] dims : new int[][] {{4, 7}, {1, 9}, {3, 6, 2}, {5, 3}}) {
             Tensor x = random(dims);
-            Tensor w1 = weightFor(x.index(dev.adjoint.Slice.all(), dev.adjoint.Slice.range(1, 6, 2)));
+            Tensor w1 = weightFor(x.index(dev.adjoint.core.Slice.all(), dev.adjoint.core.Slice.range(1, 6, 2)));
             check(t -> LayoutFunctions.indexWithSteps(t, w1), t -> LayoutFunctionsGrad.indexWithStepsGradients(t, w1).x(), x);
-            Tensor w2 = weightFor(x.index(dev.adjoint.Slice.every(-1), dev.adjoint.Slice.range(-1, -6, -2)));
+            Tensor w2 = weightFor(x.index(dev.adjoint.core.Slice.every(-1), dev.adjoint.core.Slice.range(-1, -6, -2)));
             check(t -> LayoutFunctions.indexReversed(t, w2), t -> LayoutFunctionsGrad.indexReversedGradients(t, w2).x(), x);
-            Tensor w3 = weightFor(x.index(dev.adjoint.Slice.at(-1), dev.adjoint.Slice.from(2)));
+            Tensor w3 = weightFor(x.index(dev.adjoint.core.Slice.at(-1), dev.adjoint.core.Slice.from(2)));
             check(t -> LayoutFunctions.indexAtAndRange(t, w3),
                     t -> LayoutFunctionsGrad.indexAtAndRangeGradients(t, w3).x(), x);
         }

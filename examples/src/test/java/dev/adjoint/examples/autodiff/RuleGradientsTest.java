@@ -5,17 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.adjoint.DType;
-import dev.adjoint.Device;
-import dev.adjoint.Shape;
-import dev.adjoint.Slice;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Device;
+import dev.adjoint.core.Shape;
+import dev.adjoint.core.Slice;
 import dev.adjoint.Tensor;
 import dev.adjoint.grad.GradCheck;
 import dev.adjoint.grad.Gradients;
-import dev.adjoint.ops.Conv2dSpec;
-import dev.adjoint.ops.Pool2dSpec;
-import dev.adjoint.ops.ScalarRules;
-import dev.adjoint.ops.TensorRules;
+import dev.adjoint.op.Conv2dSpec;
+import dev.adjoint.op.Pool2dSpec;
+import dev.adjoint.rules.ScalarRules;
+import dev.adjoint.rules.TensorRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.classfile.Attributes;
@@ -712,7 +712,7 @@ class RuleGradientsTest {
             for (var element : reverse.code().orElseThrow()) {
                 if (element instanceof InvokeInstruction invoke) {
                     String owner = invoke.owner().asInternalName();
-                    if (owner.equals("dev/adjoint/ops/TensorRules") || owner.equals("dev/adjoint/ops/ScalarRules")) {
+                    if (owner.equals("dev/adjoint/rules/TensorRules") || owner.equals("dev/adjoint/rules/ScalarRules")) {
                         called.add(key(owner.substring(owner.lastIndexOf('/') + 1), invoke.name().stringValue(),
                                 invoke.typeSymbol()));
                     }

@@ -1,13 +1,13 @@
 package dev.adjoint.examples.autodiff;
 
-import dev.adjoint.DType;
-import dev.adjoint.Device;
-import dev.adjoint.Slice;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Device;
+import dev.adjoint.core.Slice;
 import dev.adjoint.Tensor;
 import dev.adjoint.annotation.Differentiable;
 import dev.adjoint.annotation.NonDifferentiable;
-import dev.adjoint.ops.Conv2dSpec;
-import dev.adjoint.ops.Pool2dSpec;
+import dev.adjoint.op.Conv2dSpec;
+import dev.adjoint.op.Pool2dSpec;
 
 /**
  * One differentiable method per overload of a {@code Tensor} primitive, each calling the primitive

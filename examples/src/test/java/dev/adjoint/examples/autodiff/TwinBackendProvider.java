@@ -1,6 +1,6 @@
 package dev.adjoint.examples.autodiff;
 
-import dev.adjoint.Device;
+import dev.adjoint.core.Device;
 import dev.adjoint.spi.Backend;
 import dev.adjoint.spi.BackendProvider;
 import dev.adjoint.spi.Backends;

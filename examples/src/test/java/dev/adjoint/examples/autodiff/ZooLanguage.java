@@ -4,7 +4,7 @@ import static java.lang.Math.exp;
 import static java.lang.Math.sin;
 import static java.lang.Math.sqrt;
 
-import dev.adjoint.DType;
+import dev.adjoint.core.DType;
 import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
 import dev.adjoint.annotation.Differentiable;

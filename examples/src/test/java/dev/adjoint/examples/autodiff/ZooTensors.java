@@ -1,7 +1,7 @@
 package dev.adjoint.examples.autodiff;
 
-import dev.adjoint.DType;
-import dev.adjoint.Slice;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Slice;
 import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
 import dev.adjoint.annotation.Differentiable;

@@ -25,7 +25,7 @@ import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
 
 /**
- * Finds the {@link Derivative} rules of primitives. Built-in rules ({@code dev.adjoint.ops.ScalarRules})
+ * Finds the {@link Derivative} rules of primitives. Built-in rules ({@code dev.adjoint.rules.ScalarRules})
  * and user rules are read the same way: from {@code @Derivative} methods, keyed by the primal's
  * class and name. A class is scanned the first time one of its methods is called from
  * differentiable code, so rules in other compilation units and in libraries are found too.
@@ -33,7 +33,7 @@ import javax.lang.model.util.Elements;
 public final class DerivativeRegistry {
 
     /** Classes whose rules are always known, wherever they are declared. */
-    private static final List<String> BUILT_IN_RULES = List.of("dev.adjoint.ops.ScalarRules", "dev.adjoint.ops.TensorRules");
+    private static final List<String> BUILT_IN_RULES = List.of("dev.adjoint.rules.ScalarRules", "dev.adjoint.rules.TensorRules");
 
     private final Elements elements;
     private final Function<TypeMirror, JType> types;

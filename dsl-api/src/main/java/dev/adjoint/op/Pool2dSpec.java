@@ -1,4 +1,4 @@
-package dev.adjoint.ops;
+package dev.adjoint.op;
 
 /**
  * Geometry of 2-D pooling over NCHW input. Padded positions never win a max and are not counted in

@@ -1,6 +1,6 @@
-package dev.adjoint.ops;
+package dev.adjoint.op;
 
-import dev.adjoint.DType;
+import dev.adjoint.core.DType;
 import java.util.function.DoubleBinaryOperator;
 
 /**

@@ -1,4 +1,4 @@
-package dev.adjoint.ops;
+package dev.adjoint.op;
 
 /**
  * Geometry of a 2-D convolution over NCHW input and OIHW weights ({@code O} output channels,

@@ -1,4 +1,4 @@
-package dev.adjoint.ops;
+package dev.adjoint.rules;
 
 import dev.adjoint.annotation.Derivative;
 

@@ -1,4 +1,4 @@
-package dev.adjoint;
+package dev.adjoint.core;
 
 /**
  * One axis of a NumPy-style index for {@link Tensor#index(Slice...)}: {@code x[1, 0:4:2, :]} is

@@ -1,4 +1,4 @@
-package dev.adjoint;
+package dev.adjoint.core;
 
 import dev.adjoint.spi.Backend;
 import java.math.BigInteger;
@@ -40,7 +40,7 @@ public final class Shape {
     }
 
     /** {@link #of(int...)} for a caller named {@code op} in the errors, e.g. {@code zeros}. */
-    static Shape of(String op, int... dims) {
+    public static Shape of(String op, int... dims) {
         if (dims == null) {
             throw new TensorException(op, "argument 'dims' is null");
         }

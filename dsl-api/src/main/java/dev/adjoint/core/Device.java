@@ -1,4 +1,4 @@
-package dev.adjoint;
+package dev.adjoint.core;
 
 import java.util.Objects;
 

@@ -1,7 +1,7 @@
-package dev.adjoint.ops;
+package dev.adjoint.op;
 
-import dev.adjoint.DType;
-import dev.adjoint.TensorException;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.TensorException;
 import java.util.function.DoubleUnaryOperator;
 
 /**

@@ -1,7 +1,7 @@
-package dev.adjoint.ops;
+package dev.adjoint.op;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -111,7 +111,7 @@ public final class ElementwiseChainSpec {
      * running type as {@link WeakScalar} describes ({@code x.add(0.5)} on an {@code int32} value
      * computes in {@code float32}, {@code x.add(2)} in {@code int32}).
      *
-     * @throws dev.adjoint.TensorException if an integer scalar does not fit the step's dtype
+     * @throws dev.adjoint.core.TensorException if an integer scalar does not fit the step's dtype
      */
     public ElementwiseChainSpec thenScalar(BinaryOp op, WeakScalar scalar) {
         Objects.requireNonNull(op, "op");

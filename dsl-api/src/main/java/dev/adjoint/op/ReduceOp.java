@@ -1,4 +1,4 @@
-package dev.adjoint.ops;
+package dev.adjoint.op;
 
 /**
  * Reductions over a set of axes. {@code ARGMAX}/{@code ARGMIN} reduce one axis (or the flattened

@@ -1,4 +1,4 @@
-package dev.adjoint;
+package dev.adjoint.core;
 
 /**
  * The one exception tensor ops throw for bad input. The message always names the op, the shapes or

@@ -1,7 +1,10 @@
-package dev.adjoint.ops;
+package dev.adjoint;
 
-import dev.adjoint.Tensor;
-import dev.adjoint.TensorException;
+import dev.adjoint.op.BinaryOp;
+import dev.adjoint.op.ElementwiseChainSpec;
+import dev.adjoint.op.UnaryOp;
+import dev.adjoint.op.WeakScalar;
+import dev.adjoint.core.TensorException;
 import dev.adjoint.spi.Backend;
 import dev.adjoint.spi.Storage;
 import java.util.ArrayList;

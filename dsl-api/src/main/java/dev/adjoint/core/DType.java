@@ -1,4 +1,4 @@
-package dev.adjoint;
+package dev.adjoint.core;
 
 /**
  * Element types of a {@link Tensor}.
@@ -10,7 +10,7 @@ package dev.adjoint;
  * their Java type, never their value, as in JAX: an {@code int}/{@code long} keeps an integer or
  * floating tensor's dtype ({@code bool} becomes {@code int32}), a {@code float}/{@code double} keeps
  * a floating tensor's dtype and makes an integer or {@code bool} one {@code float32}; see
- * {@link dev.adjoint.ops.WeakScalar} for the table.
+ * {@link dev.adjoint.op.WeakScalar} for the table.
  */
 public enum DType {
     BOOL("bool", 1),

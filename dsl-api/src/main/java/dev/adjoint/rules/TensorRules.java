@@ -1,8 +1,10 @@
-package dev.adjoint.ops;
+package dev.adjoint.rules;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
-import dev.adjoint.Slice;
+import dev.adjoint.op.Conv2dSpec;
+import dev.adjoint.op.Pool2dSpec;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
+import dev.adjoint.core.Slice;
 import dev.adjoint.Tensor;
 import dev.adjoint.annotation.Derivative;
 import java.util.Arrays;
