@@ -5,7 +5,8 @@ import dev.adjoint.op.ElementwiseChainSpec;
 import dev.adjoint.op.UnaryOp;
 import dev.adjoint.op.WeakScalar;
 import dev.adjoint.core.TensorException;
-import dev.adjoint.spi.Backend;
+import dev.adjoint.op.Op;
+import dev.adjoint.spi.Operand;
 import dev.adjoint.spi.Storage;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,14 +59,16 @@ public final class ElementwiseChain {
         if (spec.steps().isEmpty()) {
             return input;
         }
-        List<Storage> storages = new ArrayList<>(operands.size());
+        List<Operand> inputs = new ArrayList<>(operands.size() + 1);
+        inputs.add(new Operand(input.storage(), input.shape()));
         for (ElementwiseChainSpec.Step step : spec.steps()) {
             if (step instanceof ElementwiseChainSpec.OperandStep o) {
-                storages.add(operands.get(o.operand()).cast(o.dtype()).storage());
+                Tensor operand = operands.get(o.operand()).cast(o.dtype());
+                inputs.add(new Operand(operand.storage(), operand.shape()));
             }
         }
-        Backend backend = input.backend();
-        Storage result = backend.elementwiseChain(spec, input.storage(), List.copyOf(storages));
+        Op.Chain chain = new Op.Chain(spec);
+        Storage result = input.backend().execute(chain, inputs, chain.infer(List.of()));
         return Tensor.fromStorage(result, spec.shape());
     }
 
@@ -98,7 +101,7 @@ public final class ElementwiseChain {
                     + operand.device() + " (move one with to(device))");
         }
         ElementwiseChainSpec next = spec.thenOperand(op, operand.dtype(), operand.shape());
-        next.shape().requireFits(op.opName(), input.backend());
+        next.shape().requireFits(op.opName(), input.backend().maxElements(), input.device());
         List<Tensor> o = new ArrayList<>(operands);
         o.add(operand);
         return new ElementwiseChain(input, next, List.copyOf(o));

@@ -6,6 +6,9 @@ import dev.adjoint.core.Shape;
 import dev.adjoint.core.Slice;
 import dev.adjoint.core.TensorException;
 import dev.adjoint.op.BinaryOp;
+import dev.adjoint.op.ComputeOp;
+import dev.adjoint.op.Op;
+import dev.adjoint.op.TensorType;
 import dev.adjoint.op.Conv2dSpec;
 import dev.adjoint.op.Pool2dSpec;
 import dev.adjoint.op.ReduceOp;
@@ -13,6 +16,7 @@ import dev.adjoint.op.UnaryOp;
 import dev.adjoint.op.WeakScalar;
 import dev.adjoint.spi.Backend;
 import dev.adjoint.spi.Backends;
+import dev.adjoint.spi.Operand;
 import dev.adjoint.spi.Storage;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -194,7 +198,7 @@ public final class Tensor implements Iterable<Tensor> {
     private static Tensor full(String op, DType dtype, WeakScalar value, int... dims) {
         argument(op, "dtype", dtype);
         Backend backend = Backends.defaultBackend();
-        Shape shape = Shape.of(op, dims).requireFits(op, backend);
+        Shape shape = fits(Shape.of(op, dims), op, backend);
         value.checkFits(op, dtype);
         return new Tensor(filled(backend, dtype, shape, value), shape);
     }
@@ -232,7 +236,7 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     /**
-     * A storage of {@code shape} holding {@code value} in {@code dtype}. {@link Backend#full} takes a
+     * A storage of {@code shape} holding {@code value} in {@code dtype}. {@link Op.Fill} takes a
      * double, which holds every value except {@code int64}s beyond 2^53; those are broadcast from a
      * one-element storage instead, so they stay exact.
      */
@@ -240,10 +244,10 @@ public final class Tensor implements Iterable<Tensor> {
         long exactInDouble = 1L << 53;
         long integer = value.value().longValue();
         if (dtype == DType.INT64 && value.isInteger() && (integer > exactInDouble || integer < -exactInDouble)) {
-            Storage one = backend.fromArray(value.toArray(dtype), dtype);
-            return backend.strided(one, 0, new long[shape.rank()], shape);
+            Tensor one = new Tensor(backend.fromArray(value.toArray(dtype), dtype), Shape.SCALAR);
+            return run(new Op.BroadcastTo(shape), backend, one).storage;
         }
-        return backend.full(dtype, shape.size(), value.value().doubleValue());
+        return run(new Op.Fill(dtype, shape, value.value().doubleValue()), backend).storage;
     }
 
     /** The {@code n x n} {@code float32} identity matrix. NumPy: {@code np.eye(n, dtype=np.float32)}. */
@@ -351,7 +355,7 @@ public final class Tensor implements Iterable<Tensor> {
      * against the backend's limit and against Java's array limit.
      */
     private static Shape hostShape(String op, int... dims) {
-        Shape shape = Shape.of(op, dims).requireFits(op, Backends.defaultBackend());
+        Shape shape = fits(Shape.of(op, dims), op, Backends.defaultBackend());
         if (shape.size() > HostArrays.MAX_LENGTH) {
             throw new TensorException(op, "shape " + shape + " has " + shape.size() + " elements, more than the "
                     + HostArrays.MAX_LENGTH + " a Java array can hold");
@@ -369,6 +373,45 @@ public final class Tensor implements Iterable<Tensor> {
             throw new TensorException(op, "argument '" + name + "' is null");
         }
         return value;
+    }
+
+    /** Checks that a result of {@code shape} fits one storage of {@code backend}. */
+    private static Shape fits(Shape shape, String op, Backend backend) {
+        return shape.requireFits(op, backend.maxElements(), backend.device());
+    }
+
+    private static int[] allAxes(int rank) {
+        int[] axes = new int[rank];
+        Arrays.setAll(axes, i -> i);
+        return axes;
+    }
+
+    /** This tensor's type, as the op table sees it. */
+    public TensorType type() {
+        return new TensorType(dtype(), shape);
+    }
+
+    /**
+     * Runs {@code op} on {@code inputs} (all on {@code backend}): the op table infers the result
+     * (validating everything first), the inputs are converted to the op's operand types, and the
+     * backend computes.
+     */
+    private static Tensor run(ComputeOp op, Backend backend, Tensor... inputs) {
+        List<TensorType> types = new ArrayList<>(inputs.length);
+        for (Tensor input : inputs) {
+            types.add(input.type());
+        }
+        TensorType out = op.infer(types);
+        fits(out.shape(), op.name(), backend);
+        List<DType> operandTypes = op.operandTypes(types);
+        List<Operand> operands = new ArrayList<>(inputs.length);
+        for (int i = 0; i < inputs.length; i++) {
+            Tensor operand = inputs[i].cast(operandTypes.get(i));
+            operands.add(new Operand(operand.storage, operand.shape));
+        }
+        Tensor result = new Tensor(backend.execute(op, operands, out), out.shape());
+        // A max or min of bool is computed as int32 (see Backend#execute).
+        return result.dtype() == out.dtype() ? result : result.cast(out.dtype());
     }
 
     // ============================================================================================
@@ -496,8 +539,7 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     private Tensor unary(UnaryOp op) {
-        Tensor x = cast(op.computeType(dtype()));
-        return new Tensor(backend().unary(op, x.storage), shape);
+        return run(new Op.Unary(op), backend(), this);
     }
 
     /** Converts each element to {@code dtype} (floats to integers truncate; non-zero is true). NumPy: {@code x.astype(dtype)}. */
@@ -505,7 +547,7 @@ public final class Tensor implements Iterable<Tensor> {
         if (argument("cast", "dtype", dtype) == dtype()) {
             return this;
         }
-        return new Tensor(backend().cast(storage, dtype), shape);
+        return run(new Op.Cast(dtype), backend(), this);
     }
 
     /**
@@ -761,18 +803,7 @@ public final class Tensor implements Iterable<Tensor> {
         argument("where", "condition", condition);
         argument("where", "a", a);
         argument("where", "b", b);
-        if (condition.dtype() != DType.BOOL) {
-            throw new TensorException("where", "condition must be bool, got " + condition.dtype()
-                    + " (compare first, e.g. x.gt(0))");
-        }
-        Backend backend = sameBackend("where", condition, a, b);
-        Shape out = Shape.broadcast("where", Shape.broadcast("where", condition.shape, a.shape), b.shape)
-                .requireFits("where", backend);
-        DType dtype = DType.promote(a.dtype(), b.dtype());
-        Tensor ca = a.cast(dtype);
-        Tensor cb = b.cast(dtype);
-        return new Tensor(backend.where(condition.storage, condition.shape, ca.storage, ca.shape, cb.storage,
-                cb.shape, out), out);
+        return run(new Op.Where(), sameBackend("where", condition, a, b), condition, a, b);
     }
 
     /**
@@ -808,20 +839,14 @@ public final class Tensor implements Iterable<Tensor> {
     private Tensor binary(BinaryOp op, Tensor other) {
         // The public methods call their tensor argument 'other', except pow's 'exponent'.
         argument(op.opName(), op == BinaryOp.POW ? "exponent" : "other", other);
-        Backend backend = sameBackend(op.opName(), this, other);
-        Shape out = Shape.broadcast(op.opName(), shape, other.shape).requireFits(op.opName(), backend);
-        DType dtype = op.computeType(dtype(), other.dtype());
-        Tensor a = cast(dtype);
-        Tensor b = other.cast(dtype);
-        return new Tensor(backend.binary(op, a.storage, a.shape, b.storage, b.shape, out), out);
+        return run(new Op.Binary(op), sameBackend(op.opName(), this, other), this, other);
     }
 
     /** A Java scalar operand, typed by {@link WeakScalar#computeType}. */
     private Tensor binary(BinaryOp op, WeakScalar scalar) {
         DType compute = scalar.computeType(op, dtype());
-        Tensor a = cast(compute);
-        Storage value = backend().fromArray(scalar.toArray(compute), compute);
-        return new Tensor(backend().binary(op, a.storage, shape, value, Shape.SCALAR, shape), shape);
+        Tensor value = new Tensor(backend().fromArray(scalar.toArray(compute), compute), Shape.SCALAR);
+        return run(new Op.Binary(op), backend(), cast(compute), value);
     }
 
     private static Backend sameBackend(String op, Tensor... tensors) {
@@ -949,66 +974,16 @@ public final class Tensor implements Iterable<Tensor> {
     /** Marks a reduction over every axis; compared by identity, so a caller's array is never taken for it. */
     private static final int[] ALL_AXES = {};
 
-    private Tensor reduce(ReduceOp op, int[] axesOrAll, boolean keepDims) {
-        String name = op.opName();
-        int[] axes = axesOrAll == ALL_AXES ? allAxes(rank()) : normalizeAxes(name, argument(name, "axes", axesOrAll));
-        Tensor x = this;
-        DType dtype = dtype();
-        switch (op) {
-            case SUM, PROD -> x = dtype == DType.BOOL || dtype == DType.INT32 ? cast(DType.INT64) : this;
-            case MEAN, LOG_SUM_EXP -> x = cast(dtype.toFloating());
-            case MAX, MIN, ARGMAX, ARGMIN -> x = dtype == DType.BOOL ? cast(DType.INT32) : this;
+    private Tensor reduce(ReduceOp kind, int[] axesOrAll, boolean keepDims) {
+        String name = kind.opName();
+        Op.Reduce op = Op.Reduce.of(kind, axesOrAll == ALL_AXES ? null : argument(name, "axes", axesOrAll),
+                keepDims, shape);
+        if (op.axes().length == 0) {
+            // Nothing to reduce (a 0-d input): sum/max/... of one element is itself, in the op's result type.
+            TensorType out = op.infer(type());
+            return kind.isArg() ? zerosLike(this).cast(DType.INT64) : cast(out.dtype());
         }
-        if (op.needsNonEmpty()) {
-            for (int axis : axes) {
-                if (shape.dim(axis) == 0) {
-                    throw new TensorException(name, "cannot reduce axis " + axis + " of size 0 in shape " + shape
-                            + ": " + name + " has no identity");
-                }
-            }
-        }
-        Shape kept = shape;
-        for (int i = axes.length - 1; i >= 0; i--) {
-            kept = kept.remove(axes[i]);
-        }
-        Tensor result;
-        if (axes.length == 0) {
-            // Nothing to reduce (a 0-d input): sum/max/... of one element is itself.
-            result = op.isArg() ? zerosLike(x).cast(DType.INT64) : x;
-        } else {
-            result = new Tensor(backend().reduce(op, x.storage, shape, axes), kept);
-        }
-        if ((op == ReduceOp.MAX || op == ReduceOp.MIN) && dtype == DType.BOOL) {
-            result = result.cast(DType.BOOL);
-        }
-        if (keepDims) {
-            Shape keptDims = shape;
-            for (int axis : axes) {
-                keptDims = keptDims.with(axis, 1);
-            }
-            result = result.reshape(keptDims.dims());
-        }
-        return result;
-    }
-
-    private static int[] allAxes(int rank) {
-        int[] axes = new int[rank];
-        Arrays.setAll(axes, i -> i);
-        return axes;
-    }
-
-    private int[] normalizeAxes(String op, int[] axes) {
-        int[] out = new int[axes.length];
-        for (int i = 0; i < axes.length; i++) {
-            out[i] = shape.normalizeAxis(op, axes[i]);
-        }
-        Arrays.sort(out);
-        for (int i = 1; i < out.length; i++) {
-            if (out[i] == out[i - 1]) {
-                throw new TensorException(op, "axis " + out[i] + " is repeated in " + Arrays.toString(axes));
-            }
-        }
-        return out;
+        return run(op, backend(), this);
     }
 
     // ============================================================================================
@@ -1022,53 +997,18 @@ public final class Tensor implements Iterable<Tensor> {
      */
     public Tensor matmul(Tensor other) {
         argument("matmul", "other", other);
-        Backend backend = sameBackend("matmul", this, other);
-        if (rank() == 0 || other.rank() == 0) {
-            throw new TensorException("matmul", "operands must be at least 1-d, got shapes " + shape + " and "
-                    + other.shape + " (use mul for scalars)");
-        }
-        if (dtype() == DType.BOOL || other.dtype() == DType.BOOL) {
-            throw new TensorException("matmul", "not defined for bool operands (" + dtype() + ", " + other.dtype() + ")");
-        }
-        int k = shape.dim(-1);
-        int kOther = other.rank() == 1 ? other.shape.dim(0) : other.shape.dim(-2);
-        if (k != kOther) {
-            int otherDim = other.rank() == 1 ? 0 : other.rank() - 2;
-            throw new TensorException("matmul", "shapes " + shape + " and " + other.shape + " not aligned: " + k
-                    + " (dim " + (rank() - 1) + ") != " + kOther + " (dim " + otherDim + ")");
-        }
-        Tensor a = rank() == 1 ? reshape(1, k) : this;
-        Tensor b = other.rank() == 1 ? other.reshape(k, 1) : other;
-        DType dtype = DType.promote(a.dtype(), b.dtype());
-        a = a.cast(dtype);
-        b = b.cast(dtype);
-        Shape batch;
-        try {
-            batch = Shape.broadcast("matmul", batchShape(a.shape), batchShape(b.shape));
-        } catch (TensorException e) {
-            throw new TensorException("matmul", "batch dimensions of shapes " + shape + " and " + other.shape
-                    + " cannot be broadcast: " + batchShape(a.shape) + " and " + batchShape(b.shape));
-        }
-        int m = a.shape.dim(-2);
-        int n = b.shape.dim(-1);
-        Shape out = batch.insert(batch.rank(), m).insert(batch.rank() + 1, n).requireFits("matmul", backend);
-        Tensor result = new Tensor(backend.matmul(a.storage, a.shape, false, b.storage, b.shape, false, out), out);
-        if (rank() == 1 || other.rank() == 1) {
-            Shape squeezed = out;
-            if (other.rank() == 1) {
-                squeezed = squeezed.remove(squeezed.rank() - 1);
-            }
-            if (rank() == 1) {
-                squeezed = squeezed.remove(squeezed.rank() - (other.rank() == 1 ? 1 : 2));
-            }
-            result = result.reshape(squeezed.dims());
-        }
-        return result;
+        return run(Op.MatMul.PLAIN, sameBackend("matmul", this, other), this, other);
     }
 
-    private static Shape batchShape(Shape s) {
-        int[] dims = s.dims();
-        return Shape.of(Arrays.copyOf(dims, dims.length - 2));
+    /**
+     * {@code a} times {@code b}, each read with its last two axes swapped when asked: {@code a.matmul(b)}
+     * without building a transposed copy. The derivative rules use it. OpenVINO: {@code MatMul} with
+     * {@code transpose_a} and {@code transpose_b}.
+     */
+    public static Tensor matmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB) {
+        argument("matmul", "a", a);
+        argument("matmul", "b", b);
+        return run(new Op.MatMul(transposeA, transposeB), sameBackend("matmul", a, b), a, b);
     }
 
     /**
@@ -1091,7 +1031,7 @@ public final class Tensor implements Iterable<Tensor> {
         Backend backend = sameBackend("outer", this, argument("outer", "other", other));
         Tensor column = flatten().reshape(-1, 1);
         Tensor row = other.flatten().reshape(1, -1);
-        Shape.of("outer", column.dim(0), row.dim(1)).requireFits("outer", backend);
+        fits(Shape.of("outer", column.dim(0), row.dim(1)), "outer", backend);
         return column.mul(row);
     }
 
@@ -1116,37 +1056,12 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Reorders the axes: result axis {@code i} is input axis {@code axes[i]}. NumPy: {@code np.transpose(x, axes)}. */
     public Tensor permute(int... axes) {
-        if (argument("permute", "axes", axes).length != rank()) {
-            throw new TensorException("permute", "axes " + Arrays.toString(axes) + " do not match rank " + rank()
-                    + " of shape " + shape);
-        }
-        int[] perm = new int[axes.length];
-        boolean[] seen = new boolean[axes.length];
-        boolean identity = true;
-        for (int i = 0; i < axes.length; i++) {
-            perm[i] = shape.normalizeAxis("permute", axes[i]);
-            if (seen[perm[i]]) {
-                throw new TensorException("permute", "axis " + perm[i] + " is repeated in " + Arrays.toString(axes));
-            }
-            seen[perm[i]] = true;
-            identity &= perm[i] == i;
-        }
-        if (identity) {
+        Op.Permute op = new Op.Permute(argument("permute", "axes", axes).clone());
+        int[] perm = op.normalized(shape);
+        if (Arrays.equals(perm, allAxes(rank()))) {
             return this;
         }
-        long[] strides = shape.strides();
-        int[] dims = new int[perm.length];
-        long[] outStrides = new long[perm.length];
-        for (int i = 0; i < perm.length; i++) {
-            dims[i] = shape.dim(perm[i]);
-            outStrides[i] = strides[perm[i]];
-        }
-        return strided("permute", 0, outStrides, Shape.of(dims));
-    }
-
-    private Tensor strided(String op, long offset, long[] strides, Shape out) {
-        out.requireFits(op, backend());
-        return new Tensor(backend().strided(storage, offset, strides, out), out);
+        return run(op, backend(), this);
     }
 
     // ============================================================================================
@@ -1158,36 +1073,7 @@ public final class Tensor implements Iterable<Tensor> {
      * storage (no copy). NumPy: {@code np.reshape}.
      */
     public Tensor reshape(int... dims) {
-        int[] out = argument("reshape", "dims", dims).clone();
-        int inferred = -1;
-        long known = 1;
-        for (int i = 0; i < out.length; i++) {
-            if (out[i] == -1) {
-                if (inferred >= 0) {
-                    throw new TensorException("reshape", "can only infer one dimension, got " + Arrays.toString(dims));
-                }
-                inferred = i;
-            } else if (out[i] < 0) {
-                throw new TensorException("reshape", "dimension " + i + " is negative in " + Arrays.toString(dims));
-            } else {
-                // Saturating: a product past a long is more than any tensor holds, which the size check below reports.
-                known = known > Long.MAX_VALUE / Math.max(out[i], 1) ? Long.MAX_VALUE : known * out[i];
-            }
-        }
-        if (inferred >= 0) {
-            if (known == 0 || size() % known != 0 || size() / known > Integer.MAX_VALUE) {
-                throw new TensorException("reshape", "cannot reshape " + shape + " (" + size() + " elements) into "
-                        + Arrays.toString(dims));
-            }
-            out[inferred] = (int) (size() / known);
-            known *= out[inferred];
-        }
-        if (known != size()) {
-            throw new TensorException("reshape", "cannot reshape " + shape + " (" + size() + " elements) into "
-                    + (known == Long.MAX_VALUE ? Arrays.toString(dims) + " (more elements than a long can count)"
-                            : Shape.of(out) + " (" + known + " elements)"));
-        }
-        Shape target = Shape.of(out);
+        Shape target = new Op.Reshape(argument("reshape", "dims", dims).clone()).infer(type()).shape();
         return target.equals(shape) ? this : new Tensor(storage, target);
     }
 
@@ -1222,58 +1108,19 @@ public final class Tensor implements Iterable<Tensor> {
         if (target.equals(shape)) {
             return this;
         }
-        Shape joined = Shape.broadcast("broadcastTo", shape, target);
-        if (!joined.equals(target)) {
-            throw new TensorException("broadcastTo", "cannot broadcast shape " + shape + " to " + target);
-        }
-        long[] strides = new long[target.rank()];
-        long[] own = shape.strides();
-        int lead = target.rank() - rank();
-        for (int i = lead; i < target.rank(); i++) {
-            strides[i] = shape.dim(i - lead) == 1 ? 0 : own[i - lead];
-        }
-        return strided("broadcastTo", 0, strides, target);
+        return run(new Op.BroadcastTo(target), backend(), this);
     }
 
     /** Joins tensors along an existing axis; dtypes are promoted. NumPy: {@code np.concatenate(tensors, axis)}. */
     public static Tensor concat(int axis, Tensor... tensors) {
         requireElements("concat", tensors);
-        Tensor first = tensors[0];
         Backend backend = sameBackend("concat", tensors);
-        if (first.rank() == 0) {
-            throw new TensorException("concat", "cannot concatenate 0-d tensors (use stack)");
-        }
-        int a = first.shape.normalizeAxis("concat", axis);
-        DType dtype = first.dtype();
-        long total = 0;
-        for (int i = 0; i < tensors.length; i++) {
-            Tensor t = tensors[i];
-            dtype = DType.promote(dtype, t.dtype());
-            boolean compatible = t.rank() == first.rank();
-            for (int d = 0; compatible && d < first.rank(); d++) {
-                compatible = d == a || t.shape.dim(d) == first.shape.dim(d);
-            }
-            if (!compatible) {
-                throw new TensorException("concat", "tensor " + i + " has shape " + t.shape
-                        + ", which does not match " + first.shape + " outside axis " + a);
-            }
-            total += t.shape.dim(a);
-        }
+        Op.Concat op = new Op.Concat(axis);
         if (tensors.length == 1) {
-            return first;
+            op.infer(tensors[0].type());
+            return tensors[0];
         }
-        if (total > Integer.MAX_VALUE) {
-            throw new TensorException("concat", "axis " + a + " would have size " + total
-                    + ", more than a dimension can hold (" + Integer.MAX_VALUE + ")");
-        }
-        Shape out = first.shape.with(a, (int) total).requireFits("concat", backend);
-        List<Storage> parts = new ArrayList<>();
-        List<Shape> shapes = new ArrayList<>();
-        for (Tensor t : tensors) {
-            parts.add(t.cast(dtype).storage);
-            shapes.add(t.shape);
-        }
-        return new Tensor(backend.concat(parts, shapes, a, out), out);
+        return run(op, backend, tensors);
     }
 
     /** Checks a tensor-array argument of {@code op}: neither it nor any element is null, and it is not empty. */
@@ -1351,52 +1198,11 @@ public final class Tensor implements Iterable<Tensor> {
      * {@code x.index(Slice.all(), Slice.range(1, 5, 2))} is {@code x[:, 1:5:2]}.
      */
     public Tensor index(Slice... slices) {
-        if (argument("index", "slices", slices).length > rank()) {
-            throw new TensorException("index", "too many indices (" + slices.length + ") for shape " + shape);
-        }
-        long[] strides = shape.strides();
-        long offset = 0;
-        int[] outDims = new int[rank()];
-        long[] outStrides = new long[rank()];
-        int out = 0;
-        for (int axis = 0; axis < rank(); axis++) {
-            int n = shape.dim(axis);
-            Slice s = axis < slices.length ? argument("index", "slices[" + axis + "]", slices[axis]) : Slice.all();
-            switch (s) {
-                case Slice.At at -> {
-                    int i = at.index() < 0 ? at.index() + n : at.index();
-                    if (i < 0 || i >= n) {
-                        throw new TensorException("index", "index " + at.index() + " is out of bounds for axis "
-                                + axis + " with size " + n + " in shape " + shape);
-                    }
-                    offset += i * strides[axis];
-                }
-                case Slice.Range r -> {
-                    int step = r.step();
-                    int start = clampBound(r.start(), n, step, true);
-                    int stop = clampBound(r.stop(), n, step, false);
-                    int len = step > 0 ? Math.max(0, Math.ceilDiv(stop - start, step))
-                            : Math.max(0, Math.ceilDiv(start - stop, -step));
-                    if (len > 0) {
-                        offset += start * strides[axis];
-                    }
-                    outDims[out] = len;
-                    outStrides[out++] = step * strides[axis];
-                }
-            }
-        }
-        Shape outShape = Shape.of(Arrays.copyOf(outDims, out));
-        boolean whole = offset == 0 && outShape.equals(shape) && Arrays.equals(Arrays.copyOf(outStrides, out), strides);
-        return whole ? this : strided("index", offset, Arrays.copyOf(outStrides, out), outShape);
-    }
-
-    /** Python's slice-bound rules: negative counts from the end, out-of-range clamps. */
-    private static int clampBound(Integer bound, int n, int step, boolean isStart) {
-        if (bound == null) {
-            return step > 0 ? (isStart ? 0 : n) : (isStart ? n - 1 : -1);
-        }
-        int b = bound < 0 ? bound + n : bound;
-        return step > 0 ? Math.clamp(b, 0, n) : Math.clamp(b, -1, n - 1);
+        Op.Index op = new Op.Index(argument("index", "slices", slices).clone());
+        Op.Layout layout = op.layout(shape);
+        boolean whole = layout.offset() == 0 && layout.shape().equals(shape)
+                && Arrays.equals(layout.strides(), shape.strides());
+        return whole ? this : run(op, backend(), this);
     }
 
     /**
@@ -1406,18 +1212,14 @@ public final class Tensor implements Iterable<Tensor> {
      */
     public Tensor gather(Tensor indices, int axis) {
         argument("gather", "indices", indices);
-        int a = shape.normalizeAxis("gather", axis);
+        Op.Gather op = new Op.Gather(axis);
         Backend backend = sameBackend("gather", this, indices);
-        Shape out = gatheredShape("gather", a, indices.shape).requireFits("gather", backend);
-        Storage idx = checkedIndices("gather", indices, a);
-        return new Tensor(backend.gather(storage, shape, a, idx, indices.shape, out), out);
+        op.infer(type(), indices.type());
+        return run(op, backend, this, checkedIndices("gather", indices, shape.normalizeAxis("gather", axis)));
     }
 
     /** Integer {@code indices} into {@code axis}, checked against its size, as non-negative int64. */
-    private Storage checkedIndices(String op, Tensor indices, int axis) {
-        if (!indices.dtype().isInteger()) {
-            throw new TensorException(op, "indices must be int32 or int64, got " + indices.dtype());
-        }
+    private Tensor checkedIndices(String op, Tensor indices, int axis) {
         int n = shape.dim(axis);
         long[] idx = indices.toLongArray();
         for (int i = 0; i < idx.length; i++) {
@@ -1428,18 +1230,7 @@ public final class Tensor implements Iterable<Tensor> {
             }
             idx[i] = v < 0 ? v + n : v;
         }
-        return backend().fromArray(idx, DType.INT64);
-    }
-
-    /** This shape with {@code axis} replaced by the index shape: what {@code gather} returns. */
-    private Shape gatheredShape(String op, int axis, Shape indexShape) {
-        int[] dims = shape.dims();
-        int[] index = indexShape.dims();
-        int[] out = new int[dims.length - 1 + index.length];
-        System.arraycopy(dims, 0, out, 0, axis);
-        System.arraycopy(index, 0, out, axis, index.length);
-        System.arraycopy(dims, axis + 1, out, axis + index.length, dims.length - axis - 1);
-        return Shape.of(op, out);
+        return new Tensor(backend().fromArray(idx, DType.INT64), indices.shape);
     }
 
     /**
@@ -1452,20 +1243,11 @@ public final class Tensor implements Iterable<Tensor> {
     public Tensor indexAdd(Tensor indices, Tensor updates, int axis) {
         argument("indexAdd", "indices", indices);
         argument("indexAdd", "updates", updates);
-        int a = shape.normalizeAxis("indexAdd", axis);
-        if (dtype() == DType.BOOL || updates.dtype() == DType.BOOL) {
-            throw new TensorException("indexAdd", "not defined for bool tensors (" + dtype() + ", " + updates.dtype() + ")");
-        }
+        Op.IndexAdd op = new Op.IndexAdd(axis);
+        op.infer(type(), indices.type(), updates.type());
         Backend backend = sameBackend("indexAdd", this, indices, updates);
-        Storage idxStorage = checkedIndices("indexAdd", indices, a);
-        Shape expected = gatheredShape("indexAdd", a, indices.shape);
-        if (!updates.shape.equals(expected)) {
-            throw new TensorException("indexAdd", "updates have shape " + updates.shape + " but indices of shape "
-                    + indices.shape + " into shape " + shape + " along axis " + a + " need " + expected);
-        }
-        DType dtype = DType.promote(dtype(), updates.dtype());
-        return new Tensor(backend.indexAdd(cast(dtype).storage, shape, a, idxStorage, indices.shape,
-                updates.cast(dtype).storage), shape);
+        return run(op, backend, this, checkedIndices("indexAdd", indices, shape.normalizeAxis("indexAdd", axis)),
+                updates);
     }
 
     /**
@@ -1482,7 +1264,7 @@ public final class Tensor implements Iterable<Tensor> {
         }
         int[] dims = Arrays.copyOf(shape.dims(), rank() + 1);
         dims[rank()] = depth;
-        Shape.of("oneHot", dims).requireFits("oneHot", backend());
+        fits(Shape.of("oneHot", dims), "oneHot", backend());
         for (long v : toLongArray()) {
             if (v < 0 || v >= depth) {
                 throw new TensorException("oneHot", "index " + v + " is out of range for depth " + depth);
@@ -1497,31 +1279,9 @@ public final class Tensor implements Iterable<Tensor> {
      * {@code np.pad(x, padding, constant_values=value)}.
      */
     public Tensor pad(int[][] padding, double value) {
-        if (argument("pad", "padding", padding).length != rank()) {
-            throw new TensorException("pad", "needs one {before, after} pair per axis: got " + padding.length
-                    + " for shape " + shape);
-        }
-        int[] before = new int[rank()];
-        int[] after = new int[rank()];
-        int[] out = shape.dims();
-        for (int i = 0; i < rank(); i++) {
-            if (argument("pad", "padding[" + i + "]", padding[i]).length != 2 || padding[i][0] < 0
-                    || padding[i][1] < 0) {
-                throw new TensorException("pad", "axis " + i + " needs a {before, after} pair of non-negative sizes, got "
-                        + Arrays.toString(padding[i]));
-            }
-            before[i] = padding[i][0];
-            after[i] = padding[i][1];
-            long size = (long) out[i] + before[i] + after[i];
-            if (size > Integer.MAX_VALUE) {
-                throw new TensorException("pad", "axis " + i + " would have size " + size
-                        + ", more than a dimension can hold (" + Integer.MAX_VALUE + ")");
-            }
-            out[i] = (int) size;
-        }
+        Op.Pad op = Op.Pad.of(argument("pad", "padding", padding), value, shape);
         WeakScalar.of(value).checkFits("pad", dtype());
-        Shape outShape = Shape.of("pad", out).requireFits("pad", backend());
-        return new Tensor(backend().pad(storage, shape, before, after, value, outShape), outShape);
+        return run(op, backend(), this);
     }
 
     // ============================================================================================
@@ -1539,7 +1299,7 @@ public final class Tensor implements Iterable<Tensor> {
      * {@code scipy.special.softmax(x, axis)}.
      */
     public Tensor softmax(int axis) {
-        return softmax("softmax", axis, false);
+        return softmax(axis, false);
     }
 
     /** Log of the softmax over the last axis. SciPy: {@code scipy.special.log_softmax(x, axis=-1)}. */
@@ -1548,19 +1308,11 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Tensor logSoftmax(int axis) {
-        return softmax("logSoftmax", axis, true);
+        return softmax(axis, true);
     }
 
-    private Tensor softmax(String op, int axis, boolean log) {
-        if (rank() == 0) {
-            throw new TensorException(op, "needs at least one axis, got a 0-d tensor");
-        }
-        int a = shape.normalizeAxis(op, axis);
-        if (dtype() == DType.BOOL) {
-            throw new TensorException(op, "not defined for dtype bool");
-        }
-        Tensor x = cast(dtype().toFloating());
-        return new Tensor(backend().softmax(x.storage, shape, a, log), shape);
+    private Tensor softmax(int axis, boolean log) {
+        return run(new Op.Softmax(axis, log), backend(), this);
     }
 
     /**
@@ -1573,18 +1325,9 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** 2-D cross-correlation with full control of strides, padding, dilation and groups. PyTorch: {@code F.conv2d}. */
     public Tensor conv2d(Tensor weight, Conv2dSpec spec) {
-        String op = "conv2d";
-        argument(op, "weight", weight);
-        argument(op, "spec", spec);
-        Backend backend = sameBackend(op, this, weight);
-        Shape out = conv2dOutputShape(op, shape, weight.shape, spec).requireFits(op, backend);
-        if (dtype() == DType.BOOL || weight.dtype() == DType.BOOL) {
-            throw new TensorException(op, "not defined for bool operands");
-        }
-        DType dtype = DType.promote(dtype(), weight.dtype());
-        Tensor x = cast(dtype);
-        Tensor w = weight.cast(dtype);
-        return new Tensor(backend.conv2d(x.storage, shape, w.storage, weight.shape, spec, out), out);
+        argument("conv2d", "weight", weight);
+        argument("conv2d", "spec", spec);
+        return run(new Op.Conv2d(spec), sameBackend("conv2d", this, weight), this, weight);
     }
 
     /** Max pooling over {@code kernel x kernel} windows with stride {@code kernel}. PyTorch: {@code F.max_pool2d(x, kernel)}. */
@@ -1609,13 +1352,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Pooling with a full specification. */
     public Tensor pool2d(Pool2dSpec spec) {
-        String op = argument("pool2d", "spec", spec).kind() == Pool2dSpec.Kind.MAX ? "maxPool2d" : "avgPool2d";
-        Shape out = pool2dOutputShape(op, shape, spec).requireFits(op, backend());
-        if (dtype() == DType.BOOL) {
-            throw new TensorException(op, "not defined for dtype bool");
-        }
-        Tensor x = spec.kind() == Pool2dSpec.Kind.AVG ? cast(dtype().toFloating()) : this;
-        return new Tensor(backend().pool2d(x.storage, shape, spec, out), out);
+        return run(new Op.Pool2d(argument("pool2d", "spec", spec)), backend(), this);
     }
 
     /**
@@ -1633,13 +1370,7 @@ public final class Tensor implements Iterable<Tensor> {
         argument(op, "weight", weight);
         argument(op, "spec", spec);
         argument(op, "inputShape", inputShape);
-        Backend backend = sameBackend(op, dy, weight);
-        inputShape.requireFits(op, backend);
-        checkOutputGradient(op, dy.shape, conv2dOutputShape(op, inputShape, weight.shape, spec));
-        DType dtype = gradientType(op, dy, weight);
-        Storage dx = backend.conv2dBackwardInput(dy.cast(dtype).storage, dy.shape, weight.cast(dtype).storage,
-                weight.shape, spec, inputShape);
-        return new Tensor(dx, inputShape);
+        return run(new Op.Conv2dBackwardInput(spec, inputShape), sameBackend(op, dy, weight), dy, weight);
     }
 
     /**
@@ -1656,13 +1387,7 @@ public final class Tensor implements Iterable<Tensor> {
         argument(op, "dy", dy);
         argument(op, "spec", spec);
         argument(op, "weightShape", weightShape);
-        Backend backend = sameBackend(op, input, dy);
-        weightShape.requireFits(op, backend);
-        checkOutputGradient(op, dy.shape, conv2dOutputShape(op, input.shape, weightShape, spec));
-        DType dtype = gradientType(op, input, dy);
-        Storage dw = backend.conv2dBackwardWeight(input.cast(dtype).storage, input.shape, dy.cast(dtype).storage,
-                dy.shape, spec, weightShape);
-        return new Tensor(dw, weightShape);
+        return run(new Op.Conv2dBackwardWeight(spec, weightShape), sameBackend(op, input, dy), input, dy);
     }
 
     /**
@@ -1674,76 +1399,9 @@ public final class Tensor implements Iterable<Tensor> {
      * @throws TensorException if {@code dy} is not the shape the pooling gives for this input
      */
     public Tensor pool2dBackward(Tensor dy, Pool2dSpec spec) {
-        String op = argument("pool2dBackward", "spec", spec).kind() == Pool2dSpec.Kind.MAX ? "maxPool2dBackward"
-                : "avgPool2dBackward";
-        argument(op, "dy", dy);
-        Backend backend = sameBackend(op, this, dy);
-        checkOutputGradient(op, dy.shape, pool2dOutputShape(op, shape, spec));
-        DType dtype = gradientType(op, this, dy);
-        Storage dx = backend.pool2dBackward(cast(dtype).storage, shape, dy.cast(dtype).storage, dy.shape, spec);
-        return new Tensor(dx, shape);
-    }
-
-    /** Checks a convolution's operands and geometry and returns its output shape. */
-    private static Shape conv2dOutputShape(String op, Shape input, Shape weight, Conv2dSpec spec) {
-        if (input.rank() != 4 || weight.rank() != 4) {
-            throw new TensorException(op, "needs NCHW input and OIHW weights (both 4-d), got shapes " + input
-                    + " and " + weight);
-        }
-        if (spec.strideH() < 1 || spec.strideW() < 1 || spec.dilationH() < 1 || spec.dilationW() < 1
-                || spec.groups() < 1 || spec.padTop() < 0 || spec.padBottom() < 0 || spec.padLeft() < 0
-                || spec.padRight() < 0) {
-            throw new TensorException(op, "strides, dilations and groups must be >= 1 and padding >= 0, got " + spec);
-        }
-        int c = input.dim(1);
-        int o = weight.dim(0);
-        int groups = spec.groups();
-        if (c % groups != 0 || o % groups != 0 || weight.dim(1) != c / groups) {
-            throw new TensorException(op, "input " + input + " has " + c + " channels and weights " + weight
-                    + " expect " + weight.dim(1) + " per group with " + groups
-                    + " group(s); channels and output channels must divide by groups");
-        }
-        int oh = spec.outHeight(input.dim(2), weight.dim(2));
-        int ow = spec.outWidth(input.dim(3), weight.dim(3));
-        if (oh <= 0 || ow <= 0) {
-            throw new TensorException(op, "kernel " + weight + " with dilation (" + spec.dilationH() + ", "
-                    + spec.dilationW() + ") is larger than the padded input " + input);
-        }
-        return Shape.of(op, input.dim(0), o, oh, ow);
-    }
-
-    /** Checks a pooling's input and geometry and returns its output shape. */
-    private static Shape pool2dOutputShape(String op, Shape input, Pool2dSpec spec) {
-        if (input.rank() != 4) {
-            throw new TensorException(op, "needs NCHW input (4-d), got shape " + input);
-        }
-        if (spec.kernelH() < 1 || spec.kernelW() < 1 || spec.strideH() < 1 || spec.strideW() < 1) {
-            throw new TensorException(op, "kernel and stride must be >= 1, got " + spec);
-        }
-        if (spec.padH() < 0 || spec.padW() < 0 || spec.padH() > spec.kernelH() / 2 || spec.padW() > spec.kernelW() / 2) {
-            throw new TensorException(op, "padding must be between 0 and half the kernel, got " + spec);
-        }
-        int oh = spec.outHeight(input.dim(2));
-        int ow = spec.outWidth(input.dim(3));
-        if (oh <= 0 || ow <= 0) {
-            throw new TensorException(op, "kernel " + spec.kernelH() + "x" + spec.kernelW()
-                    + " is larger than the padded input " + input);
-        }
-        return Shape.of(op, input.dim(0), input.dim(1), oh, ow);
-    }
-
-    private static void checkOutputGradient(String op, Shape dy, Shape output) {
-        if (!dy.equals(output)) {
-            throw new TensorException(op, "output gradient has shape " + dy + " but the forward output has " + output);
-        }
-    }
-
-    /** The floating type a gradient of these operands is computed in. */
-    private static DType gradientType(String op, Tensor a, Tensor b) {
-        if (a.dtype() == DType.BOOL || b.dtype() == DType.BOOL) {
-            throw new TensorException(op, "not defined for bool operands");
-        }
-        return DType.promote(a.dtype(), b.dtype()).toFloating();
+        Op.Pool2dBackward op = new Op.Pool2dBackward(argument("pool2dBackward", "spec", spec));
+        argument(op.name(), "dy", dy);
+        return run(op, sameBackend(op.name(), this, dy), this, dy);
     }
 
     // ============================================================================================

@@ -1,6 +1,5 @@
 package dev.adjoint.core;
 
-import dev.adjoint.spi.Backend;
 import java.math.BigInteger;
 import java.util.Arrays;
 
@@ -65,17 +64,17 @@ public final class Shape {
     }
 
     /**
-     * Checks that a tensor of this shape fits in one storage of {@code backend} (at most
-     * {@link Backend#maxElements()} elements); ops call it before asking the backend to allocate.
+     * Checks that a tensor of this shape fits in one storage of a backend holding at most
+     * {@code maxElements} per storage on {@code device}; ops call it before asking the backend to
+     * allocate.
      *
      * @return this shape
-     * @throws TensorException naming {@code op}, this shape, its size and the backend's limit otherwise
+     * @throws TensorException naming {@code op}, this shape, its size and the limit otherwise
      */
-    public Shape requireFits(String op, Backend backend) {
-        long max = backend.maxElements();
-        if (size > max) {
-            throw new TensorException(op, "shape " + this + " has " + size + " elements, more than the " + max
-                    + " one tensor can hold on " + backend.device());
+    public Shape requireFits(String op, long maxElements, Device device) {
+        if (size > maxElements) {
+            throw new TensorException(op, "shape " + this + " has " + size + " elements, more than the " + maxElements
+                    + " one tensor can hold on " + device);
         }
         return this;
     }

@@ -3,13 +3,11 @@ package dev.adjoint.cpu;
 import dev.adjoint.core.DType;
 import dev.adjoint.core.Device;
 import dev.adjoint.core.Shape;
-import dev.adjoint.op.BinaryOp;
-import dev.adjoint.op.Conv2dSpec;
-import dev.adjoint.op.ElementwiseChainSpec;
-import dev.adjoint.op.Pool2dSpec;
-import dev.adjoint.op.ReduceOp;
-import dev.adjoint.op.UnaryOp;
+import dev.adjoint.op.ComputeOp;
+import dev.adjoint.op.Op;
+import dev.adjoint.op.TensorType;
 import dev.adjoint.spi.Backend;
+import dev.adjoint.spi.Operand;
 import dev.adjoint.spi.Storage;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,116 +60,94 @@ public final class CpuBackend implements Backend {
         return Memory.toArray(cpu(storage));
     }
 
-    @Override
-    public Storage full(DType dtype, long size, double value) {
-        return Memory.full(this, dtype, size, value);
-    }
-
     /** A CPU storage is one Java array. */
     @Override
     public long maxElements() {
         return Memory.MAX_ELEMENTS;
     }
 
+    /** Routes each op of the table to the kernel family that owns it. */
     @Override
-    public Storage cast(Storage x, DType to) {
-        return Memory.cast(this, cpu(x), to);
+    public Storage execute(ComputeOp op, List<Operand> inputs, TensorType output) {
+        Shape out = output.shape();
+        return switch (op) {
+            case Op.Unary u -> Elementwise.unary(this, u.kind(), cpu(inputs, 0), vector);
+            case Op.Binary b -> Elementwise.binary(this, b.kind(), cpu(inputs, 0), shape(inputs, 0), cpu(inputs, 1),
+                    shape(inputs, 1), out, vector);
+            case Op.Where w -> Elementwise.where(this, cpu(inputs, 0), shape(inputs, 0), cpu(inputs, 1), shape(inputs, 1),
+                    cpu(inputs, 2), shape(inputs, 2), out, vector);
+            case Op.Cast c -> Memory.cast(this, cpu(inputs, 0), c.to());
+            case Op.Fill f -> Memory.full(this, f.dtype(), out.size(), f.value());
+            case Op.Chain c -> chain(c, inputs);
+            case Op.Reduce r -> Reductions.reduce(this, r.kind(), cpu(inputs, 0), shape(inputs, 0), r.axes(), vector);
+            case Op.Softmax s -> Reductions.softmax(this, cpu(inputs, 0), shape(inputs, 0),
+                    shape(inputs, 0).normalizeAxis(s.name(), s.axis()), s.log(), vector);
+            case Op.MatMul m -> Matmul.matmul(this, cpu(inputs, 0), Op.MatMul.stored(shape(inputs, 0), true),
+                    m.transposeA(), cpu(inputs, 1), Op.MatMul.stored(shape(inputs, 1), false), m.transposeB(),
+                    matrixShape(out, shape(inputs, 0), shape(inputs, 1)), vector);
+            case Op.Strided s -> {
+                Op.Layout layout = s.layout(shape(inputs, 0));
+                yield Layout.strided(this, cpu(inputs, 0), layout.offset(), layout.strides(), out);
+            }
+            case Op.Concat c -> {
+                List<CpuStorage> parts = new ArrayList<>(inputs.size());
+                List<Shape> shapes = new ArrayList<>(inputs.size());
+                inputs.forEach(input -> {
+                    parts.add(cpu(input.storage()));
+                    shapes.add(input.shape());
+                });
+                yield Layout.concat(this, parts, shapes, shape(inputs, 0).normalizeAxis("concat", c.axis()), out);
+            }
+            case Op.Pad p -> Layout.pad(this, cpu(inputs, 0), shape(inputs, 0), p.before(), p.after(), p.value(), out);
+            case Op.Gather g -> Layout.gather(this, cpu(inputs, 0), shape(inputs, 0),
+                    shape(inputs, 0).normalizeAxis("gather", g.axis()), cpu(inputs, 1), shape(inputs, 1), out);
+            case Op.IndexAdd a -> Layout.indexAdd(this, cpu(inputs, 0), shape(inputs, 0),
+                    shape(inputs, 0).normalizeAxis("indexAdd", a.axis()), cpu(inputs, 1), shape(inputs, 1),
+                    cpu(inputs, 2));
+            case Op.Conv2d c -> Convolution.conv2d(this, cpu(inputs, 0), shape(inputs, 0), cpu(inputs, 1),
+                    shape(inputs, 1), c.spec(), out, vector);
+            case Op.Pool2d p -> Convolution.pool2d(this, cpu(inputs, 0), shape(inputs, 0), p.spec(), out, vector);
+            case Op.Conv2dBackwardInput c -> ConvolutionBackward.conv2dInput(this, cpu(inputs, 0), shape(inputs, 0),
+                    cpu(inputs, 1), shape(inputs, 1), c.spec(), out, vector);
+            case Op.Conv2dBackwardWeight c -> ConvolutionBackward.conv2dWeight(this, cpu(inputs, 0), shape(inputs, 0),
+                    cpu(inputs, 1), shape(inputs, 1), c.spec(), out, vector);
+            case Op.Pool2dBackward p -> ConvolutionBackward.pool2d(this, cpu(inputs, 0), shape(inputs, 0),
+                    cpu(inputs, 1), shape(inputs, 1), p.spec());
+        };
     }
 
-    @Override
-    public Storage unary(UnaryOp op, Storage x) {
-        return Elementwise.unary(this, op, cpu(x), vector);
+    private static CpuStorage cpu(List<Operand> inputs, int index) {
+        return cpu(inputs.get(index).storage());
     }
 
-    @Override
-    public Storage binary(BinaryOp op, Storage a, Shape aShape, Storage b, Shape bShape, Shape outShape) {
-        return Elementwise.binary(this, op, cpu(a), aShape, cpu(b), bShape, outShape, vector);
+    private static Shape shape(List<Operand> inputs, int index) {
+        return inputs.get(index).shape();
+    }
+
+    /**
+     * The shape the matrix kernels write: a matrix product's result with the axes a vector operand
+     * dropped put back (the same elements in the same order).
+     */
+    private static Shape matrixShape(Shape out, Shape a, Shape b) {
+        Shape matrix = out;
+        if (a.rank() == 1) {
+            matrix = matrix.insert(b.rank() == 1 ? matrix.rank() : matrix.rank() - 1, 1);
+        }
+        if (b.rank() == 1) {
+            matrix = matrix.insert(matrix.rank(), 1);
+        }
+        return matrix;
     }
 
     /** Fuses chains that compute in one numeric type (see {@link FusedElementwise}); others run step by step. */
-    @Override
-    public Storage elementwiseChain(ElementwiseChainSpec chain, Storage input, List<Storage> operands) {
-        if (!FusedElementwise.supports(chain)) {
-            return Backend.super.elementwiseChain(chain, input, operands);
+    private Storage chain(Op.Chain op, List<Operand> inputs) {
+        if (!FusedElementwise.supports(op.spec())) {
+            return Backend.chainStepByStep(this, op.spec(), inputs);
         }
-        List<CpuStorage> cpuOperands = new ArrayList<>(operands.size());
-        for (Storage operand : operands) {
-            cpuOperands.add(cpu(operand));
+        List<CpuStorage> operands = new ArrayList<>(inputs.size() - 1);
+        for (Operand operand : inputs.subList(1, inputs.size())) {
+            operands.add(cpu(operand.storage()));
         }
-        return FusedElementwise.run(this, chain, cpu(input), cpuOperands, vector);
-    }
-
-    @Override
-    public Storage where(Storage cond, Shape condShape, Storage a, Shape aShape, Storage b, Shape bShape,
-            Shape outShape) {
-        return Elementwise.where(this, cpu(cond), condShape, cpu(a), aShape, cpu(b), bShape, outShape, vector);
-    }
-
-    @Override
-    public Storage reduce(ReduceOp op, Storage x, Shape shape, int[] axes) {
-        return Reductions.reduce(this, op, cpu(x), shape, axes, vector);
-    }
-
-    @Override
-    public Storage softmax(Storage x, Shape shape, int axis, boolean log) {
-        return Reductions.softmax(this, cpu(x), shape, axis, log, vector);
-    }
-
-    @Override
-    public Storage strided(Storage x, long offset, long[] strides, Shape outShape) {
-        return Layout.strided(this, cpu(x), offset, strides, outShape);
-    }
-
-    @Override
-    public Storage concat(List<Storage> parts, List<Shape> shapes, int axis, Shape outShape) {
-        return Layout.concat(this, parts.stream().map(CpuBackend::cpu).toList(), shapes, axis, outShape);
-    }
-
-    @Override
-    public Storage pad(Storage x, Shape shape, int[] before, int[] after, double value, Shape outShape) {
-        return Layout.pad(this, cpu(x), shape, before, after, value, outShape);
-    }
-
-    @Override
-    public Storage gather(Storage x, Shape shape, int axis, Storage indices, Shape indexShape, Shape outShape) {
-        return Layout.gather(this, cpu(x), shape, axis, cpu(indices), indexShape, outShape);
-    }
-
-    @Override
-    public Storage indexAdd(Storage x, Shape shape, int axis, Storage indices, Shape indexShape, Storage updates) {
-        return Layout.indexAdd(this, cpu(x), shape, axis, cpu(indices), indexShape, cpu(updates));
-    }
-
-    @Override
-    public Storage matmul(Storage a, Shape aShape, boolean transposeA, Storage b, Shape bShape, boolean transposeB,
-            Shape outShape) {
-        return Matmul.matmul(this, cpu(a), aShape, transposeA, cpu(b), bShape, transposeB, outShape, vector);
-    }
-
-    @Override
-    public Storage conv2d(Storage x, Shape xShape, Storage w, Shape wShape, Conv2dSpec spec, Shape outShape) {
-        return Convolution.conv2d(this, cpu(x), xShape, cpu(w), wShape, spec, outShape, vector);
-    }
-
-    @Override
-    public Storage pool2d(Storage x, Shape xShape, Pool2dSpec spec, Shape outShape) {
-        return Convolution.pool2d(this, cpu(x), xShape, spec, outShape, vector);
-    }
-
-    @Override
-    public Storage conv2dBackwardInput(Storage dy, Shape dyShape, Storage w, Shape wShape, Conv2dSpec spec,
-            Shape xShape) {
-        return ConvolutionBackward.conv2dInput(this, cpu(dy), dyShape, cpu(w), wShape, spec, xShape, vector);
-    }
-
-    @Override
-    public Storage conv2dBackwardWeight(Storage x, Shape xShape, Storage dy, Shape dyShape, Conv2dSpec spec,
-            Shape wShape) {
-        return ConvolutionBackward.conv2dWeight(this, cpu(x), xShape, cpu(dy), dyShape, spec, wShape, vector);
-    }
-
-    @Override
-    public Storage pool2dBackward(Storage x, Shape xShape, Storage dy, Shape dyShape, Pool2dSpec spec) {
-        return ConvolutionBackward.pool2d(this, cpu(x), xShape, cpu(dy), dyShape, spec);
+        return FusedElementwise.run(this, op.spec(), cpu(inputs, 0), operands, vector);
     }
 }

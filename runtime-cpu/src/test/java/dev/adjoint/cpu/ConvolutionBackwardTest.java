@@ -77,11 +77,11 @@ class ConvolutionBackwardTest {
         double dwTolerance = ((long) xd[0] * oh * ow + 2) * eps;
         for (CpuBackend backend : new CpuBackend[] {SCALAR, VECTOR}) {
             String what = dtype + " x" + xShape + " w" + wShape + " " + spec + " on " + backend.name();
-            CpuStorage dx = (CpuStorage) backend.conv2dBackwardInput(storage(backend, dtype, dy), dyShape,
+            CpuStorage dx = (CpuStorage) BackendCalls.conv2dBackwardInput(backend, storage(backend, dtype, dy), dyShape,
                     storage(backend, dtype, w), wShape, spec, xShape);
             assertEquals(dtype, dx.dtype());
             assertClose("dx of " + what, expected[0], expected[1], values(dx), dxTolerance);
-            CpuStorage dw = (CpuStorage) backend.conv2dBackwardWeight(storage(backend, dtype, x), xShape,
+            CpuStorage dw = (CpuStorage) BackendCalls.conv2dBackwardWeight(backend, storage(backend, dtype, x), xShape,
                     storage(backend, dtype, dy), dyShape, spec, wShape);
             assertEquals(dtype, dw.dtype());
             assertClose("dw of " + what, expected[2], expected[3], values(dw), dwTolerance);
@@ -153,7 +153,7 @@ class ConvolutionBackwardTest {
     @Test
     void integerOperandsAreRejected() {
         Shape xShape = Shape.of(1, 1, 3, 3), wShape = Shape.of(1, 1, 2, 2), dyShape = Shape.of(1, 1, 2, 2);
-        TensorException e = assertThrows(TensorException.class, () -> SCALAR.conv2dBackwardInput(
+        TensorException e = assertThrows(TensorException.class, () -> BackendCalls.conv2dBackwardInput(SCALAR, 
                 storage(SCALAR, DType.INT32, new double[4]), dyShape, storage(SCALAR, DType.INT32, new double[4]),
                 wShape, Conv2dSpec.of(1, 0), xShape));
         assertTrue(e.getMessage().contains("floating"), e.getMessage());
@@ -212,7 +212,7 @@ class ConvolutionBackwardTest {
         double[] scale = new double[expected.length];
         java.util.Arrays.fill(scale, 1);
         for (CpuBackend backend : new CpuBackend[] {SCALAR, VECTOR}) {
-            CpuStorage dx = (CpuStorage) backend.pool2dBackward(storage(backend, dtype, x), xShape,
+            CpuStorage dx = (CpuStorage) BackendCalls.pool2dBackward(backend, storage(backend, dtype, x), xShape,
                     storage(backend, dtype, dy), dyShape, spec);
             assertEquals(dtype, dx.dtype());
             assertClose(dtype + " " + spec + " x" + xShape + " on " + backend.name(), expected, scale, values(dx),
@@ -244,7 +244,7 @@ class ConvolutionBackwardTest {
         int[] xd = {1, 1, 4, 4};
         Pool2dSpec spec = new Pool2dSpec(Pool2dSpec.Kind.MAX, 2, 2, 2, 2, 0, 0);
         checkPool(new SplittableRandom(36), DType.FLOAT64, xd, spec, new double[16]);
-        CpuStorage dx = (CpuStorage) SCALAR.pool2dBackward(storage(SCALAR, DType.FLOAT64, new double[16]),
+        CpuStorage dx = (CpuStorage) BackendCalls.pool2dBackward(SCALAR, storage(SCALAR, DType.FLOAT64, new double[16]),
                 Shape.of(xd), storage(SCALAR, DType.FLOAT64, new double[] {1, 2, 3, 4}), Shape.of(1, 1, 2, 2), spec);
         assertArrayEquals(new double[] {1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4, 0, 0, 0, 0, 0}, values(dx));
     }
@@ -252,7 +252,7 @@ class ConvolutionBackwardTest {
     @Test
     void maxPoolSendsTheGradientToANaN() {
         double[] x = {1, Double.NaN, 5, 2};
-        CpuStorage dx = (CpuStorage) VECTOR.pool2dBackward(storage(VECTOR, DType.FLOAT32, x), Shape.of(1, 1, 2, 2),
+        CpuStorage dx = (CpuStorage) BackendCalls.pool2dBackward(VECTOR, storage(VECTOR, DType.FLOAT32, x), Shape.of(1, 1, 2, 2),
                 storage(VECTOR, DType.FLOAT32, new double[] {1}), Shape.of(1, 1, 1, 1),
                 new Pool2dSpec(Pool2dSpec.Kind.MAX, 2, 2, 2, 2, 0, 0));
         assertArrayEquals(new double[] {0, 1, 0, 0}, values(dx));

@@ -84,7 +84,7 @@ class ElementwiseTest {
             for (DType dtype : unaryTypes(op)) {
                 for (int n : SIZES) {
                     double[] x = unaryInput(dtype, n, n * 31L + op.ordinal());
-                    Storage out = backend.unary(op, storage(backend, dtype, x));
+                    Storage out = BackendCalls.unary(backend, op, storage(backend, dtype, x));
                     assertEquals(dtype, out.dtype());
                     double[] expected = new double[n];
                     for (int i = 0; i < n; i++) {
@@ -105,9 +105,9 @@ class ElementwiseTest {
             for (DType dtype : unaryTypes(op)) {
                 double[] x = unaryInput(dtype, 4099, op.ordinal());
                 double[] scalar = values(KernelTestSupport.SCALAR,
-                        KernelTestSupport.SCALAR.unary(op, storage(KernelTestSupport.SCALAR, dtype, x)));
+                        BackendCalls.unary(KernelTestSupport.SCALAR, op, storage(KernelTestSupport.SCALAR, dtype, x)));
                 double[] vector = values(KernelTestSupport.VECTOR,
-                        KernelTestSupport.VECTOR.unary(op, storage(KernelTestSupport.VECTOR, dtype, x)));
+                        BackendCalls.unary(KernelTestSupport.VECTOR, op, storage(KernelTestSupport.VECTOR, dtype, x)));
                 double rel = exact(op) ? 0 : dtype == DType.FLOAT32 ? 2e-6 : 1e-13;
                 assertClose(op + " " + dtype + " vector vs scalar", scalar, vector, rel, rel);
             }
@@ -118,9 +118,9 @@ class ElementwiseTest {
     void unaryRejectsTypesOutsideItsDomain() {
         Storage ints = storage(KernelTestSupport.VECTOR, DType.INT32, new double[] {1, 2});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> KernelTestSupport.VECTOR.unary(UnaryOp.EXP, ints));
+                () -> BackendCalls.unary(KernelTestSupport.VECTOR, UnaryOp.EXP, ints));
         assertEquals("unary EXP is not defined on int32", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> KernelTestSupport.VECTOR.unary(UnaryOp.LOGICAL_NOT, ints));
+        assertThrows(IllegalArgumentException.class, () -> BackendCalls.unary(KernelTestSupport.VECTOR, UnaryOp.LOGICAL_NOT, ints));
     }
 
     // ---- binary -------------------------------------------------------------------------------
@@ -219,7 +219,7 @@ class ElementwiseTest {
                     }
                     double[][] in = binaryInputs(op, dtype, (int) aShape.size(), (int) bShape.size(),
                             outShape.size() + op.ordinal());
-                    Storage out = backend.binary(op, storage(backend, dtype, in[0]), aShape,
+                    Storage out = BackendCalls.binary(backend, op, storage(backend, dtype, in[0]), aShape,
                             storage(backend, dtype, in[1]), bShape, outShape);
                     DType resultType = op.kind() == BinaryOp.Kind.ARITHMETIC ? dtype : DType.BOOL;
                     assertEquals(resultType, out.dtype());
@@ -242,7 +242,7 @@ class ElementwiseTest {
         CpuBackend backend = KernelTestSupport.VECTOR;
         Storage base = storage(backend, DType.INT64, new double[] {2, 1, -1, -1, 0, 3});
         Storage exponent = storage(backend, DType.INT64, new double[] {-1, -5, -3, -4, -2, 0});
-        Storage out = backend.binary(BinaryOp.POW, base, Shape.of(6), exponent, Shape.of(6), Shape.of(6));
+        Storage out = BackendCalls.binary(backend, BinaryOp.POW, base, Shape.of(6), exponent, Shape.of(6), Shape.of(6));
         assertClose("pow", new double[] {0, 1, -1, 1, 0, 1}, values(backend, out), 0, 0);
     }
 
@@ -253,10 +253,10 @@ class ElementwiseTest {
         Storage d = storage(backend, DType.FLOAT64, new double[] {1, 2});
         Storage i = storage(backend, DType.INT32, new double[] {1, 2});
         Shape s = Shape.of(2);
-        assertThrows(IllegalArgumentException.class, () -> backend.binary(BinaryOp.ADD, f, s, d, s, s));
-        assertThrows(IllegalArgumentException.class, () -> backend.binary(BinaryOp.DIV, i, s, i, s, s));
-        assertThrows(IllegalArgumentException.class, () -> backend.binary(BinaryOp.LOGICAL_AND, f, s, f, s, s));
-        assertThrows(IllegalArgumentException.class, () -> backend.binary(BinaryOp.ADD, f, Shape.of(3), f, s, s));
+        assertThrows(IllegalArgumentException.class, () -> BackendCalls.binary(backend, BinaryOp.ADD, f, s, d, s, s));
+        assertThrows(IllegalArgumentException.class, () -> BackendCalls.binary(backend, BinaryOp.DIV, i, s, i, s, s));
+        assertThrows(IllegalArgumentException.class, () -> BackendCalls.binary(backend, BinaryOp.LOGICAL_AND, f, s, f, s, s));
+        assertThrows(IllegalArgumentException.class, () -> BackendCalls.binary(backend, BinaryOp.ADD, f, Shape.of(3), f, s, s));
     }
 
     // ---- where --------------------------------------------------------------------------------
@@ -286,7 +286,7 @@ class ElementwiseTest {
                 double[] c = randomValues(DType.BOOL, (int) shapes[0].size(), 1);
                 double[] a = randomValues(dtype, (int) shapes[1].size(), 2);
                 double[] b = randomValues(dtype, (int) shapes[2].size(), 3);
-                Storage result = backend.where(storage(backend, DType.BOOL, c), shapes[0], storage(backend, dtype, a),
+                Storage result = BackendCalls.where(backend, storage(backend, DType.BOOL, c), shapes[0], storage(backend, dtype, a),
                         shapes[1], storage(backend, dtype, b), shapes[2], out);
                 assertEquals(dtype, result.dtype());
                 double[] expected = new double[ci.length];

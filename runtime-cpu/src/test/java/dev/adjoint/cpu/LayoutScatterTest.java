@@ -54,7 +54,7 @@ class LayoutScatterTest {
                     }
                     double[] x = randomValues(dtype, (int) shape.size(), picks + axis);
                     double[] updates = randomValues(dtype, outer * picks * inner, 2L * picks + axis);
-                    Storage out = BACKEND.indexAdd(storage(BACKEND, dtype, x), shape, axis,
+                    Storage out = BackendCalls.indexAdd(BACKEND, storage(BACKEND, dtype, x), shape, axis,
                             BACKEND.fromArray(idx, DType.INT64), Shape.of(picks), storage(BACKEND, dtype, updates));
                     double[] expected = reference(x, outer, dims[axis], inner, idx, updates);
                     // float32 rounds once per add, and one slot may take every repeat.
@@ -73,12 +73,12 @@ class LayoutScatterTest {
         Storage one = storage(BACKEND, dtype, new double[1]);
         Storage outOfRange = BACKEND.fromArray(new long[] {4}, DType.INT64);
         assertThrows(IndexOutOfBoundsException.class,
-                () -> BACKEND.indexAdd(x, Shape.of(4), 0, outOfRange, Shape.of(1), one));
+                () -> BackendCalls.indexAdd(BACKEND, x, Shape.of(4), 0, outOfRange, Shape.of(1), one));
         Storage ok = BACKEND.fromArray(new long[] {1}, DType.INT64);
         Storage twoUpdates = storage(BACKEND, dtype, new double[2]);
-        assertThrows(IllegalArgumentException.class, () -> BACKEND.indexAdd(x, Shape.of(4), 0, ok, Shape.of(1), twoUpdates));
+        assertThrows(IllegalArgumentException.class, () -> BackendCalls.indexAdd(BACKEND, x, Shape.of(4), 0, ok, Shape.of(1), twoUpdates));
         Storage intIndex = BACKEND.fromArray(new int[] {1}, DType.INT32);
-        assertThrows(IllegalArgumentException.class, () -> BACKEND.indexAdd(x, Shape.of(4), 0, intIndex, Shape.of(1), one));
-        assertThrows(IllegalArgumentException.class, () -> BACKEND.indexAdd(x, Shape.of(4), 1, ok, Shape.of(1), one));
+        assertThrows(IllegalArgumentException.class, () -> BackendCalls.indexAdd(BACKEND, x, Shape.of(4), 0, intIndex, Shape.of(1), one));
+        assertThrows(IllegalArgumentException.class, () -> BackendCalls.indexAdd(BACKEND, x, Shape.of(4), 1, ok, Shape.of(1), one));
     }
 }

@@ -97,7 +97,7 @@ class MatmulTest {
         String what = dtype + " " + Arrays.toString(aDims) + (ta ? "^T" : "") + " @ " + Arrays.toString(bDims)
                 + (tb ? "^T" : "");
         for (CpuBackend backend : new CpuBackend[] {SCALAR, VECTOR}) {
-            CpuStorage out = (CpuStorage) backend.matmul(storage(backend, dtype, a), Shape.of(aDims), ta,
+            CpuStorage out = (CpuStorage) BackendCalls.matmul(backend, storage(backend, dtype, a), Shape.of(aDims), ta,
                     storage(backend, dtype, b), Shape.of(bDims), tb, Shape.of(outDims));
             assertEquals(dtype, out.dtype(), what);
             assertClose(what + " on " + backend.name(), expected.values(), expected.scale(), values(out),
@@ -171,7 +171,7 @@ class MatmulTest {
         int big = 1 << 20;
         CpuStorage a = storage(SCALAR, DType.INT32, new double[] {big, big});
         CpuStorage b = storage(SCALAR, DType.INT32, new double[] {big, 3});
-        CpuStorage out = (CpuStorage) SCALAR.matmul(a, Shape.of(1, 2), false, b, Shape.of(2, 1), false, Shape.of(1, 1));
+        CpuStorage out = (CpuStorage) BackendCalls.matmul(SCALAR, a, Shape.of(1, 2), false, b, Shape.of(2, 1), false, Shape.of(1, 1));
         assertEquals(big * big + big * 3, out.ints()[0]);
     }
 
@@ -218,9 +218,9 @@ class MatmulTest {
         int m = 97, n = 131, k = 300;
         double[] a = randomValues(random, DType.FLOAT32, m * k);
         double[] b = randomValues(random, DType.FLOAT32, k * n);
-        double[] fromScalar = values((CpuStorage) SCALAR.matmul(storage(SCALAR, DType.FLOAT32, a), Shape.of(m, k),
+        double[] fromScalar = values((CpuStorage) BackendCalls.matmul(SCALAR, storage(SCALAR, DType.FLOAT32, a), Shape.of(m, k),
                 false, storage(SCALAR, DType.FLOAT32, b), Shape.of(k, n), false, Shape.of(m, n)));
-        double[] fromVector = values((CpuStorage) VECTOR.matmul(storage(VECTOR, DType.FLOAT32, a), Shape.of(m, k),
+        double[] fromVector = values((CpuStorage) BackendCalls.matmul(VECTOR, storage(VECTOR, DType.FLOAT32, a), Shape.of(m, k),
                 false, storage(VECTOR, DType.FLOAT32, b), Shape.of(k, n), false, Shape.of(m, n)));
         double[] scale = new double[fromScalar.length];
         Arrays.fill(scale, k);

@@ -44,14 +44,14 @@ class MemoryAndLayoutTest {
 
     @Test
     void fullConvertsTheValueAndChecksTheSize() {
-        assertClose("float", new double[] {2.5, 2.5}, values(BACKEND, BACKEND.full(DType.FLOAT32, 2, 2.5)), 0, 0);
-        assertClose("int", new double[] {-2, -2, -2}, values(BACKEND, BACKEND.full(DType.INT32, 3, -2.7)), 0, 0);
-        assertClose("bool", new double[] {1}, values(BACKEND, BACKEND.full(DType.BOOL, 1, 0.5)), 0, 0);
-        assertEquals(0, BACKEND.full(DType.INT64, 0, 1).size());
+        assertClose("float", new double[] {2.5, 2.5}, values(BACKEND, BackendCalls.full(BACKEND, DType.FLOAT32, 2, 2.5)), 0, 0);
+        assertClose("int", new double[] {-2, -2, -2}, values(BACKEND, BackendCalls.full(BACKEND, DType.INT32, 3, -2.7)), 0, 0);
+        assertClose("bool", new double[] {1}, values(BACKEND, BackendCalls.full(BACKEND, DType.BOOL, 1, 0.5)), 0, 0);
+        assertEquals(0, BackendCalls.full(BACKEND, DType.INT64, 0, 1).size());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BACKEND.full(DType.FLOAT32, 1L << 31, 0));
+                () -> BackendCalls.full(BACKEND, DType.FLOAT32, 1L << 31, 0));
         assertTrue(e.getMessage().contains("2147483648 elements exceeds the Java array limit"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> BACKEND.full(DType.FLOAT32, -1, 0));
+        assertThrows(IllegalArgumentException.class, () -> BackendCalls.full(BACKEND, DType.FLOAT32, -1, 0));
     }
 
     @Test
@@ -60,23 +60,23 @@ class MemoryAndLayoutTest {
         for (DType from : List.of(DType.FLOAT32, DType.FLOAT64)) {
             Storage x = storage(BACKEND, from, v);
             assertClose("int32", new double[] {-2, 0, 0, 0, 3, 0, Integer.MAX_VALUE},
-                    values(BACKEND, BACKEND.cast(x, DType.INT32)), 0, 0);
+                    values(BACKEND, BackendCalls.cast(BACKEND, x, DType.INT32)), 0, 0);
             assertClose("int64", new double[] {-2, 0, 0, 0, 3, 0, 1e20 > Long.MAX_VALUE ? Long.MAX_VALUE : 1e20},
-                    values(BACKEND, BACKEND.cast(x, DType.INT64)), 0, 0);
-            assertClose("bool", new double[] {1, 0, 0, 1, 1, 1, 1}, values(BACKEND, BACKEND.cast(x, DType.BOOL)), 0, 0);
+                    values(BACKEND, BackendCalls.cast(BACKEND, x, DType.INT64)), 0, 0);
+            assertClose("bool", new double[] {1, 0, 0, 1, 1, 1, 1}, values(BACKEND, BackendCalls.cast(BACKEND, x, DType.BOOL)), 0, 0);
         }
         Storage big = BACKEND.fromArray(new long[] {1L << 40 | 5, -1}, DType.INT64);
-        assertClose("wrap", new double[] {5, -1}, values(BACKEND, BACKEND.cast(big, DType.INT32)), 0, 0);
+        assertClose("wrap", new double[] {5, -1}, values(BACKEND, BackendCalls.cast(BACKEND, big, DType.INT32)), 0, 0);
         Storage bools = BACKEND.fromArray(new boolean[] {true, false}, DType.BOOL);
         for (DType to : DType.values()) {
-            Storage c = BACKEND.cast(bools, to);
+            Storage c = BackendCalls.cast(BACKEND, bools, to);
             assertEquals(to, c.dtype());
             assertClose("bool to " + to, new double[] {1, 0}, values(BACKEND, c), 0, 0);
         }
         for (DType from : DType.values()) {
             for (DType to : DType.values()) {
                 double[] r = randomValues(from, 33, 5);
-                double[] got = values(BACKEND, BACKEND.cast(storage(BACKEND, from, r), to));
+                double[] got = values(BACKEND, BackendCalls.cast(BACKEND, storage(BACKEND, from, r), to));
                 double[] expected = new double[33];
                 for (int i = 0; i < 33; i++) {
                     expected[i] = to == DType.BOOL ? (r[i] != 0 ? 1 : 0)
@@ -123,15 +123,15 @@ class MemoryAndLayoutTest {
                 long offset = (Long) c[0];
                 long[] strides = (long[]) c[1];
                 Shape out = (Shape) c[2];
-                Storage r = BACKEND.strided(s, offset, strides, out);
+                Storage r = BackendCalls.strided(BACKEND, s, offset, strides, out);
                 assertEquals(dtype, r.dtype());
                 assertClose("strided " + dtype + " " + out, stridedReference(x, offset, strides, out),
                         values(BACKEND, r), 0, 0);
             }
             assertThrows(IllegalArgumentException.class,
-                    () -> BACKEND.strided(s, 50, new long[] {1}, Shape.of(11)));
+                    () -> BackendCalls.strided(BACKEND, s, 50, new long[] {1}, Shape.of(11)));
             assertThrows(IllegalArgumentException.class,
-                    () -> BACKEND.strided(s, 5, new long[] {-1}, Shape.of(7)));
+                    () -> BackendCalls.strided(BACKEND, s, 5, new long[] {-1}, Shape.of(7)));
         }
     }
 
@@ -144,7 +144,7 @@ class MemoryAndLayoutTest {
             Shape aShape = Shape.of(2, 3, 4);
             Shape bShape = Shape.of(2, 1, 4);
             Shape cShape = Shape.of(2, 0, 4);
-            Storage r = BACKEND.concat(List.of(storage(BACKEND, dtype, a), storage(BACKEND, dtype, c),
+            Storage r = BackendCalls.concat(BACKEND, List.of(storage(BACKEND, dtype, a), storage(BACKEND, dtype, c),
                     storage(BACKEND, dtype, b)), List.of(aShape, cShape, bShape), 1, Shape.of(2, 4, 4));
             double[] expected = new double[32];
             for (int i = 0; i < 2; i++) {
@@ -152,7 +152,7 @@ class MemoryAndLayoutTest {
                 System.arraycopy(b, i * 4, expected, i * 16 + 12, 4);
             }
             assertClose("concat " + dtype, expected, values(BACKEND, r), 0, 0);
-            Storage first = BACKEND.concat(List.of(storage(BACKEND, dtype, a), storage(BACKEND, dtype, a)),
+            Storage first = BackendCalls.concat(BACKEND, List.of(storage(BACKEND, dtype, a), storage(BACKEND, dtype, a)),
                     List.of(aShape, aShape), 0, Shape.of(4, 3, 4));
             double[] twice = new double[48];
             System.arraycopy(a, 0, twice, 0, 24);
@@ -165,7 +165,7 @@ class MemoryAndLayoutTest {
     void padSurroundsWithTheValue() {
         for (DType dtype : DType.values()) {
             double[] x = randomValues(dtype, 6, 3);
-            Storage r = BACKEND.pad(storage(BACKEND, dtype, x), Shape.of(2, 3), new int[] {1, 0}, new int[] {0, 2},
+            Storage r = BackendCalls.pad(BACKEND, storage(BACKEND, dtype, x), Shape.of(2, 3), new int[] {1, 0}, new int[] {0, 2},
                     1, Shape.of(3, 5));
             double[] expected = {
                 1, 1, 1, 1, 1,
@@ -174,7 +174,7 @@ class MemoryAndLayoutTest {
             };
             assertClose("pad " + dtype, expected, values(BACKEND, r), 0, 0);
         }
-        Storage scalar = BACKEND.pad(storage(BACKEND, DType.FLOAT64, new double[] {4}), Shape.SCALAR, new int[0],
+        Storage scalar = BackendCalls.pad(BACKEND, storage(BACKEND, DType.FLOAT64, new double[] {4}), Shape.SCALAR, new int[0],
                 new int[0], 0, Shape.SCALAR);
         assertClose("pad scalar", new double[] {4}, values(BACKEND, scalar), 0, 0);
     }
@@ -187,7 +187,7 @@ class MemoryAndLayoutTest {
             Shape shape = Shape.of(3, 4, 2);
             Storage idx = BACKEND.fromArray(new long[] {3, 0, 3}, DType.INT64);
             // axis 1: out (3, 3, 2)
-            Storage r = BACKEND.gather(xs, shape, 1, idx, Shape.of(3), Shape.of(3, 3, 2));
+            Storage r = BackendCalls.gather(BACKEND, xs, shape, 1, idx, Shape.of(3), Shape.of(3, 3, 2));
             double[] expected = new double[18];
             long[] picks = {3, 0, 3};
             for (int o = 0; o < 3; o++) {
@@ -200,7 +200,7 @@ class MemoryAndLayoutTest {
             assertClose("gather axis 1 " + dtype, expected, values(BACKEND, r), 0, 0);
             // axis 2 (single elements) with a 2-D index: out (3, 4, 2, 2)
             Storage idx2 = BACKEND.fromArray(new long[] {1, 0, 0, 1}, DType.INT64);
-            Storage r2 = BACKEND.gather(xs, shape, 2, idx2, Shape.of(2, 2), Shape.of(3, 4, 2, 2));
+            Storage r2 = BackendCalls.gather(BACKEND, xs, shape, 2, idx2, Shape.of(2, 2), Shape.of(3, 4, 2, 2));
             double[] expected2 = new double[48];
             for (int o = 0; o < 12; o++) {
                 expected2[o * 4] = x[o * 2 + 1];
@@ -213,6 +213,6 @@ class MemoryAndLayoutTest {
         Storage bad = BACKEND.fromArray(new long[] {4}, DType.INT64);
         Storage x = storage(BACKEND, DType.FLOAT32, new double[4]);
         assertThrows(IndexOutOfBoundsException.class,
-                () -> BACKEND.gather(x, Shape.of(4), 0, bad, Shape.of(1), Shape.of(1)));
+                () -> BackendCalls.gather(BACKEND, x, Shape.of(4), 0, bad, Shape.of(1), Shape.of(1)));
     }
 }

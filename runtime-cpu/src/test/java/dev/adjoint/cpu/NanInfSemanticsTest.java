@@ -92,7 +92,7 @@ class NanInfSemanticsTest {
                     expected[i] = round(dtype, expected[i]);
                 }
                 String context = op + " " + dtype + (vector ? " vector" : " scalar");
-                Storage out = backend.unary(op, storage(backend, dtype, x));
+                Storage out = BackendCalls.unary(backend, op, storage(backend, dtype, x));
                 assertClose(context, expected, values(backend, out), tolerance(dtype), 0);
                 // A fused chain runs the same step in place inside its blocks; the extra step keeps it fused.
                 Tensor fused = tensor(backend, dtype, x, TILED).chain().apply(op).mul(1.0).evaluate();
@@ -242,7 +242,7 @@ class NanInfSemanticsTest {
                     expected[i] = round(resultType, table[(i / k) % k][i % k]);
                 }
                 Shape shape = Shape.of(n);
-                Storage both = backend.binary(op, storage(backend, dtype, a), shape, storage(backend, dtype, b), shape,
+                Storage both = BackendCalls.binary(backend, op, storage(backend, dtype, a), shape, storage(backend, dtype, b), shape,
                         shape);
                 assertClose(context + " both full-length", expected, values(backend, both), tolerance(dtype), 0);
 
@@ -255,11 +255,11 @@ class NanInfSemanticsTest {
                         rowwise[i] = round(resultType, table[i % k][j]);
                         columnwise[i] = round(resultType, table[j][i % k]);
                     }
-                    Storage vs = backend.binary(op, storage(backend, dtype, column), Shape.of(TILED), one, Shape.SCALAR,
+                    Storage vs = BackendCalls.binary(backend, op, storage(backend, dtype, column), Shape.of(TILED), one, Shape.SCALAR,
                             Shape.of(TILED));
                     assertClose(context + " with b = " + BINARY_VALUES[j], rowwise, values(backend, vs),
                             tolerance(dtype), 0);
-                    Storage sv = backend.binary(op, one, Shape.SCALAR, storage(backend, dtype, column), Shape.of(TILED),
+                    Storage sv = BackendCalls.binary(backend, op, one, Shape.SCALAR, storage(backend, dtype, column), Shape.of(TILED),
                             Shape.of(TILED));
                     assertClose(context + " with a = " + BINARY_VALUES[j], columnwise, values(backend, sv),
                             tolerance(dtype), 0);

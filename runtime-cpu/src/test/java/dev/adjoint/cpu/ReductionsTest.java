@@ -143,7 +143,7 @@ class ReductionsTest {
                         continue;
                     }
                     double[] x = input(op, dtype, (int) c.shape().size(), c.shape().size() + op.ordinal());
-                    Storage out = backend.reduce(op, storage(backend, dtype, x), c.shape(), c.axes());
+                    Storage out = BackendCalls.reduce(backend, op, storage(backend, dtype, x), c.shape(), c.axes());
                     DType resultType = op.isArg() ? DType.INT64 : dtype;
                     assertEquals(resultType, out.dtype());
                     double[][] groups = groups(x, c.shape(), c.axes());
@@ -196,14 +196,14 @@ class ReductionsTest {
         for (DType dtype : List.of(DType.FLOAT32, DType.FLOAT64)) {
             Storage x = storage(backend, dtype, flat);
             assertClose("max", new double[] {nan, inf, -inf, 7}, values(backend,
-                    backend.reduce(ReduceOp.MAX, x, shape, new int[] {1})), 0, 0);
+                    BackendCalls.reduce(backend, ReduceOp.MAX, x, shape, new int[] {1})), 0, 0);
             assertClose("min", new double[] {nan, -inf, -inf, -7}, values(backend,
-                    backend.reduce(ReduceOp.MIN, x, shape, new int[] {1})), 0, 0);
+                    BackendCalls.reduce(backend, ReduceOp.MIN, x, shape, new int[] {1})), 0, 0);
             assertClose("argmax", new double[] {5, 38, 0, 10}, values(backend,
-                    backend.reduce(ReduceOp.ARGMAX, x, shape, new int[] {1})), 0, 0);
+                    BackendCalls.reduce(backend, ReduceOp.ARGMAX, x, shape, new int[] {1})), 0, 0);
             assertClose("argmin", new double[] {5, 2, 0, 39}, values(backend,
-                    backend.reduce(ReduceOp.ARGMIN, x, shape, new int[] {1})), 0, 0);
-            double[] lse = values(backend, backend.reduce(ReduceOp.LOG_SUM_EXP, x, shape, new int[] {1}));
+                    BackendCalls.reduce(backend, ReduceOp.ARGMIN, x, shape, new int[] {1})), 0, 0);
+            double[] lse = values(backend, BackendCalls.reduce(backend, ReduceOp.LOG_SUM_EXP, x, shape, new int[] {1}));
             assertClose("logSumExp", new double[] {nan, inf, -inf, reference(ReduceOp.LOG_SUM_EXP, rows[3])}, lse,
                     1e-6, 0);
             // The same along the leading axis (the column kernels).
@@ -212,11 +212,11 @@ class ReductionsTest {
             for (int r = 0; r < 4; r++) for (int c = 0; c < 40; c++) t[c * 4 + r] = rows[r][c];
             Storage xt = storage(backend, dtype, t);
             assertClose("argmax cols", new double[] {5, 38, 0, 10}, values(backend,
-                    backend.reduce(ReduceOp.ARGMAX, xt, transposed, new int[] {0})), 0, 0);
+                    BackendCalls.reduce(backend, ReduceOp.ARGMAX, xt, transposed, new int[] {0})), 0, 0);
             assertClose("max cols", new double[] {nan, inf, -inf, 7}, values(backend,
-                    backend.reduce(ReduceOp.MAX, xt, transposed, new int[] {0})), 0, 0);
+                    BackendCalls.reduce(backend, ReduceOp.MAX, xt, transposed, new int[] {0})), 0, 0);
             assertClose("logSumExp cols", lse, values(backend,
-                    backend.reduce(ReduceOp.LOG_SUM_EXP, xt, transposed, new int[] {0})), 1e-6, 0);
+                    BackendCalls.reduce(backend, ReduceOp.LOG_SUM_EXP, xt, transposed, new int[] {0})), 1e-6, 0);
         }
     }
 
@@ -233,11 +233,11 @@ class ReductionsTest {
             exact += x[i];
         }
         Storage s = backend.fromArray(x, DType.FLOAT32);
-        float total = ((float[]) backend.toArray(backend.reduce(ReduceOp.SUM, s, Shape.of(n), new int[] {0})))[0];
+        float total = ((float[]) backend.toArray(BackendCalls.reduce(backend, ReduceOp.SUM, s, Shape.of(n), new int[] {0})))[0];
         assertTrue(Math.abs(total - exact) <= 1e-6 * exact, "whole sum " + total + " vs " + exact);
         // Leading-axis sum: 2^19 rows of 8 columns.
         float[] columns = (float[]) backend.toArray(
-                backend.reduce(ReduceOp.SUM, s, Shape.of(n / 8, 8), new int[] {0}));
+                BackendCalls.reduce(backend, ReduceOp.SUM, s, Shape.of(n / 8, 8), new int[] {0}));
         for (int j = 0; j < 8; j++) {
             double expected = 0;
             for (int i = j; i < n; i += 8) expected += x[i];
@@ -251,15 +251,15 @@ class ReductionsTest {
         CpuBackend backend = KernelTestSupport.VECTOR;
         Storage x = storage(backend, DType.FLOAT32, new double[6]);
         Shape shape = Shape.of(2, 3);
-        assertThrows(IllegalArgumentException.class, () -> backend.reduce(ReduceOp.SUM, x, shape, new int[] {}));
-        assertThrows(IllegalArgumentException.class, () -> backend.reduce(ReduceOp.SUM, x, shape, new int[] {1, 0}));
-        assertThrows(IllegalArgumentException.class, () -> backend.reduce(ReduceOp.SUM, x, shape, new int[] {2}));
-        assertThrows(IllegalArgumentException.class, () -> backend.reduce(ReduceOp.ARGMAX, x, shape, new int[] {0, 1}));
+        assertThrows(IllegalArgumentException.class, () -> BackendCalls.reduce(backend, ReduceOp.SUM, x, shape, new int[] {}));
+        assertThrows(IllegalArgumentException.class, () -> BackendCalls.reduce(backend, ReduceOp.SUM, x, shape, new int[] {1, 0}));
+        assertThrows(IllegalArgumentException.class, () -> BackendCalls.reduce(backend, ReduceOp.SUM, x, shape, new int[] {2}));
+        assertThrows(IllegalArgumentException.class, () -> BackendCalls.reduce(backend, ReduceOp.ARGMAX, x, shape, new int[] {0, 1}));
         Storage ints = storage(backend, DType.INT32, new double[6]);
-        assertThrows(IllegalArgumentException.class, () -> backend.reduce(ReduceOp.MEAN, ints, shape, new int[] {0}));
+        assertThrows(IllegalArgumentException.class, () -> BackendCalls.reduce(backend, ReduceOp.MEAN, ints, shape, new int[] {0}));
         Storage empty = storage(backend, DType.FLOAT32, new double[0]);
         assertThrows(IllegalArgumentException.class,
-                () -> backend.reduce(ReduceOp.MAX, empty, Shape.of(2, 0), new int[] {1}));
+                () -> BackendCalls.reduce(backend, ReduceOp.MAX, empty, Shape.of(2, 0), new int[] {1}));
     }
 
     // ---- softmax ------------------------------------------------------------------------------
@@ -283,7 +283,7 @@ class ReductionsTest {
                 for (int i = 0; i < x.length; i += 11) x[i] = 500;
                 for (int i = 4; i < x.length; i += 13) x[i] = Double.NEGATIVE_INFINITY;
                 for (boolean log : new boolean[] {false, true}) {
-                    Storage out = backend.softmax(storage(backend, dtype, x), c.shape(), axis, log);
+                    Storage out = BackendCalls.softmax(backend, storage(backend, dtype, x), c.shape(), axis, log);
                     double[] expected = softmaxReference(x, c.shape(), axis, log);
                     double tol = dtype == DType.FLOAT32 ? 2e-6 : 1e-13;
                     assertClose((log ? "logSoftmax " : "softmax ") + dtype + " " + c.shape() + " axis " + axis
