@@ -1,5 +1,6 @@
 package dev.adjoint;
 
+import dev.adjoint.annotation.Elementwise;
 import dev.adjoint.core.DType;
 import dev.adjoint.core.Device;
 import dev.adjoint.core.Shape;
@@ -459,87 +460,107 @@ public final class Tensor implements Iterable<Tensor> {
     // ============================================================================================
 
     /** {@code -x}. NumPy: {@code np.negative}. */
+    @Elementwise(unary = UnaryOp.NEG)
     public Tensor neg() {
         return unary(UnaryOp.NEG);
     }
 
     /** {@code |x|}. NumPy: {@code np.abs}. */
+    @Elementwise(unary = UnaryOp.ABS)
     public Tensor abs() {
         return unary(UnaryOp.ABS);
     }
 
     /** -1, 0 or 1 by the sign of each element (NaN stays NaN). NumPy: {@code np.sign}. */
+    @Elementwise(unary = UnaryOp.SIGN)
     public Tensor sign() {
         return unary(UnaryOp.SIGN);
     }
 
     /** NumPy: {@code np.exp}. */
+    @Elementwise(unary = UnaryOp.EXP)
     public Tensor exp() {
         return unary(UnaryOp.EXP);
     }
 
     /** Natural logarithm. NumPy: {@code np.log}. */
+    @Elementwise(unary = UnaryOp.LOG)
     public Tensor log() {
         return unary(UnaryOp.LOG);
     }
 
     /** {@code log(1 + x)}, accurate near 0. NumPy: {@code np.log1p}. */
+    @Elementwise(unary = UnaryOp.LOG1P)
     public Tensor log1p() {
         return unary(UnaryOp.LOG1P);
     }
 
     /** NumPy: {@code np.sqrt}. */
+    @Elementwise(unary = UnaryOp.SQRT)
     public Tensor sqrt() {
         return unary(UnaryOp.SQRT);
     }
 
     /** {@code 1 / sqrt(x)}. NumPy: {@code 1 / np.sqrt(x)}. */
+    @Elementwise(unary = UnaryOp.RSQRT)
     public Tensor rsqrt() {
         return unary(UnaryOp.RSQRT);
     }
 
     /** {@code x * x}. NumPy: {@code np.square}. */
+    @Elementwise(unary = UnaryOp.SQUARE)
     public Tensor square() {
         return unary(UnaryOp.SQUARE);
     }
 
     /** NumPy: {@code np.sin}. */
+    @Elementwise(unary = UnaryOp.SIN)
     public Tensor sin() {
         return unary(UnaryOp.SIN);
     }
 
     /** NumPy: {@code np.cos}. */
+    @Elementwise(unary = UnaryOp.COS)
     public Tensor cos() {
         return unary(UnaryOp.COS);
     }
 
     /** NumPy: {@code np.tanh}. */
+    @Elementwise(unary = UnaryOp.TANH)
     public Tensor tanh() {
         return unary(UnaryOp.TANH);
     }
 
     /** {@code 1 / (1 + exp(-x))}. NumPy: {@code scipy.special.expit}. */
+    @Elementwise(unary = UnaryOp.SIGMOID)
     public Tensor sigmoid() {
         return unary(UnaryOp.SIGMOID);
     }
 
     /** {@code max(x, 0)}; NaN stays NaN. NumPy: {@code np.maximum(x, 0)}. */
+    @Elementwise(unary = UnaryOp.RELU)
     public Tensor relu() {
         return unary(UnaryOp.RELU);
     }
 
     /** {@code log(1 + exp(x))}, without overflow. NumPy: {@code np.logaddexp(0, x)}. */
+    @Elementwise(unary = UnaryOp.SOFTPLUS)
     public Tensor softplus() {
         return unary(UnaryOp.SOFTPLUS);
     }
 
     /** Logical not of a {@code bool} tensor. NumPy: {@code np.logical_not}. */
+    @Elementwise(unary = UnaryOp.LOGICAL_NOT)
     public Tensor logicalNot() {
         return unary(UnaryOp.LOGICAL_NOT);
     }
 
-    private Tensor unary(UnaryOp op) {
-        return run(new Op.Unary(op), backend(), this);
+    /**
+     * The elementwise op {@code op} of the op table: {@code x.unary(UnaryOp.EXP)} is {@code x.exp()}.
+     * For code that picks an op at run time; its derivative is the op's own formula.
+     */
+    public Tensor unary(UnaryOp op) {
+        return run(new Op.Unary(argument("unary", "op", op)), backend(), this);
     }
 
     /** Converts each element to {@code dtype} (floats to integers truncate; non-zero is true). NumPy: {@code x.astype(dtype)}. */
@@ -569,6 +590,7 @@ public final class Tensor implements Iterable<Tensor> {
     // ============================================================================================
 
     /** NumPy: {@code np.add}. */
+    @Elementwise(binary = BinaryOp.ADD)
     public Tensor add(Tensor other) {
         return binary(BinaryOp.ADD, other);
     }
@@ -577,6 +599,7 @@ public final class Tensor implements Iterable<Tensor> {
      * Adds a floating scalar, weakly typed: the result is this tensor's dtype if floating, else
      * {@code float32} (see {@link WeakScalar}). NumPy: {@code x + value}.
      */
+    @Elementwise(binary = BinaryOp.ADD)
     public Tensor add(double value) {
         return binary(BinaryOp.ADD, WeakScalar.of(value));
     }
@@ -587,46 +610,56 @@ public final class Tensor implements Iterable<Tensor> {
      *
      * @throws TensorException if {@code value} does not fit an integer result dtype
      */
+    @Elementwise(binary = BinaryOp.ADD)
     public Tensor add(long value) {
         return binary(BinaryOp.ADD, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.subtract}. */
+    @Elementwise(binary = BinaryOp.SUB)
     public Tensor sub(Tensor other) {
         return binary(BinaryOp.SUB, other);
     }
 
+    @Elementwise(binary = BinaryOp.SUB)
     public Tensor sub(double value) {
         return binary(BinaryOp.SUB, WeakScalar.of(value));
     }
 
+    @Elementwise(binary = BinaryOp.SUB)
     public Tensor sub(long value) {
         return binary(BinaryOp.SUB, WeakScalar.of(value));
     }
 
     /** Elementwise product. NumPy: {@code np.multiply}. */
+    @Elementwise(binary = BinaryOp.MUL)
     public Tensor mul(Tensor other) {
         return binary(BinaryOp.MUL, other);
     }
 
+    @Elementwise(binary = BinaryOp.MUL)
     public Tensor mul(double value) {
         return binary(BinaryOp.MUL, WeakScalar.of(value));
     }
 
+    @Elementwise(binary = BinaryOp.MUL)
     public Tensor mul(long value) {
         return binary(BinaryOp.MUL, WeakScalar.of(value));
     }
 
     /** True division; integers divide in {@code float32}. NumPy: {@code np.true_divide}. */
+    @Elementwise(binary = BinaryOp.DIV)
     public Tensor div(Tensor other) {
         return binary(BinaryOp.DIV, other);
     }
 
+    @Elementwise(binary = BinaryOp.DIV)
     public Tensor div(double value) {
         return binary(BinaryOp.DIV, WeakScalar.of(value));
     }
 
     /** Divides by an integer scalar; an integer tensor divides in {@code float32}. */
+    @Elementwise(binary = BinaryOp.DIV)
     public Tensor div(long value) {
         return binary(BinaryOp.DIV, WeakScalar.of(value));
     }
@@ -636,41 +669,50 @@ public final class Tensor implements Iterable<Tensor> {
      * NaN included, and {@code -1} to an infinite power are 1 (see {@link BinaryOp#pow}). NumPy:
      * {@code np.power}.
      */
+    @Elementwise(binary = BinaryOp.POW)
     public Tensor pow(Tensor exponent) {
         return binary(BinaryOp.POW, exponent);
     }
 
+    @Elementwise(binary = BinaryOp.POW)
     public Tensor pow(double exponent) {
         return binary(BinaryOp.POW, WeakScalar.of(exponent));
     }
 
     /** An integer power; an integer tensor stays integer ({@code x.pow(2)} on {@code int32} is {@code int32}). */
+    @Elementwise(binary = BinaryOp.POW)
     public Tensor pow(long exponent) {
         return binary(BinaryOp.POW, WeakScalar.of(exponent));
     }
 
     /** Elementwise maximum, NaN-propagating. NumPy: {@code np.maximum}. */
+    @Elementwise(binary = BinaryOp.MAXIMUM)
     public Tensor maximum(Tensor other) {
         return binary(BinaryOp.MAXIMUM, other);
     }
 
+    @Elementwise(binary = BinaryOp.MAXIMUM)
     public Tensor maximum(double value) {
         return binary(BinaryOp.MAXIMUM, WeakScalar.of(value));
     }
 
+    @Elementwise(binary = BinaryOp.MAXIMUM)
     public Tensor maximum(long value) {
         return binary(BinaryOp.MAXIMUM, WeakScalar.of(value));
     }
 
     /** Elementwise minimum, NaN-propagating. NumPy: {@code np.minimum}. */
+    @Elementwise(binary = BinaryOp.MINIMUM)
     public Tensor minimum(Tensor other) {
         return binary(BinaryOp.MINIMUM, other);
     }
 
+    @Elementwise(binary = BinaryOp.MINIMUM)
     public Tensor minimum(double value) {
         return binary(BinaryOp.MINIMUM, WeakScalar.of(value));
     }
 
+    @Elementwise(binary = BinaryOp.MINIMUM)
     public Tensor minimum(long value) {
         return binary(BinaryOp.MINIMUM, WeakScalar.of(value));
     }
@@ -703,94 +745,115 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     /** {@code x == other} as {@code bool}. NumPy: {@code np.equal}. */
+    @Elementwise(binary = BinaryOp.EQUAL)
     public Tensor eq(Tensor other) {
         return binary(BinaryOp.EQUAL, other);
     }
 
+    @Elementwise(binary = BinaryOp.EQUAL)
     public Tensor eq(double value) {
         return binary(BinaryOp.EQUAL, WeakScalar.of(value));
     }
 
+    @Elementwise(binary = BinaryOp.EQUAL)
     public Tensor eq(long value) {
         return binary(BinaryOp.EQUAL, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.not_equal}. */
+    @Elementwise(binary = BinaryOp.NOT_EQUAL)
     public Tensor ne(Tensor other) {
         return binary(BinaryOp.NOT_EQUAL, other);
     }
 
+    @Elementwise(binary = BinaryOp.NOT_EQUAL)
     public Tensor ne(double value) {
         return binary(BinaryOp.NOT_EQUAL, WeakScalar.of(value));
     }
 
+    @Elementwise(binary = BinaryOp.NOT_EQUAL)
     public Tensor ne(long value) {
         return binary(BinaryOp.NOT_EQUAL, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.less}. */
+    @Elementwise(binary = BinaryOp.LESS)
     public Tensor lt(Tensor other) {
         return binary(BinaryOp.LESS, other);
     }
 
+    @Elementwise(binary = BinaryOp.LESS)
     public Tensor lt(double value) {
         return binary(BinaryOp.LESS, WeakScalar.of(value));
     }
 
+    @Elementwise(binary = BinaryOp.LESS)
     public Tensor lt(long value) {
         return binary(BinaryOp.LESS, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.less_equal}. */
+    @Elementwise(binary = BinaryOp.LESS_EQUAL)
     public Tensor le(Tensor other) {
         return binary(BinaryOp.LESS_EQUAL, other);
     }
 
+    @Elementwise(binary = BinaryOp.LESS_EQUAL)
     public Tensor le(double value) {
         return binary(BinaryOp.LESS_EQUAL, WeakScalar.of(value));
     }
 
+    @Elementwise(binary = BinaryOp.LESS_EQUAL)
     public Tensor le(long value) {
         return binary(BinaryOp.LESS_EQUAL, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.greater}. */
+    @Elementwise(binary = BinaryOp.GREATER)
     public Tensor gt(Tensor other) {
         return binary(BinaryOp.GREATER, other);
     }
 
+    @Elementwise(binary = BinaryOp.GREATER)
     public Tensor gt(double value) {
         return binary(BinaryOp.GREATER, WeakScalar.of(value));
     }
 
+    @Elementwise(binary = BinaryOp.GREATER)
     public Tensor gt(long value) {
         return binary(BinaryOp.GREATER, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.greater_equal}. */
+    @Elementwise(binary = BinaryOp.GREATER_EQUAL)
     public Tensor ge(Tensor other) {
         return binary(BinaryOp.GREATER_EQUAL, other);
     }
 
+    @Elementwise(binary = BinaryOp.GREATER_EQUAL)
     public Tensor ge(double value) {
         return binary(BinaryOp.GREATER_EQUAL, WeakScalar.of(value));
     }
 
+    @Elementwise(binary = BinaryOp.GREATER_EQUAL)
     public Tensor ge(long value) {
         return binary(BinaryOp.GREATER_EQUAL, WeakScalar.of(value));
     }
 
     /** NumPy: {@code np.logical_and}. */
+    @Elementwise(binary = BinaryOp.LOGICAL_AND)
     public Tensor logicalAnd(Tensor other) {
         return binary(BinaryOp.LOGICAL_AND, other);
     }
 
     /** NumPy: {@code np.logical_or}. */
+    @Elementwise(binary = BinaryOp.LOGICAL_OR)
     public Tensor logicalOr(Tensor other) {
         return binary(BinaryOp.LOGICAL_OR, other);
     }
 
     /** NumPy: {@code np.logical_xor}. */
+    @Elementwise(binary = BinaryOp.LOGICAL_XOR)
     public Tensor logicalXor(Tensor other) {
         return binary(BinaryOp.LOGICAL_XOR, other);
     }
@@ -836,10 +899,25 @@ public final class Tensor implements Iterable<Tensor> {
         return new Tensor(tensor.backend().fromArray(scalar.toArray(dtype), dtype), Shape.SCALAR);
     }
 
-    private Tensor binary(BinaryOp op, Tensor other) {
+    /**
+     * The elementwise op {@code op} of this tensor and {@code other}, broadcast:
+     * {@code x.binary(BinaryOp.ADD, y)} is {@code x.add(y)}.
+     */
+    public Tensor binary(BinaryOp op, Tensor other) {
+        argument("binary", "op", op);
         // The public methods call their tensor argument 'other', except pow's 'exponent'.
         argument(op.opName(), op == BinaryOp.POW ? "exponent" : "other", other);
         return run(new Op.Binary(op), sameBackend(op.opName(), this, other), this, other);
+    }
+
+    /** {@code op} with a floating scalar, weakly typed: {@code x.binary(BinaryOp.MUL, 2.0)} is {@code x.mul(2.0)}. */
+    public Tensor binary(BinaryOp op, double value) {
+        return binary(argument("binary", "op", op), WeakScalar.of(value));
+    }
+
+    /** {@code op} with an integer scalar, weakly typed: {@code x.binary(BinaryOp.ADD, 1L)} is {@code x.add(1L)}. */
+    public Tensor binary(BinaryOp op, long value) {
+        return binary(argument("binary", "op", op), WeakScalar.of(value));
     }
 
     /** A Java scalar operand, typed by {@link WeakScalar#computeType}. */

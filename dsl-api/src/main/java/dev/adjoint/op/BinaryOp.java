@@ -28,6 +28,44 @@ public enum BinaryOp {
     LOGICAL_OR("logicalOr", Kind.LOGICAL, (a, b) -> a != 0 || b != 0 ? 1 : 0),
     LOGICAL_XOR("logicalXor", Kind.LOGICAL, (a, b) -> (a != 0) != (b != 0) ? 1 : 0);
 
+    /**
+     * The derivatives {@code d out / d a} and {@code d out / d b} as formulas of {@code a}
+     * ({@code input(0)}), {@code b} ({@code input(1)}) and {@code out}, beside the definitions; null
+     * for comparisons and logical ops, which are not differentiable. Ties of {@code maximum} and
+     * {@code minimum} split the adjoint evenly, as JAX and PyTorch do; a NaN operand gets none.
+     */
+    private static Pointwise[] derivativesOf(BinaryOp op) {
+        Pointwise a = Pointwise.input(0);
+        Pointwise b = Pointwise.input(1);
+        Pointwise half = Pointwise.constant(0.5);
+        return switch (op) {
+            case ADD -> new Pointwise[] {Pointwise.constant(1), Pointwise.constant(1)};
+            case SUB -> new Pointwise[] {Pointwise.constant(1), Pointwise.constant(-1)};
+            case MUL -> new Pointwise[] {b, a};
+            case DIV -> new Pointwise[] {Pointwise.constant(1).div(b), Pointwise.out().div(b).mul(-1)};
+            case POW -> new Pointwise[] {b.mul(a.pow(b.sub(Pointwise.constant(1)))),
+                    Pointwise.out().mul(a.apply(UnaryOp.LOG))};
+            case MAXIMUM -> new Pointwise[] {a.gt(b).add(a.eq(b).mul(half)), b.gt(a).add(a.eq(b).mul(half))};
+            case MINIMUM -> new Pointwise[] {a.lt(b).add(a.eq(b).mul(half)), b.lt(a).add(a.eq(b).mul(half))};
+            case EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, LOGICAL_AND, LOGICAL_OR,
+                    LOGICAL_XOR -> null;
+        };
+    }
+
+    private static final Pointwise[][] DERIVATIVES = new Pointwise[values().length][];
+
+    static {
+        for (BinaryOp op : values()) {
+            DERIVATIVES[op.ordinal()] = derivativesOf(op);
+        }
+    }
+
+    /** {@code d out / d a} ({@code operand} 0) or {@code d out / d b} (1), or null if not differentiable. */
+    public Pointwise derivative(int operand) {
+        Pointwise[] derivatives = DERIVATIVES[ordinal()];
+        return derivatives == null ? null : derivatives[operand];
+    }
+
     /** How an op types its result. */
     public enum Kind {
         /** Computes in the promoted type and returns it. */

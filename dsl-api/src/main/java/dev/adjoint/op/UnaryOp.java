@@ -2,6 +2,11 @@ package dev.adjoint.op;
 
 import dev.adjoint.core.DType;
 import dev.adjoint.core.TensorException;
+import static dev.adjoint.op.Pointwise.constant;
+import static dev.adjoint.op.Pointwise.out;
+import static dev.adjoint.op.Pointwise.select;
+import static dev.adjoint.op.Pointwise.x;
+
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -31,6 +36,44 @@ public enum UnaryOp {
     /** Logical negation; defined on {@code bool} only. */
     LOGICAL_NOT("logicalNot", false, x -> x == 0 ? 1.0 : 0.0);
 
+    /**
+     * Each op's derivative {@code d out / d x}, as a formula of {@code x} and {@code out}: the rule
+     * multiplies it by the output's adjoint. Beside the definitions above; a switch without a
+     * default, so a new op without one does not compile.
+     */
+    private static Pointwise derivativeOf(UnaryOp op) {
+        return switch (op) {
+            case NEG -> constant(-1);
+            // sign(x): 0 at the kink, NaN at NaN.
+            case ABS -> x().apply(SIGN);
+            // Piecewise constant.
+            case SIGN -> constant(0);
+            case SQUARE -> x().mul(2);
+            // The adjoint passes where x > 0 and nowhere else, whatever its value.
+            case RELU -> select(x().gt(constant(0)), constant(1), constant(0));
+            case EXP -> out();
+            case LOG -> constant(1).div(x());
+            case LOG1P -> constant(1).div(x().add(1));
+            case SQRT -> constant(0.5).div(out());
+            // d x^(-1/2) = -1/2 x^(-3/2) = -1/2 out / x.
+            case RSQRT -> out().div(x()).mul(-0.5);
+            case SIN -> x().apply(COS);
+            case COS -> x().apply(SIN).mul(-1);
+            case TANH -> constant(1).sub(out().mul(out()));
+            case SIGMOID -> out().mul(constant(1).sub(out()));
+            case SOFTPLUS -> x().apply(SIGMOID);
+            case LOGICAL_NOT -> null;
+        };
+    }
+
+    private static final Pointwise[] DERIVATIVES = new Pointwise[values().length];
+
+    static {
+        for (UnaryOp op : values()) {
+            DERIVATIVES[op.ordinal()] = derivativeOf(op);
+        }
+    }
+
     private final String opName;
     private final boolean floatingOnly;
     private final DoubleUnaryOperator definition;
@@ -39,6 +82,15 @@ public enum UnaryOp {
         this.opName = opName;
         this.floatingOnly = floatingOnly;
         this.definition = definition;
+    }
+
+    /**
+     * {@code d out / d x} as a formula of {@code x} ({@link Pointwise#x()}) and the output
+     * ({@link Pointwise#out()}); the rule multiplies it by the output's adjoint. Null for an op
+     * that is not differentiable.
+     */
+    public Pointwise derivative() {
+        return DERIVATIVES[ordinal()];
     }
 
     /** The name used in error messages and documentation, e.g. {@code "exp"}. */

@@ -153,6 +153,10 @@ public final class ScalarRules {
         return dy * Math.signum(x);
     }
 
+    public static float abs(float x, float dy) {
+        return dy * Math.signum(x);
+    }
+
     /**
      * On a tie each argument gets half of {@code dy}, as for {@code Tensor.maximum} and the max
      * reductions (and JAX, PyTorch): the total stays {@code dy} and {@code max(x, y) + 2 min(x, y)} at
@@ -163,9 +167,17 @@ public final class ScalarRules {
         return dy * share(a > b, a == b);
     }
 
+    public static float maxFirst(float a, float b, float dy) {
+        return dy * (float) share(a > b, a == b);
+    }
+
     @Derivative(target = Math.class, of = "max", argument = 1)
     public static double maxSecond(double a, double b, double dy) {
         return dy * share(b > a, a == b);
+    }
+
+    public static float maxSecond(float a, float b, float dy) {
+        return dy * (float) share(b > a, a == b);
     }
 
     @Derivative(target = Math.class, of = "min", argument = 0)
@@ -173,9 +185,17 @@ public final class ScalarRules {
         return dy * share(a < b, a == b);
     }
 
+    public static float minFirst(float a, float b, float dy) {
+        return dy * (float) share(a < b, a == b);
+    }
+
     @Derivative(target = Math.class, of = "min", argument = 1)
     public static double minSecond(double a, double b, double dy) {
         return dy * share(b < a, a == b);
+    }
+
+    public static float minSecond(float a, float b, float dy) {
+        return dy * (float) share(b < a, a == b);
     }
 
     private static double share(boolean wins, boolean ties) {

@@ -1,12 +1,16 @@
 package dev.adjoint.rules;
 
-import dev.adjoint.op.Conv2dSpec;
-import dev.adjoint.op.Pool2dSpec;
-import dev.adjoint.core.DType;
-import dev.adjoint.core.Shape;
-import dev.adjoint.core.Slice;
 import dev.adjoint.Tensor;
 import dev.adjoint.annotation.Derivative;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Device;
+import dev.adjoint.core.Shape;
+import dev.adjoint.core.Slice;
+import dev.adjoint.op.BinaryOp;
+import dev.adjoint.op.Conv2dSpec;
+import dev.adjoint.op.Pointwise;
+import dev.adjoint.op.Pool2dSpec;
+import dev.adjoint.op.UnaryOp;
 import java.util.Arrays;
 
 /**
@@ -71,48 +75,98 @@ public final class TensorRules {
         return n;
     }
 
+    // ---- elementwise: one rule for every op, which states its own derivative (UnaryOp, BinaryOp) ----
+
+    /** {@code g} times the op's derivative formula ({@link UnaryOp#derivative()}). */
+    @Derivative(target = Tensor.class, of = "unary")
+    public static Tensor unary(Tensor x, UnaryOp op, Tensor out, Tensor g) {
+        return times(op.derivative(), g, out, x);
+    }
+
+    @Derivative(target = Tensor.class, of = "binary", argument = 0)
+    public static Tensor binaryLhs(Tensor a, BinaryOp op, Tensor b, Tensor out, Tensor g) {
+        return unbroadcast(times(op.derivative(0), g, out, a, b), a.shape());
+    }
+
+    public static Tensor binaryLhs(Tensor a, BinaryOp op, double b, Tensor out, Tensor g) {
+        return times(op.derivative(0), g, out, a, b);
+    }
+
+    public static Tensor binaryLhs(Tensor a, BinaryOp op, long b, Tensor out, Tensor g) {
+        return times(op.derivative(0), g, out, a, (double) b);
+    }
+
+    @Derivative(target = Tensor.class, of = "binary", argument = 2)
+    public static Tensor binaryRhs(Tensor a, BinaryOp op, Tensor b, Tensor out, Tensor g) {
+        return unbroadcast(times(op.derivative(1), g, out, a, b), b.shape());
+    }
+
+    public static double binaryRhs(Tensor a, BinaryOp op, double b, Tensor out, Tensor g) {
+        return times(op.derivative(1), g, out, a, b).sum().item();
+    }
+
+    /**
+     * {@code g} times {@code derivative} evaluated on the op's {@code inputs} (tensors or
+     * {@code Double}s) and {@code out}: a constant scales {@code g}, a {@link Pointwise.Select}
+     * selects between adjoints (so nothing leaks through its zero side), anything else multiplies.
+     */
+    private static Tensor times(Pointwise derivative, Tensor g, Tensor out, Object... inputs) {
+        return switch (derivative) {
+            case Pointwise.Constant(double c) when c == 1 -> g;
+            case Pointwise.Constant(double c) when c == -1 -> g.neg();
+            case Pointwise.Constant(double c) when c == 0 -> Tensor.zerosLike(g);
+            case Pointwise.Select(Pointwise condition, Pointwise whenTrue, Pointwise whenFalse) -> Tensor.where(
+                    (Tensor) evaluate(condition, out, inputs), times(whenTrue, g, out, inputs),
+                    times(whenFalse, g, out, inputs));
+            case Pointwise.Binary(BinaryOp op, Pointwise.Constant(double c), Pointwise divisor)
+                    when op == BinaryOp.DIV && c == 1 -> divide(g, evaluate(divisor, out, inputs));
+            default -> multiply(g, evaluate(derivative, out, inputs));
+        };
+    }
+
+    /** A pointwise formula's value: a tensor, or a {@code Double} where only scalars went in. */
+    private static Object evaluate(Pointwise formula, Tensor out, Object... inputs) {
+        return switch (formula) {
+            case Pointwise.Input(int index) -> inputs[index];
+            case Pointwise.Output() -> out;
+            case Pointwise.Constant(double c) -> c;
+            case Pointwise.Unary(UnaryOp op, Pointwise x) -> evaluate(x, out, inputs) instanceof Tensor t
+                    ? t.unary(op) : (Object) op.apply((Double) evaluate(x, out, inputs));
+            case Pointwise.Binary(BinaryOp op, Pointwise a, Pointwise b) ->
+                    binary(op, evaluate(a, out, inputs), evaluate(b, out, inputs));
+            case Pointwise.Select(Pointwise condition, Pointwise whenTrue, Pointwise whenFalse) -> {
+                Tensor mask = (Tensor) evaluate(condition, out, inputs);
+                yield Tensor.where(mask, asTensor(evaluate(whenTrue, out, inputs), mask),
+                        asTensor(evaluate(whenFalse, out, inputs), mask));
+            }
+        };
+    }
+
+    private static Object binary(BinaryOp op, Object a, Object b) {
+        if (a instanceof Tensor ta) {
+            return b instanceof Tensor tb ? ta.binary(op, tb) : ta.binary(op, (double) (Double) b);
+        }
+        if (b instanceof Tensor tb) {
+            // A scalar on the left: the same tensor-valued op with the scalar broadcast to b.
+            return Tensor.fullLike(tb, (double) (Double) a).binary(op, tb);
+        }
+        return op.apply((Double) a, (Double) b);
+    }
+
+    private static Tensor asTensor(Object value, Tensor like) {
+        // A mask is bool: the constant takes the default float type, which later ops promote.
+        return value instanceof Tensor t ? t : Tensor.fullLike(like.cast(DType.FLOAT32), (double) (Double) value);
+    }
+
+    private static Tensor multiply(Tensor g, Object factor) {
+        return factor instanceof Tensor t ? g.mul(t) : g.mul((double) (Double) factor);
+    }
+
+    private static Tensor divide(Tensor g, Object divisor) {
+        return divisor instanceof Tensor t ? g.div(t) : g.div((double) (Double) divisor);
+    }
+
     // ---- linear ----
-
-    @Derivative(target = Tensor.class, of = "neg")
-    public static Tensor neg(Tensor x, Tensor g) {
-        return g.neg();
-    }
-
-    @Derivative(target = Tensor.class, of = "add", argument = 0)
-    public static Tensor addLhs(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(g, a.shape());
-    }
-
-    public static Tensor addLhs(Tensor a, double b, Tensor g) {
-        return g;
-    }
-
-    @Derivative(target = Tensor.class, of = "add", argument = 1)
-    public static Tensor addRhs(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(g, b.shape());
-    }
-
-    public static double addRhs(Tensor a, double b, Tensor g) {
-        return g.sum().item();
-    }
-
-    @Derivative(target = Tensor.class, of = "sub", argument = 0)
-    public static Tensor subLhs(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(g, a.shape());
-    }
-
-    public static Tensor subLhs(Tensor a, double b, Tensor g) {
-        return g;
-    }
-
-    @Derivative(target = Tensor.class, of = "sub", argument = 1)
-    public static Tensor subRhs(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(g.neg(), b.shape());
-    }
-
-    public static double subRhs(Tensor a, double b, Tensor g) {
-        return -g.sum().item();
-    }
 
     @Derivative(target = Tensor.class, of = "sum")
     public static Tensor sum(Tensor x, Tensor g) {
@@ -157,42 +211,6 @@ public final class TensorRules {
 
     // ---- bilinear ----
 
-    @Derivative(target = Tensor.class, of = "mul", argument = 0)
-    public static Tensor mulLhs(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(g.mul(b), a.shape());
-    }
-
-    public static Tensor mulLhs(Tensor a, double b, Tensor g) {
-        return g.mul(b);
-    }
-
-    @Derivative(target = Tensor.class, of = "mul", argument = 1)
-    public static Tensor mulRhs(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(g.mul(a), b.shape());
-    }
-
-    public static double mulRhs(Tensor a, double b, Tensor g) {
-        return g.mul(a).sum().item();
-    }
-
-    @Derivative(target = Tensor.class, of = "div", argument = 0)
-    public static Tensor divLhs(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(g.div(b), a.shape());
-    }
-
-    public static Tensor divLhs(Tensor a, double b, Tensor g) {
-        return g.div(b);
-    }
-
-    @Derivative(target = Tensor.class, of = "div", argument = 1)
-    public static Tensor divRhs(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(g.mul(a).div(b.square()).neg(), b.shape());
-    }
-
-    public static double divRhs(Tensor a, double b, Tensor g) {
-        return -g.mul(a).sum().item() / (b * b);
-    }
-
     /**
      * Matrix product with NumPy's rules: {@code dA = g B^T}, {@code dB = A^T g} on the last two axes,
      * summed over the batch axes broadcasting added; a vector operand is the row or column matrix
@@ -230,12 +248,12 @@ public final class TensorRules {
      */
     @Derivative(target = Tensor.class, of = "dot", argument = 0)
     public static Tensor dotLhs(Tensor a, Tensor b, Tensor g) {
-        return a.rank() == 0 || b.rank() == 0 ? mulLhs(a, b, g) : matmulLhs(a, b, g);
+        return a.rank() == 0 || b.rank() == 0 ? unbroadcast(g.mul(b), a.shape()) : matmulLhs(a, b, g);
     }
 
     @Derivative(target = Tensor.class, of = "dot", argument = 1)
     public static Tensor dotRhs(Tensor a, Tensor b, Tensor g) {
-        return a.rank() == 0 || b.rank() == 0 ? mulRhs(a, b, g) : matmulRhs(a, b, g);
+        return a.rank() == 0 || b.rank() == 0 ? unbroadcast(g.mul(a), b.shape()) : matmulRhs(a, b, g);
     }
 
     /**
@@ -253,32 +271,6 @@ public final class TensorRules {
     }
 
     // ---- uses output ----
-
-    @Derivative(target = Tensor.class, of = "exp")
-    public static Tensor exp(Tensor x, Tensor y, Tensor g) {
-        return g.mul(y);
-    }
-
-    @Derivative(target = Tensor.class, of = "sqrt")
-    public static Tensor sqrt(Tensor x, Tensor y, Tensor g) {
-        return g.mul(0.5).div(y);
-    }
-
-    /** d x^(-1/2) = -1/2 x^(-3/2) = -1/2 y / x. */
-    @Derivative(target = Tensor.class, of = "rsqrt")
-    public static Tensor rsqrt(Tensor x, Tensor y, Tensor g) {
-        return g.mul(y).div(x).mul(-0.5);
-    }
-
-    @Derivative(target = Tensor.class, of = "tanh")
-    public static Tensor tanh(Tensor x, Tensor y, Tensor g) {
-        return g.mul(y.square().neg().add(1.0));
-    }
-
-    @Derivative(target = Tensor.class, of = "sigmoid")
-    public static Tensor sigmoid(Tensor x, Tensor y, Tensor g) {
-        return g.mul(y).mul(y.neg().add(1.0));
-    }
 
     @Derivative(target = Tensor.class, of = "logSumExp")
     public static Tensor logSumExp(Tensor x, Tensor y, Tensor g) {
@@ -366,68 +358,7 @@ public final class TensorRules {
         return g.sub(y.exp().mul(g.sum(new int[] {axis}, true)));
     }
 
-    /** d a^b / db = a^b ln a. */
-    @Derivative(target = Tensor.class, of = "pow", argument = 1)
-    public static Tensor powExponent(Tensor a, Tensor b, Tensor y, Tensor g) {
-        return unbroadcast(g.mul(y).mul(a.log()), b.shape());
-    }
-
-    public static double powExponent(Tensor a, double b, Tensor y, Tensor g) {
-        return g.mul(y).mul(a.log()).sum().item();
-    }
-
-    // ---- nonlinear ----
-
-    @Derivative(target = Tensor.class, of = "pow", argument = 0)
-    public static Tensor powBase(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(g.mul(b).mul(a.pow(b.sub(1.0))), a.shape());
-    }
-
-    public static Tensor powBase(Tensor a, double b, Tensor g) {
-        return b == 0 ? Tensor.zerosLike(g) : g.mul(b).mul(a.pow(b - 1.0));
-    }
-
-    @Derivative(target = Tensor.class, of = "log")
-    public static Tensor log(Tensor x, Tensor g) {
-        return g.div(x);
-    }
-
-    @Derivative(target = Tensor.class, of = "log1p")
-    public static Tensor log1p(Tensor x, Tensor g) {
-        return g.div(x.add(1.0));
-    }
-
-    @Derivative(target = Tensor.class, of = "square")
-    public static Tensor square(Tensor x, Tensor g) {
-        return g.mul(x).mul(2.0);
-    }
-
-    @Derivative(target = Tensor.class, of = "sin")
-    public static Tensor sin(Tensor x, Tensor g) {
-        return g.mul(x.cos());
-    }
-
-    @Derivative(target = Tensor.class, of = "cos")
-    public static Tensor cos(Tensor x, Tensor g) {
-        return g.mul(x.sin()).neg();
-    }
-
-    @Derivative(target = Tensor.class, of = "softplus")
-    public static Tensor softplus(Tensor x, Tensor g) {
-        return g.mul(x.sigmoid());
-    }
-
     // ---- piecewise: the gradient follows the branch the value took ----
-
-    @Derivative(target = Tensor.class, of = "abs")
-    public static Tensor abs(Tensor x, Tensor g) {
-        return g.mul(x.sign());
-    }
-
-    @Derivative(target = Tensor.class, of = "relu")
-    public static Tensor relu(Tensor x, Tensor g) {
-        return Tensor.where(x.gt(0.0), g, Tensor.zerosLike(g));
-    }
 
     // Ties: maximum, minimum, clip and the max/min reductions split the gradient evenly between the
     // operands that attain the result (as JAX, and PyTorch's maximum/minimum); so does Math.max/min
@@ -436,42 +367,6 @@ public final class TensorRules {
     /** 1 where {@code wins}, 1/2 where {@code ties}, 0 elsewhere, in {@code g}'s dtype. */
     private static Tensor share(Tensor wins, Tensor ties, Tensor g) {
         return wins.cast(g.dtype()).add(ties.cast(g.dtype()).mul(0.5));
-    }
-
-    @Derivative(target = Tensor.class, of = "maximum", argument = 0)
-    public static Tensor maximumFirst(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(g.mul(share(a.gt(b), a.eq(b), g)), a.shape());
-    }
-
-    public static Tensor maximumFirst(Tensor a, double b, Tensor g) {
-        return g.mul(share(a.gt(b), a.eq(b), g));
-    }
-
-    @Derivative(target = Tensor.class, of = "maximum", argument = 1)
-    public static Tensor maximumSecond(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(g.mul(share(a.lt(b), a.eq(b), g)), b.shape());
-    }
-
-    public static double maximumSecond(Tensor a, double b, Tensor g) {
-        return g.mul(share(a.lt(b), a.eq(b), g)).sum().item();
-    }
-
-    @Derivative(target = Tensor.class, of = "minimum", argument = 0)
-    public static Tensor minimumFirst(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(g.mul(share(a.lt(b), a.eq(b), g)), a.shape());
-    }
-
-    public static Tensor minimumFirst(Tensor a, double b, Tensor g) {
-        return g.mul(share(a.lt(b), a.eq(b), g));
-    }
-
-    @Derivative(target = Tensor.class, of = "minimum", argument = 1)
-    public static Tensor minimumSecond(Tensor a, Tensor b, Tensor g) {
-        return unbroadcast(g.mul(share(a.gt(b), a.eq(b), g)), b.shape());
-    }
-
-    public static double minimumSecond(Tensor a, double b, Tensor g) {
-        return g.mul(share(a.gt(b), a.eq(b), g)).sum().item();
     }
 
     /**
@@ -511,7 +406,7 @@ public final class TensorRules {
     // ---- shape: the adjoint takes the input's shape back ----
 
     @Derivative(target = Tensor.class, of = "reshape")
-    public static Tensor reshape(Tensor x, Tensor g) {
+    public static Tensor reshape(Tensor x, int[] dims, Tensor g) {
         return g.reshape(x.shape().dims());
     }
 
@@ -525,29 +420,23 @@ public final class TensorRules {
         return g.reshape(x.shape().dims());
     }
 
+    public static Tensor squeeze(Tensor x, int axis, Tensor g) {
+        return g.reshape(x.shape().dims());
+    }
+
     @Derivative(target = Tensor.class, of = "expandDims")
-    public static Tensor expandDims(Tensor x, Tensor g) {
+    public static Tensor expandDims(Tensor x, int axis, Tensor g) {
         return g.reshape(x.shape().dims());
     }
 
     /** Row {@code index} of {@code x}: the adjoint is {@code g} in that row and zeros elsewhere. */
-    @Derivative(target = Tensor.class, of = "get")
-    public static Tensor get(Tensor x, int index, Tensor g) {
-        int rows = x.dim(0);
-        int row = index < 0 ? index + rows : index;
-        int[][] padding = new int[x.rank()][2];
-        padding[0][0] = row;
-        padding[0][1] = rows - row - 1;
-        return g.expandDims(0).pad(padding, 0.0);
-    }
-
     @Derivative(target = Tensor.class, of = "broadcastTo")
-    public static Tensor broadcastTo(Tensor x, Tensor g) {
+    public static Tensor broadcastTo(Tensor x, int[] dims, Tensor g) {
         return unbroadcast(g, x.shape());
     }
 
     @Derivative(target = Tensor.class, of = "cast")
-    public static Tensor cast(Tensor x, Tensor g) {
+    public static Tensor cast(Tensor x, DType dtype, Tensor g) {
         return g.cast(x.dtype());
     }
 
@@ -657,8 +546,20 @@ public final class TensorRules {
         return addAtPositions(x, positions(x).index(slices), g);
     }
 
-    /** {@code x.get(i, j, ...)}: {@code g} at the picked sub-tensor, zeros elsewhere. */
+    /**
+     * {@code x.get(i, j, ...)}: {@code g} at the picked sub-tensor, zeros elsewhere. One index (a
+     * tensor's row, as a loop over it reads) pads {@code g} into place instead of scattering.
+     */
+    @Derivative(target = Tensor.class, of = "get")
     public static Tensor get(Tensor x, int[] indices, Tensor g) {
+        if (indices.length == 1) {
+            int rows = x.dim(0);
+            int row = indices[0] < 0 ? indices[0] + rows : indices[0];
+            int[][] padding = new int[x.rank()][2];
+            padding[0][0] = row;
+            padding[0][1] = rows - row - 1;
+            return g.expandDims(0).pad(padding, 0.0);
+        }
         return addAtPositions(x, positions(x).get(indices), g);
     }
 
@@ -740,7 +641,7 @@ public final class TensorRules {
 
     /** Moving a tensor between devices moves its adjoint back. */
     @Derivative(target = Tensor.class, of = "to")
-    public static Tensor to(Tensor x, Tensor g) {
+    public static Tensor to(Tensor x, Device device, Tensor g) {
         return g.to(x.device());
     }
 }

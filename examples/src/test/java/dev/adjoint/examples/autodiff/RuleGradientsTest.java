@@ -105,11 +105,12 @@ class RuleGradientsTest {
         table.clear();
 
         // ---- linear ----
-        unary("neg", "neg(Tensor,Tensor)", this::any);
-        binary("add", List.of("addLhs(Tensor,Tensor,Tensor)", "addRhs(Tensor,Tensor,Tensor)"), this::any, this::any);
-        withScalar("addScalar", List.of("addLhs(Tensor,double,Tensor)", "addRhs(Tensor,double,Tensor)"), this::any, 0.7);
-        binary("sub", List.of("subLhs(Tensor,Tensor,Tensor)", "subRhs(Tensor,Tensor,Tensor)"), this::any, this::any);
-        withScalar("subScalar", List.of("subLhs(Tensor,double,Tensor)", "subRhs(Tensor,double,Tensor)"), this::any, -1.3);
+        unary("neg", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::any);
+        binary("add", List.of("binaryLhs(Tensor,BinaryOp,Tensor,Tensor,Tensor)", "binaryRhs(Tensor,BinaryOp,Tensor,Tensor,Tensor)"), this::any, this::any);
+        withScalar("addScalar", List.of("binaryLhs(Tensor,BinaryOp,double,Tensor,Tensor)", "binaryRhs(Tensor,BinaryOp,double,Tensor,Tensor)"), this::any, 0.7);
+        unary("mulLong", "binaryLhs(Tensor,BinaryOp,long,Tensor,Tensor)", this::any);
+        binary("sub", List.of("binaryLhs(Tensor,BinaryOp,Tensor,Tensor,Tensor)", "binaryRhs(Tensor,BinaryOp,Tensor,Tensor,Tensor)"), this::any, this::any);
+        withScalar("subScalar", List.of("binaryLhs(Tensor,BinaryOp,double,Tensor,Tensor)", "binaryRhs(Tensor,BinaryOp,double,Tensor,Tensor)"), this::any, -1.3);
         unary("sumAll", "sum(Tensor,Tensor)", this::any);
         alongOneAxis("sumAxis", "sum(Tensor,int,Tensor)", this::any);
         alongAxes("sumAxes", "sum(Tensor,int[],boolean,Tensor)", this::any);
@@ -125,10 +126,10 @@ class RuleGradientsTest {
         }
 
         // ---- bilinear ----
-        binary("mul", List.of("mulLhs(Tensor,Tensor,Tensor)", "mulRhs(Tensor,Tensor,Tensor)"), this::any, this::any);
-        withScalar("mulScalar", List.of("mulLhs(Tensor,double,Tensor)", "mulRhs(Tensor,double,Tensor)"), this::any, 1.7);
-        binary("div", List.of("divLhs(Tensor,Tensor,Tensor)", "divRhs(Tensor,Tensor,Tensor)"), this::any, this::nonZero);
-        withScalar("divScalar", List.of("divLhs(Tensor,double,Tensor)", "divRhs(Tensor,double,Tensor)"), this::any, -0.8);
+        binary("mul", List.of("binaryLhs(Tensor,BinaryOp,Tensor,Tensor,Tensor)", "binaryRhs(Tensor,BinaryOp,Tensor,Tensor,Tensor)"), this::any, this::any);
+        withScalar("mulScalar", List.of("binaryLhs(Tensor,BinaryOp,double,Tensor,Tensor)", "binaryRhs(Tensor,BinaryOp,double,Tensor,Tensor)"), this::any, 1.7);
+        binary("div", List.of("binaryLhs(Tensor,BinaryOp,Tensor,Tensor,Tensor)", "binaryRhs(Tensor,BinaryOp,Tensor,Tensor,Tensor)"), this::any, this::nonZero);
+        withScalar("divScalar", List.of("binaryLhs(Tensor,BinaryOp,double,Tensor,Tensor)", "binaryRhs(Tensor,BinaryOp,double,Tensor,Tensor)"), this::any, -0.8);
         pairs("matmul", List.of("matmulLhs(Tensor,Tensor,Tensor)", "matmulRhs(Tensor,Tensor,Tensor)"), new int[][][] {
             {{4}, {4}}, {{3, 4}, {4}}, {{4}, {4, 5}}, {{3, 4}, {4, 5}}, {{1, 4}, {4, 1}}, {{2, 3, 4}, {4, 5}},
             {{4}, {2, 4, 5}}, {{2, 3, 4}, {4}}, {{2, 1, 3, 4}, {3, 4, 2}}, {{0, 4}, {4, 3}}, {{3, 0}, {0, 2}}});
@@ -139,11 +140,11 @@ class RuleGradientsTest {
             {{}, {}}, {{3}, {4}}, {{}, {2, 3}}, {{2, 3}, {4}}, {{2, 2}, {3, 1}}, {{2, 1, 2}, {3}}, {{0}, {3}}, {{2}, {0}}});
 
         // ---- uses output ----
-        unary("exp", "exp(Tensor,Tensor,Tensor)", this::any);
-        unary("sqrt", "sqrt(Tensor,Tensor,Tensor)", this::positive);
-        unary("rsqrt", "rsqrt(Tensor,Tensor,Tensor)", this::positive);
-        unary("tanh", "tanh(Tensor,Tensor,Tensor)", this::any);
-        unary("sigmoid", "sigmoid(Tensor,Tensor,Tensor)", this::any);
+        unary("exp", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::any);
+        unary("sqrt", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::positive);
+        unary("rsqrt", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::positive);
+        unary("tanh", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::any);
+        unary("sigmoid", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::any);
         unary("logSumExpAll", "logSumExp(Tensor,Tensor,Tensor)", this::any);
         alongOneAxis("logSumExpAxis", "logSumExp(Tensor,int,Tensor,Tensor)", this::any);
         alongAxes("logSumExpAxes", "logSumExp(Tensor,int[],boolean,Tensor,Tensor)", this::any);
@@ -166,37 +167,37 @@ class RuleGradientsTest {
         }
         row("softmaxAxis", "softmax(Tensor,int,Tensor,Tensor)", any(2, 3, 5), -2);
         row("logSoftmaxAxis", "logSoftmax(Tensor,int,Tensor,Tensor)", any(2, 3, 5), 1);
-        binary("pow", List.of("powBase(Tensor,Tensor,Tensor)", "powExponent(Tensor,Tensor,Tensor,Tensor)"),
+        binary("pow", List.of("binaryLhs(Tensor,BinaryOp,Tensor,Tensor,Tensor)", "binaryRhs(Tensor,BinaryOp,Tensor,Tensor,Tensor)"),
                 this::positive, this::any);
-        List<String> powScalar = List.of("powBase(Tensor,double,Tensor)", "powExponent(Tensor,double,Tensor,Tensor)");
+        List<String> powScalar = List.of("binaryLhs(Tensor,BinaryOp,double,Tensor,Tensor)", "binaryRhs(Tensor,BinaryOp,double,Tensor,Tensor)");
         withScalar("powScalar", powScalar, this::positive, 2.5);
         withScalar("powScalar", powScalar, this::positive, -1.5);
         // An exponent of 0 takes the rule's special case (a constant 1 has no base gradient).
         row("powScalar", powScalar, positive(3, 4), 0.0);
 
         // ---- nonlinear ----
-        unary("log", "log(Tensor,Tensor)", this::positive);
-        unary("log1p", "log1p(Tensor,Tensor)", this::positive);
-        unary("square", "square(Tensor,Tensor)", this::any);
-        unary("sin", "sin(Tensor,Tensor)", this::any);
-        unary("cos", "cos(Tensor,Tensor)", this::any);
-        unary("softplus", "softplus(Tensor,Tensor)", this::any);
+        unary("log", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::positive);
+        unary("log1p", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::positive);
+        unary("square", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::any);
+        unary("sin", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::any);
+        unary("cos", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::any);
+        unary("softplus", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::any);
 
         // ---- piecewise (random values are away from the kinks) ----
-        unary("abs", "abs(Tensor,Tensor)", this::nonZero);
-        unary("relu", "relu(Tensor,Tensor)", this::nonZero);
+        unary("abs", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::nonZero);
+        unary("relu", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::nonZero);
         List<String> clip = List.of("clip(Tensor,double,double,Tensor)", "clipLow(Tensor,double,double,Tensor)",
                 "clipHigh(Tensor,double,double,Tensor)");
         for (int[] dims : RANKS) {
             row("clip", clip, any(dims), -0.6, 0.9);
         }
-        binary("maximum", List.of("maximumFirst(Tensor,Tensor,Tensor)", "maximumSecond(Tensor,Tensor,Tensor)"),
+        binary("maximum", List.of("binaryLhs(Tensor,BinaryOp,Tensor,Tensor,Tensor)", "binaryRhs(Tensor,BinaryOp,Tensor,Tensor,Tensor)"),
                 this::any, this::any);
-        withScalar("maximumScalar", List.of("maximumFirst(Tensor,double,Tensor)", "maximumSecond(Tensor,double,Tensor)"),
+        withScalar("maximumScalar", List.of("binaryLhs(Tensor,BinaryOp,double,Tensor,Tensor)", "binaryRhs(Tensor,BinaryOp,double,Tensor,Tensor)"),
                 this::any, 0.3);
-        binary("minimum", List.of("minimumFirst(Tensor,Tensor,Tensor)", "minimumSecond(Tensor,Tensor,Tensor)"),
+        binary("minimum", List.of("binaryLhs(Tensor,BinaryOp,Tensor,Tensor,Tensor)", "binaryRhs(Tensor,BinaryOp,Tensor,Tensor,Tensor)"),
                 this::any, this::any);
-        withScalar("minimumScalar", List.of("minimumFirst(Tensor,double,Tensor)", "minimumSecond(Tensor,double,Tensor)"),
+        withScalar("minimumScalar", List.of("binaryLhs(Tensor,BinaryOp,double,Tensor,Tensor)", "binaryRhs(Tensor,BinaryOp,double,Tensor,Tensor)"),
                 this::any, -0.2);
         List<String> where = List.of("whereTrue(Tensor,Tensor,Tensor,Tensor)", "whereFalse(Tensor,Tensor,Tensor,Tensor)");
         for (int[][] shapes : new int[][][] {{{}, {}, {}}, {{5}, {5}, {5}}, {{3, 4}, {4}, {3, 1}}, {{2, 3, 4}, {}, {3, 4}},
@@ -205,37 +206,37 @@ class RuleGradientsTest {
         }
 
         // ---- shape ----
-        row("reshape", "reshape(Tensor,Tensor)", any(), new int[] {1, 1});
-        row("reshape", "reshape(Tensor,Tensor)", any(6), new int[] {2, 3});
-        row("reshape", "reshape(Tensor,Tensor)", any(3, 4), new int[] {-1});
-        row("reshape", "reshape(Tensor,Tensor)", any(2, 3, 4), new int[] {4, -1});
-        row("reshape", "reshape(Tensor,Tensor)", any(0, 3), new int[] {3, 0});
+        row("reshape", "reshape(Tensor,int[],Tensor)", any(), new int[] {1, 1});
+        row("reshape", "reshape(Tensor,int[],Tensor)", any(6), new int[] {2, 3});
+        row("reshape", "reshape(Tensor,int[],Tensor)", any(3, 4), new int[] {-1});
+        row("reshape", "reshape(Tensor,int[],Tensor)", any(2, 3, 4), new int[] {4, -1});
+        row("reshape", "reshape(Tensor,int[],Tensor)", any(0, 3), new int[] {3, 0});
         unary("flatten", "flatten(Tensor,Tensor)", this::any);
         for (int[] dims : new int[][] {{}, {1}, {3, 1}, {1, 3, 1, 2}, {4}}) {
             row("squeezeAll", "squeeze(Tensor,Tensor)", any(dims));
         }
-        row("squeezeAxis", "squeeze(Tensor,Tensor)", any(1), 0);
-        row("squeezeAxis", "squeeze(Tensor,Tensor)", any(3, 1), -1);
-        row("squeezeAxis", "squeeze(Tensor,Tensor)", any(2, 1, 3), 1);
-        row("expandDims", "expandDims(Tensor,Tensor)", any(), 0);
-        row("expandDims", "expandDims(Tensor,Tensor)", any(4), -1);
-        row("expandDims", "expandDims(Tensor,Tensor)", any(3, 4), 1);
-        row("expandDims", "expandDims(Tensor,Tensor)", any(2, 3, 4), 0);
-        row("getOne", "get(Tensor,int,Tensor)", any(5), -1);
-        row("getOne", "get(Tensor,int,Tensor)", any(1), 0);
-        row("getOne", "get(Tensor,int,Tensor)", any(3, 4), 1);
-        row("getOne", "get(Tensor,int,Tensor)", any(2, 3, 4), -2);
+        row("squeezeAxis", "squeeze(Tensor,int,Tensor)", any(1), 0);
+        row("squeezeAxis", "squeeze(Tensor,int,Tensor)", any(3, 1), -1);
+        row("squeezeAxis", "squeeze(Tensor,int,Tensor)", any(2, 1, 3), 1);
+        row("expandDims", "expandDims(Tensor,int,Tensor)", any(), 0);
+        row("expandDims", "expandDims(Tensor,int,Tensor)", any(4), -1);
+        row("expandDims", "expandDims(Tensor,int,Tensor)", any(3, 4), 1);
+        row("expandDims", "expandDims(Tensor,int,Tensor)", any(2, 3, 4), 0);
+        row("getOne", "get(Tensor,int[],Tensor)", any(5), -1);
+        row("getOne", "get(Tensor,int[],Tensor)", any(1), 0);
+        row("getOne", "get(Tensor,int[],Tensor)", any(3, 4), 1);
+        row("getOne", "get(Tensor,int[],Tensor)", any(2, 3, 4), -2);
         row("getMany", "get(Tensor,int[],Tensor)", any(5), new int[] {3});
         row("getMany", "get(Tensor,int[],Tensor)", any(3, 4), new int[] {1, -1});
         row("getMany", "get(Tensor,int[],Tensor)", any(2, 3, 4), new int[] {1, 0});
         row("getMany", "get(Tensor,int[],Tensor)", any(2, 3, 4), new int[] {-1, 2, 3});
-        row("broadcastTo", "broadcastTo(Tensor,Tensor)", any(), new int[] {2, 3});
-        row("broadcastTo", "broadcastTo(Tensor,Tensor)", any(1), new int[] {4});
-        row("broadcastTo", "broadcastTo(Tensor,Tensor)", any(4), new int[] {3, 4});
-        row("broadcastTo", "broadcastTo(Tensor,Tensor)", any(3, 1), new int[] {2, 3, 4});
-        row("broadcastTo", "broadcastTo(Tensor,Tensor)", any(2, 3), new int[] {2, 3});
-        row("broadcastTo", "broadcastTo(Tensor,Tensor)", any(1), new int[] {0});
-        unary("cast", "cast(Tensor,Tensor)", this::any);
+        row("broadcastTo", "broadcastTo(Tensor,int[],Tensor)", any(), new int[] {2, 3});
+        row("broadcastTo", "broadcastTo(Tensor,int[],Tensor)", any(1), new int[] {4});
+        row("broadcastTo", "broadcastTo(Tensor,int[],Tensor)", any(4), new int[] {3, 4});
+        row("broadcastTo", "broadcastTo(Tensor,int[],Tensor)", any(3, 1), new int[] {2, 3, 4});
+        row("broadcastTo", "broadcastTo(Tensor,int[],Tensor)", any(2, 3), new int[] {2, 3});
+        row("broadcastTo", "broadcastTo(Tensor,int[],Tensor)", any(1), new int[] {0});
+        unary("cast", "cast(Tensor,DType,Tensor)", this::any);
 
         // ---- neural-network ops: NCHW input, OIHW weights only ----
         List<String> conv = List.of("conv2dInput(Tensor,Tensor,Conv2dSpec,Tensor)",
@@ -300,8 +301,8 @@ class RuleGradientsTest {
         row("pad", pad, any(4), new int[][] {{1, 2}}, 0.5);
         row("pad", pad, any(2, 3), new int[][] {{0, 1}, {2, 0}}, -1.0);
         row("pad", pad, any(2, 1, 3), new int[][] {{1, 0}, {0, 0}, {1, 1}}, 2.0);
-        row("to", "to(Tensor,Tensor)", any(3, 4), new Fixed(TwinBackend.TWIN));
-        row("to", "to(Tensor,Tensor)", any(), new Fixed(Device.CPU));
+        row("to", "to(Tensor,Device,Tensor)", any(3, 4), new Fixed(TwinBackend.TWIN));
+        row("to", "to(Tensor,Device,Tensor)", any(), new Fixed(Device.CPU));
         return List.copyOf(table);
     }
 
@@ -628,7 +629,22 @@ class RuleGradientsTest {
      * Rules whose primitive computes in float32 whatever its operand (so central differences cannot
      * resolve it): checked against their exact value by a test of their own instead.
      */
-    private static final Set<String> CHECKED_EXACTLY = Set.of("TensorRules.fullValue(double,int[],Tensor)");
+    private static final Set<String> CHECKED_EXACTLY = Set.of("TensorRules.fullValue(double,int[],Tensor)",
+            "ScalarRules.abs(float,float)", "ScalarRules.maxFirst(float,float,float)",
+            "ScalarRules.maxSecond(float,float,float)", "ScalarRules.minFirst(float,float,float)",
+            "ScalarRules.minSecond(float,float,float)");
+
+    @Test
+    void floatOverloadsOfMathRules() {
+        // max(x, y) + 2 min(x, y) at a tie: each argument gets half of each, (1.5, 1.5).
+        var tie = ScalarRuleCasesGrad.floatTieGradients(1.5f, 1.5f);
+        assertEquals(1.5f, tie.x());
+        assertEquals(1.5f, tie.y());
+        var apart = ScalarRuleCasesGrad.floatTieGradients(1.5f, -2f);
+        assertEquals(1f, apart.x());
+        assertEquals(2f, apart.y());
+        assertEquals(-1f, ScalarRuleCasesGrad.floatAbsGradients(-2.5f).x());
+    }
 
     @Test
     void fullOfAScalarGivesItTheSumOfTheAdjoint() {
@@ -663,7 +679,7 @@ class RuleGradientsTest {
         missing.removeAll(covered);
         assertEquals(Set.of(), missing, "rule overloads without a GradCheck case");
         // The class-file reading found the rules at all: an annotated method and an unannotated overload.
-        assertTrue(declared.containsAll(Set.of("TensorRules.addRhs(Tensor,double,Tensor)",
+        assertTrue(declared.containsAll(Set.of("TensorRules.binaryRhs(Tensor,BinaryOp,double,Tensor,Tensor)",
                 "ScalarRules.maxFirst(double,double,double)")), declared.toString());
     }
 

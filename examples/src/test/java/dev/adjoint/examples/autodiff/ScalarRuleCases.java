@@ -12,6 +12,8 @@ final class ScalarRuleCases {
     }
 
     @Differentiable static double toRadians(double x) { return Math.toRadians(x); }
+    @Differentiable static float floatTie(float x, float y) { return Math.max(x, y) + 2 * Math.min(x, y); }
+    @Differentiable static float floatAbs(float x) { return Math.abs(x); }
     @Differentiable static double toDegrees(double x) { return Math.toDegrees(x); }
     @Differentiable static double exp(double x) { return Math.exp(x); }
     @Differentiable static double expm1(double x) { return Math.expm1(x); }

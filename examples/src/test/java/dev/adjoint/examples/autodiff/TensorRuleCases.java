@@ -24,6 +24,7 @@ final class TensorRuleCases {
     @Differentiable static Tensor neg(Tensor x) { return x.neg(); }
     @Differentiable static Tensor add(Tensor a, Tensor b) { return a.add(b); }
     @Differentiable static Tensor addScalar(Tensor x, double s) { return x.add(s); }
+    @Differentiable static Tensor mulLong(Tensor x) { return x.mul(3L); }
     @Differentiable static Tensor sub(Tensor a, Tensor b) { return a.sub(b); }
     @Differentiable static Tensor subScalar(Tensor x, double s) { return x.sub(s); }
     @Differentiable static Tensor sumAll(Tensor x) { return x.sum(); }

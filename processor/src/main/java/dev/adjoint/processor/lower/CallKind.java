@@ -49,6 +49,10 @@ enum CallKind {
         if (call.method().getAnnotation(Differentiable.class) != null) {
             return DIFFERENTIABLE;
         }
+        if (Elementwise.of(call.method()) != null) {
+            // Bound to the rules of unary/binary; comparisons were matched as zero-gradient above.
+            return RULE;
+        }
         if (env.derivatives().lookup(call.owner(), name).isPresent()) {
             return RULE;
         }

@@ -439,8 +439,11 @@ final class ControlFlowLowering {
 
         locals.push();
         String element = locals.declare(tree.getVariable().getName().toString(), JType.TENSOR);
-        Prim row = new Prim.RuleCall(CodeBlock.of("get"), "get", List.of(tensor, Atom.variable(index, JType.INT)), rules,
-                List.of(tree.getExpression(), tree.getExpression()), true, JType.TENSOR);
+        // x.get(index): the varargs primal get(int...), its index packed for the rule get(Tensor, int[], Tensor).
+        JType indices = new JType("int[]");
+        Prim row = new Prim.RuleCall(CodeBlock.of("get"), "get", List.of(tensor, Atom.variable(index, JType.INT)),
+                List.of(JType.TENSOR, indices), rules, List.of(tree.getExpression(), tree.getExpression()), true,
+                JType.TENSOR, 1, indices, null);
         List<Stmt> prefix = List.of(new Stmt.Assign(element, JType.TENSOR, row));
         CodeBlock condition = CodeBlock.of("$N < $L.dim(0)", index, tensor.code());
         loop(tree, false, condition, prefix, tree.getStatement(), List.of(), List.of(increment(index)), out);

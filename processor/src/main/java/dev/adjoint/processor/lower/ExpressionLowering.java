@@ -273,26 +273,35 @@ final class ExpressionLowering {
         return new Prim.CallValue(Atom.variable(pullback, pullbackType), forward);
     }
 
-    /** A call to a primitive with {@code @Derivative} rules. */
+    /** A call to a primitive with {@code @Derivative} rules, bound by its exact signature. */
     private Prim ruleCall(ResolvedCall call, List<Stmt> out) {
         ExecutableElement callee = call.method();
-        Rules rules = env.derivatives().lookup(call.owner(), call.name()).orElseThrow();
         MethodInvocationTree tree = call.tree();
         List<Atom> args = new ArrayList<>();
         List<ExpressionTree> argTrees = new ArrayList<>();
+        List<JType> primalTypes = new ArrayList<>();
         boolean instance = !call.isStatic() && tree.getMethodSelect() instanceof MemberSelectTree;
         if (instance) {
             // The receiver is the primitive's argument 0, and may itself need lowering.
             ExpressionTree receiver = ((MemberSelectTree) tree.getMethodSelect()).getExpression();
             args.add(lower(receiver, out));
             argTrees.add(receiver);
+            primalTypes.add(env.typeOf(call.owner().asType()).erasure());
+        }
+        Elementwise elementwise = Elementwise.of(callee);
+        if (elementwise != null && instance) {
+            // x.exp() is x.unary(UnaryOp.EXP): the op constant is the rules' argument after the receiver.
+            args.add(new Atom(elementwise.constant(), elementwise.text(), elementwise.type(), null, Set.of()));
+            argTrees.add(tree);
+            primalTypes.add(elementwise.type());
         }
         for (ExpressionTree argument : tree.getArguments()) {
             args.add(lower(argument, out));
             argTrees.add(argument);
         }
-        CodeBlock calleeCode = instance ? CodeBlock.of("$N", call.name())
-                : printer.callee(call);
+        for (VariableElement parameter : callee.getParameters()) {
+            primalTypes.add(env.typeOf(parameter.asType()).erasure());
+        }
         String calleeText = instance ? call.name() : printer.text(tree.getMethodSelect());
         int spreadFrom = -1;
         JType varargsType = null;
@@ -304,8 +313,17 @@ final class ExpressionLowering {
             boolean passesArray = count == fixed + 1 && varargsType.equals(resolver.typeOf(tree.getArguments().get(fixed)));
             spreadFrom = passesArray ? -1 : fixed + (instance ? 1 : 0);
         }
-        return new Prim.RuleCall(calleeCode, calleeText, args, rules, argTrees, instance, call.returnType(),
-                spreadFrom, varargsType);
+        if (elementwise != null && instance) {
+            Rules rules = env.derivatives().lookup(call.owner(), elementwise.primal()).orElseThrow();
+            CodeBlock forward = CodeBlock.of("$L.$N($L)", args.getFirst().code(), call.name(),
+                    CodeBlock.join(args.subList(2, args.size()).stream().map(Atom::code).toList(), ", "));
+            return new Prim.RuleCall(CodeBlock.of("$N", elementwise.primal()), call.name(), args, primalTypes, rules,
+                    argTrees, true, call.returnType(), -1, null, forward);
+        }
+        Rules rules = env.derivatives().lookup(call.owner(), call.name()).orElseThrow();
+        CodeBlock calleeCode = instance ? CodeBlock.of("$N", call.name()) : printer.callee(call);
+        return new Prim.RuleCall(calleeCode, calleeText, args, primalTypes, rules, argTrees, instance,
+                call.returnType(), spreadFrom, varargsType, null);
     }
 
     /**

@@ -86,7 +86,8 @@ public final class Lowering {
         CodeBlock callee = locals.self() == null
                 ? CodeBlock.of("$T.$N", ClassName.get(owner), name) : CodeBlock.of("$N.$N", locals.self(), name);
         List<Stmt> body = List.of(new Stmt.Assign(result, resultType,
-                new Prim.RuleCall(callee, name, args, rules, List.of(), false, resultType)));
+                new Prim.RuleCall(callee, name, args, args.stream().map(arg -> arg.type().erasure()).toList(), rules,
+                        List.of(), false, resultType)));
         return new LoweredMethod(name, locals.parameters(), env.selectedParameters(method), locals.hoisted(), body,
                 result, resultType, locals.self(), locals.selfType(), List.of(), locals.names());
     }

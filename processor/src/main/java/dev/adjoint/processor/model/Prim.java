@@ -106,22 +106,28 @@ public sealed interface Prim {
     }
 
     /**
-     * A call to a primitive with derivative rules, such as {@code Math.exp(a)}, {@code x.mul(y)} or
-     * a method with a user-supplied {@code @Derivative}.
+     * A call to a primitive with derivative rules, such as {@code Math.exp(a)}, {@code x.matmul(y)}
+     * or a method with a user-supplied {@code @Derivative}. Its rules bind by the primal's exact
+     * signature: a rule takes {@code primalTypes}, optionally the output, then the output adjoint.
      *
      * @param callee the static method, or for an instance method ({@code instance}) its name, the
      *     receiver being argument 0
+     * @param args the primal's arguments in the order its rules take them (receiver first)
+     * @param primalTypes the primal's parameter types, receiver first, as its rules declare them
      * @param resultType the primitive's result type, which is also its adjoint's
      * @param spreadFrom where the arguments spread into the primal's varargs array begin, or -1
      * @param varargsType that array's type, or null
+     * @param forward the forward code when it is not {@code callee(args)}: an elementwise facade
+     *     such as {@code x.exp()}, whose rules are those of {@code x.unary(UnaryOp.EXP)}; or null
      */
-    record RuleCall(CodeBlock callee, String calleeText, List<Atom> args, Rules rules, List<? extends Tree> argTrees,
-            boolean instance, JType resultType, int spreadFrom, JType varargsType) implements Prim {
+    record RuleCall(CodeBlock callee, String calleeText, List<Atom> args, List<JType> primalTypes, Rules rules,
+            List<? extends Tree> argTrees, boolean instance, JType resultType, int spreadFrom, JType varargsType,
+            CodeBlock forward) implements Prim {
 
-        /** A call without spread varargs. */
-        public RuleCall(CodeBlock callee, String calleeText, List<Atom> args, Rules rules, List<? extends Tree> argTrees,
-                boolean instance, JType resultType) {
-            this(callee, calleeText, args, rules, argTrees, instance, resultType, -1, null);
+        /** A call without spread varargs, whose forward code is {@code callee(args)}. */
+        public RuleCall(CodeBlock callee, String calleeText, List<Atom> args, List<JType> primalTypes, Rules rules,
+                List<? extends Tree> argTrees, boolean instance, JType resultType) {
+            this(callee, calleeText, args, primalTypes, rules, argTrees, instance, resultType, -1, null, null);
         }
 
         public List<Atom> operands() {
@@ -129,6 +135,9 @@ public sealed interface Prim {
         }
 
         public CodeBlock forward() {
+            if (forward != null) {
+                return forward;
+            }
             if (instance) {
                 return CodeBlock.of("$L.$L($L)", args.getFirst().code(), callee, joinCode(args.subList(1, args.size())));
             }
@@ -137,29 +146,16 @@ public sealed interface Prim {
 
         public String text() {
             if (instance) {
-                return args.getFirst().text() + "." + calleeText + "(" + joinText(args.subList(1, args.size())) + ")";
+                // An elementwise facade's op constant (argument 1) is the rules' business, not the user's call.
+                List<Atom> shown = args.subList(forward != null ? 2 : 1, args.size());
+                return args.getFirst().text() + "." + calleeText + "(" + joinText(shown) + ")";
             }
             return calleeText + "(" + joinText(args) + ")";
         }
 
-        /** The argument types as the call spreads them, for choosing a rule overload. */
-        public List<JType> argumentTypes() {
-            return args.stream().map(Atom::type).toList();
-        }
-
-        /**
-         * How {@code rule} takes this call: with the arguments as written, or (for a call spreading
-         * varargs, such as {@code x.permute(1, 0)}) with the spread ones packed into one array, so
-         * one rule {@code permute(Tensor x, int[] axes, Tensor g)} serves every arity.
-         */
+        /** How {@code rule} takes this call, if one of its overloads declares exactly the primal's signature. */
         public Optional<Binding> bind(Rules.Rule rule) {
-            Optional<Rules.Form> spread = rule.formFor(argumentTypes(), resultType);
-            if (spread.isPresent() || spreadFrom < 0) {
-                return spread.map(form -> new Binding(form, false));
-            }
-            List<JType> packed = new ArrayList<>(argumentTypes().subList(0, spreadFrom));
-            packed.add(varargsType);
-            return rule.formFor(packed, resultType).map(form -> new Binding(form, true));
+            return rule.formFor(primalTypes, resultType).map(form -> new Binding(form, spreadFrom >= 0));
         }
 
         /** The arguments to pass a rule bound by {@link #bind}: spread ones packed into an array if asked. */
@@ -172,6 +168,11 @@ public sealed interface Prim {
                 codes.add(CodeBlock.of("new $T {$L}", varargsType.typeName(), joinCode(args.subList(spreadFrom, args.size()))));
             }
             return codes;
+        }
+
+        /** The index of a rule's argument that receives {@code args.get(i)}: spread ones share the array's. */
+        public int ruleArgument(int i) {
+            return spreadFrom >= 0 && i >= spreadFrom ? spreadFrom : i;
         }
     }
 

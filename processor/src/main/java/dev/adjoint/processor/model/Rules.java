@@ -15,9 +15,7 @@ public record Rules(List<Rule> rules) {
         /** {@code (args..., dy)}. */
         ARGUMENTS,
         /** {@code (args..., output, dy)}. */
-        ARGUMENTS_AND_OUTPUT,
-        /** {@code (args[0], dy)}: a shape-only rule for every overload of the primal. */
-        FIRST_ARGUMENT
+        ARGUMENTS_AND_OUTPUT
     }
 
     /**
@@ -32,43 +30,27 @@ public record Rules(List<Rule> rules) {
             return returnType.isArray();
         }
 
-        /** How to call this rule for arguments of {@code argumentTypes} and an output of {@code outputType}. */
-        public Optional<Form> formFor(List<JType> argumentTypes, JType outputType) {
-            if (matchesAny(argumentTypes, outputType, false)) {
-                return Optional.of(Form.ARGUMENTS);
-            }
-            if (matchesAny(argumentTypes, outputType, true)) {
-                return Optional.of(Form.ARGUMENTS_AND_OUTPUT);
-            }
-            if (matchesAny(argumentTypes.subList(0, Math.min(1, argumentTypes.size())), outputType, false)) {
-                return Optional.of(Form.FIRST_ARGUMENT);
-            }
-            return Optional.empty();
-        }
-
-        private boolean matchesAny(List<JType> arguments, JType output, boolean withOutput) {
+        /**
+         * How to call this rule for a primal declaring {@code primalTypes} (its receiver first) and
+         * returning {@code outputType}: an overload must declare exactly those, optionally the output,
+         * then the adjoint. No widening, and no overload serves another's signature.
+         */
+        public Optional<Form> formFor(List<JType> primalTypes, JType outputType) {
+            JType output = outputType.erasure();
+            int n = primalTypes.size();
             for (List<JType> parameters : signatures) {
-                int expected = arguments.size() + (withOutput ? 2 : 1);
-                if (parameters.size() != expected) {
+                List<JType> erased = parameters.stream().map(JType::erasure).toList();
+                if (erased.size() < n + 1 || !erased.subList(0, n).equals(primalTypes) || !erased.getLast().equals(output)) {
                     continue;
                 }
-                boolean matches = accepts(parameters.getLast(), output);
-                for (int i = 0; i < arguments.size() && matches; i++) {
-                    matches = accepts(parameters.get(i), arguments.get(i));
+                if (erased.size() == n + 1) {
+                    return Optional.of(Form.ARGUMENTS);
                 }
-                if (withOutput) {
-                    matches &= accepts(parameters.get(arguments.size()), output);
-                }
-                if (matches) {
-                    return true;
+                if (erased.size() == n + 2 && erased.get(n).equals(output)) {
+                    return Optional.of(Form.ARGUMENTS_AND_OUTPUT);
                 }
             }
-            return false;
-        }
-
-        private static boolean accepts(JType parameter, JType argument) {
-            return parameter.equals(argument) || parameter.acceptsByWidening(argument)
-                    || parameter.isArray() && argument.isArray() && parameter.equals(argument);
+            return Optional.empty();
         }
     }
 

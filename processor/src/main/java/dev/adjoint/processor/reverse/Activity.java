@@ -131,7 +131,7 @@ public final class Activity {
                 continue;
             }
             Tree site = call.argTrees().isEmpty() ? null : call.argTrees().get(i);
-            Rules.Rule rule = call.rules().forArgument(i).orElse(null);
+            Rules.Rule rule = call.rules().forArgument(call.ruleArgument(i)).orElse(null);
             if (rule == null) {
                 if (site != null) {
                     String name = call.calleeText().substring(call.calleeText().lastIndexOf('.') + 1);
@@ -139,8 +139,8 @@ public final class Activity {
                 }
             } else if (call.bind(rule).isEmpty() && site != null) {
                 diagnostics.error(site, Messages.BAD_DERIVATIVE, rule.owner().simpleName() + "." + rule.method(),
-                        "no overload fits " + call.argumentTypes() + ": a rule for " + call.calleeText()
-                                + " takes its " + arity + " argument(s), optionally the output, then dy");
+                        "no overload declares " + call.primalTypes() + ": a rule for " + call.calleeText()
+                                + " takes exactly its parameters (receiver first), optionally the output, then dy");
             }
         }
     }

@@ -449,7 +449,7 @@ public final class ReverseEmitter {
             if (!arg.isVariable() || !active.contains(arg.variable())) {
                 continue;
             }
-            Rules.Rule rule = call.rules().forArgument(i).orElseThrow();
+            Rules.Rule rule = call.rules().forArgument(call.ruleArgument(i)).orElseThrow();
             accumulate(arg, ruleCall(rule, call, g, output), arg.type().isTensor() ? JType.TENSOR : JType.DOUBLE,
                     false, out);
         }
@@ -458,12 +458,7 @@ public final class ReverseEmitter {
     private static CodeBlock ruleCall(Rules.Rule rule, Prim.RuleCall call, Atom g, CodeBlock output) {
         Prim.Binding binding = call.bind(rule).orElseThrow();
         Rules.Form form = binding.form();
-        List<CodeBlock> args = new ArrayList<>();
-        if (form == Rules.Form.FIRST_ARGUMENT) {
-            args.add(call.args().getFirst().code());
-        } else {
-            args.addAll(call.ruleArguments(binding.packed()));
-        }
+        List<CodeBlock> args = new ArrayList<>(call.ruleArguments(binding.packed()));
         if (form == Rules.Form.ARGUMENTS_AND_OUTPUT) {
             args.add(output);
         }
