@@ -257,6 +257,33 @@ final class ZooControl implements ZooModel {
         return Math.tanh(x) * temperature;
     }
 
+    @Differentiable
+    static double halfStep(double h) {
+        return h + 0.5 * Math.sin(h) + 0.3;
+    }
+
+    /** A double loop variable whose update clause calls a differentiable helper. */
+    @Differentiable
+    static double helperInForUpdate(double x) {
+        double total = 0;
+        for (double h = x; h < 3; h = halfStep(h)) {
+            total += h * h;
+        }
+        return total;
+    }
+
+    /** A while condition and a compound assignment that call differentiable helpers. */
+    @Differentiable
+    static double helperInConditionAndCompound(double x) {
+        double h = x;
+        int steps = 0;
+        while (halfStep(h) < 2.5 && steps < 10) {
+            h += halfStep(h) * 0.25;
+            steps++;
+        }
+        return h * x;
+    }
+
     /** A nested class reading its outer class's static variable and mutable field, calling its helper. */
     static final class Inner implements ZooModel {
         final Variable weight = new Variable(-0.4, "inner.weight");

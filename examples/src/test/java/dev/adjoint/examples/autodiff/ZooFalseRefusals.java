@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Function zoo, round 2: legitimate code with a clear gradient that the processor refuses — an
  * override calling {@code super}, instanceof patterns in forms other than a plain
- * {@code if (o instanceof T t)}, a plain getter of a class that holds no variable.
+ * {@code if (o instanceof T t)}, a plain getter of a class that holds no variable, a record's
+ * accessors called in its own differentiable method, a type parameter with an intersection bound.
  */
 final class ZooFalseRefusals implements ZooModel {
 
@@ -58,6 +59,36 @@ final class ZooFalseRefusals implements ZooModel {
 
         double std() {
             return std;
+        }
+    }
+
+    /** A line whose differentiable method reads its components through their accessors. */
+    record Line(double slope, double intercept) {
+        @Differentiable
+        double at(double x) {
+            return slope() * x + intercept();
+        }
+    }
+
+    /** Thresholds of a number type that is also Comparable: an intersection bound. */
+    static final class Thresholds<N extends Number & Comparable<N>> {
+        final List<N> levels;
+        final N cut;
+
+        Thresholds(List<N> levels, N cut) {
+            this.levels = levels;
+            this.cut = cut;
+        }
+
+        @Differentiable
+        double apply(double x) {
+            double h = x;
+            for (N level : levels) {
+                if (level.compareTo(cut) > 0) {
+                    h = Math.sin(h) * level.doubleValue();
+                }
+            }
+            return h;
         }
     }
 

@@ -281,6 +281,20 @@ final class ZooGenerics implements ZooModel {
         return h.sum();
     }
 
+    /** A plain getter choosing a layer. */
+    Gain layer(int index) {
+        return index % 2 == 0 ? first : second;
+    }
+
+    @Differentiable
+    double layerFromAPlainGetter(double x) {
+        double h = x;
+        for (int i = 0; i < 3; i++) {
+            h = layer(i).apply(h) + this.layer(i + 1).apply(0.5 * h);
+        }
+        return h;
+    }
+
     /** A list of data tensors, the batches, each through one variable. */
     @Differentiable
     Tensor batches(@NonDifferentiable List<Tensor> batches, Tensor scale) {

@@ -345,9 +345,15 @@ class ZooTest {
                         uniform(-1, 1)),
                 on("a variable's value aliased and reassigned in a loop", ZooGenerics.class, generics,
                         "aliasedVariableValue", normal(2, 3)),
+                on("layers chosen by a plain getter, with and without this.", ZooGenerics.class, generics,
+                        "layerFromAPlainGetter", uniform(-1, 1)),
                 on("a List<Tensor> of data batches", ZooGenerics.class, generics, "batches",
                         data(List.of(normal(2, 3), normal(4, 3))), normal(3)),
                 // Round 2: control flow, float rules, Java features.
+                fn("a differentiable helper in a for loop's update clause", ZooControl.class, "helperInForUpdate",
+                        uniform(-1, 1)),
+                fn("differentiable helpers in a while condition and a compound assignment", ZooControl.class,
+                        "helperInConditionAndCompound", uniform(-1, 1)),
                 fn("returns from nested loops in a helper called in a loop", ZooControl.class,
                         "earlyReturnsFromNestedLoops", 0.37),
                 on("an RK4 oscillator written long-hand, with break, continue and return", ZooControl.class,
@@ -396,7 +402,14 @@ class ZooTest {
                 on("a record pattern", ZooFalseRefusals.class, refusedButLegitimate, "recordPattern",
                         uniform(-1, 1)),
                 on("a getter of a class that holds no variable", ZooFalseRefusals.class, refusedButLegitimate,
-                        "getterOfAClassWithoutVariables", uniform(-1, 1)));
+                        "getterOfAClassWithoutVariables", uniform(-1, 1)),
+                on("a record's accessors in its own differentiable method", ZooFalseRefusals.Line.class,
+                        () -> new ZooFalseRefusals.Line(0.7, -0.2), "at", uniform(-1, 1)),
+                on("a type parameter bounded by Number & Comparable", ZooFalseRefusals.Thresholds.class,
+                        () -> new ZooFalseRefusals.Thresholds<>(List.of(0.5, 1.5, 2.0), 1.0), "apply", uniform(-1, 1)),
+                // Round 2: a nested class and a top-level class whose generated classes have the same name.
+                fn("a nested class ZooNames.Version2", ZooNames.Version2.class, "scaled", uniform(-1, 1)),
+                fn("a top-level class ZooNames_Version2", ZooNames_Version2.class, "shifted", uniform(-1, 1)));
     }
 
     @ParameterizedTest(name = "{0}")
