@@ -101,6 +101,23 @@ final class ZooDispatch implements ZooModel {
     static final class Linear implements Activation {
     }
 
+    /** An abstract method implemented by a sub-interface's default. */
+    interface Transform {
+        @Differentiable
+        double map(double x);
+    }
+
+    interface SoftsignTransform extends Transform {
+        @Override
+        @Differentiable
+        default double map(double x) {
+            return x / (1 + Math.abs(x));
+        }
+    }
+
+    static final class Softsign implements SoftsignTransform {
+    }
+
     /** A layer interface whose default method calls its abstract one twice. */
     interface Layer {
         @Differentiable
@@ -402,6 +419,7 @@ final class ZooDispatch implements ZooModel {
 
     final Cell[] cells;
     final List<Activation> activations;
+    final Transform transform = new Softsign();
     final List<Layer> layers;
     final Op<Integer> power;
     final Expr formula;
@@ -492,6 +510,11 @@ final class ZooDispatch implements ZooModel {
             total += activation.activate(x);
         }
         return total;
+    }
+
+    @Differentiable
+    double defaultImplementsAbstract(double x) {
+        return transform.map(x) * x;
     }
 
     @Differentiable

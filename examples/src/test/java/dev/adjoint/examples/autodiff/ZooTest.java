@@ -296,6 +296,8 @@ class ZooTest {
                         "deepHierarchy", uniform(-1, 1)),
                 on("a sub-interface's default overriding a default", ZooDispatch.class, dispatch,
                         "subInterfaceDefault", uniform(-1, 1)),
+                on("an abstract method implemented by a sub-interface's default", ZooDispatch.class, dispatch,
+                        "defaultImplementsAbstract", uniform(-1, 1)),
                 on("a default calling an abstract method; a record; an inherited implementation", ZooDispatch.class,
                         dispatch, "defaultCallsAbstract", uniform(-1, 1)),
                 on("a generic interface Op<C> implemented for Integer", ZooDispatch.class, dispatch,
