@@ -407,6 +407,37 @@ final class ZooDispatch implements ZooModel {
         }
     }
 
+    /** Merges any number of data inputs. */
+    static class Merge {
+        final Variable mix;
+
+        Merge(SplittableRandom random, String name) {
+            mix = new Variable(Tensor.randomNormal(random, 0, 0.7, 2).cast(DType.FLOAT64), name);
+        }
+
+        @Differentiable
+        Tensor apply(@NonDifferentiable Tensor... inputs) {
+            Tensor total = inputs[0].mul(mix.value());
+            for (int i = 1; i < inputs.length; i++) {
+                total = total.add(inputs[i].mul(mix.value()).tanh());
+            }
+            return total;
+        }
+    }
+
+    static final class GatedMerge extends Merge {
+        GatedMerge(SplittableRandom random, String name) {
+            super(random, name);
+        }
+
+        @Override
+        @Differentiable
+        Tensor apply(@NonDifferentiable Tensor... inputs) {
+            Tensor gate = inputs[0].mul(mix.value()).sigmoid();
+            return gate.mul(inputs[inputs.length - 1]);
+        }
+    }
+
     /** A base with an overridable method, for an anonymous subclass. */
     static class Polynomial {
         final Variable c = new Variable(0.4, "c");
@@ -434,6 +465,8 @@ final class ZooDispatch implements ZooModel {
     final FloatUnit floatUnit;
     final Link chain;
     final Polynomial anonymous;
+    final Merge merge;
+    final Merge gatedMerge;
     final Damped damped;
     final Shadowing shadowing;
 
@@ -466,6 +499,8 @@ final class ZooDispatch implements ZooModel {
             }
         };
         damped = new Damped(0.7);
+        merge = new Merge(random, "merge.mix");
+        gatedMerge = new GatedMerge(random, "gated.mix");
         shadowing = new Shadowing();
     }
 
@@ -489,6 +524,7 @@ final class ZooDispatch implements ZooModel {
         }
         all.add(anonymous.c);
         all.add(damped.gain());
+        all.addAll(List.of(merge.mix, gatedMerge.mix));
         all.add(shadowing.gain());
         return all;
     }
@@ -579,6 +615,12 @@ final class ZooDispatch implements ZooModel {
     @Differentiable
     double anonymousSubclass(double x) {
         return anonymous.at(x);
+    }
+
+    /** Data inputs through a varargs parameter, one layer overriding the method. */
+    @Differentiable
+    double varargsThroughAnOverride(@NonDifferentiable Tensor a, @NonDifferentiable Tensor b) {
+        return merge.apply(a, b).add(gatedMerge.apply(b, a, b)).sum().item();
     }
 
     /** A subclass in another package overriding a public method. */

@@ -318,6 +318,8 @@ class ZooTest {
                         "linkedChain", uniform(-1, 1)),
                 on("an anonymous subclass overriding a differentiable method", ZooDispatch.class, dispatch,
                         "anonymousSubclass", uniform(-1, 1)),
+                on("a varargs Tensor... data parameter through an override", ZooDispatch.class, dispatch,
+                        "varargsThroughAnOverride", data(normal(2)), data(normal(2))),
                 on("an override in another package", ZooDispatch.class, dispatch, "overrideInAnotherPackage",
                         uniform(-1, 1)),
                 on("a package-private method redeclared in another package (not an override)", ZooDispatch.class,
