@@ -281,6 +281,40 @@ final class ZooGenerics implements ZooModel {
         return h.sum();
     }
 
+    /** Layer calls skipped by continue and cut short by break, in nested loops. */
+    @Differentiable
+    double layersUnderBreakAndContinue(double x) {
+        double h = x;
+        for (int i = 0; i < 4; i++) {
+            if (i == 1) {
+                continue;
+            }
+            for (Gain gain : gains) {
+                if (h > 5) {
+                    break;
+                }
+                h = gain.apply(h) + first.apply(0.5 * h);
+                if (i == 2) {
+                    continue;
+                }
+                h = second.apply(h);
+            }
+        }
+        return h;
+    }
+
+    /** The last variable of a loop, read after it. */
+    @Differentiable
+    double lastVariableOfALoop(double x) {
+        Variable last = null;
+        double total = 0;
+        for (Variable v : groups.get("decoder")) {
+            total += v.get() * x;
+            last = v;
+        }
+        return total * last.get();
+    }
+
     /** A plain getter choosing a layer. */
     Gain layer(int index) {
         return index % 2 == 0 ? first : second;
