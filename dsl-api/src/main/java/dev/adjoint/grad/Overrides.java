@@ -5,8 +5,14 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -73,19 +79,92 @@ public final class Overrides {
 
     private static Optional<MethodHandle> find(Class<?> type, Class<?> declaring, String name,
             Class<?>[] parameterTypes) {
-        for (Class<?> c = type; c != null && c != declaring; c = c.getSuperclass()) {
-            Method method;
-            try {
-                method = c.getDeclaredMethod(name, parameterTypes);
-            } catch (NoSuchMethodException e) {
+        Method base = declaredMethod(declaring, name, parameterTypes);
+        Method implementation = base == null ? null : implementation(type, declaring, base);
+        if (implementation == null || implementation.getDeclaringClass() == declaring
+                || Modifier.isAbstract(implementation.getModifiers())) {
+            return Optional.empty();
+        }
+        return Optional.of(generatedForward(implementation.getDeclaringClass(), declaring, name,
+                implementation.getParameterTypes()));
+    }
+
+    /**
+     * The method the JVM runs for {@code base} on an object of {@code type}: the most derived class
+     * declaring it (a package-private method is overridden only in its own package), else the most
+     * specific interface default.
+     */
+    private static Method implementation(Class<?> type, Class<?> declaring, Method base) {
+        int access = base.getModifiers();
+        boolean packagePrivate = !Modifier.isPublic(access) && !Modifier.isProtected(access) && !Modifier.isPrivate(access);
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            Method method = c == declaring ? base : declaredMethod(c, base.getName(), base.getParameterTypes());
+            if (method == null || packagePrivate && c != declaring && !c.getPackageName().equals(declaring.getPackageName())) {
                 continue;
             }
-            if (Modifier.isAbstract(method.getModifiers())) {
-                return Optional.empty();
-            }
-            return Optional.of(generatedForward(c, declaring, name, parameterTypes));
+            return method;
         }
-        return Optional.empty();
+        Method best = null;
+        for (Class<?> candidate : interfaces(type)) {
+            if (!declaring.isAssignableFrom(candidate)) {
+                continue;
+            }
+            Method method = candidate == declaring ? base : declaredMethod(candidate, base.getName(), base.getParameterTypes());
+            if (method != null && (method.isDefault() || candidate == declaring)
+                    && (best == null || best.getDeclaringClass().isAssignableFrom(candidate))) {
+                best = method;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The method {@code type} declares with this name for arguments of {@code parameterTypes}: the
+     * exact one, or, where a generic supertype's signature erased differently, the one its bridge
+     * method calls ({@code apply(double, Integer)} for the bridge {@code apply(double, Object)}).
+     */
+    private static Method declaredMethod(Class<?> type, String name, Class<?>[] parameterTypes) {
+        Method bridged = null;
+        for (Method method : type.getDeclaredMethods()) {
+            if (!method.getName().equals(name) || method.getParameterCount() != parameterTypes.length) {
+                continue;
+            }
+            if (!method.isBridge() && Arrays.equals(method.getParameterTypes(), parameterTypes)) {
+                return method;
+            }
+            if (!method.isBridge() && assignable(method.getParameterTypes(), parameterTypes)) {
+                bridged = method;
+            }
+        }
+        return bridged;
+    }
+
+    private static boolean assignable(Class<?>[] specific, Class<?>[] general) {
+        for (int i = 0; i < specific.length; i++) {
+            if (!general[i].isAssignableFrom(specific[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every interface {@code type} implements, directly or through its superclasses and superinterfaces. */
+    private static Set<Class<?>> interfaces(Class<?> type) {
+        Set<Class<?>> all = new LinkedHashSet<>();
+        Deque<Class<?>> pending = new ArrayDeque<>();
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            pending.addAll(List.of(c.getInterfaces()));
+        }
+        if (type.isInterface()) {
+            pending.add(type);
+        }
+        while (!pending.isEmpty()) {
+            Class<?> next = pending.poll();
+            if (all.add(next)) {
+                pending.addAll(List.of(next.getInterfaces()));
+            }
+        }
+        return all;
     }
 
     private static MethodHandle generatedForward(Class<?> overriding, Class<?> declaring, String name,
@@ -99,7 +178,8 @@ public final class Overrides {
         try {
             Class<?> grad = Class.forName(gradName, true, overriding.getClassLoader());
             Method forward = grad.getMethod(name + "Forward", forwardTypes);
-            return MethodHandles.publicLookup().unreflect(forward)
+            // Fixed arity: a varargs parameter is handed over as the array it already is.
+            return MethodHandles.publicLookup().unreflect(forward).asFixedArity()
                     .asType(MethodType.methodType(Pullback.class, forwardTypes));
         } catch (ReflectiveOperationException | IllegalArgumentException e) {
             throw new IllegalStateException(overriding.getName() + " overrides " + declaring.getSimpleName() + "."

@@ -223,4 +223,8 @@ public final class ScalarRules {
     public static double signum(double x, double dy) {
         return 0.0;
     }
+
+    public static float signum(float x, float dy) {
+        return 0f;
+    }
 }

@@ -2,9 +2,12 @@ package dev.adjoint.processor;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
+import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
 import com.sun.source.util.Trees;
 import dev.adjoint.annotation.Derivative;
 import dev.adjoint.annotation.Differentiable;
@@ -37,6 +40,7 @@ import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
 import javax.tools.Diagnostic;
 
 /**
@@ -53,7 +57,8 @@ final class DifferentiableStep {
     private static final Set<String> RESERVED_COMPONENT_NAMES = Set.of("names", "values", "hashCode", "toString",
             "equals", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
 
-    private final Set<String> written = new HashSet<>();
+    /** Each generated class written, with the class it belongs to. */
+    private final Map<String, String> written = new HashMap<>();
     private final Map<ExecutableElement, Boolean> readsVariables = new HashMap<>();
 
     private DifferentiableStep(ProcessingEnvironment processingEnv, Trees trees) {
@@ -79,7 +84,8 @@ final class DifferentiableStep {
         MethodTree tree = env.trees().getTree(method);
         TreePath path = env.trees().getPath(method);
         boolean reads = true;
-        if (tree != null && path != null && tree.getBody() != null) {
+        // An override may read variables the declaring body does not.
+        if (tree != null && path != null && tree.getBody() != null && !Environment.isOverridable(method)) {
             Diagnostics quiet = new Diagnostics(env.trees(), messager, path.getCompilationUnit());
             reads = Activity.readsVariables(lower(method, tree, path.getCompilationUnit(), quiet));
         }
@@ -106,6 +112,9 @@ final class DifferentiableStep {
     }
 
     void process(RoundEnvironment round) {
+        for (Element root : round.getRootElements()) {
+            reportHiddenMethods(root);
+        }
         for (Element rule : round.getElementsAnnotatedWith(Derivative.class)) {
             validateDerivative((ExecutableElement) rule);
             env.derivatives().scan((TypeElement) rule.getEnclosingElement());
@@ -120,9 +129,53 @@ final class DifferentiableStep {
         }
     }
 
+    /**
+     * Annotation processing does not see the methods of anonymous and local classes (enum
+     * constants' bodies included), and the generated code could not name them: a
+     * {@code @Differentiable} there would be silently ignored, so it is an error.
+     */
+    private void reportHiddenMethods(Element root) {
+        TreePath path = env.trees().getPath(root);
+        if (path == null) {
+            return;
+        }
+        CompilationUnitTree unit = path.getCompilationUnit();
+        new TreeScanner<Void, Boolean>() {
+            @Override
+            public Void visitNewClass(NewClassTree node, Boolean hidden) {
+                scan(node.getArguments(), hidden);
+                scan(node.getClassBody(), true);
+                return null;
+            }
+
+            @Override
+            public Void visitBlock(BlockTree node, Boolean hidden) {
+                return super.visitBlock(node, true);
+            }
+
+            @Override
+            public Void visitMethod(MethodTree node, Boolean hidden) {
+                if (hidden && node.getModifiers().getAnnotations().stream().anyMatch(annotation ->
+                        annotation.getAnnotationType().toString().endsWith("Differentiable"))) {
+                    env.trees().printMessage(Diagnostic.Kind.ERROR, Messages.BAD_METHOD.format(node.getName(),
+                            "it belongs to an anonymous or local class (or an enum constant's body), whose methods "
+                                    + "annotation processing does not see and generated code cannot call: "
+                                    + "declare the class as a static nested or top-level class"), node, unit);
+                }
+                return super.visitMethod(node, hidden);
+            }
+        }.scan(path.getLeaf(), false);
+    }
+
     private void processClass(TypeElement owner, List<ExecutableElement> methods) {
         ClassName name = env.gradClassOf(owner);
-        if (!written.add(name.canonicalName())) {
+        String previous = written.putIfAbsent(name.canonicalName(), owner.getQualifiedName().toString());
+        if (previous != null) {
+            if (!previous.contentEquals(owner.getQualifiedName())) {
+                messager.printMessage(Diagnostic.Kind.ERROR, Messages.BAD_METHOD.format(owner.getSimpleName(),
+                        "its generated class " + name + " would also be " + previous + "'s: rename one of the two"),
+                        owner);
+            }
             return;
         }
         List<GradClassWriter.Method> ready = new ArrayList<>();
@@ -163,11 +216,26 @@ final class DifferentiableStep {
         Set<String> active = Activity.of(lowered);
         if (!diagnostics.hasErrors() && !method.getModifiers().contains(Modifier.ABSTRACT)) {
             // An abstract method has no body: its overrides are differentiated, and checked, on their own.
-            Activity.check(lowered, active, tree, diagnostics);
+            Activity.check(lowered, active, tree, diagnostics, !suppressed(method, "ResultIndependent"));
         }
         boolean failed = diagnostics.hasErrors();
         diagnostics.print();
         return failed ? null : new GradClassWriter.Method(method, lowered, new ReverseEmitter(lowered, active));
+    }
+
+    /**
+     * Whether {@code @SuppressWarnings("ResultIndependent")} (or {@code "adjoint"}) is on
+     * {@code element} or around it: an override that keeps a parameter only for its signature.
+     */
+    private static boolean suppressed(Element element, String warning) {
+        for (Element scope = element; scope != null; scope = scope.getEnclosingElement()) {
+            SuppressWarnings annotation = scope.getAnnotation(SuppressWarnings.class);
+            if (annotation != null && (Arrays.asList(annotation.value()).contains(warning)
+                    || Arrays.asList(annotation.value()).contains("adjoint"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean validateShape(TypeElement owner, ExecutableElement method, List<ExecutableElement> siblings,
@@ -230,7 +298,51 @@ final class DifferentiableStep {
                 diagnostics.error(parameter, Messages.NOT_DIFFERENTIABLE_PARAMETER, wrt, name, type);
             }
         }
+        checkOverridden(owner, method, diagnostics);
         return !diagnostics.hasErrors();
+    }
+
+    /**
+     * A call through the type of a method this one overrides reaches this one's gradient (dynamic
+     * dispatch), and expects the parameters that method differentiates: this one must
+     * differentiate them too.
+     */
+    private void checkOverridden(TypeElement owner, ExecutableElement method, Diagnostics diagnostics) {
+        List<Integer> mine = positions(method);
+        for (TypeMirror supertype : env.types().directSupertypes(owner.asType())) {
+            checkOverridden(owner, method, mine, (TypeElement) env.types().asElement(supertype), diagnostics);
+        }
+    }
+
+    private void checkOverridden(TypeElement owner, ExecutableElement method, List<Integer> mine, TypeElement type,
+            Diagnostics diagnostics) {
+        if (type == null) {
+            return;
+        }
+        for (Element member : type.getEnclosedElements()) {
+            if (member instanceof ExecutableElement base && base.getAnnotation(Differentiable.class) != null
+                    && env.elements().overrides(method, base, owner) && !mine.containsAll(positions(base))) {
+                diagnostics.error(method, Messages.BAD_METHOD, method.getSimpleName(), "it overrides "
+                        + type.getSimpleName() + "." + base.getSimpleName() + ", which differentiates parameters "
+                        + positions(base) + ", but differentiates only " + mine + ": calls through "
+                        + type.getSimpleName() + " expect their gradients");
+            }
+        }
+        for (TypeMirror supertype : env.types().directSupertypes(type.asType())) {
+            checkOverridden(owner, method, mine, (TypeElement) env.types().asElement(supertype), diagnostics);
+        }
+    }
+
+    /** The positions of the parameters {@code method} differentiates. */
+    private List<Integer> positions(ExecutableElement method) {
+        List<String> selected = env.selectedParameters(method);
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < method.getParameters().size(); i++) {
+            if (selected.contains(method.getParameters().get(i).getSimpleName().toString())) {
+                positions.add(i);
+            }
+        }
+        return positions;
     }
 
     private void validateDerivative(ExecutableElement rule) {

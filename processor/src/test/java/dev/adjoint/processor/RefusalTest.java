@@ -195,4 +195,19 @@ class RefusalTest {
                         + "package, so the generated gradient class cannot use it")
                 .inFile(layer).onLineContaining("return gain.get() * x;");
     }
+
+    @Test
+    void twoClassesWhoseGeneratedClassesWouldClash() {
+        JavaFileObject outer = JavaFileObjects.forSourceLines("test.Outer", "package test;",
+                "import dev.adjoint.annotation.Differentiable;",
+                "class Outer {",
+                "  static final class Inner { @Differentiable static double f(double x) { return x * x; } }",
+                "}");
+        JavaFileObject clash = JavaFileObjects.forSourceLines("test.Outer_Inner", "package test;",
+                "import dev.adjoint.annotation.Differentiable;",
+                "final class Outer_Inner { @Differentiable static double g(double x) { return x + 1; } }");
+        Compilation compilation = compile(outer, clash);
+        assertThat(compilation).hadErrorContaining("[Adjoint/BadMethod]");
+        assertThat(compilation).hadErrorContaining("its generated class test.Outer_InnerGrad would also be");
+    }
 }

@@ -632,7 +632,7 @@ class RuleGradientsTest {
     private static final Set<String> CHECKED_EXACTLY = Set.of("TensorRules.fullValue(double,int[],Tensor)",
             "ScalarRules.abs(float,float)", "ScalarRules.maxFirst(float,float,float)",
             "ScalarRules.maxSecond(float,float,float)", "ScalarRules.minFirst(float,float,float)",
-            "ScalarRules.minSecond(float,float,float)");
+            "ScalarRules.minSecond(float,float,float)", "ScalarRules.signum(float,float)");
 
     @Test
     void floatOverloadsOfMathRules() {
@@ -644,6 +644,7 @@ class RuleGradientsTest {
         assertEquals(1f, apart.x());
         assertEquals(2f, apart.y());
         assertEquals(-1f, ScalarRuleCasesGrad.floatAbsGradients(-2.5f).x());
+        assertEquals(0f, ScalarRuleCasesGrad.floatSignumGradients(-2.5f).x());
     }
 
     @Test

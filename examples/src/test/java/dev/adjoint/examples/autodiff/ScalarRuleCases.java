@@ -14,6 +14,7 @@ final class ScalarRuleCases {
     @Differentiable static double toRadians(double x) { return Math.toRadians(x); }
     @Differentiable static float floatTie(float x, float y) { return Math.max(x, y) + 2 * Math.min(x, y); }
     @Differentiable static float floatAbs(float x) { return Math.abs(x); }
+    @Differentiable static float floatSignum(float x) { return Math.signum(x) * 2f; }
     @Differentiable static double toDegrees(double x) { return Math.toDegrees(x); }
     @Differentiable static double exp(double x) { return Math.exp(x); }
     @Differentiable static double expm1(double x) { return Math.expm1(x); }

@@ -1,6 +1,6 @@
 package dev.adjoint.examples.autodiff;
 
-import dev.adjoint.DType;
+import dev.adjoint.core.DType;
 import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
 import dev.adjoint.annotation.Differentiable;
@@ -14,8 +14,7 @@ import java.util.SplittableRandom;
 /**
  * Function zoo, round 2: dynamic dispatch — a deep hierarchy whose leaf overrides a helper, an
  * interface's default method overridden by a sub-interface, a
- * generic interface, default methods calling abstract ones, enums with constant-specific bodies, an
- * anonymous subclass, an expression tree evaluated through an abstract method, a strategy field,
+ * generic interface, default methods calling abstract ones, an expression tree evaluated through an abstract method, a strategy field,
  * overrides in another package, a base body that reads no variable overridden by one that does,
  * float results through an override, records implementing a layer interface.
  */
@@ -169,51 +168,6 @@ final class ZooDispatch implements ZooModel {
         }
     }
 
-    /** Enum constants with their own bodies. */
-    enum Squash {
-        SOFTSIGN {
-            @Override
-            @Differentiable
-            double apply(double x) {
-                return x / (1 + Math.abs(x));
-            }
-        },
-        CUBE {
-            @Override
-            @Differentiable
-            double apply(double x) {
-                return x * x * x;
-            }
-        },
-        IDENTITY;
-
-        @Differentiable
-        double apply(double x) {
-            return x;
-        }
-    }
-
-    /** Every constant implements the abstract method. */
-    enum Area {
-        SQUARE {
-            @Override
-            @Differentiable
-            double of(double side) {
-                return side * side;
-            }
-        },
-        DISC {
-            @Override
-            @Differentiable
-            double of(double radius) {
-                return Math.PI * radius * radius;
-            }
-        };
-
-        @Differentiable
-        abstract double of(double size);
-    }
-
     /** An expression tree evaluated through an abstract method: recursion through overrides. */
     abstract static class Expr {
         @Differentiable
@@ -228,6 +182,7 @@ final class ZooDispatch implements ZooModel {
         }
     }
 
+    /** A leaf that keeps x only to match Expr.eval's signature. */
     static final class Param extends Expr {
         final Variable value;
 
@@ -237,6 +192,7 @@ final class ZooDispatch implements ZooModel {
 
         @Override
         @Differentiable
+        @SuppressWarnings("ResultIndependent")
         double eval(double x) {
             return value.get();
         }
@@ -438,16 +394,6 @@ final class ZooDispatch implements ZooModel {
         }
     }
 
-    /** A base with an overridable method, for an anonymous subclass. */
-    static class Polynomial {
-        final Variable c = new Variable(0.4, "c");
-
-        @Differentiable
-        double at(double x) {
-            return c.get() * x;
-        }
-    }
-
     final Cell[] cells;
     final List<Activation> activations;
     final Transform transform = new Softsign();
@@ -464,7 +410,6 @@ final class ZooDispatch implements ZooModel {
     final Variable readout;
     final FloatUnit floatUnit;
     final Link chain;
-    final Polynomial anonymous;
     final Merge merge;
     final Merge gatedMerge;
     final Damped damped;
@@ -491,13 +436,6 @@ final class ZooDispatch implements ZooModel {
         readout = new Variable(Tensor.randomNormal(random, 0, 0.7, 2).cast(DType.FLOAT64), "readout");
         floatUnit = new FloatSquare();
         chain = new Link(new SineLink(new Link(null, 0.8, "l2"), 1.3, "l1"), 0.9, "l0");
-        anonymous = new Polynomial() {
-            @Override
-            @Differentiable
-            double at(double x) {
-                return c.get() * x * x + x;
-            }
-        };
         damped = new Damped(0.7);
         merge = new Merge(random, "merge.mix");
         gatedMerge = new GatedMerge(random, "gated.mix");
@@ -522,7 +460,6 @@ final class ZooDispatch implements ZooModel {
         for (Link link = chain; link != null; link = link.next) {
             all.add(link.weight);
         }
-        all.add(anonymous.c);
         all.add(damped.gain());
         all.addAll(List.of(merge.mix, gatedMerge.mix));
         all.add(shadowing.gain());
@@ -568,20 +505,6 @@ final class ZooDispatch implements ZooModel {
     }
 
     @Differentiable
-    static double enumConstantBodies(double x) {
-        double total = 0;
-        for (Squash squash : Squash.values()) {
-            total += squash.apply(x);
-        }
-        return total;
-    }
-
-    @Differentiable
-    static double enumAbstractMethod(double x) {
-        return Area.SQUARE.of(x) + Area.DISC.of(x);
-    }
-
-    @Differentiable
     double expressionTree(double x) {
         return formula.eval(x);
     }
@@ -610,11 +533,6 @@ final class ZooDispatch implements ZooModel {
     @Differentiable
     double linkedChain(double x) {
         return chain.apply(x);
-    }
-
-    @Differentiable
-    double anonymousSubclass(double x) {
-        return anonymous.at(x);
     }
 
     /** Data inputs through a varargs parameter, one layer overriding the method. */

@@ -70,28 +70,6 @@ final class ZooFalseRefusals implements ZooModel {
         }
     }
 
-    /** Thresholds of a number type that is also Comparable: an intersection bound. */
-    static final class Thresholds<N extends Number & Comparable<N>> {
-        final List<N> levels;
-        final N cut;
-
-        Thresholds(List<N> levels, N cut) {
-            this.levels = levels;
-            this.cut = cut;
-        }
-
-        @Differentiable
-        double apply(double x) {
-            double h = x;
-            for (N level : levels) {
-                if (level.compareTo(cut) > 0) {
-                    h = Math.sin(h) * level.doubleValue();
-                }
-            }
-            return h;
-        }
-    }
-
     final Cell boosted = new BoostedCell(1.2, "boosted");
     final Cell plain = new Cell(0.7, "plain");
     final List<Object> parts = List.of(new Cell(0.9, "c0"), "a label", new Gains(new Variable(0.4, "slope"),

@@ -10,6 +10,7 @@ import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
 import dev.adjoint.grad.GradCheck;
 import dev.adjoint.grad.GradientAndVariable;
+import dev.adjoint.grad.VariableGradients;
 import dev.adjoint.grad.Gradients;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -302,8 +303,6 @@ class ZooTest {
                         dispatch, "defaultCallsAbstract", uniform(-1, 1)),
                 on("a generic interface Op<C> implemented for Integer", ZooDispatch.class, dispatch,
                         "genericInterface", uniform(-1, 1)),
-                fn("enum constants with their own bodies", ZooDispatch.class, "enumConstantBodies", uniform(-1, 1)),
-                fn("an abstract enum method", ZooDispatch.class, "enumAbstractMethod", uniform(0.5, 1.5)),
                 on("an expression tree evaluated through an abstract method", ZooDispatch.class, dispatch,
                         "expressionTree", uniform(-1, 1)),
                 on("a loss strategy in fields (Huber inside delta)", ZooDispatch.class, dispatch, "strategy", 0.6,
@@ -316,8 +315,6 @@ class ZooTest {
                         (float) uniform(-1, 1)).inFloatPrecision(),
                 on("linked cells calling the next, one overriding the step", ZooDispatch.class, dispatch,
                         "linkedChain", uniform(-1, 1)),
-                on("an anonymous subclass overriding a differentiable method", ZooDispatch.class, dispatch,
-                        "anonymousSubclass", uniform(-1, 1)),
                 on("a varargs Tensor... data parameter through an override", ZooDispatch.class, dispatch,
                         "varargsThroughAnOverride", data(normal(2)), data(normal(2))),
                 on("an override in another package", ZooDispatch.class, dispatch, "overrideInAnotherPackage",
@@ -413,11 +410,9 @@ class ZooTest {
                         "getterOfAClassWithoutVariables", uniform(-1, 1)),
                 on("a record's accessors in its own differentiable method", ZooFalseRefusals.Line.class,
                         () -> new ZooFalseRefusals.Line(0.7, -0.2), "at", uniform(-1, 1)),
-                on("a type parameter bounded by Number & Comparable", ZooFalseRefusals.Thresholds.class,
-                        () -> new ZooFalseRefusals.Thresholds<>(List.of(0.5, 1.5, 2.0), 1.0), "apply", uniform(-1, 1)),
-                // Round 2: a nested class and a top-level class whose generated classes have the same name.
-                fn("a nested class ZooNames.Version2", ZooNames.Version2.class, "scaled", uniform(-1, 1)),
-                fn("a top-level class ZooNames_Version2", ZooNames_Version2.class, "shifted", uniform(-1, 1)));
+                // A nested class whose generated class name (ZooNames_Version2Grad) a top-level class could take:
+                // that clash is a compile error (RefusalTest).
+                fn("a nested class ZooNames.Version2", ZooNames.Version2.class, "scaled", uniform(-1, 1)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -457,11 +452,22 @@ class ZooTest {
         variables.removeIf(variable -> !variable.trainable());
         if (!variables.isEmpty()) {
             reset(self);
-            Object implicit = call(generated(grad, c.method() + "ImplicitValueAndGradients", arity), null,
-                    prepend(self, c.args()));
-            assertSameValue(direct, accessor(implicit, "value"), c);
-            @SuppressWarnings("unchecked")
-            List<GradientAndVariable> pairs = (List<GradientAndVariable>) accessor(implicit, "gradients");
+            List<GradientAndVariable> pairs;
+            try {
+                Object implicit = call(generated(grad, c.method() + "ImplicitValueAndGradients", arity), null,
+                        prepend(self, c.args()));
+                assertSameValue(direct, accessor(implicit, "value"), c);
+                @SuppressWarnings("unchecked")
+                List<GradientAndVariable> read = (List<GradientAndVariable>) accessor(implicit, "gradients");
+                pairs = read;
+            } catch (AssertionError e) {
+                // tfe's error for a function that reads no variable: then none of the model's may matter.
+                if (!(e.getCause() instanceof IllegalStateException none)
+                        || !VariableGradients.NO_VARIABLES.equals(none.getMessage())) {
+                    throw e;
+                }
+                pairs = List.of();
+            }
             checkImplicit(c, () -> run.applyAsDouble(c.args()), pairs, variables);
         }
     }

@@ -8,6 +8,7 @@ import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.DeconstructionPatternTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
@@ -106,6 +107,7 @@ final class ControlFlowLowering {
     }
 
     private void statement(StatementTree statement, boolean tail, List<Stmt> out) {
+        hoistPatterns(statement, out);
         switch (statement.getKind()) {
             case BLOCK -> block(((BlockTree) statement).getStatements(), tail, out);
             case EMPTY_STATEMENT -> { }
@@ -113,11 +115,6 @@ final class ControlFlowLowering {
             case EXPRESSION_STATEMENT -> expressionStatement(((ExpressionStatementTree) statement).getExpression(), out);
             case IF -> {
                 IfTree tree = (IfTree) statement;
-                if (ExpressionLowering.strip(tree.getCondition()) instanceof InstanceOfTree test
-                        && test.getPattern() instanceof BindingPatternTree binding) {
-                    patternIf(tree, test, binding, tail, out);
-                    return;
-                }
                 SourcePrinter.Printed condition = printer.print(ExpressionLowering.strip(tree.getCondition()));
                 List<Stmt> then = new ArrayList<>();
                 List<Stmt> otherwise = new ArrayList<>();
@@ -204,26 +201,96 @@ final class ControlFlowLowering {
     }
 
     /**
-     * {@code if (subject instanceof T name) ...}: the subject is read once; the then branch starts by
-     * declaring {@code name} as the subject cast to {@code T}.
+     * Evaluates the {@code instanceof} patterns of a statement's own expressions first: the test
+     * into a boolean local the printed condition reads, each binding into a local declared in the
+     * enclosing scope (Java's flow scoping, widened: javac has already checked every use). The
+     * subject must be stable, since it is read twice; a loop condition's patterns would have to be
+     * evaluated every iteration, and are refused.
      */
-    private void patternIf(IfTree tree, InstanceOfTree test, BindingPatternTree binding, boolean tail, List<Stmt> out) {
-        JType subjectType = expressions.requireType(test.getExpression());
-        Atom subject = expressions.passiveAtom(test.getExpression(), subjectType == null ? JType.OBJECT : subjectType, out);
-        JType type = resolver.typeOfTypeTree(binding.getVariable().getType());
-        List<Stmt> then = new ArrayList<>();
-        locals.push();
-        String name = locals.declare(binding.getVariable().getName().toString(), type);
-        then.add(passiveAssign(name, type, CodeBlock.of("($T) $L", type.typeName(), subject.code()),
-                "(" + type + ") " + subject.text(), subject.reads(), false));
-        statement(tree.getThenStatement(), tail, then);
-        locals.pop();
-        List<Stmt> otherwise = new ArrayList<>();
-        if (tree.getElseStatement() != null) {
-            scoped(tree.getElseStatement(), tail, otherwise);
+    private void hoistPatterns(StatementTree statement, List<Stmt> out) {
+        List<Tree> own = switch (statement) {
+            case IfTree tree -> List.of(tree.getCondition());
+            case VariableTree tree -> tree.getInitializer() == null ? List.of() : List.of(tree.getInitializer());
+            case ExpressionStatementTree tree -> List.of(tree.getExpression());
+            case ReturnTree tree -> tree.getExpression() == null ? List.of() : List.of(tree.getExpression());
+            case WhileLoopTree tree -> List.of(tree.getCondition());
+            case DoWhileLoopTree tree -> List.of(tree.getCondition());
+            case ForLoopTree tree -> tree.getCondition() == null ? List.of() : List.of(tree.getCondition());
+            default -> List.of();
+        };
+        boolean loop = statement instanceof WhileLoopTree || statement instanceof DoWhileLoopTree
+                || statement instanceof ForLoopTree;
+        for (Tree expression : own) {
+            new TreeScanner<Void, Void>() {
+                @Override
+                public Void visitInstanceOf(InstanceOfTree node, Void unused) {
+                    super.visitInstanceOf(node, unused);
+                    if (node.getPattern() != null) {
+                        if (loop) {
+                            diagnostics.error(node, Messages.UNSUPPORTED_EXPRESSION,
+                                    "an instanceof pattern in a loop condition",
+                                    "test it in an if inside the loop");
+                        } else {
+                            hoistPattern(node, out);
+                        }
+                    }
+                    return null;
+                }
+
+                @Override
+                public Void visitLambdaExpression(com.sun.source.tree.LambdaExpressionTree node, Void unused) {
+                    return null;
+                }
+            }.scan(expression, null);
         }
-        out.add(new Stmt.If(CodeBlock.of("$L instanceof $T", subject.code(), type.erasure().typeName()),
-                subject.reads(), true, then, otherwise));
+    }
+
+    private void hoistPattern(InstanceOfTree test, List<Stmt> out) {
+        JType subjectType = expressions.requireType(test.getExpression());
+        SourcePrinter.Printed subject = printer.print(test.getExpression());
+        if (!subject.stable()) {
+            diagnostics.error(test.getExpression(), Messages.UNSUPPORTED_EXPRESSION,
+                    "an instanceof pattern on '" + subject.text() + "', which the generated code would evaluate twice",
+                    "assign it to a local variable first");
+            return;
+        }
+        if (subjectType == null) {
+            return;
+        }
+        Tree pattern = test.getPattern();
+        JType tested = resolver.typeOfTypeTree(pattern instanceof BindingPatternTree binding
+                ? binding.getVariable().getType() : ((DeconstructionPatternTree) pattern).getDeconstructor());
+        CodeBlock cast = CodeBlock.of("(($T) $L)", tested.typeName(), subject.code());
+        String match = locals.fresh("matches", JType.BOOLEAN);
+        out.add(passiveAssign(match, JType.BOOLEAN, CodeBlock.of("$L instanceof $T", subject.code(),
+                tested.erasure().typeName()), subject.text() + " instanceof " + tested, subject.reads(), false));
+        locals.patternMatch(test, match);
+        Set<String> reads = new HashSet<>(subject.reads());
+        reads.add(match);
+        if (pattern instanceof BindingPatternTree binding) {
+            bind(binding.getVariable(), tested, CodeBlock.of("$N ? $L : null", match, cast), reads, out);
+            return;
+        }
+        // A record pattern: each component through its accessor.
+        DeconstructionPatternTree record = (DeconstructionPatternTree) pattern;
+        TypeElement recordType = env.elements().getTypeElement(tested.name());
+        for (int i = 0; i < record.getNestedPatterns().size(); i++) {
+            if (!(record.getNestedPatterns().get(i) instanceof BindingPatternTree component)
+                    || recordType == null || i >= recordType.getRecordComponents().size()) {
+                diagnostics.error(record.getNestedPatterns().get(i), Messages.UNSUPPORTED_EXPRESSION,
+                        "a nested record pattern", "match the inner record in an if of its own");
+                continue;
+            }
+            String accessor = recordType.getRecordComponents().get(i).getSimpleName().toString();
+            JType type = env.typeOf(recordType.getRecordComponents().get(i).asType());
+            bind(component.getVariable(), type, CodeBlock.of("$N ? $L.$N() : $L", match, cast, accessor, type.zero()),
+                    reads, out);
+        }
+    }
+
+    private void bind(VariableTree variable, JType type, CodeBlock value, Set<String> reads, List<Stmt> out) {
+        String name = locals.declare(variable.getName().toString(), type);
+        out.add(passiveAssign(name, type, value, variable.getName().toString(), reads, true));
     }
 
     private void scoped(StatementTree statement, boolean tail, List<Stmt> out) {

@@ -173,9 +173,36 @@ public record Environment(Trees trees, Elements elements, Types types, Derivativ
         return name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
     }
 
+    /**
+     * Whether an object's class may run another body than {@code method}'s: an abstract or
+     * interface method, or an instance method a subclass can override (not private, static or
+     * final, in a class that is not final, a record or an enum).
+     */
+    public static boolean isOverridable(ExecutableElement method) {
+        TypeElement owner = (TypeElement) method.getEnclosingElement();
+        if (method.getModifiers().contains(javax.lang.model.element.Modifier.ABSTRACT)) {
+            return true;
+        }
+        if (method.getModifiers().contains(javax.lang.model.element.Modifier.STATIC)
+                || method.getModifiers().contains(javax.lang.model.element.Modifier.PRIVATE)
+                || method.getModifiers().contains(javax.lang.model.element.Modifier.FINAL)) {
+            return false;
+        }
+        return owner.getKind().isInterface() || owner.getKind() == ElementKind.CLASS
+                && !owner.getModifiers().contains(javax.lang.model.element.Modifier.FINAL);
+    }
+
     /** The generated static method that runs {@code method}'s forward pass and returns its pullback. */
     public static String forwardName(ExecutableElement method) {
         return method.getSimpleName() + "Forward";
+    }
+
+    /**
+     * The generated static method that runs the forward pass of {@code method}'s own body, without
+     * dispatching to an override: what {@code super.f(x)} in an override calls.
+     */
+    public static String bodyForwardName(ExecutableElement method) {
+        return method.getSimpleName() + "BodyForward";
     }
 
     /** The generated class holding what {@code method}'s reverse pass reads. */

@@ -216,6 +216,11 @@ final class ExpressionLowering {
                     "differentiable code can call Math, @Differentiable methods and methods of declared types");
             return passive(tree, type);
         }
+        if (call.onSuper() && CallKind.of(call, env) != CallKind.DIFFERENTIABLE) {
+            diagnostics.error(tree, Messages.UNSUPPORTED_EXPRESSION, "'" + printer.text(tree) + "'",
+                    "a super call in differentiable code must reach a @Differentiable method");
+            return passive(tree, type);
+        }
         return switch (CallKind.of(call, env)) {
             case VARIABLE_READ -> new Prim.VariableRead(receiver(call, out), call.name());
             case DIFFERENTIABLE -> differentiableCall(call, out);
@@ -263,10 +268,13 @@ final class ExpressionLowering {
             parameterTypes.add(parameterType);
         }
         JType pullbackType = new JType(env.pullbackClassOf(callee).canonicalName());
+        // super.f(x) runs the superclass's own body: its forward without dispatch to this very override.
         Prim.Callee info = new Prim.Callee(env.gradClassOf((TypeElement) callee.getEnclosingElement()),
-                Environment.forwardName(callee), pullbackType, differentiated, parameterTypes,
+                call.onSuper() ? Environment.bodyForwardName(callee) : Environment.forwardName(callee), pullbackType,
+                differentiated, parameterTypes,
                 env.readsVariables().test(callee));
-        String calleeText = call.receiver() == null ? call.name() : printer.text(call.receiver()) + "." + call.name();
+        String calleeText = call.onSuper() ? "super." + call.name()
+                : call.receiver() == null ? call.name() : printer.text(call.receiver()) + "." + call.name();
         Prim.CallForward forward = new Prim.CallForward(info, calleeText, receiver, args, call.tree().getArguments());
         String pullback = locals.fresh(call.name() + "Call", pullbackType);
         out.add(new Stmt.Assign(pullback, pullbackType, forward));

@@ -19,6 +19,7 @@ final class Locals {
     private final Map<String, JType> parameters = new LinkedHashMap<>();
     private final Map<String, JType> hoisted = new LinkedHashMap<>();
     private final Deque<Map<String, String>> scopes = new ArrayDeque<>();
+    private final Map<com.sun.source.tree.Tree, String> patternMatches = new java.util.IdentityHashMap<>();
     private final String self;
     private final JType selfType;
 
@@ -95,6 +96,16 @@ final class Locals {
             }
         }
         return parameters.containsKey(name) ? name : null;
+    }
+
+    /** Records that the {@code instanceof} pattern {@code test} was evaluated into the boolean local {@code match}. */
+    void patternMatch(com.sun.source.tree.Tree test, String match) {
+        patternMatches.put(test, match);
+    }
+
+    /** The boolean local an {@code instanceof} pattern was evaluated into, or null. */
+    String patternMatch(com.sun.source.tree.Tree test) {
+        return patternMatches.get(test);
     }
 
     /** The type of a hoisted local or parameter. */

@@ -17,9 +17,15 @@ import javax.lang.model.element.TypeElement;
  *     unqualified call of the enclosing class's method
  * @param receiverType the receiver's type when {@code receiver} is a value, else null
  * @param returnType the call's type, type arguments substituted from the receiver's type
+ * @param onSuper whether the call is {@code super.name(...)}: the superclass's own body, no dispatch
  */
 record ResolvedCall(MethodInvocationTree tree, TypeElement owner, ExecutableElement method, ExpressionTree receiver,
-        JType receiverType, JType returnType) {
+        JType receiverType, JType returnType, boolean onSuper) {
+
+    ResolvedCall(MethodInvocationTree tree, TypeElement owner, ExecutableElement method, ExpressionTree receiver,
+            JType receiverType, JType returnType) {
+        this(tree, owner, method, receiver, receiverType, returnType, false);
+    }
 
     boolean isStatic() {
         return method.getModifiers().contains(Modifier.STATIC);

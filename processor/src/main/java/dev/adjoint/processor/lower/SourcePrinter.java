@@ -89,6 +89,7 @@ final class SourcePrinter {
     private final Diagnostics diagnostics;
     private final List<Refusal> refusals;
     private final VariableHolders holders;
+    private final VariableReaders readers;
     private final Access access;
 
     SourcePrinter(Environment env, TypeResolver resolver, Locals locals, Source source, Diagnostics diagnostics,
@@ -100,6 +101,7 @@ final class SourcePrinter {
         this.diagnostics = diagnostics;
         this.refusals = refusals;
         this.holders = new VariableHolders(env);
+        this.readers = new VariableReaders(env, holders);
         this.access = new Access(env, resolver.owner(), diagnostics);
     }
 
@@ -177,7 +179,7 @@ final class SourcePrinter {
                 }
                 refusals.add(new Refusal(expression, Messages.NOT_DIFFERENTIABLE_CALL.format(
                         "the constructor of " + source.text(creation.getIdentifier())), received.reads,
-                        received.touchesVariables));
+                        received.touchesVariables || readsVariablesOf(creation)));
                 facts.add(inner);
                 facts.stable = false;
                 JType created = resolver.typeOfTypeTree(creation.getIdentifier());
@@ -217,7 +219,15 @@ final class SourcePrinter {
             case INSTANCE_OF -> {
                 InstanceOfTree test = (InstanceOfTree) expression;
                 if (test.getPattern() != null) {
-                    break;
+                    // Evaluated before the statement, its bindings declared (ControlFlowLowering).
+                    String match = locals.patternMatch(test);
+                    if (match == null) {
+                        diagnostics.error(expression, Messages.UNSUPPORTED_EXPRESSION,
+                                "an instanceof pattern here", "test it in an if, a return or an assignment");
+                        return CodeBlock.of("false");
+                    }
+                    facts.reads.add(match);
+                    return CodeBlock.of("$N", match);
                 }
                 return CodeBlock.of("$L instanceof $T", print(test.getExpression(), facts),
                         resolver.typeOfTypeTree(test.getType()).erasure().typeName());
@@ -321,6 +331,10 @@ final class SourcePrinter {
             return CodeBlock.of("$L($L)", source.text(tree.getMethodSelect()), CodeBlock.join(args, ", "));
         }
         access.checkMember(tree, call.method(), "method " + call.name());
+        if (call.onSuper()) {
+            diagnostics.error(tree, Messages.UNSUPPORTED_EXPRESSION, "'" + source.text(tree) + "' here",
+                    "assign the super call's value to a double, float or Tensor local first");
+        }
         Facts receiver = new Facts();
         CodeBlock callee = callee(call, receiver);
         inner.add(receiver);
@@ -340,43 +354,63 @@ final class SourcePrinter {
     }
 
     /**
-     * Whether {@code call} is handed an object holding {@code Variable}s (a variable, a layer, a list
-     * of them) by a method outside the JDK that could read their values and return something
-     * numeric: a helper such as {@code penalty(w)} or {@code layer.norm()}, which no gradient follows.
+     * Whether a plain call may read a {@code Variable}'s value into something no gradient follows:
+     * it is handed an object that can hold variables (a variable, a layer, a list of them, an
+     * {@code Object}) or its source reads one ({@link VariableReaders}), and it returns a value
+     * that can carry numbers, or nothing (it may store what it read). JDK code other than its
+     * functional interfaces cannot read a variable; a {@code Variable}'s own methods are its
+     * accessors and mutators; a call handing back variables or layers ({@code pick(layers, i)})
+     * hands back references.
      */
     boolean readsVariablesOf(ResolvedCall call) {
-        if (VariableHolders.isJdk(call.owner().getQualifiedName().toString())) {
+        String owner = call.owner().getQualifiedName().toString();
+        JType result = call.returnType();
+        if (VariableHolders.isJdk(owner) || call.isOf(JType.VARIABLE.name()) || holders.holdsVariables(result)
+                || !result.equals(JType.VOID) && !carriesValues(result)) {
             return false;
         }
-        if (!carriesValues(call.returnType())) {
-            // A List<Variable> or a layer handed back is a reference, not a value read from a variable.
-            return false;
-        }
-        if (call.receiver() != null && holders.holdsVariables(call.receiverType())
+        if (call.receiver() != null && (holders.holdsVariables(call.receiverType()) || mentionsVariables(call.receiver()))
                 || call.onSelf() && holders.holdsVariables(locals.selfType())) {
             return true;
         }
         for (ExpressionTree argument : call.tree().getArguments()) {
-            if (holders.holdsVariables(resolver.typeOf(argument))) {
+            if (holders.holdsVariables(resolver.typeOf(argument)) || mentionsVariables(argument)) {
                 return true;
+            }
+        }
+        return readers.mayRead(call.method());
+    }
+
+    /** Whether {@code expression} is a field whose initialiser captures a variable ({@code w::get}). */
+    private boolean mentionsVariables(ExpressionTree expression) {
+        VariableElement field = resolver.fieldOf(ExpressionLowering.strip(expression));
+        return field != null && readers.initializerMentions(field);
+    }
+
+    /** Whether a constructor handed these arguments could copy a variable's value. */
+    boolean readsVariablesOf(NewClassTree creation) {
+        for (ExpressionTree argument : creation.getArguments()) {
+            if (holders.holdsVariables(resolver.typeOf(argument)) || mentionsVariables(argument)) {
+                return !holders.holdsVariables(resolver.typeOf(creation));
             }
         }
         return false;
     }
 
     /**
-     * Whether a result of {@code type} can hold numbers read from a variable: a floating value, a
-     * {@code Tensor}, a box, {@code Object}, or an array or container of them.
+     * Whether a result of {@code type} can carry numbers read from a variable: anything but an
+     * integer, a boolean, a string or an enum constant (which carry no gradient anyway).
      */
-    private static boolean carriesValues(JType type) {
-        if (type.isArray() || type.isWildcard()) {
-            return carriesValues(type.isArray() ? type.component() : type.upperBound());
+    private boolean carriesValues(JType type) {
+        JType unboxed = type.unboxed();
+        if (unboxed.isPrimitive()) {
+            return unboxed.isFloating();
         }
-        if (type.unboxed().isFloating() || type.isTensor() || type.equals(JType.OBJECT)
-                || type.name().equals("java.lang.Number")) {
-            return true;
+        if (type.equals(JType.STRING)) {
+            return false;
         }
-        return type.arguments().stream().anyMatch(SourcePrinter::carriesValues);
+        TypeElement element = env.elements().getTypeElement(type.name());
+        return element == null || element.getKind() != javax.lang.model.element.ElementKind.ENUM;
     }
 
     /** Whether a value of {@code type} can carry a gradient: anything but a non-floating primitive or a String. */

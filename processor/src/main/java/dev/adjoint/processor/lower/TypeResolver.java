@@ -317,6 +317,9 @@ final class TypeResolver {
         if (receiver instanceof IdentifierTree identifier && identifier.getName().contentEquals("this")) {
             return own(tree, name, arity);
         }
+        if (receiver instanceof IdentifierTree identifier && identifier.getName().contentEquals("super")) {
+            return superCall(tree, name, arity);
+        }
         JType receiverType = valueType(receiver);
         if (receiverType != null) {
             TypeElement type = env.elements().getTypeElement(receiverType.upperBound().name());
@@ -366,6 +369,20 @@ final class TypeResolver {
             }
         }
         return types;
+    }
+
+    /** {@code super.name(...)}: the superclass's method, called without dynamic dispatch. */
+    private ResolvedCall superCall(MethodInvocationTree tree, String name, int arity) {
+        if (!(env.types().asElement(owner.getSuperclass()) instanceof TypeElement superclass)) {
+            return null;
+        }
+        ExecutableElement method = choose(env.methods(superclass, name, arity), tree);
+        if (method == null) {
+            return null;
+        }
+        JType self = locals.selfType();
+        return new ResolvedCall(tree, (TypeElement) method.getEnclosingElement(), method, null, null,
+                self == null ? env.typeOf(method.getReturnType()) : env.memberType(self, method), true);
     }
 
     /** An unqualified call: a method of this class (inherited included), of an enclosing class, or statically imported. */

@@ -1,6 +1,5 @@
 package dev.adjoint.processor.lower;
 
-import dev.adjoint.annotation.Differentiable;
 import dev.adjoint.processor.model.JType;
 import java.util.HashMap;
 import java.util.Map;
@@ -8,12 +7,16 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
 
 /**
- * Which types can hold {@code Variable}s: {@code Variable} itself, arrays and JDK containers of
- * them, and classes with such fields or with {@code @Differentiable} methods (layers). A plain
- * method handed such an object can read the variables' values where no gradient can follow, so
- * that is refused like handing it a differentiated value.
+ * Which types can hold {@code Variable}s: {@code Variable} itself; arrays and containers of them;
+ * classes with such fields, their superclasses' private ones included (a module that registers its
+ * parameters in a base-class list); and, since their implementations are unknown, interfaces,
+ * abstract classes, {@code Object} and type variables. A plain method handed such an object can
+ * read a variable's value where no gradient can follow it.
  */
 final class VariableHolders {
 
@@ -25,10 +28,10 @@ final class VariableHolders {
     }
 
     boolean holdsVariables(JType type) {
-        if (type == null || type.isPrimitive()) {
+        if (type == null || type.isPrimitive() || type.equals(JType.VOID) || type.equals(JType.STRING)) {
             return false;
         }
-        if (type.isVariable()) {
+        if (type.isVariable() || type.equals(JType.OBJECT)) {
             return true;
         }
         if (type.isArray() || type.isWildcard()) {
@@ -39,7 +42,7 @@ final class VariableHolders {
                 return true;
             }
         }
-        if (isJdk(type.name())) {
+        if (isJdk(type.name()) || type.isTensor()) {
             return false;
         }
         Boolean answer = known.get(type.name());
@@ -54,20 +57,39 @@ final class VariableHolders {
     }
 
     private boolean holds(TypeElement element) {
-        for (Element member : env.members(element)) {
-            if (member.getKind() == ElementKind.METHOD && member.getAnnotation(Differentiable.class) != null) {
-                return true;
-            }
-            if ((member.getKind() == ElementKind.FIELD || member.getKind() == ElementKind.RECORD_COMPONENT)
-                    && !member.getModifiers().contains(Modifier.STATIC) && holdsVariables(env.typeOf(member.asType()))) {
+        if (element.getKind() == ElementKind.ENUM) {
+            return fieldsHold(element);
+        }
+        if (element.getKind().isInterface() || element.getModifiers().contains(Modifier.ABSTRACT)) {
+            return true;
+        }
+        for (TypeElement type = element; type != null; type = superclass(type)) {
+            if (fieldsHold(type)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Types of the JDK, whose methods cannot read a {@code Variable}'s value. */
+    /** Whether the instance fields declared in {@code type} (private ones too) can hold variables. */
+    private boolean fieldsHold(TypeElement type) {
+        for (Element member : type.getEnclosedElements()) {
+            if (member.getKind() == ElementKind.FIELD && !member.getModifiers().contains(Modifier.STATIC)
+                    && holdsVariables(env.typeOf(member.asType()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static TypeElement superclass(TypeElement type) {
+        TypeMirror superclass = type.getSuperclass();
+        return superclass.getKind() == TypeKind.DECLARED ? (TypeElement) ((DeclaredType) superclass).asElement() : null;
+    }
+
+    /** Types of the JDK, whose code cannot read a {@code Variable}'s value (its functional interfaces aside). */
     static boolean isJdk(String qualifiedName) {
-        return qualifiedName.startsWith("java.") || qualifiedName.startsWith("javax.");
+        return (qualifiedName.startsWith("java.") || qualifiedName.startsWith("javax."))
+                && !qualifiedName.startsWith("java.util.function.");
     }
 }

@@ -87,7 +87,8 @@ public final class Activity {
      * argument to a parameter the callee does not differentiate, a primitive without a rule for an
      * active argument. Warns about selected parameters the result ignores.
      */
-    public static void check(LoweredMethod method, Set<String> active, Tree methodTree, Diagnostics diagnostics) {
+    public static void check(LoweredMethod method, Set<String> active, Tree methodTree, Diagnostics diagnostics,
+            boolean warnIndependent) {
         Set<Tree> reported = new HashSet<>();
         for (Refusal refusal : method.refusals()) {
             // The same expression can be printed twice (a call's receiver, say); report it once.
@@ -112,7 +113,7 @@ public final class Activity {
                 default -> { }
             }
         });
-        if (diagnostics.hasErrors()) {
+        if (diagnostics.hasErrors() || !warnIndependent) {
             // A warning about the result means little next to errors in the body.
             return;
         }

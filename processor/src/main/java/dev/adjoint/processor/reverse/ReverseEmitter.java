@@ -450,7 +450,7 @@ public final class ReverseEmitter {
                 continue;
             }
             Rules.Rule rule = call.rules().forArgument(call.ruleArgument(i)).orElseThrow();
-            accumulate(arg, ruleCall(rule, call, g, output), arg.type().isTensor() ? JType.TENSOR : JType.DOUBLE,
+            accumulate(arg, ruleCall(rule, call, g, output), rule.returnType(),
                     false, out);
         }
     }

@@ -10,6 +10,7 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.lower.Environment;
 import dev.adjoint.processor.model.JType;
 import dev.adjoint.processor.model.LoweredMethod;
 import dev.adjoint.processor.reverse.Activity;
@@ -93,7 +94,7 @@ public final class GradClassWriter {
 
         List<ParameterSpec> parameters = new ArrayList<>();
         if (lowered.self() != null) {
-            parameters.add(ParameterSpec.builder(ClassName.get(owner), lowered.self()).build());
+            parameters.add(ParameterSpec.builder(lowered.selfType().typeName(), lowered.self()).build());
         }
         for (Map.Entry<String, JType> parameter : lowered.parameters().entrySet()) {
             parameters.add(ParameterSpec.builder(parameter.getValue().typeName(), parameter.getKey()).build());
@@ -126,7 +127,9 @@ public final class GradClassWriter {
             List<CodeBlock> values = new ArrayList<>();
             lowered.parameters().forEach((name, parameter) -> {
                 types.add(CodeBlock.of("$T.class", parameter.erasure().typeName()));
-                values.add(CodeBlock.of(",$W$N", name));
+                // An array goes in as one argument of the varargs, not spread.
+                values.add(parameter.isArray() ? CodeBlock.of(",$W($T) $N", Object.class, name)
+                        : CodeBlock.of(",$W$N", name));
             });
             CodeBlock call = CodeBlock.of("$T.forward($N, $T.class, $S,$Wnew $T[] {$L}$L)", OVERRIDES, lowered.self(),
                     ClassName.get(owner), f, ParameterizedTypeName.get(ClassName.get(Class.class),
@@ -146,6 +149,19 @@ public final class GradClassWriter {
             forwardMethod.endControlFlow();
         }
         type.addMethod(forwardMethod.addStatement("return $N", pullbackName).build());
+        if (dispatch != null && !dispatch.isAbstract()) {
+            type.addMethod(MethodSpec.methodBuilder(Environment.bodyForwardName(method.element()))
+                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addJavadoc("Runs $L's own body, not an override's: what {@code super.$N(...)} in an\n", link, f)
+                    .addJavadoc("override calls.\n")
+                    .addParameters(parameters)
+                    .varargs(varargs)
+                    .returns(pullback)
+                    .addStatement("$T $N = new $T($L)", pullback, pullbackName, pullback, arguments)
+                    .addStatement("$N.forward()", pullbackName)
+                    .addStatement("return $N", pullbackName)
+                    .build());
+        }
         CodeBlock seed = lowered.resultType().isTensor()
                 ? CodeBlock.of("$T.seed($N, $N.value())", ADJOINTS, dy, pullbackName)
                 : CodeBlock.of("$N", dy);
@@ -361,9 +377,7 @@ public final class GradClassWriter {
 
         /** The dispatch of {@code method}, or null when no override can exist. */
         static Dispatch of(TypeElement owner, ExecutableElement method, LoweredMethod lowered) {
-            if (lowered.self() == null || method.getModifiers().contains(Modifier.FINAL)
-                    || owner.getModifiers().contains(Modifier.FINAL) || owner.getKind().isClass()
-                    && owner.getKind() != javax.lang.model.element.ElementKind.CLASS) {
+            if (lowered.self() == null || !Environment.isOverridable(method)) {
                 return null;
             }
             return new Dispatch(lowered.names().fresh("override"),
