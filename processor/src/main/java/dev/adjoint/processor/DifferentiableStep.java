@@ -1,7 +1,5 @@
 package dev.adjoint.processor;
 
-import com.palantir.javapoet.ClassName;
-import com.palantir.javapoet.JavaFile;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.MethodTree;
@@ -18,13 +16,12 @@ import dev.adjoint.processor.model.JType;
 import dev.adjoint.processor.model.LoweredMethod;
 import dev.adjoint.processor.model.Rules;
 import dev.adjoint.processor.reverse.Activity;
-import dev.adjoint.processor.reverse.ReverseEmitter;
-import dev.adjoint.processor.write.GradClassWriter;
-import java.io.IOException;
+import dev.adjoint.processor.write.Generator;
+import dev.adjoint.processor.write.GradientGenerator;
+import dev.adjoint.processor.write.LoweredClass;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +42,9 @@ import javax.tools.Diagnostic;
 
 /**
  * The processing step for {@link Differentiable} (and {@link Derivative}): per class, validate
- * every annotated method, normalise it, transform it, and write one {@code CGrad} class. A class
- * with any error gets no generated code, only its validation reports.
+ * every annotated method and lower it once into a {@link LoweredClass}, then hand that to each
+ * {@link Generator} (today the gradient writer, {@code CGrad}). A class with any error gets no
+ * generated code, only its validation reports.
  */
 final class DifferentiableStep {
 
@@ -57,8 +55,8 @@ final class DifferentiableStep {
     private static final Set<String> RESERVED_COMPONENT_NAMES = Set.of("names", "values", "hashCode", "toString",
             "equals", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
 
-    /** Each generated class written, with the class it belongs to. */
-    private final Map<String, String> written = new HashMap<>();
+    /** What is generated from each lowered class, in order. */
+    private final List<Generator> generators;
     private final Map<ExecutableElement, Boolean> readsVariables = new HashMap<>();
 
     private DifferentiableStep(ProcessingEnvironment processingEnv, Trees trees) {
@@ -68,6 +66,7 @@ final class DifferentiableStep {
                 new DerivativeRegistry(processingEnv.getElementUtils(),
                         mirror -> Environment.typeOf(processingEnv.getTypeUtils(), mirror)),
                 this::readsVariables);
+        this.generators = List.of(new GradientGenerator(env, messager));
     }
 
     /**
@@ -167,42 +166,31 @@ final class DifferentiableStep {
         }.scan(path.getLeaf(), false);
     }
 
+    /**
+     * Validates and lowers every method of {@code owner} once, then hands the lowered class to
+     * each generator. A class with any error gets no generated code, only its reports.
+     */
     private void processClass(TypeElement owner, List<ExecutableElement> methods) {
-        ClassName name = env.gradClassOf(owner);
-        String previous = written.putIfAbsent(name.canonicalName(), owner.getQualifiedName().toString());
-        if (previous != null) {
-            if (!previous.contentEquals(owner.getQualifiedName())) {
-                messager.printMessage(Diagnostic.Kind.ERROR, Messages.BAD_METHOD.format(owner.getSimpleName(),
-                        "its generated class " + name + " would also be " + previous + "'s: rename one of the two"),
-                        owner);
-            }
-            return;
-        }
-        List<GradClassWriter.Method> ready = new ArrayList<>();
+        List<LoweredClass.Method> lowered = new ArrayList<>();
         boolean failed = false;
         for (ExecutableElement method : methods) {
-            GradClassWriter.Method generated = processMethod(owner, method, methods);
-            failed |= generated == null;
-            if (generated != null) {
-                ready.add(generated);
+            LoweredClass.Method one = lowerChecked(owner, method, methods);
+            failed |= one == null;
+            if (one != null) {
+                lowered.add(one);
             }
         }
-        if (failed) {
-            return;
+        if (!failed) {
+            LoweredClass loweredClass = new LoweredClass(owner, List.copyOf(lowered));
+            for (Generator generator : generators) {
+                generator.generate(loweredClass, processingEnv.getFiler());
+            }
         }
-        JavaFile file = JavaFile.builder(name.packageName(), GradClassWriter.write(owner, name, ready))
-                .skipJavaLangImports(true)
-                .indent("    ")
-                .build();
-        try {
-            file.writeTo(processingEnv.getFiler());
-        } catch (IOException e) {
-            messager.printMessage(Diagnostic.Kind.ERROR, "could not write " + name + ": " + e.getMessage(), owner);
-        }
+        lowered.forEach(method -> method.diagnostics().print());
     }
 
-    /** Validates, lowers and transforms one method; null if it had errors (already reported). */
-    private GradClassWriter.Method processMethod(TypeElement owner, ExecutableElement method,
+    /** Validates and lowers one method; null if it had errors (then already reported). */
+    private LoweredClass.Method lowerChecked(TypeElement owner, ExecutableElement method,
             List<ExecutableElement> siblings) {
         TreePath path = env.trees().getPath(method);
         CompilationUnitTree unit = path == null ? null : path.getCompilationUnit();
@@ -213,29 +201,11 @@ final class DifferentiableStep {
         }
         MethodTree tree = env.trees().getTree(method);
         LoweredMethod lowered = lower(method, tree, unit, diagnostics);
-        Set<String> active = Activity.of(lowered);
-        if (!diagnostics.hasErrors() && !method.getModifiers().contains(Modifier.ABSTRACT)) {
-            // An abstract method has no body: its overrides are differentiated, and checked, on their own.
-            Activity.check(lowered, active, tree, diagnostics, !suppressed(method, "ResultIndependent"));
+        if (diagnostics.hasErrors()) {
+            diagnostics.print();
+            return null;
         }
-        boolean failed = diagnostics.hasErrors();
-        diagnostics.print();
-        return failed ? null : new GradClassWriter.Method(method, lowered, new ReverseEmitter(lowered, active));
-    }
-
-    /**
-     * Whether {@code @SuppressWarnings("ResultIndependent")} (or {@code "adjoint"}) is on
-     * {@code element} or around it: an override that keeps a parameter only for its signature.
-     */
-    private static boolean suppressed(Element element, String warning) {
-        for (Element scope = element; scope != null; scope = scope.getEnclosingElement()) {
-            SuppressWarnings annotation = scope.getAnnotation(SuppressWarnings.class);
-            if (annotation != null && (Arrays.asList(annotation.value()).contains(warning)
-                    || Arrays.asList(annotation.value()).contains("adjoint"))) {
-                return true;
-            }
-        }
-        return false;
+        return new LoweredClass.Method(method, tree, lowered, diagnostics);
     }
 
     private boolean validateShape(TypeElement owner, ExecutableElement method, List<ExecutableElement> siblings,

@@ -89,14 +89,15 @@ public final class DerivativeRegistry {
             }
         }
         // Overloads of the rule method serve the overloads of the primal; javac picks one per call.
-        List<List<JType>> signatures = new ArrayList<>();
+        List<Rules.Signature> signatures = new ArrayList<>();
         for (Element member : declaring.getEnclosedElements()) {
             if (member.getKind() == ElementKind.METHOD && member.getSimpleName().equals(rule.getSimpleName())) {
                 List<JType> parameters = new ArrayList<>();
                 for (VariableElement parameter : ((ExecutableElement) member).getParameters()) {
                     parameters.add(types.apply(parameter.asType()));
                 }
-                signatures.add(parameters);
+                signatures.add(new Rules.Signature(parameters,
+                        types.apply(((ExecutableElement) member).getReturnType())));
             }
         }
         rulesByPrimal.computeIfAbsent(key(target, of), k -> new ArrayList<>()).add(new Rules.Rule(

@@ -155,7 +155,8 @@ public sealed interface Prim {
 
         /** How {@code rule} takes this call, if one of its overloads declares exactly the primal's signature. */
         public Optional<Binding> bind(Rules.Rule rule) {
-            return rule.formFor(primalTypes, resultType).map(form -> new Binding(form, spreadFrom >= 0));
+            return rule.formFor(primalTypes, resultType)
+                    .map(match -> new Binding(match.form(), spreadFrom >= 0, match.returnType()));
         }
 
         /** The arguments to pass a rule bound by {@link #bind}: spread ones packed into an array if asked. */
@@ -176,8 +177,8 @@ public sealed interface Prim {
         }
     }
 
-    /** How a rule takes a call's arguments: its form, and whether spread varargs go in packed. */
-    record Binding(Rules.Form form, boolean packed) {
+    /** How a rule takes a call's arguments: its form, whether spread varargs go in packed, the adjoint type it returns. */
+    record Binding(Rules.Form form, boolean packed, JType returnType) {
     }
 
     /**

@@ -18,13 +18,21 @@ public record Rules(List<Rule> rules) {
         ARGUMENTS_AND_OUTPUT
     }
 
+    /** One overload of a VJP method: its parameter types and the adjoint type it returns. */
+    public record Signature(List<JType> parameters, JType returnType) {
+    }
+
+    /** How a call binds a rule: the overload's form and the type of adjoint it returns. */
+    public record Match(Form form, JType returnType) {
+    }
+
     /**
-     * One VJP method and the parameter types of each of its overloads.
+     * One VJP method and each of its overloads.
      *
      * @param argument the argument it differentiates, or -1 for all
-     * @param returnType what it returns: one adjoint, or an array of one per argument
+     * @param returnType what the annotated overload returns: one adjoint, or an array of one per argument
      */
-    public record Rule(ClassName owner, String method, int argument, List<List<JType>> signatures, JType returnType) {
+    public record Rule(ClassName owner, String method, int argument, List<Signature> signatures, JType returnType) {
 
         public boolean returnsArray() {
             return returnType.isArray();
@@ -35,19 +43,19 @@ public record Rules(List<Rule> rules) {
          * returning {@code outputType}: an overload must declare exactly those, optionally the output,
          * then the adjoint. No widening, and no overload serves another's signature.
          */
-        public Optional<Form> formFor(List<JType> primalTypes, JType outputType) {
+        public Optional<Match> formFor(List<JType> primalTypes, JType outputType) {
             JType output = outputType.erasure();
             int n = primalTypes.size();
-            for (List<JType> parameters : signatures) {
-                List<JType> erased = parameters.stream().map(JType::erasure).toList();
+            for (Signature signature : signatures) {
+                List<JType> erased = signature.parameters().stream().map(JType::erasure).toList();
                 if (erased.size() < n + 1 || !erased.subList(0, n).equals(primalTypes) || !erased.getLast().equals(output)) {
                     continue;
                 }
                 if (erased.size() == n + 1) {
-                    return Optional.of(Form.ARGUMENTS);
+                    return Optional.of(new Match(Form.ARGUMENTS, signature.returnType()));
                 }
                 if (erased.size() == n + 2 && erased.get(n).equals(output)) {
-                    return Optional.of(Form.ARGUMENTS_AND_OUTPUT);
+                    return Optional.of(new Match(Form.ARGUMENTS_AND_OUTPUT, signature.returnType()));
                 }
             }
             return Optional.empty();

@@ -450,8 +450,7 @@ public final class ReverseEmitter {
                 continue;
             }
             Rules.Rule rule = call.rules().forArgument(call.ruleArgument(i)).orElseThrow();
-            accumulate(arg, ruleCall(rule, call, g, output), rule.returnType(),
-                    false, out);
+            accumulate(arg, ruleCall(rule, call, g, output), call.bind(rule).orElseThrow().returnType(), false, out);
         }
     }
 
