@@ -48,11 +48,11 @@ import java.util.stream.Stream;
  *
  * <h2>Directives</h2>
  * What the rules cannot translate is marked in the template with line comments, each alone on its
- * line. {@code VARIANTS} is a comma-separated list of the file's variants ({@code float64},
- * {@code int32}, {@code int64}, or {@code integer} for the integer ones the file declares); text
- * after it goes through the rules like any other line.
+ * line. {@code VARIANTS} is a comma-separated list of variants ({@code float64}, {@code int32},
+ * {@code int64}, or {@code integer} for the integer ones the file declares); the code after it goes
+ * through the rules like any other line, and a note in brackets is for readers of the template.
  * <ul>
- *   <li>{@code //autocode:variants float64 int32 int64}: the variants to write; once, first;</li>
+ *   <li>{@code //autocode:variants VARIANTS [note]}: the variants to write; once, first;</li>
  *   <li>{@code //autocode:replace VARIANTS code}: these variants get {@code code} instead of the
  *       next line (lines of directives in between are skipped over);</li>
  *   <li>{@code //autocode:omit VARIANTS [why]}: these variants leave out the next line;</li>
@@ -295,7 +295,8 @@ public final class KernelVariants {
                     throw new TemplateException(path, number, "autocode:variants must come once, before other directives");
                 }
                 declared = EnumSet.noneOf(Variant.class);
-                for (String word : rest.split("\\s+")) {
+                int space = rest.indexOf(' ');
+                for (String word : (space < 0 ? rest : rest.substring(0, space)).split(",", -1)) {
                     declared.add(variantNamed(path, number, word));
                 }
                 directives.put(number, new Directive(kind, number, declared, ""));

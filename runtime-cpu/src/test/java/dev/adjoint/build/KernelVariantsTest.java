@@ -63,7 +63,7 @@ class KernelVariantsTest {
     @Test
     void rewritesToInt32AndInt64() {
         String template = """
-                //autocode:variants float64 int32 int64
+                //autocode:variants float64,int32,int64 (a note)
                 final class SnippetF32 {
                     static void fill(float[] c, int n) {
                         java.util.Arrays.fill(c, 0, n, 0f);
@@ -95,7 +95,7 @@ class KernelVariantsTest {
     @Test
     void appliesDirectivesPerVariant() {
         String template = """
-                //autocode:variants float64 int32 int64
+                //autocode:variants float64,int32,int64 (a note)
                 final class SnippetF32 {
                     static float f(float x) {
                         //autocode:replace int32 int y = Integer.signum(x);
@@ -167,7 +167,7 @@ class KernelVariantsTest {
         assertEquals("GemmF64Vector.java", KernelVariants.generatedFileName("a/b/GemmF32Vector.java", Variant.FLOAT64));
         assertEquals("PoolI64.java", KernelVariants.generatedFileName("PoolF32.java", Variant.INT64));
         assertEquals(List.of(Variant.FLOAT64, Variant.INT64), KernelVariants.variants(PATH,
-                "//autocode:variants int64 float64\nclass SnippetF32 {}\n"));
+                "//autocode:variants int64,float64\nclass SnippetF32 {}\n"));
         assertTrue(KernelVariants.isTemplate("package p;\n  // autocode:variants float64\nclass SnippetF32 {}\n"));
         assertFalse(KernelVariants.isTemplate("package p;\n/** Mentions autocode:variants in prose. */\n"));
     }
@@ -220,7 +220,7 @@ class KernelVariantsTest {
         Path source = dir.resolve("src");
         Path output = dir.resolve("out");
         Path pkg = Files.createDirectories(source.resolve("p"));
-        Files.writeString(pkg.resolve("KernelF32.java"), "package p;\n//autocode:variants float64 int64\n"
+        Files.writeString(pkg.resolve("KernelF32.java"), "package p;\n//autocode:variants float64,int64\n"
                 + "final class KernelF32 {\n    float[] x;\n}\n");
         Files.writeString(pkg.resolve("Plain.java"), "package p;\nfinal class Plain {\n}\n");
         Path stale = Files.createDirectories(output.resolve("p")).resolve("OldF64.java");
