@@ -49,10 +49,14 @@ import java.util.stream.Stream;
  * <h2>Directives</h2>
  * What the rules cannot translate is marked in the template with line comments, each alone on its
  * line. {@code VARIANTS} is a comma-separated list of variants ({@code float64}, {@code int32},
- * {@code int64}, or {@code integer} for the integer ones the file declares); the code after it goes
- * through the rules like any other line, and a note in brackets is for readers of the template.
+ * {@code int64}, or {@code integer} for the integer ones the file declares). The code that
+ * {@code replace} and {@code add} put in goes through the rules like any other line; the rest of a
+ * {@code variants}, {@code rename} or {@code omit} line is a note for readers of the template.
  * <ul>
  *   <li>{@code //autocode:variants VARIANTS [note]}: the variants to write; once, first;</li>
+ *   <li>{@code //autocode:rename VARIANTS word replacement [note]}: a rule of this file, applied
+ *       before the others: the whole word becomes the replacement everywhere in these variants
+ *       (under {@code variants}, before other directives);</li>
  *   <li>{@code //autocode:replace VARIANTS code}: these variants get {@code code} instead of the
  *       next line (lines of directives in between are skipped over);</li>
  *   <li>{@code //autocode:omit VARIANTS [why]}: these variants leave out the next line;</li>
@@ -60,7 +64,9 @@ import java.util.stream.Stream;
  *       variants leave out the lines in between (no nesting);</li>
  *   <li>{@code //autocode:add VARIANTS code}: these variants get {@code code} here, float32 does not.</li>
  * </ul>
- * Any mistake (an unknown directive or variant, a directive with no line to apply to, two
+ * Runs of blank lines that omitted lines leave behind shrink to one.
+ *
+ * <p>Any mistake (an unknown directive or variant, a directive with no line to apply to, two
  * directives for one variant on one line, an unclosed block, a hand-written copy of a generated
  * file in the source tree) stops the build with the template's file and line.
  */
@@ -230,8 +236,14 @@ public final class KernelVariants {
         out.append(HEADER_START).append(" (runtime-cpu/src/build/java) from the float32 source ").append(templatePath)
                 .append(",\n// as its ").append(variant).append(" variant. Do not edit: edit the float32 source.\n");
         Lexer lexer = new Lexer(templatePath);
+        boolean previousBlank = false;
         for (NumberedLine line : kept) {
-            out.append(rewrite(lexer, line, variant)).append('\n');
+            boolean blank = line.text().isBlank();
+            if (blank && previousBlank) {
+                continue;  // where omitted lines stood between two blank lines
+            }
+            previousBlank = blank;
+            out.append(rewrite(lexer, line, variant, template.renames())).append('\n');
         }
         if (lexer.inBlockComment) {
             throw new TemplateException(templatePath, 0, "a block comment is not closed in the " + variant + " variant");
@@ -251,7 +263,7 @@ public final class KernelVariants {
 
     private enum Kind {
         VARIANTS("variants"), REPLACE("replace"), ADD("add"), OMIT("omit"), OMIT_BEGIN("omit-begin"),
-        OMIT_END("omit-end");
+        OMIT_END("omit-end"), RENAME("rename");
 
         final String word;
 
@@ -268,8 +280,14 @@ public final class KernelVariants {
     }
 
     private record Template(String path, String className, Set<Variant> variants, List<String> lines,
-            Map<Integer, Directive> directives) {
+            Map<Integer, Directive> directives, List<Rename> renames) {
     }
+
+    /** A file's own word rule: {@code from} becomes {@code to} in these variants. */
+    private record Rename(Set<Variant> variants, Pattern from, String to) {
+    }
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
     private static Template parse(String path, String source) {
         String fileName = path.substring(path.lastIndexOf('/') + 1);
@@ -278,6 +296,7 @@ public final class KernelVariants {
         List<String> lines = source.lines().toList();
         Set<Variant> declared = null;
         Map<Integer, Directive> directives = new TreeMap<>();
+        List<Rename> renames = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             int number = i + 1;
             String line = lines.get(i);
@@ -319,12 +338,34 @@ public final class KernelVariants {
             if ((kind == Kind.REPLACE || kind == Kind.ADD) && text.isEmpty()) {
                 throw new TemplateException(path, number, "autocode:" + kind.word + " needs the code to put in");
             }
+            if (kind == Kind.RENAME) {
+                renames.add(rename(path, number, variants, text, directives, renames));
+            }
             directives.put(number, new Directive(kind, number, variants, text));
         }
         if (declared == null) {
             throw new TemplateException(path, 0, "not a template: no //autocode:variants line");
         }
-        return new Template(path, className, declared, lines, directives);
+        return new Template(path, className, declared, lines, directives, List.copyOf(renames));
+    }
+
+    private static Rename rename(String path, int line, Set<Variant> variants, String text,
+            Map<Integer, Directive> earlier, List<Rename> renames) {
+        if (earlier.values().stream().anyMatch(d -> d.kind() != Kind.VARIANTS && d.kind() != Kind.RENAME)) {
+            throw new TemplateException(path, line, "autocode:rename applies to the whole file: put it under "
+                    + "autocode:variants, before the other directives");
+        }
+        String[] words = text.split("\\s+", 3);
+        if (words.length < 2 || !IDENTIFIER.matcher(words[0]).matches() || !IDENTIFIER.matcher(words[1]).matches()) {
+            throw new TemplateException(path, line, "autocode:rename needs a word and its replacement, got '" + text + "'");
+        }
+        Pattern from = Pattern.compile("\\b" + Pattern.quote(words[0]) + "\\b");
+        for (Rename other : renames) {
+            if (other.from().pattern().equals(from.pattern()) && other.variants().stream().anyMatch(variants::contains)) {
+                throw new TemplateException(path, line, "a second autocode:rename of " + words[0]);
+            }
+        }
+        return new Rename(variants, from, words[1]);
     }
 
     private static Kind kindOf(String path, int line, String word) {
@@ -334,7 +375,7 @@ public final class KernelVariants {
             }
         }
         throw new TemplateException(path, line, "unknown directive autocode:" + word
-                + " (known: variants, replace, add, omit, omit-begin, omit-end)");
+                + " (known: variants, rename, replace, add, omit, omit-begin, omit-end)");
     }
 
     private static Variant variantNamed(String path, int line, String word) {
@@ -381,7 +422,7 @@ public final class KernelVariants {
             Directive directive = template.directives().get(number);
             if (directive != null) {
                 switch (directive.kind()) {
-                    case VARIANTS -> { }
+                    case VARIANTS, RENAME -> { }
                     case REPLACE, OMIT -> pending.add(directive);
                     case ADD -> {
                         requireNoPending(path, pending, directive);
@@ -482,10 +523,15 @@ public final class KernelVariants {
     }
 
     /** All rules on one kept line; casts and literals only where the lexer sees code. */
-    private static String rewrite(Lexer lexer, NumberedLine line, Variant variant) {
+    private static String rewrite(Lexer lexer, NumberedLine line, Variant variant, List<Rename> renames) {
         StringBuilder out = new StringBuilder();
         for (Lexer.Segment segment : lexer.split(line.number(), line.text())) {
             String text = segment.text();
+            for (Rename rename : renames) {
+                if (rename.variants().contains(variant)) {
+                    text = replace(rename.from(), text, m -> rename.to());
+                }
+            }
             if (segment.code()) {
                 text = replace(CAST, text, m -> variant == Variant.FLOAT64 ? "" : "(" + variant.primitive + ")"
                         + m.group(1));

@@ -144,6 +144,42 @@ class KernelVariantsTest {
     }
 
     @Test
+    void appliesAFilesOwnRenameBeforeTheRules() {
+        String template = """
+                //autocode:variants float64,int64
+                //autocode:rename int64 double long (integer sums are exact)
+                final class SnippetF32 {
+                    /** Sums in double. */
+                    static double sum(float[] x) {
+                        double s = 0;
+                        for (float v : x) s += v;
+                        return s;
+                    }
+                }
+                """;
+        assertEquals("""
+                final class SnippetF64 {
+                    /** Sums in double. */
+                    static double sum(double[] x) {
+                        double s = 0;
+                        for (double v : x) s += v;
+                        return s;
+                    }
+                }
+                """, body(template, Variant.FLOAT64));
+        assertEquals("""
+                final class SnippetI64 {
+                    /** Sums in long. */
+                    static long sum(long[] x) {
+                        long s = 0;
+                        for (long v : x) s += v;
+                        return s;
+                    }
+                }
+                """, body(template, Variant.INT64));
+    }
+
+    @Test
     void leavesCommentsAndStringsAloneForCastsAndLiteralsAcrossLines() {
         String template = """
                 //autocode:variants float64
@@ -196,6 +232,12 @@ class KernelVariantsTest {
         assertError(":1: autocode:variants must come before other directives", "//autocode:omit float64\nx;\n");
         assertError(":2: autocode:variants must come once", "//autocode:variants float64\n//autocode:variants int32\n");
         assertError(": not a template: no //autocode:variants line", "x;\n");
+        assertError(":3: autocode:rename applies to the whole file",
+                "//autocode:variants float64\n//autocode:omit float64\n//autocode:rename float64 a b\nx;\n");
+        assertError(":2: autocode:rename needs a word and its replacement, got 'a'",
+                "//autocode:variants float64\n//autocode:rename float64 a\n");
+        assertError(":3: a second autocode:rename of a",
+                "//autocode:variants float64\n//autocode:rename float64 a b\n//autocode:rename float64 a c\n");
         assertError(": a template must declare the class its file is named after, SnippetF32",
                 "//autocode:variants float64\nclass Other {}\n");
         assertError(":3: the literal 2.5f has no int32 form: give the line its int32 text with //autocode:replace",
