@@ -6,7 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-//autocode:variants float64 (GemmF64Vector is generated from this float32 source at build time)
+//autocode:variants float64 (generated from this file at build time: docs/design.md)
 /**
  * Packed, cache-blocked float32 GEMM on the Vector API: {@code C = A * B} with A {@code m x k}, B
  * {@code k x n} and C {@code m x n}, each addressed through explicit row and column strides so that

@@ -2,7 +2,7 @@ package dev.adjoint.cpu;
 
 import java.util.Arrays;
 
-//autocode:variants float64,int32,int64 (GemmScalarF64, GemmScalarI32 and GemmScalarI64 are generated from this file)
+//autocode:variants float64,int32,int64 (generated from this file at build time: docs/design.md)
 /**
  * Scalar reference float32 GEMM: {@code C = A * B} with A {@code m x k}, B {@code k x n}, both
  * addressed through row and column strides (so transposes are free) and C row-major with rows

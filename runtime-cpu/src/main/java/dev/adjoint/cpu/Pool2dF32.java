@@ -1,6 +1,6 @@
 package dev.adjoint.cpu;
 
-//autocode:variants float64,int32,int64 (Pool2dF64, Pool2dI32 and Pool2dI64 are generated from this file)
+//autocode:variants float64,int32,int64 (generated from this file at build time: docs/design.md)
 /** Scalar max and average pooling of float32 NCHW planes over the clipped windows of {@link Pool2d}. */
 final class Pool2dF32 {
     private Pool2dF32() {

@@ -1,6 +1,6 @@
 package dev.adjoint.cpu;
 
-//autocode:variants float64 (PoolBackwardF64 is generated from this file)
+//autocode:variants float64 (generated from this file at build time: docs/design.md)
 /** The float32 kernel of {@link PoolBackward}: pooling gradients scattered window by window. */
 final class PoolBackwardF32 {
     private PoolBackwardF32() {

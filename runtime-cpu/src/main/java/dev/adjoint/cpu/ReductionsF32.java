@@ -2,7 +2,7 @@ package dev.adjoint.cpu;
 
 import dev.adjoint.ops.ReduceOp;
 
-//autocode:variants float64 (ReductionsF64 is generated from this file)
+//autocode:variants float64 (generated from this file at build time: docs/design.md)
 /**
  * The float32 part of {@link Reductions}: a row or a tile of columns reduced by the vector or the
  * scalar kernels, by flavour, and the ops built from them (mean, log-sum-exp, softmax). Values

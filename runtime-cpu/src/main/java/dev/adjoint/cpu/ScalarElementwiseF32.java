@@ -4,7 +4,7 @@ import dev.adjoint.DType;
 import dev.adjoint.ops.BinaryOp;
 import dev.adjoint.ops.UnaryOp;
 
-//autocode:variants float64,int32,int64 (ScalarElementwiseF64, ScalarElementwiseI32 and ScalarElementwiseI64 are generated from this file)
+//autocode:variants float64,int32,int64 (generated from this file at build time: docs/design.md)
 /**
  * The scalar reference kernels of the elementwise family for float32, one plain loop per op so the
  * JIT sees a constant operation in every loop. They compute the tails the vector kernels leave,
@@ -68,7 +68,7 @@ final class ScalarElementwiseF32 {
             case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i * as] + b[bo + i * bs]; }
             case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i * as] - b[bo + i * bs]; }
             case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i * as] * b[bo + i * bs]; }
-            //autocode:omit integer (integer division is no op: div of integers computes in float32)
+            //autocode:omit integer (div of integers computes in float32: no integer kernel)
             case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i * as] / b[bo + i * bs]; }
             //autocode:replace int32 case POW -> { for (int i = 0; i < n; i++) o[oo + i] = (int) ScalarElementwise.integerPower(a[ao + i * as], b[bo + i * bs]); }
             //autocode:replace int64 case POW -> { for (int i = 0; i < n; i++) o[oo + i] = ScalarElementwise.integerPower(a[ao + i * as], b[bo + i * bs]); }

@@ -2,7 +2,7 @@ package dev.adjoint.cpu;
 
 import dev.adjoint.ops.ReduceOp;
 
-//autocode:variants float64,int64 (ScalarReductionsF64 and ScalarReductionsI64 are generated from this file)
+//autocode:variants float64,int64 (generated from this file at build time: docs/design.md)
 //autocode:rename int64 double long (integers reduce exactly, in wrapping int64 arithmetic)
 /**
  * The scalar reference kernels of the reduction family for float32. Row kernels reduce {@code len}

@@ -22,7 +22,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
-//autocode:variants float64 (VectorElementwiseF64 is generated from this file)
+//autocode:variants float64 (generated from this file at build time: docs/design.md)
 /**
  * The Vector API kernels of the elementwise family for {@code float32}. Every op has its own loop
  * because a Vector API operation is only compiled to SIMD instructions when the operator is a

@@ -10,7 +10,7 @@ import dev.adjoint.ops.ReduceOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-//autocode:variants float64 (VectorReductionsF64 is generated from this file)
+//autocode:variants float64 (generated from this file at build time: docs/design.md)
 /**
  * The Vector API kernels of the reduction family for {@code float32}, with the same contracts as
  * their namesakes in {@link ScalarReductionsF32}.
