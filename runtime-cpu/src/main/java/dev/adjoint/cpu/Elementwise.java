@@ -12,7 +12,7 @@ import java.util.Arrays;
  * Elementwise ops: the facade that checks types, allocates the result, picks the memory layout
  * case and hands contiguous runs to the scalar kernels ({@link ScalarElementwiseF32} and the
  * variants generated from it, {@link ScalarElementwise} for {@code bool}) or the Vector API ones
- * ({@link VectorElementwiseF32}, {@code VectorElementwiseF64}).
+ * ({@link VectorElementwiseF32}, {@link VectorElementwiseF64}).
  *
  * <p>Layout cases, cheapest first: operands of the output's size (same shape), one operand a
  * single element, then a {@link Broadcast} plan that covers row and column broadcasting and, via
