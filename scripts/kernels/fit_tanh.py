@@ -1,4 +1,4 @@
-"""Fits the float32 vector tanh of runtime-cpu (VectorElementwise.tanh) and checks it.
+"""Fits the float32 vector tanh of runtime-cpu (VectorElementwiseF32.tanh) and checks it.
 
 tanh(x) ~ (x + x^3 P(x^2)) / Q(x^2) with P of degree 3 and Q of degree 4 in x^2, fitted on
 (0, 8.0177] by linearised least squares with Lawson reweighting towards minimax relative error.

@@ -102,20 +102,20 @@ final class Convolution {
                 if (vector && (long) m * n * k > Matmul.SMALL_WORK) {
                     GemmF32Vector.gemm(m, n, k, (float[]) a, ao, k, 1, (float[]) b, bo, n, 1, (float[]) c, co, n, fork);
                 } else {
-                    GemmScalar.gemm(m, n, k, (float[]) a, ao, k, 1, (float[]) b, bo, n, 1, (float[]) c, co, n, fork);
+                    GemmScalarF32.gemm(m, n, k, (float[]) a, ao, k, 1, (float[]) b, bo, n, 1, (float[]) c, co, n, fork);
                 }
             };
             case FLOAT64 -> (m, n, k, a, ao, b, bo, c, co, fork) -> {
                 if (vector && (long) m * n * k > Matmul.SMALL_WORK) {
                     GemmF64Vector.gemm(m, n, k, (double[]) a, ao, k, 1, (double[]) b, bo, n, 1, (double[]) c, co, n, fork);
                 } else {
-                    GemmScalar.gemm(m, n, k, (double[]) a, ao, k, 1, (double[]) b, bo, n, 1, (double[]) c, co, n, fork);
+                    GemmScalarF64.gemm(m, n, k, (double[]) a, ao, k, 1, (double[]) b, bo, n, 1, (double[]) c, co, n, fork);
                 }
             };
             case INT32 -> (m, n, k, a, ao, b, bo, c, co, fork) ->
-                    GemmScalar.gemm(m, n, k, (int[]) a, ao, k, 1, (int[]) b, bo, n, 1, (int[]) c, co, n, fork);
+                    GemmScalarI32.gemm(m, n, k, (int[]) a, ao, k, 1, (int[]) b, bo, n, 1, (int[]) c, co, n, fork);
             case INT64 -> (m, n, k, a, ao, b, bo, c, co, fork) ->
-                    GemmScalar.gemm(m, n, k, (long[]) a, ao, k, 1, (long[]) b, bo, n, 1, (long[]) c, co, n, fork);
+                    GemmScalarI64.gemm(m, n, k, (long[]) a, ao, k, 1, (long[]) b, bo, n, 1, (long[]) c, co, n, fork);
             case BOOL -> throw new TensorException("conv2d", "unsupported dtype " + dtype);
         };
     }

@@ -181,7 +181,7 @@ final class ConvolutionBackward {
                     GemmF32Vector.gemm(m, n, k, (float[]) a, ao, rsA, csA, (float[]) b, bo, rsB, csB, (float[]) c, co,
                             ldc, fork);
                 } else {
-                    GemmScalar.gemm(m, n, k, (float[]) a, ao, rsA, csA, (float[]) b, bo, rsB, csB, (float[]) c, co,
+                    GemmScalarF32.gemm(m, n, k, (float[]) a, ao, rsA, csA, (float[]) b, bo, rsB, csB, (float[]) c, co,
                             ldc, fork);
                 }
             };
@@ -190,7 +190,7 @@ final class ConvolutionBackward {
                     GemmF64Vector.gemm(m, n, k, (double[]) a, ao, rsA, csA, (double[]) b, bo, rsB, csB, (double[]) c,
                             co, ldc, fork);
                 } else {
-                    GemmScalar.gemm(m, n, k, (double[]) a, ao, rsA, csA, (double[]) b, bo, rsB, csB, (double[]) c,
+                    GemmScalarF64.gemm(m, n, k, (double[]) a, ao, rsA, csA, (double[]) b, bo, rsB, csB, (double[]) c,
                             co, ldc, fork);
                 }
             };

@@ -10,7 +10,9 @@ import java.util.Arrays;
 
 /**
  * Elementwise ops: the facade that checks types, allocates the result, picks the memory layout
- * case and hands contiguous runs to {@link ScalarElementwise} or {@link VectorElementwise}.
+ * case and hands contiguous runs to the scalar kernels ({@link ScalarElementwiseF32} and the
+ * variants generated from it, {@link ScalarElementwise} for {@code bool}) or the Vector API ones
+ * ({@link VectorElementwiseF32}, {@link VectorElementwiseF64}).
  *
  * <p>Layout cases, cheapest first: operands of the output's size (same shape), one operand a
  * single element, then a {@link Broadcast} plan that covers row and column broadcasting and, via
@@ -46,12 +48,12 @@ final class Elementwise {
 
     static void unaryRange(UnaryOp op, Object x, Object out, int from, int to, boolean vector) {
         switch (x) {
-            case float[] a when vector -> VectorElementwise.unary(op, a, (float[]) out, from, to);
-            case float[] a -> ScalarElementwise.unary(op, a, (float[]) out, from, to);
-            case double[] a when vector -> VectorElementwise.unary(op, a, (double[]) out, from, to);
-            case double[] a -> ScalarElementwise.unary(op, a, (double[]) out, from, to);
-            case int[] a -> ScalarElementwise.unary(op, a, (int[]) out, from, to);
-            case long[] a -> ScalarElementwise.unary(op, a, (long[]) out, from, to);
+            case float[] a when vector -> VectorElementwiseF32.unary(op, a, (float[]) out, from, to);
+            case float[] a -> ScalarElementwiseF32.unary(op, a, (float[]) out, from, to);
+            case double[] a when vector -> VectorElementwiseF64.unary(op, a, (double[]) out, from, to);
+            case double[] a -> ScalarElementwiseF64.unary(op, a, (double[]) out, from, to);
+            case int[] a -> ScalarElementwiseI32.unary(op, a, (int[]) out, from, to);
+            case long[] a -> ScalarElementwiseI64.unary(op, a, (long[]) out, from, to);
             case boolean[] a -> ScalarElementwise.unary(op, a, (boolean[]) out, from, to);
             default -> throw new IllegalStateException("not a storage array: " + x.getClass());
         }
@@ -213,12 +215,12 @@ final class Elementwise {
     static void binaryRow(BinaryOp op, Object a, int ao, int as, Object b, int bo, int bs, Object out, int oo,
             int n, boolean vector) {
         switch (a) {
-            case float[] x when vector -> VectorElementwise.binary(op, x, ao, as, (float[]) b, bo, bs, out, oo, n);
-            case float[] x -> ScalarElementwise.binary(op, x, ao, as, (float[]) b, bo, bs, out, oo, n);
-            case double[] x when vector -> VectorElementwise.binary(op, x, ao, as, (double[]) b, bo, bs, out, oo, n);
-            case double[] x -> ScalarElementwise.binary(op, x, ao, as, (double[]) b, bo, bs, out, oo, n);
-            case int[] x -> ScalarElementwise.binary(op, x, ao, as, (int[]) b, bo, bs, out, oo, n);
-            case long[] x -> ScalarElementwise.binary(op, x, ao, as, (long[]) b, bo, bs, out, oo, n);
+            case float[] x when vector -> VectorElementwiseF32.binary(op, x, ao, as, (float[]) b, bo, bs, out, oo, n);
+            case float[] x -> ScalarElementwiseF32.binary(op, x, ao, as, (float[]) b, bo, bs, out, oo, n);
+            case double[] x when vector -> VectorElementwiseF64.binary(op, x, ao, as, (double[]) b, bo, bs, out, oo, n);
+            case double[] x -> ScalarElementwiseF64.binary(op, x, ao, as, (double[]) b, bo, bs, out, oo, n);
+            case int[] x -> ScalarElementwiseI32.binary(op, x, ao, as, (int[]) b, bo, bs, out, oo, n);
+            case long[] x -> ScalarElementwiseI64.binary(op, x, ao, as, (long[]) b, bo, bs, out, oo, n);
             case boolean[] x -> ScalarElementwise.binary(op, x, ao, as, (boolean[]) b, bo, bs, out, oo, n);
             default -> throw new IllegalStateException("not a storage array: " + a.getClass());
         }
@@ -262,10 +264,10 @@ final class Elementwise {
     private static void whereRow(boolean[] c, int co, int cs, Object a, int ao, int as, Object b, int bo, int bs,
             Object out, int oo, int n, boolean vector) {
         switch (out) {
-            case float[] o when vector -> VectorElementwise.where(c, co, cs, (float[]) a, ao, as, (float[]) b, bo, bs, o,
-                    oo, n);
-            case double[] o when vector -> VectorElementwise.where(c, co, cs, (double[]) a, ao, as, (double[]) b, bo, bs,
+            case float[] o when vector -> VectorElementwiseF32.where(c, co, cs, (float[]) a, ao, as, (float[]) b, bo, bs,
                     o, oo, n);
+            case double[] o when vector -> VectorElementwiseF64.where(c, co, cs, (double[]) a, ao, as, (double[]) b, bo,
+                    bs, o, oo, n);
             default -> ScalarElementwise.where(c, co, cs, a, ao, as, b, bo, bs, out, oo, n);
         }
     }

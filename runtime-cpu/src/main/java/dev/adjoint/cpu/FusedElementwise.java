@@ -11,10 +11,11 @@ import java.util.List;
 /**
  * Fused elementwise chains: every step of a chain runs over one block of the output before the
  * next block is touched, so main memory sees each input read once and the result written once,
- * however long the chain. Within a block each step is the ordinary single-op row kernel
- * ({@link VectorElementwise} or {@link ScalarElementwise}, by flavour) working in place on the
- * output block, which stays in L1 between steps; that is numexpr's scheme, and it keeps each
- * step a loop whose operator is a constant, which the Vector API needs to emit SIMD code.
+ * however long the chain. Within a block each step is the ordinary single-op row kernel (vector
+ * or scalar by flavour, through {@link Elementwise#unaryRange} and {@link Elementwise#binaryRow})
+ * working in place on the output block, which stays in L1 between steps; that is numexpr's
+ * scheme, and it keeps each step a loop whose operator is a constant, which the Vector API needs to
+ * emit SIMD code.
  *
  * <p>Chains whose steps all compute in one numeric type (the common case: arithmetic and
  * transcendentals on a float tensor, any operand broadcast) are fused. Others — a comparison or

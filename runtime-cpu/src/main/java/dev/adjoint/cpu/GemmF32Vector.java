@@ -6,6 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+//autocode:variants float64 (generated from this file at build time: docs/design.md)
 /**
  * Packed, cache-blocked float32 GEMM on the Vector API: {@code C = A * B} with A {@code m x k}, B
  * {@code k x n} and C {@code m x n}, each addressed through explicit row and column strides so that
@@ -21,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Unlike BLIS, the loop over B panels runs inside the loop over A panels: the A panel stays in L1
  * while B streams from L2, and consecutive micro-kernels touch neighbouring C tiles of the same rows.
  * BLIS keeps B in L1 and walks C down a column, which only pays off with software prefetch of C;
- * Java has none, and measured on Zen 3 at 1024^3 the column walk lost ~25% waiting for C lines.
+ * Java has none, and measured on Zen 3 (single precision, 1024^3) the column walk lost ~25% waiting for C lines.
  *
  * <p>A product with one row or one column ({@code m == 1} or {@code n == 1}) is a matrix-vector
  * product: it reads each element of the matrix once, so packing would double its memory traffic,
@@ -36,16 +37,19 @@ final class GemmF32Vector {
      * cover the FMA latency. Taller tiles (5 x 2, 6 x 2, 4 x 3) spill an accumulator to the stack on
      * AVX2: C2 schedules every broadcast and B load of an iteration before the first FMA, so
      * accumulators + B vectors + broadcasts must fit the 16 registers, and only 4 x 2 (14) and
-     * 3 x 3 (15) do. 3 x 3 measured no faster and streams 50% more of B per FMA.
+     * 3 x 3 (15) do. 3 x 3 measured no faster in single precision and streams 50% more of B per FMA.
      */
     static final int MR = 4;
     /** Columns of the micro-tile: two vectors. */
     static final int NR = 2 * V;
-    /** Depth of one packed block: one A panel ({@code MR x KC}, 4 KiB) stays in L1 while B streams past. */
+    /**
+     * Depth of one packed block: one A panel ({@code MR x KC}, 4 KiB in single precision) stays in L1
+     * while B streams past.
+     */
     static final int KC = 256;
     /** Rows of one packed A block: the unit of work the threads share out. */
     static final int MC = 48;
-    /** Columns of one packed B block (3 MiB at KC = 256), sized for L3. */
+    /** Columns of one packed B block (3 MiB in single precision at KC = 256), sized for L3. */
     static final int NC = 3072;
 
     /** Below this many multiply-adds one thread is faster than forking. */
@@ -261,7 +265,7 @@ final class GemmF32Vector {
         int fullTo = Math.min(panelTo, nc / NR);
         if (csB == 1) {
             // Row-major B: read each source row in order and deal its runs out to the panels. Walking
-            // one panel down the rows instead touches a new page per row, and measured 2x slower.
+            // one panel down the rows instead touches a new page per row, and measured 2x slower in single precision.
             for (int p = 0; p < kc; p++) {
                 int src = bOff + p * rsB;
                 for (int jp = panelFrom; jp < fullTo; jp++) {

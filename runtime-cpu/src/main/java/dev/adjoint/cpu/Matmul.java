@@ -8,7 +8,9 @@ import dev.adjoint.spi.Storage;
 /**
  * Batched matrix product: works out where each matrix of a (broadcast) batch lives, how its
  * transposes turn into strides, and hands each product to a GEMM kernel: {@link GemmF32Vector} /
- * {@link GemmF64Vector} on the Vector API path, {@link GemmScalar} otherwise and for integers.
+ * {@link GemmF64Vector} on the Vector API path, {@link GemmScalarF32} and its variants otherwise and
+ * for integers (which wrap on overflow like Java arithmetic). The float64 and integer kernels are
+ * generated at build time from the float32 ones.
  */
 final class Matmul {
     /** Products up to this many multiply-adds skip packing: the scalar loop finishes before packing would. */
@@ -48,24 +50,24 @@ final class Matmul {
                 out = c;
                 product = packed
                         ? (ao, bo, co, fork) -> GemmF32Vector.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork)
-                        : (ao, bo, co, fork) -> GemmScalar.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork);
+                        : (ao, bo, co, fork) -> GemmScalarF32.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork);
             }
             case FLOAT64 -> {
                 double[] x = a.doubles(), y = b.doubles(), c = new double[size];
                 out = c;
                 product = packed
                         ? (ao, bo, co, fork) -> GemmF64Vector.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork)
-                        : (ao, bo, co, fork) -> GemmScalar.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork);
+                        : (ao, bo, co, fork) -> GemmScalarF64.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork);
             }
             case INT32 -> {
                 int[] x = a.ints(), y = b.ints(), c = new int[size];
                 out = c;
-                product = (ao, bo, co, fork) -> GemmScalar.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork);
+                product = (ao, bo, co, fork) -> GemmScalarI32.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork);
             }
             case INT64 -> {
                 long[] x = a.longs(), y = b.longs(), c = new long[size];
                 out = c;
-                product = (ao, bo, co, fork) -> GemmScalar.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork);
+                product = (ao, bo, co, fork) -> GemmScalarI64.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork);
             }
             default -> throw new TensorException("matmul", "unsupported dtype " + dtype);
         }

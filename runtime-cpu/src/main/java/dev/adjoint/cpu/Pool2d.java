@@ -3,8 +3,9 @@ package dev.adjoint.cpu;
 import dev.adjoint.op.Pool2dSpec;
 
 /**
- * Scalar max and average pooling over NCHW planes, for every numeric type. Each output reads the
- * window clipped to the image: padding never wins a max and is not counted in an average. Integer
+ * Scalar max and average pooling over NCHW planes, for every numeric type: the windows, and the
+ * kernels of {@link Pool2dF32} and the variants generated from it. Each output reads the window
+ * clipped to the image: padding never wins a max and is not counted in an average. Integer
  * averages truncate toward zero like Java's integer division. A window lying wholly in the padding
  * (which a validated spec with padding at most half the kernel never produces) yields zero.
  */
@@ -29,13 +30,13 @@ final class Pool2d {
         boolean max = spec.kind() == Pool2dSpec.Kind.MAX;
         // One type test per call: a type switch inside the loops costs more than the pooling itself.
         if (x instanceof float[] a) {
-            pool(a, (float[]) out, from, to, h, w, rows, cols, oh, ow, colFrom, colTo, max);
+            Pool2dF32.pool(a, (float[]) out, from, to, h, w, rows, cols, oh, ow, colFrom, colTo, max);
         } else if (x instanceof double[] a) {
-            pool(a, (double[]) out, from, to, h, w, rows, cols, oh, ow, colFrom, colTo, max);
+            Pool2dF64.pool(a, (double[]) out, from, to, h, w, rows, cols, oh, ow, colFrom, colTo, max);
         } else if (x instanceof int[] a) {
-            pool(a, (int[]) out, from, to, h, w, rows, cols, oh, ow, colFrom, colTo, max);
+            Pool2dI32.pool(a, (int[]) out, from, to, h, w, rows, cols, oh, ow, colFrom, colTo, max);
         } else if (x instanceof long[] a) {
-            pool(a, (long[]) out, from, to, h, w, rows, cols, oh, ow, colFrom, colTo, max);
+            Pool2dI64.pool(a, (long[]) out, from, to, h, w, rows, cols, oh, ow, colFrom, colTo, max);
         } else {
             throw new IllegalArgumentException("pool2d: unsupported array " + x.getClass());
         }
@@ -53,102 +54,5 @@ final class Pool2d {
             bounds[2 * o + 1] = Math.min(start + kernel, inSize);
         }
         return bounds;
-    }
-
-    private static void pool(float[] x, float[] out, int from, int to, int h, int w, int[] rows, int[] cols, int oh,
-            int ow, int colFrom, int colTo, boolean max) {
-        for (int plane = from; plane < to; plane++) {
-            int xBase = plane * h * w;
-            for (int oy = 0; oy < oh; oy++) {
-                int y0 = rows[2 * oy], y1 = rows[2 * oy + 1];
-                for (int ox = colFrom; ox < colTo; ox++) {
-                    int x0 = cols[2 * ox], x1 = cols[2 * ox + 1];
-                    if (y0 >= y1 || x0 >= x1) {
-                        continue;  // the output array starts zeroed
-                    }
-                    float best = Float.NEGATIVE_INFINITY, sum = 0;
-                    for (int y = y0; y < y1; y++) {
-                        for (int i = xBase + y * w + x0, end = xBase + y * w + x1; i < end; i++) {
-                            // Math.max, not a comparison, so that a NaN in the window makes the max NaN.
-                            best = Math.max(best, x[i]);
-                            sum += x[i];
-                        }
-                    }
-                    out[(plane * oh + oy) * ow + ox] = (max ? best : sum / (float)((y1 - y0) * (x1 - x0)));
-                }
-            }
-        }
-    }
-
-    private static void pool(double[] x, double[] out, int from, int to, int h, int w, int[] rows, int[] cols, int oh,
-            int ow, int colFrom, int colTo, boolean max) {
-        for (int plane = from; plane < to; plane++) {
-            int xBase = plane * h * w;
-            for (int oy = 0; oy < oh; oy++) {
-                int y0 = rows[2 * oy], y1 = rows[2 * oy + 1];
-                for (int ox = colFrom; ox < colTo; ox++) {
-                    int x0 = cols[2 * ox], x1 = cols[2 * ox + 1];
-                    if (y0 >= y1 || x0 >= x1) {
-                        continue;  // the output array starts zeroed
-                    }
-                    double best = Double.NEGATIVE_INFINITY, sum = 0;
-                    for (int y = y0; y < y1; y++) {
-                        for (int i = xBase + y * w + x0, end = xBase + y * w + x1; i < end; i++) {
-                            best = Math.max(best, x[i]);
-                            sum += x[i];
-                        }
-                    }
-                    out[(plane * oh + oy) * ow + ox] = (max ? best : sum / (double)((y1 - y0) * (x1 - x0)));
-                }
-            }
-        }
-    }
-
-    private static void pool(int[] x, int[] out, int from, int to, int h, int w, int[] rows, int[] cols, int oh,
-            int ow, int colFrom, int colTo, boolean max) {
-        for (int plane = from; plane < to; plane++) {
-            int xBase = plane * h * w;
-            for (int oy = 0; oy < oh; oy++) {
-                int y0 = rows[2 * oy], y1 = rows[2 * oy + 1];
-                for (int ox = colFrom; ox < colTo; ox++) {
-                    int x0 = cols[2 * ox], x1 = cols[2 * ox + 1];
-                    if (y0 >= y1 || x0 >= x1) {
-                        continue;  // the output array starts zeroed
-                    }
-                    long best = Long.MIN_VALUE, sum = 0;
-                    for (int y = y0; y < y1; y++) {
-                        for (int i = xBase + y * w + x0, end = xBase + y * w + x1; i < end; i++) {
-                            best = Math.max(best, x[i]);
-                            sum += x[i];
-                        }
-                    }
-                    out[(plane * oh + oy) * ow + ox] = (int) (max ? best : sum / (long)((y1 - y0) * (x1 - x0)));
-                }
-            }
-        }
-    }
-
-    private static void pool(long[] x, long[] out, int from, int to, int h, int w, int[] rows, int[] cols, int oh,
-            int ow, int colFrom, int colTo, boolean max) {
-        for (int plane = from; plane < to; plane++) {
-            int xBase = plane * h * w;
-            for (int oy = 0; oy < oh; oy++) {
-                int y0 = rows[2 * oy], y1 = rows[2 * oy + 1];
-                for (int ox = colFrom; ox < colTo; ox++) {
-                    int x0 = cols[2 * ox], x1 = cols[2 * ox + 1];
-                    if (y0 >= y1 || x0 >= x1) {
-                        continue;  // the output array starts zeroed
-                    }
-                    long best = Long.MIN_VALUE, sum = 0;
-                    for (int y = y0; y < y1; y++) {
-                        for (int i = xBase + y * w + x0, end = xBase + y * w + x1; i < end; i++) {
-                            best = Math.max(best, x[i]);
-                            sum += x[i];
-                        }
-                    }
-                    out[(plane * oh + oy) * ow + ox] = (max ? best : sum / (long)((y1 - y0) * (x1 - x0)));
-                }
-            }
-        }
     }
 }

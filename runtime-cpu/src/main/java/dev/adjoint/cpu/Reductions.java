@@ -7,7 +7,9 @@ import dev.adjoint.spi.Storage;
 
 /**
  * Reductions and softmax: the facade that brings any set of axes down to one of two memory
- * layouts and runs {@link ScalarReductions} or {@link VectorReductions} kernels on it.
+ * layouts and runs the kernels on it: {@link ReductionsF32} and its generated float64 twin, which
+ * pick the {@link ScalarReductionsF32} or {@link VectorReductionsF32} flavour of each kernel, and
+ * {@code ScalarReductionsI64} for integers.
  *
  * <p>Neighbouring reduced axes merge, as do neighbouring kept ones, so a reduction is a sequence of
  * steps of the form {@code (outer P, reduced R, inner I)}: with {@code I == 1} each of the P rows
@@ -24,8 +26,6 @@ final class Reductions {
     static final int PARALLEL_GRAIN = 1 << 16;
     /** Columns reduced together: one tile of accumulators stays in L1 while rows stream past. */
     private static final int TILE = 1024;
-    /** Float32 column sums fold into double after this many rows, so no accumulator sees a long chain. */
-    private static final int ROW_BLOCK = 256;
 
     private Reductions() {
     }
@@ -152,56 +152,23 @@ final class Reductions {
     /** {@code dst[index] = op(src[off, off + len))}. */
     private static void reduceRow(ReduceOp op, Object src, int off, int len, Object dst, int index, boolean vector) {
         switch (src) {
-            case float[] x when op.isArg() -> ((long[]) dst)[index] = ScalarReductions.argBest(x, off, len, op == ReduceOp.ARGMAX);
-            case double[] x when op.isArg() -> ((long[]) dst)[index] = ScalarReductions.argBest(x, off, len, op == ReduceOp.ARGMAX);
-            case long[] x when op.isArg() -> ((long[]) dst)[index] = ScalarReductions.argBest(x, off, len, op == ReduceOp.ARGMAX);
-            case float[] x -> ((float[]) dst)[index] = (float) rowValue(op, x, off, len, vector);
-            case double[] x -> ((double[]) dst)[index] = rowValue(op, x, off, len, vector);
+            case float[] x -> ReductionsF32.reduceRow(op, x, off, len, dst, index, vector);
+            case double[] x -> ReductionsF64.reduceRow(op, x, off, len, dst, index, vector);
+            case long[] x when op.isArg() ->
+                    ((long[]) dst)[index] = ScalarReductionsI64.argBest(x, off, len, op == ReduceOp.ARGMAX);
             case long[] x -> ((long[]) dst)[index] = switch (op) {
-                case SUM -> ScalarReductions.sum(x, off, len);
-                case PROD -> ScalarReductions.prod(x, off, len);
-                case MAX -> ScalarReductions.max(x, off, len);
-                case MIN -> ScalarReductions.min(x, off, len);
+                case SUM -> ScalarReductionsI64.sum(x, off, len);
+                case PROD -> ScalarReductionsI64.prod(x, off, len);
+                case MAX -> ScalarReductionsI64.max(x, off, len);
+                case MIN -> ScalarReductionsI64.min(x, off, len);
                 default -> throw new IllegalArgumentException(op.opName() + " is not defined on integers");
             };
             default -> throw new IllegalStateException("not a reducible array: " + src.getClass());
         }
     }
 
-    private static double rowValue(ReduceOp op, float[] x, int off, int len, boolean vector) {
-        return switch (op) {
-            case SUM -> vector ? VectorReductions.sum(x, off, len) : ScalarReductions.sum(x, off, len);
-            case MEAN -> (vector ? VectorReductions.sum(x, off, len) : ScalarReductions.sum(x, off, len)) / len;
-            case PROD -> vector ? VectorReductions.prod(x, off, len) : ScalarReductions.prod(x, off, len);
-            case MAX -> vector ? VectorReductions.max(x, off, len) : ScalarReductions.max(x, off, len);
-            case MIN -> vector ? VectorReductions.min(x, off, len) : ScalarReductions.min(x, off, len);
-            case LOG_SUM_EXP -> {
-                double m = vector ? VectorReductions.max(x, off, len) : ScalarReductions.max(x, off, len);
-                yield logSumExp(m, Double.isFinite(m) ? (vector ? VectorReductions.sumExp(x, off, len, m)
-                        : ScalarReductions.sumExp(x, off, len, m)) : 1);
-            }
-            case ARGMAX, ARGMIN -> throw new IllegalArgumentException(op.opName() + " has no value kernel");
-        };
-    }
-
-    private static double rowValue(ReduceOp op, double[] x, int off, int len, boolean vector) {
-        return switch (op) {
-            case SUM -> vector ? VectorReductions.sum(x, off, len) : ScalarReductions.sum(x, off, len);
-            case MEAN -> (vector ? VectorReductions.sum(x, off, len) : ScalarReductions.sum(x, off, len)) / len;
-            case PROD -> vector ? VectorReductions.prod(x, off, len) : ScalarReductions.prod(x, off, len);
-            case MAX -> vector ? VectorReductions.max(x, off, len) : ScalarReductions.max(x, off, len);
-            case MIN -> vector ? VectorReductions.min(x, off, len) : ScalarReductions.min(x, off, len);
-            case LOG_SUM_EXP -> {
-                double m = vector ? VectorReductions.max(x, off, len) : ScalarReductions.max(x, off, len);
-                yield logSumExp(m, Double.isFinite(m) ? (vector ? VectorReductions.sumExp(x, off, len, m)
-                        : ScalarReductions.sumExp(x, off, len, m)) : 1);
-            }
-            case ARGMAX, ARGMIN -> throw new IllegalArgumentException(op.opName() + " has no value kernel");
-        };
-    }
-
     /** {@code max + log(sumExp)}, where an infinite or NaN maximum is already the answer. */
-    private static double logSumExp(double max, double sumExp) {
+    static double logSumExp(double max, double sumExp) {
         return Double.isFinite(max) ? max + Math.log(sumExp) : max;
     }
 
@@ -233,12 +200,10 @@ final class Reductions {
                 int from = (int) ((long) len * c / chunks);
                 int n = (int) ((long) len * (c + 1) / chunks) - from;
                 partial[c] = switch (src) {
-                    case float[] x when op == ReduceOp.LOG_SUM_EXP -> vector
-                            ? VectorReductions.sumExp(x, from, n, shift) : ScalarReductions.sumExp(x, from, n, shift);
-                    case double[] x when op == ReduceOp.LOG_SUM_EXP -> vector
-                            ? VectorReductions.sumExp(x, from, n, shift) : ScalarReductions.sumExp(x, from, n, shift);
-                    case float[] x -> rowValue(op, x, from, n, vector);
-                    case double[] x -> rowValue(op, x, from, n, vector);
+                    case float[] x when op == ReduceOp.LOG_SUM_EXP -> ReductionsF32.sumExp(x, from, n, shift, vector);
+                    case double[] x when op == ReduceOp.LOG_SUM_EXP -> ReductionsF64.sumExp(x, from, n, shift, vector);
+                    case float[] x -> ReductionsF32.rowValue(op, x, from, n, vector);
+                    case double[] x -> ReductionsF64.rowValue(op, x, from, n, vector);
                     default -> throw new IllegalStateException("not a floating array: " + src.getClass());
                 };
             }
@@ -266,122 +231,12 @@ final class Reductions {
     private static void reduceColumns(ReduceOp op, Object src, int base, int stride, int rows, Object dst, int oo,
             int width, boolean vector) {
         switch (src) {
-            case float[] x when op.isArg() -> argColumns(x, base, stride, rows, (long[]) dst, oo, width, op == ReduceOp.ARGMAX);
-            case double[] x when op.isArg() -> argColumns(x, base, stride, rows, (long[]) dst, oo, width, op == ReduceOp.ARGMAX);
-            case long[] x when op.isArg() -> argColumns(x, base, stride, rows, (long[]) dst, oo, width, op == ReduceOp.ARGMAX);
-            case float[] x -> valueColumns(op, x, base, stride, rows, (float[]) dst, oo, width, vector);
-            case double[] x -> valueColumns(op, x, base, stride, rows, (double[]) dst, oo, width, vector);
-            case long[] x -> ScalarReductions.columns(op, x, base, stride, rows, (long[]) dst, oo, width);
+            case float[] x -> ReductionsF32.reduceColumns(op, x, base, stride, rows, dst, oo, width, vector);
+            case double[] x -> ReductionsF64.reduceColumns(op, x, base, stride, rows, dst, oo, width, vector);
+            case long[] x when op.isArg() -> ScalarReductionsI64.argColumns(x, base, stride, rows, (long[]) dst, oo, width,
+                    op == ReduceOp.ARGMAX);
+            case long[] x -> ScalarReductionsI64.columns(op, x, base, stride, rows, (long[]) dst, oo, width);
             default -> throw new IllegalStateException("not a reducible array: " + src.getClass());
-        }
-    }
-
-    private static void valueColumns(ReduceOp op, float[] x, int base, int stride, int rows, float[] out, int oo,
-            int width, boolean vector) {
-        if (op == ReduceOp.LOG_SUM_EXP) {
-            columns(ReduceOp.MAX, x, base, stride, rows, out, oo, width, vector);
-            double[] sums = new double[width];
-            for (int r = 0; r < rows; r++) {
-                int row = base + r * stride;
-                for (int j = 0; j < width; j++) sums[j] += Math.exp(x[row + j] - out[oo + j]);
-            }
-            for (int j = 0; j < width; j++) out[oo + j] = (float) logSumExp(out[oo + j], sums[j]);
-            return;
-        }
-        boolean mean = op == ReduceOp.MEAN;
-        ReduceOp combining = mean ? ReduceOp.SUM : op;
-        if (combining != ReduceOp.SUM || rows <= ROW_BLOCK) {
-            columns(combining, x, base, stride, rows, out, oo, width, vector);
-            if (mean) {
-                for (int j = 0; j < width; j++) out[oo + j] = (float) ((double) out[oo + j] / rows);
-            }
-            return;
-        }
-        // Long float32 column sums: short float chains per block of rows, blocks added in double.
-        float[] partial = new float[width];
-        double[] total = new double[width];
-        for (int r = 0; r < rows; r += ROW_BLOCK) {
-            columns(ReduceOp.SUM, x, base + r * stride, stride, Math.min(ROW_BLOCK, rows - r), partial, 0, width,
-                    vector);
-            for (int j = 0; j < width; j++) total[j] += partial[j];
-        }
-        for (int j = 0; j < width; j++) out[oo + j] = (float) (mean ? total[j] / rows : total[j]);
-    }
-
-    private static void valueColumns(ReduceOp op, double[] x, int base, int stride, int rows, double[] out, int oo,
-            int width, boolean vector) {
-        if (op == ReduceOp.LOG_SUM_EXP) {
-            columns(ReduceOp.MAX, x, base, stride, rows, out, oo, width, vector);
-            double[] sums = new double[width];
-            for (int r = 0; r < rows; r++) {
-                int row = base + r * stride;
-                for (int j = 0; j < width; j++) sums[j] += Math.exp(x[row + j] - out[oo + j]);
-            }
-            for (int j = 0; j < width; j++) out[oo + j] = logSumExp(out[oo + j], sums[j]);
-            return;
-        }
-        boolean mean = op == ReduceOp.MEAN;
-        columns(mean ? ReduceOp.SUM : op, x, base, stride, rows, out, oo, width, vector);
-        if (mean) {
-            for (int j = 0; j < width; j++) out[oo + j] /= rows;
-        }
-    }
-
-    private static void columns(ReduceOp op, float[] x, int base, int stride, int rows, float[] acc, int ao,
-            int width, boolean vector) {
-        if (vector) {
-            VectorReductions.columns(op, x, base, stride, rows, acc, ao, width);
-        } else {
-            ScalarReductions.columns(op, x, base, stride, rows, acc, ao, width);
-        }
-    }
-
-    private static void columns(ReduceOp op, double[] x, int base, int stride, int rows, double[] acc, int ao,
-            int width, boolean vector) {
-        if (vector) {
-            VectorReductions.columns(op, x, base, stride, rows, acc, ao, width);
-        } else {
-            ScalarReductions.columns(op, x, base, stride, rows, acc, ao, width);
-        }
-    }
-
-    /** Per column, the first row holding the maximum (or minimum); the first NaN wins. */
-    private static void argColumns(float[] x, int base, int stride, int rows, long[] out, int oo, int width,
-            boolean max) {
-        java.util.Arrays.fill(out, oo, oo + width, 0L);
-        for (int r = 1; r < rows; r++) {
-            int row = base + r * stride;
-            for (int j = 0; j < width; j++) {
-                float best = x[base + (int) out[oo + j] * stride + j];
-                float v = x[row + j];
-                if (!Float.isNaN(best) && (Float.isNaN(v) || (max ? v > best : v < best))) out[oo + j] = r;
-            }
-        }
-    }
-
-    private static void argColumns(double[] x, int base, int stride, int rows, long[] out, int oo, int width,
-            boolean max) {
-        java.util.Arrays.fill(out, oo, oo + width, 0L);
-        for (int r = 1; r < rows; r++) {
-            int row = base + r * stride;
-            for (int j = 0; j < width; j++) {
-                double best = x[base + (int) out[oo + j] * stride + j];
-                double v = x[row + j];
-                if (!Double.isNaN(best) && (Double.isNaN(v) || (max ? v > best : v < best))) out[oo + j] = r;
-            }
-        }
-    }
-
-    private static void argColumns(long[] x, int base, int stride, int rows, long[] out, int oo, int width,
-            boolean max) {
-        java.util.Arrays.fill(out, oo, oo + width, 0L);
-        for (int r = 1; r < rows; r++) {
-            int row = base + r * stride;
-            for (int j = 0; j < width; j++) {
-                long best = x[base + (int) out[oo + j] * stride + j];
-                long v = x[row + j];
-                if (max ? v > best : v < best) out[oo + j] = r;
-            }
         }
     }
 
@@ -426,8 +281,10 @@ final class Reductions {
                         int base = p * length * inner + column;
                         int width = Math.min(TILE, inner - column);
                         switch (src) {
-                            case float[] a -> softmaxColumns(a, base, inner, length, (float[]) dst, width, log, vector);
-                            case double[] a -> softmaxColumns(a, base, inner, length, (double[]) dst, width, log, vector);
+                            case float[] a -> ReductionsF32.softmaxColumns(a, base, inner, length, (float[]) dst, width,
+                                    log, vector);
+                            case double[] a -> ReductionsF64.softmaxColumns(a, base, inner, length, (double[]) dst,
+                                    width, log, vector);
                             default -> throw new IllegalStateException("not a floating array: " + src.getClass());
                         }
                     }
@@ -437,53 +294,9 @@ final class Reductions {
 
     private static void softmaxRow(Object src, int off, int len, Object dst, boolean log, boolean vector) {
         switch (src) {
-            case float[] x when vector -> VectorReductions.softmaxRow(x, off, len, (float[]) dst, log);
-            case float[] x -> ScalarReductions.softmaxRow(x, off, len, (float[]) dst, log);
-            case double[] x when vector -> VectorReductions.softmaxRow(x, off, len, (double[]) dst, log);
-            case double[] x -> ScalarReductions.softmaxRow(x, off, len, (double[]) dst, log);
+            case float[] x -> ReductionsF32.softmaxRow(x, off, len, (float[]) dst, log, vector);
+            case double[] x -> ReductionsF64.softmaxRow(x, off, len, (double[]) dst, log, vector);
             default -> throw new IllegalStateException("not a floating array: " + src.getClass());
-        }
-    }
-
-    /** Softmax down {@code rows} rows for {@code width} columns starting at {@code base}. */
-    private static void softmaxColumns(float[] x, int base, int stride, int rows, float[] out, int width, boolean log,
-            boolean vector) {
-        float[] max = new float[width];
-        double[] sums = new double[width];
-        columns(ReduceOp.MAX, x, base, stride, rows, max, 0, width, vector);
-        for (int r = 0; r < rows; r++) {
-            int row = base + r * stride;
-            for (int j = 0; j < width; j++) {
-                double e = Math.exp(x[row + j] - max[j]);
-                out[row + j] = (float) e;
-                sums[j] += e;
-            }
-        }
-        for (int r = 0; r < rows; r++) {
-            int row = base + r * stride;
-            for (int j = 0; j < width; j++) {
-                out[row + j] = (float) (log ? x[row + j] - max[j] - Math.log(sums[j]) : out[row + j] / sums[j]);
-            }
-        }
-    }
-
-    private static void softmaxColumns(double[] x, int base, int stride, int rows, double[] out, int width,
-            boolean log, boolean vector) {
-        double[] max = new double[width];
-        double[] sums = new double[width];
-        columns(ReduceOp.MAX, x, base, stride, rows, max, 0, width, vector);
-        for (int r = 0; r < rows; r++) {
-            int row = base + r * stride;
-            for (int j = 0; j < width; j++) {
-                out[row + j] = Math.exp(x[row + j] - max[j]);
-                sums[j] += out[row + j];
-            }
-        }
-        for (int r = 0; r < rows; r++) {
-            int row = base + r * stride;
-            for (int j = 0; j < width; j++) {
-                out[row + j] = log ? x[row + j] - max[j] - Math.log(sums[j]) : out[row + j] / sums[j];
-            }
         }
     }
 }

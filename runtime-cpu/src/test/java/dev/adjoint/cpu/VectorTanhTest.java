@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The float32 rational {@code tanh} of {@link VectorElementwise} against {@link Math#tanh} in
+ * The float32 rational {@code tanh} of {@link VectorElementwiseF32} against {@link Math#tanh} in
  * float64: relative error at most {@value #MAX_RELATIVE_ERROR} (about 3.4 ulp) wherever
  * {@code |tanh x| > 1e-30}, absolute error below that, exact special values and signed zeros.
  */
@@ -21,7 +21,7 @@ class VectorTanhTest {
 
     private static float[] tanh(float[] x) {
         float[] out = new float[x.length];
-        VectorElementwise.unary(UnaryOp.TANH, x, out, 0, x.length);
+        VectorElementwiseF32.unary(UnaryOp.TANH, x, out, 0, x.length);
         return out;
     }
 
@@ -113,7 +113,7 @@ class VectorTanhTest {
         float[] out = new float[x.length];
         float untouched = -42f;
         Arrays.fill(out, untouched);
-        VectorElementwise.unary(UnaryOp.TANH, x, out, from, from + n);
+        VectorElementwiseF32.unary(UnaryOp.TANH, x, out, from, from + n);
         for (int i = 0; i < from; i++) {
             assertEquals(untouched, out[i], "element before the range was written");
         }

@@ -1,0 +1,322 @@
+package dev.adjoint.cpu;
+
+import static jdk.incubator.vector.VectorOperators.EQ;
+import static jdk.incubator.vector.VectorOperators.EXP;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.IS_NAN;
+import static jdk.incubator.vector.VectorOperators.LE;
+import static jdk.incubator.vector.VectorOperators.LOG;
+import static jdk.incubator.vector.VectorOperators.LOG1P;
+import static jdk.incubator.vector.VectorOperators.LT;
+import static jdk.incubator.vector.VectorOperators.NE;
+import static jdk.incubator.vector.VectorOperators.POW;
+import static jdk.incubator.vector.VectorOperators.SIN;
+import static jdk.incubator.vector.VectorOperators.COS;
+import static jdk.incubator.vector.VectorOperators.TANH;
+
+import dev.adjoint.core.DType;
+import dev.adjoint.op.BinaryOp;
+import dev.adjoint.op.UnaryOp;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+//autocode:variants float64 (generated from this file at build time: docs/design.md)
+/**
+ * The Vector API kernels of the elementwise family for {@code float32}. Every op has its own loop
+ * because a Vector API operation is only compiled to SIMD instructions when the operator is a
+ * constant at the call site. Each kernel covers whole vectors and leaves the tail (fewer elements
+ * than one vector) to {@link ScalarElementwiseF32}. Transcendentals use the JDK's intrinsified
+ * {@code EXP}/{@code LOG}/{@code TANH}/... operators; {@code SIGMOID}, {@code SOFTPLUS} and
+ * {@code RSQRT} are built from them; the single-precision kernels compute {@code TANH} with a
+ * rational approximation of their own, several times faster.
+ *
+ * <p>Only loaded when the Vector API is in use (see {@link KernelMode}).
+ */
+final class VectorElementwiseF32 {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    private VectorElementwiseF32() {
+    }
+
+    static void unary(UnaryOp op, float[] x, float[] out, int from, int to) {
+        int end = from + SPECIES.loopBound(to - from);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        int i = from;
+        switch (op) {
+            case NEG -> {
+                for (; i < end; i += SPECIES.length()) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                    v.neg().intoArray(out, i);
+                }
+            }
+            case ABS -> {
+                for (; i < end; i += SPECIES.length()) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                    v.abs().intoArray(out, i);
+                }
+            }
+            case SIGN -> {
+                for (; i < end; i += SPECIES.length()) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                    v.blend(1f, v.compare(GT, 0f)).blend(-1f, v.compare(LT, 0f)).intoArray(out, i);
+                }
+            }
+            case SQUARE -> {
+                for (; i < end; i += SPECIES.length()) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                    v.mul(v).intoArray(out, i);
+                }
+            }
+            case RELU -> {
+                for (; i < end; i += SPECIES.length()) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                    // NaN fails "<= 0" and passes through, as np.maximum(x, 0) gives.
+                    v.blend(zero, v.compare(LE, 0f)).intoArray(out, i);
+                }
+            }
+            case EXP -> {
+                for (; i < end; i += SPECIES.length()) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                    v.lanewise(EXP).intoArray(out, i);
+                }
+            }
+            case LOG -> {
+                for (; i < end; i += SPECIES.length()) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                    v.lanewise(LOG).intoArray(out, i);
+                }
+            }
+            case LOG1P -> {
+                for (; i < end; i += SPECIES.length()) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                    v.lanewise(LOG1P).intoArray(out, i);
+                }
+            }
+            case SQRT -> {
+                for (; i < end; i += SPECIES.length()) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                    v.sqrt().intoArray(out, i);
+                }
+            }
+            case RSQRT -> {
+                for (; i < end; i += SPECIES.length()) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                    one.div(v.sqrt()).intoArray(out, i);
+                }
+            }
+            case SIN -> {
+                for (; i < end; i += SPECIES.length()) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                    v.lanewise(SIN).intoArray(out, i);
+                }
+            }
+            case COS -> {
+                for (; i < end; i += SPECIES.length()) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                    v.lanewise(COS).intoArray(out, i);
+                }
+            }
+            case TANH -> {
+                for (; i < end; i += SPECIES.length()) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                    //autocode:replace float64 v.lanewise(TANH).intoArray(out, i);
+                    tanh(v).intoArray(out, i);
+                }
+            }
+            case SIGMOID -> {
+                for (; i < end; i += SPECIES.length()) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                    one.div(one.add(v.neg().lanewise(EXP))).intoArray(out, i);
+                }
+            }
+            case SOFTPLUS -> {
+                for (; i < end; i += SPECIES.length()) {
+                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+                    v.max(0f).add(v.abs().neg().lanewise(EXP).lanewise(LOG1P)).intoArray(out, i);
+                }
+            }
+            case LOGICAL_NOT -> throw ScalarElementwise.unsupported("unary", op, DType.FLOAT32);
+        }
+        ScalarElementwiseF32.unary(op, x, out, i, to);
+    }
+
+    //autocode:omit-begin float64 (double precision keeps the JDK's lanewise(TANH))
+    // tanh(x) ~ (x + x^3 P(x^2)) / Q(x^2) on [-TANH_CLAMP, TANH_CLAMP]: our own rational fit
+    // (relative error 7e-9 in float64, 3.3e-7 once evaluated in float32), made and checked by
+    // scripts/kernels/fit_tanh.py.
+    private static final float TANH_P3 = 1.3445725290266505e-01f;
+    private static final float TANH_P5 = 3.5730196431885638e-03f;
+    private static final float TANH_P7 = 2.1916570007344966e-05f;
+    private static final float TANH_P9 = 1.5257728283504107e-08f;
+    private static final float TANH_Q2 = 4.6779054528451292e-01f;
+    private static final float TANH_Q4 = 2.6169944427924714e-02f;
+    private static final float TANH_Q6 = 3.4135538176716394e-04f;
+    private static final float TANH_Q8 = 8.5342873439302625e-07f;
+    /** Beyond this the fit is not used: tanh is within 2.2e-7 of +-1, which is returned exactly. */
+    private static final float TANH_CLAMP = 8.0177f;
+
+    /**
+     * {@code tanh} of every lane within 4e-7 relative error (see VectorTanhTest),
+     * from FMAs and one division: about 0.8 ms per million floats on one AVX2 core against 2.3-3.2 ms
+     * for {@code lanewise(TANH)}. {@code min}/{@code max} propagate NaN; {@code -0} stays {@code -0}
+     * because {@code x^3 P + x} keeps the sign of zero.
+     */
+    static FloatVector tanh(FloatVector v) {
+        FloatVector x = v.max(-TANH_CLAMP).min(TANH_CLAMP);
+        FloatVector x2 = x.mul(x);
+        FloatVector p = x2.fma(TANH_P9, TANH_P7).fma(x2, FloatVector.broadcast(SPECIES, TANH_P5))
+                .fma(x2, FloatVector.broadcast(SPECIES, TANH_P3));
+        FloatVector q = x2.fma(TANH_Q8, TANH_Q6).fma(x2, FloatVector.broadcast(SPECIES, TANH_Q4))
+                .fma(x2, FloatVector.broadcast(SPECIES, TANH_Q2)).fma(x2, FloatVector.broadcast(SPECIES, 1f));
+        FloatVector r = x2.mul(x).fma(p, x).div(q);
+        return r.blend(1f, v.compare(GE, TANH_CLAMP)).blend(-1f, v.compare(LE, -TANH_CLAMP));
+    }
+    //autocode:omit-end
+
+    /**
+     * {@code lanewise(POW)} with C's values where Java's differ, as {@link BinaryOp#pow}: 1 for a
+     * base of 1 (even to a NaN power) and for -1 to an infinite power. Java gives NaN for those, so
+     * only a vector with a NaN result pays for the fix; blending every vector made pow about twice
+     * as slow.
+     */
+    static FloatVector pow(FloatVector a, FloatVector b) {
+        FloatVector r = a.lanewise(POW, b);
+        if (r.test(IS_NAN).anyTrue()) {
+            r = r.blend(1f, a.eq(1f).or(a.eq(-1f).and(b.abs().eq(Float.POSITIVE_INFINITY))));
+        }
+        return r;
+    }
+
+    /**
+     * {@code op} on one broadcast row (strides 0 or 1, see {@link Broadcast}); the output is
+     * {@code float[]} for arithmetic and {@code boolean[]} for comparisons.
+     */
+    static void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, Object out, int oo, int n) {
+        int done;
+        if (as == 1 && bs == 1) {
+            done = bothVectors(op, a, ao, b, bo, out, oo, n);
+        } else if (as == 1) {
+            done = vectorScalar(op, a, ao, b[bo], out, oo, n);
+        } else if (bs == 1) {
+            done = scalarVector(op, a[ao], b, bo, out, oo, n);
+        } else {
+            done = 0;
+        }
+        ScalarElementwiseF32.binary(op, a, ao + done * as, as, b, bo + done * bs, bs, out, oo + done, n - done);
+    }
+
+    /** Both operands contiguous; returns how many leading elements it computed. */
+    private static int bothVectors(BinaryOp op, float[] a, int ao, float[] b, int bo, Object out, int oo, int n) {
+        int end = SPECIES.loopBound(n);
+        int step = SPECIES.length();
+        int i = 0;
+        if (op.kind() == BinaryOp.Kind.COMPARISON) {
+            boolean[] o = (boolean[]) out;
+            switch (op) {
+                case EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(EQ, FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+                case NOT_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(NE, FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+                case LESS -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(LT, FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+                case LESS_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(LE, FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+                case GREATER -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(GT, FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+                case GREATER_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(GE, FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+                default -> { }
+            }
+            return i;
+        }
+        float[] o = (float[]) out;
+        switch (op) {
+            case ADD -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).add(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+            case SUB -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).sub(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+            case MUL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).mul(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+            case DIV -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).div(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+            case MAXIMUM -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).max(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+            case MINIMUM -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).min(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+            case POW -> { for (; i < end; i += step) pow(FloatVector.fromArray(SPECIES, a, ao + i), FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+            default -> { }
+        }
+        return i;
+    }
+
+    /** {@code a} contiguous, {@code b} one element; returns how many leading elements it computed. */
+    private static int vectorScalar(BinaryOp op, float[] a, int ao, float b, Object out, int oo, int n) {
+        int end = SPECIES.loopBound(n);
+        int step = SPECIES.length();
+        int i = 0;
+        if (op.kind() == BinaryOp.Kind.COMPARISON) {
+            boolean[] o = (boolean[]) out;
+            switch (op) {
+                case EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(EQ, b).intoArray(o, oo + i); }
+                case NOT_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(NE, b).intoArray(o, oo + i); }
+                case LESS -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(LT, b).intoArray(o, oo + i); }
+                case LESS_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(LE, b).intoArray(o, oo + i); }
+                case GREATER -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(GT, b).intoArray(o, oo + i); }
+                case GREATER_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(GE, b).intoArray(o, oo + i); }
+                default -> { }
+            }
+            return i;
+        }
+        float[] o = (float[]) out;
+        switch (op) {
+            case ADD -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).add(b).intoArray(o, oo + i); }
+            case SUB -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).sub(b).intoArray(o, oo + i); }
+            case MUL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).mul(b).intoArray(o, oo + i); }
+            case DIV -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).div(b).intoArray(o, oo + i); }
+            case MAXIMUM -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).max(b).intoArray(o, oo + i); }
+            case MINIMUM -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).min(b).intoArray(o, oo + i); }
+            case POW -> { FloatVector vb = FloatVector.broadcast(SPECIES, b); for (; i < end; i += step) pow(FloatVector.fromArray(SPECIES, a, ao + i), vb).intoArray(o, oo + i); }
+            default -> { }
+        }
+        return i;
+    }
+
+    /**
+     * {@code a} one element, {@code b} contiguous. Symmetric ops and mirrored comparisons reuse
+     * {@link #vectorScalar}; returns how many leading elements it computed.
+     */
+    private static int scalarVector(BinaryOp op, float a, float[] b, int bo, Object out, int oo, int n) {
+        int end = SPECIES.loopBound(n);
+        int step = SPECIES.length();
+        FloatVector va = FloatVector.broadcast(SPECIES, a);
+        int i = 0;
+        float[] o = out instanceof float[] array ? array : null;
+        switch (op) {
+            case SUB -> { for (; i < end; i += step) va.sub(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+            case DIV -> { for (; i < end; i += step) va.div(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+            case POW -> { for (; i < end; i += step) pow(va, FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+            case LESS -> i = vectorScalar(BinaryOp.GREATER, b, bo, a, out, oo, n);
+            case LESS_EQUAL -> i = vectorScalar(BinaryOp.GREATER_EQUAL, b, bo, a, out, oo, n);
+            case GREATER -> i = vectorScalar(BinaryOp.LESS, b, bo, a, out, oo, n);
+            case GREATER_EQUAL -> i = vectorScalar(BinaryOp.LESS_EQUAL, b, bo, a, out, oo, n);
+            default -> i = vectorScalar(op, b, bo, a, out, oo, n);
+        }
+        return i;
+    }
+
+    // ---- where --------------------------------------------------------------------------------
+
+    /**
+     * {@code out[oo + i] = c ? a : b} for one broadcast row, as {@link ScalarElementwise#where}. With
+     * a per-element condition ({@code cs == 1}) the condition bytes load as a mask and the branches
+     * are blended, which avoids the branch mispredictions a random condition causes in the scalar
+     * loop; a per-row condition is a predictable branch and stays scalar.
+     */
+    static void where(boolean[] c, int co, int cs, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out,
+            int oo, int n) {
+        int i = 0;
+        if (cs == 1) {
+            int end = SPECIES.loopBound(n);
+            FloatVector fixedA = FloatVector.broadcast(SPECIES, a[ao]);
+            FloatVector fixedB = FloatVector.broadcast(SPECIES, b[bo]);
+            for (; i < end; i += SPECIES.length()) {
+                VectorMask<Float> m = VectorMask.fromArray(SPECIES, c, co + i);
+                FloatVector va = as == 1 ? FloatVector.fromArray(SPECIES, a, ao + i) : fixedA;
+                FloatVector vb = bs == 1 ? FloatVector.fromArray(SPECIES, b, bo + i) : fixedB;
+                vb.blend(va, m).intoArray(out, oo + i);
+            }
+        }
+        ScalarElementwiseF32.where(c, co + i * cs, cs, a, ao + i * as, as, b, bo + i * bs, bs, out, oo + i, n - i);
+    }
+}
