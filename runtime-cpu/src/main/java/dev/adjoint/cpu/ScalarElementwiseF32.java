@@ -41,7 +41,11 @@ final class ScalarElementwiseF32 {
             case SIGMOID -> { for (int i = from; i < to; i++) out[i] = (float) ScalarElementwise.sigmoid(x[i]); }
             case SOFTPLUS -> { for (int i = from; i < to; i++) out[i] = (float) ScalarElementwise.softplus(x[i]); }
             //autocode:omit-end
-            default -> throw ScalarElementwise.unsupported("unary", op, DTYPE);
+            // Any other op runs its float64 definition: exact to float32 rounding, and no scalar loop
+            // to write for a new op whose speed comes from its vector kernel. Integers never get here
+            // (floating-only ops promote them first).
+            //autocode:replace integer default -> throw ScalarElementwise.unsupported("unary", op, DTYPE);
+            default -> { for (int i = from; i < to; i++) out[i] = (float) op.apply(x[i]); }
         }
     }
 
