@@ -549,6 +549,21 @@ public final class Tensor implements Iterable<Tensor> {
         return unary(UnaryOp.SOFTPLUS);
     }
 
+    /** The error function. SciPy: {@code scipy.special.erf}; PyTorch: {@code torch.erf}; OpenVINO: Erf-1. */
+    @Elementwise(unary = UnaryOp.ERF)
+    public Tensor erf() {
+        return unary(UnaryOp.ERF);
+    }
+
+    /**
+     * The exact GELU, {@code x/2 * (1 + erf(x/sqrt 2))}; {@code -0} at {@code -inf}. PyTorch:
+     * {@code torch.nn.functional.gelu} (default, not {@code approximate="tanh"}); OpenVINO: Gelu-7 ERF.
+     */
+    @Elementwise(unary = UnaryOp.GELU)
+    public Tensor gelu() {
+        return unary(UnaryOp.GELU);
+    }
+
     /** Logical not of a {@code bool} tensor. NumPy: {@code np.logical_not}. */
     @Elementwise(unary = UnaryOp.LOGICAL_NOT)
     public Tensor logicalNot() {

@@ -138,12 +138,26 @@ final class VectorElementwiseF32 {
                     v.max(0f).add(v.abs().neg().lanewise(EXP).lanewise(LOG1P)).intoArray(out, i);
                 }
             }
+            case ERF -> {
+                //autocode:omit-begin float64 (float64 runs the op's definition in the scalar kernel)
+                for (; i < end; i += SPECIES.length()) {
+                    erf(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
+                }
+                //autocode:omit-end
+            }
+            case GELU -> {
+                //autocode:omit-begin float64 (float64 runs the op's definition in the scalar kernel)
+                for (; i < end; i += SPECIES.length()) {
+                    gelu(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
+                }
+                //autocode:omit-end
+            }
             case LOGICAL_NOT -> throw ScalarElementwise.unsupported("unary", op, DType.FLOAT32);
         }
         ScalarElementwiseF32.unary(op, x, out, i, to);
     }
 
-    //autocode:omit-begin float64 (double precision keeps the JDK's lanewise(TANH))
+    //autocode:omit-begin float64 (double precision keeps the JDK's lanewise(TANH) and the definitions of erf and gelu)
     // tanh(x) ~ (x + x^3 P(x^2)) / Q(x^2) on [-TANH_CLAMP, TANH_CLAMP]: our own rational fit
     // (relative error 7e-9 in float64, 3.3e-7 once evaluated in float32), made and checked by
     // scripts/kernels/fit_tanh.py.
@@ -173,6 +187,69 @@ final class VectorElementwiseF32 {
                 .fma(x2, FloatVector.broadcast(SPECIES, TANH_Q2)).fma(x2, FloatVector.broadcast(SPECIES, 1f));
         FloatVector r = x2.mul(x).fma(p, x).div(q);
         return r.blend(1f, v.compare(GE, TANH_CLAMP)).blend(-1f, v.compare(LE, -TANH_CLAMP));
+    }
+
+    // erf(x) = x P(x^2) for |x| < 1, and erfc(a) = exp(-a^2) Q(1/a) / a for a = |x| >= 1, with a
+    // clamped to 4 inside Q (beyond it erfc < 2e-8, below float32's resolution of erf near 1).
+    // Fitted and checked by scripts/kernels/fit_erf.py: erf within 1.7e-7 relative error.
+    private static final float ERF_P0 = 1.1283791657e+00f;
+    private static final float ERF_P1 = -3.7612625826e-01f;
+    private static final float ERF_P2 = 1.1283585158e-01f;
+    private static final float ERF_P3 = -2.6853812193e-02f;
+    private static final float ERF_P4 = 5.1883280351e-03f;
+    private static final float ERF_P5 = -8.0101957864e-04f;
+    private static final float ERF_P6 = 7.8538659321e-05f;
+    private static final float ERFC_Q0 = 5.6423885882e-01f;
+    private static final float ERFC_Q1 = -1.5353382611e-03f;
+    private static final float ERFC_Q2 = -2.6221468676e-01f;
+    private static final float ERFC_Q3 = -1.4333019787e-01f;
+    private static final float ERFC_Q4 = 1.0589812022e+00f;
+    private static final float ERFC_Q5 = -1.7566533969e+00f;
+    private static final float ERFC_Q6 = 1.6510934698e+00f;
+    private static final float ERFC_Q7 = -9.5282905548e-01f;
+    private static final float ERFC_Q8 = 3.1632655149e-01f;
+    private static final float ERFC_Q9 = -4.6493833072e-02f;
+
+    /** {@code erf(x)} for {@code |x| < 1}; odd, so {@code -0} stays {@code -0}. */
+    private static FloatVector erfNearZero(FloatVector x) {
+        FloatVector x2 = x.mul(x);
+        FloatVector p = x2.fma(ERF_P6, ERF_P5).fma(x2, FloatVector.broadcast(SPECIES, ERF_P4))
+                .fma(x2, FloatVector.broadcast(SPECIES, ERF_P3)).fma(x2, FloatVector.broadcast(SPECIES, ERF_P2))
+                .fma(x2, FloatVector.broadcast(SPECIES, ERF_P1)).fma(x2, FloatVector.broadcast(SPECIES, ERF_P0));
+        return x.mul(p);
+    }
+
+    /** {@code erfc(a)} for {@code a >= 1}, to its own relative precision; 0 at infinity, NaN stays NaN. */
+    private static FloatVector erfcTail(FloatVector a) {
+        FloatVector s = FloatVector.broadcast(SPECIES, 1f).div(a.min(4f));
+        FloatVector q = s.fma(ERFC_Q9, ERFC_Q8).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q7))
+                .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q6)).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q5))
+                .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q4)).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q3))
+                .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q2)).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q1))
+                .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q0));
+        return a.mul(a).neg().lanewise(EXP).mul(q.mul(s));
+    }
+
+    /** {@code erf} of every lane: the two fits blended; NaN stays NaN. */
+    static FloatVector erf(FloatVector x) {
+        FloatVector a = x.abs();
+        FloatVector far = erfcTail(a.max(1f)).neg().add(1f);
+        far = far.blend(far.neg(), x.compare(LT, 0f));
+        return far.blend(erfNearZero(x), a.compare(LT, 1f));
+    }
+
+    /**
+     * {@code x/2 (1 + erf(x/sqrt 2))}; below {@code -sqrt 2} as {@code x/2 erfc(|x|/sqrt 2)},
+     * which keeps its relative precision where the result is tiny. {@code x} is clamped to
+     * +-16 where it multiplies {@code erfc} (0 there) so that infinities never meet a zero.
+     */
+    static FloatVector gelu(FloatVector x) {
+        FloatVector h = x.mul(0.70710678f);
+        FloatVector a = h.abs();
+        FloatVector near = x.mul(0.5f).mul(erfNearZero(h).add(1f));
+        FloatVector tail = x.max(-16f).min(16f).mul(0.5f).mul(erfcTail(a.max(1f)));
+        FloatVector far = x.sub(tail).blend(tail, x.compare(LT, 0f));
+        return far.blend(near, a.compare(LT, 1f));
     }
     //autocode:omit-end
 

@@ -12,8 +12,10 @@ import dev.adjoint.core.Slice;
 import dev.adjoint.Tensor;
 import dev.adjoint.grad.GradCheck;
 import dev.adjoint.grad.Gradients;
+import dev.adjoint.op.BinaryOp;
 import dev.adjoint.op.Conv2dSpec;
 import dev.adjoint.op.Pool2dSpec;
+import dev.adjoint.op.UnaryOp;
 import dev.adjoint.rules.ScalarRules;
 import dev.adjoint.rules.TensorRules;
 import java.io.IOException;
@@ -182,9 +184,15 @@ class RuleGradientsTest {
         unary("sin", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::any);
         unary("cos", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::any);
         unary("softplus", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::any);
+        unary("erf", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::any);
+        unary("gelu", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::any);
 
         // ---- piecewise (random values are away from the kinks) ----
         unary("abs", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::nonZero);
+        // Piecewise constant: the processor passes no adjoint through it, and no rule is called.
+        for (int[] dims : RANKS) {
+            row("sign", List.of(), nonZero(dims));
+        }
         unary("relu", "unary(Tensor,UnaryOp,Tensor,Tensor)", this::nonZero);
         List<String> clip = List.of("clip(Tensor,double,double,Tensor)", "clipLow(Tensor,double,double,Tensor)",
                 "clipHigh(Tensor,double,double,Tensor)");
@@ -682,6 +690,27 @@ class RuleGradientsTest {
         // The class-file reading found the rules at all: an annotated method and an unannotated overload.
         assertTrue(declared.containsAll(Set.of("TensorRules.binaryRhs(Tensor,BinaryOp,double,Tensor,Tensor)",
                 "ScalarRules.maxFirst(double,double,double)")), declared.toString());
+    }
+
+    /**
+     * The generic elementwise rules serve every op of the table, so the guard above cannot see a
+     * new op without a case: every differentiable op needs a row under its own name.
+     */
+    @Test
+    void everyDifferentiableElementwiseOpHasACase() {
+        Set<String> methods = tensorTable().stream().map(Case::method).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> missing = new TreeSet<>();
+        for (UnaryOp op : UnaryOp.values()) {
+            if (op.derivative() != null && !methods.contains(op.opName())) {
+                missing.add(op.opName());
+            }
+        }
+        for (BinaryOp op : BinaryOp.values()) {
+            if (op.derivative(0) != null && !methods.contains(op.opName())) {
+                missing.add(op.opName());
+            }
+        }
+        assertEquals(Set.of(), missing, "elementwise ops without a GradCheck case");
     }
 
     /**

@@ -81,10 +81,13 @@ final class TensorRuleCases {
     @Differentiable static Tensor sin(Tensor x) { return x.sin(); }
     @Differentiable static Tensor cos(Tensor x) { return x.cos(); }
     @Differentiable static Tensor softplus(Tensor x) { return x.softplus(); }
+    @Differentiable static Tensor erf(Tensor x) { return x.erf(); }
+    @Differentiable static Tensor gelu(Tensor x) { return x.gelu(); }
 
     // ---- piecewise ----
 
     @Differentiable static Tensor abs(Tensor x) { return x.abs(); }
+    @Differentiable static Tensor sign(Tensor x) { return x.sign(); }
     @Differentiable static Tensor relu(Tensor x) { return x.relu(); }
     @Differentiable static Tensor clip(Tensor x, double low, double high) { return x.clip(low, high); }
     @Differentiable static Tensor maximum(Tensor a, Tensor b) { return a.maximum(b); }
