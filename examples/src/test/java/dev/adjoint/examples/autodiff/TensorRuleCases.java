@@ -87,6 +87,8 @@ final class TensorRuleCases {
     // ---- piecewise ----
 
     @Differentiable static Tensor abs(Tensor x) { return x.abs(); }
+    /** Piecewise constant: its gradient is zero, which the case checks. */
+    @SuppressWarnings("ResultIndependent")
     @Differentiable static Tensor sign(Tensor x) { return x.sign(); }
     @Differentiable static Tensor relu(Tensor x) { return x.relu(); }
     @Differentiable static Tensor clip(Tensor x, double low, double high) { return x.clip(low, high); }

@@ -22,13 +22,19 @@ import dev.adjoint.processor.Diagnostics;
 import dev.adjoint.processor.Messages;
 import dev.adjoint.processor.model.JType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.TypeVariable;
 
 /**
  * Name and type resolution for a method body that javac has not attributed yet (processors run
@@ -324,13 +330,13 @@ final class TypeResolver {
         if (receiverType != null) {
             TypeElement type = env.elements().getTypeElement(receiverType.upperBound().name());
             ExecutableElement method = type == null ? null : choose(env.methods(type, name, arity), tree);
-            return method == null ? null
-                    : new ResolvedCall(tree, type, method, receiver, receiverType, env.memberType(receiverType, method));
+            return method == null ? null : new ResolvedCall(tree, type, method, receiver, receiverType,
+                    withMethodTypeArguments(method, tree, env.memberType(receiverType, method)));
         }
         TypeElement type = resolveType(source.text(receiver));
         ExecutableElement method = type == null ? null : choose(env.methods(type, name, arity), tree);
-        return method == null ? null
-                : new ResolvedCall(tree, type, method, null, null, env.typeOf(method.getReturnType()));
+        return method == null ? null : new ResolvedCall(tree, type, method, null, null,
+                withMethodTypeArguments(method, tree, env.typeOf(method.getReturnType())));
     }
 
     /**
@@ -406,8 +412,90 @@ final class TypeResolver {
         TypeElement declaring = (TypeElement) method.getEnclosingElement();
         boolean isStatic = method.getModifiers().contains(Modifier.STATIC);
         JType self = isStatic ? null : locals.selfType();
-        return new ResolvedCall(tree, declaring, method, null, null, self == null
-                ? env.typeOf(method.getReturnType()) : env.memberType(self, method));
+        return new ResolvedCall(tree, declaring, method, null, null, withMethodTypeArguments(method, tree, self == null
+                ? env.typeOf(method.getReturnType()) : env.memberType(self, method)));
+    }
+
+    /**
+     * The return type of a call to a generic method with the method's type variables bound from the
+     * arguments, as javac infers them in the simple cases: {@code first(List<T>)} called on a
+     * {@code List<Tensor>} returns {@code Tensor}. {@code declared} (the variables erased) where the
+     * return type has none, or one that no argument binds by its exact type.
+     */
+    private JType withMethodTypeArguments(ExecutableElement method, MethodInvocationTree tree, JType declared) {
+        if (method.getTypeParameters().isEmpty() || substitute(method.getReturnType(), method, Map.of()) != null) {
+            return declared;
+        }
+        Map<String, JType> bound = new HashMap<>();
+        int fixed = method.getParameters().size();
+        for (int i = 0; i < tree.getArguments().size() && i < fixed; i++) {
+            if (method.isVarArgs() && i == fixed - 1) {
+                break;
+            }
+            JType argument = typeOf(tree.getArguments().get(i));
+            if (argument != null) {
+                bind(method.getParameters().get(i).asType(), argument, method, bound);
+            }
+        }
+        JType inferred = substitute(method.getReturnType(), method, bound);
+        return inferred != null ? inferred : declared;
+    }
+
+    /** Binds the method's type variables in {@code parameter} by matching it with the argument's type. */
+    private static void bind(TypeMirror parameter, JType argument, ExecutableElement method, Map<String, JType> bound) {
+        switch (parameter.getKind()) {
+            case TYPEVAR -> {
+                if (declaredBy(parameter, method) && !argument.isPrimitive() && !argument.isWildcard()) {
+                    bound.putIfAbsent(parameter.toString(), argument);
+                }
+            }
+            case ARRAY -> {
+                if (argument.isArray()) {
+                    bind(((ArrayType) parameter).getComponentType(), argument.component(), method, bound);
+                }
+            }
+            case DECLARED -> {
+                DeclaredType declared = (DeclaredType) parameter;
+                List<? extends TypeMirror> arguments = declared.getTypeArguments();
+                if (((TypeElement) declared.asElement()).getQualifiedName().contentEquals(argument.name())
+                        && arguments.size() == argument.arguments().size()) {
+                    for (int k = 0; k < arguments.size(); k++) {
+                        bind(arguments.get(k), argument.arguments().get(k), method, bound);
+                    }
+                }
+            }
+            default -> {
+                // A primitive or wildcard parameter binds nothing.
+            }
+        }
+    }
+
+    /** {@code type} with the method's type variables replaced by {@code bound}; null if one is unbound. */
+    private JType substitute(TypeMirror type, ExecutableElement method, Map<String, JType> bound) {
+        return switch (type.getKind()) {
+            case TYPEVAR -> declaredBy(type, method) ? bound.get(type.toString()) : env.typeOf(type);
+            case ARRAY -> {
+                JType component = substitute(((ArrayType) type).getComponentType(), method, bound);
+                yield component == null ? null : new JType(component.name() + "[]", component.arguments());
+            }
+            case DECLARED -> {
+                DeclaredType declared = (DeclaredType) type;
+                List<JType> arguments = new ArrayList<>();
+                for (TypeMirror argument : declared.getTypeArguments()) {
+                    JType substituted = substitute(argument, method, bound);
+                    if (substituted == null) {
+                        yield null;
+                    }
+                    arguments.add(substituted);
+                }
+                yield new JType(((TypeElement) declared.asElement()).getQualifiedName().toString(), arguments);
+            }
+            default -> env.typeOf(type);
+        };
+    }
+
+    private static boolean declaredBy(TypeMirror variable, ExecutableElement method) {
+        return ((TypeVariable) variable).asElement().getEnclosingElement().equals(method);
     }
 
     /** Picks the overload whose parameters accept the argument types with the least widening. */
@@ -447,8 +535,8 @@ final class TypeResolver {
 
     /** Whether a reference (or boxed) value of type {@code from} can be passed where {@code to} is expected. */
     private boolean assignable(JType from, JType to) {
-        javax.lang.model.type.TypeMirror source = env.mirrorOf(from.erasure());
-        javax.lang.model.type.TypeMirror target = env.mirrorOf(to);
+        TypeMirror source = env.mirrorOf(from.erasure());
+        TypeMirror target = env.mirrorOf(to);
         return source != null && target != null && env.types().isAssignable(source, target);
     }
 }
