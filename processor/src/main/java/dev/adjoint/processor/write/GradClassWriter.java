@@ -165,7 +165,7 @@ public final class GradClassWriter {
         CodeBlock seed = lowered.resultType().isTensor()
                 ? CodeBlock.of("$T.seed($N, $N.value())", ADJOINTS, dy, pullbackName)
                 : CodeBlock.of("$N", dy);
-        type.addMethod(MethodSpec.methodBuilder(vag)
+        MethodSpec.Builder valueAndGradientsMethod = MethodSpec.methodBuilder(vag)
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addJavadoc("Value of $L and its gradients with respect to $L, scaled by the output adjoint\n", link,
                         selection.isEmpty() ? "nothing" : selection)
@@ -174,11 +174,15 @@ public final class GradClassWriter {
                 .addParameters(parameters)
                 .addParameter(resultType, dy)
                 .addParameter(VARIABLE_GRADIENTS, variables)
-                .returns(valueAndGradients)
-                .addStatement("$T $N = $N($L)", pullback, pullbackName, forward, arguments)
-                .addStatement("return new $T($N.value(), $N.backward($L, $N))", valueAndGradients, pullbackName,
-                        pullbackName, seed, variables)
-                .build());
+                .returns(valueAndGradients);
+        if (dispatch == null && scalarOnly(lowered, emitter)) {
+            inlinePullback(valueAndGradientsMethod, lowered, emitter, valueAndGradients, gradients, pullback);
+        } else {
+            valueAndGradientsMethod.addStatement("$T $N = $N($L)", pullback, pullbackName, forward, arguments)
+                    .addStatement("return new $T($N.value(), $N.backward($L, $N))", valueAndGradients, pullbackName,
+                            pullbackName, seed, variables);
+        }
+        type.addMethod(valueAndGradientsMethod.build());
 
         type.addMethod(MethodSpec.methodBuilder(f + "Gradients")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -238,6 +242,40 @@ public final class GradClassWriter {
                 .addStatement("$T $N = $N($L$L, $N).value()", resultType, emitter.valueName(), vag, leading, one, variables)
                 .addStatement("return new $T($N, $N.pairs())", implicit, emitter.valueName(), variables)
                 .build());
+    }
+
+    /**
+     * Whether a method's pullback holds only primitives (and the receiver) and fits in one method:
+     * scalar code, where the cost of allocating the pullback would be a large part of a call.
+     */
+    private static boolean scalarOnly(LoweredMethod lowered, ReverseEmitter emitter) {
+        return emitter.helpers().isEmpty() && !emitter.usesStack() && !emitter.popsGeneric()
+                && lowered.parameters().values().stream().allMatch(JType::isPrimitive)
+                && emitter.fields().values().stream().allMatch(JType::isPrimitive);
+    }
+
+    /**
+     * The pullback's forward and reverse passes as one method, its fields as locals: what
+     * {@code fForward(...).backward(dy, variables)} computes, with nothing allocated but the result.
+     * The JIT does not inline a pullback's methods once they grow past a few hundred bytes, and its
+     * escape analysis then cannot remove the pullback object; for scalar code that allocation cost
+     * several times the arithmetic.
+     */
+    private static void inlinePullback(MethodSpec.Builder method, LoweredMethod lowered, ReverseEmitter emitter,
+            ClassName valueAndGradients, ClassName gradients, ClassName pullback) {
+        method.addComment("$T's forward and reverse passes in one method, its fields as locals:", pullback)
+                .addComment("nothing is allocated but the result");
+        for (Map.Entry<String, JType> field : emitter.fields().entrySet()) {
+            method.addStatement("$T $N = $L", field.getValue().typeName(), field.getKey(), field.getValue().zero());
+        }
+        List<CodeBlock> gradientValues = new ArrayList<>();
+        for (String selected : lowered.selected()) {
+            gradientValues.add(emitter.gradientOf(selected));
+        }
+        method.addCode(emitter.forwardBody())
+                .addCode(emitter.backwardBody())
+                .addStatement("return new $T($N, new $T($L))", valueAndGradients, emitter.valueName(), gradients,
+                        CodeBlock.join(gradientValues, ", "));
     }
 
     /**
