@@ -19,9 +19,10 @@ import java.util.function.UnaryOperator;
 /**
  * How each IR op version runs: one entry per op type and version, naming the Tensor ops it runs. This is the one
  * place the engine maps IR to computation, so that it can later become "one mapping per op, shared with the
- * compile-time IR emitter". Longer compositions live in {@link Windows}, {@link TensorMath}, {@link Normalization},
- * {@link Interpolation} and {@link ShapeKernels}; the few ops the Tensor API cannot express reasonably (PriorBox,
- * PriorBoxClustered, DetectionOutput) are host-side reference kernels in {@code host}.
+ * compile-time IR emitter". Longer compositions are functions in {@link Windows}, {@link TensorMath},
+ * {@link Normalization}, {@link Interpolation} and {@link ShapeKernels}; the ops the Tensor API cannot express
+ * reasonably (PriorBox, PriorBoxClustered, DetectionOutput's non-maximum suppression) are host-side reference kernels
+ * in the {@code host} package, reached through {@link Detection}.
  *
  * <p>Parameter, Constant, Result, ReadValue and Assign are not here: the compiler and the request handle them.
  */
@@ -38,9 +39,8 @@ final class OpTable {
         shapes();
         reductions();
         normalization();
-        ShapeKernels.register(this);
-        Interpolation.register(this);
-        Detection.register(this);
+        interpolation();
+        detection();
     }
 
     static OpTable standard() {
@@ -192,6 +192,21 @@ final class OpTable {
             }
             return Tensor.where(x.lt(0L), x.mul(slope), x);
         });
+        single("Elu", 0, (l, in) -> {
+            Tensor x = t(in, 0);
+            return Tensor.where(x.gt(0.0), x, x.exp().sub(1.0).mul(l.getDouble("alpha")));
+        });
+        unary("HSigmoid", 5, x -> x.add(3.0).clip(0.0, 6.0).div(6.0));
+        unary("HSwish", 4, x -> x.mul(x.add(3.0).clip(0.0, 6.0).div(6.0)));
+        unary("Mish", 4, x -> x.mul(x.softplus().tanh()));
+        single("Swish", 4, (l, in) -> {
+            Tensor x = t(in, 0);
+            Tensor scaled = in.size() > 1 ? x.mul(t(in, 1).reshape()) : x;
+            return x.mul(scaled.sigmoid());
+        });
+        unary("Gelu", 2, Normalization::geluErf);
+        single("Gelu", 7, (l, in) -> l.getString("approximation_mode").equals("TANH")
+                ? Normalization.geluTanh(t(in, 0)) : Normalization.geluErf(t(in, 0)));
         single("Clamp", 0, (l, in) -> {
             Tensor x = t(in, 0);
             double min = l.getDouble("min");
@@ -220,6 +235,7 @@ final class OpTable {
         });
         single("Softmax", 1, (l, in) -> t(in, 0).softmax((int) l.getLong("axis")));
         single("Softmax", 8, (l, in) -> t(in, 0).softmax((int) l.getLong("axis")));
+        single("LogSoftmax", 5, (l, in) -> t(in, 0).logSoftmax((int) l.getLong("axis")));
     }
 
     // ---- convolution and pooling ----
@@ -246,6 +262,8 @@ final class OpTable {
         put("MaxPool", 14, (l, in) -> maxPool(l, in, true));
         single("AvgPool", 1, OpTable::avgPool);
         single("AvgPool", 14, OpTable::avgPool);
+        single("ConvolutionBackpropData", 1, (l, in) -> Windows.convolutionBackpropData(l, t(in, 0), t(in, 1),
+                in.size() > 2 ? longs(in, 2) : null));
     }
 
     static Windows.Geometry convGeometry(Layer l, Tensor x, Tensor w, int kernelFrom) {
@@ -314,6 +332,9 @@ final class OpTable {
                 in.size() > 2 ? longs(in, 2) : null));
         single("Pad", 1, ShapeKernels::pad);
         single("Pad", 12, ShapeKernels::pad);
+        single("StridedSlice", 1, (l, in) -> ShapeKernels.stridedSlice(t(in, 0), longs(in, 1), longs(in, 2),
+                in.size() > 3 ? longs(in, 3) : null, l.getLongs("begin_mask"), l.getLongs("end_mask"),
+                l.getLongs("new_axis_mask"), l.getLongs("shrink_axis_mask"), l.getLongs("ellipsis_mask")));
         single("Slice", 8, (l, in) -> ShapeKernels.slice(t(in, 0), longs(in, 1), longs(in, 2), longs(in, 3),
                 in.size() > 4 ? longs(in, 4) : null));
         single("Concat", 0, (l, in) -> {
@@ -350,6 +371,8 @@ final class OpTable {
         reduce("ReduceMax", 1, (x, a, k) -> x.max(a, k));
         reduce("ReduceMin", 1, (x, a, k) -> x.min(a, k));
         reduce("ReduceProd", 1, (x, a, k) -> x.prod(a, k));
+        reduce("ReduceL1", 4, (x, a, k) -> x.abs().sum(a, k));
+        reduce("ReduceL2", 4, (x, a, k) -> x.cast(x.dtype().toFloating()).square().sum(a, k).sqrt());
     }
 
     @FunctionalInterface
@@ -375,7 +398,43 @@ final class OpTable {
                 l.getDouble("epsilon")));
         single("BatchNormInference", 5, (l, in) -> batchNorm(t(in, 0), t(in, 1), t(in, 2), t(in, 3), t(in, 4),
                 l.getDouble("epsilon")));
-        Normalization.register(this);
+        single("MVN", 0, (l, in) -> {
+            Tensor x = t(in, 0);
+            int[] axes;
+            if (l.attrs().has("reduction_axes")) {
+                axes = axes(l.getLongs("reduction_axes").stream().mapToLong(Long::longValue).toArray(), x.rank());
+            } else {
+                int from = l.getBool("across_channels") ? 1 : 2;
+                axes = java.util.stream.IntStream.range(Math.min(from, x.rank()), x.rank()).toArray();
+            }
+            return Normalization.mvn(x, axes, l.getBool("normalize_variance"), l.getDouble("eps"), true);
+        });
+        single("MVN", 6, (l, in) -> Normalization.mvn(t(in, 0), axes(longs(in, 1), t(in, 0).rank()),
+                l.getBool("normalize_variance"), l.getDouble("eps"), l.getString("eps_mode").equals("inside_sqrt")));
+        single("NormalizeL2", 0, (l, in) -> Normalization.normalizeL2(t(in, 0), axes(longs(in, 1), t(in, 0).rank()),
+                l.getDouble("eps"), l.getString("eps_mode").equals("add")));
+        single("LRN", 0, (l, in) -> Normalization.lrn(t(in, 0), axes(longs(in, 1), t(in, 0).rank()),
+                l.getDouble("alpha"), l.getDouble("beta"), l.getDouble("bias"), (int) l.getLong("size")));
+        single("FakeQuantize", 0, (l, in) -> Normalization.fakeQuantize(t(in, 0), t(in, 1), t(in, 2), t(in, 3),
+                t(in, 4), l.getLong("levels")));
+    }
+
+    // ---- resizing ----
+
+    private void interpolation() {
+        single("Interpolate", 0, Interpolation::interpolate0);
+        single("Interpolate", 4, (l, in) -> Interpolation.interpolate(l, in, false));
+        single("Interpolate", 11, (l, in) -> Interpolation.interpolate(l, in, true));
+    }
+
+    // ---- detection: host-side reference kernels ----
+
+    private void detection() {
+        single("PriorBox", 0, (l, in) -> Detection.priorBox(l, in, false));
+        single("PriorBox", 8, (l, in) -> Detection.priorBox(l, in, true));
+        single("PriorBoxClustered", 0, Detection::priorBoxClustered);
+        single("DetectionOutput", 0, (l, in) -> Detection.detectionOutput(l, in, true));
+        single("DetectionOutput", 8, (l, in) -> Detection.detectionOutput(l, in, false));
     }
 
     /** {@code (x - mean) / sqrt(variance + eps) * gamma + beta}, per channel (axis 1). */

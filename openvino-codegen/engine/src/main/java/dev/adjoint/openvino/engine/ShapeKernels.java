@@ -13,12 +13,6 @@ final class ShapeKernels {
     private ShapeKernels() {
     }
 
-    static void register(OpTable table) {
-        table.single("StridedSlice", 1, (l, in) -> stridedSlice(OpTable.t(in, 0), OpTable.longs(in, 1),
-                OpTable.longs(in, 2), in.size() > 3 ? OpTable.longs(in, 3) : null, l.getLongs("begin_mask"),
-                l.getLongs("end_mask"), l.getLongs("new_axis_mask"), l.getLongs("shrink_axis_mask"),
-                l.getLongs("ellipsis_mask")));
-    }
 
     /** Reshape-1's target: {@code -1} is inferred, and with {@code specialZero} a 0 copies the input's length. */
     static int[] reshapeTarget(int[] in, long[] target, boolean specialZero) {

@@ -147,6 +147,56 @@ final class Windows {
         return out;
     }
 
+    /**
+     * ConvolutionBackpropData-1 (transposed convolution) of {@code x} [N, C_in, spatial...] with {@code w}
+     * [C_in, C_out, kernel...]: the gradient of a convolution with respect to its input, which
+     * {@code Tensor.conv2dBackwardInput} computes. 1-D runs as 2-D of height 1; 3-D is not supported.
+     */
+    static Tensor convolutionBackpropData(Layer l, Tensor x, Tensor w, long[] outputShape) {
+        int spatial = x.rank() - 2;
+        if (spatial != 1 && spatial != 2) {
+            throw new IllegalArgumentException("ConvolutionBackpropData over " + spatial
+                    + " spatial axes is not supported (1 or 2)");
+        }
+        long[] s = ShapeRules.spatialList(l.getLongs("strides"), spatial, 1, "strides", 1);
+        long[] d = ShapeRules.spatialList(l.getLongs("dilations"), spatial, 1, "dilations", 1);
+        long[] pb = ShapeRules.spatialList(l.getLongs("pads_begin"), spatial, 0, "pads_begin", Long.MIN_VALUE);
+        long[] pe = ShapeRules.spatialList(l.getLongs("pads_end"), spatial, 0, "pads_end", Long.MIN_VALUE);
+        long[] op = ShapeRules.spatialList(l.getLongs("output_padding"), spatial, 0, "output_padding", 0);
+        AutoPad autoPad = AutoPad.of(l.getString("auto_pad"));
+        long[] out = new long[spatial];
+        for (int i = 0; i < spatial; i++) {
+            long in = x.dim(2 + i);
+            long k = w.dim(2 + i);
+            long full = (in - 1) * s[i] + d[i] * (k - 1) + 1 + op[i];
+            if (outputShape != null || autoPad == AutoPad.SAME_UPPER || autoPad == AutoPad.SAME_LOWER) {
+                long target = outputShape != null ? outputShape[i] : in * s[i] + op[i];
+                long total = full - target;
+                long small = total / 2;
+                pb[i] = autoPad == AutoPad.SAME_LOWER ? total - small : small;
+                pe[i] = total - pb[i];
+            } else if (autoPad == AutoPad.VALID) {
+                pb[i] = 0;
+                pe[i] = 0;
+            }
+            if (pb[i] < 0 || pe[i] < 0) {
+                throw new IllegalArgumentException("the padding (" + pb[i] + ", " + pe[i] + ") of spatial axis " + i
+                        + " is negative, which is not supported");
+            }
+            out[i] = full - pb[i] - pe[i];
+        }
+        Tensor x4 = spatial == 1 ? x.expandDims(2) : x;
+        Tensor w4 = spatial == 1 ? w.expandDims(2) : w;
+        Conv2dSpec spec = spatial == 1
+                ? new Conv2dSpec(1, (int) s[0], 0, 0, (int) pb[0], (int) pe[0], 1, (int) d[0], 1)
+                : new Conv2dSpec((int) s[0], (int) s[1], (int) pb[0], (int) pe[0], (int) pb[1], (int) pe[1],
+                        (int) d[0], (int) d[1], 1);
+        Shape inputShape = spatial == 1 ? Shape.of(x.dim(0), w.dim(1), 1, (int) out[0])
+                : Shape.of(x.dim(0), w.dim(1), (int) out[0], (int) out[1]);
+        Tensor y = Tensor.conv2dBackwardInput(x4, w4, spec, inputShape);
+        return spatial == 1 ? y.squeeze(2) : y;
+    }
+
     // ---- pooling ----
 
     /** Max pooling; {@code axis} &gt;= 0 also returns the indices (MaxPool-8), flattened from that input axis. */
