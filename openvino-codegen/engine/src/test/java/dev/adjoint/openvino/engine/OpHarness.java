@@ -40,11 +40,12 @@ final class OpHarness {
     }
 
     static List<OvTensor> run(String type, int version, Attributes attributes, Object... inputs) {
-        return run(type, version, attributes, false, inputs);
+        return runWith(type, version, attributes, false, inputs);
     }
 
     /** With {@code dynamic}, the Parameters have fully dynamic dimensions (the request resolves them). */
-    static List<OvTensor> run(String type, int version, Attributes attributes, boolean dynamic, Object... inputs) {
+    static List<OvTensor> runWith(String type, int version, Attributes attributes, boolean dynamic,
+            Object... inputs) {
         GraphBuilder g = new GraphBuilder(type);
         List<NodeOutput> outs = new ArrayList<>();
         List<OvTensor> feeds = new ArrayList<>();
