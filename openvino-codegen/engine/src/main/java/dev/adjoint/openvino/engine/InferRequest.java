@@ -30,6 +30,7 @@ public final class InferRequest {
     private List<OvTensor> outputs;
     private final Map<String, OvTensor> state = new HashMap<>();
     private Future<?> pending;
+    private volatile java.util.function.Consumer<EngineException> callback;
 
     InferRequest(CompiledModel compiled) {
         this.compiled = compiled;
@@ -115,11 +116,38 @@ public final class InferRequest {
         run();
     }
 
-    /** Starts the inference on the compiled model's threads; {@link #waitAsync()} waits for it. */
+    /**
+     * Starts the inference on the compiled model's threads; {@link #waitAsync()} waits for it, and the callback
+     * (if set) is told when it ends.
+     */
     public synchronized void startAsync() {
         idle();
         requireInputs();
-        pending = compiled.executor().submit(this::run);
+        java.util.concurrent.CompletableFuture<Void> started =
+                java.util.concurrent.CompletableFuture.runAsync(this::run, compiled.executor());
+        pending = started;
+        // Runs once the inference is done, so that the callback may start the request again.
+        started.whenComplete((ignored, error) -> {
+            java.util.function.Consumer<EngineException> c = callback;
+            if (c != null) {
+                c.accept(error == null ? null : asEngineException(error));
+            }
+        });
+    }
+
+    private static EngineException asEngineException(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        return cause instanceof EngineException e ? e : new EngineException("the inference failed: " + cause, cause);
+    }
+
+    /**
+     * Runs {@code callback} on the inference thread when an asynchronous inference ends, with null or its error
+     * (OpenVINO's {@code set_callback}). The callback may start the request again; {@link #waitAsync()} then waits
+     * for the new inference.
+     */
+    public void setCallback(java.util.function.Consumer<EngineException> callback) {
+        this.callback = callback;
     }
 
     /** Waits for {@link #startAsync()}'s inference; rethrows its error. Returns at once when none is running. */

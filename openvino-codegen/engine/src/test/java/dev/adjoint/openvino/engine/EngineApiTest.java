@@ -133,6 +133,33 @@ class EngineApiTest {
     }
 
     @Test
+    void callbacksMayStartTheRequestAgain() throws InterruptedException {
+        try (CompiledModel c = core.compileModel(Model.of(dense(6)), "CPU")) {
+            InferRequest r = c.createInferRequest();
+            r.setInputTensor(OvTensor.of(new float[] {1, 2, 3, 4}, 1, 4));
+            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            List<EngineException> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+            r.setCallback(error -> {
+                if (error != null) {
+                    errors.add(error);
+                }
+                if (runs.incrementAndGet() < 5) {
+                    r.startAsync();
+                } else {
+                    done.countDown();
+                }
+            });
+            r.startAsync();
+            assertTrue(done.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            r.waitAsync();
+            assertEquals(5, runs.get());
+            assertEquals(List.of(), errors);
+            assertEquals(3, r.getOutputTensor().dims()[1]);
+        }
+    }
+
+    @Test
     void asyncErrorsComeBackFromWaitAsync() {
         GraphBuilder g = new GraphBuilder("mm");
         Node x = g.parameter("x", ElementType.F32, PartialShape.parse("?,?"));
