@@ -39,6 +39,7 @@ final class Compiler {
     }
 
     Plan compile(IrModel graph) {
+        Map<Node, boolean[]> used = usedOutputs(graph);
         Map<Node, Operand[]> values = new IdentityHashMap<>();
         Map<Integer, PartialShape> slotShapes = new LinkedHashMap<>();
         Map<Integer, ElementType> slotTypes = new LinkedHashMap<>();
@@ -75,10 +76,10 @@ final class Compiler {
                     OvTensor initial = !inputs.isEmpty() && inputs.get(0) instanceof Const k ? k.value() : null;
                     variables.putIfAbsent(id, new Plan.Variable(id, n.outputs().get(0).type(),
                             n.outputs().get(0).shape(), initial));
-                    steps.add(new Step(n, Kind.READ_VALUE, null, inputs, new int[] {slot}, null));
+                    steps.add(new Step(n, Kind.READ_VALUE, null, inputs, new int[] {slot}, null, new Layer(n)));
                 } else {
                     values.put(n, new Operand[0]);
-                    steps.add(new Step(n, Kind.ASSIGN, null, inputs, new int[0], null));
+                    steps.add(new Step(n, Kind.ASSIGN, null, inputs, new int[0], null, new Layer(n)));
                 }
             } else {
                 Kernel kernel = table.kernel(n.type());
@@ -87,11 +88,14 @@ final class Compiler {
                             + n.type() + " (supported: " + table.supported() + ")");
                 }
                 List<Operand> inputs = inputs(values, n);
-                Operand[] out = foldable(n, inputs) ? fold(n, kernel, inputs) : null;
+                Layer layer = new Layer(n, used.get(n));
+                Operand[] out = foldable(n, inputs) ? fold(layer, kernel, inputs) : null;
                 if (out != null) {
                     folded++;
                     for (Operand o : out) {
-                        constantBytes += bytes(((Const) o).value());
+                        if (o != null) {
+                            constantBytes += bytes(((Const) o).value());
+                        }
                     }
                 } else {
                     out = new Operand[n.outputs().size()];
@@ -102,7 +106,7 @@ final class Compiler {
                         slotShapes.put(outSlots[i], n.outputs().get(i).shape());
                         slotTypes.put(outSlots[i], n.outputs().get(i).type());
                     }
-                    steps.add(new Step(n, Kind.OP, kernel, inputs, outSlots, null));
+                    steps.add(new Step(n, Kind.OP, kernel, inputs, outSlots, null, layer));
                 }
                 values.put(n, out);
             }
@@ -118,6 +122,7 @@ final class Compiler {
         Set<Storage> constants = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Operand[] os : values.values()) {
             for (Operand o : os) {
+                // An unread output of a folded layer may be null.
                 if (o instanceof Const c) {
                     constants.add(c.value().tensor().storage());
                 }
@@ -125,6 +130,20 @@ final class Compiler {
         }
         return new Plan(List.copyOf(scheduled), slots, parameterSlots, List.copyOf(outputs),
                 List.copyOf(variables.values()), Collections.unmodifiableSet(constants), summary);
+    }
+
+    /** For each node, which of its outputs another node or a Result reads. */
+    private static Map<Node, boolean[]> usedOutputs(IrModel graph) {
+        Map<Node, boolean[]> used = new IdentityHashMap<>();
+        for (Node n : graph.nodes()) {
+            used.put(n, new boolean[n.outputs().size()]);
+        }
+        for (Node n : graph.nodes()) {
+            for (NodeOutput in : n.inputs()) {
+                used.get(in.node())[in.index()] = true;
+            }
+        }
+        return used;
     }
 
     private static Operand operand(Map<Node, Operand[]> values, NodeOutput source) {
@@ -147,8 +166,8 @@ final class Compiler {
     }
 
     /** Runs a layer whose inputs are all known now; ShapeOf needs only its input's static shape. */
-    private Operand[] fold(Node n, Kernel kernel, List<Operand> inputs) {
-        Layer layer = new Layer(n);
+    private Operand[] fold(Layer layer, Kernel kernel, List<Operand> inputs) {
+        Node n = layer.node();
         try {
             List<Tensor> out;
             if (n.is("ShapeOf")) {
@@ -164,7 +183,7 @@ final class Compiler {
             Operand[] result = new Operand[out.size()];
             List<OvTensor> conformed = Execution.conform(layer, out);
             for (int i = 0; i < result.length; i++) {
-                result[i] = new Const(conformed.get(i));
+                result[i] = conformed.get(i) == null ? null : new Const(conformed.get(i));
             }
             return result;
         } catch (IllegalArgumentException | ArithmeticException e) {
@@ -222,7 +241,7 @@ final class Compiler {
         for (int i = 0; i < steps.size(); i++) {
             Step st = steps.get(i);
             int[] free = dying.get(i).stream().mapToInt(Integer::intValue).toArray();
-            out.add(new Step(st.node(), st.kind(), st.kernel(), st.inputs(), st.outputSlots(), free));
+            out.add(new Step(st.node(), st.kind(), st.kernel(), st.inputs(), st.outputSlots(), free, st.layer()));
         }
         return out;
     }

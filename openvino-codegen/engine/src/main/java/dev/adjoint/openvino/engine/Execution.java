@@ -53,7 +53,7 @@ final class Execution {
             for (Operand o : step.inputs()) {
                 in.add(value(o));
             }
-            Layer layer = new Layer(step.node());
+            Layer layer = step.layer();
             switch (step.kind()) {
                 case READ_VALUE -> {
                     String id = layer.getString("variable_id");
@@ -101,6 +101,13 @@ final class Execution {
         }
         List<OvTensor> result = new ArrayList<>(out.size());
         for (int i = 0; i < out.size(); i++) {
+            if (out.get(i) == null) {
+                if (layer.outputUsed(i)) {
+                    throw new IllegalStateException(layer.describe() + ": the kernel made no output " + i);
+                }
+                result.add(null);
+                continue;
+            }
             ElementType type = layer.outputType(i);
             Tensor t = ElementTypes.conform(out.get(i), type);
             PartialShape declared = layer.outputShape(i);
@@ -158,6 +165,9 @@ final class Execution {
     }
 
     private void set(int slot, OvTensor value) {
+        if (value == null) {
+            return;
+        }
         slots[slot] = value;
         references.merge(value.tensor().storage(), 1, Integer::sum);
     }

@@ -6,8 +6,20 @@ import dev.adjoint.openvino.ir.Node;
 import dev.adjoint.openvino.ir.PartialShape;
 import java.util.List;
 
-/** What a {@link Kernel} sees of its layer: the IR node's attributes and declared outputs. */
-record Layer(Node node) {
+/**
+ * What a {@link Kernel} sees of its layer: the IR node's attributes and declared outputs, and which outputs the
+ * model reads (a kernel may return null for an output nobody reads, e.g. MaxPool's indices).
+ */
+record Layer(Node node, boolean[] used) {
+    Layer(Node node) {
+        this(node, null);
+    }
+
+    /** Whether the model reads output {@code i} (true when unknown). */
+    boolean outputUsed(int i) {
+        return used == null || used[i];
+    }
+
     Attributes attrs() {
         return node.attributes();
     }

@@ -291,8 +291,14 @@ final class OpTable {
         Tensor x = t(in, 0);
         long[] kernel = l.getLongs("kernel").stream().mapToLong(Long::longValue).toArray();
         Windows.Geometry g = poolGeometry(l, x, kernel);
-        int axis = withIndices ? ShapeRules.normalizeAxis(l.getLong("axis"), x.rank(), "axis") : -1;
-        return Windows.maxPool(x, kernel, g, axis);
+        boolean indices = withIndices && l.outputUsed(1);
+        int axis = indices ? ShapeRules.normalizeAxis(l.getLong("axis"), x.rank(), "axis") : -1;
+        List<Tensor> out = Windows.maxPool(x, kernel, g, axis);
+        if (withIndices && !indices) {
+            // Nobody reads the indices: skip them (and the slower window walk they need).
+            return java.util.Arrays.asList(out.get(0), null);
+        }
+        return out;
     }
 
     private static Tensor avgPool(Layer l, List<OvTensor> in) {

@@ -42,7 +42,8 @@ record Plan(List<Step> steps, int slotCount, int[] parameterSlots, List<Operand>
      *
      * @param freeAfter the slots last used by this step, whose values the request drops once it ran
      */
-    record Step(Node node, Kind kind, Kernel kernel, List<Operand> inputs, int[] outputSlots, int[] freeAfter) {
+    record Step(Node node, Kind kind, Kernel kernel, List<Operand> inputs, int[] outputSlots, int[] freeAfter,
+            Layer layer) {
     }
 
     /**

@@ -267,6 +267,24 @@ class WindowOpsTest {
     }
 
     @Test
+    void maxPoolWithUnreadIndicesSkipsThem() {
+        int[] xs = {1, 2, 6, 6};
+        double[] x = OpHarness.uniform(27, OpHarness.size(xs), -1, 1);
+        dev.adjoint.openvino.ir.GraphBuilder g = new dev.adjoint.openvino.ir.GraphBuilder("pool");
+        dev.adjoint.openvino.ir.Node p = g.parameter("x", ElementType.F32, dev.adjoint.openvino.ir.PartialShape.of(1,
+                2, 6, 6));
+        dev.adjoint.openvino.ir.Node pool = g.op("MaxPool", 8, "pool", Attributes.of("kernel", l(2, 2), "strides",
+                l(2, 2)), p.output(0));
+        g.result("values", pool.output(0));
+        InferRequest r = new Core().compileModel(Model.of(g.build()), "CPU").createInferRequest();
+        r.setInputTensor(f32(x, xs));
+        r.infer();
+        int[] os = {1, 2, 3, 3};
+        Ref.assertClose(pool(x, xs, new int[] {2, 2}, new int[] {2, 2}, new int[] {1, 1}, new int[2], new int[2], os,
+                true, false, null), r.getOutputTensor().toFloatArray(), 0, "values only");
+    }
+
+    @Test
     void maxPoolPlainUsesTheSameValuesAsTheReference() {
         int[] xs = {1, 2, 8, 8};
         double[] x = OpHarness.uniform(23, OpHarness.size(xs), -1, 1);
