@@ -27,7 +27,9 @@ def load(path):
     return {e["benchmark"].rsplit(".", 1)[1]: e["primaryMetric"] for e in json.load(open(path))}
 runs = {1: load(sys.argv[1]), 2: load(sys.argv[2])}
 def fmt(m):
-    return f"{m['score']:.3g} {m['scoreUnit']} ± {100 * m['scoreError'] / m['score']:.0f}%"
+    err = m.get("scoreError")
+    spread = f" ± {100 * err / m['score']:.0f}%" if isinstance(err, (int, float)) and err == err else ""
+    return f"{m['score']:.3g} {m['scoreUnit']}{spread}"
 print("| what | threads | engine | eager | engine / eager | note |")
 print("|---|---:|---:|---:|---:|---|")
 for t, s in runs.items():

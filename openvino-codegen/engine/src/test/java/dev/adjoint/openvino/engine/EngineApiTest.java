@@ -197,6 +197,19 @@ class EngineApiTest {
     }
 
     @Test
+    void everyOpTheReaderKnowsHasAKernel() {
+        List<String> missing = new ArrayList<>();
+        List<String> infrastructure = List.of("Parameter", "Constant", "Result", "ReadValue", "Assign");
+        for (OpDefinition d : OpRegistry.standard().definitions()) {
+            if (!infrastructure.contains(d.type().name()) && OpTable.standard().kernel(d.type()) == null) {
+                missing.add(d.type().toString());
+            }
+        }
+        assertEquals(List.of(), missing);
+        assertTrue(Core.supportedOps().contains("DetectionOutput-8"));
+    }
+
+    @Test
     void propertiesAndDevicesAreChecked() {
         Model m = Model.of(dense(4));
         EngineException unknown = assertThrows(EngineException.class,
