@@ -28,8 +28,9 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * <p>Devices are Adjoint backends: {@code CPU}, and {@code CUDA} (or {@code CUDA.1}) when a CUDA backend is on
- * the class path; every op runs through the backend SPI, so one engine serves both.
+ * <p>Devices are Adjoint backends: {@code CPU}, {@code CUDA} (or {@code CUDA.1}, alias {@code GPU}) when a CUDA
+ * backend is on the class path, or any other backend by its device type; every op runs through the backend SPI, so
+ * one engine serves them all.
  */
 public final class Core {
     private final IrReader reader;
@@ -137,7 +138,14 @@ public final class Core {
                 throw new EngineException("unknown device '" + device + "'; available: " + availableDevices());
             }
         } else {
-            throw new EngineException("unknown device '" + device + "'; available: " + availableDevices());
+            // Any other Adjoint backend by its device type: "TYPE" or "TYPE.INDEX".
+            try {
+                target = Device.parse(d.toLowerCase(Locale.ROOT).replace('.', ':'));
+                Backends.forDevice(target);
+                return target;
+            } catch (RuntimeException e) {
+                throw new EngineException("unknown device '" + device + "'; available: " + availableDevices());
+            }
         }
         try {
             Backends.forDevice(target);

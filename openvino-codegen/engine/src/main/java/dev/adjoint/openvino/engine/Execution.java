@@ -26,8 +26,11 @@ final class Execution {
     private final Map<Storage, Integer> references = new IdentityHashMap<>();
     private final Map<Storage, Boolean> pinned = new IdentityHashMap<>();
 
-    private Execution(Plan plan) {
+    private final dev.adjoint.Device device;
+
+    private Execution(Plan plan, dev.adjoint.Device device) {
         this.plan = plan;
+        this.device = device;
         this.slots = new OvTensor[plan.slotCount()];
     }
 
@@ -35,8 +38,8 @@ final class Execution {
     record Result(List<OvTensor> outputs, Map<String, OvTensor> assigned) {
     }
 
-    static Result run(Plan plan, OvTensor[] inputs, Map<String, OvTensor> state) {
-        return new Execution(plan).run(inputs, state);
+    static Result run(Plan plan, dev.adjoint.Device device, OvTensor[] inputs, Map<String, OvTensor> state) {
+        return new Execution(plan, device).run(inputs, state);
     }
 
     private Result run(OvTensor[] inputs, Map<String, OvTensor> state) {
@@ -59,7 +62,7 @@ final class Execution {
                     String id = layer.getString("variable_id");
                     OvTensor v = state.get(id);
                     if (v == null) {
-                        v = in.isEmpty() ? zeros(layer) : in.get(0);
+                        v = in.isEmpty() ? zeros(layer, device) : in.get(0);
                     }
                     pin(v);
                     set(step.outputSlots()[0], v);
@@ -136,14 +139,14 @@ final class Execution {
         return true;
     }
 
-    private static OvTensor zeros(Layer layer) {
+    private static OvTensor zeros(Layer layer, dev.adjoint.Device device) {
         PartialShape shape = layer.outputShape(0);
         if (!shape.isStatic()) {
             throw new IllegalArgumentException("variable '" + layer.getString("variable_id")
                     + "' has no initializer and no static variable_shape " + shape + " to start from zeros");
         }
         ElementType type = layer.outputType(0);
-        Tensor z = Tensor.zeros(ElementTypes.carrier(type), OpTable.ints(shape.lengths()));
+        Tensor z = Tensor.zeros(ElementTypes.carrier(type), OpTable.ints(shape.lengths())).to(device);
         return OvTensor.trusted(type, z);
     }
 
@@ -169,8 +172,26 @@ final class Execution {
             return;
         }
         slots[slot] = value;
-        references.merge(value.tensor().storage(), 1, Integer::sum);
+        Storage s = value.tensor().storage();
+        if (FREES_MEMORY.get(s.getClass())) {
+            references.merge(s, 1, Integer::sum);
+        }
     }
+
+    /**
+     * Whether a storage class frees anything in {@link Storage#release()}; for those that inherit the no-op (the
+     * CPU's arrays, which the garbage collector frees), dropping the reference is all there is to do.
+     */
+    private static final ClassValue<Boolean> FREES_MEMORY = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return type.getMethod("release").getDeclaringClass() != Storage.class;
+            } catch (NoSuchMethodException e) {
+                return true;
+            }
+        }
+    };
 
     private void drop(int slot) {
         OvTensor v = slots[slot];
@@ -179,6 +200,9 @@ final class Execution {
         }
         slots[slot] = null;
         Storage s = v.tensor().storage();
+        if (!FREES_MEMORY.get(s.getClass())) {
+            return;
+        }
         int left = references.merge(s, -1, Integer::sum);
         if (left <= 0) {
             references.remove(s);

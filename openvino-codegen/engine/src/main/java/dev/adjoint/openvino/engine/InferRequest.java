@@ -235,7 +235,7 @@ public final class InferRequest {
         synchronized (state) {
             current = new HashMap<>(state);
         }
-        Execution.Result r = Execution.run(plan, inputs.clone(), current);
+        Execution.Result r = Execution.run(plan, compiled.deviceId(), inputs.clone(), current);
         synchronized (state) {
             state.putAll(r.assigned());
         }
