@@ -201,7 +201,7 @@ final class Windows {
 
     /** Max pooling; {@code axis} &gt;= 0 also returns the indices (MaxPool-8), flattened from that input axis. */
     static List<Tensor> maxPool(Tensor x, long[] kernel, Geometry g, int indicesAxis) {
-        if (indicesAxis < 0 && fitsPool2d(g, kernel) && !hasNaN(x)) {
+        if (indicesAxis < 0 && fitsPool2d(g, kernel)) {
             return List.of(x.pool2d(poolSpec(Pool2dSpec.Kind.MAX, kernel, g)));
         }
         double lowest = x.dtype().isFloating() ? Double.NEGATIVE_INFINITY
@@ -218,7 +218,7 @@ final class Windows {
                 best = v;
                 bestOffset = Tensor.zeros(DType.INT64, v.shape().dims()).to(v.device());
             } else {
-                // The first maximum wins; NaN wins as in OpenVINO's comparison-based reference.
+                // The first maximum wins; a NaN in the window wins, as pool2d's max propagates NaN.
                 Tensor better = v.gt(best).logicalOr(v.ne(v).logicalAnd(best.eq(best)));
                 best = Tensor.where(better, v, best);
                 bestOffset = Tensor.where(better, (long) k, bestOffset);
@@ -284,9 +284,6 @@ final class Windows {
         return true;
     }
 
-    private static boolean hasNaN(Tensor x) {
-        return x.dtype().isFloating() && x.size() > 0 && x.ne(x).max().toBooleanArray()[0];
-    }
 
     private static Pool2dSpec poolSpec(Pool2dSpec.Kind kind, long[] kernel, Geometry g) {
         return new Pool2dSpec(kind, (int) kernel[0], (int) kernel[1], (int) g.strides()[0], (int) g.strides()[1],
