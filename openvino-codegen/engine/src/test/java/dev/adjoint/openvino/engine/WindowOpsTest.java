@@ -285,6 +285,21 @@ class WindowOpsTest {
     }
 
     @Test
+    void maxPoolPropagatesNaNOnBothPaths() {
+        double[] x = {1, Double.NaN, 3, 4, 5, 6, 7, 8, 9};
+        OvTensor in = f32(x, 1, 1, 3, 3);
+        // pool2d: windows of 2 with stride 1; the composed path: the same with ceil rounding and indices.
+        float[] plain = run1("MaxPool", 1, Attributes.of("kernel", l(2, 2), "strides", l(1, 1)), in).toFloatArray();
+        float[] composed = run("MaxPool", 8, Attributes.of("kernel", l(2, 2), "strides", l(1, 1), "rounding_type",
+                "ceil"), in).get(0).toFloatArray();
+        for (float[] got : new float[][] {plain, composed}) {
+            assertTrue(Float.isNaN(got[0]) && Float.isNaN(got[1]), java.util.Arrays.toString(got));
+            assertEquals(8f, got[2]);
+            assertEquals(9f, got[3]);
+        }
+    }
+
+    @Test
     void maxPoolPlainUsesTheSameValuesAsTheReference() {
         int[] xs = {1, 2, 8, 8};
         double[] x = OpHarness.uniform(23, OpHarness.size(xs), -1, 1);
