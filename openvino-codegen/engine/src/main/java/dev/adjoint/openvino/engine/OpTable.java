@@ -1,12 +1,10 @@
 package dev.adjoint.openvino.engine;
 
-import dev.adjoint.DType;
 import dev.adjoint.Slice;
 import dev.adjoint.Tensor;
 import dev.adjoint.openvino.ir.OpType;
 import dev.adjoint.openvino.ir.ShapeRules;
 import dev.adjoint.openvino.ir.ShapeRules.Rounding;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -448,15 +446,6 @@ final class OpTable {
         int rank = x.rank();
         Tensor scale = perChannel(gamma, rank).div(perChannel(variance, rank).add(eps).sqrt());
         return x.sub(perChannel(mean, rank)).mul(scale).add(perChannel(beta, rank));
-    }
-
-    /** The kernels by op, in registration order; for documentation and tests. */
-    List<OpType> types() {
-        return new ArrayList<>(kernels.keySet());
-    }
-
-    static DType floating(Tensor x) {
-        return x.dtype().toFloating();
     }
 
     static Slice[] all(int rank) {

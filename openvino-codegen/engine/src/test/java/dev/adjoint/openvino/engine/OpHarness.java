@@ -1,10 +1,8 @@
 package dev.adjoint.openvino.engine;
 
-import dev.adjoint.DType;
 import dev.adjoint.Shape;
 import dev.adjoint.Tensor;
 import dev.adjoint.openvino.ir.Attributes;
-import dev.adjoint.openvino.ir.ElementType;
 import dev.adjoint.openvino.ir.GraphBuilder;
 import dev.adjoint.openvino.ir.Node;
 import dev.adjoint.openvino.ir.NodeOutput;
@@ -115,13 +113,5 @@ final class OpHarness {
             n *= d;
         }
         return n;
-    }
-
-    static DType dtype(OvTensor t) {
-        return t.tensor().dtype();
-    }
-
-    static ElementType type(OvTensor t) {
-        return t.elementType();
     }
 }

@@ -3,7 +3,6 @@ package dev.adjoint.openvino.engine;
 import static dev.adjoint.openvino.engine.OpHarness.f32;
 import static dev.adjoint.openvino.engine.OpHarness.run;
 import static dev.adjoint.openvino.engine.OpHarness.run1;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
