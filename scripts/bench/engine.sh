@@ -3,14 +3,14 @@
 # of a 100-op chain, and a ResNet-18-shaped network at batch 1, each at 1 and 2 kernel threads. Prints a markdown
 # table for docs/benchmarks.md and the load average around the run.
 #
-#   scripts/bench/engine.sh          full run (about 4 minutes)
+#   scripts/bench/engine.sh          full run (about 3 minutes)
 #   scripts/bench/engine.sh --quick  smoke run
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 java=${JAVA25:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1)}
 [[ -x "$java" ]] || { echo "engine.sh: no JDK 25 found; set JAVA25=/path/to/bin/java" >&2; exit 1; }
-options=(-f 1 -wi 3 -i 5 -w 2s -r 2s)
+options=(-f 1 -wi 6 -i 5 -w 1s -r 1s)
 [[ "${1:-}" == "--quick" ]] && options=(-f 1 -wi 1 -i 1 -w 500ms -r 500ms)
 mvn -q -B ${BENCH_MVN_ARGS:-} package -pl benchmarks -am -DskipTests -Pbenchmarks-jar
 out="$root/benchmarks/target/bench-results"
