@@ -288,10 +288,23 @@ final class ModelZooOps {
                 out.set(ax, sizes.isPresent() ? Dimension.of(nonNegative(sizes.get()[i])) : Dimension.dynamic());
             }
         } else {
-            for (long axis : axes) {
-                int ax = ShapeRules.normalizeAxis(axis, rank, "axis");
-                // Scales are floats the builder cannot read as values: those axes stay dynamic.
-                out.set(ax, Dimension.dynamic());
+            Optional<double[]> scales = c.constantReals(valuesInput);
+            if (scales.isPresent() && scales.get().length != axes.length) {
+                throw new IllegalArgumentException("scales " + Arrays.toString(scales.get())
+                        + " must have one value per axis " + Arrays.toString(axes));
+            }
+            for (int i = 0; i < axes.length; i++) {
+                int ax = ShapeRules.normalizeAxis(axes[i], rank, "axis");
+                if (scales.isEmpty()) {
+                    out.set(ax, Dimension.dynamic());
+                    continue;
+                }
+                // OpenVINO: (int64) (length * (scale + 1e-6)), in float.
+                float scale = (float) scales.get()[i] + 1.0e-6f;
+                if (!(scale > 0)) {
+                    throw new IllegalArgumentException("scales " + Arrays.toString(scales.get()) + " must be positive");
+                }
+                out.set(ax, padded.get(ax).map(n -> (long) ((float) n * scale)));
             }
         }
         return new PortType(in.type(), PartialShape.of(out));

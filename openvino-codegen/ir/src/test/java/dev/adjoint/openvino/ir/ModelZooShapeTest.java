@@ -93,6 +93,10 @@ class ModelZooShapeTest {
         NodeOutput scales = g.constant("s", new long[] {2}, 2f, 2f).output(0);
         assertEquals(PartialShape.of(1, 3, 12, 5), infer("Interpolate", 4, v4, x, i64(g, 12, 5), scales,
                 i64(g, 2, 3)));
+        // By scales: (int) (4 * (1.5 + 1e-6)) = 6 and (int) (6 * (0.34 + 1e-6)) = 2, in float as OpenVINO.
+        Attributes byScales = Attributes.of("mode", "linear", "shape_calculation_mode", "scales");
+        NodeOutput s2 = g.constant("s2", new long[] {2}, 1.5f, 0.34f).output(0);
+        assertEquals(PartialShape.of(1, 3, 6, 2), infer("Interpolate", 11, byScales, x, s2, i64(g, 2, 3)));
         NodeOutput data = param(g, "1,4,5,5");
         NodeOutput w = param(g, "4,2,3,3");
         Attributes bp = Attributes.of("strides", List.of(2L, 2L), "pads_begin", List.of(1L, 1L), "pads_end",
