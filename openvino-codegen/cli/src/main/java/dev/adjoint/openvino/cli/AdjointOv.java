@@ -28,6 +28,9 @@ public final class AdjointOv {
     }
 
     static String message(Throwable e) {
+        if (e instanceof java.nio.file.NoSuchFileException f) {
+            return "no such file: " + f.getFile();
+        }
         String m = e.getMessage();
         return m == null ? e.toString() : m;
     }

@@ -27,7 +27,7 @@ public final class InferRequest {
     private final CompiledModel compiled;
     private final Plan plan;
     private final OvTensor[] inputs;
-    private List<OvTensor> outputs;
+    private volatile List<OvTensor> outputs;
     private final Map<String, OvTensor> state = new HashMap<>();
     private Future<?> pending;
     private volatile java.util.function.Consumer<EngineException> callback;
