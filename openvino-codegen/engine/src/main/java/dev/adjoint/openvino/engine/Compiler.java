@@ -32,10 +32,17 @@ import java.util.Set;
 final class Compiler {
     private final OpTable table;
     private final Device device;
+    private final boolean fuse;
 
     Compiler(OpTable table, Device device) {
+        this(table, device, true);
+    }
+
+    /** With {@code fuse} false, every layer is its own step (tests compare the two). */
+    Compiler(OpTable table, Device device, boolean fuse) {
         this.table = table;
         this.device = device;
+        this.fuse = fuse;
     }
 
     Plan compile(IrModel graph) {
@@ -116,7 +123,7 @@ final class Compiler {
                 throw new EngineException(Layer.describe(s) + " is a sink the engine does not support");
             }
         }
-        List<Step> scheduled = withLiveness(steps, slots, outputs);
+        List<Step> scheduled = withLiveness(fuse ? Fusion.fuse(steps, outputs) : steps, slots, outputs);
         long peak = peakBytes(scheduled, parameterSlots, slotShapes, slotTypes);
         CompileSummary summary = new CompileSummary(graph.nodes().size(), scheduled.size(), folded, constantBytes, peak);
         Set<Storage> constants = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -64,10 +64,15 @@ public final class Core {
      * @throws EngineException for an unknown device or property, or a layer the engine cannot run (named)
      */
     public CompiledModel compileModel(Model model, String device, Map<String, String> properties) {
+        return compile(model, device, properties, true);
+    }
+
+    /** As {@link #compileModel}, with element-wise fusion on or off (tests compare the two). */
+    CompiledModel compile(Model model, String device, Map<String, String> properties, boolean fuse) {
         EngineProperties.Config config = EngineProperties.parse(properties);
         Device target = resolve(device);
         IrModel graph = model.graph();
-        Plan plan = new Compiler(OpTable.standard(), target).compile(graph);
+        Plan plan = new Compiler(OpTable.standard(), target, fuse).compile(graph);
         return new CompiledModel(graph, plan, target, canonicalName(device), config);
     }
 
