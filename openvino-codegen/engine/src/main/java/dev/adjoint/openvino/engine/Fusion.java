@@ -18,8 +18,9 @@ import java.util.Map;
  * Fuses chains of float element-wise layers — the Multiply, Add and Relu that follow every convolution of a
  * network with folded batch norms — into one step that runs them as a Tensor {@link ElementwiseChain}, one pass over
  * memory instead of one per layer. A layer joins the chain of its input when it is that value's only reader (and the
- * value is not a model output), every layer in it computes in the same floating type, and the chain value is the
- * left operand of a Subtract or Divide.
+ * value is not a model output), every layer in it computes in the same floating type, the chain value is the left
+ * operand of a Subtract or Divide, and its values are large enough ({@link #MIN_ELEMENTS}) for one pass to save
+ * more than building the chain costs.
  */
 final class Fusion {
     private Fusion() {
@@ -44,7 +45,7 @@ final class Fusion {
             return false;
         }
         ElementType t = n.outputs().get(0).type();
-        if (t != ElementType.F32 && t != ElementType.F64) {
+        if (t != ElementType.F32 && t != ElementType.F64 || !large(n.outputs().get(0).shape())) {
             return false;
         }
         for (var in : n.inputs()) {
@@ -53,6 +54,23 @@ final class Fusion {
             }
         }
         return true;
+    }
+
+    /**
+     * Fusion pays once a value no longer fits the caches: building a chain costs about 0.2 µs a step, a pass
+     * over a small tensor less. Values of at least this many elements (dynamic dimensions counted as 1) fuse.
+     */
+    static final long MIN_ELEMENTS = 1 << 14;
+
+    private static boolean large(dev.adjoint.openvino.ir.PartialShape shape) {
+        if (shape.isRankDynamic()) {
+            return false;
+        }
+        long n = 1;
+        for (var d : shape.dims()) {
+            n = Math.multiplyExact(n, d.isStatic() ? Math.max(d.length(), 1) : Math.max(d.min(), 1));
+        }
+        return n >= MIN_ELEMENTS;
     }
 
     /** The steps with fusible runs merged; a fused step sits where its last layer was. */

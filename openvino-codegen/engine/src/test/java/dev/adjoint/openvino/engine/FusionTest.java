@@ -34,7 +34,7 @@ class FusionTest {
     /** conv-like scale and shift, relu, a branch, a right-hand Subtract, a widening operand, a middle output. */
     private static IrModel graph() {
         GraphBuilder g = new GraphBuilder("fusion");
-        NodeOutput x = g.parameter("x", ElementType.F32, PartialShape.parse("?,3,4")).output(0);
+        NodeOutput x = g.parameter("x", ElementType.F32, PartialShape.parse("?,3,8192")).output(0);
         NodeOutput y = g.parameter("y", ElementType.F32, PartialShape.parse("?,3,1")).output(0);
         NodeOutput a = op(g, "Multiply", "scale", x, c(g, "s", new long[] {1, 3, 1}, 0.5f, 2f, -1f));
         NodeOutput b = op(g, "Add", "shift", c(g, "t", new long[] {3, 1}, 0.1f, 0.2f, 0.3f), a);
@@ -45,8 +45,8 @@ class FusionTest {
         // The chain value on the right of a Subtract: a new chain starts.
         NodeOutput d = op(g, "Subtract", "sub", c(g, "one", new long[] {1}, 1f), s1);
         NodeOutput e = op(g, "Exp", "exp", d);
-        // A widening operand: [?, 3, 4] * [2, 1, 1, 4] -> [2, ?, 3, 4].
-        NodeOutput w = op(g, "Multiply", "widen", e, c(g, "w", new long[] {2, 1, 1, 4}, 1, 2, 3, 4, 5, 6, 7, 8));
+        // A widening operand: [?, 3, 8192] * [2, 1, 1, 1] -> [2, ?, 3, 8192].
+        NodeOutput w = op(g, "Multiply", "widen", e, c(g, "w", new long[] {2, 1, 1, 1}, 0.5f, 2));
         NodeOutput m = op(g, "Maximum", "max", y, w);
         g.result("middle", e);
         g.result("out", m);
@@ -64,7 +64,7 @@ class FusionTest {
         assertTrue(fused.summary().steps() < plain.summary().steps(),
                 fused.summary().steps() + " fused steps against " + plain.summary().steps());
         for (int batch : new int[] {1, 3}) {
-            Tensor x = Tensor.randomUniform(new SplittableRandom(batch), -2, 2, batch, 3, 4);
+            Tensor x = Tensor.randomUniform(new SplittableRandom(batch), -2, 2, batch, 3, 8192);
             Tensor y = Tensor.randomUniform(new SplittableRandom(10 + batch), -2, 2, batch, 3, 1);
             InferRequest f = fused.createInferRequest();
             InferRequest p = plain.createInferRequest();
@@ -83,14 +83,22 @@ class FusionTest {
     }
 
     @Test
+    void smallValuesAreNotFused() {
+        GraphBuilder g = new GraphBuilder("small");
+        NodeOutput x = g.parameter("x", ElementType.F32, PartialShape.of(4, 64)).output(0);
+        g.result("y", op(g, "Relu", "relu", op(g, "Add", "add", x, x)));
+        assertEquals(2, core.compileModel(Model.of(g.build()), "CPU").summary().steps());
+    }
+
+    @Test
     void aFailingFusedChainNamesItsLayers() {
         GraphBuilder g = new GraphBuilder("bad");
-        NodeOutput x = g.parameter("x", ElementType.F32, PartialShape.parse("?")).output(0);
-        NodeOutput z = g.parameter("z", ElementType.F32, PartialShape.parse("?")).output(0);
+        NodeOutput x = g.parameter("x", ElementType.F32, PartialShape.parse("16384..")).output(0);
+        NodeOutput z = g.parameter("z", ElementType.F32, PartialShape.parse("16384..")).output(0);
         g.result("out", op(g, "Add", "plus", op(g, "Relu", "first", x), z));
         InferRequest r = core.compileModel(Model.of(g.build()), "CPU").createInferRequest();
-        r.setInputTensor(0, OvTensor.of(new float[] {1, 2, 3}, 3));
-        r.setInputTensor(1, OvTensor.of(new float[] {1, 2}, 2));
+        r.setInputTensor(0, OvTensor.of(new float[16384], 16384));
+        r.setInputTensor(1, OvTensor.of(new float[16385], 16385));
         EngineException e = assertThrows(EngineException.class, r::infer);
         assertTrue(e.getMessage().startsWith("layer 'plus' (Add-1): in the fused layers 'first', 'plus': "),
                 e.getMessage());
@@ -99,7 +107,7 @@ class FusionTest {
     @Test
     void aResNetBlockFusesItsScaleShiftAndRelu() {
         GraphBuilder g = new GraphBuilder("block");
-        Node x = g.parameter("x", ElementType.F32, PartialShape.of(1, 2, 5, 5));
+        Node x = g.parameter("x", ElementType.F32, PartialShape.of(1, 2, 128, 128));
         NodeOutput conv = g.op("Convolution", 1, "conv", Attributes.of("strides", List.of(1L, 1L), "pads_begin",
                 List.of(1L, 1L), "pads_end", List.of(1L, 1L), "dilations", List.of(1L, 1L)), x.output(0),
                 c(g, "W", new long[] {2, 2, 3, 3}, new float[36])).output(0);
@@ -109,15 +117,15 @@ class FusionTest {
         CompiledModel compiled = core.compileModel(Model.of(g.build()), "CPU");
         assertEquals(2, compiled.summary().steps(), "the convolution, then one fused step");
         InferRequest r = compiled.createInferRequest();
-        float[] input = new float[50];
-        for (int i = 0; i < 50; i++) {
-            input[i] = i - 25;
+        float[] input = new float[2 * 128 * 128];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (i % 101) - 50;
         }
-        r.setInputTensor(OvTensor.of(input, 1, 2, 5, 5));
+        r.setInputTensor(OvTensor.of(input, 1, 2, 128, 128));
         r.infer();
         float[] got = r.getOutputTensor().toFloatArray();
-        for (int i = 0; i < 50; i++) {
-            float shift = i < 25 ? 3 : -4;
+        for (int i = 0; i < input.length; i++) {
+            float shift = i < 128 * 128 ? 3 : -4;
             assertEquals(Math.max(0, shift + input[i]), got[i], 0, "element " + i);
         }
     }
