@@ -305,6 +305,28 @@ public final class GraphBuilder {
         public Optional<long[]> constantValues(int i) {
             return knownValues(sources.get(i));
         }
+
+        @Override
+        public Optional<double[]> constantReals(int i) {
+            return knownReals(sources.get(i));
+        }
+    }
+
+    /** Floating-point Constants (through Converts, e.g. of f16 weights) as doubles, when small enough. */
+    static Optional<double[]> knownReals(NodeOutput source) {
+        Node n = source.node();
+        int hops = 0;
+        while (n.is("Convert") && hops++ < 64) {
+            n = n.input(0).node();
+        }
+        if (!n.is("Constant") || !n.outputs().get(0).type().isReal()) {
+            return Optional.empty();
+        }
+        long count = n.outputs().get(0).shape().elementCount().orElse(Long.MAX_VALUE);
+        if (count > MAX_CONSTANT_VALUES) {
+            return Optional.empty();
+        }
+        return Optional.of(ConstantValues.toDoubles(n.outputs().get(0).type(), n.data().orElseThrow(), (int) count));
     }
 
     /** Values known while building: integer Constants, ShapeOf of a static shape, and Converts of those. */

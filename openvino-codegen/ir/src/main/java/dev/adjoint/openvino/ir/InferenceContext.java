@@ -25,6 +25,14 @@ public interface InferenceContext {
      */
     Optional<long[]> constantValues(int i);
 
+    /**
+     * The values of input {@code i} when it is a floating-point {@code Constant} (or a {@code Convert} of one), as
+     * doubles: the scales of an Interpolate, say.
+     */
+    default Optional<double[]> constantReals(int i) {
+        return Optional.empty();
+    }
+
     /** An exception naming the op; throw it from a rule. */
     default IrValidationException fail(String rule) {
         return new IrValidationException(op() + ": " + rule);

@@ -52,6 +52,7 @@ final class Ops {
         ops.add(define("Select", 1).inputs(3).attr(choice("auto_broadcast", "numpy", "none", "numpy", "pdpd"))
                 .single(Ops::select).build());
         splits(ops);
+        ModelZooOps.addTo(ops);
         return ops;
     }
 
@@ -183,7 +184,7 @@ final class Ops {
                 }).build());
     }
 
-    private static PartialShape binaryShape(InferenceContext c) {
+    static PartialShape binaryShape(InferenceContext c) {
         return ShapeRules.broadcast(c.attributes().getString("auto_broadcast"), c.input(0).shape(), c.input(1).shape());
     }
 
@@ -377,7 +378,7 @@ final class Ops {
         ops.add(define("Slice", 8).opsets(8, MAX_OPSET).inputs(4, 5).single(Ops::slice).build());
     }
 
-    private static void requireIntegerVector(InferenceContext c, int i, String what) {
+    static void requireIntegerVector(InferenceContext c, int i, String what) {
         PortType p = c.input(i);
         if (!p.type().isInteger()) {
             throw new IllegalArgumentException(what + " (input " + i + ") must have an integer type, got " + p.type());
@@ -388,7 +389,7 @@ final class Ops {
     }
 
     /** The rank of a 1-D shape-like input when its length is known. */
-    private static Optional<Integer> vectorLength(PortType p) {
+    static Optional<Integer> vectorLength(PortType p) {
         PartialShape s = p.shape();
         if (s.isRankStatic() && s.rank() == 0) {
             return Optional.of(1);
@@ -804,7 +805,7 @@ final class Ops {
         }
     }
 
-    private static PortType reduce(InferenceContext c) {
+    static PortType reduce(InferenceContext c) {
         requireIntegerVector(c, 1, "the axes");
         PortType in = c.input(0);
         boolean keep = c.attributes().getBool("keep_dims");

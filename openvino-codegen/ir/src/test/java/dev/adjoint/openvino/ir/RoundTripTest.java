@@ -213,7 +213,74 @@ class RoundTripTest {
             g.putModelRtInfo("framework", new MetaValue.Section(java.util.Map.of("name", new MetaValue.Leaf("adjoint"),
                     "not an xml name", new MetaValue.Leaf("v\"1\""))));
         }));
+        modelZooCases(cases);
         return cases;
+    }
+
+    /** The ops of {@link ModelZooOps}, each with non-default attributes where it has any. */
+    private static void modelZooCases(List<OpCase> cases) {
+        cases.add(new OpCase("Elu-0", g -> op(g, "Elu", 0, Attributes.of("alpha", 0.5), p(g, "a", "2,3"))));
+        for (String name : new String[] {"HSigmoid", "HSwish", "Mish"}) {
+            int v = name.equals("HSigmoid") ? 5 : 4;
+            cases.add(new OpCase(name + "-" + v, g -> op(g, name, v, Attributes.empty(), p(g, "a", "?,3"))));
+        }
+        cases.add(new OpCase("Swish-4", g -> op(g, "Swish", 4, Attributes.empty(), p(g, "a", "2,3"),
+                g.constant("beta", new long[] {}, 1.5f))));
+        cases.add(new OpCase("Gelu-2", g -> op(g, "Gelu", 2, Attributes.empty(), p(g, "a", "2"))));
+        cases.add(new OpCase("Gelu-7", g -> op(g, "Gelu", 7, Attributes.of("approximation_mode", "TANH"),
+                p(g, "a", "2"))));
+        cases.add(new OpCase("LogSoftmax-5", g -> op(g, "LogSoftmax", 5, Attributes.of("axis", -1L),
+                p(g, "a", "2,5"))));
+        for (String name : new String[] {"ReduceL1", "ReduceL2"}) {
+            cases.add(new OpCase(name + "-4", g -> op(g, name, 4, Attributes.of("keep_dims", true), p(g, "a", "2,5,3"),
+                    i64(g, "axes", 1, -1))));
+        }
+        cases.add(new OpCase("StridedSlice-1", g -> op(g, "StridedSlice", 1,
+                Attributes.of("begin_mask", List.of(0L, 1L, 0L), "end_mask", List.of(0L, 0L, 0L),
+                        "new_axis_mask", List.of(0L, 0L, 1L), "shrink_axis_mask", List.of(1L, 0L, 0L)),
+                p(g, "a", "4,6,5"), i64(g, "b", 1, 0, 0), i64(g, "e", 2, 5, 0), i64(g, "s", 1, 2, 1))));
+        cases.add(new OpCase("Interpolate-0", g -> op(g, "Interpolate", 0,
+                Attributes.of("axes", List.of(2L, 3L), "mode", "linear", "align_corners", true),
+                p(g, "a", "1,3,4,4"), i64(g, "size", 8, 6))));
+        cases.add(new OpCase("Interpolate-4", g -> op(g, "Interpolate", 4,
+                Attributes.of("mode", "nearest", "shape_calculation_mode", "sizes", "nearest_mode", "floor",
+                        "coordinate_transformation_mode", "asymmetric"),
+                p(g, "a", "1,3,4,4"), i64(g, "size", 8, 8), g.constant("scales", new long[] {2}, 2f, 2f),
+                i64(g, "axes", 2, 3))));
+        cases.add(new OpCase("Interpolate-11", g -> op(g, "Interpolate", 11,
+                Attributes.of("mode", "cubic", "shape_calculation_mode", "scales", "cube_coeff", -0.5),
+                p(g, "a", "1,3,4,4"), g.constant("scales", new long[] {2}, 2f, 0.5f), i64(g, "axes", 2, 3))));
+        cases.add(new OpCase("MVN-0", g -> op(g, "MVN", 0, Attributes.of("across_channels", true, "eps", 1e-9),
+                p(g, "a", "2,3,4"))));
+        cases.add(new OpCase("MVN-6", g -> op(g, "MVN", 6, Attributes.of("normalize_variance", true, "eps", 1e-6,
+                "eps_mode", "outside_sqrt"), p(g, "a", "2,3,4"), i64(g, "axes", 2))));
+        cases.add(new OpCase("NormalizeL2-0", g -> op(g, "NormalizeL2", 0, Attributes.of("eps", 1e-6, "eps_mode",
+                "max"), p(g, "a", "2,3,4"), i64(g, "axes", 1))));
+        cases.add(new OpCase("LRN-0", g -> op(g, "LRN", 0, Attributes.of("alpha", 1e-4, "beta", 0.75, "bias", 1.0,
+                "size", 5L), p(g, "a", "1,8,4,4"), i64(g, "axes", 1))));
+        cases.add(new OpCase("ConvolutionBackpropData-1", g -> op(g, "ConvolutionBackpropData", 1,
+                Attributes.of("strides", List.of(2L, 2L), "pads_begin", List.of(1L, 1L), "pads_end", List.of(1L, 1L),
+                        "output_padding", List.of(1L, 1L)),
+                p(g, "a", "1,4,5,5"), p(g, "w", "4,2,3,3"))));
+        cases.add(new OpCase("FakeQuantize-0", g -> op(g, "FakeQuantize", 0, Attributes.of("levels", 256L),
+                p(g, "a", "1,3,2,2"), p(g, "il", "1,3,1,1"), p(g, "ih", "1,3,1,1"), p(g, "ol", ""), p(g, "oh", ""))));
+        for (int v : new int[] {0, 8}) {
+            cases.add(new OpCase("PriorBox-" + v, g -> op(g, "PriorBox", v,
+                    Attributes.of("min_size", List.of(16.0), "max_size", List.of(38.46), "aspect_ratio", List.of(2.0),
+                            "flip", true, "offset", 0.5, "step", 16.0, "variance", List.of(0.1, 0.1, 0.2, 0.2)),
+                    i64(g, "layer", 24, 42), i64(g, "image", 384, 672))));
+        }
+        cases.add(new OpCase("PriorBoxClustered-0", g -> op(g, "PriorBoxClustered", 0,
+                Attributes.of("width", List.of(10.0, 20.0), "height", List.of(12.0, 24.0), "offset", 0.5,
+                        "variance", List.of(0.1)),
+                i64(g, "layer", 3, 4), i64(g, "image", 30, 40))));
+        cases.add(new OpCase("DetectionOutput-0", g -> op(g, "DetectionOutput", 0,
+                Attributes.of("num_classes", 3L, "keep_top_k", List.of(10L), "nms_threshold", 0.45, "normalized", true,
+                        "code_type", "caffe.PriorBoxParameter.CENTER_SIZE"),
+                p(g, "loc", "1,32"), p(g, "conf", "1,24"), p(g, "priors", "1,2,32"))));
+        cases.add(new OpCase("DetectionOutput-8", g -> op(g, "DetectionOutput", 8,
+                Attributes.of("keep_top_k", List.of(-1L), "top_k", 5L, "nms_threshold", 0.5, "normalized", true),
+                p(g, "loc", "2,32"), p(g, "conf", "2,24"), p(g, "priors", "1,2,32"))));
     }
 
     static Stream<Arguments> opCaseArgs() {

@@ -1,0 +1,456 @@
+package dev.adjoint.openvino.engine;
+
+import dev.adjoint.Slice;
+import dev.adjoint.Tensor;
+import dev.adjoint.openvino.ir.OpType;
+import dev.adjoint.openvino.ir.ShapeRules;
+import dev.adjoint.openvino.ir.ShapeRules.Rounding;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BinaryOperator;
+import java.util.function.UnaryOperator;
+
+/**
+ * How each IR op version runs: one entry per op type and version, naming the Tensor ops it runs. This is the one
+ * place the engine maps IR to computation, so that it can later become "one mapping per op, shared with the
+ * compile-time IR emitter". Longer compositions are functions in {@link Windows}, {@link TensorMath},
+ * {@link Normalization}, {@link Interpolation} and {@link ShapeKernels}; the ops the Tensor API cannot express
+ * reasonably (PriorBox, PriorBoxClustered, DetectionOutput's non-maximum suppression) are host-side reference kernels
+ * in the {@code host} package, reached through {@link Detection}.
+ *
+ * <p>Parameter, Constant, Result, ReadValue and Assign are not here: the compiler and the request handle them.
+ */
+final class OpTable {
+    private static final OpTable STANDARD = new OpTable();
+
+    private final Map<OpType, Kernel> kernels = new LinkedHashMap<>();
+
+    private OpTable() {
+        elementwise();
+        activations();
+        linearAlgebra();
+        windows();
+        shapes();
+        reductions();
+        normalization();
+        interpolation();
+        detection();
+    }
+
+    static OpTable standard() {
+        return STANDARD;
+    }
+
+    Kernel kernel(OpType type) {
+        return kernels.get(type);
+    }
+
+    Set<OpType> supported() {
+        return Collections.unmodifiableSet(kernels.keySet());
+    }
+
+    void put(String name, int version, Kernel kernel) {
+        if (kernels.put(new OpType(name, version), kernel) != null) {
+            throw new IllegalStateException("two kernels for " + name + "-" + version);
+        }
+    }
+
+    /** A one-output kernel. */
+    void single(String name, int version, SingleKernel kernel) {
+        put(name, version, (layer, in) -> List.of(kernel.run(layer, in)));
+    }
+
+    @FunctionalInterface
+    interface SingleKernel {
+        Tensor run(Layer layer, List<OvTensor> inputs);
+    }
+
+    private void unary(String name, int version, UnaryOperator<Tensor> f) {
+        single(name, version, (l, in) -> f.apply(in.get(0).tensor()));
+    }
+
+    private void binary(String name, int version, BinaryOperator<Tensor> f) {
+        single(name, version, (l, in) -> f.apply(in.get(0).tensor(), in.get(1).tensor()));
+    }
+
+    static Tensor t(List<OvTensor> in, int i) {
+        return in.get(i).tensor();
+    }
+
+    /** The values of a small integer input (axes, shapes, pads) on the host. */
+    static long[] longs(List<OvTensor> in, int i) {
+        return in.get(i).tensor().toLongArray();
+    }
+
+    static int[] ints(long[] values) {
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Math.toIntExact(values[i]);
+        }
+        return out;
+    }
+
+    /** Axes normalised against {@code rank}, sorted, each once. */
+    static int[] axes(long[] values, int rank) {
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = ShapeRules.normalizeAxis(values[i], rank, "axis");
+        }
+        return Arrays.stream(out).distinct().sorted().toArray();
+    }
+
+    /** A shape {@code [1, C, 1, ...]} for a per-channel vector against data of {@code rank}. */
+    static Tensor perChannel(Tensor v, int rank) {
+        int[] dims = new int[rank];
+        Arrays.fill(dims, 1);
+        dims[1] = (int) v.size();
+        return v.reshape(dims);
+    }
+
+    // ---- element-wise arithmetic, comparison, logic ----
+
+    private void elementwise() {
+        binary("Add", 1, Tensor::add);
+        binary("Subtract", 1, Tensor::sub);
+        binary("Multiply", 1, Tensor::mul);
+        single("Divide", 1, (l, in) -> {
+            Tensor a = t(in, 0);
+            Tensor b = t(in, 1);
+            if (a.dtype().isFloating()) {
+                return a.div(b);
+            }
+            requireNoZero(b);
+            return TensorMath.integerDivide(a, b, l.getBool("m_pythondiv"));
+        });
+        binary("Maximum", 1, Tensor::maximum);
+        binary("Minimum", 1, Tensor::minimum);
+        binary("Power", 1, Tensor::pow);
+        binary("SquaredDifference", 0, (a, b) -> a.sub(b).square());
+        single("FloorMod", 1, (l, in) -> {
+            if (!t(in, 1).dtype().isFloating()) {
+                requireNoZero(t(in, 1));
+            }
+            return TensorMath.floorMod(t(in, 0), t(in, 1));
+        });
+        single("Mod", 1, (l, in) -> {
+            if (!t(in, 1).dtype().isFloating()) {
+                requireNoZero(t(in, 1));
+            }
+            return TensorMath.truncMod(t(in, 0), t(in, 1));
+        });
+        binary("Equal", 1, Tensor::eq);
+        binary("NotEqual", 1, Tensor::ne);
+        binary("Less", 1, Tensor::lt);
+        binary("LessEqual", 1, Tensor::le);
+        binary("Greater", 1, Tensor::gt);
+        binary("GreaterEqual", 1, Tensor::ge);
+        binary("LogicalAnd", 1, Tensor::logicalAnd);
+        binary("LogicalOr", 1, Tensor::logicalOr);
+        binary("LogicalXor", 1, Tensor::logicalXor);
+        unary("LogicalNot", 1, Tensor::logicalNot);
+        single("Select", 1, (l, in) -> Tensor.where(t(in, 0), t(in, 1), t(in, 2)));
+        // Convert: the engine converts every result to its declared type (truncation, wrapping, f16 rounding).
+        unary("Convert", 0, x -> x);
+        unary("Abs", 0, Tensor::abs);
+        unary("Negative", 0, Tensor::neg);
+        unary("Sign", 0, Tensor::sign);
+        unary("Floor", 0, TensorMath::floor);
+        unary("Ceiling", 0, TensorMath::ceil);
+        unary("Exp", 0, Tensor::exp);
+        unary("Log", 0, Tensor::log);
+        unary("Sqrt", 0, Tensor::sqrt);
+        unary("Sin", 0, Tensor::sin);
+        unary("Cos", 0, Tensor::cos);
+        unary("Erf", 0, TensorMath::erf);
+    }
+
+    private static void requireNoZero(Tensor divisor) {
+        if (divisor.size() > 0 && divisor.eq(0L).max().toBooleanArray()[0]) {
+            throw new IllegalArgumentException("integer division by zero");
+        }
+    }
+
+    // ---- activations ----
+
+    private void activations() {
+        unary("Relu", 0, Tensor::relu);
+        unary("Sigmoid", 0, Tensor::sigmoid);
+        unary("Tanh", 0, Tensor::tanh);
+        single("PRelu", 0, (l, in) -> {
+            Tensor x = t(in, 0);
+            Tensor slope = t(in, 1);
+            // A 1-D slope as long as the channel axis (axis 1, or 0 for 1-D data) applies per channel.
+            int channel = x.rank() > 1 ? 1 : 0;
+            if (slope.rank() == 1 && x.rank() > 0 && x.dim(channel) == slope.dim(0) && x.rank() > 1) {
+                slope = perChannel(slope, x.rank());
+            }
+            return Tensor.where(x.lt(0L), x.mul(slope), x);
+        });
+        single("Elu", 0, (l, in) -> {
+            Tensor x = t(in, 0);
+            return Tensor.where(x.gt(0.0), x, x.exp().sub(1.0).mul(l.getDouble("alpha")));
+        });
+        unary("HSigmoid", 5, x -> x.add(3.0).clip(0.0, 6.0).div(6.0));
+        unary("HSwish", 4, x -> x.mul(x.add(3.0).clip(0.0, 6.0).div(6.0)));
+        unary("Mish", 4, x -> x.mul(x.softplus().tanh()));
+        single("Swish", 4, (l, in) -> {
+            Tensor x = t(in, 0);
+            Tensor scaled = in.size() > 1 ? x.mul(t(in, 1).reshape()) : x;
+            return x.mul(scaled.sigmoid());
+        });
+        unary("Gelu", 2, Normalization::geluErf);
+        single("Gelu", 7, (l, in) -> l.getString("approximation_mode").equals("TANH")
+                ? Normalization.geluTanh(t(in, 0)) : Normalization.geluErf(t(in, 0)));
+        single("Clamp", 0, (l, in) -> {
+            Tensor x = t(in, 0);
+            double min = l.getDouble("min");
+            double max = l.getDouble("max");
+            if (x.dtype().isFloating()) {
+                return x.clip(min, max);
+            }
+            // As OpenVINO: integer data clamps to the integers inside [min, max].
+            return x.clip((long) Math.ceil(min), (long) Math.floor(max));
+        });
+    }
+
+    // ---- linear algebra, softmax ----
+
+    private void linearAlgebra() {
+        single("MatMul", 0, (l, in) -> {
+            Tensor a = t(in, 0);
+            Tensor b = t(in, 1);
+            if (l.getBool("transpose_a") && a.rank() >= 2) {
+                a = a.transpose(-1, -2);
+            }
+            if (l.getBool("transpose_b") && b.rank() >= 2) {
+                b = b.transpose(-1, -2);
+            }
+            return a.matmul(b);
+        });
+        single("Softmax", 1, (l, in) -> t(in, 0).softmax((int) l.getLong("axis")));
+        single("Softmax", 8, (l, in) -> t(in, 0).softmax((int) l.getLong("axis")));
+        single("LogSoftmax", 5, (l, in) -> t(in, 0).logSoftmax((int) l.getLong("axis")));
+    }
+
+    // ---- convolution and pooling ----
+
+    private void windows() {
+        single("Convolution", 1, (l, in) -> {
+            Tensor x = t(in, 0);
+            Tensor w = t(in, 1);
+            return Windows.convolution(x, w, convGeometry(l, x, w, 2), 1);
+        });
+        single("GroupConvolution", 1, (l, in) -> {
+            Tensor x = t(in, 0);
+            Tensor w = t(in, 1);
+            int[] d = w.shape().dims();
+            int groups = d[0];
+            int[] merged = new int[d.length - 1];
+            merged[0] = d[0] * d[1];
+            System.arraycopy(d, 2, merged, 1, d.length - 2);
+            Tensor w2 = w.reshape(merged);
+            return Windows.convolution(x, w2, convGeometry(l, x, w2, 2), groups);
+        });
+        put("MaxPool", 1, (l, in) -> maxPool(l, in, false));
+        put("MaxPool", 8, (l, in) -> maxPool(l, in, true));
+        put("MaxPool", 14, (l, in) -> maxPool(l, in, true));
+        single("AvgPool", 1, OpTable::avgPool);
+        single("AvgPool", 14, OpTable::avgPool);
+        single("ConvolutionBackpropData", 1, (l, in) -> Windows.convolutionBackpropData(l, t(in, 0), t(in, 1),
+                in.size() > 2 ? longs(in, 2) : null));
+    }
+
+    static Windows.Geometry convGeometry(Layer l, Tensor x, Tensor w, int kernelFrom) {
+        long[] in = Windows.spatialDims(x);
+        long[] kernel = new long[in.length];
+        for (int i = 0; i < kernel.length; i++) {
+            kernel[i] = w.dim(kernelFrom + i);
+        }
+        return Windows.geometry(in, kernel, l.getLongs("strides"), l.getLongs("dilations"), l.getLongs("pads_begin"),
+                l.getLongs("pads_end"), l.getString("auto_pad"), Rounding.FLOOR);
+    }
+
+    private static Windows.Geometry poolGeometry(Layer l, Tensor x, long[] kernel) {
+        Rounding rounding = switch (l.getString("rounding_type")) {
+            case "ceil" -> Rounding.CEIL;
+            case "ceil_torch" -> Rounding.CEIL_TORCH;
+            default -> Rounding.FLOOR;
+        };
+        List<Long> dilations = l.attrs().has("dilations") ? l.getLongs("dilations") : List.of();
+        return Windows.geometry(Windows.spatialDims(x), kernel, l.getLongs("strides"), dilations,
+                l.getLongs("pads_begin"), l.getLongs("pads_end"), l.getString("auto_pad"), rounding);
+    }
+
+    private static List<Tensor> maxPool(Layer l, List<OvTensor> in, boolean withIndices) {
+        Tensor x = t(in, 0);
+        long[] kernel = l.getLongs("kernel").stream().mapToLong(Long::longValue).toArray();
+        Windows.Geometry g = poolGeometry(l, x, kernel);
+        boolean indices = withIndices && l.outputUsed(1);
+        int axis = indices ? ShapeRules.normalizeAxis(l.getLong("axis"), x.rank(), "axis") : -1;
+        List<Tensor> out = Windows.maxPool(x, kernel, g, axis);
+        if (withIndices && !indices) {
+            // Nobody reads the indices: skip them (and the slower window walk they need).
+            return java.util.Arrays.asList(out.get(0), null);
+        }
+        return out;
+    }
+
+    private static Tensor avgPool(Layer l, List<OvTensor> in) {
+        Tensor x = t(in, 0);
+        long[] kernel = l.getLongs("kernel").stream().mapToLong(Long::longValue).toArray();
+        return Windows.avgPool(x, kernel, poolGeometry(l, x, kernel), l.getBool("exclude-pad"));
+    }
+
+    // ---- shapes and data movement ----
+
+    private void shapes() {
+        single("Reshape", 1, (l, in) -> {
+            Tensor x = t(in, 0);
+            return x.reshape(ShapeKernels.reshapeTarget(x.shape().dims(), longs(in, 1), l.getBool("special_zero")));
+        });
+        single("Transpose", 1, (l, in) -> {
+            Tensor x = t(in, 0);
+            long[] order = longs(in, 1);
+            if (order.length == 0) {
+                return x.transpose();
+            }
+            if (order.length != x.rank()) {
+                throw l.fail("order " + Arrays.toString(order) + " does not permute rank " + x.rank());
+            }
+            return x.permute(ints(order));
+        });
+        single("Squeeze", 0, (l, in) -> ShapeKernels.squeeze(t(in, 0), in.size() > 1 ? longs(in, 1) : null, false));
+        single("Squeeze", 15, (l, in) -> ShapeKernels.squeeze(t(in, 0), in.size() > 1 ? longs(in, 1) : null,
+                l.getBool("allow_axis_skip")));
+        single("Unsqueeze", 0, (l, in) -> ShapeKernels.unsqueeze(t(in, 0), longs(in, 1)));
+        unary("ShapeOf", 0, ShapeKernels::shapeOf);
+        unary("ShapeOf", 3, ShapeKernels::shapeOf);
+        single("Tile", 0, (l, in) -> ShapeKernels.tile(t(in, 0), longs(in, 1)));
+        single("Broadcast", 1, (l, in) -> ShapeKernels.broadcast(t(in, 0), longs(in, 1), l.getString("mode"),
+                in.size() > 2 ? longs(in, 2) : null));
+        single("Broadcast", 3, (l, in) -> ShapeKernels.broadcast(t(in, 0), longs(in, 1), l.getString("mode"),
+                in.size() > 2 ? longs(in, 2) : null));
+        single("Pad", 1, ShapeKernels::pad);
+        single("Pad", 12, ShapeKernels::pad);
+        single("StridedSlice", 1, (l, in) -> ShapeKernels.stridedSlice(t(in, 0), longs(in, 1), longs(in, 2),
+                in.size() > 3 ? longs(in, 3) : null, l.getLongs("begin_mask"), l.getLongs("end_mask"),
+                l.getLongs("new_axis_mask"), l.getLongs("shrink_axis_mask"), l.getLongs("ellipsis_mask")));
+        single("Slice", 8, (l, in) -> ShapeKernels.slice(t(in, 0), longs(in, 1), longs(in, 2), longs(in, 3),
+                in.size() > 4 ? longs(in, 4) : null));
+        single("Concat", 0, (l, in) -> {
+            Tensor[] parts = new Tensor[in.size()];
+            for (int i = 0; i < parts.length; i++) {
+                parts[i] = t(in, i);
+            }
+            return Tensor.concat((int) l.getLong("axis"), parts);
+        });
+        single("Gather", 1, (l, in) -> ShapeKernels.gather(t(in, 0), t(in, 1), longs(in, 2), 0));
+        single("Gather", 7, (l, in) -> ShapeKernels.gather(t(in, 0), t(in, 1), longs(in, 2), l.getLong("batch_dims")));
+        single("Gather", 8, (l, in) -> ShapeKernels.gather(t(in, 0), t(in, 1), longs(in, 2), l.getLong("batch_dims")));
+        put("Split", 1, (l, in) -> {
+            Tensor x = t(in, 0);
+            int axis = ShapeRules.normalizeAxis(singleValue(longs(in, 1), "axis"), x.rank(), "axis");
+            return x.split((int) l.getLong("num_splits"), axis);
+        });
+        put("VariadicSplit", 1, (l, in) -> ShapeKernels.variadicSplit(t(in, 0), singleValue(longs(in, 1), "axis"),
+                longs(in, 2)));
+    }
+
+    static long singleValue(long[] values, String what) {
+        if (values.length != 1) {
+            throw new IllegalArgumentException(what + " must hold one value, got " + Arrays.toString(values));
+        }
+        return values[0];
+    }
+
+    // ---- reductions ----
+
+    private void reductions() {
+        reduce("ReduceSum", 1, (x, a, k) -> x.sum(a, k));
+        reduce("ReduceMean", 1, (x, a, k) -> x.cast(x.dtype().toFloating()).mean(a, k));
+        reduce("ReduceMax", 1, (x, a, k) -> x.max(a, k));
+        reduce("ReduceMin", 1, (x, a, k) -> x.min(a, k));
+        reduce("ReduceProd", 1, (x, a, k) -> x.prod(a, k));
+        reduce("ReduceL1", 4, (x, a, k) -> x.abs().sum(a, k));
+        reduce("ReduceL2", 4, (x, a, k) -> x.cast(x.dtype().toFloating()).square().sum(a, k).sqrt());
+    }
+
+    @FunctionalInterface
+    interface Reduction {
+        Tensor apply(Tensor x, int[] axes, boolean keepDims);
+    }
+
+    void reduce(String name, int version, Reduction r) {
+        single(name, version, (l, in) -> {
+            Tensor x = t(in, 0);
+            int[] axes = axes(longs(in, 1), Math.max(1, x.rank()));
+            if (x.rank() == 0 || axes.length == 0) {
+                return x;
+            }
+            return r.apply(x, axes, l.getBool("keep_dims"));
+        });
+    }
+
+    // ---- normalization ----
+
+    private void normalization() {
+        single("BatchNormInference", 0, (l, in) -> batchNorm(t(in, 2), t(in, 0), t(in, 1), t(in, 3), t(in, 4),
+                l.getDouble("epsilon")));
+        single("BatchNormInference", 5, (l, in) -> batchNorm(t(in, 0), t(in, 1), t(in, 2), t(in, 3), t(in, 4),
+                l.getDouble("epsilon")));
+        single("MVN", 0, (l, in) -> {
+            Tensor x = t(in, 0);
+            int[] axes;
+            if (l.attrs().has("reduction_axes")) {
+                axes = axes(l.getLongs("reduction_axes").stream().mapToLong(Long::longValue).toArray(), x.rank());
+            } else {
+                int from = l.getBool("across_channels") ? 1 : 2;
+                axes = java.util.stream.IntStream.range(Math.min(from, x.rank()), x.rank()).toArray();
+            }
+            return Normalization.mvn(x, axes, l.getBool("normalize_variance"), l.getDouble("eps"), true);
+        });
+        single("MVN", 6, (l, in) -> Normalization.mvn(t(in, 0), axes(longs(in, 1), t(in, 0).rank()),
+                l.getBool("normalize_variance"), l.getDouble("eps"), l.getString("eps_mode").equals("inside_sqrt")));
+        single("NormalizeL2", 0, (l, in) -> Normalization.normalizeL2(t(in, 0), axes(longs(in, 1), t(in, 0).rank()),
+                l.getDouble("eps"), l.getString("eps_mode").equals("add")));
+        single("LRN", 0, (l, in) -> Normalization.lrn(t(in, 0), axes(longs(in, 1), t(in, 0).rank()),
+                l.getDouble("alpha"), l.getDouble("beta"), l.getDouble("bias"), (int) l.getLong("size")));
+        single("FakeQuantize", 0, (l, in) -> Normalization.fakeQuantize(t(in, 0), t(in, 1), t(in, 2), t(in, 3),
+                t(in, 4), l.getLong("levels")));
+    }
+
+    // ---- resizing ----
+
+    private void interpolation() {
+        single("Interpolate", 0, Interpolation::interpolate0);
+        single("Interpolate", 4, (l, in) -> Interpolation.interpolate(l, in, false));
+        single("Interpolate", 11, (l, in) -> Interpolation.interpolate(l, in, true));
+    }
+
+    // ---- detection: host-side reference kernels ----
+
+    private void detection() {
+        single("PriorBox", 0, (l, in) -> Detection.priorBox(l, in, false));
+        single("PriorBox", 8, (l, in) -> Detection.priorBox(l, in, true));
+        single("PriorBoxClustered", 0, Detection::priorBoxClustered);
+        single("DetectionOutput", 0, (l, in) -> Detection.detectionOutput(l, in, true));
+        single("DetectionOutput", 8, (l, in) -> Detection.detectionOutput(l, in, false));
+    }
+
+    /** {@code (x - mean) / sqrt(variance + eps) * gamma + beta}, per channel (axis 1). */
+    private static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, double eps) {
+        int rank = x.rank();
+        Tensor scale = perChannel(gamma, rank).div(perChannel(variance, rank).add(eps).sqrt());
+        return x.sub(perChannel(mean, rank)).mul(scale).add(perChannel(beta, rank));
+    }
+
+    static Slice[] all(int rank) {
+        Slice[] s = new Slice[rank];
+        Arrays.fill(s, Slice.all());
+        return s;
+    }
+}
