@@ -1,6 +1,6 @@
 package dev.adjoint.benchmarks.engine;
 
-import dev.adjoint.Shape;
+import dev.adjoint.core.Shape;
 import dev.adjoint.Tensor;
 import dev.adjoint.openvino.engine.CompiledModel;
 import dev.adjoint.openvino.engine.Core;

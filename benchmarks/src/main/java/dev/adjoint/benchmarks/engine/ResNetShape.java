@@ -1,9 +1,9 @@
 package dev.adjoint.benchmarks.engine;
 
-import dev.adjoint.Shape;
+import dev.adjoint.core.Shape;
 import dev.adjoint.Tensor;
-import dev.adjoint.ops.Conv2dSpec;
-import dev.adjoint.ops.Pool2dSpec;
+import dev.adjoint.op.Conv2dSpec;
+import dev.adjoint.op.Pool2dSpec;
 import dev.adjoint.openvino.ir.Attributes;
 import dev.adjoint.openvino.ir.ElementType;
 import dev.adjoint.openvino.ir.GraphBuilder;

@@ -1,6 +1,6 @@
 package dev.adjoint.examples.openvino;
 
-import dev.adjoint.Shape;
+import dev.adjoint.core.Shape;
 import dev.adjoint.Tensor;
 import dev.adjoint.openvino.engine.OvTensor;
 import dev.adjoint.openvino.engine.Port;
@@ -59,6 +59,6 @@ final class ImageTensors {
         }
         Tensor t = Tensor.of(values, Shape.of(1, 3, h, w));
         return input.elementType() == ElementType.F32 ? OvTensor.of(t)
-                : OvTensor.of(input.elementType(), input.elementType().isReal() ? t : t.cast(dev.adjoint.DType.INT32));
+                : OvTensor.of(input.elementType(), input.elementType().isReal() ? t : t.cast(dev.adjoint.core.DType.INT32));
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.adjoint.Shape;
+import dev.adjoint.core.Shape;
 import dev.adjoint.Tensor;
 import dev.adjoint.openvino.engine.OvTensor;
 import dev.adjoint.openvino.ir.ElementType;

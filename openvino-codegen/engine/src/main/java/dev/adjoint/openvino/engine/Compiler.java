@@ -1,7 +1,7 @@
 package dev.adjoint.openvino.engine;
 
-import dev.adjoint.Device;
-import dev.adjoint.Shape;
+import dev.adjoint.core.Device;
+import dev.adjoint.core.Shape;
 import dev.adjoint.Tensor;
 import dev.adjoint.openvino.ir.ElementType;
 import dev.adjoint.openvino.ir.IrModel;

@@ -1,6 +1,6 @@
 package dev.adjoint.openvino.engine;
 
-import dev.adjoint.Device;
+import dev.adjoint.core.Device;
 import dev.adjoint.openvino.ir.IrModel;
 import dev.adjoint.openvino.ir.IrReader;
 import dev.adjoint.openvino.ir.Node;

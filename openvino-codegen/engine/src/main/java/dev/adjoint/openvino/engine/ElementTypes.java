@@ -1,6 +1,6 @@
 package dev.adjoint.openvino.engine;
 
-import dev.adjoint.DType;
+import dev.adjoint.core.DType;
 import dev.adjoint.Tensor;
 import dev.adjoint.openvino.ir.ElementType;
 import java.nio.ByteBuffer;

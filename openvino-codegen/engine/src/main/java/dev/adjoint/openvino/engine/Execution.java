@@ -1,6 +1,6 @@
 package dev.adjoint.openvino.engine;
 
-import dev.adjoint.Shape;
+import dev.adjoint.core.Shape;
 import dev.adjoint.Tensor;
 import dev.adjoint.openvino.ir.Dimension;
 import dev.adjoint.openvino.ir.ElementType;
@@ -26,9 +26,9 @@ final class Execution {
     private final Map<Storage, Integer> references = new IdentityHashMap<>();
     private final Map<Storage, Boolean> pinned = new IdentityHashMap<>();
 
-    private final dev.adjoint.Device device;
+    private final dev.adjoint.core.Device device;
 
-    private Execution(Plan plan, dev.adjoint.Device device) {
+    private Execution(Plan plan, dev.adjoint.core.Device device) {
         this.plan = plan;
         this.device = device;
         this.slots = new OvTensor[plan.slotCount()];
@@ -38,7 +38,7 @@ final class Execution {
     record Result(List<OvTensor> outputs, Map<String, OvTensor> assigned) {
     }
 
-    static Result run(Plan plan, dev.adjoint.Device device, OvTensor[] inputs, Map<String, OvTensor> state) {
+    static Result run(Plan plan, dev.adjoint.core.Device device, OvTensor[] inputs, Map<String, OvTensor> state) {
         return new Execution(plan, device).run(inputs, state);
     }
 
@@ -139,7 +139,7 @@ final class Execution {
         return true;
     }
 
-    private static OvTensor zeros(Layer layer, dev.adjoint.Device device) {
+    private static OvTensor zeros(Layer layer, dev.adjoint.core.Device device) {
         PartialShape shape = layer.outputShape(0);
         if (!shape.isStatic()) {
             throw new IllegalArgumentException("variable '" + layer.getString("variable_id")

@@ -2,9 +2,9 @@ package dev.adjoint.openvino.engine;
 
 import dev.adjoint.openvino.ir.ElementType;
 import dev.adjoint.openvino.ir.Node;
-import dev.adjoint.ops.BinaryOp;
-import dev.adjoint.ops.ElementwiseChain;
-import dev.adjoint.ops.UnaryOp;
+import dev.adjoint.op.BinaryOp;
+import dev.adjoint.ElementwiseChain;
+import dev.adjoint.op.UnaryOp;
 import dev.adjoint.openvino.engine.Plan.Kind;
 import dev.adjoint.openvino.engine.Plan.Operand;
 import dev.adjoint.openvino.engine.Plan.SlotRef;

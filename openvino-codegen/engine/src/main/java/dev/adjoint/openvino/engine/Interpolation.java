@@ -1,7 +1,7 @@
 package dev.adjoint.openvino.engine;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
 import dev.adjoint.Tensor;
 import dev.adjoint.openvino.ir.ShapeRules;
 import java.util.Arrays;

@@ -1,21 +1,16 @@
 package dev.adjoint.openvino.engine;
 
-import dev.adjoint.Slice;
+import dev.adjoint.core.Slice;
 import dev.adjoint.Tensor;
 
 /**
- * Compositions for normalization and the activations that take several Tensor ops: GELU, MVN, NormalizeL2, LRN and
- * FakeQuantize, each following OpenVINO's reference implementation.
+ * Compositions for normalization and the activations that take several Tensor ops: GELU's tanh form, MVN,
+ * NormalizeL2, LRN and FakeQuantize, each following OpenVINO's reference implementation.
  */
 final class Normalization {
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
     private Normalization() {
-    }
-
-    /** {@code 0.5 x (1 + erf(x / sqrt(2)))}. */
-    static Tensor geluErf(Tensor x) {
-        return x.mul(TensorMath.erf(x.mul(Math.sqrt(0.5))).add(1.0)).mul(0.5);
     }
 
     /** {@code 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))}. */

@@ -1,6 +1,6 @@
 package dev.adjoint.openvino.engine;
 
-import dev.adjoint.Slice;
+import dev.adjoint.core.Slice;
 import dev.adjoint.Tensor;
 import dev.adjoint.openvino.ir.OpType;
 import dev.adjoint.openvino.ir.ShapeRules;
@@ -165,7 +165,7 @@ final class OpTable {
         unary("Sqrt", 0, Tensor::sqrt);
         unary("Sin", 0, Tensor::sin);
         unary("Cos", 0, Tensor::cos);
-        unary("Erf", 0, TensorMath::erf);
+        unary("Erf", 0, Tensor::erf);
     }
 
     private static void requireNoZero(Tensor divisor) {
@@ -202,9 +202,9 @@ final class OpTable {
             Tensor scaled = in.size() > 1 ? x.mul(t(in, 1).reshape()) : x;
             return x.mul(scaled.sigmoid());
         });
-        unary("Gelu", 2, Normalization::geluErf);
+        unary("Gelu", 2, Tensor::gelu);
         single("Gelu", 7, (l, in) -> l.getString("approximation_mode").equals("TANH")
-                ? Normalization.geluTanh(t(in, 0)) : Normalization.geluErf(t(in, 0)));
+                ? Normalization.geluTanh(t(in, 0)) : t(in, 0).gelu());
         single("Clamp", 0, (l, in) -> {
             Tensor x = t(in, 0);
             double min = l.getDouble("min");

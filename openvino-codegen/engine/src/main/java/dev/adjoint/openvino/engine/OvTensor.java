@@ -1,9 +1,9 @@
 package dev.adjoint.openvino.engine;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
 import dev.adjoint.Tensor;
-import dev.adjoint.TensorException;
+import dev.adjoint.core.TensorException;
 import dev.adjoint.openvino.ir.ElementType;
 import java.nio.ByteBuffer;
 import java.util.Objects;

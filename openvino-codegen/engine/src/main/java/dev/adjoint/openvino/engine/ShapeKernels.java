@@ -1,7 +1,7 @@
 package dev.adjoint.openvino.engine;
 
-import dev.adjoint.Shape;
-import dev.adjoint.Slice;
+import dev.adjoint.core.Shape;
+import dev.adjoint.core.Slice;
 import dev.adjoint.Tensor;
 import dev.adjoint.openvino.ir.ShapeRules;
 import java.util.ArrayList;

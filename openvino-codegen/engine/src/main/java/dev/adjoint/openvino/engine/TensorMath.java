@@ -1,6 +1,6 @@
 package dev.adjoint.openvino.engine;
 
-import dev.adjoint.DType;
+import dev.adjoint.core.DType;
 import dev.adjoint.Tensor;
 
 /**
@@ -50,21 +50,6 @@ final class TensorMath {
             return x;
         }
         return floor(x.abs().add(0.5)).mul(x.sign());
-    }
-
-    /**
-     * The error function, by Abramowitz and Stegun's formula 7.1.26 (absolute error below 1.5e-7), computed in
-     * float64 and returned in {@code x}'s floating type.
-     */
-    static Tensor erf(Tensor x) {
-        DType out = x.dtype().toFloating();
-        Tensor d = x.cast(DType.FLOAT64);
-        Tensor a = d.abs();
-        Tensor t = a.mul(0.3275911).add(1.0).pow(-1.0);
-        Tensor poly = t.mul(1.061405429).add(-1.453152027).mul(t).add(1.421413741).mul(t).add(-0.284496736).mul(t)
-                .add(0.254829592).mul(t);
-        Tensor y = poly.mul(a.square().neg().exp()).neg().add(1.0);
-        return y.mul(d.sign()).cast(out);
     }
 
     /**

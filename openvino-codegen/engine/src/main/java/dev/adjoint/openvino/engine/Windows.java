@@ -1,11 +1,11 @@
 package dev.adjoint.openvino.engine;
 
-import dev.adjoint.DType;
-import dev.adjoint.Shape;
-import dev.adjoint.Slice;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
+import dev.adjoint.core.Slice;
 import dev.adjoint.Tensor;
-import dev.adjoint.ops.Conv2dSpec;
-import dev.adjoint.ops.Pool2dSpec;
+import dev.adjoint.op.Conv2dSpec;
+import dev.adjoint.op.Pool2dSpec;
 import dev.adjoint.openvino.ir.Dimension;
 import dev.adjoint.openvino.ir.ShapeRules;
 import dev.adjoint.openvino.ir.ShapeRules.AutoPad;

@@ -1,16 +1,13 @@
 package dev.adjoint.openvino.engine;
 
-import dev.adjoint.DType;
-import dev.adjoint.Device;
-import dev.adjoint.Shape;
-import dev.adjoint.ops.BinaryOp;
-import dev.adjoint.ops.Conv2dSpec;
-import dev.adjoint.ops.Pool2dSpec;
-import dev.adjoint.ops.ReduceOp;
-import dev.adjoint.ops.UnaryOp;
+import dev.adjoint.core.DType;
+import dev.adjoint.core.Device;
+import dev.adjoint.op.ComputeOp;
+import dev.adjoint.op.TensorType;
 import dev.adjoint.spi.Backend;
 import dev.adjoint.spi.BackendProvider;
 import dev.adjoint.spi.Backends;
+import dev.adjoint.spi.Operand;
 import dev.adjoint.spi.Storage;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -94,10 +91,6 @@ final class ReleasingBackend implements Backend {
         return r.cpu;
     }
 
-    private List<Storage> cpu(List<Storage> storages) {
-        return storages.stream().map(this::cpu).toList();
-    }
-
     @Override
     public String name() {
         return "releasing";
@@ -123,97 +116,10 @@ final class ReleasingBackend implements Backend {
         return cpu.toArray(cpu(storage));
     }
 
+    /** Every op: unwrapped (a released input is an error), computed by the CPU, the result wrapped again. */
     @Override
-    public Storage full(DType dtype, long size, double value) {
-        return wrap(cpu.full(dtype, size, value));
-    }
-
-    @Override
-    public Storage unary(UnaryOp op, Storage x) {
-        return wrap(cpu.unary(op, cpu(x)));
-    }
-
-    @Override
-    public Storage binary(BinaryOp op, Storage a, Shape aShape, Storage b, Shape bShape, Shape outShape) {
-        return wrap(cpu.binary(op, cpu(a), aShape, cpu(b), bShape, outShape));
-    }
-
-    @Override
-    public Storage where(Storage cond, Shape condShape, Storage a, Shape aShape, Storage b, Shape bShape,
-            Shape outShape) {
-        return wrap(cpu.where(cpu(cond), condShape, cpu(a), aShape, cpu(b), bShape, outShape));
-    }
-
-    @Override
-    public Storage cast(Storage x, DType to) {
-        return wrap(cpu.cast(cpu(x), to));
-    }
-
-    @Override
-    public Storage reduce(ReduceOp op, Storage x, Shape shape, int[] axes) {
-        return wrap(cpu.reduce(op, cpu(x), shape, axes));
-    }
-
-    @Override
-    public Storage strided(Storage x, long offset, long[] strides, Shape outShape) {
-        return wrap(cpu.strided(cpu(x), offset, strides, outShape));
-    }
-
-    @Override
-    public Storage concat(List<Storage> parts, List<Shape> shapes, int axis, Shape outShape) {
-        return wrap(cpu.concat(cpu(parts), shapes, axis, outShape));
-    }
-
-    @Override
-    public Storage pad(Storage x, Shape shape, int[] before, int[] after, double value, Shape outShape) {
-        return wrap(cpu.pad(cpu(x), shape, before, after, value, outShape));
-    }
-
-    @Override
-    public Storage gather(Storage x, Shape shape, int axis, Storage indices, Shape indexShape, Shape outShape) {
-        return wrap(cpu.gather(cpu(x), shape, axis, cpu(indices), indexShape, outShape));
-    }
-
-    @Override
-    public Storage indexAdd(Storage x, Shape shape, int axis, Storage indices, Shape indexShape, Storage updates) {
-        return wrap(cpu.indexAdd(cpu(x), shape, axis, cpu(indices), indexShape, cpu(updates)));
-    }
-
-    @Override
-    public Storage matmul(Storage a, Shape aShape, boolean transposeA, Storage b, Shape bShape, boolean transposeB,
-            Shape outShape) {
-        return wrap(cpu.matmul(cpu(a), aShape, transposeA, cpu(b), bShape, transposeB, outShape));
-    }
-
-    @Override
-    public Storage softmax(Storage x, Shape shape, int axis, boolean log) {
-        return wrap(cpu.softmax(cpu(x), shape, axis, log));
-    }
-
-    @Override
-    public Storage conv2d(Storage x, Shape xShape, Storage w, Shape wShape, Conv2dSpec spec, Shape outShape) {
-        return wrap(cpu.conv2d(cpu(x), xShape, cpu(w), wShape, spec, outShape));
-    }
-
-    @Override
-    public Storage pool2d(Storage x, Shape xShape, Pool2dSpec spec, Shape outShape) {
-        return wrap(cpu.pool2d(cpu(x), xShape, spec, outShape));
-    }
-
-    @Override
-    public Storage conv2dBackwardInput(Storage dy, Shape dyShape, Storage w, Shape wShape, Conv2dSpec spec,
-            Shape xShape) {
-        return wrap(cpu.conv2dBackwardInput(cpu(dy), dyShape, cpu(w), wShape, spec, xShape));
-    }
-
-    @Override
-    public Storage conv2dBackwardWeight(Storage x, Shape xShape, Storage dy, Shape dyShape, Conv2dSpec spec,
-            Shape wShape) {
-        return wrap(cpu.conv2dBackwardWeight(cpu(x), xShape, cpu(dy), dyShape, spec, wShape));
-    }
-
-    @Override
-    public Storage pool2dBackward(Storage x, Shape xShape, Storage dy, Shape dyShape, Pool2dSpec spec) {
-        return wrap(cpu.pool2dBackward(cpu(x), xShape, cpu(dy), dyShape, spec));
+    public Storage execute(ComputeOp op, List<Operand> inputs, TensorType output) {
+        List<Operand> unwrapped = inputs.stream().map(input -> new Operand(cpu(input.storage()), input.shape())).toList();
+        return wrap(cpu.execute(op, unwrapped, output));
     }
 }
