@@ -22,7 +22,7 @@ public interface ModelFrontend {
     /**
      * Reads the model.
      *
-     * @throws IrFormatException (or a subclass) naming the file, the node and what is not supported
+     * @throws IrFormatException naming the file, the node (as its layer) and what is not supported
      * @throws IOException if the file cannot be read
      */
     IrModel read(Path file) throws IOException;
