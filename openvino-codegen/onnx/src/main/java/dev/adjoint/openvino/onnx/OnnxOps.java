@@ -522,6 +522,12 @@ final class OnnxOps {
         });
         put("GlobalAveragePool", c -> one(global(c, "ReduceMean")));
         put("GlobalMaxPool", c -> one(global(c, "ReduceMax")));
+        for (String op : new String[] {"SequenceEmpty", "SequenceConstruct", "SequenceInsert", "SequenceAt",
+            "SequenceErase", "SequenceLength", "SplitToSequence", "ConcatFromSequence", "SequenceMap"}) {
+            put(op, c -> {
+                throw NodeContext.unsupported("ONNX sequence values have no IR counterpart (IR values are tensors)");
+            });
+        }
         put("LpPool", c -> {
             throw NodeContext.unsupported("LpPool has no IR counterpart");
         });
@@ -862,6 +868,9 @@ final class OnnxOps {
             } else {
                 value = c.scalarLike(x, 0);
             }
+        }
+        if (!irMode.equals("constant")) {
+            return one(c.op("Pad", 12, Attributes.of("pad_mode", irMode), x, begin, end));
         }
         return one(c.op("Pad", 12, Attributes.of("pad_mode", irMode), x, begin, end, value));
     }
