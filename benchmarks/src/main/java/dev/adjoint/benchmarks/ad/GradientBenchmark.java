@@ -112,6 +112,26 @@ public class GradientBenchmark {
         return result.value() + result.gradients().x();
     }
 
+    /** Value and gradient of {@code sum(relu(x * 1.5 + 0.25))} on 1M floats, op by op. */
+    @Benchmark
+    public Object reluChainValueAndGradients(ReluInput input) {
+        return AdModelsGrad.reluChainValueAndGradients(input.x);
+    }
+
+    /** The 1M-float input of {@link #reluChainValueAndGradients}. */
+    @State(Scope.Benchmark)
+    public static class ReluInput {
+        @org.openjdk.jmh.annotations.Param("1048576")
+        public int size;
+
+        Tensor x;
+
+        @Setup
+        public void setUp() {
+            x = dev.adjoint.benchmarks.BenchInputs.uniform(0, size);
+        }
+    }
+
     @Benchmark
     public Tensor mlpForward() {
         return AdModels.mlpLoss(x, w1, w2, labels);
