@@ -658,6 +658,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Converts each element to {@code dtype} (floats to integers truncate; non-zero is true). NumPy: {@code x.astype(dtype)}. */
     public Tensor cast(DType dtype) {
+        requireLive("cast");
         if (argument("cast", "dtype", dtype) == dtype()) {
             return share();
         }
@@ -692,6 +693,20 @@ public final class Tensor implements Iterable<Tensor> {
         } finally {
             operand.release();
         }
+    }
+
+    /**
+     * Writes {@code source}, converted to this tensor's dtype, into this tensor's storage: true when
+     * done, false when the backend has no in-place ops. Shapes must match.
+     */
+    boolean assignInPlace(Tensor source) {
+        requireLive("assign");
+        source.requireLive("assign");
+        if (!source.shape.equals(shape) || source.backend() != backend()) {
+            throw new IllegalArgumentException("assignInPlace: " + source.type() + " into " + type());
+        }
+        return backend().executeInto(new Op.Cast(dtype()), List.of(new Operand(source.ref.storage, shape)), type(),
+                ref.storage);
     }
 
     /**
@@ -1045,6 +1060,7 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** A Java scalar operand, typed by {@link WeakScalar#computeType}. */
     private Tensor binary(BinaryOp op, WeakScalar scalar) {
+        requireLive(op.opName());
         DType compute = scalar.computeType(op, dtype());
         Tensor value = new Tensor(backend().fromArray(scalar.toArray(compute), compute), Shape.SCALAR);
         Tensor self = cast(compute);

@@ -188,6 +188,11 @@ public final class Variable {
                 throw new TensorException("assignSub", "Variable '" + name + "' holds " + describe(current)
                         + "; subtracting " + describe(delta) + " gives " + next.dtype() + ", which it cannot hold");
             }
+            boolean inPlace = current.assignInPlace(next);
+            if (inPlace) {
+                next.release();
+                return;
+            }
             Tensor converted = next.cast(current.dtype());
             next.release();
             next = converted;

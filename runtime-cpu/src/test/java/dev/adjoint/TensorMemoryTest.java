@@ -178,7 +178,7 @@ class TensorMemoryTest {
         assertTrue(before.isReleased(), "assign releases the value it replaces");
         assertFalse(next.isReleased(), "and keeps a copy of the new one");
         assertNotSame(next, w.value());
-        assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5}, flat.toFloatArray(),
+        assertArrayEquals(new float[] {-0.75f, 0.25f, 1.25f, 2.25f, 3.25f, 4.25f}, flat.toFloatArray(),
                 "a view taken before keeps the storage it shares alive");
     }
 
