@@ -182,13 +182,16 @@ public final class GradClassWriter {
             // The forward and reverse passes' tensors are released when the scope closes, except the
             // value and the gradients returned (and the variables' gradients, which the accumulator keeps).
             String scope = lowered.names().fresh("scope");
-            CodeBlock value = lowered.resultType().isTensor()
-                    ? CodeBlock.of("$N.keep($N.value())", scope, pullbackName)
-                    : CodeBlock.of("$N.value()", pullbackName);
+            String gradientsName = lowered.names().fresh("gradients");
             valueAndGradientsMethod.beginControlFlow("try ($T $N = $T.open())", TENSOR_SCOPE, scope, TENSOR_SCOPE)
-                    .addStatement("$T $N = $N($L)", pullback, pullbackName, forward, arguments)
-                    .addStatement("return new $T($L, $T.keep($N, $N.backward($L, $N)))", valueAndGradients, value,
-                            ADJOINTS, scope, pullbackName, seed, variables)
+                    .addStatement("$T $N = $N($L)", pullback, pullbackName, forward, arguments);
+            if (lowered.resultType().isTensor()) {
+                valueAndGradientsMethod.addStatement("$N.keep($N.value())", scope, pullbackName);
+            }
+            valueAndGradientsMethod.addStatement("$T $N = $N.backward($L, $N)", gradients, gradientsName, pullbackName,
+                            seed, variables)
+                    .addStatement("return new $T($N.value(), $T.keep($N, $N))", valueAndGradients, pullbackName,
+                            ADJOINTS, scope, gradientsName)
                     .endControlFlow();
         } else {
             valueAndGradientsMethod.addStatement("$T $N = $N($L)", pullback, pullbackName, forward, arguments)
