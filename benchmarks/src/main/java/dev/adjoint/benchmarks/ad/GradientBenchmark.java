@@ -2,6 +2,7 @@ package dev.adjoint.benchmarks.ad;
 
 import dev.adjoint.core.Shape;
 import dev.adjoint.Tensor;
+import dev.adjoint.TensorScope;
 import dev.adjoint.grad.VariableGradients;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +117,14 @@ public class GradientBenchmark {
     @Benchmark
     public Object reluChainValueAndGradients(ReluInput input) {
         return AdModelsGrad.reluChainValueAndGradients(input.x);
+    }
+
+    /** The same in a {@link TensorScope}, as a training loop releases each step's tensors. */
+    @Benchmark
+    public Object reluChainValueAndGradientsScoped(ReluInput input) {
+        try (TensorScope scope = TensorScope.open()) {
+            return AdModelsGrad.reluChainValueAndGradients(input.x);
+        }
     }
 
     /** The 1M-float input of {@link #reluChainValueAndGradients}. */

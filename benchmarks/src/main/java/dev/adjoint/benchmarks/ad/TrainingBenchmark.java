@@ -1,6 +1,7 @@
 package dev.adjoint.benchmarks.ad;
 
 import dev.adjoint.Tensor;
+import dev.adjoint.TensorScope;
 import dev.adjoint.core.Shape;
 import dev.adjoint.grad.VariableGradients;
 import dev.adjoint.optim.Adam;
@@ -57,5 +58,13 @@ public class TrainingBenchmark {
         double loss = AdModels_MlpGrad.lossValueAndGradients(model, x, labels, null, gradients).value().item();
         adam.applyGradients(gradients);
         return loss;
+    }
+
+    /** The same step in a {@link TensorScope}: the step's gradients and loss are released at its end. */
+    @Benchmark
+    public double mlpTrainingStepScoped() {
+        try (TensorScope scope = TensorScope.open()) {
+            return mlpTrainingStep();
+        }
     }
 }
