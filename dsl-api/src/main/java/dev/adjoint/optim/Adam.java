@@ -93,8 +93,8 @@ public final class Adam implements Optimizer {
             return Map.of();
         }
         Map<String, Tensor> slots = new LinkedHashMap<>();
-        slots.put("m", variable.isTensor() ? m.firstTensor : Tensor.of(m.first));
-        slots.put("v", variable.isTensor() ? m.secondTensor : Tensor.of(m.second));
+        slots.put("m", variable.isTensor() ? m.firstTensor.value() : Tensor.of(m.first));
+        slots.put("v", variable.isTensor() ? m.secondTensor.value() : Tensor.of(m.second));
         slots.put("step", Tensor.of(m.steps));
         return slots;
     }
@@ -110,8 +110,9 @@ public final class Adam implements Optimizer {
         Moments m = new Moments();
         m.steps = slots.get("step").toLongArray()[0];
         if (variable.isTensor()) {
-            m.firstTensor = slots.get("m");
-            m.secondTensor = slots.get("v");
+            // Variables copy what they are given, so the optimizer never shares the caller's tensors.
+            m.firstTensor = new Variable(slots.get("m"), variable.name() + "/adam_m", false);
+            m.secondTensor = new Variable(slots.get("v"), variable.name() + "/adam_v", false);
         } else {
             m.first = slots.get("m").item();
             m.second = slots.get("v").item();

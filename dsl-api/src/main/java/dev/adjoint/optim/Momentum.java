@@ -53,8 +53,8 @@ public final class Momentum implements Optimizer {
     @Override
     public Map<String, Tensor> state(Variable variable) {
         if (variable.isTensor()) {
-            Tensor accumulator = tensorAccumulators.get(variable);
-            return accumulator == null ? Map.of() : Map.of("accumulator", accumulator);
+            Variable accumulator = tensorAccumulators.get(variable);
+            return accumulator == null ? Map.of() : Map.of("accumulator", accumulator.value());
         }
         double[] accumulator = accumulators.get(variable);
         return accumulator == null ? Map.of() : Map.of("accumulator", Tensor.of(accumulator[0]));
@@ -69,7 +69,8 @@ public final class Momentum implements Optimizer {
         }
         Optimizer.requireSlots(kind(), variable, slots, Map.of("accumulator", Optimizer.slotLike(variable)));
         if (variable.isTensor()) {
-            tensorAccumulators.put(variable, slots.get("accumulator"));
+            tensorAccumulators.put(variable,
+                    new Variable(slots.get("accumulator"), variable.name() + "/momentum", false));
         } else {
             accumulators.put(variable, new double[] {slots.get("accumulator").item()});
         }
