@@ -540,7 +540,10 @@ public final class ExportGenerator implements Generator {
             Tree site = call.argTrees().isEmpty() ? method.tree() : call.argTrees().getFirst();
             if (call.instance() && args.getFirst().type().isTensor()) {
                 String name = call.calleeText();
-                List<Atom> rest = args.subList(call.forward() != null ? 2 : 1, args.size());
+                // An elementwise facade (x.exp()) carries its op constant as argument 1, for the rules only.
+                boolean facade = args.size() > 1 && !args.get(1).isVariable()
+                        && args.get(1).type().name().startsWith("dev.adjoint.op.");
+                List<Atom> rest = args.subList(facade ? 2 : 1, args.size());
                 if (name.equals("item") || !tensorMethods.contains(name)) {
                     if (name.equals("item")) {
                         diagnostics.error(site, Messages.EXPORT_VALUE_READ, call.text(),
