@@ -60,6 +60,11 @@ public final class DeployedMethod implements AutoCloseable {
         Objects.requireNonNull(device, "device");
         Core core = new Core();
         Model model = core.readModel(xml);
+        // The emitter names the model after its method: IR of another method would take the wrong inputs.
+        if (!method.equals(model.name())) {
+            throw new EngineException(xml + " holds the model '" + model.name() + "', not " + method
+                    + ": load the IR written by the emitter of " + method);
+        }
         return new DeployedMethod(method, parameters, core.compileModel(model, device, properties));
     }
 
