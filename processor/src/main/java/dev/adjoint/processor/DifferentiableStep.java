@@ -258,8 +258,13 @@ final class DifferentiableStep {
         }
         JType result = env.typeOf(method.getReturnType());
         if (!result.isDifferentiable()) {
-            diagnostics.error(method, Messages.BAD_METHOD, name,
-                    "it returns " + result + "; a differentiable method returns double, float or Tensor");
+            if (method.getAnnotation(Differentiable.class) == null) {
+                diagnostics.error(method, Messages.EXPORT_BAD_METHOD, name,
+                        "it returns " + result + "; an exported method returns Tensor, double or float");
+            } else {
+                diagnostics.error(method, Messages.BAD_METHOD, name,
+                        "it returns " + result + "; a differentiable method returns double, float or Tensor");
+            }
         }
         for (ExecutableElement sibling : siblings) {
             if (sibling != method && sibling.getSimpleName().contentEquals(name)) {

@@ -21,7 +21,7 @@ class ExportGoldenFileTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
 
     @ParameterizedTest
-    @ValueSource(strings = {"ExportMlp", "Linear"})
+    @ValueSource(strings = {"ExportMlp", "Linear", "ExportBranches"})
     void generatedEmitterAndStubMatchGoldenFiles(String name) throws IOException {
         JavaFileObject input = JavaFileObjects.forSourceString("golden." + name,
                 Files.readString(GOLDEN.resolve(name + ".java.txt")));

@@ -417,8 +417,10 @@ public final class ExportGenerator implements Generator {
                     case Stmt.If branch -> {
                         List<String> reads = valueReads(branch.condition().toString(), branch.reads());
                         if (!reads.isEmpty()) {
-                            diagnostics.error(site(branch.site()), Messages.EXPORT_DATA_DEPENDENT_BRANCH,
-                                    conditionText(branch.condition()), describe(reads));
+                            if (!select(branch, out)) {
+                                diagnostics.error(site(branch.site()), Messages.EXPORT_DATA_DEPENDENT_BRANCH,
+                                        conditionText(branch.condition()), describe(reads));
+                            }
                             continue;
                         }
                         out.beginControlFlow("if ($L)", branch.condition());
@@ -449,6 +451,94 @@ public final class ExportGenerator implements Generator {
                     }
                 }
             }
+        }
+
+        /**
+         * A branch on a model value whose arms only assign model values becomes OpenVINO's Select: both arms run
+         * (into the same locals, restored in between), then each local they assign takes the chosen arm's value
+         * per element. The condition must compare two operands, each a model {@code double}, {@code t.item()} of a
+         * model tensor, or a value known at export time.
+         */
+        private boolean select(Stmt.If branch, CodeBlock.Builder out) {
+            Matcher m = Pattern.compile("^\\s*(.+?)\\s*(<=|>=|==|!=|<|>)\\s*(.+?)\\s*$")
+                    .matcher(branch.condition().toString());
+            if (!m.matches() || m.group(1).contains("&&") || m.group(1).contains("||") || m.group(3).contains("&&")
+                    || m.group(3).contains("||")) {
+                return false;
+            }
+            CodeBlock left = conditionOperand(m.group(1));
+            CodeBlock right = conditionOperand(m.group(3));
+            if (left == null || right == null) {
+                return false;
+            }
+            String op = m.group(2);
+            boolean leftSymbolic = !valueReads(m.group(1), namesIn(m.group(1))).isEmpty();
+            if (!leftSymbolic) {
+                // 0 < s is s > 0: the receiver must be the model value.
+                CodeBlock swap = left;
+                left = right;
+                right = swap;
+                op = switch (op) {
+                    case "<" -> ">";
+                    case ">" -> "<";
+                    case "<=" -> ">=";
+                    case ">=" -> "<=";
+                    default -> op;
+                };
+            }
+            String method = switch (op) {
+                case "<" -> "lt";
+                case "<=" -> "le";
+                case ">" -> "gt";
+                case ">=" -> "ge";
+                case "==" -> "eq";
+                default -> "ne";
+            };
+            List<String> targets = new ArrayList<>();
+            for (List<Stmt> arm : List.of(branch.then(), branch.otherwise())) {
+                for (Stmt stmt : arm) {
+                    if (!(stmt instanceof Stmt.Assign assign) || !symbolic.contains(assign.target())) {
+                        return false;
+                    }
+                    if (!targets.contains(assign.target())) {
+                        targets.add(assign.target());
+                    }
+                }
+            }
+            out.add("// Select on: $L\n", conditionText(branch.condition()));
+            out.add("{\n").indent();
+            out.addStatement("$T condition = $L.$N($L)", IR_TENSOR, left, method, right);
+            for (String target : targets) {
+                out.addStatement("$T $N = $N", IR_TENSOR, target + "Before", target);
+            }
+            statements(branch.then(), out);
+            for (String target : targets) {
+                out.addStatement("$T $N = $N", IR_TENSOR, target + "Then", target);
+                out.addStatement("$N = $N", target, target + "Before");
+            }
+            statements(branch.otherwise(), out);
+            for (String target : targets) {
+                out.addStatement("$N = $T.select(condition, $N, $N)", target, IR_TENSOR, target + "Then", target);
+            }
+            out.unindent().add("}\n");
+            return true;
+        }
+
+        /** An operand of a Select's comparison: a model value as IrTensor, or a Java value; null if neither. */
+        private CodeBlock conditionOperand(String text) {
+            String trimmed = text.strip();
+            if (valueReads(trimmed, namesIn(trimmed)).isEmpty()) {
+                return CodeBlock.of("$L", trimmed);
+            }
+            Matcher item = Pattern.compile("^([A-Za-z_$][A-Za-z0-9_$]*)(\\.item\\(\\))?$").matcher(trimmed);
+            if (item.matches() && symbolic.contains(item.group(1))) {
+                JType type = lowered.typeOf(item.group(1));
+                boolean isItem = item.group(2) != null;
+                if (type != null && (isItem ? type.isTensor() : type.isFloating())) {
+                    return CodeBlock.of("$N", item.group(1));
+                }
+            }
+            return null;
         }
 
         private String conditionText(CodeBlock condition) {

@@ -361,6 +361,17 @@ public final class IrTensor {
         return condition.graph.apply(new Op.Where(), condition, a, b);
     }
 
+    /**
+     * What a generated emitter merges the two arms of a branch on a model value with: {@link #where}, where an arm
+     * that did not assign the local ({@code null}) takes the other's value.
+     */
+    public static IrTensor select(IrTensor condition, IrTensor a, IrTensor b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return where(condition, a, b);
+    }
+
     public static IrTensor where(IrTensor condition, IrTensor a, double b) {
         return where(condition, a, a.graph.scalarLike(b, a.dtype()));
     }
