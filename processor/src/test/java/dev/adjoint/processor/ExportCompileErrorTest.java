@@ -159,7 +159,7 @@ class ExportCompileErrorTest {
                 "import dev.adjoint.annotation.Differentiable;", "import dev.adjoint.annotation.Export;",
                 "class Layers {", "  @Export @Differentiable static Tensor dense(Tensor x) { return x.tanh(); }", "}");
         JavaFileObject e = exported(
-                "  @Export static Tensor f(Tensor x) {",
+                "  @Export Tensor f(Tensor x) {",
                 "    return Layers.dense(x).mul(w.get());",
                 "  }");
         assertThat(compile(layers, e)).succeededWithoutWarnings();

@@ -226,6 +226,35 @@ class ExportFunctionalTest {
     }
 
     @Test
+    void branchesOnModelValuesBecomeSelectAndEqualEager() throws Exception {
+        Map<String, byte[]> classes = classes(compileGolden("ExportBranches"));
+        ClassLoader training = new MemoryLoader(classes, getClass().getClassLoader());
+        Class<?> type = training.loadClass("golden.ExportBranches");
+        Object model = construct(type);
+        Class<?> ir = training.loadClass("golden.ExportBranchesIr");
+        Path huber = ((ExportedModel) invoke(ir, "huber", model)).save(dir, "huber");
+        Path rows = ((ExportedModel) invoke(ir, "rowsClipped", InputSpec.f32(3, 4))).save(dir, "rows");
+        // Both methods in one stub: one load parameter per exported method.
+        try (AutoCloseable stub = (AutoCloseable) invoke(training.loadClass("golden.ExportBranchesDeployment"), "load",
+                huber, rows)) {
+            // Both arms of each branch: |e| <= 1 (quadratic) and beyond (linear), either sign.
+            for (double e : new double[] {-3.5, -1.0, -0.25, 0.0, 0.5, 1.0, 2.75}) {
+                double eager = (double) invoke(model, "huber", e);
+                double expected = (Math.abs(e) <= 1 ? 0.5 * e * e : Math.abs(e) - 0.5) * 2.0;
+                assertEquals(expected, eager, 1e-12, "eager huber at " + e);
+                assertEquals(eager, (double) invoke(stub, "huber", e), 1e-6, "deployed huber at " + e);
+            }
+            SplittableRandom rng = new SplittableRandom(3);
+            for (double scale : new double[] {0.1, 3.0}) {
+                // Small values keep the peak below 2 (no rescaling); large ones exceed it (the then-arm).
+                Tensor x = Tensor.randomUniform(rng, -scale, scale, 3, 4);
+                Tensor eager = (Tensor) invoke(type, "rowsClipped", x);
+                assertClose(eager, (Tensor) invoke(stub, "rowsClipped", x), 1e-6, "rowsClipped scale " + scale);
+            }
+        }
+    }
+
+    @Test
     void aStubRefusesAnotherMethodsIr() throws Exception {
         Map<String, byte[]> mlpClasses = classes(compileGolden("ExportMlp"));
         Map<String, byte[]> linearClasses = classes(compileGolden("Linear"));

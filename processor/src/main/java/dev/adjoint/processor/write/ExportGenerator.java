@@ -694,7 +694,10 @@ public final class ExportGenerator implements Generator {
                 }
                 if (!exported) {
                     Tree site = call.argTrees().isEmpty() ? method.tree() : call.argTrees().getFirst();
-                    diagnostics.error(site, Messages.EXPORT_UNSUPPORTED_CALL, "the call " + call.text(),
+                    String shown = call.text().startsWith(name + "(")
+                            ? call.callee().gradClass().simpleName().replaceFirst("Grad$", "") + "." + call.text()
+                            : call.text();
+                    diagnostics.error(site, Messages.EXPORT_UNSUPPORTED_CALL, "the call " + shown,
                             "only @Export methods of another class get an emitter: annotate " + name + " @Export too");
                 }
             } else if (!siblings.containsKey(name)) {
