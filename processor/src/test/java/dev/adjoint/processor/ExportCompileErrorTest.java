@@ -180,6 +180,23 @@ class ExportCompileErrorTest {
     }
 
     @Test
+    void layersOverAListOfVariablesUnroll() {
+        JavaFileObject e = source("Deep", "package test;", "import dev.adjoint.Tensor;", "import dev.adjoint.Variable;",
+                "import dev.adjoint.annotation.Differentiable;", "import dev.adjoint.annotation.Export;",
+                "import java.util.List;", "class Deep {", "  final List<Variable> weights;",
+                "  Deep(List<Variable> weights) { this.weights = weights; }",
+                "  @Differentiable static Tensor layer(Tensor h, Tensor w) { return h.matmul(w).tanh(); }",
+                "  @Export Tensor predict(Tensor x) {",
+                "    Tensor h = x;",
+                "    for (Variable w : weights) {",
+                "      h = layer(h, w.value());",
+                "    }",
+                "    return h;",
+                "  }", "}");
+        assertThat(compile(e)).succeededWithoutWarnings();
+    }
+
+    @Test
     void exportModuleMissingFromTheClassPath() {
         JavaFileObject e = exported(
                 "  @Export static Tensor f(Tensor x) {",
