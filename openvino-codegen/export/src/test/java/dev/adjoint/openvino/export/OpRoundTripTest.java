@@ -232,6 +232,47 @@ class OpRoundTripTest {
     }
 
     @Test
+    void elementwiseOpsAgreeOnNanInfinitiesAndSignedZeros() throws IOException {
+        float nan = Float.NaN;
+        float inf = Float.POSITIVE_INFINITY;
+        Tensor special = Tensor.of(new float[] {nan, inf, -inf, 0f, -0f, 1f, -1f, 3e38f, -87.5f}, Shape.of(9));
+        int n = 0;
+        for (UnaryOp op : UnaryOp.values()) {
+            if (op == UnaryOp.LOGICAL_NOT) {
+                continue;
+            }
+            Case c = new Case(op.opName() + "(special)", new Op.Unary(op), List.of(special), in -> in.getFirst().unary(op));
+            compare(c.label(), special.unary(op), roundTrip(c, "special" + n++));
+        }
+        for (BinaryOp op : BinaryOp.values()) {
+            if (op.kind() == BinaryOp.Kind.LOGICAL) {
+                continue;
+            }
+            Tensor other = Tensor.of(new float[] {1f, inf, 0f, nan, -0f, -inf, 2f, 0.5f, 0f}, Shape.of(9));
+            Case c = new Case(op.opName() + "(special)", new Op.Binary(op), List.of(special, other),
+                    in -> in.get(0).binary(op, in.get(1)));
+            compare(c.label(), special.binary(op, other), roundTrip(c, "special" + n++));
+        }
+    }
+
+    @Test
+    void emptyAndSizeOneTensors() throws IOException {
+        List<Case> cases = List.of(
+                new Case("relu(empty)", new Op.Unary(UnaryOp.RELU), List.of(Tensor.zeros(0, 3)), t -> t.get(0).relu()),
+                new Case("sum(empty, axis 0)", Op.Reduce.of(ReduceOp.SUM, new int[] {0}, false, Shape.of(0, 3)),
+                        List.of(Tensor.zeros(0, 3)), t -> t.get(0).sum(new int[] {0}, false)),
+                new Case("add(size 1 broadcast)", new Op.Binary(BinaryOp.ADD),
+                        List.of(uniform(-1, 1, 1, 1), uniform(-1, 1, 3, 1)), t -> t.get(0).add(t.get(1))),
+                new Case("matmul(1x1)", Op.MatMul.PLAIN, List.of(uniform(-1, 1, 1, 1), uniform(-1, 1, 1, 1)),
+                        t -> t.get(0).matmul(t.get(1))),
+                new Case("softmax(odd 7)", new Op.Softmax(0, false), List.of(uniform(-5, 5, 7)), t -> t.get(0).softmax(0)));
+        int n = 0;
+        for (Case c : cases) {
+            compare(c.label(), c.eager().apply(c.inputs()), roundTrip(c, "edge" + n++));
+        }
+    }
+
+    @Test
     void gradientOpsRefuseWithAnExportError() {
         IrGraph g = new IrGraph("grad");
         IrTensor x = g.parameter("x", InputSpec.f32(3, 4));
