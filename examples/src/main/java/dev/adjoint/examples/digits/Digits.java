@@ -1,11 +1,15 @@
 package dev.adjoint.examples.digits;
 
+import dev.adjoint.Tensor;
+import dev.adjoint.core.Shape;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -48,6 +52,61 @@ public record Digits(float[][] images, int[] labels) {
         } catch (IOException e) {
             throw new UncheckedIOException("digits: cannot read " + RESOURCE, e);
         }
+    }
+
+    /** The images of {@code rows}, one row of 64 pixels each: a {@code rows.length x 64} float32 tensor. */
+    public Tensor images(int[] rows) {
+        float[] flat = new float[rows.length * PIXELS];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(images[rows[i]], 0, flat, i * PIXELS, PIXELS);
+        }
+        return Tensor.of(flat, Shape.of(rows.length, PIXELS));
+    }
+
+    /** The labels of {@code rows} as one-hot rows: a {@code rows.length x 10} float32 tensor. */
+    public Tensor oneHotLabels(int[] rows) {
+        float[] flat = new float[rows.length * CLASSES];
+        for (int i = 0; i < rows.length; i++) {
+            flat[i * CLASSES + labels[rows[i]]] = 1;
+        }
+        return Tensor.of(flat, Shape.of(rows.length, CLASSES));
+    }
+
+    /** The labels of {@code rows}. */
+    public int[] labels(int[] rows) {
+        int[] out = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = labels[rows[i]];
+        }
+        return out;
+    }
+
+    /**
+     * A seeded split into training and test rows, as scikit-learn's {@code train_test_split(shuffle=True)}: the
+     * last {@code testSize} rows of a shuffled order are the test set.
+     */
+    public static Split split(int testSize, long seed) {
+        int[] order = shuffled(SIZE, new SplittableRandom(seed));
+        return new Split(Arrays.copyOf(order, SIZE - testSize), Arrays.copyOfRange(order, SIZE - testSize, SIZE));
+    }
+
+    /** Training and test rows. */
+    public record Split(int[] train, int[] test) {
+    }
+
+    /** {@code 0 .. n-1} in a random order (Fisher-Yates). */
+    public static int[] shuffled(int n, SplittableRandom random) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
     }
 
     /** Parses {@code SIZE} lines of 64 pixel values 0..16 and a label 0..9, comma-separated. */

@@ -3,7 +3,9 @@ package dev.adjoint.examples.digits;
 import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
 import dev.adjoint.annotation.Differentiable;
+import dev.adjoint.annotation.Export;
 import dev.adjoint.annotation.NonDifferentiable;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,8 +26,19 @@ public final class DigitsMlp {
         b2 = new Variable(Tensor.zeros(Digits.CLASSES), "b2");
     }
 
-    /** The logits of a batch of images {@code x} (batch x 64). */
-    public Tensor logits(Tensor x) {
+    /** The variables, for checkpoints and optimizers. */
+    public List<Variable> variables() {
+        return List.of(w1, b1, w2, b2);
+    }
+
+    /**
+     * The logits of a batch of images {@code x} (batch x 64). Exported: the processor generates
+     * {@code DigitsMlpIr.predict} (the IR of this method, with the current weights) and {@code DigitsMlpDeployment}
+     * (the same call on the inference engine).
+     */
+    @Differentiable
+    @Export
+    public Tensor predict(@NonDifferentiable Tensor x) {
         Tensor hidden = x.matmul(w1.value()).add(b1.value()).relu();
         return hidden.matmul(w2.value()).add(b2.value());
     }
@@ -33,8 +46,6 @@ public final class DigitsMlp {
     /** Mean softmax cross-entropy of a batch; {@code labels} are one-hot rows. */
     @Differentiable
     public Tensor loss(@NonDifferentiable Tensor x, @NonDifferentiable Tensor labels) {
-        Tensor hidden = x.matmul(w1.value()).add(b1.value()).relu();
-        Tensor logits = hidden.matmul(w2.value()).add(b2.value());
-        return logits.logSoftmax(1).mul(labels).sum().neg().div((double) x.dim(0));
+        return predict(x).logSoftmax(1).mul(labels).sum().neg().div((double) x.dim(0));
     }
 }

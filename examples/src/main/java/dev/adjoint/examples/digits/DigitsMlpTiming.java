@@ -101,7 +101,7 @@ public final class DigitsMlpTiming implements Callable<Integer> {
         for (int i = 0; i < Digits.SIZE; i++) {
             System.arraycopy(digits.images()[i], 0, flat, i * Digits.PIXELS, Digits.PIXELS);
         }
-        long[] predicted = model.logits(Tensor.of(flat, Shape.of(Digits.SIZE, Digits.PIXELS))).argmax(1)
+        long[] predicted = model.predict(Tensor.of(flat, Shape.of(Digits.SIZE, Digits.PIXELS))).argmax(1)
                 .toLongArray();
         int correct = 0;
         for (int i = 0; i < Digits.SIZE; i++) {
