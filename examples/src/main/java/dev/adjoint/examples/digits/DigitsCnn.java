@@ -19,6 +19,14 @@ public final class DigitsCnn {
     final Variable denseBias;
     final int filters;
 
+    /**
+     * The example's model (8 channels) with seed-0 weights: what {@code adjoint-ov convert DigitsCnn --checkpoint}
+     * constructs before it restores the checkpoint's weights.
+     */
+    public DigitsCnn() {
+        this(8, new java.util.SplittableRandom(0));
+    }
+
     /** A network with {@code filters} convolution channels, initialised from {@code random}. */
     public DigitsCnn(int filters, RandomGenerator random) {
         this.filters = filters;

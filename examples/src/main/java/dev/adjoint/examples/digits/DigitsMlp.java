@@ -18,6 +18,14 @@ public final class DigitsMlp {
     final Variable w2;
     final Variable b2;
 
+    /**
+     * The example's model (64 hidden units) with seed-0 weights: what {@code adjoint-ov convert DigitsMlp --checkpoint}
+     * constructs before it restores the checkpoint's weights.
+     */
+    public DigitsMlp() {
+        this(64, new java.util.SplittableRandom(0));
+    }
+
     /** A model with {@code hidden} hidden units, initialised from {@code random}. */
     public DigitsMlp(int hidden, RandomGenerator random) {
         w1 = new Variable(Tensor.randomNormal(random, 0, Math.sqrt(2.0 / Digits.PIXELS), Digits.PIXELS, hidden), "w1");

@@ -1,10 +1,16 @@
 package dev.adjoint.openvino.cli;
 
+import dev.adjoint.openvino.export.InputSpec;
+import dev.adjoint.openvino.export.ModelClassExport;
 import dev.adjoint.openvino.ir.IrModel;
+import dev.adjoint.openvino.ir.PartialShape;
 import dev.adjoint.openvino.optimizer.ConvertOptions;
 import dev.adjoint.openvino.optimizer.ModelOptimizer;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +24,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -35,7 +42,7 @@ final class ConvertCommand implements Callable<Integer> {
     static final long LARGE_WEIGHTS = 64L << 20;
 
     @Parameters(index = "0", paramLabel = "INPUT_MODEL", description = "The model: an IR .xml (its .bin beside it),"
-            + " or a file a frontend on the class path reads (e.g. .onnx).")
+            + " a file a frontend on the class path reads (e.g. .onnx), or with --checkpoint a model class name.")
     Path input;
 
     @Option(names = "--output_model", paramLabel = "DIR/NAME", description = "Where to write: NAME.xml and NAME.bin"
@@ -75,6 +82,20 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar, even for a large model.")
     boolean noProgress;
 
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Export a compiled Adjoint model class:"
+            + " INPUT_MODEL is then its class name, and FILE the .npz checkpoint its variables are restored from."
+            + " --input gives the shape of each model input in the method's parameter order.")
+    Path checkpoint;
+
+    @Option(names = "--classpath", paramLabel = "PATHS", description = "Where the model class and its generated"
+            + " emitter are (directories and jars, separated by the platform's path separator, ':' or"
+            + " ';'), with --checkpoint.")
+    String classpath;
+
+    @Option(names = "--method", paramLabel = "NAME", description = "Which @Export method of the class to export,"
+            + " with --checkpoint (default: its only one).")
+    String method;
+
     @Spec
     CommandSpec spec;
 
@@ -84,7 +105,7 @@ final class ConvertCommand implements Callable<Integer> {
         ConvertOptions options = options();
         Path xml = outputPath();
         long t0 = System.nanoTime();
-        IrModel model = ModelOptimizer.read(input);
+        IrModel model = checkpoint != null ? exportModelClass(options) : ModelOptimizer.read(input);
         out.printf(Locale.ROOT, "Read:    %s: %d ops, %d inputs, %,d weight bytes (%.1f ms)%n", input,
                 ModelOptimizer.ops(model), model.parameters().size(), ModelOptimizer.weightBytes(model),
                 (System.nanoTime() - t0) / 1e6);
@@ -130,11 +151,42 @@ final class ConvertCommand implements Callable<Integer> {
         return o;
     }
 
+    /**
+     * The IR of a compiled model class's {@code @Export} method with a checkpoint's weights, built by its generated
+     * emitter ({@link ModelClassExport}); the same passes then run as for a converted file.
+     */
+    private IrModel exportModelClass(ConvertOptions options) throws IOException {
+        if (options.inputShapes().isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint needs --input with the shape of each"
+                    + " model input, e.g. --input \"x[-1,64]\"");
+        }
+        List<InputSpec> specs = new ArrayList<>();
+        for (PartialShape shape : options.inputShapes().values()) {
+            if (shape.isRankDynamic()) {
+                throw new ParameterException(spec.commandLine(), "--input: a model class input needs a rank");
+            }
+            specs.add(InputSpec.f32(shape.dims().stream().mapToInt(d -> d.isStatic() ? (int) d.length() : -1)
+                    .toArray()));
+        }
+        List<URL> urls = new ArrayList<>();
+        if (classpath != null) {
+            for (String entry : classpath.split(java.io.File.pathSeparator)) {
+                if (!entry.isBlank()) {
+                    urls.add(Path.of(entry).toUri().toURL());
+                }
+            }
+        }
+        try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), getClass().getClassLoader())) {
+            return ModelClassExport.export(loader, input.toString(), method, checkpoint, specs).model();
+        }
+    }
+
     /** {@code --output_model}: {@code DIR/NAME[.xml]}, or a directory for the input's own name. */
     Path outputPath() {
         String stem = input.getFileName().toString();
         int dot = stem.lastIndexOf('.');
-        stem = dot > 0 ? stem.substring(0, dot) : stem;
+        // A model class's name is its simple name; a file's, its name without the extension.
+        stem = checkpoint != null ? stem.substring(dot + 1) : dot > 0 ? stem.substring(0, dot) : stem;
         if (outputModel == null) {
             return Path.of(stem + ".xml");
         }
