@@ -3,6 +3,8 @@ package dev.adjoint.openvino.export;
 import dev.adjoint.openvino.ir.Fp16Compression;
 import dev.adjoint.openvino.ir.IrModel;
 import dev.adjoint.openvino.ir.IrWriter;
+import dev.adjoint.openvino.optimizer.ConvertOptions;
+import dev.adjoint.openvino.optimizer.ModelOptimizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,9 +13,10 @@ import java.util.Objects;
 
 /**
  * An IR graph an emitter built ({@code MlpIr.predict(model, spec)}), ready to write as OpenVINO IR v11:
- * {@code save(dir, "mlp")} writes {@code dir/mlp.xml} and {@code dir/mlp.bin}. The model optimizer's pass
- * pipeline will run between building and writing once it lands; today the graph is written as built, with FP16
- * compression of the weights on request ({@link Fp16Compression}, as {@code ovc --compress_to_fp16}).
+ * {@code save(dir, "mlp")} writes {@code dir/mlp.xml} and {@code dir/mlp.bin}. Between building and writing the
+ * graph goes through the model optimizer's pass pipeline ({@link ModelOptimizer}), exactly as a converted ONNX
+ * model does: constant folding, fusions, FP16 compression of the weights on request (as
+ * {@code ovc --compress_to_fp16}), and the preprocessing options of {@link ConvertOptions}.
  */
 public final class ExportedModel {
     private final IrModel model;
@@ -48,17 +51,32 @@ public final class ExportedModel {
 
     /** As {@link #save(Path, String)}, with the writer's options. */
     public Path save(Path dir, String name, IrWriter.Options options) {
+        return save(dir, name, ConvertOptions.defaults().withCompressToFp16(options.compressToFp16()));
+    }
+
+    /**
+     * Runs the model optimizer's passes with {@code options} (input shapes, preprocessing, passes to skip, FP16
+     * compression) and writes {@code dir/<name>.xml} and its {@code .bin}.
+     *
+     * @return the path of the XML file
+     */
+    public Path save(Path dir, String name, ConvertOptions options) {
         if (name.isEmpty() || name.contains("/") || name.contains("\\")) {
             throw new IllegalArgumentException("model name '" + name + "' must be a plain file name (no directory)");
         }
         Path xml = dir.resolve(name + ".xml");
         try {
             Files.createDirectories(dir);
-            IrWriter.write(model, xml, options);
+            optimized(options).save(xml);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + xml + ": " + e.getMessage(), e);
         }
         return xml;
+    }
+
+    /** The graph after the model optimizer's passes with {@code options}, and what each pass changed. */
+    public ModelOptimizer.Conversion optimized(ConvertOptions options) {
+        return ModelOptimizer.convert(model, options);
     }
 
     @Override
