@@ -3,7 +3,6 @@ package dev.adjoint.cpu;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 //autocode:variants float64 (generated from this file at build time: docs/design.md)
@@ -363,7 +362,7 @@ final class GemmF32Vector {
         for (int bound = SPECIES.loopBound(len); p < bound; p += V) {
             s0 = FloatVector.fromArray(SPECIES, x, xOff + p).fma(FloatVector.fromArray(SPECIES, y, yOff + p), s0);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(s0.add(s1).add(s2.add(s3)));
         for (; p < len; p++) {
             sum += x[xOff + p] * y[yOff + p];
         }

@@ -1,10 +1,8 @@
 package dev.adjoint.cpu;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.MAX;
 import static jdk.incubator.vector.VectorOperators.MIN;
-import static jdk.incubator.vector.VectorOperators.MUL;
 
 import dev.adjoint.op.ReduceOp;
 import jdk.incubator.vector.FloatVector;
@@ -42,7 +40,7 @@ final class VectorReductionsF32 {
                 a2 = a2.add(FloatVector.fromArray(SPECIES, x, i + 2 * SPECIES.length()));
                 a3 = a3.add(FloatVector.fromArray(SPECIES, x, i + 3 * SPECIES.length()));
             }
-            total += a0.add(a1).add(a2.add(a3)).reduceLanes(ADD);
+            total += Lanes.sum(a0.add(a1).add(a2.add(a3)));
         }
         for (; i < end; i++) total += x[i];
         return total;
@@ -60,7 +58,7 @@ final class VectorReductionsF32 {
             for (; i < blockEnd; i += step) {
                 acc = acc.add(FloatVector.fromArray(SPECIES, x, i).sub(s).lanewise(EXP));
             }
-            total += acc.reduceLanes(ADD);
+            total += Lanes.sum(acc);
         }
         for (; i < end; i++) total += Math.exp(x[i] - shift);
         return total;
@@ -71,7 +69,7 @@ final class VectorReductionsF32 {
         FloatVector acc = FloatVector.broadcast(SPECIES, 1f);
         int i = off;
         for (; i < end; i += SPECIES.length()) acc = acc.mul(FloatVector.fromArray(SPECIES, x, i));
-        double p = acc.reduceLanes(MUL);
+        double p = Lanes.product(acc);
         for (; i < off + len; i++) p *= x[i];
         return p;
     }
