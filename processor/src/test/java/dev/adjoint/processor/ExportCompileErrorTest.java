@@ -119,11 +119,24 @@ class ExportCompileErrorTest {
     void tensorMethodWithoutAnIrEquivalent() {
         JavaFileObject e = exported(
                 "  @Export static Tensor f(Tensor x) {",
-                "    return x.cumsum(0);",
+                "    Tensor y = x.outer(x);",
+                "    return y;",
                 "  }");
         Compilation compilation = compile(e);
-        // cumsum is not a Tensor method at all: javac reports it, the processor must not crash.
-        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("[Adjoint/ExportUnsupportedCall] 'x.outer(x)' in exported code has "
+                + "no IR mapping: IrTensor has no method outer").inFile(e).onLineContaining("Tensor y = x.outer(x);");
+    }
+
+    @Test
+    void zeroGradientTensorMethodWithoutAnIrEquivalent() {
+        JavaFileObject e = exported(
+                "  @Export static Tensor f(Tensor x) {",
+                "    Tensor labels = x.argmax(1).oneHot(3);",
+                "    return labels;",
+                "  }");
+        Compilation compilation = compile(e);
+        assertThat(compilation).hadErrorContaining("IrTensor has no method oneHot").inFile(e)
+                .onLineContaining("x.argmax(1).oneHot(3)");
     }
 
     @Test

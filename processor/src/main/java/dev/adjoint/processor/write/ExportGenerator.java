@@ -5,7 +5,6 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
-import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import com.sun.source.tree.Tree;
 import dev.adjoint.annotation.Export;
@@ -604,12 +603,12 @@ public final class ExportGenerator implements Generator {
             if (!readsSymbolic(passive.reads())) {
                 return wrap(passive.code(), type);
             }
-            Matcher calls = Pattern.compile("\\b([A-Za-z_$][A-Za-z0-9_$.]*)\\.([A-Za-z_$][A-Za-z0-9_$]*)\\(")
-                    .matcher(code);
+            // Each call on a model value, or chained on a call's result, must be an IrTensor method.
+            Matcher calls = Pattern.compile("([A-Za-z0-9_$.]*|\\))\\.([A-Za-z_$][A-Za-z0-9_$]*)\\(").matcher(code);
             while (calls.find()) {
                 String receiver = calls.group(1);
                 String name = calls.group(2);
-                boolean onSymbolic = symbolic.contains(receiver);
+                boolean onSymbolic = symbolic.contains(receiver) || receiver.equals(")");
                 if (onSymbolic && !tensorMethods.contains(name)) {
                     diagnostics.error(site(passive.site()), Messages.EXPORT_UNSUPPORTED_CALL, "'" + passive.text() + "'",
                             "IrTensor has no method " + name + "; use the Tensor methods it mirrors");
@@ -732,9 +731,5 @@ public final class ExportGenerator implements Generator {
             types.add(parameter.asType().toString().replaceAll("<.*>", ""));
         }
         return element.getSimpleName() + "(" + String.join(", ", types) + ")";
-    }
-
-    static TypeName typeName(JType type) {
-        return type.typeName();
     }
 }
