@@ -230,6 +230,15 @@ class ExportCompileErrorTest {
     }
 
     @Test
+    void abstractExportedMethod() {
+        JavaFileObject a = source("A", "package test;", "import dev.adjoint.Tensor;",
+                "import dev.adjoint.annotation.Export;", "abstract class A {",
+                "  @Export abstract Tensor predict(Tensor x);", "}");
+        assertThat(compile(a)).hadErrorContaining("[Adjoint/ExportBadMethod] predict cannot be exported: it is "
+                + "abstract").inFile(a).onLineContaining("@Export abstract Tensor predict");
+    }
+
+    @Test
     void exportedMethodMustReturnAModelValue() {
         JavaFileObject e = exported(
                 "  @Export static int f(Tensor x) {",

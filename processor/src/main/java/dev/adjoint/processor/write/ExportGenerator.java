@@ -101,6 +101,18 @@ public final class ExportGenerator implements Generator {
             }
             return;
         }
+        boolean abstractExport = false;
+        for (LoweredClass.Method method : exported) {
+            if (method.element().getModifiers().contains(Modifier.ABSTRACT)) {
+                method.diagnostics().error(method.element(), Messages.EXPORT_BAD_METHOD,
+                        method.element().getSimpleName(), "it is abstract: export an implementation, whose body the "
+                                + "emitter is generated from");
+                abstractExport = true;
+            }
+        }
+        if (abstractExport) {
+            return;
+        }
         Set<String> tensorMethods = new HashSet<>();
         for (Element member : irTensor.getEnclosedElements()) {
             if (member.getKind() == ElementKind.METHOD && member.getModifiers().contains(Modifier.PUBLIC)) {
