@@ -518,21 +518,36 @@ public final class ExportGenerator implements Generator {
             }
             out.add("// Select on: $L\n", conditionText(branch.condition()));
             out.add("{\n").indent();
-            out.addStatement("$T condition = $L.$N($L)", IR_TENSOR, left, method, right);
+            // Block locals must not shadow the method's (Java forbids it).
+            String condition = fresh("condition");
+            out.addStatement("$T $N = $L.$N($L)", IR_TENSOR, condition, left, method, right);
+            Map<String, String> before = new LinkedHashMap<>();
+            Map<String, String> then = new LinkedHashMap<>();
             for (String target : targets) {
-                out.addStatement("$T $N = $N", IR_TENSOR, target + "Before", target);
+                before.put(target, fresh(target + "Before"));
+                then.put(target, fresh(target + "Then"));
+                out.addStatement("$T $N = $N", IR_TENSOR, before.get(target), target);
             }
             statements(branch.then(), out);
             for (String target : targets) {
-                out.addStatement("$T $N = $N", IR_TENSOR, target + "Then", target);
-                out.addStatement("$N = $N", target, target + "Before");
+                out.addStatement("$T $N = $N", IR_TENSOR, then.get(target), target);
+                out.addStatement("$N = $N", target, before.get(target));
             }
             statements(branch.otherwise(), out);
             for (String target : targets) {
-                out.addStatement("$N = $T.select(condition, $N, $N)", target, IR_TENSOR, target + "Then", target);
+                out.addStatement("$N = $T.select($N, $N, $N)", target, IR_TENSOR, condition, then.get(target), target);
             }
             out.unindent().add("}\n");
             return true;
+        }
+
+        /** {@code base}, or {@code base2}, {@code base3}, ...: a name no parameter or local of the method has. */
+        private String fresh(String base) {
+            String name = base;
+            for (int i = 2; lowered.typeOf(name) != null || name.equals(graph) || name.equals(lowered.self()); i++) {
+                name = base + i;
+            }
+            return name;
         }
 
         /** An operand of a Select's comparison: a model value as IrTensor, or a Java value; null if neither. */
