@@ -152,6 +152,20 @@ class ExportCompileErrorTest {
     }
 
     @Test
+    void callToAnExportedMethodThatIsNotDifferentiable() {
+        JavaFileObject e = exported(
+                "  @Export Tensor features(Tensor x) { return x.tanh(); }",
+                "  @Export Tensor predict(Tensor x) {",
+                "    Tensor h = features(x);",
+                "    return h.mul(w.get());",
+                "  }");
+        Compilation compilation = compile(e);
+        assertThat(compilation).hadErrorContaining("[Adjoint/ExportUnsupportedCall] the call to features in exported "
+                + "code has no IR mapping: only @Differentiable methods get emitters that exported code can call: "
+                + "annotate features @Differentiable").inFile(e).onLineContaining("Tensor h = features(x);");
+    }
+
+    @Test
     void callToAnotherClassesMethodThatIsNotExported() {
         JavaFileObject layers = source("Layers", "package test;", "import dev.adjoint.Tensor;",
                 "import dev.adjoint.annotation.Differentiable;", "class Layers {",

@@ -647,6 +647,18 @@ public final class ExportGenerator implements Generator {
                     return passive.code();
                 }
             }
+            // A plain method of the user's (not @Differentiable, so no emitter) would be handed an IrTensor.
+            Matcher plain = Pattern.compile("(?<![A-Za-z0-9_$.])(?:(?:this|" + Pattern.quote(String.valueOf(lowered.self()))
+                    + ")\\.)?([A-Za-z_$][A-Za-z0-9_$]*)\\s*\\(").matcher(code);
+            while (plain.find()) {
+                String name = plain.group(1);
+                if (!Set.of("if", "while", "for", "switch", "return", "new").contains(name)) {
+                    diagnostics.error(site(passive.site()), Messages.EXPORT_UNSUPPORTED_CALL, "the call to " + name,
+                            "only @Differentiable methods get emitters that exported code can call: annotate " + name
+                                    + " @Differentiable (with @Export if it is deployed on its own)");
+                    return passive.code();
+                }
+            }
             return CodeBlock.of("$L", code.replaceAll("\\bdev\\.adjoint\\.Tensor\\.", IR_TENSOR.canonicalName() + "."));
         }
 
