@@ -411,7 +411,14 @@ public final class ExportGenerator implements Generator {
         }
 
         private void statements(List<Stmt> body, CodeBlock.Builder out) {
-            for (Stmt stmt : body) {
+            for (int index = 0; index < body.size(); index++) {
+                Stmt stmt = body.get(index);
+                Stmt.If early = earlyReturn(body, index);
+                if (early != null) {
+                    // if (c) { ...; return a; } rest: one Select of the two ways out.
+                    stmt = early;
+                    index++;
+                }
                 switch (stmt) {
                     case Stmt.Assign assign -> out.addStatement("$N = $L", assign.target(), value(assign));
                     case Stmt.Effect effect -> {
@@ -462,6 +469,24 @@ public final class ExportGenerator implements Generator {
                     }
                 }
             }
+        }
+
+        /**
+         * {@code if (c) { ...; return a; } rest} on a model value, lowered as {@code if (c) { ...; result = a;
+         * returned = true; } if (!returned) { rest }}: the same as {@code if (c) { ... } else { rest }}, which
+         * {@link #select} can take; null if {@code body[index]} is not that.
+         */
+        private Stmt.If earlyReturn(List<Stmt> body, int index) {
+            if (!(body.get(index) instanceof Stmt.If branch) || index + 1 >= body.size() || !branch.otherwise().isEmpty()
+                    || branch.then().isEmpty() || valueReads(branch.condition().toString(), branch.reads()).isEmpty()
+                    || !(branch.then().getLast() instanceof Stmt.Assign flag) || !flag.type().equals(JType.BOOLEAN)
+                    || !(flag.value() instanceof Prim.Passive set) || !set.text().equals("true")
+                    || !(body.get(index + 1) instanceof Stmt.If guard) || !guard.otherwise().isEmpty()
+                    || !guard.condition().toString().equals("!" + flag.target())) {
+                return null;
+            }
+            return new Stmt.If(branch.condition(), branch.reads(), branch.stable(),
+                    branch.then().subList(0, branch.then().size() - 1), guard.then(), branch.site());
         }
 
         /**
