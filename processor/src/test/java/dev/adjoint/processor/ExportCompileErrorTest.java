@@ -118,12 +118,26 @@ class ExportCompileErrorTest {
     @Test
     void tensorMethodWithoutAnIrEquivalent() {
         JavaFileObject e = exported(
-                "  @Export static Tensor f(Tensor x) {",
-                "    return x.cumsum(0);",
+                "  @Export static Tensor f(Tensor x, Tensor updates) {",
+                "    Tensor y = x.indexAdd(Tensor.zeros(dev.adjoint.core.DType.INT64, 2), updates, 0);",
+                "    return y;",
                 "  }");
         Compilation compilation = compile(e);
-        // cumsum is not a Tensor method at all: javac reports it, the processor must not crash.
-        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("[Adjoint/ExportUnsupportedCall] 'x.indexAdd(").inFile(e)
+                .onLineContaining("Tensor y = x.indexAdd(");
+        assertThat(compilation).hadErrorContaining("IrTensor has no method indexAdd");
+    }
+
+    @Test
+    void zeroGradientTensorMethodWithoutAnIrEquivalent() {
+        JavaFileObject e = exported(
+                "  @Export static Tensor f(Tensor x) {",
+                "    Tensor zeros = Tensor.zerosLike(x.argmax(1));",
+                "    return zeros;",
+                "  }");
+        Compilation compilation = compile(e);
+        assertThat(compilation).hadErrorContaining("IrTensor has no static method zerosLike").inFile(e)
+                .onLineContaining("Tensor.zerosLike(x.argmax(1))");
     }
 
     @Test
@@ -136,6 +150,20 @@ class ExportCompileErrorTest {
         Compilation compilation = compile(e);
         assertThat(compilation).hadErrorContaining("[Adjoint/ExportUnsupportedCall]").inFile(e)
                 .onLineContaining("Math.cbrt(x)");
+    }
+
+    @Test
+    void callToAnExportedMethodThatIsNotDifferentiable() {
+        JavaFileObject e = exported(
+                "  @Export Tensor features(Tensor x) { return x.tanh(); }",
+                "  @Export Tensor predict(Tensor x) {",
+                "    Tensor h = features(x);",
+                "    return h.mul(w.get());",
+                "  }");
+        Compilation compilation = compile(e);
+        assertThat(compilation).hadErrorContaining("[Adjoint/ExportUnsupportedCall] the call to features in exported "
+                + "code has no IR mapping: only @Differentiable methods get emitters that exported code can call: "
+                + "annotate features @Differentiable").inFile(e).onLineContaining("Tensor h = features(x);");
     }
 
     @Test
@@ -171,7 +199,9 @@ class ExportCompileErrorTest {
                 "  @Export static Tensor f(Tensor x, double s, @NonDifferentiable int n) {",
                 "    Tensor y = x;",
                 "    for (int i = 0; i < n && i < x.dim(1); i++) {",
-                "      y = s >= 0.5 ? y.mul(s) : y.add(s);",
+                "      Tensor condition = y.mul(2.0);",
+                "      Tensor yThen = condition;",
+                "      y = s >= 0.5 ? yThen.mul(s) : y.add(s);",
                 "    }",
                 "    System.out.println(y);",
                 "    return y;",
@@ -214,6 +244,15 @@ class ExportCompileErrorTest {
         assertThat(compilation).hadErrorContaining("[Adjoint/ExportModuleMissing] E.f is @Export, but the IR "
                 + "emitter's support (dev.adjoint.openvino.export.IrTensor) is not on the class path: add the dependency "
                 + "dev.adjoint:adjoint-openvino-export").inFile(e).onLineContaining("@Export static Tensor f");
+    }
+
+    @Test
+    void abstractExportedMethod() {
+        JavaFileObject a = source("A", "package test;", "import dev.adjoint.Tensor;",
+                "import dev.adjoint.annotation.Export;", "abstract class A {",
+                "  @Export abstract Tensor predict(Tensor x);", "}");
+        assertThat(compile(a)).hadErrorContaining("[Adjoint/ExportBadMethod] predict cannot be exported: it is "
+                + "abstract").inFile(a).onLineContaining("@Export abstract Tensor predict");
     }
 
     @Test

@@ -234,9 +234,14 @@ class ExportFunctionalTest {
         Class<?> ir = training.loadClass("golden.ExportBranchesIr");
         Path huber = ((ExportedModel) invoke(ir, "huber", model)).save(dir, "huber");
         Path rows = ((ExportedModel) invoke(ir, "rowsClipped", InputSpec.f32(3, 4))).save(dir, "rows");
-        // Both methods in one stub: one load parameter per exported method.
+        Path leaky = ((ExportedModel) invoke(ir, "leaky")).save(dir, "leaky");
+        // All methods in one stub: one load parameter per exported method.
         try (AutoCloseable stub = (AutoCloseable) invoke(training.loadClass("golden.ExportBranchesDeployment"), "load",
-                huber, rows)) {
+                huber, leaky, rows)) {
+            // An early return on a model value: both ways out.
+            for (double x : new double[] {-4.0, -0.5, 0.0, 2.5}) {
+                assertEquals(x < 0 ? 0.1 * x : x, (double) invoke(stub, "leaky", x), 1e-6, "leaky at " + x);
+            }
             // Both arms of each branch: |e| <= 1 (quadratic) and beyond (linear), either sign.
             for (double e : new double[] {-3.5, -1.0, -0.25, 0.0, 0.5, 1.0, 2.75}) {
                 double eager = (double) invoke(model, "huber", e);

@@ -5,7 +5,6 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
-import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import com.sun.source.tree.Tree;
 import dev.adjoint.annotation.Export;
@@ -100,6 +99,18 @@ public final class ExportGenerator implements Generator {
                 method.diagnostics().error(method.element(), Messages.EXPORT_MODULE_MISSING,
                         lowered.owner().getSimpleName() + "." + method.element().getSimpleName());
             }
+            return;
+        }
+        boolean abstractExport = false;
+        for (LoweredClass.Method method : exported) {
+            if (method.element().getModifiers().contains(Modifier.ABSTRACT)) {
+                method.diagnostics().error(method.element(), Messages.EXPORT_BAD_METHOD,
+                        method.element().getSimpleName(), "it is abstract: export an implementation, whose body the "
+                                + "emitter is generated from");
+                abstractExport = true;
+            }
+        }
+        if (abstractExport) {
             return;
         }
         Set<String> tensorMethods = new HashSet<>();
@@ -400,7 +411,14 @@ public final class ExportGenerator implements Generator {
         }
 
         private void statements(List<Stmt> body, CodeBlock.Builder out) {
-            for (Stmt stmt : body) {
+            for (int index = 0; index < body.size(); index++) {
+                Stmt stmt = body.get(index);
+                Stmt.If early = earlyReturn(body, index);
+                if (early != null) {
+                    // if (c) { ...; return a; } rest: one Select of the two ways out.
+                    stmt = early;
+                    index++;
+                }
                 switch (stmt) {
                     case Stmt.Assign assign -> out.addStatement("$N = $L", assign.target(), value(assign));
                     case Stmt.Effect effect -> {
@@ -451,6 +469,24 @@ public final class ExportGenerator implements Generator {
                     }
                 }
             }
+        }
+
+        /**
+         * {@code if (c) { ...; return a; } rest} on a model value, lowered as {@code if (c) { ...; result = a;
+         * returned = true; } if (!returned) { rest }}: the same as {@code if (c) { ... } else { rest }}, which
+         * {@link #select} can take; null if {@code body[index]} is not that.
+         */
+        private Stmt.If earlyReturn(List<Stmt> body, int index) {
+            if (!(body.get(index) instanceof Stmt.If branch) || index + 1 >= body.size() || !branch.otherwise().isEmpty()
+                    || branch.then().isEmpty() || valueReads(branch.condition().toString(), branch.reads()).isEmpty()
+                    || !(branch.then().getLast() instanceof Stmt.Assign flag) || !flag.type().equals(JType.BOOLEAN)
+                    || !(flag.value() instanceof Prim.Passive set) || !set.text().equals("true")
+                    || !(body.get(index + 1) instanceof Stmt.If guard) || !guard.otherwise().isEmpty()
+                    || !guard.condition().toString().equals("!" + flag.target())) {
+                return null;
+            }
+            return new Stmt.If(branch.condition(), branch.reads(), branch.stable(),
+                    branch.then().subList(0, branch.then().size() - 1), guard.then(), branch.site());
         }
 
         /**
@@ -507,21 +543,36 @@ public final class ExportGenerator implements Generator {
             }
             out.add("// Select on: $L\n", conditionText(branch.condition()));
             out.add("{\n").indent();
-            out.addStatement("$T condition = $L.$N($L)", IR_TENSOR, left, method, right);
+            // Block locals must not shadow the method's (Java forbids it).
+            String condition = fresh("condition");
+            out.addStatement("$T $N = $L.$N($L)", IR_TENSOR, condition, left, method, right);
+            Map<String, String> before = new LinkedHashMap<>();
+            Map<String, String> then = new LinkedHashMap<>();
             for (String target : targets) {
-                out.addStatement("$T $N = $N", IR_TENSOR, target + "Before", target);
+                before.put(target, fresh(target + "Before"));
+                then.put(target, fresh(target + "Then"));
+                out.addStatement("$T $N = $N", IR_TENSOR, before.get(target), target);
             }
             statements(branch.then(), out);
             for (String target : targets) {
-                out.addStatement("$T $N = $N", IR_TENSOR, target + "Then", target);
-                out.addStatement("$N = $N", target, target + "Before");
+                out.addStatement("$T $N = $N", IR_TENSOR, then.get(target), target);
+                out.addStatement("$N = $N", target, before.get(target));
             }
             statements(branch.otherwise(), out);
             for (String target : targets) {
-                out.addStatement("$N = $T.select(condition, $N, $N)", target, IR_TENSOR, target + "Then", target);
+                out.addStatement("$N = $T.select($N, $N, $N)", target, IR_TENSOR, condition, then.get(target), target);
             }
             out.unindent().add("}\n");
             return true;
+        }
+
+        /** {@code base}, or {@code base2}, {@code base3}, ...: a name no parameter or local of the method has. */
+        private String fresh(String base) {
+            String name = base;
+            for (int i = 2; lowered.typeOf(name) != null || name.equals(graph) || name.equals(lowered.self()); i++) {
+                name = base + i;
+            }
+            return name;
         }
 
         /** An operand of a Select's comparison: a model value as IrTensor, or a Java value; null if neither. */
@@ -604,12 +655,12 @@ public final class ExportGenerator implements Generator {
             if (!readsSymbolic(passive.reads())) {
                 return wrap(passive.code(), type);
             }
-            Matcher calls = Pattern.compile("\\b([A-Za-z_$][A-Za-z0-9_$.]*)\\.([A-Za-z_$][A-Za-z0-9_$]*)\\(")
-                    .matcher(code);
+            // Each call on a model value, or chained on a call's result, must be an IrTensor method.
+            Matcher calls = Pattern.compile("([A-Za-z0-9_$.]*|\\))\\.([A-Za-z_$][A-Za-z0-9_$]*)\\(").matcher(code);
             while (calls.find()) {
                 String receiver = calls.group(1);
                 String name = calls.group(2);
-                boolean onSymbolic = symbolic.contains(receiver);
+                boolean onSymbolic = symbolic.contains(receiver) || receiver.equals(")");
                 if (onSymbolic && !tensorMethods.contains(name)) {
                     diagnostics.error(site(passive.site()), Messages.EXPORT_UNSUPPORTED_CALL, "'" + passive.text() + "'",
                             "IrTensor has no method " + name + "; use the Tensor methods it mirrors");
@@ -618,6 +669,18 @@ public final class ExportGenerator implements Generator {
                 if (!onSymbolic && receiver.endsWith("Tensor") && !tensorMethods.contains(name)) {
                     diagnostics.error(site(passive.site()), Messages.EXPORT_UNSUPPORTED_CALL, "'" + passive.text() + "'",
                             "IrTensor has no static method " + name);
+                    return passive.code();
+                }
+            }
+            // A plain method of the user's (not @Differentiable, so no emitter) would be handed an IrTensor.
+            Matcher plain = Pattern.compile("(?<![A-Za-z0-9_$.])(?:(?:this|" + Pattern.quote(String.valueOf(lowered.self()))
+                    + ")\\.)?([A-Za-z_$][A-Za-z0-9_$]*)\\s*\\(").matcher(code);
+            while (plain.find()) {
+                String name = plain.group(1);
+                if (!Set.of("if", "while", "for", "switch", "return", "new").contains(name)) {
+                    diagnostics.error(site(passive.site()), Messages.EXPORT_UNSUPPORTED_CALL, "the call to " + name,
+                            "only @Differentiable methods get emitters that exported code can call: annotate " + name
+                                    + " @Differentiable (with @Export if it is deployed on its own)");
                     return passive.code();
                 }
             }
@@ -732,9 +795,5 @@ public final class ExportGenerator implements Generator {
             types.add(parameter.asType().toString().replaceAll("<.*>", ""));
         }
         return element.getSimpleName() + "(" + String.join(", ", types) + ")";
-    }
-
-    static TypeName typeName(JType type) {
-        return type.typeName();
     }
 }

@@ -6,6 +6,8 @@ package dev.adjoint.openvino.export;
  * says what to change. (Constructs the processor can see are compile errors instead.)
  */
 public final class ExportException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public ExportException(String message) {
         super(message);
     }

@@ -470,6 +470,18 @@ public final class IrTensor {
         return reduce(ReduceOp.ARGMIN, new int[] {axis}, false);
     }
 
+    public IrTensor argmin(int axis, boolean keepDims) {
+        return reduce(ReduceOp.ARGMIN, new int[] {axis}, keepDims);
+    }
+
+    public IrTensor prod(int[] axes, boolean keepDims) {
+        return reduce(ReduceOp.PROD, axes, keepDims);
+    }
+
+    public IrTensor logSumExp(int[] axes, boolean keepDims) {
+        return reduce(ReduceOp.LOG_SUM_EXP, axes, keepDims);
+    }
+
     // ---- linear algebra, layout ----
 
     public IrTensor matmul(IrTensor other) {
@@ -478,6 +490,43 @@ public final class IrTensor {
 
     public static IrTensor matmul(IrTensor a, boolean transposeA, IrTensor b, boolean transposeB) {
         return a.graph.apply(new Op.MatMul(transposeA, transposeB), a, b);
+    }
+
+    /** {@code Tensor.dot}: a product for a 0-d operand, else matmul; operands of rank at most 2. */
+    public IrTensor dot(IrTensor other) {
+        if (rank() > 2 || other.rank() > 2) {
+            throw new TensorException("dot", "supports operands of rank <= 2, got shapes " + type.shape() + " and "
+                    + other.type.shape() + " (use matmul for stacks of matrices)");
+        }
+        if (rank() == 0 || other.rank() == 0) {
+            return mul(other);
+        }
+        return matmul(other);
+    }
+
+    /** {@code Tensor.outer}: the flattened operands as a column times a row. */
+    public IrTensor outer(IrTensor other) {
+        return flatten().reshape(-1, 1).mul(other.flatten().reshape(1, -1));
+    }
+
+    /**
+     * {@code Tensor.oneHot}: float32 rows with a one at each index. The eager method refuses an index outside
+     * {@code [0, depth)}; in the graph, whose indices are known only when it runs, such a row is all zeros.
+     */
+    public IrTensor oneHot(int depth) {
+        if (!dtype().isInteger()) {
+            throw new TensorException("oneHot", "indices must be int32 or int64, got " + dtype());
+        }
+        if (depth < 0) {
+            throw new TensorException("oneHot", "depth must be >= 0, got " + depth);
+        }
+        long[] classes = new long[depth];
+        for (int i = 0; i < depth; i++) {
+            classes[i] = i;
+        }
+        IrTensor range = new IrTensor(graph, graph.constantOf(DType.INT64, new long[] {depth}, classes),
+                new TensorType(DType.INT64, Shape.of(depth)));
+        return expandDims(-1).eq(range).cast(DType.FLOAT32);
     }
 
     public IrTensor transpose() {

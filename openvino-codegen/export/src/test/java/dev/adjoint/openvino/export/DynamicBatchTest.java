@@ -57,6 +57,32 @@ class DynamicBatchTest {
     }
 
     @Test
+    void reshapeThatFixesTheDynamicDimensionIsRefused() {
+        IrGraph g = new IrGraph("m");
+        IrTensor x = g.parameter("x", InputSpec.f32(-1, 2, 3));
+        assertEquals("[?,6]", x.reshape(-1, 6).partialShape().toString());
+        assertEquals("[?,6]", x.reshape(IrGraph.PROBE, 6).partialShape().toString());
+        ExportException e = assertThrows(ExportException.class, () -> x.reshape(1, 12));
+        assertTrue(e.getMessage().contains("fixes the dynamic dimension: use -1 for it"), e.getMessage());
+        // squeeze keeps a dynamic dimension (taken not to be 1).
+        assertEquals("[?,3]", g.parameter("y", InputSpec.f32(-1, 1, 3)).squeeze().partialShape().toString());
+    }
+
+    @Test
+    void namesFollowTheJavaParametersAndTheMethod() throws Exception {
+        IrGraph g = new IrGraph("Mlp.predict");
+        IrTensor x = g.parameter("x", InputSpec.f32(-1, 2));
+        dev.adjoint.Variable w = new dev.adjoint.Variable(Tensor.randomNormal(rng, 0, 1, 2, 3), "w1");
+        Path xml = g.result("predict", x.matmul(g.variable(w))).save(dir, "names");
+        var model = IrReader.read(xml).model();
+        assertEquals("Mlp.predict", model.name());
+        assertEquals("x", model.parameters().getFirst().name());
+        assertTrue(model.node("w1").isPresent(), "the Variable's Const is named after it");
+        assertTrue(model.results().getFirst().input(0).names().contains("predict"));
+        assertThrows(IllegalArgumentException.class, () -> g.parameter("x", InputSpec.f32(1)));
+    }
+
+    @Test
     void shapeErrorsHaveTheEagerMessage() {
         IrGraph g = new IrGraph("m");
         IrTensor x = g.parameter("x", InputSpec.f32(3, 4));
