@@ -3,6 +3,7 @@ package dev.adjoint.optim;
 import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -59,5 +60,43 @@ public final class Adam implements Optimizer {
         Tensor firstHat = m.firstTensor.div(1 - Math.pow(beta1, m.steps));
         Tensor secondHat = m.secondTensor.div(1 - Math.pow(beta2, m.steps));
         variable.assignSub(firstHat.div(secondHat.sqrt().add(epsilon)).mul(learningRate));
+    }
+
+    @Override
+    public String kind() {
+        return "adam";
+    }
+
+    @Override
+    public Map<String, Tensor> state(Variable variable) {
+        Moments m = moments.get(variable);
+        if (m == null) {
+            return Map.of();
+        }
+        Map<String, Tensor> slots = new LinkedHashMap<>();
+        slots.put("m", variable.isTensor() ? m.firstTensor : Tensor.of(m.first));
+        slots.put("v", variable.isTensor() ? m.secondTensor : Tensor.of(m.second));
+        slots.put("step", Tensor.of(m.steps));
+        return slots;
+    }
+
+    @Override
+    public void restoreState(Variable variable, Map<String, Tensor> slots) {
+        moments.remove(variable);
+        if (slots.isEmpty()) {
+            return;
+        }
+        Tensor like = Optimizer.slotLike(variable);
+        Optimizer.requireSlots(kind(), variable, slots, Map.of("m", like, "v", like, "step", Tensor.of(0L)));
+        Moments m = new Moments();
+        m.steps = slots.get("step").toLongArray()[0];
+        if (variable.isTensor()) {
+            m.firstTensor = slots.get("m");
+            m.secondTensor = slots.get("v");
+        } else {
+            m.first = slots.get("m").item();
+            m.second = slots.get("v").item();
+        }
+        moments.put(variable, m);
     }
 }

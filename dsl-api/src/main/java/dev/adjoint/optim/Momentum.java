@@ -34,4 +34,34 @@ public final class Momentum implements Optimizer {
         tensorAccumulators.put(variable, accumulator);
         variable.assignSub(accumulator.mul(learningRate));
     }
+
+    @Override
+    public String kind() {
+        return "momentum";
+    }
+
+    @Override
+    public Map<String, Tensor> state(Variable variable) {
+        if (variable.isTensor()) {
+            Tensor accumulator = tensorAccumulators.get(variable);
+            return accumulator == null ? Map.of() : Map.of("accumulator", accumulator);
+        }
+        double[] accumulator = accumulators.get(variable);
+        return accumulator == null ? Map.of() : Map.of("accumulator", Tensor.of(accumulator[0]));
+    }
+
+    @Override
+    public void restoreState(Variable variable, Map<String, Tensor> slots) {
+        tensorAccumulators.remove(variable);
+        accumulators.remove(variable);
+        if (slots.isEmpty()) {
+            return;
+        }
+        Optimizer.requireSlots(kind(), variable, slots, Map.of("accumulator", Optimizer.slotLike(variable)));
+        if (variable.isTensor()) {
+            tensorAccumulators.put(variable, slots.get("accumulator"));
+        } else {
+            accumulators.put(variable, new double[] {slots.get("accumulator").item()});
+        }
+    }
 }

@@ -38,6 +38,9 @@ final class Im2col {
                         }
                         zero(col, dst, dst + lo);
                         zero(col, dst + hi, dst + ow);
+                        if (hi == lo) {
+                            continue; // the tap sees only padding in this row (the source offset may be negative)
+                        }
                         int src = xOff + (c * h + iy) * w + lo * sw + shift;
                         if (sw == 1) {
                             System.arraycopy(x, src, col, dst + lo, hi - lo);

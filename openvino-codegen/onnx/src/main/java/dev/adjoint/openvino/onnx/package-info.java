@@ -1,0 +1,2 @@
+/** ONNX frontend: reads an {@code onnx.ModelProto} into an IR model. */
+package dev.adjoint.openvino.onnx;
