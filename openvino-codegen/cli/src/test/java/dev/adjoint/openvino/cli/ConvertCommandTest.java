@@ -58,6 +58,11 @@ class ConvertCommandTest {
         IrModel m = IrReader.read(xml).model();
         assertEquals(PartialShape.of(2, 4), m.parameters().get(0).outputs().get(0).shape());
         assertFalse(Files.readString(xml).contains("f16"));
+        // The bare flag before the positional parameter means true, and does not swallow the model's path.
+        Run bare = run("convert", "--compress_to_fp16", denseRelu().toString(), "--output_model",
+                tmp.resolve("bare").toString());
+        assertEquals(0, bare.exit(), bare.err());
+        assertTrue(Files.readString(tmp.resolve("bare.xml")).contains("f16"));
         assertEquals(60, Files.size(tmp.resolve("model.bin")));
         assertArrayEquals(new float[] {3.75f, 5.375f, 7.0f, 3.75f, 5.375f, 7.0f},
                 infer(xml, OvTensor.of(new float[] {1, -2, 3, 0.5f, 1, -2, 3, 0.5f}, 2, 4)));

@@ -162,7 +162,8 @@ public final class ScaleShiftFusion implements Pass {
             for (int i = 0; i < w.length; i++) {
                 w[i] = (float) l.weights()[i];
             }
-            Node wc = r.constantF32(l.weightsName(), l.weightsShape(), w);
+            // A new name: the old weights may still be read by another operation.
+            Node wc = r.constantF32(l.weightsName() + "/fused", l.weightsShape(), w);
             op = r.builder().op(op.type().name(), op.type().version(), op.name(), op.attributes(), l.data(),
                     wc.output(0));
         }
