@@ -136,10 +136,11 @@ public final class Checkpoint {
         for (Map.Entry<Variable, Tensor> value : values.entrySet()) {
             Variable variable = value.getKey();
             if (variable.isTensor()) {
-                variable.assign(value.getValue());
+                variable.assign(value.getValue()); // takes a copy
             } else {
                 variable.assign(value.getValue().item());
             }
+            value.getValue().release();
         }
     }
 

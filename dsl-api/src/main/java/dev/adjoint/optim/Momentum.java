@@ -13,7 +13,8 @@ public final class Momentum implements Optimizer {
     private final double learningRate;
     private final double momentum;
     private final Map<Variable, double[]> accumulators = new IdentityHashMap<>();
-    private final Map<Variable, Tensor> tensorAccumulators = new IdentityHashMap<>();
+    /** Accumulators of tensor variables, held as variables so they are updated in place. */
+    private final Map<Variable, Variable> tensorAccumulators = new IdentityHashMap<>();
 
     public Momentum(double learningRate, double momentum) {
         this.learningRate = Optimizer.requirePositive("learningRate", learningRate);
@@ -29,10 +30,19 @@ public final class Momentum implements Optimizer {
 
     @Override
     public void step(Variable variable, Tensor gradient) {
-        Tensor previous = tensorAccumulators.get(variable);
-        Tensor accumulator = previous == null ? gradient : previous.mul(momentum).add(gradient);
-        tensorAccumulators.put(variable, accumulator);
-        variable.assignSub(accumulator.mul(learningRate));
+        Variable accumulator = tensorAccumulators.get(variable);
+        if (accumulator == null) {
+            accumulator = new Variable(gradient, variable.name() + "/momentum", false);
+            tensorAccumulators.put(variable, accumulator);
+        } else {
+            // a - ((1 - momentum) a - g) = momentum a + g, in place.
+            Tensor delta = accumulator.value().chain().mul(1 - momentum).sub(gradient).evaluate();
+            accumulator.assignSub(delta);
+            delta.release();
+        }
+        Tensor step = accumulator.value().mul(learningRate);
+        variable.assignSub(step);
+        step.release();
     }
 
     @Override
@@ -43,8 +53,8 @@ public final class Momentum implements Optimizer {
     @Override
     public Map<String, Tensor> state(Variable variable) {
         if (variable.isTensor()) {
-            Tensor accumulator = tensorAccumulators.get(variable);
-            return accumulator == null ? Map.of() : Map.of("accumulator", accumulator);
+            Variable accumulator = tensorAccumulators.get(variable);
+            return accumulator == null ? Map.of() : Map.of("accumulator", accumulator.value());
         }
         double[] accumulator = accumulators.get(variable);
         return accumulator == null ? Map.of() : Map.of("accumulator", Tensor.of(accumulator[0]));
@@ -59,7 +69,8 @@ public final class Momentum implements Optimizer {
         }
         Optimizer.requireSlots(kind(), variable, slots, Map.of("accumulator", Optimizer.slotLike(variable)));
         if (variable.isTensor()) {
-            tensorAccumulators.put(variable, slots.get("accumulator"));
+            tensorAccumulators.put(variable,
+                    new Variable(slots.get("accumulator"), variable.name() + "/momentum", false));
         } else {
             accumulators.put(variable, new double[] {slots.get("accumulator").item()});
         }

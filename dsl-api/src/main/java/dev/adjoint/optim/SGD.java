@@ -20,7 +20,9 @@ public final class SGD implements Optimizer {
 
     @Override
     public void step(Variable variable, Tensor gradient) {
-        variable.assignSub(gradient.mul(learningRate));
+        Tensor delta = gradient.mul(learningRate);
+        variable.assignSub(delta);
+        delta.release();
     }
 
     @Override
