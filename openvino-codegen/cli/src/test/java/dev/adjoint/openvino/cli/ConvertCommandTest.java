@@ -58,6 +58,11 @@ class ConvertCommandTest {
         IrModel m = IrReader.read(xml).model();
         assertEquals(PartialShape.of(2, 4), m.parameters().get(0).outputs().get(0).shape());
         assertFalse(Files.readString(xml).contains("f16"));
+        // The bare flag before the positional parameter means true, and does not swallow the model's path.
+        Run bare = run("convert", "--compress_to_fp16", denseRelu().toString(), "--output_model",
+                tmp.resolve("bare").toString());
+        assertEquals(0, bare.exit(), bare.err());
+        assertTrue(Files.readString(tmp.resolve("bare.xml")).contains("f16"));
         assertEquals(60, Files.size(tmp.resolve("model.bin")));
         assertArrayEquals(new float[] {3.75f, 5.375f, 7.0f, 3.75f, 5.375f, 7.0f},
                 infer(xml, OvTensor.of(new float[] {1, -2, 3, 0.5f, 1, -2, 3, 0.5f}, 2, 4)));
@@ -78,6 +83,39 @@ class ConvertCommandTest {
         assertTrue(text.contains("name=\"image/scale\" type=\"Divide\""), text);
         assertTrue(text.contains("layout=\"[N,C,H,W]\""), text);
         assertTrue(r.out().contains("preprocessing"), r.out());
+    }
+
+    /** An ONNX file: convert finds the ONNX frontend through the ServiceLoader (a runtime dependency only). */
+    @Test
+    void convertsAnOnnxConformanceModel(@TempDir Path tmp) throws IOException {
+        Path onnx = denseRelu().getParent().getParent().getParent()
+                .resolve("onnx-conformance/pytorch-converted/test_Conv2d_depthwise/model.onnx");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(onnx), onnx + " is not available");
+        Run r = run("convert", onnx.toString(), "--output_model", tmp.resolve("dw").toString(),
+                "--compress_to_fp16=false");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("Read:    " + onnx + ": "), r.out());
+        IrModel m = IrReader.read(tmp.resolve("dw.xml")).model();
+        assertTrue(m.nodes().stream().anyMatch(n -> n.is("GroupConvolution")));
+        assertTrue(m.nodes().stream().noneMatch(n -> n.is("Reshape")), "the weights' Reshape is folded");
+    }
+
+    /** A model of more than LARGE_NODES nodes takes the progress-bar path (the bar itself goes to stderr). */
+    @Test
+    void largeModelWithProgressBar(@TempDir Path tmp) throws IOException {
+        dev.adjoint.openvino.ir.GraphBuilder g = new dev.adjoint.openvino.ir.GraphBuilder("deep");
+        dev.adjoint.openvino.ir.NodeOutput v = g.parameter("x", dev.adjoint.openvino.ir.ElementType.F32,
+                PartialShape.of(4)).output(0);
+        for (int i = 0; i < ConvertCommand.LARGE_NODES; i++) {
+            v = g.op("Relu", 0, "relu" + i, dev.adjoint.openvino.ir.Attributes.empty(), v).output(0);
+        }
+        g.result("y", v);
+        Path in = tmp.resolve("deep.xml");
+        dev.adjoint.openvino.ir.IrWriter.write(g.build(), in, dev.adjoint.openvino.ir.IrWriter.Options.defaults());
+        Run r = run("convert", in.toString(), "--output_model", tmp.resolve("out").toString() + "/");
+        assertEquals(0, r.exit(), r.err());
+        assertArrayEquals(new float[] {0, 2, 0, 0.5f}, infer(tmp.resolve("out/deep.xml"),
+                OvTensor.of(new float[] {-1, 2, -3, 0.5f}, 4)));
     }
 
     @Test

@@ -51,6 +51,9 @@ public final class BatchNormFusion implements Pass {
             float[] scale = new float[channels];
             float[] shift = new float[channels];
             for (int c = 0; c < channels; c++) {
+                if (!(var.get()[c] + eps > 0)) {
+                    return null; // a negative or NaN variance: leave it to the kernel, which reports the same NaN
+                }
                 double s = g.get()[c] / Math.sqrt(var.get()[c] + eps);
                 scale[c] = (float) s;
                 shift[c] = (float) (b.get()[c] - mean.get()[c] * s);

@@ -39,6 +39,19 @@ public final class ConstantFolding implements Pass {
         return "constant-folding";
     }
 
+    private static boolean tooLarge(long outputElements, long inputElements) {
+        return outputElements > MAX_GROWTH_ELEMENTS && outputElements > inputElements;
+    }
+
+    /** The outputs' element count as declared (0 where a shape is not static: then the computed one decides). */
+    private static long declaredElements(Node n) {
+        long total = 0;
+        for (var out : n.outputs()) {
+            total += out.shape().elementCount().orElse(0);
+        }
+        return total;
+    }
+
     @Override
     public Result apply(IrModel model) {
         return GraphRewriter.rewrite(model, (n, inputs, r) -> {
@@ -53,7 +66,7 @@ public final class ConstantFolding implements Pass {
                 }
                 inputElements += in.shape().elementCount().orElseThrow();
             }
-            if (inputs.isEmpty()) {
+            if (inputs.isEmpty() || tooLarge(declaredElements(n), inputElements)) {
                 return null;
             }
             for (NodeOutput in : inputs) {
@@ -69,7 +82,7 @@ public final class ConstantFolding implements Pass {
             for (OvTensor t : out) {
                 outputElements += t.size();
             }
-            if (outputElements > MAX_GROWTH_ELEMENTS && outputElements > inputElements) {
+            if (tooLarge(outputElements, inputElements)) {
                 return null;
             }
             NodeOutput[] replaced = new NodeOutput[out.size()];

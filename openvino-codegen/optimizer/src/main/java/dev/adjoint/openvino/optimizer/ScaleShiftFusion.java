@@ -19,7 +19,9 @@ import java.util.Optional;
  * "Fused_Add_") leave one convolution and one bias. A link is folded only when the value it reads has no other
  * reader (else both would have to be computed). The per-channel constant must broadcast along the output channels
  * only (axis 1 of a convolution, the last axis of a matmul) and not raise the rank. New weights are computed in
- * double and rounded once to f32: outputs differ from the unfused model by float32 rounding (about 1e-6 relative).
+ * double and rounded once to f32: outputs differ from the unfused model by float32 rounding (about 1e-6 relative;
+ * for finite inputs — an infinite activation times a zero factor is NaN unfused, 0 fused). Constants that are not
+ * finite are not folded.
  * Counts the {@code Multiply}/{@code Add}/{@code Subtract} nodes folded.
  */
 public final class ScaleShiftFusion implements Pass {
@@ -68,7 +70,8 @@ public final class ScaleShiftFusion implements Pass {
                 Optional<double[]> c = Constants.reals(inputs.get(1 - side))
                         .filter(v -> inputs.get(1 - side).type() == ElementType.F32)
                         .flatMap(v -> Constants.perChannel(v, l.rank(), l.axis(), l.channels()));
-                if (c.isEmpty()) {
+                if (c.isEmpty() || !java.util.Arrays.stream(c.get()).allMatch(Double::isFinite)) {
+                    // An infinite or NaN factor does not distribute over the weights' sum.
                     continue;
                 }
                 double[] v = c.get();
@@ -162,7 +165,8 @@ public final class ScaleShiftFusion implements Pass {
             for (int i = 0; i < w.length; i++) {
                 w[i] = (float) l.weights()[i];
             }
-            Node wc = r.constantF32(l.weightsName(), l.weightsShape(), w);
+            // A new name: the old weights may still be read by another operation.
+            Node wc = r.constantF32(l.weightsName() + "/fused", l.weightsShape(), w);
             op = r.builder().op(op.type().name(), op.type().version(), op.name(), op.attributes(), l.data(),
                     wc.output(0));
         }

@@ -164,6 +164,31 @@ class FusionPassesTest {
         assertEquals(0, new BatchNormFusion().apply(m).changes());
     }
 
+    /** Infinite factors and negative variances are left alone (they do not distribute over the weights' sum). */
+    @Test
+    void nonFiniteFactorsAndNegativeVariancesAreNotFolded() {
+        GraphBuilder g = new GraphBuilder("inf");
+        Node x = g.parameter("x", ElementType.F32, PartialShape.of(1, 2, 4, 4));
+        Node c = g.op("Convolution", 1, "conv", conv(), x.output(0),
+                g.constant("w", new long[] {2, 2, 3, 3}, floats(51, 36)).output(0));
+        Node mul = g.op("Multiply", 1, "mul", NUMPY, c.output(0),
+                g.constant("s", new long[] {1, 2, 1, 1}, 1f, Float.POSITIVE_INFINITY).output(0));
+        g.result("out", mul.output(0));
+        assertEquals(0, new ScaleShiftFusion().apply(g.build()).changes());
+
+        GraphBuilder h = new GraphBuilder("negvar");
+        Node hx = h.parameter("x", ElementType.F32, PartialShape.of(1, 2, 4, 4));
+        Node hc = h.op("Convolution", 1, "conv", conv(), hx.output(0),
+                h.constant("w", new long[] {2, 2, 3, 3}, floats(52, 36)).output(0));
+        Node bn = h.op("BatchNormInference", 5, "bn", Attributes.of("epsilon", 1e-5), hc.output(0),
+                h.constant("gamma", new long[] {2}, 1f, 1f).output(0),
+                h.constant("beta", new long[] {2}, 0f, 0f).output(0),
+                h.constant("mean", new long[] {2}, 0f, 0f).output(0),
+                h.constant("var", new long[] {2}, 1f, -1f).output(0));
+        h.result("out", bn.output(0));
+        assertEquals(0, new BatchNormFusion().apply(h.build()).changes());
+    }
+
     /** A BatchNorm with no convolution before it is left to the engine's kernel. */
     @Test
     void batchNormWithoutALinearProducerStays() {
