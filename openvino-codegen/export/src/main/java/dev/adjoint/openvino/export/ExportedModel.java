@@ -74,10 +74,16 @@ public final class ExportedModel {
         return xml;
     }
 
-    /** The graph after the model optimizer's passes with {@code options}, and what each pass changed. */
+    /**
+     * The graph after the model optimizer's passes with {@code options}, and what each pass changed. Every
+     * parameter of the Java method stays an input, used or not: the generated stub passes one per parameter, so
+     * the unused-input removal pass never runs on an exported model.
+     */
     public ModelOptimizer.Conversion optimized(ConvertOptions options) {
-        return ModelOptimizer.convert(model, options);
+        return ModelOptimizer.convert(model, options.withoutPasses(UNUSED_INPUT_REMOVAL));
     }
+
+    private static final String UNUSED_INPUT_REMOVAL = "unused-input-removal";
 
     @Override
     public String toString() {
