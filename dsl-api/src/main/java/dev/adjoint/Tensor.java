@@ -327,6 +327,18 @@ public final class Tensor implements Iterable<Tensor> {
         return arange(0, stop, 1);
     }
 
+    /**
+     * {@code 0, 1, ..., stop-1} as {@code int32} on {@code device}, without a detour through the
+     * default device. PyTorch: {@code torch.arange(stop, device=device)}.
+     */
+    public static Tensor arange(int stop, Device device) {
+        argument("arange", "device", device);
+        int n = arangeLength(0, stop, 1);
+        int[] data = new int[n];
+        Arrays.setAll(data, i -> i);
+        return new Tensor(Backends.forDevice(device).fromArray(data, DType.INT32), Shape.of(n));
+    }
+
     /** {@code start, start+step, ...} up to but excluding {@code stop}, as {@code int32}. NumPy: {@code np.arange(start, stop, step)}. */
     public static Tensor arange(int start, int stop, int step) {
         int n = arangeLength(start, stop, step);
