@@ -47,6 +47,11 @@ import java.util.random.RandomGenerator;
  * <p>A tensor lives on one {@link Device}; its ops run on that device's {@link Backend}, and
  * {@link #to(Device)} copies it elsewhere. Tensors created from Java values go to the default
  * backend ({@link Backends#defaultBackend()}, the CPU unless changed).
+ *
+ * <p>A tensor's memory is freed by the garbage collector, or earlier and deterministically by
+ * {@link #release()} or a {@link TensorScope}: tensors sharing a storage (a reshape, {@link #share()})
+ * count their references, the storage is freed (on the CPU: recycled for later results) when the
+ * last one is released, and a released tensor is an error to use. See {@code docs/memory.md}.
  */
 public final class Tensor implements Iterable<Tensor> {
     private final StorageRef ref;
