@@ -57,7 +57,7 @@ public final class ElementwiseChain {
      */
     public Tensor evaluate() {
         if (spec.steps().isEmpty()) {
-            return input.share();
+            return input;
         }
         List<Operand> inputs = new ArrayList<>(operands.size() + 1);
         inputs.add(new Operand(input.storage(), input.shape()));
