@@ -47,6 +47,11 @@ import java.util.random.RandomGenerator;
  * <p>A tensor lives on one {@link Device}; its ops run on that device's {@link Backend}, and
  * {@link #to(Device)} copies it elsewhere. Tensors created from Java values go to the default
  * backend ({@link Backends#defaultBackend()}, the CPU unless changed).
+ *
+ * <p>A tensor's memory is freed by the garbage collector, or earlier and deterministically by
+ * {@link #release()} or a {@link TensorScope}: tensors sharing a storage (a reshape, {@link #share()})
+ * count their references, the storage is freed (on the CPU: recycled for later results) when the
+ * last one is released, and a released tensor is an error to use. See {@code docs/memory.md}.
  */
 public final class Tensor implements Iterable<Tensor> {
     private final StorageRef ref;
@@ -325,6 +330,18 @@ public final class Tensor implements Iterable<Tensor> {
     /** {@code 0, 1, ..., stop-1} as {@code int32}. NumPy: {@code np.arange(stop)}. */
     public static Tensor arange(int stop) {
         return arange(0, stop, 1);
+    }
+
+    /**
+     * {@code 0, 1, ..., stop-1} as {@code int32} on {@code device}, without a detour through the
+     * default device. PyTorch: {@code torch.arange(stop, device=device)}.
+     */
+    public static Tensor arange(int stop, Device device) {
+        argument("arange", "device", device);
+        int n = arangeLength(0, stop, 1);
+        int[] data = new int[n];
+        Arrays.setAll(data, i -> i);
+        return new Tensor(Backends.forDevice(device).fromArray(data, DType.INT32), Shape.of(n));
     }
 
     /** {@code start, start+step, ...} up to but excluding {@code stop}, as {@code int32}. NumPy: {@code np.arange(start, stop, step)}. */

@@ -223,6 +223,17 @@ class TensorMemoryTest {
     }
 
     @Test
+    void arangeOnADeviceMatchesArangeOnTheDefaultOne() {
+        Tensor onCpu = Tensor.arange(7, dev.adjoint.core.Device.CPU);
+        assertEquals(Tensor.arange(7), onCpu);
+        assertEquals(dev.adjoint.core.Device.CPU, onCpu.device());
+        assertEquals(Shape.of(0), Tensor.arange(0, dev.adjoint.core.Device.CPU).shape());
+        TensorException nullDevice = assertThrows(TensorException.class,
+                () -> Tensor.arange(3, (dev.adjoint.core.Device) null));
+        assertEquals("arange: argument 'device' is null", nullDevice.getMessage());
+    }
+
+    @Test
     void anAccumulatorKeepsItsGradientsOutOfTheScopeItRanIn() {
         Variable w = new Variable(Tensor.of(new float[] {1, 2}), "w");
         VariableGradients gradients = new VariableGradients();

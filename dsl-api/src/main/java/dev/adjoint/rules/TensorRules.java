@@ -565,7 +565,7 @@ public final class TensorRules {
 
     /** The flat position of each element of {@code x}, shaped like {@code x}, on {@code x}'s device. */
     private static Tensor positions(Tensor x) {
-        return Tensor.arange(Math.toIntExact(x.size())).to(x.device()).reshape(x.shape().dims());
+        return Tensor.arange(Math.toIntExact(x.size()), x.device()).reshape(x.shape().dims());
     }
 
     /** Zeros like {@code x} (its dtype and device) with {@code g}'s elements added at the flat {@code positions}. */

@@ -285,6 +285,18 @@ final class VectorElementwiseF32 {
         ScalarElementwiseF32.binary(op, a, ao + done * as, as, b, bo + done * bs, bs, out, oo + done, n - done);
     }
 
+    /**
+     * Writes a comparison's lanes as booleans. {@code VectorMask.intoArray(boolean[], int)} is not an
+     * intrinsic on every CPU (it boxes a {@code boolean[]} per vector on AVX2), while {@code toLong()}
+     * is one instruction.
+     */
+    private static void store(VectorMask<Float> mask, boolean[] o, int at) {
+        long bits = mask.toLong();
+        for (int j = 0; j < SPECIES.length(); j++) {
+            o[at + j] = (bits >>> j & 1) != 0;
+        }
+    }
+
     /** Both operands contiguous; returns how many leading elements it computed. */
     private static int bothVectors(BinaryOp op, float[] a, int ao, float[] b, int bo, Object out, int oo, int n) {
         int end = SPECIES.loopBound(n);
@@ -293,12 +305,12 @@ final class VectorElementwiseF32 {
         if (op.kind() == BinaryOp.Kind.COMPARISON) {
             boolean[] o = (boolean[]) out;
             switch (op) {
-                case EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(EQ, FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
-                case NOT_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(NE, FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
-                case LESS -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(LT, FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
-                case LESS_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(LE, FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
-                case GREATER -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(GT, FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
-                case GREATER_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(GE, FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+                case EQUAL -> { for (; i < end; i += step) store(FloatVector.fromArray(SPECIES, a, ao + i).compare(EQ, FloatVector.fromArray(SPECIES, b, bo + i)), o, oo + i); }
+                case NOT_EQUAL -> { for (; i < end; i += step) store(FloatVector.fromArray(SPECIES, a, ao + i).compare(NE, FloatVector.fromArray(SPECIES, b, bo + i)), o, oo + i); }
+                case LESS -> { for (; i < end; i += step) store(FloatVector.fromArray(SPECIES, a, ao + i).compare(LT, FloatVector.fromArray(SPECIES, b, bo + i)), o, oo + i); }
+                case LESS_EQUAL -> { for (; i < end; i += step) store(FloatVector.fromArray(SPECIES, a, ao + i).compare(LE, FloatVector.fromArray(SPECIES, b, bo + i)), o, oo + i); }
+                case GREATER -> { for (; i < end; i += step) store(FloatVector.fromArray(SPECIES, a, ao + i).compare(GT, FloatVector.fromArray(SPECIES, b, bo + i)), o, oo + i); }
+                case GREATER_EQUAL -> { for (; i < end; i += step) store(FloatVector.fromArray(SPECIES, a, ao + i).compare(GE, FloatVector.fromArray(SPECIES, b, bo + i)), o, oo + i); }
                 default -> { }
             }
             return i;
@@ -325,12 +337,12 @@ final class VectorElementwiseF32 {
         if (op.kind() == BinaryOp.Kind.COMPARISON) {
             boolean[] o = (boolean[]) out;
             switch (op) {
-                case EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(EQ, b).intoArray(o, oo + i); }
-                case NOT_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(NE, b).intoArray(o, oo + i); }
-                case LESS -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(LT, b).intoArray(o, oo + i); }
-                case LESS_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(LE, b).intoArray(o, oo + i); }
-                case GREATER -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(GT, b).intoArray(o, oo + i); }
-                case GREATER_EQUAL -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).compare(GE, b).intoArray(o, oo + i); }
+                case EQUAL -> { for (; i < end; i += step) store(FloatVector.fromArray(SPECIES, a, ao + i).compare(EQ, b), o, oo + i); }
+                case NOT_EQUAL -> { for (; i < end; i += step) store(FloatVector.fromArray(SPECIES, a, ao + i).compare(NE, b), o, oo + i); }
+                case LESS -> { for (; i < end; i += step) store(FloatVector.fromArray(SPECIES, a, ao + i).compare(LT, b), o, oo + i); }
+                case LESS_EQUAL -> { for (; i < end; i += step) store(FloatVector.fromArray(SPECIES, a, ao + i).compare(LE, b), o, oo + i); }
+                case GREATER -> { for (; i < end; i += step) store(FloatVector.fromArray(SPECIES, a, ao + i).compare(GT, b), o, oo + i); }
+                case GREATER_EQUAL -> { for (; i < end; i += step) store(FloatVector.fromArray(SPECIES, a, ao + i).compare(GE, b), o, oo + i); }
                 default -> { }
             }
             return i;

@@ -41,12 +41,20 @@ public final class DigitsMlpTiming implements Callable<Integer> {
     @Option(names = "--no-scope", description = "run steps without a TensorScope (results left to the collector)")
     boolean noScope;
 
+    @Option(names = "--print-classpath", description = "print this JVM's class path and exit (for scripts that"
+            + " start it again without Maven)")
+    boolean printClasspath;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new DigitsMlpTiming()).execute(args));
     }
 
     @Override
     public Integer call() {
+        if (printClasspath) {
+            System.out.println(System.getProperty("java.class.path"));
+            return 0;
+        }
         Digits digits = Digits.load();
         int batches = Digits.SIZE / batch;
         if (batches == 0) {
