@@ -605,7 +605,8 @@ final class OnnxOps {
                     throw NodeContext.unsupported("output_shape " + Arrays.toString(outputShape)
                             + " needs negative padding, which is not supported");
                 }
-                boolean upper = !win.autoPad().equals("same_lower");
+                // ONNX: SAME_UPPER puts the smaller half first; NOTSET and SAME_LOWER the larger half.
+                boolean upper = win.autoPad().equals("same_upper");
                 begin[k] = upper ? total / 2 : total - total / 2;
                 end[k] = total - begin[k];
             }
