@@ -33,7 +33,7 @@ final class OnnxConverter {
     private final GraphBuilder graph;
     private final Map<String, NodeOutput> values = new HashMap<>();
     /** Outputs a node declares but the converter does not produce, with the reason. */
-    private final Map<String, String> missing = new HashMap<>();
+    private final Map<String, String[]> missing = new HashMap<>();
     private final Map<String, TensorProto> initializers = new LinkedHashMap<>();
     private final Map<NodeOutput, Set<String>> tensorNames = new LinkedHashMap<>();
     private int opset;
@@ -153,7 +153,7 @@ final class OnnxConverter {
             if (k < outputs.size() && outputs.get(k) != null) {
                 define(name, outputs.get(k));
             } else {
-                missing.put(name, where + ": output " + k + " ('" + name + "') is not supported");
+                missing.put(name, new String[] {where, "output " + k + " ('" + name + "') is not supported"});
             }
         }
     }
@@ -189,7 +189,7 @@ final class OnnxConverter {
             return v;
         }
         if (missing.containsKey(name)) {
-            throw new IrFormatException(source, null, missing.get(name) + ", but it is used");
+            throw error(missing.get(name)[0], missing.get(name)[1] + ", but it is used");
         }
         throw error(where, "value '" + name + "' is not defined before it is used (ONNX nodes must be in"
                 + " topological order)");
