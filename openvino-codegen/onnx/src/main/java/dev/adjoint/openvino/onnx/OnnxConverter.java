@@ -76,11 +76,18 @@ final class OnnxConverter {
         for (NodeProto node : g.getNodeList()) {
             convertNode(node, index++);
         }
+        for (ValueInfoProto info : g.getValueInfoList()) {
+            NodeOutput v = values.get(info.getName());
+            if (v != null) {
+                checkDeclared("value_info", info, v);
+            }
+        }
         if (g.getOutputCount() == 0) {
             throw error(null, "the graph has no outputs");
         }
         for (ValueInfoProto output : g.getOutputList()) {
             NodeOutput v = value(output.getName(), null);
+            checkDeclared("graph output", output, v);
             graph.result(output.getName(), v);
         }
         for (Map.Entry<NodeOutput, Set<String>> e : tensorNames.entrySet()) {
@@ -155,6 +162,31 @@ final class OnnxConverter {
             } else {
                 missing.put(name, new String[] {where, "output " + k + " ('" + name + "') is not supported"});
             }
+        }
+    }
+
+    /** A declared type and shape (value_info) must agree with what the conversion infers. */
+    private void checkDeclared(String what, ValueInfoProto declared, NodeOutput v) throws IrFormatException {
+        if (declared.getType().getValueCase() != TypeProto.ValueCase.TENSOR_TYPE) {
+            return;
+        }
+        TypeProto.Tensor t = declared.getType().getTensorType();
+        if (t.getElemType() != 0) {
+            ElementType type;
+            try {
+                type = OnnxTensors.elementType(t.getElemType());
+            } catch (IllegalArgumentException e) {
+                throw error(null, what + " '" + declared.getName() + "': " + e.getMessage());
+            }
+            if (type != v.type()) {
+                throw error(null, what + " '" + declared.getName() + "' is declared " + type.irName()
+                        + " but converts to " + v.type().irName());
+            }
+        }
+        PartialShape shape = shape(declared);
+        if (shape.merge(v.shape()).isEmpty()) {
+            throw error(null, what + " '" + declared.getName() + "' is declared " + shape + " but converts to "
+                    + v.shape());
         }
     }
 

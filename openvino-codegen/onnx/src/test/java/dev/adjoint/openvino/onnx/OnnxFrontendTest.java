@@ -120,6 +120,20 @@ class OnnxFrontendTest {
     }
 
     @Test
+    void declaredOutputShapeMustAgree() throws IOException {
+        ModelProto m = new OnnxGraph(13).input("x", 2, 3).node("Relu", "x", "y").output("y").model();
+        ModelProto wrong = m.toBuilder().setGraph(m.getGraph().toBuilder().setOutput(0,
+                OnnxGraph.valueInfo("y", FLOAT, 3, 2))).build();
+        assertEquals("model.onnx: graph output 'y' is declared [3,2] but converts to [2,3]",
+                refused(wrong).getMessage());
+        ModelProto dynamic = m.toBuilder().setGraph(m.getGraph().toBuilder().setOutput(0,
+                OnnxGraph.valueInfo("y", FLOAT, -1, 3))).build();
+        Files.write(tmp.resolve("ok.onnx"), dynamic.toByteArray());
+        assertEquals(PartialShape.of(2, 3), new OnnxFrontend().read(tmp.resolve("ok.onnx")).results().get(0).input(0)
+                .shape());
+    }
+
+    @Test
     void undefinedValueAndGarbage() throws IOException {
         assertTrue(refused(new OnnxGraph(13).input("x", 2).node("Add", "x z", "y").output("y")).getMessage()
                 .endsWith("value 'z' is not defined before it is used (ONNX nodes must be in topological order)"));
