@@ -146,6 +146,9 @@ final class OnnxConverter {
             throw error(where, e.getMessage());
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw error(where, e.getMessage() == null ? e.toString() : e.getMessage());
+        } catch (RuntimeException e) {
+            // A malformed node (a Constant without outputs, say) must still end as one error naming it.
+            throw error(where, "cannot be converted: " + e);
         }
         List<String> unread = c.unreadAttributes();
         if (!unread.isEmpty()) {

@@ -573,9 +573,8 @@ final class OnnxOps {
         long[] outputPadding = c.ints("output_padding", new long[spatial]);
         long[] outputShape = c.ints("output_shape", null);
         long group = c.i("group", 1);
-        if (group != 1) {
-            throw NodeContext.unsupported("group=" + group + " is not supported (IR's GroupConvolutionBackpropData"
-                    + " is not available)");
+        if (group < 1) {
+            throw new IllegalArgumentException("group=" + group + " must be positive");
         }
         if (outputPadding.length != spatial) {
             throw new IllegalArgumentException("output_padding must have " + spatial + " values");
@@ -614,9 +613,21 @@ final class OnnxOps {
             padsEnd = List.of(end);
         }
         String autoPad = win.autoPad().equals("valid") ? "valid" : "explicit";
-        NodeOutput y = c.op("ConvolutionBackpropData", 1, Attributes.of("strides", win.strides(), "dilations",
-                win.dilations(), "pads_begin", padsBegin, "pads_end", padsEnd, "auto_pad", autoPad,
-                "output_padding", list(outputPadding)), x, w);
+        Attributes attrs = Attributes.of("strides", win.strides(), "dilations", win.dilations(), "pads_begin",
+                padsBegin, "pads_end", padsEnd, "auto_pad", autoPad, "output_padding", list(outputPadding));
+        NodeOutput y;
+        if (group == 1) {
+            y = c.op("ConvolutionBackpropData", 1, attrs, x, w);
+        } else {
+            // IR has no GroupConvolutionBackpropData here: one transposed convolution per group, concatenated.
+            Node xs = c.node("Split", 1, Attributes.of("num_splits", group), x, c.i64Scalar(1));
+            Node ws = c.node("Split", 1, Attributes.of("num_splits", group), w, c.i64Scalar(0));
+            NodeOutput[] parts = new NodeOutput[(int) group];
+            for (int g = 0; g < group; g++) {
+                parts[g] = c.op("ConvolutionBackpropData", 1, attrs, xs.output(g), ws.output(g));
+            }
+            y = c.op("Concat", 0, Attributes.of("axis", 1L), parts);
+        }
         if (c.hasInput(2)) {
             y = c.op("Add", 1, y, c.channelVector(c.in(2), spatial + 2));
         }

@@ -2,6 +2,7 @@ package dev.adjoint.openvino.onnx;
 
 import static dev.adjoint.openvino.onnx.OnnxGraph.FLOAT;
 import static dev.adjoint.openvino.onnx.OnnxGraph.i;
+import static dev.adjoint.openvino.onnx.OnnxGraph.ints;
 import static dev.adjoint.openvino.onnx.OnnxGraph.s;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -79,8 +80,9 @@ class OnnxFrontendTest {
                 .node("Pad", "x p", "y", s("mode", "wrap")).output("y")).getMessage()
                 .endsWith("(Pad, domain ai.onnx, opset 19): mode=wrap is not supported"));
         assertTrue(refused(new OnnxGraph(13).input("x", 1, 4, 3, 3).randomF32("w", 1, 4, 1, 2, 2)
-                .node("ConvTranspose", "x w", "y", i("group", 2)).output("y")).getMessage()
-                .contains("(ConvTranspose, domain ai.onnx, opset 13): group=2 is not supported"));
+                .node("ConvTranspose", "x w", "y", ints("output_shape", 6, 6)).output("y")).getMessage()
+                .endsWith("(ConvTranspose, domain ai.onnx, opset 13): output_shape [6, 6] needs negative padding,"
+                        + " which is not supported"));
         assertTrue(refused(new OnnxGraph(13).input("x", 1, 1, 3, 3).initF32("roi", new long[] {8}, 0, 0, 0, 0, 1, 1,
                 1, 1).initF32("sc", new long[] {4}, 1, 1, 2, 2).node("Resize", "x roi sc", "y",
                 s("coordinate_transformation_mode", "tf_crop_and_resize")).output("y")).getMessage()

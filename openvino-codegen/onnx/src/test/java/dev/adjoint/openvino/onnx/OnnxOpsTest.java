@@ -78,6 +78,13 @@ class OnnxOpsTest {
         out.add(c("Not And Or Xor", () -> new OnnxGraph(16).input("a", 2, 3).input("b", 3)
                 .node("Greater", "a b", "g").node("Less", "a b", "l").node("Not", "g", "ng")
                 .node("And", "ng l", "x1").node("Or", "x1 g", "x2").node("Xor", "x2 l", "y").output("y", BOOL)));
+        out.add(c("Mod fmod=1", () -> new OnnxGraph(13).input("a", 2, 3).positiveInput("b", 3)
+                .node("Mod", "a b", "y", i("fmod", 1)).output("y")));
+        out.add(c("Mod integer (floor)", () -> new OnnxGraph(13).input("a", 2, 3).initF32("ten", new long[0], 10f)
+                .initI64("b", new long[] {3}, 3, -4, 5).node("Mul", "a ten", "a10").node("Cast", "a10", "ai",
+                        i("to", INT64)).node("Mod", "ai b", "m").node("Cast", "m", "y", i("to", 1)).output("y")));
+        out.add(c("Size CastLike", () -> new OnnxGraph(15).input("x", 2, 3, 4).node("Size", "x", "n")
+                .node("CastLike", "n x", "y").output("y")));
         out.add(c("Cast to int64 and back", () -> new OnnxGraph(13).input("x", 2, 3).node("Cast", "x", "c",
                 i("to", INT64)).node("Cast", "c", "y", i("to", 1)).output("y")));
         out.add(c("Clip-13 min max inputs", () -> new OnnxGraph(13).input("x", 2, 5).initF32("lo", new long[0], -0.5f)
@@ -113,6 +120,13 @@ class OnnxOpsTest {
         out.add(c("ConvTranspose stride 2 output_padding", () -> new OnnxGraph(11).input("x", 1, 3, 4, 5)
                 .randomF32("w", 11, 3, 2, 3, 3).randomF32("b", 12, 2).node("ConvTranspose", "x w b", "y",
                         ints("strides", 2, 2), ints("pads", 1, 1, 1, 1), ints("output_padding", 1, 0)).output("y")));
+        out.add(c("ConvTranspose group 2 dilated", () -> new OnnxGraph(11).input("x", 1, 4, 3, 4)
+                .randomF32("w", 15, 4, 3, 2, 3).randomF32("b", 16, 6).node("ConvTranspose", "x w b", "y",
+                        i("group", 2), ints("strides", 2, 1), ints("dilations", 1, 2), ints("pads", 0, 1, 1, 0))
+                .output("y")));
+        out.add(c("ConvTranspose 1-D depthwise", () -> new OnnxGraph(11).input("x", 2, 3, 5)
+                .randomF32("w", 17, 3, 1, 3).node("ConvTranspose", "x w", "y", i("group", 3), ints("strides", 2))
+                .output("y")));
         out.add(c("ConvTranspose output_shape", () -> new OnnxGraph(11).input("x", 1, 2, 3, 3)
                 .randomF32("w", 13, 2, 3, 3, 3).node("ConvTranspose", "x w", "y", ints("strides", 2, 2),
                         ints("output_shape", 6, 6)).output("y")));
