@@ -49,6 +49,15 @@ final class OnnxConverter {
     }
 
     IrModel convert(ModelProto model) throws IOException {
+        try {
+            return convertGraph(model);
+        } catch (IllegalArgumentException | ArithmeticException | IndexOutOfBoundsException e) {
+            // Graph-level rules broken outside any node (a Result of a bad value, a rank over the limit...).
+            throw error(null, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    private IrModel convertGraph(ModelProto model) throws IOException {
         opset = defaultOpset(model);
         GraphProto g = model.getGraph();
         if (g.getSparseInitializerCount() > 0) {
