@@ -14,7 +14,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * The ONNX op table: one converter per ONNX op type, mapping it onto IR ops (opset1..15 versions the {@code ir}
@@ -925,18 +924,18 @@ final class OnnxOps {
     // ---- reductions ----
 
     private static void reductions() {
-        reduce("ReduceMean", 18, x -> null, "ReduceMean");
-        reduce("ReduceSum", 13, x -> null, "ReduceSum");
-        reduce("ReduceMax", 18, x -> null, "ReduceMax");
-        reduce("ReduceMin", 18, x -> null, "ReduceMin");
-        reduce("ReduceProd", 18, x -> null, "ReduceProd");
-        reduce("ReduceL1", 18, x -> null, "ReduceL1");
-        reduce("ReduceL2", 18, x -> null, "ReduceL2");
-        reduce("ReduceSumSquare", 18, x -> x, "ReduceSum");
+        reduce("ReduceMean", 18, false, "ReduceMean");
+        reduce("ReduceSum", 13, false, "ReduceSum");
+        reduce("ReduceMax", 18, false, "ReduceMax");
+        reduce("ReduceMin", 18, false, "ReduceMin");
+        reduce("ReduceProd", 18, false, "ReduceProd");
+        reduce("ReduceL1", 18, false, "ReduceL1");
+        reduce("ReduceL2", 18, false, "ReduceL2");
+        reduce("ReduceSumSquare", 18, true, "ReduceSum");
     }
 
-    /** A reduction; {@code square} (non-null result) squares the input first. */
-    private static void reduce(String onnx, int axesInputFrom, Function<Boolean, Boolean> square, String ir) {
+    /** A reduction whose axes become an input at opset {@code axesInputFrom}; {@code square} squares first. */
+    private static void reduce(String onnx, int axesInputFrom, boolean square, String ir) {
         put(onnx, c -> {
             NodeOutput x = c.in(0);
             boolean keep = c.i("keepdims", 1) != 0;
@@ -961,7 +960,7 @@ final class OnnxOps {
                 }
                 axes = c.i64(all);
             }
-            if (square.apply(Boolean.TRUE) != null) {
+            if (square) {
                 x = c.op("Multiply", 1, x, x);
             }
             int version = ir.equals("ReduceL1") || ir.equals("ReduceL2") ? 4 : 1;
