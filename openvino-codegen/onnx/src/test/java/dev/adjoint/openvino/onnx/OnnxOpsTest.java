@@ -241,6 +241,15 @@ class OnnxOpsTest {
         out.add(c("Constant value_floats, Dropout-13", () -> new OnnxGraph(13).input("x", 2, 3)
                 .node("Constant", "", "k", floats("value_floats", 1f, 2f, 3f)).node("Mul", "x k", "m")
                 .node("Dropout", "m", "y").output("y")));
+        // A MobileNet-v3 block as PyTorch exports it: HardSwish, depthwise Conv, squeeze-excite, residual Add.
+        out.add(c("MobileNet-v3 block, dynamic batch", () -> new OnnxGraph(14).input("x", N, 8, 10, 10)
+                .randomF32("w1", 30, 16, 8, 1, 1).randomF32("b1", 31, 16).randomF32("dw", 32, 16, 1, 3, 3)
+                .randomF32("se1", 33, 4, 16, 1, 1).randomF32("se2", 34, 16, 4, 1, 1).randomF32("w2", 35, 8, 16, 1, 1)
+                .node("Conv", "x w1 b1", "c1").node("HardSwish", "c1", "h1")
+                .node("Conv", "h1 dw", "c2", i("group", 16), ints("pads", 1, 1, 1, 1)).node("HardSwish", "c2", "h2")
+                .node("GlobalAveragePool", "h2", "g").node("Conv", "g se1", "s1").node("Relu", "s1", "r")
+                .node("Conv", "r se2", "s2").node("HardSigmoid", "s2", "gate", f("alpha", 1.0 / 6))
+                .node("Mul", "h2 gate", "m").node("Conv", "m w2", "c3").node("Add", "c3 x", "y").output("y")));
         // Resize and Upsample
         out.add(c("Resize-13 nearest asymmetric floor scales", () -> new OnnxGraph(13).input("x", 1, 2, 3, 4)
                 .initF32("sc", new long[] {4}, 1, 1, 2, 3).node("Resize", "x - sc", "y", s("mode", "nearest"),
