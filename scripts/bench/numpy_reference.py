@@ -71,6 +71,14 @@ def softmax_rows(x):
     return e / e.sum(axis=1, keepdims=True)
 
 
+def relu_chain_value_and_gradient(x):
+    """Value and gradient of sum(relu(x * 1.5 + 0.25)) written by hand, op by op."""
+    y = x * np.float32(1.5) + np.float32(0.25)
+    value = np.maximum(y, 0).sum()
+    grad = (y > 0) * np.float32(1.5)
+    return value, grad
+
+
 def operations():
     """(key, note, zero-argument callable) for every benchmark; inputs are built once here."""
     rng = np.random.default_rng(SEED)
@@ -85,6 +93,9 @@ def operations():
         # NumPy has no fusion: the fused chain is compared with the same op-by-op expression.
         ops.append((f"fusedChain/{n}", "np.maximum(x * 1.5 + 0.25, 0)", chain))
         ops.append((f"sum/{n}", "x.sum()", lambda x=x: x.sum()))
+        if n == 1 << 20:
+            ops.append((f"reluChainValueAndGradients/{n}", "y = x*1.5+0.25; (np.maximum(y, 0).sum(), (y > 0) * 1.5)",
+                        lambda x=x: relu_chain_value_and_gradient(x)))
     x = uniform(rng, 1 << 20, scale=4.0)
     ops.append(("exp/1048576", "np.exp(x)", lambda: np.exp(x)))
     ops.append(("tanh/1048576", "np.tanh(x)", lambda: np.tanh(x)))

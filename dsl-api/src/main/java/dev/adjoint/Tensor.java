@@ -19,6 +19,8 @@ import dev.adjoint.spi.Backend;
 import dev.adjoint.spi.Backends;
 import dev.adjoint.spi.Operand;
 import dev.adjoint.spi.Storage;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -47,12 +49,60 @@ import java.util.random.RandomGenerator;
  * backend ({@link Backends#defaultBackend()}, the CPU unless changed).
  */
 public final class Tensor implements Iterable<Tensor> {
-    private final Storage storage;
+    private final StorageRef ref;
     private final Shape shape;
+    /** Set once by {@link #release()}; a released handle refuses every use. */
+    private boolean released;
+    /** The scope this tensor belongs to, or null; maintained by {@link TensorScope}. */
+    TensorScope scope;
 
     private Tensor(Storage storage, Shape shape) {
-        this.storage = storage;
+        this(new StorageRef(storage), shape);
+    }
+
+    private Tensor(StorageRef ref, Shape shape) {
+        this.ref = ref;
         this.shape = shape;
+        TensorScope.adopt(this);
+    }
+
+    /**
+     * The reference count of one storage, shared by every tensor handle that reads it (a tensor and
+     * its reshapes, say). The storage is released, freeing or recycling its memory, when the last
+     * handle is released.
+     */
+    private static final class StorageRef {
+        private static final VarHandle COUNT;
+
+        static {
+            try {
+                COUNT = MethodHandles.lookup().findVarHandle(StorageRef.class, "count", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final Storage storage;
+        @SuppressWarnings("unused") // updated through COUNT
+        private volatile int count = 1;
+
+        StorageRef(Storage storage) {
+            this.storage = storage;
+        }
+
+        void retain() {
+            COUNT.getAndAdd(this, 1);
+        }
+
+        void release() {
+            if ((int) COUNT.getAndAdd(this, -1) == 1) {
+                storage.release();
+            }
+        }
+
+        int count() {
+            return count;
+        }
     }
 
     /**
@@ -201,7 +251,7 @@ public final class Tensor implements Iterable<Tensor> {
         Backend backend = Backends.defaultBackend();
         Shape shape = fits(Shape.of(op, dims), op, backend);
         value.checkFits(op, dtype);
-        return new Tensor(filled(backend, dtype, shape, value), shape);
+        return filled(backend, dtype, shape, value);
     }
 
     /** Zeros with {@code like}'s shape, dtype and device. NumPy: {@code np.zeros_like(like)}. */
@@ -233,7 +283,7 @@ public final class Tensor implements Iterable<Tensor> {
     private static Tensor fullLike(String op, Tensor like, WeakScalar value) {
         argument(op, "like", like);
         value.checkFits(op, like.dtype());
-        return new Tensor(filled(like.backend(), like.dtype(), like.shape, value), like.shape);
+        return filled(like.backend(), like.dtype(), like.shape, value);
     }
 
     /**
@@ -241,14 +291,16 @@ public final class Tensor implements Iterable<Tensor> {
      * double, which holds every value except {@code int64}s beyond 2^53; those are broadcast from a
      * one-element storage instead, so they stay exact.
      */
-    private static Storage filled(Backend backend, DType dtype, Shape shape, WeakScalar value) {
+    private static Tensor filled(Backend backend, DType dtype, Shape shape, WeakScalar value) {
         long exactInDouble = 1L << 53;
         long integer = value.value().longValue();
         if (dtype == DType.INT64 && value.isInteger() && (integer > exactInDouble || integer < -exactInDouble)) {
             Tensor one = new Tensor(backend.fromArray(value.toArray(dtype), dtype), Shape.SCALAR);
-            return run(new Op.BroadcastTo(shape), backend, one).storage;
+            Tensor result = run(new Op.BroadcastTo(shape), backend, one);
+            one.release();
+            return result;
         }
-        return run(new Op.Fill(dtype, shape, value.value().doubleValue()), backend).storage;
+        return run(new Op.Fill(dtype, shape, value.value().doubleValue()), backend);
     }
 
     /** The {@code n x n} {@code float32} identity matrix. NumPy: {@code np.eye(n, dtype=np.float32)}. */
@@ -406,13 +458,34 @@ public final class Tensor implements Iterable<Tensor> {
         fits(out.shape(), op.name(), backend);
         List<DType> operandTypes = op.operandTypes(types);
         List<Operand> operands = new ArrayList<>(inputs.length);
+        Tensor[] converted = null;
         for (int i = 0; i < inputs.length; i++) {
-            Tensor operand = inputs[i].cast(operandTypes.get(i));
-            operands.add(new Operand(operand.storage, operand.shape));
+            Tensor input = inputs[i];
+            input.requireLive(op.name());
+            if (input.dtype() == operandTypes.get(i)) {
+                operands.add(new Operand(input.ref.storage, input.shape));
+            } else {
+                // A conversion only this op reads: released as soon as the op has run.
+                converted = converted == null ? new Tensor[inputs.length] : converted;
+                converted[i] = input.cast(operandTypes.get(i));
+                operands.add(new Operand(converted[i].ref.storage, input.shape));
+            }
         }
         Tensor result = new Tensor(backend.execute(op, operands, out), out.shape());
+        if (converted != null) {
+            for (Tensor c : converted) {
+                if (c != null) {
+                    c.release();
+                }
+            }
+        }
+        if (result.dtype() == out.dtype()) {
+            return result;
+        }
         // A max or min of bool is computed as int32 (see Backend#execute).
-        return result.dtype() == out.dtype() ? result : result.cast(out.dtype());
+        Tensor cast = result.cast(out.dtype());
+        result.release();
+        return cast;
     }
 
     // ============================================================================================
@@ -424,7 +497,7 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public DType dtype() {
-        return storage.dtype();
+        return ref.storage.dtype();
     }
 
     public int rank() {
@@ -442,17 +515,22 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     public Device device() {
-        return storage.backend().device();
+        return ref.storage.backend().device();
     }
 
     /** The backend this tensor's ops run on. */
     public Backend backend() {
-        return storage.backend();
+        return ref.storage.backend();
     }
 
-    /** The backend's storage; for backends and engines built on the SPI. */
+    /**
+     * The backend's storage; for backends and engines built on the SPI.
+     *
+     * @throws TensorException if this tensor was released
+     */
     public Storage storage() {
-        return storage;
+        requireLive("storage");
+        return ref.storage;
     }
 
     // ============================================================================================
@@ -580,10 +658,55 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** Converts each element to {@code dtype} (floats to integers truncate; non-zero is true). NumPy: {@code x.astype(dtype)}. */
     public Tensor cast(DType dtype) {
+        requireLive("cast");
         if (argument("cast", "dtype", dtype) == dtype()) {
-            return this;
+            return share();
         }
         return run(new Op.Cast(dtype), backend(), this);
+    }
+
+    /** A copy in storage of its own, on the same device. NumPy: {@code x.copy()}; PyTorch: {@code x.clone()}. */
+    public Tensor copy() {
+        return run(new Op.Cast(dtype()), backend(), this);
+    }
+
+    /**
+     * {@code this = this op other} written into this tensor's storage, for {@link Variable}'s
+     * in-place updates: true when done, false when the result would have another type than this
+     * tensor or the backend has no in-place ops (the caller then computes a new tensor).
+     */
+    boolean binaryInPlace(BinaryOp op, Tensor other) {
+        argument(op.opName(), "other", other);
+        requireLive(op.opName());
+        Backend backend = sameBackend(op.opName(), this, other);
+        Op.Binary binary = new Op.Binary(op);
+        List<TensorType> types = List.of(type(), other.type());
+        TensorType out = binary.infer(types);
+        List<DType> operandTypes = binary.operandTypes(types);
+        if (!out.equals(type()) || operandTypes.get(0) != dtype()) {
+            return false;
+        }
+        Tensor operand = other.cast(operandTypes.get(1));
+        try {
+            return backend.executeInto(binary, List.of(new Operand(ref.storage, shape),
+                    new Operand(operand.ref.storage, operand.shape)), out, ref.storage);
+        } finally {
+            operand.release();
+        }
+    }
+
+    /**
+     * Writes {@code source}, converted to this tensor's dtype, into this tensor's storage: true when
+     * done, false when the backend has no in-place ops. Shapes must match.
+     */
+    boolean assignInPlace(Tensor source) {
+        requireLive("assign");
+        source.requireLive("assign");
+        if (!source.shape.equals(shape) || source.backend() != backend()) {
+            throw new IllegalArgumentException("assignInPlace: " + source.type() + " into " + type());
+        }
+        return backend().executeInto(new Op.Cast(dtype()), List.of(new Operand(source.ref.storage, shape)), type(),
+                ref.storage);
     }
 
     /**
@@ -937,9 +1060,14 @@ public final class Tensor implements Iterable<Tensor> {
 
     /** A Java scalar operand, typed by {@link WeakScalar#computeType}. */
     private Tensor binary(BinaryOp op, WeakScalar scalar) {
+        requireLive(op.opName());
         DType compute = scalar.computeType(op, dtype());
         Tensor value = new Tensor(backend().fromArray(scalar.toArray(compute), compute), Shape.SCALAR);
-        return run(new Op.Binary(op), backend(), cast(compute), value);
+        Tensor self = cast(compute);
+        Tensor result = run(new Op.Binary(op), backend(), self, value);
+        self.release();
+        value.release();
+        return result;
     }
 
     private static Backend sameBackend(String op, Tensor... tensors) {
@@ -1152,7 +1280,7 @@ public final class Tensor implements Iterable<Tensor> {
         Op.Permute op = new Op.Permute(argument("permute", "axes", axes).clone());
         int[] perm = op.normalized(shape);
         if (Arrays.equals(perm, allAxes(rank()))) {
-            return this;
+            return share();
         }
         return run(op, backend(), this);
     }
@@ -1167,7 +1295,7 @@ public final class Tensor implements Iterable<Tensor> {
      */
     public Tensor reshape(int... dims) {
         Shape target = new Op.Reshape(argument("reshape", "dims", dims).clone()).infer(type()).shape();
-        return target.equals(shape) ? this : new Tensor(storage, target);
+        return target.equals(shape) ? share() : view(target);
     }
 
     /** A 1-d view of all elements. NumPy: {@code x.ravel()}. */
@@ -1199,7 +1327,7 @@ public final class Tensor implements Iterable<Tensor> {
     public Tensor broadcastTo(int... dims) {
         Shape target = Shape.of("broadcastTo", dims);
         if (target.equals(shape)) {
-            return this;
+            return share();
         }
         return run(new Op.BroadcastTo(target), backend(), this);
     }
@@ -1506,28 +1634,28 @@ public final class Tensor implements Iterable<Tensor> {
         if (size() != 1) {
             throw new TensorException("item", "needs exactly one element, tensor of shape " + shape + " has " + size());
         }
-        return HostArrays.get(backend().toArray(storage), 0);
+        return HostArrays.get(hostArray(), 0);
     }
 
     /** All elements, row-major, converted to float. NumPy: {@code x.astype(np.float32).ravel()}. */
     public float[] toFloatArray() {
-        return (float[]) cast(DType.FLOAT32).hostArray();
+        return (float[]) hostArray(DType.FLOAT32);
     }
 
     public double[] toDoubleArray() {
-        return (double[]) cast(DType.FLOAT64).hostArray();
+        return (double[]) hostArray(DType.FLOAT64);
     }
 
     public int[] toIntArray() {
-        return (int[]) cast(DType.INT32).hostArray();
+        return (int[]) hostArray(DType.INT32);
     }
 
     public long[] toLongArray() {
-        return (long[]) cast(DType.INT64).hostArray();
+        return (long[]) hostArray(DType.INT64);
     }
 
     public boolean[] toBooleanArray() {
-        return (boolean[]) cast(DType.BOOL).hostArray();
+        return (boolean[]) hostArray(DType.BOOL);
     }
 
     /**
@@ -1538,25 +1666,95 @@ public final class Tensor implements Iterable<Tensor> {
         return HostArrays.unflatten(hostArray(), shape);
     }
 
-    private Object hostArray() {
-        return backend().toArray(storage);
+    /** The elements converted to {@code dtype}, without keeping the converted tensor. */
+    private Object hostArray(DType dtype) {
+        if (dtype() == dtype) {
+            return hostArray();
+        }
+        Tensor converted = cast(dtype);
+        try {
+            return converted.hostArray();
+        } finally {
+            converted.release();
+        }
     }
 
-    /** A copy on {@code device}; this tensor itself when it is already there. PyTorch: {@code x.to(device)}. */
+    private Object hostArray() {
+        requireLive("toArray");
+        return backend().toArray(ref.storage);
+    }
+
+    /**
+     * A copy on {@code device}; a tensor sharing this one's storage when it is already there.
+     * PyTorch: {@code x.to(device)}.
+     */
     public Tensor to(Device device) {
         if (argument("to", "device", device).equals(device())) {
-            return this;
+            return share();
         }
         Backend target = Backends.forDevice(device);
         return new Tensor(target.fromArray(hostArray(), dtype()), shape);
     }
 
     /**
-     * Frees device memory now instead of at garbage collection (a no-op on the CPU). The tensor, and
-     * any reshape sharing its storage, must not be used afterwards.
+     * Gives up this tensor's reference to its storage: when no other tensor shares the storage (a
+     * reshape, a {@link #share()}, a {@link Variable} holding it), its memory is freed now instead of
+     * at garbage collection: device memory is returned to the device, a CPU array to the buffer pool
+     * that later results reuse. Using this tensor afterwards is a {@link TensorException}; tensors
+     * still sharing the storage stay valid. PyTorch frees a tensor's storage when its reference count
+     * drops to zero; Java has no such hook, so the count drops here or when a {@link TensorScope}
+     * closes.
+     *
+     * @throws TensorException if this tensor was already released
      */
     public void release() {
-        storage.release();
+        requireLive("release");
+        released = true;
+        ref.release();
+    }
+
+    /** Releases this tensor unless it was released already; what a closing scope does. */
+    void releaseIfLive() {
+        if (!released) {
+            released = true;
+            ref.release();
+        }
+    }
+
+    /** True once {@link #release()} (or the scope it belonged to) released this tensor. */
+    public boolean isReleased() {
+        return released;
+    }
+
+    /**
+     * Another tensor on the same storage (no copy), with its own reference: releasing one leaves the
+     * other valid. What every op that returns its input unchanged returns (a reshape to the same
+     * shape, a cast to the same dtype), so each result can be released on its own.
+     *
+     * @throws TensorException if this tensor was released
+     */
+    public Tensor share() {
+        return view(shape);
+    }
+
+    /** A new handle on this tensor's storage read as {@code target}, retaining the storage. */
+    private Tensor view(Shape target) {
+        requireLive("share");
+        ref.retain();
+        return new Tensor(ref, target);
+    }
+
+    /** How many live tensors share this tensor's storage (1 when it is the only one). */
+    public int storageReferences() {
+        return ref.count();
+    }
+
+    /** Fails with "op: the tensor was released ..." when this tensor was released. */
+    void requireLive(String op) {
+        if (released) {
+            throw new TensorException(op, "the tensor of shape " + shape + " was released (by release() or its"
+                    + " TensorScope closing); keep it with TensorScope.keep, or share() it before releasing");
+        }
     }
 
     /** Iterates over the first axis: row {@code i} is {@code get(i)}. */
@@ -1629,6 +1827,9 @@ public final class Tensor implements Iterable<Tensor> {
     /** TensorFlow's eager format: {@code Tensor([[4.]], shape=(1, 1), dtype=float32)}. */
     @Override
     public String toString() {
+        if (released) {
+            return "Tensor(<released>, shape=" + shape + ", dtype=" + dtype() + ")";
+        }
         return TensorFormat.toString(this);
     }
 }

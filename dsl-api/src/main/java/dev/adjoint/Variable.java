@@ -14,6 +14,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * never allocates a tensor. A tensor variable keeps the shape and dtype it was made with:
  * {@link #assign(Tensor)} rejects a value of another shape or dtype.
  *
+ * <p>A tensor variable owns its value: the constructor and {@link #assign(Tensor)} take a copy, which
+ * belongs to no {@link TensorScope}, so closing a scope never releases a variable's value.
+ * {@link #value()} returns the variable's own tensor: optimizer updates ({@link #assignSub(Tensor)})
+ * write into it in place where the backend can, so it always shows the current value, while
+ * {@link #assign(Tensor)} replaces it and releases the old one, after which the old tensor is an
+ * error to use (take a {@link Tensor#copy()} to keep a value across an assignment).
+ *
  * <p>Values are not checked for NaN or infinities, in scalar and tensor variables alike, as in
  * TensorFlow and PyTorch: a step that diverges shows up as a NaN loss, which every op propagates
  * (NumPy's semantics), rather than as an exception from the optimizer. Checking each tensor would
@@ -72,7 +79,14 @@ public final class Variable {
         }
         this.name = name;
         this.trainable = trainable;
-        this.tensor = initial;
+        this.tensor = owned(initial);
+    }
+
+    /** A copy of {@code value} that belongs to no scope: the variable's own. */
+    private static Tensor owned(Tensor value) {
+        Tensor copy = value.copy();
+        TensorScope.detach(copy);
+        return copy;
     }
 
     public String name() {
@@ -119,8 +133,9 @@ public final class Variable {
     }
 
     /**
-     * Replaces the value of a tensor variable with one of the same shape and dtype, as
-     * {@code tf.Variable.assign} does.
+     * Replaces the value of a tensor variable with a copy of one of the same shape and dtype, as
+     * {@code tf.Variable.assign} does, and releases the tensor it replaces (the one {@link #value()}
+     * returned until now).
      *
      * @throws TensorException if {@code newValue} is null or differs in shape or dtype; the message
      *     names the variable and both shapes and dtypes
@@ -135,14 +150,19 @@ public final class Variable {
             throw new TensorException("assign", "Variable '" + name + "' holds " + describe(current)
                     + " and cannot be assigned " + describe(newValue) + " (cast or reshape the value first)");
         }
-        tensor = newValue;
+        Tensor next = owned(newValue);
+        tensor = next;
+        current.release();
     }
 
     /**
      * Subtracts {@code delta} in place (an optimizer step), as NumPy's {@code v -= delta} and
      * PyTorch's {@code v.sub_(delta)} do: {@code delta} broadcasts to the variable's shape, and the
      * difference is stored in the variable's dtype when both are of one kind, so a {@code float64}
-     * gradient updates a {@code float32} variable and leaves it {@code float32}.
+     * gradient updates a {@code float32} variable and leaves it {@code float32}. The difference is
+     * written into the variable's storage ({@link dev.adjoint.spi.Backend#executeInto}), so
+     * {@link #value()} and tensors sharing it see the update and no memory is allocated; on a backend
+     * without in-place ops the value is replaced and the old one released.
      *
      * @throws TensorException if {@code delta} is null, would change the variable's shape, or is of
      *     another kind (a floating delta for an integer variable)
@@ -157,6 +177,9 @@ public final class Variable {
             throw new TensorException("assignSub", "Variable '" + name + "' holds " + describe(current)
                     + "; a delta of " + describe(delta) + " does not broadcast to its shape");
         }
+        if (current.binaryInPlace(dev.adjoint.op.BinaryOp.SUB, delta)) {
+            return;
+        }
         Tensor next = current.sub(delta);
         if (next.dtype() != current.dtype()) {
             boolean sameKind = next.dtype().isFloating() == current.dtype().isFloating()
@@ -165,9 +188,18 @@ public final class Variable {
                 throw new TensorException("assignSub", "Variable '" + name + "' holds " + describe(current)
                         + "; subtracting " + describe(delta) + " gives " + next.dtype() + ", which it cannot hold");
             }
-            next = next.cast(current.dtype());
+            boolean inPlace = current.assignInPlace(next);
+            if (inPlace) {
+                next.release();
+                return;
+            }
+            Tensor converted = next.cast(current.dtype());
+            next.release();
+            next = converted;
         }
+        TensorScope.detach(next);
         tensor = next;
+        current.release();
     }
 
     private static boolean broadcastsTo(Shape from, Shape to) {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * The packages of dsl-api form layers, each depending only on those below it (docs/design.md):
  * {@code core} (shapes, dtypes, devices) under {@code op} (the op table) under {@code spi} (what a
  * backend implements) under {@code dev.adjoint} ({@code Tensor}, {@code Variable}) under
- * {@code rules}, {@code grad} and {@code optim}. A backend or an IR mapping can then use the op
+ * {@code rules}, {@code grad} and {@code optim}, with {@code io} (checkpoints) on top. A backend or an IR mapping can then use the op
  * table without pulling in tensors, and nothing below {@code Tensor} can reach back up to it.
  */
 class PackageLayeringTest {
@@ -32,6 +32,7 @@ class PackageLayeringTest {
                 .layer("rules").definedBy("dev.adjoint.rules..")
                 .layer("grad").definedBy("dev.adjoint.grad..")
                 .layer("optim").definedBy("dev.adjoint.optim..")
+                .layer("io").definedBy("dev.adjoint.io..")
                 .whereLayer("core").mayNotAccessAnyLayer()
                 .whereLayer("op").mayOnlyAccessLayers("core")
                 .whereLayer("annotation").mayOnlyAccessLayers("op")
@@ -40,6 +41,7 @@ class PackageLayeringTest {
                 .whereLayer("rules").mayOnlyAccessLayers("core", "op", "tensor", "annotation", "grad")
                 .whereLayer("grad").mayOnlyAccessLayers("core", "op", "tensor", "annotation")
                 .whereLayer("optim").mayOnlyAccessLayers("core", "op", "spi", "tensor", "grad")
+                .whereLayer("io").mayOnlyAccessLayers("core", "op", "tensor", "optim")
                 .check(DSL_API);
     }
 

@@ -1,6 +1,7 @@
 package dev.adjoint.benchmarks;
 
 import dev.adjoint.Tensor;
+import dev.adjoint.TensorScope;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -42,6 +43,17 @@ public class ElementwiseBenchmark {
     @Benchmark
     public Tensor elementwiseChain() {
         return x.mul(1.5).add(0.25).relu();
+    }
+
+    /**
+     * The op-by-op chain in a {@link TensorScope}: the three results are released when it closes, so
+     * the next call reuses their arrays, as NumPy reuses the buffers its expression freed.
+     */
+    @Benchmark
+    public Tensor elementwiseChainScoped() {
+        try (TensorScope scope = TensorScope.open()) {
+            return x.mul(1.5).add(0.25).relu();
+        }
     }
 
     @Benchmark

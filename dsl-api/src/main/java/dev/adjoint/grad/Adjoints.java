@@ -1,6 +1,7 @@
 package dev.adjoint.grad;
 
 import dev.adjoint.Tensor;
+import dev.adjoint.TensorScope;
 
 /**
  * Accumulation of tensor adjoints for generated code. A {@code null} adjoint means zero, so a
@@ -11,12 +12,30 @@ public final class Adjoints {
     private Adjoints() {
     }
 
-    /** {@code sum + contribution}, where a {@code null} sum or contribution is zero. */
+    /**
+     * {@code sum + contribution}, where a {@code null} sum or contribution is zero. The result is a
+     * tensor of its own ({@link Tensor#share()} when nothing is added), so generated code may release
+     * each adjoint once without releasing another that happens to hold the same value.
+     */
     public static Tensor add(Tensor sum, Tensor contribution) {
         if (contribution == null) {
             return sum;
         }
-        return sum == null ? contribution : sum.add(contribution);
+        return sum == null ? contribution.share() : sum.add(contribution);
+    }
+
+    /**
+     * Keeps every tensor among {@code gradients}' values beyond {@code scope} (see
+     * {@link TensorScope#keep}): how a generated gradient function returns its gradients from the
+     * scope its temporaries are released with.
+     */
+    public static <G extends Gradients> G keep(TensorScope scope, G gradients) {
+        for (Object value : gradients.values()) {
+            if (value instanceof Tensor tensor) {
+                scope.keep(tensor);
+            }
+        }
+        return gradients;
     }
 
     /** The adjoint of {@code primal}, zeros of its shape if nothing flowed into it. */

@@ -119,7 +119,8 @@ public final class GradCheck {
                 variable.assign(original);
                 continue;
             }
-            Tensor original = variable.value();
+            // A copy: assign releases the tensor it replaces.
+            Tensor original = variable.value().copy();
             Shape shape = original.shape();
             double[] analytic = pair.tensorGradient().toDoubleArray();
             if (analytic.length != original.size()) {

@@ -1,6 +1,7 @@
 package dev.adjoint.grad;
 
 import dev.adjoint.Tensor;
+import dev.adjoint.TensorScope;
 import dev.adjoint.Variable;
 import java.util.Arrays;
 import java.util.List;
@@ -77,8 +78,17 @@ public final class VariableGradients {
         if (tensorSums == null || tensorSums.length < count) {
             tensorSums = tensorSums == null ? new Tensor[Math.max(4, count)] : Arrays.copyOf(tensorSums, 2 * count);
         }
-        Tensor contribution = gradient != null ? gradient : Tensor.zerosLike(variable.value());
-        tensorSums[slot] = tensorSums[slot] == null ? contribution : tensorSums[slot].add(contribution);
+        // The accumulator owns its sums: a handle of its own, kept out of the scope the generated
+        // code releases its temporaries with, so it lives as long as the caller's scope.
+        Tensor previous = tensorSums[slot];
+        Tensor sum;
+        if (previous == null) {
+            sum = gradient != null ? gradient.share() : Tensor.zerosLike(variable.value());
+        } else {
+            sum = gradient != null ? previous.add(gradient) : previous.share();
+            previous.release();
+        }
+        tensorSums[slot] = TensorScope.keepCurrent(sum);
     }
 
     private void addToSlot(int slot, double gradient) {

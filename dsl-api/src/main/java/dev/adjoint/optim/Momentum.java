@@ -13,7 +13,8 @@ public final class Momentum implements Optimizer {
     private final double learningRate;
     private final double momentum;
     private final Map<Variable, double[]> accumulators = new IdentityHashMap<>();
-    private final Map<Variable, Tensor> tensorAccumulators = new IdentityHashMap<>();
+    /** Accumulators of tensor variables, held as variables so they are updated in place. */
+    private final Map<Variable, Variable> tensorAccumulators = new IdentityHashMap<>();
 
     public Momentum(double learningRate, double momentum) {
         this.learningRate = Optimizer.requirePositive("learningRate", learningRate);
@@ -29,9 +30,49 @@ public final class Momentum implements Optimizer {
 
     @Override
     public void step(Variable variable, Tensor gradient) {
-        Tensor previous = tensorAccumulators.get(variable);
-        Tensor accumulator = previous == null ? gradient : previous.mul(momentum).add(gradient);
-        tensorAccumulators.put(variable, accumulator);
-        variable.assignSub(accumulator.mul(learningRate));
+        Variable accumulator = tensorAccumulators.get(variable);
+        if (accumulator == null) {
+            accumulator = new Variable(gradient, variable.name() + "/momentum", false);
+            tensorAccumulators.put(variable, accumulator);
+        } else {
+            // a - ((1 - momentum) a - g) = momentum a + g, in place.
+            Tensor delta = accumulator.value().chain().mul(1 - momentum).sub(gradient).evaluate();
+            accumulator.assignSub(delta);
+            delta.release();
+        }
+        Tensor step = accumulator.value().mul(learningRate);
+        variable.assignSub(step);
+        step.release();
+    }
+
+    @Override
+    public String kind() {
+        return "momentum";
+    }
+
+    @Override
+    public Map<String, Tensor> state(Variable variable) {
+        if (variable.isTensor()) {
+            Variable accumulator = tensorAccumulators.get(variable);
+            return accumulator == null ? Map.of() : Map.of("accumulator", accumulator.value());
+        }
+        double[] accumulator = accumulators.get(variable);
+        return accumulator == null ? Map.of() : Map.of("accumulator", Tensor.of(accumulator[0]));
+    }
+
+    @Override
+    public void restoreState(Variable variable, Map<String, Tensor> slots) {
+        tensorAccumulators.remove(variable);
+        accumulators.remove(variable);
+        if (slots.isEmpty()) {
+            return;
+        }
+        Optimizer.requireSlots(kind(), variable, slots, Map.of("accumulator", Optimizer.slotLike(variable)));
+        if (variable.isTensor()) {
+            tensorAccumulators.put(variable,
+                    new Variable(slots.get("accumulator"), variable.name() + "/momentum", false));
+        } else {
+            accumulators.put(variable, new double[] {slots.get("accumulator").item()});
+        }
     }
 }

@@ -63,6 +63,19 @@ public interface Backend {
     Storage execute(ComputeOp op, List<Operand> inputs, TensorType output);
 
     /**
+     * As {@link #execute}, but writes the result into {@code target}, an existing storage of this
+     * backend holding exactly {@code output}'s type and size, instead of a new one: the in-place
+     * update optimizers need ({@code Variable.assignSub}), which allocates nothing. {@code target}
+     * may be one of the inputs' storages; the backend must then produce what {@link #execute}
+     * would have (reading each input element before it is overwritten, or computing elsewhere
+     * first). Returns false, having written nothing, when this backend has no in-place form of
+     * {@code op}; the caller then uses {@link #execute}. The default has none.
+     */
+    default boolean executeInto(ComputeOp op, List<Operand> inputs, TensorType output, Storage target) {
+        return false;
+    }
+
+    /**
      * The value of a fused elementwise chain computed one step at a time with {@link Op.Cast},
      * {@link Op.Unary} and {@link Op.Binary}: the definition of {@link Op.Chain}, for backends
      * without a fused kernel (and for chains theirs does not take).

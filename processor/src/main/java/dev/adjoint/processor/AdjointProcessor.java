@@ -18,7 +18,8 @@ import javax.tools.Diagnostic;
  * still load and report one clear error instead of crashing.
  */
 @AutoService(Processor.class)
-@SupportedAnnotationTypes({"dev.adjoint.annotation.Differentiable", "dev.adjoint.annotation.Derivative"})
+@SupportedAnnotationTypes({"dev.adjoint.annotation.Differentiable", "dev.adjoint.annotation.Derivative",
+        "dev.adjoint.annotation.Export"})
 public final class AdjointProcessor extends AbstractProcessor {
 
     private DifferentiableStep step;

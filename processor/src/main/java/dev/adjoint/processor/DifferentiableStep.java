@@ -9,6 +9,7 @@ import com.sun.source.util.TreeScanner;
 import com.sun.source.util.Trees;
 import dev.adjoint.annotation.Derivative;
 import dev.adjoint.annotation.Differentiable;
+import dev.adjoint.annotation.Export;
 import dev.adjoint.processor.lower.DerivativeRegistry;
 import dev.adjoint.processor.lower.Environment;
 import dev.adjoint.processor.lower.Lowering;
@@ -16,6 +17,8 @@ import dev.adjoint.processor.model.JType;
 import dev.adjoint.processor.model.LoweredMethod;
 import dev.adjoint.processor.model.Rules;
 import dev.adjoint.processor.reverse.Activity;
+import dev.adjoint.processor.write.DeploymentStubGenerator;
+import dev.adjoint.processor.write.ExportGenerator;
 import dev.adjoint.processor.write.Generator;
 import dev.adjoint.processor.write.GradientGenerator;
 import dev.adjoint.processor.write.LoweredClass;
@@ -55,8 +58,10 @@ final class DifferentiableStep {
     private static final Set<String> RESERVED_COMPONENT_NAMES = Set.of("names", "values", "hashCode", "toString",
             "equals", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
 
-    /** What is generated from each lowered class, in order. */
+    /** What is generated from each lowered class's {@code @Differentiable} methods, in order. */
     private final List<Generator> generators;
+    /** What is generated from a class with {@code @Export} methods: the IR emitter, then the deployment stub. */
+    private final List<Generator> exportGenerators;
     private final Map<ExecutableElement, Boolean> readsVariables = new HashMap<>();
 
     private DifferentiableStep(ProcessingEnvironment processingEnv, Trees trees) {
@@ -67,6 +72,7 @@ final class DifferentiableStep {
                         mirror -> Environment.typeOf(processingEnv.getTypeUtils(), mirror)),
                 this::readsVariables);
         this.generators = List.of(new GradientGenerator(env, messager));
+        this.exportGenerators = List.of(new ExportGenerator(env, messager), new DeploymentStubGenerator(env, messager));
     }
 
     /**
@@ -122,6 +128,14 @@ final class DifferentiableStep {
         for (Element element : round.getElementsAnnotatedWith(Differentiable.class)) {
             byClass.computeIfAbsent((TypeElement) element.getEnclosingElement(), k -> new ArrayList<>())
                     .add((ExecutableElement) element);
+        }
+        // @Export alone lowers a method too: a predict is exported, seldom differentiated.
+        for (Element element : round.getElementsAnnotatedWith(Export.class)) {
+            List<ExecutableElement> methods = byClass.computeIfAbsent((TypeElement) element.getEnclosingElement(),
+                    k -> new ArrayList<>());
+            if (!methods.contains(element)) {
+                methods.add((ExecutableElement) element);
+            }
         }
         for (Map.Entry<TypeElement, List<ExecutableElement>> entry : byClass.entrySet()) {
             processClass(entry.getKey(), entry.getValue());
@@ -181,9 +195,19 @@ final class DifferentiableStep {
             }
         }
         if (!failed) {
-            LoweredClass loweredClass = new LoweredClass(owner, List.copyOf(lowered));
-            for (Generator generator : generators) {
-                generator.generate(loweredClass, processingEnv.getFiler());
+            List<LoweredClass.Method> differentiable = lowered.stream()
+                    .filter(method -> method.element().getAnnotation(Differentiable.class) != null).toList();
+            if (!differentiable.isEmpty()) {
+                LoweredClass loweredClass = new LoweredClass(owner, differentiable);
+                for (Generator generator : generators) {
+                    generator.generate(loweredClass, processingEnv.getFiler());
+                }
+            }
+            if (lowered.stream().anyMatch(method -> method.element().getAnnotation(Export.class) != null)) {
+                LoweredClass all = new LoweredClass(owner, List.copyOf(lowered));
+                for (Generator generator : exportGenerators) {
+                    generator.generate(all, processingEnv.getFiler());
+                }
             }
         }
         lowered.forEach(method -> method.diagnostics().print());
@@ -234,8 +258,13 @@ final class DifferentiableStep {
         }
         JType result = env.typeOf(method.getReturnType());
         if (!result.isDifferentiable()) {
-            diagnostics.error(method, Messages.BAD_METHOD, name,
-                    "it returns " + result + "; a differentiable method returns double, float or Tensor");
+            if (method.getAnnotation(Differentiable.class) == null) {
+                diagnostics.error(method, Messages.EXPORT_BAD_METHOD, name,
+                        "it returns " + result + "; an exported method returns Tensor, double or float");
+            } else {
+                diagnostics.error(method, Messages.BAD_METHOD, name,
+                        "it returns " + result + "; a differentiable method returns double, float or Tensor");
+            }
         }
         for (ExecutableElement sibling : siblings) {
             if (sibling != method && sibling.getSimpleName().contentEquals(name)) {
@@ -256,7 +285,7 @@ final class DifferentiableStep {
             }
         }
         Differentiable annotation = method.getAnnotation(Differentiable.class);
-        for (String wrt : Arrays.asList(annotation.wrt())) {
+        for (String wrt : annotation == null ? List.<String>of() : Arrays.asList(annotation.wrt())) {
             int index = parameterNames.indexOf(wrt);
             if (index < 0) {
                 diagnostics.error(method, Messages.UNKNOWN_PARAMETER, wrt, name, parameterNames);

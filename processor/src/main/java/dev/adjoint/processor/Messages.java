@@ -42,7 +42,26 @@ public enum Messages {
             "labelled %s is not supported in a differentiable method: restructure the loop or use a boolean flag"),
     FLOATING_REMAINDER("FloatingRemainder",
             "the remainder operator %% on a differentiated value has no useful derivative: "
-                    + "compute it with int values or Math.floor");
+                    + "compute it with int values or Math.floor"),
+    EXPORT_MODULE_MISSING("ExportModuleMissing",
+            "%s is @Export, but the IR emitter's support (dev.adjoint.openvino.export.IrTensor) is not on the "
+                    + "class path: add the dependency dev.adjoint:adjoint-openvino-export to this project (the "
+                    + "application that runs the deployed model needs only adjoint-openvino-engine)"),
+    EXPORT_BAD_METHOD("ExportBadMethod",
+            "%s cannot be exported: %s"),
+    EXPORT_DATA_DEPENDENT_BRANCH("ExportDataDependentBranch",
+            "the branch on '%s' depends on %s, a value known only when the model runs, and an exported graph has "
+                    + "no branches: compute both values and choose per element with Tensor.where(condition, a, b) "
+                    + "(OpenVINO Select)"),
+    EXPORT_DATA_DEPENDENT_LOOP("ExportDataDependentLoop",
+            "the loop condition '%s' depends on %s, a value known only when the model runs, so the loop cannot be "
+                    + "unrolled at export time: bound it by an int or a static dimension (x.dim(1)) and select "
+                    + "results with Tensor.where"),
+    EXPORT_VALUE_READ("ExportValueRead",
+            "'%s' reads the value of %s, which is known only when the model runs: keep the computation in "
+                    + "Tensor ops (x.gt(0.0) and Tensor.where instead of x.item() > 0)"),
+    EXPORT_UNSUPPORTED_CALL("ExportUnsupportedCall",
+            "%s in exported code has no IR mapping: %s");
 
     private final String tag;
     private final String template;

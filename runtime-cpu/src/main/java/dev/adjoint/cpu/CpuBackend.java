@@ -20,6 +20,7 @@ import java.util.List;
  */
 public final class CpuBackend implements Backend {
     private final boolean vector;
+    private final BufferPool pool = new BufferPool(BufferPool.configuredBytes());
 
     /** A backend using the Vector API when {@link KernelMode} allows it. */
     public CpuBackend() {
@@ -29,6 +30,11 @@ public final class CpuBackend implements Backend {
     /** A backend with an explicit kernel flavour; tests build one of each to compare them. */
     CpuBackend(boolean vector) {
         this.vector = vector && KernelMode.VECTOR;
+    }
+
+    /** The arrays of released storages, which new results reuse. */
+    BufferPool pool() {
+        return pool;
     }
 
     /** True when this instance runs the Vector API kernels. */
@@ -116,6 +122,51 @@ public final class CpuBackend implements Backend {
         };
     }
 
+    /**
+     * Elementwise ops and fused chains write straight into {@code target} (which may be an input of
+     * the same size, see {@link Elementwise#binary}); any other op is computed into a new storage
+     * that is copied into {@code target} and recycled at once.
+     */
+    @Override
+    public boolean executeInto(ComputeOp op, List<Operand> inputs, TensorType output, Storage target) {
+        CpuStorage into = cpu(target);
+        if (into.dtype() != output.dtype() || into.size() != output.shape().size()) {
+            throw new IllegalArgumentException("executeInto: a storage of " + into.dtype() + " x " + into.size()
+                    + " cannot hold a result of " + output);
+        }
+        switch (op) {
+            case Op.Unary u -> Elementwise.unary(this, u.kind(), cpu(inputs, 0), vector, into);
+            case Op.Binary b -> Elementwise.binary(this, b.kind(), cpu(inputs, 0), shape(inputs, 0), cpu(inputs, 1),
+                    shape(inputs, 1), output.shape(), vector, into);
+            case Op.Chain c when FusedElementwise.supports(c.spec()) && !readsAsOperand(inputs, into) ->
+                    FusedElementwise.run(this, c.spec(), cpu(inputs, 0), operandStorages(inputs), vector, into);
+            default -> {
+                CpuStorage result = cpu(execute(op, inputs, output));
+                System.arraycopy(result.array(), 0, into.array(), 0, (int) into.size());
+                result.release();
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code target} is one of a chain's operands (not its input), which a fused kernel cannot overwrite. */
+    private static boolean readsAsOperand(List<Operand> inputs, CpuStorage target) {
+        for (int i = 1; i < inputs.size(); i++) {
+            if (inputs.get(i).storage() == target) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<CpuStorage> operandStorages(List<Operand> inputs) {
+        List<CpuStorage> operands = new ArrayList<>(inputs.size() - 1);
+        for (Operand operand : inputs.subList(1, inputs.size())) {
+            operands.add(cpu(operand.storage()));
+        }
+        return operands;
+    }
+
     private static CpuStorage cpu(List<Operand> inputs, int index) {
         return cpu(inputs.get(index).storage());
     }
@@ -144,10 +195,6 @@ public final class CpuBackend implements Backend {
         if (!FusedElementwise.supports(op.spec())) {
             return Backend.chainStepByStep(this, op.spec(), inputs);
         }
-        List<CpuStorage> operands = new ArrayList<>(inputs.size() - 1);
-        for (Operand operand : inputs.subList(1, inputs.size())) {
-            operands.add(cpu(operand.storage()));
-        }
-        return FusedElementwise.run(this, op.spec(), cpu(inputs, 0), operands, vector);
+        return FusedElementwise.run(this, op.spec(), cpu(inputs, 0), operandStorages(inputs), vector);
     }
 }

@@ -7,12 +7,16 @@ import dev.adjoint.spi.Storage;
 /**
  * A CPU storage: one Java array, {@code float[]}, {@code double[]}, {@code int[]}, {@code long[]}
  * or {@code boolean[]} by dtype. Kernels read the array directly; nothing writes to it after the
- * op that made it returns (see {@link Storage}).
+ * op that made it returns, except an in-place update ({@link CpuBackend#executeInto}).
+ *
+ * <p>{@link #release()} hands the array to the backend's {@link BufferPool} and forgets it, so a
+ * later use of this storage fails with a clear message instead of reading an array that another
+ * storage has been given.
  */
 final class CpuStorage implements Storage {
     private final CpuBackend backend;
     private final DType dtype;
-    private final Object array;
+    private Object array;
     private final int size;
 
     CpuStorage(CpuBackend backend, DType dtype, Object array, int size) {
@@ -37,27 +41,50 @@ final class CpuStorage implements Storage {
         return size;
     }
 
+    /** Recycles the array; idempotent. */
+    @Override
+    public void release() {
+        Object recycled;
+        synchronized (this) {
+            recycled = array;
+            array = null;
+        }
+        if (recycled != null) {
+            backend.pool().give(dtype, recycled, size);
+        }
+    }
+
+    /** True once {@link #release()} gave the array back. */
+    boolean isReleased() {
+        return array == null;
+    }
+
     Object array() {
-        return array;
+        Object a = array;
+        if (a == null) {
+            throw new IllegalStateException("use of a released CPU storage (" + dtype + ", " + size
+                    + " elements): its array was recycled; release a tensor only after its last use");
+        }
+        return a;
     }
 
     float[] floats() {
-        return (float[]) array;
+        return (float[]) array();
     }
 
     double[] doubles() {
-        return (double[]) array;
+        return (double[]) array();
     }
 
     int[] ints() {
-        return (int[]) array;
+        return (int[]) array();
     }
 
     long[] longs() {
-        return (long[]) array;
+        return (long[]) array();
     }
 
     boolean[] bools() {
-        return (boolean[]) array;
+        return (boolean[]) array();
     }
 }

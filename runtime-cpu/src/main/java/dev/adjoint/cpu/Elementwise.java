@@ -29,12 +29,17 @@ final class Elementwise {
     }
 
     static Storage unary(CpuBackend backend, UnaryOp op, CpuStorage x, boolean vector) {
+        return unary(backend, op, x, vector, null);
+    }
+
+    /** {@code op(x)} into {@code into} (which may be {@code x}), or into a new storage when it is null. */
+    static CpuStorage unary(CpuBackend backend, UnaryOp op, CpuStorage x, boolean vector, CpuStorage into) {
         DType dtype = x.dtype();
         if (op.floatingOnly() && !dtype.isFloating()) {
             throw ScalarElementwise.unsupported("unary", op, dtype);
         }
         int n = (int) x.size();
-        CpuStorage out = Memory.allocate(backend, dtype, n);
+        CpuStorage out = into != null ? into : Memory.allocateForOverwrite(backend, dtype, n);
         Object in = x.array();
         Object o = out.array();
         int grain = op.floatingOnly() ? PARALLEL_GRAIN_TRANSCENDENTAL : PARALLEL_GRAIN;
@@ -61,6 +66,16 @@ final class Elementwise {
 
     static Storage binary(CpuBackend backend, BinaryOp op, CpuStorage a, Shape aShape, CpuStorage b, Shape bShape,
             Shape outShape, boolean vector) {
+        return binary(backend, op, a, aShape, b, bShape, outShape, vector, null);
+    }
+
+    /**
+     * {@code a op b} into {@code into}, or into a new storage when it is null. {@code into} may be the
+     * storage of {@code a} or {@code b}: an input of the output's size is read at the index each
+     * output element is written to, and every kernel reads an element before writing it.
+     */
+    static CpuStorage binary(CpuBackend backend, BinaryOp op, CpuStorage a, Shape aShape, CpuStorage b,
+            Shape bShape, Shape outShape, boolean vector, CpuStorage into) {
         DType dtype = a.dtype();
         if (b.dtype() != dtype) {
             throw new IllegalArgumentException("binary " + op + " needs operands of one dtype, got " + dtype + " and "
@@ -71,7 +86,7 @@ final class Elementwise {
         checkSize("binary " + op, b, bShape);
         DType resultType = op.resultType(dtype);
         int n = Memory.checkedSize(outShape.size());
-        CpuStorage out = Memory.allocate(backend, resultType, n);
+        CpuStorage out = into != null ? into : Memory.allocateForOverwrite(backend, resultType, n);
         if (n == 0) {
             return out;
         }
@@ -239,7 +254,7 @@ final class Elementwise {
         checkSize("where", a, aShape);
         checkSize("where", b, bShape);
         int n = Memory.checkedSize(outShape.size());
-        CpuStorage out = Memory.allocate(backend, a.dtype(), n);
+        CpuStorage out = Memory.allocateForOverwrite(backend, a.dtype(), n);
         if (n == 0) {
             return out;
         }

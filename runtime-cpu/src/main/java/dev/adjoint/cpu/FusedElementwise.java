@@ -52,6 +52,16 @@ final class FusedElementwise {
     /** Runs a chain that {@link #supports} accepts. */
     static CpuStorage run(CpuBackend backend, ElementwiseChainSpec chain, CpuStorage input, List<CpuStorage> operands,
             boolean vector) {
+        return run(backend, chain, input, operands, vector, null);
+    }
+
+    /**
+     * Runs a chain that {@link #supports} accepts into {@code into}, or into a new storage when it is
+     * null. {@code into} may be the input's storage (each block is loaded into the output before the
+     * steps run), never an operand's.
+     */
+    static CpuStorage run(CpuBackend backend, ElementwiseChainSpec chain, CpuStorage input, List<CpuStorage> operands,
+            boolean vector, CpuStorage into) {
         if (!supports(chain)) {
             throw new IllegalArgumentException("chain does not compute in one numeric type: " + chain);
         }
@@ -67,11 +77,21 @@ final class FusedElementwise {
         // The one conversion a fused chain allows is of the input, before the first step.
         CpuStorage x = input.dtype() == dtype ? input : (CpuStorage) Memory.cast(backend, input, dtype);
         int n = Memory.checkedSize(chain.shape().size());
-        CpuStorage out = Memory.allocate(backend, dtype, n);
-        if (n == 0) {
-            return out;
+        CpuStorage out = into != null ? into : Memory.allocateForOverwrite(backend, dtype, n);
+        try {
+            if (n > 0) {
+                compute(chain, x, operands, out, n, vector);
+            }
+        } finally {
+            if (x != input) {
+                x.release();
+            }
         }
+        return out;
+    }
 
+    private static void compute(ElementwiseChainSpec chain, CpuStorage x, List<CpuStorage> operands, CpuStorage out,
+            int n, boolean vector) {
         // Plan slot 0 is the input, slot 1 + k tensor operand k; all broadcast to the result.
         Shape[] shapes = new Shape[1 + operands.size()];
         shapes[0] = chain.inputShape();
@@ -107,7 +127,7 @@ final class FusedElementwise {
                 unaryOps[k] = u.op();
             } else if (step instanceof ElementwiseChainSpec.ScalarStep s) {
                 binaryOps[k] = s.op();
-                operandArrays[k] = s.scalar().toArray(dtype);
+                operandArrays[k] = s.scalar().toArray(chain.dtype());
                 slots[k] = -1;
             } else if (step instanceof ElementwiseChainSpec.OperandStep o) {
                 binaryOps[k] = o.op();
@@ -150,7 +170,6 @@ final class FusedElementwise {
                 body.run(from, to - from, offsets);
             });
         }
-        return out;
     }
 
     /**

@@ -19,7 +19,8 @@ final class Layout {
             throw new IllegalArgumentException("strided: " + strides.length + " strides for output shape " + outShape);
         }
         int n = Memory.checkedSize(outShape.size());
-        CpuStorage out = Memory.allocate(backend, x.dtype(), n);
+        // Every output row is copied below.
+        CpuStorage out = Memory.allocateForOverwrite(backend, x.dtype(), n);
         if (n == 0) {
             return out;
         }

@@ -42,31 +42,28 @@ final class Matmul {
         int csB = transposeB ? k : 1;
         DType dtype = a.dtype();
         boolean packed = vector && (long) m * n * k > SMALL_WORK;
-        Object out;
+        // Zeroed (a recycled array is cleared): the GEMM kernels accumulate into C.
+        CpuStorage result = dtype == DType.BOOL ? null : Memory.allocate(backend, dtype, size);
         Product product;
         switch (dtype) {
             case FLOAT32 -> {
-                float[] x = a.floats(), y = b.floats(), c = new float[size];
-                out = c;
+                float[] x = a.floats(), y = b.floats(), c = result.floats();
                 product = packed
                         ? (ao, bo, co, fork) -> GemmF32Vector.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork)
                         : (ao, bo, co, fork) -> GemmScalarF32.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork);
             }
             case FLOAT64 -> {
-                double[] x = a.doubles(), y = b.doubles(), c = new double[size];
-                out = c;
+                double[] x = a.doubles(), y = b.doubles(), c = result.doubles();
                 product = packed
                         ? (ao, bo, co, fork) -> GemmF64Vector.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork)
                         : (ao, bo, co, fork) -> GemmScalarF64.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork);
             }
             case INT32 -> {
-                int[] x = a.ints(), y = b.ints(), c = new int[size];
-                out = c;
+                int[] x = a.ints(), y = b.ints(), c = result.ints();
                 product = (ao, bo, co, fork) -> GemmScalarI32.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork);
             }
             case INT64 -> {
-                long[] x = a.longs(), y = b.longs(), c = new long[size];
-                out = c;
+                long[] x = a.longs(), y = b.longs(), c = result.longs();
                 product = (ao, bo, co, fork) -> GemmScalarI64.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork);
             }
             default -> throw new TensorException("matmul", "unsupported dtype " + dtype);
@@ -74,7 +71,7 @@ final class Matmul {
         if (size > 0) {
             runBatch(aShape, bShape, outShape, (long) m * n * k, product);
         }
-        return new CpuStorage(backend, dtype, out, size);
+        return result;
     }
 
     /**

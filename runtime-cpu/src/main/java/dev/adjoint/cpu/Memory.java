@@ -27,33 +27,53 @@ final class Memory {
         return (int) size;
     }
 
-    /** A zero-filled storage of {@code size} elements of {@code dtype}. */
+    /** A zero-filled storage of {@code size} elements of {@code dtype}; a recycled array is cleared. */
     static CpuStorage allocate(CpuBackend backend, DType dtype, long size) {
         int n = checkedSize(size);
-        Object array = switch (dtype) {
+        Object recycled = backend.pool().take(dtype, n);
+        if (recycled != null) {
+            fill(recycled, 0, n, 0);
+            return new CpuStorage(backend, dtype, recycled, n);
+        }
+        return new CpuStorage(backend, dtype, newArray(dtype, n), n);
+    }
+
+    /**
+     * A storage of {@code size} elements of {@code dtype} whose contents are undefined (a recycled
+     * array is not cleared): only for kernels that write every element of their output.
+     */
+    static CpuStorage allocateForOverwrite(CpuBackend backend, DType dtype, long size) {
+        int n = checkedSize(size);
+        Object recycled = backend.pool().take(dtype, n);
+        return new CpuStorage(backend, dtype, recycled != null ? recycled : newArray(dtype, n), n);
+    }
+
+    private static Object newArray(DType dtype, int n) {
+        return switch (dtype) {
             case BOOL -> new boolean[n];
             case INT32 -> new int[n];
             case INT64 -> new long[n];
             case FLOAT32 -> new float[n];
             case FLOAT64 -> new double[n];
         };
-        return new CpuStorage(backend, dtype, array, n);
     }
 
     static Storage fromArray(CpuBackend backend, Object array, DType dtype) {
         if (array == null || dtype == null) {
             throw new IllegalArgumentException("fromArray needs an array and a dtype, got " + array + " and " + dtype);
         }
-        Object copy = switch (array) {
-            case float[] a when dtype == DType.FLOAT32 -> a.clone();
-            case double[] a when dtype == DType.FLOAT64 -> a.clone();
-            case int[] a when dtype == DType.INT32 -> a.clone();
-            case long[] a when dtype == DType.INT64 -> a.clone();
-            case boolean[] a when dtype == DType.BOOL -> a.clone();
+        int length = switch (array) {
+            case float[] a when dtype == DType.FLOAT32 -> a.length;
+            case double[] a when dtype == DType.FLOAT64 -> a.length;
+            case int[] a when dtype == DType.INT32 -> a.length;
+            case long[] a when dtype == DType.INT64 -> a.length;
+            case boolean[] a when dtype == DType.BOOL -> a.length;
             default -> throw new IllegalArgumentException("fromArray: a " + array.getClass().getSimpleName()
                     + " cannot hold dtype " + dtype + " (expected " + arrayTypeName(dtype) + ")");
         };
-        return new CpuStorage(backend, dtype, copy, java.lang.reflect.Array.getLength(copy));
+        CpuStorage copy = allocateForOverwrite(backend, dtype, length);
+        System.arraycopy(array, 0, copy.array(), 0, length);
+        return copy;
     }
 
     static Object toArray(CpuStorage x) {
@@ -95,11 +115,12 @@ final class Memory {
      * number is 1 or 0.
      */
     static Storage cast(CpuBackend backend, CpuStorage x, DType to) {
-        if (x.dtype() == to) {
-            return new CpuStorage(backend, to, toArray(x), (int) x.size());
-        }
         int n = (int) x.size();
-        CpuStorage out = allocate(backend, to, n);
+        CpuStorage out = allocateForOverwrite(backend, to, n);
+        if (x.dtype() == to) {
+            System.arraycopy(x.array(), 0, out.array(), 0, n);
+            return out;
+        }
         switch (x.array()) {
             case float[] a -> castFrom(a, out.array(), n);
             case double[] a -> castFrom(a, out.array(), n);

@@ -26,6 +26,30 @@ public final class AdModels {
         }
     }
 
+    /** {@code sum(relu(x * 1.5 + 0.25))}: the op-by-op elementwise chain, differentiated. */
+    @Differentiable
+    public static Tensor reluChain(Tensor x) {
+        return x.mul(1.5).add(0.25).relu().sum();
+    }
+
+    /** The two-layer perceptron of {@link #mlpLoss} with its weights in trainable variables. */
+    public static final class Mlp {
+        final Variable w1;
+        final Variable w2;
+
+        public Mlp(Tensor w1, Tensor w2) {
+            this.w1 = new Variable(w1, "w1");
+            this.w2 = new Variable(w2, "w2");
+        }
+
+        @Differentiable
+        public Tensor loss(@NonDifferentiable Tensor x, @NonDifferentiable Tensor labels) {
+            Tensor hidden = x.matmul(w1.value()).relu();
+            Tensor logits = hidden.matmul(w2.value());
+            return logits.logSoftmax(1).mul(labels).sum().neg().div((double) x.dim(0));
+        }
+    }
+
     /** Softmax cross-entropy of a two-layer perceptron; labels are one-hot rows. */
     @Differentiable
     public static Tensor mlpLoss(@NonDifferentiable Tensor x, Tensor w1, Tensor w2, @NonDifferentiable Tensor labels) {

@@ -3,6 +3,7 @@ package dev.adjoint.examples.linreg;
 import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
 import dev.adjoint.annotation.Differentiable;
+import dev.adjoint.annotation.Export;
 import dev.adjoint.annotation.NonDifferentiable;
 
 /**
@@ -22,8 +23,12 @@ public final class LinearModel {
     final Variable w = new Variable(Tensor.of(0f), "w");
     final Variable b = new Variable(Tensor.of(0f), "b");
 
-    /** The model's prediction at {@code x}. */
+    /**
+     * The model's prediction at {@code x}. Exported: {@code LinearModelIr.prediction} writes {@code x * w + b} as
+     * OpenVINO IR and {@code LinearModelDeployment} runs it ({@code --export DIR}).
+     */
     @Differentiable
+    @Export
     Tensor prediction(@NonDifferentiable Tensor x) {
         return x.mul(w.value()).add(b.value());
     }

@@ -1,5 +1,7 @@
 package dev.adjoint.examples.linreg;
 
+import dev.adjoint.Tensor;
+import dev.adjoint.openvino.export.InputSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -53,6 +55,10 @@ public final class LinearRegression implements Callable<Integer> {
 
     @Option(names = "--no-plots", description = "Do not write PNGs.")
     private boolean noPlots;
+
+    @Option(names = "--export", paramLabel = "DIR",
+            description = "Also export the trained prediction x * w + b as OpenVINO IR (DIR/linreg.xml) and run it.")
+    private Path export;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -109,8 +115,30 @@ public final class LinearRegression implements Callable<Integer> {
             Path[] written = Plots.write(plots, dataset, result, chosen.cliName());
             out.println("Wrote " + written[0] + " and " + written[1]);
         }
+        if (export != null) {
+            exportAndRun(result, out);
+        }
         out.println("w=" + result.w() + " b=" + result.b());
         out.flush();
         return 0;
+    }
+
+    /**
+     * Writes the trained model's {@code prediction} as IR with the generated emitter, loads it with the generated
+     * stub, and prints what the engine computes beside {@code w * x + b}.
+     */
+    private void exportAndRun(Training.Result result, PrintWriter out) throws IOException {
+        LinearModel model = new LinearModel();
+        model.w.assign(Tensor.of(result.w()));
+        model.b.assign(Tensor.of(result.b()));
+        Path xml = LinearModelIr.prediction(model, InputSpec.f32()).save(export, "linreg");
+        out.println("Exported " + xml);
+        try (LinearModelDeployment deployed = LinearModelDeployment.load(xml)) {
+            for (float x : new float[] {0f, 1.5f, 10f}) {
+                float fromIr = deployed.prediction(Tensor.of(x)).toFloatArray()[0];
+                out.printf(Locale.ROOT, "  deployed prediction(%s) = %s   (w*x + b = %s)%n", x, fromIr,
+                        result.w() * x + result.b());
+            }
+        }
     }
 }

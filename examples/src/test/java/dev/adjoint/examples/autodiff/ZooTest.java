@@ -539,7 +539,8 @@ class ZooTest {
             Variable variable = pair.variable();
             try {
                 if (variable.isTensor()) {
-                    Tensor original = variable.value();
+                    // A copy: assign releases the tensor it replaces (the variable's own value).
+                    Tensor original = variable.value().copy();
                     try {
                         checkFloat(point -> {
                             variable.assign(Tensor.of(point, original.shape()).cast(original.dtype()));

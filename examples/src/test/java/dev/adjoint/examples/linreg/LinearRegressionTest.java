@@ -227,6 +227,25 @@ class LinearRegressionTest {
     }
 
     @Test
+    void exportedPredictionRunsOnTheEngineAsWTimesXPlusB(@TempDir Path export) throws IOException {
+        float[][] columns = readColumns(SHIPPED_DATA);
+        Reference expected = reference(columns[0], columns[1], Training.Loss.HUBER, LECTURE_EPOCHS, LECTURE_RATE);
+        Run run = run("--data", SHIPPED_DATA.toString(), "--no-plots", "--export", export.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(Files.exists(export.resolve("linreg.xml")) && Files.exists(export.resolve("linreg.bin")));
+        List<String> deployed = run.out().lines().filter(l -> l.startsWith("  deployed prediction(")).toList();
+        assertEquals(3, deployed.size(), run.out());
+        for (String line : deployed) {
+            // "  deployed prediction(1.5) = 82.49 (w*x + b = 82.49)"
+            float x = Float.parseFloat(line.substring(line.indexOf('(') + 1, line.indexOf(')')));
+            float fromIr = Float.parseFloat(line.substring(line.indexOf("= ") + 2, line.indexOf("   (")).strip());
+            float reference = expected.w() * x + expected.b();
+            assertEquals(reference, fromIr, Math.ulp(reference) * 2, line);
+        }
+        assertEquals("w=" + expected.w() + " b=" + expected.b(), run.out().lines().toList().getLast());
+    }
+
+    @Test
     void shippedDataIsTheLecturesFile() throws IOException {
         assumeTrue(Files.exists(SHARED_DATA), "shared data not found at " + SHARED_DATA.toAbsolutePath());
         assertArrayEquals(Files.readAllBytes(SHARED_DATA), Files.readAllBytes(SHIPPED_DATA));

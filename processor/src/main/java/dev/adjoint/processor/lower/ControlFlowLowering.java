@@ -122,7 +122,7 @@ final class ControlFlowLowering {
                 if (tree.getElseStatement() != null) {
                     scoped(tree.getElseStatement(), tail, otherwise);
                 }
-                out.add(new Stmt.If(condition.code(), condition.reads(), condition.stable(), then, otherwise));
+                out.add(new Stmt.If(condition.code(), condition.reads(), condition.stable(), then, otherwise, tree));
             }
             case WHILE_LOOP -> {
                 WhileLoopTree tree = (WhileLoopTree) statement;
@@ -428,7 +428,7 @@ final class ControlFlowLowering {
             String guards = exits.stream().map(flag -> "!" + flag).collect(Collectors.joining(" && "));
             code = CodeBlock.of("$L && ($L)", guards, code);
         }
-        out.add(new Stmt.Loop(doWhile, code, iteration));
+        out.add(new Stmt.Loop(doWhile, code, iteration, tree));
     }
 
     private void enhancedFor(EnhancedForLoopTree tree, List<Stmt> out) {

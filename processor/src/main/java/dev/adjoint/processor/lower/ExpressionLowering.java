@@ -97,7 +97,8 @@ final class ExpressionLowering {
             return new Atom(parenthesized(expression, printed.code()), printed.text(), type, null, printed.reads());
         }
         String temporary = locals.temporary(type);
-        out.add(new Stmt.Assign(temporary, type, new Prim.Passive(printed.code(), printed.text(), printed.reads())));
+        out.add(new Stmt.Assign(temporary, type, new Prim.Passive(printed.code(), printed.text(), printed.reads(),
+                expression)));
         return Atom.variable(temporary, type);
     }
 
@@ -114,7 +115,7 @@ final class ExpressionLowering {
                     "storing the differentiated " + type + " '" + printed.text() + "' as a " + target,
                     "keep it in a double, float or Tensor local"), printed.reads(), printed.touchesVariables()));
         }
-        return new Prim.Passive(printed.code(), printed.text(), printed.reads());
+        return new Prim.Passive(printed.code(), printed.text(), printed.reads(), expression);
     }
 
     /** {@code code} in parentheses unless {@code expression} is a primary (a name, literal, call, ...). */
@@ -130,7 +131,7 @@ final class ExpressionLowering {
     /** {@code expression} as a passive primitive. */
     Prim passive(ExpressionTree expression, JType type) {
         SourcePrinter.Printed printed = printed(expression, type);
-        return new Prim.Passive(printed.code(), printed.text(), printed.reads());
+        return new Prim.Passive(printed.code(), printed.text(), printed.reads(), expression);
     }
 
     /** Prints {@code expression}; an array it builds must not hold differentiated values. */
@@ -179,7 +180,7 @@ final class ExpressionLowering {
                 then.add(new Stmt.Assign(temporary, type, lowerPrim(tree.getTrueExpression(), then)));
                 List<Stmt> otherwise = new ArrayList<>();
                 otherwise.add(new Stmt.Assign(temporary, type, lowerPrim(tree.getFalseExpression(), otherwise)));
-                out.add(new Stmt.If(condition.code(), condition.reads(), condition.stable(), then, otherwise));
+                out.add(new Stmt.If(condition.code(), condition.reads(), condition.stable(), then, otherwise, tree));
                 yield new Prim.Copy(Atom.variable(temporary, type));
             }
             case TYPE_CAST -> {
@@ -231,7 +232,7 @@ final class ExpressionLowering {
                 SourcePrinter.Printed printed = printer.print(tree);
                 refusals.add(new Refusal(tree, Messages.NOT_DIFFERENTIABLE_CALL.format(call.describe()),
                         printed.reads(), printed.touchesVariables() || printer.readsVariablesOf(call)));
-                yield new Prim.Passive(printed.code(), printed.text(), printed.reads());
+                yield new Prim.Passive(printed.code(), printed.text(), printed.reads(), tree);
             }
         };
     }
@@ -375,6 +376,7 @@ final class ExpressionLowering {
             refusals.add(new Refusal(tree, Messages.UNSUPPORTED_EXPRESSION.format("'" + printer.text(tree) + "'",
                     "rewrite it with + - * /, Math functions or @Differentiable methods"), reads, right.touchesVariables()));
         }
-        out.add(new Stmt.Assign(target, type, new Prim.Passive(code, target + " " + op + " " + right.text(), reads)));
+        out.add(new Stmt.Assign(target, type, new Prim.Passive(code, target + " " + op + " " + right.text(), reads,
+                tree)));
     }
 }

@@ -275,8 +275,16 @@ public sealed interface Prim {
     /**
      * A value no gradient flows through: an {@code int} or {@code boolean} computation, a constant,
      * a comparison, or a call that is not differentiable (which {@link Refusal}s guard).
+     * {@code site} is the expression it was printed from, for errors of generators that cannot take
+     * it (the IR emitter refuses a value read of a model input), or null.
      */
-    record Passive(CodeBlock code, String text, Set<String> reads) implements Prim {
+    record Passive(CodeBlock code, String text, Set<String> reads, Tree site) implements Prim {
+
+        /** A passive value without a source expression to report at (flags, loop indices). */
+        public Passive(CodeBlock code, String text, Set<String> reads) {
+            this(code, text, reads, null);
+        }
+
         public List<Atom> operands() {
             return List.of();
         }

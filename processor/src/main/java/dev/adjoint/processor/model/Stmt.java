@@ -1,6 +1,7 @@
 package dev.adjoint.processor.model;
 
 import com.palantir.javapoet.CodeBlock;
+import com.sun.source.tree.Tree;
 import java.util.List;
 import java.util.Set;
 
@@ -44,14 +45,28 @@ public sealed interface Stmt {
      * {@code if (condition) then else otherwise}.
      *
      * @param reads the hoisted locals the condition reads
+     * @param site the source {@code if} or conditional expression, for generators' errors; null for a guard
      * @param stable whether evaluating the condition again gives the same answer when its locals
      *     hold the same values (no calls, no array elements, no mutable fields)
      */
-    record If(CodeBlock condition, Set<String> reads, boolean stable, List<Stmt> then, List<Stmt> otherwise)
-            implements Stmt {
+    record If(CodeBlock condition, Set<String> reads, boolean stable, List<Stmt> then, List<Stmt> otherwise,
+            Tree site) implements Stmt {
+
+        /** A branch the processor made (a guard after a return), with no source statement. */
+        public If(CodeBlock condition, Set<String> reads, boolean stable, List<Stmt> then, List<Stmt> otherwise) {
+            this(condition, reads, stable, then, otherwise, null);
+        }
     }
 
-    /** {@code while (condition) body} or, when {@code doWhile}, {@code do body while (condition)}. */
-    record Loop(boolean doWhile, CodeBlock condition, List<Stmt> body) implements Stmt {
+    /**
+     * {@code while (condition) body} or, when {@code doWhile}, {@code do body while (condition)}; {@code site}
+     * is the source loop (for generators' errors) or null.
+     */
+    record Loop(boolean doWhile, CodeBlock condition, List<Stmt> body, Tree site) implements Stmt {
+
+        /** A loop without a source statement to report at. */
+        public Loop(boolean doWhile, CodeBlock condition, List<Stmt> body) {
+            this(doWhile, condition, body, null);
+        }
     }
 }

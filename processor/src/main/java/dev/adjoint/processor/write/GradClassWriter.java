@@ -40,6 +40,7 @@ public final class GradClassWriter {
     private static final ClassName IMPLICIT = ClassName.get("dev.adjoint.grad", "ImplicitValueAndGradients");
     private static final ClassName TENSOR_IMPLICIT = ClassName.get("dev.adjoint.grad", "TensorImplicitValueAndGradients");
     private static final ClassName ADJOINTS = ClassName.get("dev.adjoint.grad", "Adjoints");
+    private static final ClassName TENSOR_SCOPE = ClassName.get("dev.adjoint", "TensorScope");
     private static final ClassName STACK = ClassName.get("dev.adjoint.grad", "AdjointStack");
     private static final ClassName OVERRIDES = ClassName.get("dev.adjoint.grad", "Overrides");
     private static final ClassName PULLBACK = ClassName.get("dev.adjoint.grad", "Pullback");
@@ -177,6 +178,21 @@ public final class GradClassWriter {
                 .returns(valueAndGradients);
         if (dispatch == null && scalarOnly(lowered, emitter)) {
             inlinePullback(valueAndGradientsMethod, lowered, emitter, valueAndGradients, gradients, pullback);
+        } else if (usesTensors(lowered, emitter)) {
+            // The forward and reverse passes' tensors are released when the scope closes, except the
+            // value and the gradients returned (and the variables' gradients, which the accumulator keeps).
+            String scope = lowered.names().fresh("scope");
+            String gradientsName = lowered.names().fresh("gradients");
+            valueAndGradientsMethod.beginControlFlow("try ($T $N = $T.open())", TENSOR_SCOPE, scope, TENSOR_SCOPE)
+                    .addStatement("$T $N = $N($L)", pullback, pullbackName, forward, arguments);
+            if (lowered.resultType().isTensor()) {
+                valueAndGradientsMethod.addStatement("$N.keep($N.value())", scope, pullbackName);
+            }
+            valueAndGradientsMethod.addStatement("$T $N = $N.backward($L, $N)", gradients, gradientsName, pullbackName,
+                            seed, variables)
+                    .addStatement("return new $T($N.value(), $T.keep($N, $N))", valueAndGradients, pullbackName,
+                            ADJOINTS, scope, gradientsName)
+                    .endControlFlow();
         } else {
             valueAndGradientsMethod.addStatement("$T $N = $N($L)", pullback, pullbackName, forward, arguments)
                     .addStatement("return new $T($N.value(), $N.backward($L, $N))", valueAndGradients, pullbackName,
@@ -242,6 +258,18 @@ public final class GradClassWriter {
                 .addStatement("$T $N = $N($L$L, $N).value()", resultType, emitter.valueName(), vag, leading, one, variables)
                 .addStatement("return new $T($N, $N.pairs())", implicit, emitter.valueName(), variables)
                 .build());
+    }
+
+    /** Whether a method's value, parameters or saved locals hold tensors, whose lifetime it then manages. */
+    private static boolean usesTensors(LoweredMethod lowered, ReverseEmitter emitter) {
+        return mentionsTensor(lowered.resultType())
+                || lowered.parameters().values().stream().anyMatch(GradClassWriter::mentionsTensor)
+                || emitter.fields().values().stream().anyMatch(GradClassWriter::mentionsTensor);
+    }
+
+    private static boolean mentionsTensor(JType type) {
+        return type.isTensor() || (type.isArray() && mentionsTensor(type.component()))
+                || type.arguments().stream().anyMatch(GradClassWriter::mentionsTensor);
     }
 
     /**

@@ -5,12 +5,12 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code adjoint-ov}: the validation and application steps of the OpenVINO deployment flow on Adjoint's engine.
- * {@code inspect} describes an IR, {@code infer} runs it on {@code .npy} files or images, {@code benchmark} measures
+ * {@code convert} turns a model into optimized IR (as {@code ovc}), {@code inspect} describes an IR, {@code infer} runs it on {@code .npy} files or images, {@code benchmark} measures
  * it as OpenVINO's {@code benchmark_app} does.
  */
 @Command(name = "adjoint-ov", mixinStandardHelpOptions = true, version = "adjoint-ov 0.1.0-SNAPSHOT",
-        description = "Inspect, run and benchmark OpenVINO IR (model.xml + model.bin) on Adjoint's inference engine.",
-        subcommands = {InspectCommand.class, InferCommand.class, BenchmarkCommand.class,
+        description = "Convert models to optimized IR; inspect, run and benchmark OpenVINO IR (model.xml + model.bin) on Adjoint's inference engine.",
+        subcommands = {ConvertCommand.class, InspectCommand.class, InferCommand.class, BenchmarkCommand.class,
             CommandLine.HelpCommand.class})
 public final class AdjointOv {
 

@@ -1,8 +1,6 @@
 package dev.adjoint.openvino.engine;
 
 import dev.adjoint.core.Device;
-import dev.adjoint.core.Shape;
-import dev.adjoint.Tensor;
 import dev.adjoint.openvino.ir.ElementType;
 import dev.adjoint.openvino.ir.IrModel;
 import dev.adjoint.openvino.ir.Node;
@@ -172,30 +170,20 @@ final class Compiler {
         return inputs.stream().allMatch(Const.class::isInstance);
     }
 
-    /** Runs a layer whose inputs are all known now; ShapeOf needs only its input's static shape. */
+    /** Runs a layer whose inputs are all known now (the code {@link ConstantFolder} offers to tools). */
     private Operand[] fold(Layer layer, Kernel kernel, List<Operand> inputs) {
-        Node n = layer.node();
-        try {
-            List<Tensor> out;
-            if (n.is("ShapeOf")) {
-                long[] dims = n.input(0).shape().lengths();
-                out = List.of(Tensor.of(dims, Shape.of(dims.length)).to(device));
-            } else {
-                List<OvTensor> in = new ArrayList<>();
-                for (Operand o : inputs) {
-                    in.add(((Const) o).value());
-                }
-                out = kernel.run(layer, in);
+        List<OvTensor> in = new ArrayList<>();
+        if (!layer.node().is("ShapeOf")) {
+            for (Operand o : inputs) {
+                in.add(((Const) o).value());
             }
-            Operand[] result = new Operand[out.size()];
-            List<OvTensor> conformed = Execution.conform(layer, out);
-            for (int i = 0; i < result.length; i++) {
-                result[i] = conformed.get(i) == null ? null : new Const(conformed.get(i));
-            }
-            return result;
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new EngineException(layer.describe() + ": " + e.getMessage(), e);
         }
+        List<OvTensor> conformed = ConstantFolder.run(layer, kernel, in, device);
+        Operand[] result = new Operand[conformed.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = conformed.get(i) == null ? null : new Const(conformed.get(i));
+        }
+        return result;
     }
 
     private OvTensor upload(Node constant) {

@@ -154,7 +154,7 @@ public final class ElementTypes {
     }
 
     /** The little-endian bytes of a tensor's values as elements of {@code type} (packed for sub-byte types). */
-    static byte[] encode(Tensor values, ElementType type) {
+    public static byte[] encode(Tensor values, ElementType type) {
         int n = Math.toIntExact(values.size());
         long bytes = type.byteSize(n).orElseThrow();
         ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);

@@ -2,6 +2,7 @@ package dev.adjoint.openvino.engine;
 
 import dev.adjoint.core.Slice;
 import dev.adjoint.Tensor;
+import dev.adjoint.op.BinaryOp;
 import dev.adjoint.openvino.ir.OpType;
 import dev.adjoint.openvino.ir.ShapeRules;
 import dev.adjoint.openvino.ir.ShapeRules.Rounding;
@@ -114,9 +115,13 @@ final class OpTable {
     // ---- element-wise arithmetic, comparison, logic ----
 
     private void elementwise() {
-        binary("Add", 1, Tensor::add);
-        binary("Subtract", 1, Tensor::sub);
-        binary("Multiply", 1, Tensor::mul);
+        // The ops that are one Tensor op each come from the table the IR emitter maps the other way.
+        ElementwiseIr.binaryByIrName().forEach((name, op) -> {
+            if (op != BinaryOp.DIV) {
+                binary(name, ElementwiseIr.version(name), (a, b) -> a.binary(op, b));
+            }
+        });
+        ElementwiseIr.unaryByIrName().forEach((name, op) -> unary(name, ElementwiseIr.version(name), x -> x.unary(op)));
         single("Divide", 1, (l, in) -> {
             Tensor a = t(in, 0);
             Tensor b = t(in, 1);
@@ -126,9 +131,6 @@ final class OpTable {
             requireNoZero(b);
             return TensorMath.integerDivide(a, b, l.getBool("m_pythondiv"));
         });
-        binary("Maximum", 1, Tensor::maximum);
-        binary("Minimum", 1, Tensor::minimum);
-        binary("Power", 1, Tensor::pow);
         binary("SquaredDifference", 0, (a, b) -> a.sub(b).square());
         single("FloorMod", 1, (l, in) -> {
             if (!t(in, 1).dtype().isFloating()) {
@@ -142,30 +144,11 @@ final class OpTable {
             }
             return TensorMath.truncMod(t(in, 0), t(in, 1));
         });
-        binary("Equal", 1, Tensor::eq);
-        binary("NotEqual", 1, Tensor::ne);
-        binary("Less", 1, Tensor::lt);
-        binary("LessEqual", 1, Tensor::le);
-        binary("Greater", 1, Tensor::gt);
-        binary("GreaterEqual", 1, Tensor::ge);
-        binary("LogicalAnd", 1, Tensor::logicalAnd);
-        binary("LogicalOr", 1, Tensor::logicalOr);
-        binary("LogicalXor", 1, Tensor::logicalXor);
-        unary("LogicalNot", 1, Tensor::logicalNot);
         single("Select", 1, (l, in) -> Tensor.where(t(in, 0), t(in, 1), t(in, 2)));
         // Convert: the engine converts every result to its declared type (truncation, wrapping, f16 rounding).
         unary("Convert", 0, x -> x);
-        unary("Abs", 0, Tensor::abs);
-        unary("Negative", 0, Tensor::neg);
-        unary("Sign", 0, Tensor::sign);
         unary("Floor", 0, TensorMath::floor);
         unary("Ceiling", 0, TensorMath::ceil);
-        unary("Exp", 0, Tensor::exp);
-        unary("Log", 0, Tensor::log);
-        unary("Sqrt", 0, Tensor::sqrt);
-        unary("Sin", 0, Tensor::sin);
-        unary("Cos", 0, Tensor::cos);
-        unary("Erf", 0, Tensor::erf);
     }
 
     private static void requireNoZero(Tensor divisor) {
@@ -177,9 +160,6 @@ final class OpTable {
     // ---- activations ----
 
     private void activations() {
-        unary("Relu", 0, Tensor::relu);
-        unary("Sigmoid", 0, Tensor::sigmoid);
-        unary("Tanh", 0, Tensor::tanh);
         single("PRelu", 0, (l, in) -> {
             Tensor x = t(in, 0);
             Tensor slope = t(in, 1);
