@@ -201,7 +201,7 @@ final class Windows {
 
     /** Max pooling; {@code axis} &gt;= 0 also returns the indices (MaxPool-8), flattened from that input axis. */
     static List<Tensor> maxPool(Tensor x, long[] kernel, Geometry g, int indicesAxis) {
-        if (indicesAxis < 0 && fitsPool2d(g, kernel)) {
+        if (indicesAxis < 0 && fitsPool2d(x, g, kernel)) {
             return List.of(x.pool2d(poolSpec(Pool2dSpec.Kind.MAX, kernel, g)));
         }
         double lowest = x.dtype().isFloating() ? Double.NEGATIVE_INFINITY
@@ -240,7 +240,7 @@ final class Windows {
             padded |= g.padsBegin()[i] != 0 || g.padsEnd()[i] != 0;
         }
         boolean countInBounds = excludePad || !padded;
-        if (countInBounds && fitsPool2d(g, kernel)) {
+        if (countInBounds && fitsPool2d(x, g, kernel)) {
             return x.pool2d(poolSpec(Pool2dSpec.Kind.AVG, kernel, g));
         }
         Tensor xf = x.cast(x.dtype().toFloating());
@@ -271,13 +271,21 @@ final class Windows {
         return sum;
     }
 
-    /** pool2d handles 2-D, undilated windows with symmetric pads of at most half the kernel and floor rounding. */
-    private static boolean fitsPool2d(Geometry g, long[] kernel) {
+    /**
+     * pool2d handles 2-D, undilated windows with symmetric pads of at most half the kernel and floor rounding (so a
+     * ceil-rounded geometry fits only where its output length equals the floor one).
+     */
+    private static boolean fitsPool2d(Tensor x, Geometry g, long[] kernel) {
         if (g.spatial() != 2) {
             return false;
         }
+        long[] in = spatialDims(x);
         for (int i = 0; i < 2; i++) {
             if (g.dilations()[i] != 1 || g.padsBegin()[i] != g.padsEnd()[i] || g.padsBegin()[i] > kernel[i] / 2) {
+                return false;
+            }
+            long floorOut = Math.floorDiv(in[i] + 2 * g.padsBegin()[i] - kernel[i], g.strides()[i]) + 1;
+            if (floorOut != g.out()[i]) {
                 return false;
             }
         }

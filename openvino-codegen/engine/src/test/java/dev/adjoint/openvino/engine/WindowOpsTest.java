@@ -123,6 +123,22 @@ class WindowOpsTest {
     }
 
     @Test
+    void paddingWiderThanTheInput() {
+        // Length-1 input, kernel 5, pads 2 each side: four taps see only padding (the CPU im2col once copied from
+        // offset -1 there; ONNX conformance case Conv1d_pad2size1).
+        int[] xs = {2, 3, 1};
+        int[] ws = {4, 3, 5};
+        double[] x = OpHarness.uniform(18, OpHarness.size(xs), -1, 1);
+        double[] w = OpHarness.uniform(19, OpHarness.size(ws), -1, 1);
+        int[] os = {2, 4, 1};
+        OvTensor y = run1("Convolution", 1, Attributes.of("strides", l(1), "dilations", l(1), "pads_begin", l(2),
+                "pads_end", l(2)), f32(x, xs), f32(w, ws));
+        Ref.assertShape(os, y);
+        Ref.assertClose(conv(x, xs, w, ws, 1, new int[] {1}, new int[] {1}, new int[] {2}, os), y.toFloatArray(), 1e-5,
+                "conv1d wide pads");
+    }
+
+    @Test
     void groupConvolutionDepthwise() {
         int[] xs = {1, 4, 7, 7};
         int[] gs = {4, 2, 1, 3, 3};
@@ -307,6 +323,27 @@ class WindowOpsTest {
                 "pads_end", l(1, 1)), f32(x, xs));
         Ref.assertClose(pool(x, xs, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1},
                 new int[] {1, 1}, os, true, false, null), y.toFloatArray(), 0, "maxpool");
+    }
+
+    @Test
+    void ceilRoundingWithSymmetricPadsDoesNotTakeThePool2dPath() {
+        // 7x8 input, kernel 3, stride 2, pads 1 on both sides: H ceil((7+2-3)/2)+1 = 4, W ceil((8+2-3)/2)+1 = 5,
+        // where floor rounding (pool2d's) gives W 4. Found by the ONNX MaxPool ceil_mode cross-check.
+        int[] xs = {1, 2, 7, 8};
+        double[] x = OpHarness.uniform(25, OpHarness.size(xs), -1, 1);
+        int[] os = {1, 2, 4, 5};
+        int[] k = {3, 3};
+        Attributes a = Attributes.of("kernel", l(3, 3), "strides", l(2, 2), "pads_begin", l(1, 1), "pads_end",
+                l(1, 1), "rounding_type", "ceil");
+        OvTensor max = run1("MaxPool", 1, a, f32(x, xs));
+        Ref.assertShape(os, max);
+        Ref.assertClose(pool(x, xs, k, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, os,
+                true, false, null), max.toFloatArray(), 0, "maxpool ceil");
+        OvTensor avg = run1("AvgPool", 1, Attributes.of("kernel", l(3, 3), "strides", l(2, 2), "pads_begin", l(1, 1),
+                "pads_end", l(1, 1), "rounding_type", "ceil", "exclude-pad", true), f32(x, xs));
+        Ref.assertShape(os, avg);
+        Ref.assertClose(pool(x, xs, k, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, os,
+                false, true, null), avg.toFloatArray(), 1e-6, "avgpool ceil");
     }
 
     @Test

@@ -33,7 +33,7 @@ final class OnnxConverter {
     private final GraphBuilder graph;
     private final Map<String, NodeOutput> values = new HashMap<>();
     /** Outputs a node declares but the converter does not produce, with the reason. */
-    private final Map<String, String> missing = new HashMap<>();
+    private final Map<String, String[]> missing = new HashMap<>();
     private final Map<String, TensorProto> initializers = new LinkedHashMap<>();
     private final Map<NodeOutput, Set<String>> tensorNames = new LinkedHashMap<>();
     private int opset;
@@ -49,6 +49,15 @@ final class OnnxConverter {
     }
 
     IrModel convert(ModelProto model) throws IOException {
+        try {
+            return convertGraph(model);
+        } catch (IllegalArgumentException | ArithmeticException | IndexOutOfBoundsException e) {
+            // Graph-level rules broken outside any node (a Result of a bad value, a rank over the limit...).
+            throw error(null, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    private IrModel convertGraph(ModelProto model) throws IOException {
         opset = defaultOpset(model);
         GraphProto g = model.getGraph();
         if (g.getSparseInitializerCount() > 0) {
@@ -76,11 +85,18 @@ final class OnnxConverter {
         for (NodeProto node : g.getNodeList()) {
             convertNode(node, index++);
         }
+        for (ValueInfoProto info : g.getValueInfoList()) {
+            NodeOutput v = values.get(info.getName());
+            if (v != null) {
+                checkDeclared("value_info", info, v);
+            }
+        }
         if (g.getOutputCount() == 0) {
             throw error(null, "the graph has no outputs");
         }
         for (ValueInfoProto output : g.getOutputList()) {
             NodeOutput v = value(output.getName(), null);
+            checkDeclared("graph output", output, v);
             graph.result(output.getName(), v);
         }
         for (Map.Entry<NodeOutput, Set<String>> e : tensorNames.entrySet()) {
@@ -139,6 +155,9 @@ final class OnnxConverter {
             throw error(where, e.getMessage());
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw error(where, e.getMessage() == null ? e.toString() : e.getMessage());
+        } catch (RuntimeException e) {
+            // A malformed node (a Constant without outputs, say) must still end as one error naming it.
+            throw error(where, "cannot be converted: " + e);
         }
         List<String> unread = c.unreadAttributes();
         if (!unread.isEmpty()) {
@@ -153,8 +172,33 @@ final class OnnxConverter {
             if (k < outputs.size() && outputs.get(k) != null) {
                 define(name, outputs.get(k));
             } else {
-                missing.put(name, where + ": output " + k + " ('" + name + "') is not supported");
+                missing.put(name, new String[] {where, "output " + k + " ('" + name + "') is not supported"});
             }
+        }
+    }
+
+    /** A declared type and shape (value_info) must agree with what the conversion infers. */
+    private void checkDeclared(String what, ValueInfoProto declared, NodeOutput v) throws IrFormatException {
+        if (declared.getType().getValueCase() != TypeProto.ValueCase.TENSOR_TYPE) {
+            return;
+        }
+        TypeProto.Tensor t = declared.getType().getTensorType();
+        if (t.getElemType() != 0) {
+            ElementType type;
+            try {
+                type = OnnxTensors.elementType(t.getElemType());
+            } catch (IllegalArgumentException e) {
+                throw error(null, what + " '" + declared.getName() + "': " + e.getMessage());
+            }
+            if (type != v.type()) {
+                throw error(null, what + " '" + declared.getName() + "' is declared " + type.irName()
+                        + " but converts to " + v.type().irName());
+            }
+        }
+        PartialShape shape = shape(declared);
+        if (shape.merge(v.shape()).isEmpty()) {
+            throw error(null, what + " '" + declared.getName() + "' is declared " + shape + " but converts to "
+                    + v.shape());
         }
     }
 
@@ -189,7 +233,7 @@ final class OnnxConverter {
             return v;
         }
         if (missing.containsKey(name)) {
-            throw new IrFormatException(source, null, missing.get(name) + ", but it is used");
+            throw error(missing.get(name)[0], missing.get(name)[1] + ", but it is used");
         }
         throw error(where, "value '" + name + "' is not defined before it is used (ONNX nodes must be in"
                 + " topological order)");

@@ -14,7 +14,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * The ONNX op table: one converter per ONNX op type, mapping it onto IR ops (opset1..15 versions the {@code ir}
@@ -573,9 +572,8 @@ final class OnnxOps {
         long[] outputPadding = c.ints("output_padding", new long[spatial]);
         long[] outputShape = c.ints("output_shape", null);
         long group = c.i("group", 1);
-        if (group != 1) {
-            throw NodeContext.unsupported("group=" + group + " is not supported (IR's GroupConvolutionBackpropData"
-                    + " is not available)");
+        if (group < 1) {
+            throw new IllegalArgumentException("group=" + group + " must be positive");
         }
         if (outputPadding.length != spatial) {
             throw new IllegalArgumentException("output_padding must have " + spatial + " values");
@@ -605,7 +603,8 @@ final class OnnxOps {
                     throw NodeContext.unsupported("output_shape " + Arrays.toString(outputShape)
                             + " needs negative padding, which is not supported");
                 }
-                boolean upper = !win.autoPad().equals("same_lower");
+                // ONNX: SAME_UPPER puts the smaller half first; NOTSET and SAME_LOWER the larger half.
+                boolean upper = win.autoPad().equals("same_upper");
                 begin[k] = upper ? total / 2 : total - total / 2;
                 end[k] = total - begin[k];
             }
@@ -613,9 +612,21 @@ final class OnnxOps {
             padsEnd = List.of(end);
         }
         String autoPad = win.autoPad().equals("valid") ? "valid" : "explicit";
-        NodeOutput y = c.op("ConvolutionBackpropData", 1, Attributes.of("strides", win.strides(), "dilations",
-                win.dilations(), "pads_begin", padsBegin, "pads_end", padsEnd, "auto_pad", autoPad,
-                "output_padding", list(outputPadding)), x, w);
+        Attributes attrs = Attributes.of("strides", win.strides(), "dilations", win.dilations(), "pads_begin",
+                padsBegin, "pads_end", padsEnd, "auto_pad", autoPad, "output_padding", list(outputPadding));
+        NodeOutput y;
+        if (group == 1) {
+            y = c.op("ConvolutionBackpropData", 1, attrs, x, w);
+        } else {
+            // IR has no GroupConvolutionBackpropData here: one transposed convolution per group, concatenated.
+            Node xs = c.node("Split", 1, Attributes.of("num_splits", group), x, c.i64Scalar(1));
+            Node ws = c.node("Split", 1, Attributes.of("num_splits", group), w, c.i64Scalar(0));
+            NodeOutput[] parts = new NodeOutput[(int) group];
+            for (int g = 0; g < group; g++) {
+                parts[g] = c.op("ConvolutionBackpropData", 1, attrs, xs.output(g), ws.output(g));
+            }
+            y = c.op("Concat", 0, Attributes.of("axis", 1L), parts);
+        }
         if (c.hasInput(2)) {
             y = c.op("Add", 1, y, c.channelVector(c.in(2), spatial + 2));
         }
@@ -913,18 +924,18 @@ final class OnnxOps {
     // ---- reductions ----
 
     private static void reductions() {
-        reduce("ReduceMean", 18, x -> null, "ReduceMean");
-        reduce("ReduceSum", 13, x -> null, "ReduceSum");
-        reduce("ReduceMax", 18, x -> null, "ReduceMax");
-        reduce("ReduceMin", 18, x -> null, "ReduceMin");
-        reduce("ReduceProd", 18, x -> null, "ReduceProd");
-        reduce("ReduceL1", 18, x -> null, "ReduceL1");
-        reduce("ReduceL2", 18, x -> null, "ReduceL2");
-        reduce("ReduceSumSquare", 18, x -> x, "ReduceSum");
+        reduce("ReduceMean", 18, false, "ReduceMean");
+        reduce("ReduceSum", 13, false, "ReduceSum");
+        reduce("ReduceMax", 18, false, "ReduceMax");
+        reduce("ReduceMin", 18, false, "ReduceMin");
+        reduce("ReduceProd", 18, false, "ReduceProd");
+        reduce("ReduceL1", 18, false, "ReduceL1");
+        reduce("ReduceL2", 18, false, "ReduceL2");
+        reduce("ReduceSumSquare", 18, true, "ReduceSum");
     }
 
-    /** A reduction; {@code square} (non-null result) squares the input first. */
-    private static void reduce(String onnx, int axesInputFrom, Function<Boolean, Boolean> square, String ir) {
+    /** A reduction whose axes become an input at opset {@code axesInputFrom}; {@code square} squares first. */
+    private static void reduce(String onnx, int axesInputFrom, boolean square, String ir) {
         put(onnx, c -> {
             NodeOutput x = c.in(0);
             boolean keep = c.i("keepdims", 1) != 0;
@@ -949,7 +960,7 @@ final class OnnxOps {
                 }
                 axes = c.i64(all);
             }
-            if (square.apply(Boolean.TRUE) != null) {
+            if (square) {
                 x = c.op("Multiply", 1, x, x);
             }
             int version = ir.equals("ReduceL1") || ir.equals("ReduceL2") ? 4 : 1;

@@ -113,6 +113,19 @@ public final class OnnxTensors {
     }
 
     private static ByteBuffer typed(TensorProto t, String name, ElementType type, int count, int bytes) {
+        // Check the number of values before allocating: the dims of a hostile file may promise gigabytes.
+        int available = switch (type) {
+            case F32 -> t.getFloatDataCount();
+            case F64 -> t.getDoubleDataCount();
+            case I64 -> t.getInt64DataCount();
+            case U32, U64 -> t.getUint64DataCount();
+            case I4, U4 -> (int) Math.min(Integer.MAX_VALUE, 2L * t.getInt32DataCount());
+            default -> t.getInt32DataCount();
+        };
+        int wanted = type == ElementType.I4 || type == ElementType.U4 ? count + (count & 1) : count;
+        if (available != wanted) {
+            throw new IllegalArgumentException("tensor '" + name + "' needs " + count + " values, got " + available);
+        }
         ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
         int given;
         switch (type) {

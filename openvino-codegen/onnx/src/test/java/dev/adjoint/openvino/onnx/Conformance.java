@@ -136,8 +136,17 @@ final class Conformance {
             }
         }
         if (bad >= 0) {
+            double maxDiff = 0;
+            double maxAbs = 0;
+            for (int i = 0; i < expected.length; i++) {
+                if (!Double.isNaN(expected[i]) && !Double.isNaN(actual[i])) {
+                    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
+                    maxAbs = Math.max(maxAbs, Math.abs(expected[i]));
+                }
+            }
             fail(what + ": element " + bad + " is " + actual[bad] + ", expected " + expected[bad] + " (rtol "
-                    + tol.rtol() + ", atol " + tol.atol() + ")");
+                    + tol.rtol() + ", atol " + tol.atol() + "; largest difference " + maxDiff + ", largest |expected| "
+                    + maxAbs + ")");
         }
     }
 }

@@ -59,12 +59,12 @@ class OrtCrossCheckTest {
         for (OnnxTensors.Value v : given) {
             inputs.add(v.type() == ElementType.F32 ? randomLike(v, random) : v);
         }
-        crossCheck(name, model, names, inputs, tmp, Conformance.Tolerance.FP32);
+        crossCheck(name, model, names, inputs, tmp, Conformance.Tolerance.FP32, false);
     }
 
     /** Runs both and compares every output; skips (naming ORT's message) where ORT cannot load the old model. */
     static void crossCheck(String name, Path model, List<String> names, List<OnnxTensors.Value> inputs, Path tmp,
-            Conformance.Tolerance tolerance) throws IOException, OrtException {
+            Conformance.Tolerance tolerance, boolean atolRelativeToLargest) throws IOException, OrtException {
         Map<String, OnnxTensors.Value> feeds = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
             feeds.put(names.get(i), inputs.get(i));
@@ -85,8 +85,17 @@ class OrtCrossCheckTest {
         assertEquals(reference.size(), ours.size(), "output count");
         for (int i = 0; i < reference.size(); i++) {
             OnnxTensors.Value e = reference.get(i);
-            Conformance.assertClose(name + " output " + i + " vs ONNX Runtime", e.dims(), Conformance.values(e),
-                    ours.get(i).dims(), Conformance.values(ours.get(i)), tolerance);
+            double[] expected = Conformance.values(e);
+            Conformance.Tolerance tol = tolerance;
+            if (atolRelativeToLargest) {
+                double largest = 0;
+                for (double v : expected) {
+                    largest = Double.isFinite(v) ? Math.max(largest, Math.abs(v)) : largest;
+                }
+                tol = new Conformance.Tolerance(tolerance.rtol(), tolerance.atol() * Math.max(1, largest));
+            }
+            Conformance.assertClose(name + " output " + i + " vs ONNX Runtime", e.dims(), expected,
+                    ours.get(i).dims(), Conformance.values(ours.get(i)), tol);
         }
     }
 
