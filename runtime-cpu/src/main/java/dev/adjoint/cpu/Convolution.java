@@ -67,11 +67,26 @@ final class Convolution {
         long imageWork = (long) outChannels * positions * patch;
         Parallel.RangeBody images = (from, to) -> {
             boolean gemmMayFork = to - from == batch;
-            Object col = pointwise ? null : columns(dtype, checkedSize("conv2d", (long) patch * positions));
+            Object col = pointwise || filters != null ? null
+                    : columns(dtype, checkedSize("conv2d", (long) patch * positions));
             for (int n = from; n < to; n++) {
                 for (int g = 0; g < groups; g++) {
                     int xOff = (n * channels + g * groupIn) * h * wd;
                     int cOff = (n * outChannels + g * groupOut) * positions;
+                    if (filters != null) {
+                        // The packed GEMM reads the patches straight from the image while it packs them.
+                        float[] xf = (float[]) xs;
+                        if (pointwise) {
+                            GemmF32Vector.gemm(groupOut, positions, patch, (float[]) ws, g * groupOut * patch, patch, 1,
+                                    filters[g], xf, xOff, positions, 1, null, (float[]) out, cOff, positions,
+                                    gemmMayFork);
+                        } else {
+                            GemmF32Vector.gemm(groupOut, positions, patch, (float[]) ws, g * groupOut * patch, patch, 1,
+                                    filters[g], new Im2colPanelsF32(xf, xOff, h, wd, kh, kw, spec, oh, ow),
+                                    (float[]) out, cOff, positions, gemmMayFork);
+                        }
+                        continue;
+                    }
                     Object b = xs;
                     int bOff = xOff;
                     if (!pointwise) {
@@ -79,13 +94,7 @@ final class Convolution {
                         b = col;
                         bOff = 0;
                     }
-                    if (filters != null) {
-                        GemmF32Vector.gemm(groupOut, positions, patch, (float[]) ws, g * groupOut * patch, patch, 1,
-                                filters[g], (float[]) b, bOff, positions, 1, null, (float[]) out, cOff, positions,
-                                gemmMayFork);
-                    } else {
-                        gemm.run(groupOut, positions, patch, ws, g * groupOut * patch, b, bOff, out, cOff, gemmMayFork);
-                    }
+                    gemm.run(groupOut, positions, patch, ws, g * groupOut * patch, b, bOff, out, cOff, gemmMayFork);
                 }
             }
         };

@@ -133,6 +133,31 @@ final class GemmF32Vector {
      */
     static void gemm(int m, int n, int k, float[] a, int aOff, int rsA, int csA, Packed packedA, float[] b,
             int bOff, int rsB, int csB, Packed packedB, float[] c, int cOff, int ldc, boolean mayFork) {
+        gemm(m, n, k, a, aOff, rsA, csA, packedA, b, bOff, rsB, csB, packedB, null, c, cOff, ldc, mayFork);
+    }
+
+    /**
+     * A B operand that is computed while it is packed rather than stored: a convolution's unfolded
+     * patches, which then never exist as a whole matrix.
+     */
+    interface BPanels {
+        /**
+         * Writes rows {@code [p, p + kc)} of panels {@code [panelFrom, panelTo)}, as {@link #pack}
+         * lays them out: panel {@code t} from {@code packed[base + t * kc * NR]}, {@code NR} values per row,
+         * zeros past column n.
+         */
+        void pack(int p, int kc, int panelFrom, int panelTo, float[] packed, int base);
+    }
+
+    /** As the other forms, with B ({@code k x n}) coming from {@code b}'s {@link BPanels#pack}. */
+    static void gemm(int m, int n, int k, float[] a, int aOff, int rsA, int csA, Packed packedA, BPanels b,
+            float[] c, int cOff, int ldc, boolean mayFork) {
+        gemm(m, n, k, a, aOff, rsA, csA, packedA, null, 0, 0, 0, null, b, c, cOff, ldc, mayFork);
+    }
+
+    private static void gemm(int m, int n, int k, float[] a, int aOff, int rsA, int csA, Packed packedA, float[] b,
+            int bOff, int rsB, int csB, Packed packedB, BPanels bPanels, float[] c, int cOff, int ldc,
+            boolean mayFork) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -143,16 +168,18 @@ final class GemmF32Vector {
             return;
         }
         boolean fork = mayFork && Parallel.threads() > 1 && (long) m * n * k >= PARALLEL_WORK;
-        if (m == 1 && packedA == null && packedB == null) {
+        boolean plain = packedA == null && packedB == null && bPanels == null;
+        if (m == 1 && plain) {
             // One row of C: the row of A times B, i.e. (B^T a)^T.
             gemv(n, k, b, bOff, csB, rsB, a, aOff, csA, c, cOff, 1, fork);
             return;
         }
-        if (n == 1 && packedA == null && packedB == null) {
+        if (n == 1 && plain) {
             gemv(m, k, a, aOff, rsA, csA, b, bOff, rsB, c, cOff, ldc, fork);
             return;
         }
-        Product product = new Product(m, n, k, a, aOff, rsA, csA, packedA, b, bOff, rsB, csB, packedB, c, cOff, ldc);
+        Product product = new Product(m, n, k, a, aOff, rsA, csA, packedA, b, bOff, rsB, csB, packedB, bPanels, c,
+                cOff, ldc);
         int nPanels = ceilDiv(n, NR);
         if (!fork) {
             product.rectangle(0, m, 0, nPanels);
@@ -183,7 +210,7 @@ final class GemmF32Vector {
 
     /** One product's operands, and the blocked loop over a rectangle of its C. */
     private record Product(int m, int n, int k, float[] a, int aOff, int rsA, int csA, Packed packedA, float[] b,
-            int bOff, int rsB, int csB, Packed packedB, float[] c, int cOff, int ldc) {
+            int bOff, int rsB, int csB, Packed packedB, BPanels bPanels, float[] c, int cOff, int ldc) {
 
         /** Computes rows {@code [rowFrom, rowTo)} (a multiple of MR apart from m) times B panels {@code [panelFrom, panelTo)}. */
         void rectangle(int rowFrom, int rowTo, int panelFrom, int panelTo) {
@@ -196,7 +223,11 @@ final class GemmF32Vector {
                     int kc = Math.min(KC, k - p);
                     float[] pb;
                     int bBlock;
-                    if (packedB == null) {
+                    if (bPanels != null) {
+                        bPanels.pack(p, kc, jc, jcEnd, localB, -jc * kc * NR);
+                        pb = localB;
+                        bBlock = -jc * kc * NR;
+                    } else if (packedB == null) {
                         packB(kc, n, b, bOff + p * rsB, rsB, csB, localB, -jc * kc * NR, jc, jcEnd);
                         pb = localB;
                         bBlock = -jc * kc * NR;
