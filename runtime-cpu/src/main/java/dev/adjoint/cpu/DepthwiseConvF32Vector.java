@@ -1,8 +1,8 @@
 package dev.adjoint.cpu;
 
 import dev.adjoint.op.Conv2dSpec;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -49,6 +49,14 @@ final class DepthwiseConvF32Vector {
         // Rows of the padded plane that some output row reads.
         int rows = Math.min(ph, (oh - 1) * sh + (kh - 1) * dh + 1);
         int scratchSize = rows * rowLength + V;
+        // Where tap (i, j) reads, relative to the start of the first padded row its output row reads.
+        int[] taps = new int[kh * kw];
+        for (int i = 0; i < kh; i++) {
+            for (int j = 0; j < kw; j++) {
+                int col = j * dw;
+                taps[i * kw + j] = i * dh * rowLength + col % sw * phaseLength + col / sw;
+            }
+        }
         long planeWork = (long) oh * ow * kh * kw;
         int planes = batch * outChannels;
         Parallel.forRange(planes, (int) Math.max(1, PARALLEL_WORK / Math.max(1, planeWork)), (from, to) -> {
@@ -61,33 +69,35 @@ final class DepthwiseConvF32Vector {
                     pad(x, input * h * w, h, w, spec, sw, rows, phaseLength, scratch);
                     loaded = input;
                 }
-                planeRows(scratch, rowLength, phaseLength, weight, o * kh * kw, kh, kw, sh, sw, dh, dw, oh, ow, out,
-                        plane * oh * ow);
+                planeRows(scratch, sh * rowLength, taps, weight, o * kh * kw, oh, ow, out, plane * oh * ow);
             }
         });
     }
 
-    /** One output plane: each row is the sum over taps of a weight times a contiguous run of a phase row. */
-    private static void planeRows(float[] scratch, int rowLength, int phaseLength, float[] weight, int wOff, int kh,
-            int kw, int sh, int sw, int dh, int dw, int oh, int ow, float[] out, int outOff) {
+    /**
+     * One output plane: each row is the sum over taps of a weight times a contiguous run of a phase
+     * row; {@code taps[t]} is where tap t's run starts relative to the first padded row output row 0 reads.
+     */
+    private static void planeRows(float[] scratch, int rowStride, int[] taps, float[] weight, int wOff, int oh,
+            int ow, float[] out, int outOff) {
+        int count = taps.length;
+        float[] tail = new float[V];
         for (int y = 0; y < oh; y++) {
             int dst = outOff + y * ow;
+            int row = y * rowStride;
             for (int x = 0; x < ow; x += V) {
                 FloatVector acc = FloatVector.zero(SPECIES);
-                for (int i = 0; i < kh; i++) {
-                    int row = (y * sh + i * dh) * rowLength;
-                    for (int j = 0; j < kw; j++) {
-                        int col = j * dw;
-                        int src = row + (col % sw) * phaseLength + col / sw + x;
-                        acc = FloatVector.broadcast(SPECIES, weight[wOff + i * kw + j])
-                                .fma(FloatVector.fromArray(SPECIES, scratch, src), acc);
-                    }
+                int at = row + x;
+                for (int t = 0; t < count; t++) {
+                    acc = FloatVector.broadcast(SPECIES, weight[wOff + t])
+                            .fma(FloatVector.fromArray(SPECIES, scratch, at + taps[t]), acc);
                 }
                 if (x + V <= ow) {
                     acc.intoArray(out, dst + x);
                 } else {
-                    VectorMask<Float> tail = SPECIES.indexInRange(x, ow);
-                    acc.intoArray(out, dst + x, tail);
+                    // The row's last, partial vector: through a scratch vector, since a masked store was slow.
+                    acc.intoArray(tail, 0);
+                    System.arraycopy(tail, 0, out, dst + x, ow - x);
                 }
             }
         }
@@ -104,22 +114,27 @@ final class DepthwiseConvF32Vector {
             int iy = r - spec.padTop();
             int dst = r * rowLength;
             if (iy < 0 || iy >= h) {
-                java.util.Arrays.fill(scratch, dst, dst + rowLength, 0f);
+                Arrays.fill(scratch, dst, dst + rowLength, 0f);
                 continue;
             }
             int src = xOff + iy * w;
             if (sw == 1) {
-                java.util.Arrays.fill(scratch, dst, dst + spec.padLeft(), 0f);
+                Arrays.fill(scratch, dst, dst + spec.padLeft(), 0f);
                 System.arraycopy(x, src, scratch, dst + spec.padLeft(), w);
-                java.util.Arrays.fill(scratch, dst + spec.padLeft() + w, dst + rowLength, 0f);
+                Arrays.fill(scratch, dst + spec.padLeft() + w, dst + rowLength, 0f);
                 continue;
             }
             for (int q = 0; q < sw; q++) {
                 int phase = dst + q * phaseLength;
-                for (int t = 0; t < phaseLength; t++) {
-                    int ix = q + t * sw - spec.padLeft();
-                    scratch[phase + t] = ix >= 0 && ix < w ? x[src + ix] : 0f;
+                // Element t of this phase is input column q + t * sw - padLeft: real for t in [lo, hi).
+                int first = q - spec.padLeft();
+                int lo = Math.clamp(Math.ceilDiv(-first, sw), 0, phaseLength);
+                int hi = Math.clamp(Math.ceilDiv(w - first, sw), lo, phaseLength);
+                Arrays.fill(scratch, phase, phase + lo, 0f);
+                for (int t = lo, ix = src + first + lo * sw; t < hi; t++, ix += sw) {
+                    scratch[phase + t] = x[ix];
                 }
+                Arrays.fill(scratch, phase + hi, phase + phaseLength, 0f);
             }
         }
     }
