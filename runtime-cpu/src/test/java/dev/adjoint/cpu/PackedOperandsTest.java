@@ -149,4 +149,20 @@ class PackedOperandsTest {
             }
         }
     }
+
+    @Test
+    void matrixVectorProductsReadTheMatrixStraight() {
+        SplittableRandom random = new SplittableRandom(35);
+        int m = 1, k = 333, n = 250;
+        double[] xv = randomValues(random, DType.FLOAT32, m * k);
+        CpuStorage x = storage(VECTOR, DType.FLOAT32, xv);
+        CpuStorage w = storage(VECTOR, DType.FLOAT32, randomValues(random, DType.FLOAT32, k * n));
+        double[][] expected = matmul(xv, w.floats(), m, k, n);
+        long before = PackedOperands.bytesHeld();
+        for (int call = 0; call < 3; call++) {
+            assertClose("row vector times a weight, call " + call, expected[0], expected[1], product(x, m, k, w, n),
+                    TOLERANCE);
+        }
+        assertFalse(PackedOperands.bytesHeld() > before, "a matrix-vector product packs nothing");
+    }
 }
