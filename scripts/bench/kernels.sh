@@ -34,9 +34,17 @@ jmh=(-f 1 -wi 4 -i 5 -w 1s -r 1s)
 repeats=7
 if $quick; then jmh=(-f 1 -wi 1 -i 1 -w 300ms -r 300ms); repeats=2; fi
 load() { cut -d' ' -f1 /proc/loadavg >> "$out/loadavg.txt"; }
+# JMH allows one run per machine (/tmp/jmh.lock) and fails at once if another holds it: wait for it instead.
+wait_for_jmh() {
+  while pgrep -f 'org.openjdk.jmh.runner.ForkedMain' > /dev/null; do
+    echo "kernels.sh: another JMH run is in progress; waiting" >&2
+    sleep 10
+  done
+}
 : > "$out/loadavg.txt"
 for threads in 1 2; do
   load
+  wait_for_jmh
   "$java" -jar "$jar" "${jmh[@]}" -p size=256,1024 -jvmArgsAppend "-Dadjoint.cpu.threads=$threads" \
     -rf json -rff "$out/jmh-matmul-$threads.json" -o "$out/jmh-matmul-$threads.log" '\.MatmulBenchmark\.'
   load
@@ -45,6 +53,7 @@ for threads in 1 2; do
     python3 scripts/bench/numpy_reference.py --only '^matmul/(256|1024)$' --json "$out/numpy-$threads.json" \
     $($quick && echo --quick)
   load
+  wait_for_jmh
   "$java" -jar "$jar" "${jmh[@]}" -jvmArgsAppend "-Dadjoint.cpu.threads=$threads" \
     -rf json -rff "$out/jmh-conv-$threads.json" -o "$out/jmh-conv-$threads.log" '\.ConvLayerBenchmark\.'
   load
