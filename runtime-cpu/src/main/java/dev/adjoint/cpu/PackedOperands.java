@@ -64,6 +64,13 @@ final class PackedOperands {
                 return null;
             }
             seen = found;
+            // Panels that would not fit are not packed at all: the product packs block by block as usual.
+            if (bytes + packedBytes(isA, extent, depth) > MAX_BYTES) {
+                bytes = recount();
+                if (bytes + packedBytes(isA, extent, depth) > MAX_BYTES) {
+                    return null;
+                }
+            }
         }
         // Seen before: pack outside the lock, then publish unless the storage was written meanwhile.
         GemmF32Vector.Packed packed = GemmF32Vector.pack(isA, extent, depth, storage.floats(), offset, rs, cs);
@@ -83,6 +90,11 @@ final class PackedOperands {
             bytes += size;
         }
         return packed;
+    }
+
+    private static long packedBytes(boolean isA, int extent, int depth) {
+        int width = isA ? GemmF32Vector.MR : GemmF32Vector.NR;
+        return 4L * Math.ceilDiv(extent, width) * width * depth;
     }
 
     /** Forgets everything packed from {@code storage}: call before writing it in place. */
