@@ -41,6 +41,9 @@ def main():
             a = rng.uniform(-1, 1, (n, n)).astype(np.float32)
             b = rng.uniform(-1, 1, (n, n)).astype(np.float32)
             probe(f"matmul/{n}", lambda a=a, b=b: a @ b)
+        x8 = rng.uniform(-1, 1, (8, 1024)).astype(np.float32)
+        w = rng.uniform(-1, 1, (1024, 1024)).astype(np.float32)
+        probe("linear/8x1024x1024", lambda: x8 @ w)
         return
     if sys.argv[1:] != ["torch"]:
         sys.exit("usage: cpu_time_reference.py numpy|torch")

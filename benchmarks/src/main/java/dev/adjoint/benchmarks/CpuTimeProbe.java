@@ -28,6 +28,9 @@ public final class CpuTimeProbe {
             Tensor a = BenchInputs.uniform(0, size, size), b = BenchInputs.uniform(1, size, size);
             probe("matmul/" + size, () -> a.matmul(b));
         }
+        // A Linear layer at batch 8: the weight is the same storage every call, so its packed panels are reused.
+        Tensor x8 = BenchInputs.uniform(0, 8, 1024), weight = BenchInputs.uniform(1, 1024, 1024);
+        probe("linear/8x1024x1024", () -> x8.matmul(weight));
         for (ConvLayerBenchmark.Layer l : ConvLayerBenchmark.Layer.values()) {
             Tensor x = BenchInputs.uniform(0, 1, l.channels, l.size, l.size);
             Tensor w = BenchInputs.uniform(1, l.outChannels, l.channels / l.groups, l.kernel, l.kernel);
