@@ -10,12 +10,17 @@ import dev.adjoint.spi.Storage;
 /**
  * 2-D convolution and pooling over NCHW tensors. A convolution is, per image and channel group, an
  * {@link Im2col} unfold followed by one GEMM (weights {@code O/g x (C/g * KH * KW)} times the
- * unfolded patches), so it runs on the same kernels as {@link Matmul}. Pooling lives in
+ * unfolded patches), so it runs on the same kernels as {@link Matmul}; a 1x1 convolution with stride
+ * 1 and no padding skips the unfold, and on the float32 Vector API path the filters come packed from
+ * {@link PackedOperands} and a depthwise convolution runs {@link DepthwiseConvF32Vector} instead. Pooling lives in
  * {@link Pool2d} and {@link PoolF32Vector}.
  */
 final class Convolution {
     /** Total multiply-adds below which a convolution stays on the calling thread. */
     private static final long PARALLEL_WORK = 1L << 18;
+    /** The largest unfold buffer (in floats, 64 MiB) a thread keeps for its next convolution. */
+    private static final int MAX_CACHED_COLUMNS = 1 << 24;
+    private static final ThreadLocal<float[]> COLUMNS = new ThreadLocal<>();
 
     private Convolution() {
     }
@@ -39,6 +44,11 @@ final class Convolution {
         if (size == 0) {
             return new CpuStorage(backend, dtype, out, 0);
         }
+        if (vector && dtype == DType.FLOAT32 && DepthwiseConvF32Vector.applies(channels, groups)) {
+            DepthwiseConvF32Vector.conv(x.floats(), batch, channels, h, wd, w.floats(), outChannels, kh, kw, spec, oh, ow,
+                    (float[]) out);
+            return new CpuStorage(backend, dtype, out, size);
+        }
         int patch = groupIn * kh * kw;
         int positions = oh * ow;
         // A 1x1 kernel with stride 1 and no padding already is its own unfold: multiply x directly.
@@ -46,20 +56,45 @@ final class Convolution {
                 && spec.padBottom() == 0 && spec.padLeft() == 0 && spec.padRight() == 0;
         Gemm gemm = gemmFor(dtype, vector);
         Object xs = x.array(), ws = w.array();
+        // The float32 vector GEMM reads the filters of each group (its A) packed once, from the cache.
+        GemmF32Vector.Packed[] filters = vector && dtype == DType.FLOAT32
+                && (long) groupOut * positions * patch > Matmul.SMALL_WORK ? new GemmF32Vector.Packed[groups] : null;
+        if (filters != null) {
+            for (int g = 0; g < groups; g++) {
+                filters[g] = PackedOperands.floats(w, true, groupOut, patch, g * groupOut * patch, patch, 1);
+            }
+        }
         long imageWork = (long) outChannels * positions * patch;
         Parallel.RangeBody images = (from, to) -> {
             boolean gemmMayFork = to - from == batch;
-            Object col = pointwise ? null : newArray(dtype, checkedSize("conv2d", (long) patch * positions));
+            Object col = pointwise || filters != null ? null
+                    : columns(dtype, checkedSize("conv2d", (long) patch * positions));
             for (int n = from; n < to; n++) {
                 for (int g = 0; g < groups; g++) {
                     int xOff = (n * channels + g * groupIn) * h * wd;
                     int cOff = (n * outChannels + g * groupOut) * positions;
-                    if (pointwise) {
-                        gemm.run(groupOut, positions, patch, ws, g * groupOut * patch, xs, xOff, out, cOff, gemmMayFork);
-                    } else {
-                        Im2col.unfold(xs, xOff, groupIn, h, wd, kh, kw, spec, oh, ow, col);
-                        gemm.run(groupOut, positions, patch, ws, g * groupOut * patch, col, 0, out, cOff, gemmMayFork);
+                    if (filters != null) {
+                        // The packed GEMM reads the patches straight from the image while it packs them.
+                        float[] xf = (float[]) xs;
+                        if (pointwise) {
+                            GemmF32Vector.gemm(groupOut, positions, patch, (float[]) ws, g * groupOut * patch, patch, 1,
+                                    filters[g], xf, xOff, positions, 1, null, (float[]) out, cOff, positions,
+                                    gemmMayFork);
+                        } else {
+                            GemmF32Vector.gemm(groupOut, positions, patch, (float[]) ws, g * groupOut * patch, patch, 1,
+                                    filters[g], new Im2colPanelsF32(xf, xOff, h, wd, kh, kw, spec, oh, ow),
+                                    (float[]) out, cOff, positions, gemmMayFork);
+                        }
+                        continue;
                     }
+                    Object b = xs;
+                    int bOff = xOff;
+                    if (!pointwise) {
+                        Im2col.unfold(xs, xOff, groupIn, h, wd, kh, kw, spec, oh, ow, col);
+                        b = col;
+                        bOff = 0;
+                    }
+                    gemm.run(groupOut, positions, patch, ws, g * groupOut * patch, b, bOff, out, cOff, gemmMayFork);
                 }
             }
         };
@@ -118,6 +153,22 @@ final class Convolution {
                     GemmScalarI64.gemm(m, n, k, (long[]) a, ao, k, 1, (long[]) b, bo, n, 1, (long[]) c, co, n, fork);
             case BOOL -> throw new TensorException("conv2d", "unsupported dtype " + dtype);
         };
+    }
+
+    /**
+     * A scratch array for the unfolded patches: float32 reuses one per thread (an unfold of a 56x56
+     * ResNet layer is 7 MiB, which a fresh array would zero on every call), other types are rare.
+     */
+    private static Object columns(DType dtype, int size) {
+        if (dtype != DType.FLOAT32 || size > MAX_CACHED_COLUMNS) {
+            return newArray(dtype, size);
+        }
+        float[] buf = COLUMNS.get();
+        if (buf == null || buf.length < size) {
+            buf = new float[size];
+            COLUMNS.set(buf);
+        }
+        return buf;
     }
 
     private static Object newArray(DType dtype, int size) {

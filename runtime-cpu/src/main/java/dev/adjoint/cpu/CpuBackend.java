@@ -134,6 +134,8 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("executeInto: a storage of " + into.dtype() + " x " + into.size()
                     + " cannot hold a result of " + output);
         }
+        // An optimizer updates a weight in place: its packed GEMM panels, if cached, are stale from here on.
+        PackedOperands.written(into);
         switch (op) {
             case Op.Unary u -> Elementwise.unary(this, u.kind(), cpu(inputs, 0), vector, into);
             case Op.Binary b -> Elementwise.binary(this, b.kind(), cpu(inputs, 0), shape(inputs, 0), cpu(inputs, 1),

@@ -11,17 +11,21 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code k x n} and C {@code m x n}, each addressed through explicit row and column strides so that
  * transposed operands cost nothing beyond the packing copy every operand gets anyway.
  *
- * <p>The blocking is the one of BLIS/GotoBLAS: B is packed a {@link #KC} x {@link #NC} block at a
- * time into panels {@link #NR} columns wide, A a {@link #MC} x {@link #KC} block at a time into panels
- * {@link #MR} rows tall, and a register-tiled micro-kernel multiplies one A panel by one B panel,
- * keeping the {@code MR x NR} tile of C in 8 vector registers for the whole {@code k} loop. Panels
- * at the edges are zero-padded so the micro-kernel never branches; the part of an edge tile outside C
- * is simply dropped.
+ * <p>The blocking follows BLIS/GotoBLAS, with the roles of the caches chosen for a JIT without
+ * software prefetch: a {@link #KC} x {@link #NC} block of B is packed into panels {@link #NR} columns
+ * wide and stays in L2; an {@link #MC} x {@link #KC} block of A is packed into panels {@link #MR}
+ * rows tall; one A panel stays in L1 while the register-tiled micro-kernel multiplies it by each B
+ * panel of the block in turn, keeping the {@code MR x NR} tile of C in vector registers for the whole
+ * {@code k} loop. Consecutive micro-kernels therefore write neighbouring tiles of the same C rows,
+ * which the hardware prefetcher follows. Panels at the edges are zero-padded so the micro-kernel
+ * never branches; the part of an edge tile outside C is dropped.
  *
- * <p>Unlike BLIS, the loop over B panels runs inside the loop over A panels: the A panel stays in L1
- * while B streams from L2, and consecutive micro-kernels touch neighbouring C tiles of the same rows.
- * BLIS keeps B in L1 and walks C down a column, which only pays off with software prefetch of C;
- * Java has none, and measured on Zen 3 (single precision, 1024^3) the column walk lost ~25% waiting for C lines.
+ * <p>With several threads, C is cut into rectangles (groups of rows times groups of columns) that
+ * the threads take from a shared counter; each rectangle runs the whole blocked loop on its own,
+ * with its own packed blocks in its own core's caches, so the threads meet only once, at the end.
+ *
+ * <p>Either operand may come {@linkplain #pack pre-packed}: a constant weight is then packed once and
+ * reused by every call (see {@link PackedOperands}).
  *
  * <p>A product with one row or one column ({@code m == 1} or {@code n == 1}) is a matrix-vector
  * product: it reads each element of the matrix once, so packing would double its memory traffic,
@@ -32,29 +36,30 @@ final class GemmF32Vector {
     private static final int V = SPECIES.length();
 
     /**
-     * Rows of the micro-tile: 4 rows x 2 vectors = 8 accumulators, enough independent FMA chains to
-     * cover the FMA latency. Taller tiles (5 x 2, 6 x 2, 4 x 3) spill an accumulator to the stack on
-     * AVX2: C2 schedules every broadcast and B load of an iteration before the first FMA, so
-     * accumulators + B vectors + broadcasts must fit the 16 registers, and only 4 x 2 (14) and
-     * 3 x 3 (15) do. 3 x 3 measured no faster in single precision and streams 50% more of B per FMA.
+     * Rows of the micro-tile. The tile is MR rows x 2 vectors, so 2 MR accumulators; C2 loads every
+     * broadcast and B vector of an iteration before its first FMA, so accumulators + 2 B vectors + MR
+     * broadcasts must fit the register file or an accumulator spills. AVX2 has 16 vector registers:
+     * 4 x 2 (14 live) fits, 5 x 2, 6 x 2 and 4 x 3 spilled. A 512-bit species means AVX-512 and 32
+     * registers: 8 x 2 (26 live) fits, and its 16 independent FMA chains cover the FMA latency of
+     * two pipes with room to spare.
      */
-    static final int MR = 4;
+    static final int MR = SPECIES.vectorBitSize() >= 512 ? 8 : 4;
     /** Columns of the micro-tile: two vectors. */
     static final int NR = 2 * V;
-    /**
-     * Depth of one packed block: one A panel ({@code MR x KC}, 4 KiB in single precision) stays in L1
-     * while B streams past.
-     */
+    /** Depth of one packed block: one A panel ({@code MR x KC}) stays in L1 while B panels stream past. */
     static final int KC = 256;
-    /** Rows of one packed A block: the unit of work the threads share out. */
-    static final int MC = 48;
-    /** Columns of one packed B block (3 MiB in single precision at KC = 256), sized for L3. */
-    static final int NC = 3072;
+    /** Rows of one packed A block. */
+    static final int MC = 96;
+    /**
+     * Columns of one packed B block: {@code KC x NC} single-precision values are 256 KiB, which stays
+     * in a core's L2 (512 KiB on Zen 3, 1 MiB on Zen 5) beside the A block and the C rows.
+     */
+    static final int NC = Math.max(NR, 256 / NR * NR);
 
     /** Below this many multiply-adds one thread is faster than forking. */
     private static final long PARALLEL_WORK = 1L << 20;
     /**
-     * Work items per thread when a block is shared out: the machine is shared, and a thread slowed
+     * Work items per thread when a product is shared out: the machine is shared, and a thread slowed
      * by someone else's process then hands its remaining items to the others instead of making
      * everyone wait at the join.
      */
@@ -68,6 +73,48 @@ final class GemmF32Vector {
     }
 
     /**
+     * An operand packed once, in the layout the micro-kernel reads: for each block of {@link #KC}
+     * rows of depth, the panels ({@link #MR} rows of A or {@link #NR} columns of B, zero-padded) one
+     * after the other. {@code extent} is m for A and n for B.
+     */
+    record Packed(float[] data, int extent, int depth, boolean isA) {
+        int panelWidth() {
+            return isA ? MR : NR;
+        }
+
+        int panels() {
+            return ceilDiv(extent, panelWidth());
+        }
+
+        /** Where panel {@code panel} of the depth block starting at {@code p} begins. */
+        int offset(int p, int panel) {
+            int kc = Math.min(KC, depth - p);
+            return p * panels() * panelWidth() + panel * kc * panelWidth();
+        }
+    }
+
+    /**
+     * Packs all of A ({@code m x k}, when {@code isA}) or all of B ({@code k x n}) for reuse by
+     * {@link #gemm(int, int, int, float[], int, int, int, Packed, float[], int, int, int, Packed, float[],
+     * int, int, boolean)}.
+     */
+    static Packed pack(boolean isA, int extent, int k, float[] x, int off, int rs, int cs) {
+        int width = isA ? MR : NR;
+        int panels = ceilDiv(extent, width);
+        Packed packed = new Packed(new float[panels * width * k], extent, k, isA);
+        for (int p = 0; p < k; p += KC) {
+            int kc = Math.min(KC, k - p);
+            int base = packed.offset(p, 0);
+            if (isA) {
+                packA(extent, kc, x, off + p * cs, rs, cs, packed.data(), base);
+            } else {
+                packB(kc, extent, x, off + p * rs, rs, cs, packed.data(), base, 0, panels);
+            }
+        }
+        return packed;
+    }
+
+    /**
      * Overwrites C ({@code m x n}, rows {@code ldc} apart from {@code cOff}) with {@code A * B}, where
      * element {@code (i, p)} of A is {@code a[aOff + i * rsA + p * csA]} and element {@code (p, j)}
      * of B is {@code b[bOff + p * rsB + j * csB]}. With {@code mayFork} large products are split
@@ -75,6 +122,41 @@ final class GemmF32Vector {
      */
     static void gemm(int m, int n, int k, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int rsB,
             int csB, float[] c, int cOff, int ldc, boolean mayFork) {
+        gemm(m, n, k, a, aOff, rsA, csA, null, b, bOff, rsB, csB, null, c, cOff, ldc, mayFork);
+    }
+
+    /**
+     * As {@link #gemm(int, int, int, float[], int, int, int, float[], int, int, int, float[], int, int, boolean)},
+     * reading A from {@code packedA} and B from {@code packedB} where they are not null (they must
+     * then be the packed form of exactly that operand).
+     */
+    static void gemm(int m, int n, int k, float[] a, int aOff, int rsA, int csA, Packed packedA, float[] b,
+            int bOff, int rsB, int csB, Packed packedB, float[] c, int cOff, int ldc, boolean mayFork) {
+        gemm(m, n, k, a, aOff, rsA, csA, packedA, b, bOff, rsB, csB, packedB, null, c, cOff, ldc, mayFork);
+    }
+
+    /**
+     * A B operand that is computed while it is packed rather than stored: a convolution's unfolded
+     * patches, which then never exist as a whole matrix.
+     */
+    interface BPanels {
+        /**
+         * Writes rows {@code [p, p + kc)} of panels {@code [panelFrom, panelTo)}, as {@link #pack}
+         * lays them out: panel {@code t} from {@code packed[base + t * kc * NR]}, {@code NR} values per row,
+         * zeros past column n.
+         */
+        void pack(int p, int kc, int panelFrom, int panelTo, float[] packed, int base);
+    }
+
+    /** As the other forms, with B ({@code k x n}) coming from {@code b}'s {@link BPanels#pack}. */
+    static void gemm(int m, int n, int k, float[] a, int aOff, int rsA, int csA, Packed packedA, BPanels b,
+            float[] c, int cOff, int ldc, boolean mayFork) {
+        gemm(m, n, k, a, aOff, rsA, csA, packedA, null, 0, 0, 0, null, b, c, cOff, ldc, mayFork);
+    }
+
+    private static void gemm(int m, int n, int k, float[] a, int aOff, int rsA, int csA, Packed packedA, float[] b,
+            int bOff, int rsB, int csB, Packed packedB, BPanels bPanels, float[] c, int cOff, int ldc,
+            boolean mayFork) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -85,103 +167,136 @@ final class GemmF32Vector {
             return;
         }
         boolean fork = mayFork && Parallel.threads() > 1 && (long) m * n * k >= PARALLEL_WORK;
-        if (m == 1) {
+        boolean plain = packedA == null && packedB == null && bPanels == null;
+        if (m == 1 && plain) {
             // One row of C: the row of A times B, i.e. (B^T a)^T.
             gemv(n, k, b, bOff, csB, rsB, a, aOff, csA, c, cOff, 1, fork);
             return;
         }
-        if (n == 1) {
+        if (n == 1 && plain) {
             gemv(m, k, a, aOff, rsA, csA, b, bOff, rsB, c, cOff, ldc, fork);
             return;
         }
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            int nPanels = ceilDiv(nc, NR);
-            float[] packedB = buffer(PACKED_B, KC * nPanels * NR);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                Block block = new Block(kc, nc, nPanels, a, aOff + pc * csA, rsA, csA, packedB, c, cOff + jc, ldc, pc > 0);
-                int bBlock = bOff + pc * rsB + jc * csB;
-                if (fork) {
-                    Parallel.forRange(nPanels, 1, (from, to) -> packB(kc, nc, b, bBlock, rsB, csB, packedB, from, to));
-                    shareOut(block, m);
-                } else {
-                    packB(kc, nc, b, bBlock, rsB, csB, packedB, 0, nPanels);
-                    float[] packedA = buffer(PACKED_A, MC * kc);
-                    for (int ic = 0; ic < m; ic += MC) {
-                        block.multiply(ic, Math.min(MC, m - ic), 0, nPanels, packedA);
-                    }
-                }
-            }
+        Product product = new Product(m, n, k, a, aOff, rsA, csA, packedA, b, bOff, rsB, csB, packedB, bPanels, c,
+                cOff, ldc);
+        int nPanels = ceilDiv(n, NR);
+        if (!fork) {
+            product.rectangle(0, m, 0, nPanels);
+            return;
         }
-    }
-
-    /**
-     * One packed {@code kc x nc} block of B, the matching {@code m x kc} slice of A and the
-     * {@code m x nc} slice of C they update ({@code accumulate}) or overwrite.
-     */
-    private record Block(int kc, int nc, int nPanels, float[] a, int aOff, int rsA, int csA, float[] packedB,
-            float[] c, int cOff, int ldc, boolean accumulate) {
-
-        /**
-         * Packs rows {@code [row, row + mc)} of the A slice and multiplies them by B panels
-         * {@code [panelFrom, panelTo)}.
-         */
-        void multiply(int row, int mc, int panelFrom, int panelTo, float[] packedA) {
-            packA(mc, kc, a, aOff + row * rsA, rsA, csA, packedA);
-            for (int ir = 0; ir < mc; ir += MR) {
-                int mr = Math.min(MR, mc - ir);
-                int cRow = cOff + (row + ir) * ldc;
-                for (int jp = panelFrom; jp < panelTo; jp++) {
-                    int j = jp * NR;
-                    int bPanel = j * kc;
-                    int nr = Math.min(NR, nc - j);
-                    if (mr == MR && nr == NR) {
-                        kernel(kc, packedA, ir * kc, packedB, bPanel, c, cRow + j, ldc, accumulate);
-                    } else {
-                        edgeTile(kc, packedA, ir * kc, packedB, bPanel, mr, nr, c, cRow + j, ldc, accumulate);
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * Runs {@code block} on all threads. The work items are blocks of {@link #MC} rows, and when
-     * there are too few of them for {@link #ITEMS_PER_THREAD} each, every row block is further cut
-     * into column groups (each then packs its rows of A again, which is cheap next to its share of
-     * the multiply). Threads take items from a shared counter until none are left.
-     */
-    private static void shareOut(Block block, int m) {
+        // Rectangles of whole MC row blocks and NC column blocks where there are enough of them, else
+        // narrower column groups; each packs its own share of B (B is packed once per row group).
         int threads = Parallel.threads();
-        int rowBlocks = ceilDiv(m, MC);
         int wanted = ITEMS_PER_THREAD * threads;
-        int columnGroups = rowBlocks >= wanted ? 1 : Math.min(block.nPanels(), ceilDiv(wanted, rowBlocks));
-        int items = rowBlocks * columnGroups;
+        int rowBlocks = ceilDiv(m, MC);
+        int columnBlocks = ceilDiv(n, NC);
+        int rowGroups = Math.min(rowBlocks, Math.max(1, ceilDiv(wanted, columnBlocks)));
+        int columnGroups = Math.min(nPanels, Math.max(columnBlocks, ceilDiv(wanted, rowGroups)));
+        int items = rowGroups * columnGroups;
+        int rowPanels = ceilDiv(m, MR);
         AtomicInteger next = new AtomicInteger();
         Parallel.forRange(threads, 1, (first, last) -> {
-            float[] packedA = buffer(PACKED_A, MC * block.kc());
             for (int item = next.getAndIncrement(); item < items; item = next.getAndIncrement()) {
-                int row = item / columnGroups * MC;
-                int group = item % columnGroups;
-                int panelFrom = (int) ((long) block.nPanels() * group / columnGroups);
-                int panelTo = (int) ((long) block.nPanels() * (group + 1) / columnGroups);
-                block.multiply(row, Math.min(MC, m - row), panelFrom, panelTo, packedA);
+                int rg = item / columnGroups, cg = item % columnGroups;
+                int rowFrom = (int) ((long) rowPanels * rg / rowGroups) * MR;
+                int rowTo = Math.min(m, (int) ((long) rowPanels * (rg + 1) / rowGroups) * MR);
+                int panelFrom = (int) ((long) nPanels * cg / columnGroups);
+                int panelTo = (int) ((long) nPanels * (cg + 1) / columnGroups);
+                product.rectangle(rowFrom, rowTo, panelFrom, panelTo);
             }
         });
     }
 
-    /**
-     * The micro-kernel: the {@code MR x NR} product of one packed A panel ({@code kc} columns of MR
-     * values) and one packed B panel ({@code kc} rows of NR values), stored to or added onto C.
-     */
+    /** One product's operands, and the blocked loop over a rectangle of its C. */
+    private record Product(int m, int n, int k, float[] a, int aOff, int rsA, int csA, Packed packedA, float[] b,
+            int bOff, int rsB, int csB, Packed packedB, BPanels bPanels, float[] c, int cOff, int ldc) {
+
+        /** Computes rows {@code [rowFrom, rowTo)} (a multiple of MR apart from m) times B panels {@code [panelFrom, panelTo)}. */
+        void rectangle(int rowFrom, int rowTo, int panelFrom, int panelTo) {
+            float[] localB = packedB == null ? buffer(PACKED_B, KC * Math.min(NC, (panelTo - panelFrom) * NR)) : null;
+            float[] localA = packedA == null ? buffer(PACKED_A, KC * Math.min(ceilDiv(MC, MR) * MR,
+                    ceilDiv(rowTo - rowFrom, MR) * MR)) : null;
+            for (int jc = panelFrom; jc < panelTo; jc += NC / NR) {
+                int jcEnd = Math.min(panelTo, jc + NC / NR);
+                for (int p = 0; p < k; p += KC) {
+                    int kc = Math.min(KC, k - p);
+                    float[] pb;
+                    int bBlock;
+                    if (bPanels != null) {
+                        bPanels.pack(p, kc, jc, jcEnd, localB, -jc * kc * NR);
+                        pb = localB;
+                        bBlock = -jc * kc * NR;
+                    } else if (packedB == null) {
+                        packB(kc, n, b, bOff + p * rsB, rsB, csB, localB, -jc * kc * NR, jc, jcEnd);
+                        pb = localB;
+                        bBlock = -jc * kc * NR;
+                    } else {
+                        pb = packedB.data();
+                        bBlock = packedB.offset(p, 0);
+                    }
+                    for (int ic = rowFrom; ic < rowTo; ic += MC) {
+                        int mc = Math.min(MC, rowTo - ic);
+                        float[] pa;
+                        int aBlock;
+                        if (packedA == null) {
+                            packA(mc, kc, a, aOff + ic * rsA + p * csA, rsA, csA, localA, 0);
+                            pa = localA;
+                            aBlock = -(ic / MR) * kc * MR;
+                        } else {
+                            pa = packedA.data();
+                            aBlock = packedA.offset(p, 0);
+                        }
+                        multiply(kc, ic, mc, pa, aBlock, jc, jcEnd, pb, bBlock, p > 0);
+                    }
+                }
+            }
+        }
+
+        /**
+         * Rows {@code [row, row + mc)} times B panels {@code [panelFrom, panelTo)} for one depth block:
+         * A panel {@code t} is at {@code aBlock + t * kc * MR}, B panel {@code t} at {@code bBlock + t * kc * NR}.
+         */
+        private void multiply(int kc, int row, int mc, float[] pa, int aBlock, int panelFrom, int panelTo, float[] pb,
+                int bBlock, boolean accumulate) {
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int cRow = cOff + (row + ir) * ldc;
+                int aPanel = aBlock + (row + ir) / MR * kc * MR;
+                for (int jp = panelFrom; jp < panelTo; jp++) {
+                    int j = jp * NR;
+                    int bPanel = bBlock + jp * kc * NR;
+                    int nr = Math.min(NR, n - j);
+                    if (mr == MR && nr == NR) {
+                        kernel(kc, pa, aPanel, pb, bPanel, c, cRow + j, ldc, accumulate);
+                    } else {
+                        edgeTile(kc, pa, aPanel, pb, bPanel, mr, nr, c, cRow + j, ldc, accumulate);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The micro-kernel for this machine's tile height. */
     private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff, float[] c, int cOff, int ldc,
+            boolean accumulate) {
+        if (MR == 8) {
+            kernel8(kc, pa, aOff, pb, bOff, c, cOff, ldc, accumulate);
+        } else {
+            kernel4(kc, pa, aOff, pb, bOff, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /**
+     * The 4-row micro-kernel: the {@code 4 x NR} product of one packed A panel ({@code kc} columns of
+     * 4 values) and one packed B panel ({@code kc} rows of NR values), stored to or added onto C.
+     */
+    private static void kernel4(int kc, float[] pa, int aOff, float[] pb, int bOff, float[] c, int cOff, int ldc,
             boolean accumulate) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
             int bi = bOff + p * NR;
-            int ai = aOff + p * MR;
+            int ai = aOff + p * 4;
             FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bi + V);
             FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
@@ -197,19 +312,121 @@ final class GemmF32Vector {
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
         }
-        store(c00, c01, c, cOff, accumulate);
-        store(c10, c11, c, cOff + ldc, accumulate);
-        store(c20, c21, c, cOff + 2 * ldc, accumulate);
-        store(c30, c31, c, cOff + 3 * ldc, accumulate);
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(SPECIES, c, cOff));
+            c01 = c01.add(FloatVector.fromArray(SPECIES, c, cOff + V));
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + V);
+        if (accumulate) {
+            c10 = c10.add(FloatVector.fromArray(SPECIES, c, cOff + ldc));
+            c11 = c11.add(FloatVector.fromArray(SPECIES, c, cOff + ldc + V));
+        }
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + V);
+        if (accumulate) {
+            c20 = c20.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc + V));
+        }
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + V);
+        if (accumulate) {
+            c30 = c30.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc + V));
+        }
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + V);
     }
 
-    private static void store(FloatVector lo, FloatVector hi, float[] c, int off, boolean accumulate) {
-        if (accumulate) {
-            lo = lo.add(FloatVector.fromArray(SPECIES, c, off));
-            hi = hi.add(FloatVector.fromArray(SPECIES, c, off + V));
+    /**
+     * The 8-row micro-kernel, for the 32 vector registers of AVX-512; otherwise as {@link #kernel4}.
+     * The stores are written out rather than left to a helper: with 16 accumulators the helper was not
+     * inlined, and passing vectors to a call boxes them, which made the whole kernel 20x slower.
+     */
+    private static void kernel8(int kc, float[] pa, int aOff, float[] pb, int bOff, float[] c, int cOff, int ldc,
+            boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * NR;
+            int ai = aOff + p * 8;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bi + V);
+            FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
         }
-        lo.intoArray(c, off);
-        hi.intoArray(c, off + V);
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(SPECIES, c, cOff));
+            c01 = c01.add(FloatVector.fromArray(SPECIES, c, cOff + V));
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + V);
+        if (accumulate) {
+            c10 = c10.add(FloatVector.fromArray(SPECIES, c, cOff + ldc));
+            c11 = c11.add(FloatVector.fromArray(SPECIES, c, cOff + ldc + V));
+        }
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + V);
+        if (accumulate) {
+            c20 = c20.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc + V));
+        }
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + V);
+        if (accumulate) {
+            c30 = c30.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc + V));
+        }
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + V);
+        if (accumulate) {
+            c40 = c40.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * ldc));
+            c41 = c41.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * ldc + V));
+        }
+        c40.intoArray(c, cOff + 4 * ldc);
+        c41.intoArray(c, cOff + 4 * ldc + V);
+        if (accumulate) {
+            c50 = c50.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * ldc));
+            c51 = c51.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * ldc + V));
+        }
+        c50.intoArray(c, cOff + 5 * ldc);
+        c51.intoArray(c, cOff + 5 * ldc + V);
+        if (accumulate) {
+            c60 = c60.add(FloatVector.fromArray(SPECIES, c, cOff + 6 * ldc));
+            c61 = c61.add(FloatVector.fromArray(SPECIES, c, cOff + 6 * ldc + V));
+        }
+        c60.intoArray(c, cOff + 6 * ldc);
+        c61.intoArray(c, cOff + 6 * ldc + V);
+        if (accumulate) {
+            c70 = c70.add(FloatVector.fromArray(SPECIES, c, cOff + 7 * ldc));
+            c71 = c71.add(FloatVector.fromArray(SPECIES, c, cOff + 7 * ldc + V));
+        }
+        c70.intoArray(c, cOff + 7 * ldc);
+        c71.intoArray(c, cOff + 7 * ldc + V);
     }
 
     /** A tile at the bottom or right edge: the full kernel into a scratch tile, then its {@code mr x nr} corner. */
@@ -226,42 +443,43 @@ final class GemmF32Vector {
     }
 
     /**
-     * Packs an {@code mc x kc} block of A into panels of {@link #MR} rows: panel {@code t} holds,
-     * for each {@code p}, the MR values {@code A(t*MR + r, p)} side by side; missing rows are zeros.
-     * The MR source rows are read side by side, which is MR sequential streams for row-major A and
-     * one contiguous run per {@code p} for transposed A: both keep the prefetcher busy.
+     * Packs an {@code mc x kc} block of A into panels of {@link #MR} rows from {@code packed[base]}:
+     * panel {@code t} holds, for each {@code p}, the MR values {@code A(t*MR + r, p)} side by side;
+     * missing rows are zeros. The MR source rows are read side by side, which is MR sequential
+     * streams for row-major A and one contiguous run per {@code p} for transposed A: both keep the
+     * prefetcher busy.
      */
-    private static void packA(int mc, int kc, float[] a, int aOff, int rsA, int csA, float[] packed) {
+    private static void packA(int mc, int kc, float[] a, int aOff, int rsA, int csA, float[] packed, int base) {
         int ir = 0;
         for (; ir + MR <= mc; ir += MR) {
-            int s0 = aOff + ir * rsA, s1 = s0 + rsA, s2 = s1 + rsA, s3 = s2 + rsA;
-            int dst = ir * kc;
+            int dst = base + ir * kc;
+            int src = aOff + ir * rsA;
             for (int p = 0; p < kc; p++, dst += MR) {
-                int col = p * csA;
-                packed[dst] = a[s0 + col];
-                packed[dst + 1] = a[s1 + col];
-                packed[dst + 2] = a[s2 + col];
-                packed[dst + 3] = a[s3 + col];
+                int col = src + p * csA;
+                for (int r = 0; r < MR; r++) {
+                    packed[dst + r] = a[col + r * rsA];
+                }
             }
         }
         if (ir < mc) {
             int mr = mc - ir;
-            int base = ir * kc;
+            int dst = base + ir * kc;
             for (int p = 0; p < kc; p++) {
                 for (int r = 0; r < MR; r++) {
-                    packed[base + p * MR + r] = r < mr ? a[aOff + (ir + r) * rsA + p * csA] : 0f;
+                    packed[dst + p * MR + r] = r < mr ? a[aOff + (ir + r) * rsA + p * csA] : 0f;
                 }
             }
         }
     }
 
     /**
-     * Packs panels {@code [panelFrom, panelTo)} of a {@code kc x nc} block of B: panel {@code t}
-     * holds, for each {@code p}, the NR values {@code B(p, t*NR + q)}; missing columns are zeros.
+     * Packs panels {@code [panelFrom, panelTo)} of a {@code kc x n} block of B: panel {@code t}
+     * goes to {@code packed[base + t * kc * NR]} and holds, for each {@code p}, the NR values
+     * {@code B(p, t*NR + q)}; missing columns are zeros.
      */
-    private static void packB(int kc, int nc, float[] b, int bOff, int rsB, int csB, float[] packed, int panelFrom,
-            int panelTo) {
-        int fullTo = Math.min(panelTo, nc / NR);
+    private static void packB(int kc, int n, float[] b, int bOff, int rsB, int csB, float[] packed, int base,
+            int panelFrom, int panelTo) {
+        int fullTo = Math.min(panelTo, n / NR);
         if (csB == 1) {
             // Row-major B: read each source row in order and deal its runs out to the panels. Walking
             // one panel down the rows instead touches a new page per row, and measured 2x slower in single precision.
@@ -269,18 +487,18 @@ final class GemmF32Vector {
                 int src = bOff + p * rsB;
                 for (int jp = panelFrom; jp < fullTo; jp++) {
                     int j = jp * NR;
-                    int dst = j * kc + p * NR;
+                    int dst = base + jp * kc * NR + p * NR;
                     FloatVector.fromArray(SPECIES, b, src + j).intoArray(packed, dst);
                     FloatVector.fromArray(SPECIES, b, src + j + V).intoArray(packed, dst + V);
                 }
             }
         } else {
             for (int jp = panelFrom; jp < fullTo; jp++) {
-                packBPanel(kc, NR, b, bOff + jp * NR * csB, rsB, csB, packed, jp * NR * kc);
+                packBPanel(kc, NR, b, bOff + jp * NR * csB, rsB, csB, packed, base + jp * kc * NR);
             }
         }
         for (int jp = Math.max(panelFrom, fullTo); jp < panelTo; jp++) {
-            packBPanel(kc, nc - jp * NR, b, bOff + jp * NR * csB, rsB, csB, packed, jp * NR * kc);
+            packBPanel(kc, n - jp * NR, b, bOff + jp * NR * csB, rsB, csB, packed, base + jp * kc * NR);
         }
     }
 

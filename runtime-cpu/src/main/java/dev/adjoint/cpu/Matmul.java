@@ -48,8 +48,13 @@ final class Matmul {
         switch (dtype) {
             case FLOAT32 -> {
                 float[] x = a.floats(), y = b.floats(), c = result.floats();
+                // An operand that is one matrix (a weight, typically) may come packed from the cache; a
+                // matrix-vector product reads its matrix once, straight, and never packs.
+                boolean cache = packed && m > 1 && n > 1;
+                GemmF32Vector.Packed pa = cache && aShape.rank() == 2 ? PackedOperands.floats(a, true, m, k, 0, rsA, csA) : null;
+                GemmF32Vector.Packed pb = cache && bShape.rank() == 2 ? PackedOperands.floats(b, false, n, k, 0, rsB, csB) : null;
                 product = packed
-                        ? (ao, bo, co, fork) -> GemmF32Vector.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork)
+                        ? (ao, bo, co, fork) -> GemmF32Vector.gemm(m, n, k, x, ao, rsA, csA, pa, y, bo, rsB, csB, pb, c, co, n, fork)
                         : (ao, bo, co, fork) -> GemmScalarF32.gemm(m, n, k, x, ao, rsA, csA, y, bo, rsB, csB, c, co, n, fork);
             }
             case FLOAT64 -> {

@@ -125,4 +125,47 @@ class ConvolutionTest {
         check(random, DType.FLOAT32, new int[] {1, 16, 40, 40}, new int[] {48, 16, 3, 3},
                 new Conv2dSpec(1, 1, 1, 1, 1, 1, 1, 1, 1));
     }
+
+    @Test
+    void depthwiseGeometries() {
+        // groups == in channels: the direct depthwise kernel on the Vector API path, im2col on the scalar one.
+        SplittableRandom random = new SplittableRandom(25);
+        int done = 0;
+        while (done < 120) {
+            int channels = 1 + random.nextInt(6);
+            int groups = channels == 1 ? 2 : channels;
+            channels = groups;
+            int multiplier = 1 + random.nextInt(2);
+            int kh = 1 + random.nextInt(5), kw = 1 + random.nextInt(5);
+            // Widths past one and two 512-bit vectors, so that full vectors and masked tails both run.
+            int h = 1 + random.nextInt(20), w = 1 + random.nextInt(40);
+            Conv2dSpec spec = new Conv2dSpec(1 + random.nextInt(3), 1 + random.nextInt(3), random.nextInt(3),
+                    random.nextInt(3), random.nextInt(3), random.nextInt(3), 1 + random.nextInt(2), 1 + random.nextInt(2),
+                    groups);
+            if (spec.outHeight(h, kh) < 1 || spec.outWidth(w, kw) < 1) {
+                continue;
+            }
+            DType dtype = done % 5 == 0 ? DType.FLOAT64 : DType.FLOAT32;
+            check(random, dtype, new int[] {1 + random.nextInt(3), channels, h, w},
+                    new int[] {channels * multiplier, 1, kh, kw}, spec);
+            done++;
+        }
+    }
+
+    @Test
+    void mobileNetAndResNetShapedLayers() {
+        SplittableRandom random = new SplittableRandom(26);
+        // Depthwise 3x3, stride 1 and 2, batch 1 and 2.
+        check(random, DType.FLOAT32, new int[] {1, 32, 29, 29}, new int[] {32, 1, 3, 3}, Conv2dSpec.of(1, 1, 1, 32));
+        check(random, DType.FLOAT32, new int[] {2, 24, 30, 31}, new int[] {24, 1, 3, 3}, Conv2dSpec.of(2, 1, 1, 24));
+        // Pointwise expand / project straight on the input, and strided 1x1 (downsample) through the unfold.
+        check(random, DType.FLOAT32, new int[] {1, 24, 19, 19}, new int[] {72, 24, 1, 1}, Conv2dSpec.of(1, 0));
+        check(random, DType.FLOAT32, new int[] {2, 40, 15, 17}, new int[] {24, 40, 1, 1}, Conv2dSpec.of(1, 0));
+        check(random, DType.FLOAT32, new int[] {1, 32, 21, 21}, new int[] {48, 32, 1, 1}, Conv2dSpec.of(2, 0));
+        // 3x3 stride 1 and 2, a 7x7 stride-2 stem, and a grouped 3x3: the packed GEMM with cached filters.
+        check(random, DType.FLOAT32, new int[] {1, 32, 23, 23}, new int[] {40, 32, 3, 3}, Conv2dSpec.of(1, 1));
+        check(random, DType.FLOAT32, new int[] {3, 16, 21, 20}, new int[] {24, 16, 3, 3}, Conv2dSpec.of(2, 1));
+        check(random, DType.FLOAT32, new int[] {1, 3, 45, 45}, new int[] {16, 3, 7, 7}, Conv2dSpec.of(2, 3));
+        check(random, DType.FLOAT32, new int[] {2, 16, 17, 17}, new int[] {32, 4, 3, 3}, Conv2dSpec.of(1, 1, 1, 4));
+    }
 }

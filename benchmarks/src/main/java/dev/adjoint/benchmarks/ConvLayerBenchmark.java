@@ -1,0 +1,78 @@
+package dev.adjoint.benchmarks;
+
+import dev.adjoint.Tensor;
+import dev.adjoint.op.Conv2dSpec;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Single convolution layers shaped like those of ResNet-18 and MobileNet-v2 at batch 1 and 224x224
+ * input, float32 NCHW/OIHW. {@code scripts/bench/torch_conv_reference.py} times PyTorch's
+ * {@code F.conv2d} on the same shapes (keys are the {@code layer} names below).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 4, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgs = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
+public class ConvLayerBenchmark {
+    /** The layer; its geometry is in {@link Layer}. */
+    @Param({"resnet_stem_7x7s2", "resnet_3x3_64", "resnet_3x3s2_128", "resnet_1x1s2_down", "mbv2_1x1_expand",
+            "mbv2_3x3_depthwise", "mbv2_3x3s2_depthwise", "mbv2_1x1_project"})
+    public String layer;
+
+    private Tensor input;
+    private Tensor weight;
+    private Conv2dSpec spec;
+
+    /**
+     * One layer: input {@code (1, c, h, h)}, weight {@code (o, c / groups, k, k)}, square stride
+     * and padding. Kept in step with the table in torch_conv_reference.py.
+     */
+    enum Layer {
+        resnet_stem_7x7s2(3, 224, 64, 7, 2, 3, 1),
+        resnet_3x3_64(64, 56, 64, 3, 1, 1, 1),
+        resnet_3x3s2_128(64, 56, 128, 3, 2, 1, 1),
+        resnet_1x1s2_down(64, 56, 128, 1, 2, 0, 1),
+        mbv2_1x1_expand(24, 56, 144, 1, 1, 0, 1),
+        mbv2_3x3_depthwise(144, 56, 144, 3, 1, 1, 144),
+        mbv2_3x3s2_depthwise(144, 56, 144, 3, 2, 1, 144),
+        mbv2_1x1_project(144, 28, 32, 1, 1, 0, 1);
+
+        final int channels, size, outChannels, kernel, stride, padding, groups;
+
+        Layer(int channels, int size, int outChannels, int kernel, int stride, int padding, int groups) {
+            this.channels = channels;
+            this.size = size;
+            this.outChannels = outChannels;
+            this.kernel = kernel;
+            this.stride = stride;
+            this.padding = padding;
+            this.groups = groups;
+        }
+    }
+
+    @Setup
+    public void setUp() {
+        Layer l = Layer.valueOf(layer);
+        input = BenchInputs.uniform(0, 1, l.channels, l.size, l.size);
+        weight = BenchInputs.uniform(1, l.outChannels, l.channels / l.groups, l.kernel, l.kernel);
+        spec = Conv2dSpec.of(l.stride, l.padding, 1, l.groups);
+    }
+
+    @Benchmark
+    public Tensor conv2d() {
+        return input.conv2d(weight, spec);
+    }
+}

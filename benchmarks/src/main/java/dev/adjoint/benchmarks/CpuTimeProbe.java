@@ -1,0 +1,65 @@
+package dev.adjoint.benchmarks;
+
+import dev.adjoint.Tensor;
+import dev.adjoint.op.Conv2dSpec;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.function.Supplier;
+
+/**
+ * A load-tolerant cross-check of the single-thread JMH rows: the CPU time the calling thread spends
+ * per call (ThreadMXBean), which other processes time-sharing the cores do not inflate the way they
+ * inflate wall-clock time. Only meaningful with {@code -Dadjoint.cpu.threads=1} (every kernel then runs
+ * on the calling thread); {@code scripts/bench/cpu_time_reference.py} measures NumPy and PyTorch the same
+ * way. Prints one line per operation: key, median and lowest CPU microseconds per call.
+ *
+ * <pre>java --add-modules jdk.incubator.vector -Dadjoint.cpu.threads=1 -cp benchmarks.jar \
+ *     dev.adjoint.benchmarks.CpuTimeProbe</pre>
+ */
+public final class CpuTimeProbe {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private CpuTimeProbe() {
+    }
+
+    public static void main(String[] args) {
+        for (int size : new int[] {256, 1024}) {
+            Tensor a = BenchInputs.uniform(0, size, size), b = BenchInputs.uniform(1, size, size);
+            probe("matmul/" + size, () -> a.matmul(b));
+        }
+        // A Linear layer at batch 8: the weight is the same storage every call, so its packed panels are reused.
+        Tensor x8 = BenchInputs.uniform(0, 8, 1024), weight = BenchInputs.uniform(1, 1024, 1024);
+        probe("linear/8x1024x1024", () -> x8.matmul(weight));
+        for (ConvLayerBenchmark.Layer l : ConvLayerBenchmark.Layer.values()) {
+            Tensor x = BenchInputs.uniform(0, 1, l.channels, l.size, l.size);
+            Tensor w = BenchInputs.uniform(1, l.outChannels, l.channels / l.groups, l.kernel, l.kernel);
+            Conv2dSpec spec = Conv2dSpec.of(l.stride, l.padding, 1, l.groups);
+            probe(l.name(), () -> x.conv2d(w, spec));
+        }
+    }
+
+    /** Warms up for 4 s of CPU time (JIT compilation), then times batches lasting >= 0.2 s of CPU time each. */
+    private static void probe(String key, Supplier<Tensor> op) {
+        Object sink = null;
+        long start = THREADS.getCurrentThreadCpuTime();
+        while (THREADS.getCurrentThreadCpuTime() - start < 4_000_000_000L) {
+            sink = op.get();
+        }
+        double[] perCall = new double[9];
+        for (int batch = 0; batch < perCall.length; batch++) {
+            long t0 = THREADS.getCurrentThreadCpuTime();
+            int calls = 0;
+            long t;
+            do {
+                sink = op.get();
+                calls++;
+                t = THREADS.getCurrentThreadCpuTime();
+            } while (t - t0 < 200_000_000L);
+            perCall[batch] = (t - t0) / 1e3 / calls;
+        }
+        Arrays.sort(perCall);
+        System.out.printf("%-24s %12.1f %12.1f   cpu-us/call (median, lowest)%s%n", key, perCall[perCall.length / 2],
+                perCall[0], sink == null ? "?" : "");
+    }
+}
