@@ -119,13 +119,14 @@ class PackedOperandsTest {
     @Test
     void convolutionFiltersAreCachedAndRefreshedAfterAWrite() {
         SplittableRandom random = new SplittableRandom(34);
-        int[] xd = {1, 8, 13, 13}, wd = {16, 8, 3, 3};
+        // Filters of 36 KiB: over PackedOperands.MIN_BYTES, so they are cached.
+        int[] xd = {1, 16, 13, 13}, wd = {64, 16, 3, 3};
         Conv2dSpec spec = Conv2dSpec.of(1, 1);
-        double[] xv = randomValues(random, DType.FLOAT32, 8 * 13 * 13);
+        double[] xv = randomValues(random, DType.FLOAT32, 16 * 13 * 13);
         CpuStorage x = storage(VECTOR, DType.FLOAT32, xv);
-        CpuStorage w = storage(VECTOR, DType.FLOAT32, randomValues(random, DType.FLOAT32, 16 * 8 * 9));
+        CpuStorage w = storage(VECTOR, DType.FLOAT32, randomValues(random, DType.FLOAT32, 64 * 16 * 9));
         CpuStorage scalarX = storage(MatmulTestSupport.SCALAR, DType.FLOAT32, xv);
-        Shape out = Shape.of(1, 16, 13, 13);
+        Shape out = Shape.of(1, 64, 13, 13);
         for (int round = 0; round < 2; round++) {
             // The scalar backend's im2col loop is the reference here (ConvolutionTest checks it against float64).
             double[] wv = new double[w.floats().length];
@@ -136,7 +137,7 @@ class PackedOperandsTest {
             double[] expected = values((CpuStorage) BackendCalls.conv2d(MatmulTestSupport.SCALAR, scalarX, Shape.of(xd),
                     scalarW, Shape.of(wd), spec, out));
             double[] scale = new double[expected.length];
-            java.util.Arrays.fill(scale, 8 * 9 * 9);
+            java.util.Arrays.fill(scale, 16 * 9 * 9);
             for (int call = 0; call < 3; call++) {
                 double[] actual = values((CpuStorage) BackendCalls.conv2d(VECTOR, x, Shape.of(xd), w, Shape.of(wd), spec,
                         out));
