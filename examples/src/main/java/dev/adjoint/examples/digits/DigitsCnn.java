@@ -2,6 +2,7 @@ package dev.adjoint.examples.digits;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
+import dev.adjoint.core.DType;
 import dev.adjoint.annotation.Differentiable;
 import dev.adjoint.annotation.Export;
 import dev.adjoint.annotation.NonDifferentiable;
@@ -29,13 +30,19 @@ public final class DigitsCnn {
 
     /** A network with {@code filters} convolution channels, initialised from {@code random}. */
     public DigitsCnn(int filters, RandomGenerator random) {
+        this(filters, random, DType.FLOAT32);
+    }
+
+    /** The same with float64 weights: what gradient checks against finite differences need. */
+    DigitsCnn(int filters, RandomGenerator random, DType dtype) {
         this.filters = filters;
-        kernel = new Variable(Tensor.randomNormal(random, 0, Math.sqrt(2.0 / 9), filters, 1, 3, 3), "kernel");
-        channelBias = new Variable(Tensor.zeros(1, filters, 1, 1), "channel_bias");
+        kernel = new Variable(Tensor.randomNormal(random, 0, Math.sqrt(2.0 / 9), filters, 1, 3, 3).cast(dtype),
+                "kernel");
+        channelBias = new Variable(Tensor.zeros(dtype, 1, filters, 1, 1), "channel_bias");
         int features = filters * 4 * 4;
-        dense = new Variable(Tensor.randomNormal(random, 0, Math.sqrt(2.0 / features), features, Digits.CLASSES),
-                "dense");
-        denseBias = new Variable(Tensor.zeros(Digits.CLASSES), "dense_bias");
+        dense = new Variable(Tensor.randomNormal(random, 0, Math.sqrt(2.0 / features), features, Digits.CLASSES)
+                .cast(dtype), "dense");
+        denseBias = new Variable(Tensor.zeros(dtype, Digits.CLASSES), "dense_bias");
     }
 
     /** The variables, for checkpoints and optimizers. */

@@ -2,6 +2,7 @@ package dev.adjoint.examples.digits;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.Variable;
+import dev.adjoint.core.DType;
 import dev.adjoint.annotation.Differentiable;
 import dev.adjoint.annotation.Export;
 import dev.adjoint.annotation.NonDifferentiable;
@@ -28,10 +29,17 @@ public final class DigitsMlp {
 
     /** A model with {@code hidden} hidden units, initialised from {@code random}. */
     public DigitsMlp(int hidden, RandomGenerator random) {
-        w1 = new Variable(Tensor.randomNormal(random, 0, Math.sqrt(2.0 / Digits.PIXELS), Digits.PIXELS, hidden), "w1");
-        b1 = new Variable(Tensor.zeros(hidden), "b1");
-        w2 = new Variable(Tensor.randomNormal(random, 0, Math.sqrt(2.0 / hidden), hidden, Digits.CLASSES), "w2");
-        b2 = new Variable(Tensor.zeros(Digits.CLASSES), "b2");
+        this(hidden, random, DType.FLOAT32);
+    }
+
+    /** The same with float64 weights: what gradient checks against finite differences need. */
+    DigitsMlp(int hidden, RandomGenerator random, DType dtype) {
+        w1 = new Variable(Tensor.randomNormal(random, 0, Math.sqrt(2.0 / Digits.PIXELS), Digits.PIXELS, hidden)
+                .cast(dtype), "w1");
+        b1 = new Variable(Tensor.zeros(dtype, hidden), "b1");
+        w2 = new Variable(Tensor.randomNormal(random, 0, Math.sqrt(2.0 / hidden), hidden, Digits.CLASSES).cast(dtype),
+                "w2");
+        b2 = new Variable(Tensor.zeros(dtype, Digits.CLASSES), "b2");
     }
 
     /** The variables, for checkpoints and optimizers. */

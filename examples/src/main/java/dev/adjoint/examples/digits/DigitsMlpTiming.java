@@ -2,7 +2,6 @@ package dev.adjoint.examples.digits;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.TensorScope;
-import dev.adjoint.core.Shape;
 import dev.adjoint.grad.VariableGradients;
 import dev.adjoint.optim.Adam;
 import java.util.Arrays;
@@ -63,15 +62,12 @@ public final class DigitsMlpTiming implements Callable<Integer> {
         Tensor[] xs = new Tensor[batches];
         Tensor[] ys = new Tensor[batches];
         for (int b = 0; b < batches; b++) {
-            float[] x = new float[batch * Digits.PIXELS];
-            float[] y = new float[batch * Digits.CLASSES];
+            int[] rows = new int[batch];
             for (int r = 0; r < batch; r++) {
-                int row = b * batch + r;
-                System.arraycopy(digits.images()[row], 0, x, r * Digits.PIXELS, Digits.PIXELS);
-                y[r * Digits.CLASSES + digits.labels()[row]] = 1;
+                rows[r] = b * batch + r;
             }
-            xs[b] = Tensor.of(x, Shape.of(batch, Digits.PIXELS));
-            ys[b] = Tensor.of(y, Shape.of(batch, Digits.CLASSES));
+            xs[b] = digits.images(rows);
+            ys[b] = digits.oneHotLabels(rows);
         }
         DigitsMlp model = new DigitsMlp(hidden, new SplittableRandom(7));
         Adam adam = new Adam(learningRate);
@@ -105,17 +101,11 @@ public final class DigitsMlpTiming implements Callable<Integer> {
     }
 
     private static double accuracy(DigitsMlp model, Digits digits) {
-        float[] flat = new float[Digits.SIZE * Digits.PIXELS];
-        for (int i = 0; i < Digits.SIZE; i++) {
-            System.arraycopy(digits.images()[i], 0, flat, i * Digits.PIXELS, Digits.PIXELS);
+        int[] all = new int[Digits.SIZE];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
         }
-        long[] predicted = model.predict(Tensor.of(flat, Shape.of(Digits.SIZE, Digits.PIXELS))).argmax(1)
-                .toLongArray();
-        int correct = 0;
-        for (int i = 0; i < Digits.SIZE; i++) {
-            correct += predicted[i] == digits.labels()[i] ? 1 : 0;
-        }
-        return (double) correct / Digits.SIZE;
+        return TrainDigits.accuracy(model.predict(digits.images(all)), digits.labels());
     }
 
     /** {@code name p50=.. p90=.. p99=.. mean=.. total=..} in milliseconds (nearest-rank percentiles). */

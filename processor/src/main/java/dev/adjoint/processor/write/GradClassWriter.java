@@ -357,6 +357,8 @@ public final class GradClassWriter {
         pullback.addMethod(constructor.build());
         MethodSpec.Builder forward = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PRIVATE);
         if (dispatch != null && dispatch.isAbstract()) {
+            // An abstract method's pullback always forwards to the override's (Overrides.forward); this runs only if
+            // a class file lacks the implementation javac required of it, where plain Java throws AbstractMethodError.
             forward.addStatement("throw new $T($S + $N.getClass().getName())", IllegalStateException.class,
                     lowered.name() + " is abstract and not implemented by ", lowered.self());
         } else {
