@@ -12,7 +12,8 @@ import dev.adjoint.spi.Storage;
  * {@link Im2col} unfold followed by one GEMM (weights {@code O/g x (C/g * KH * KW)} times the
  * unfolded patches), so it runs on the same kernels as {@link Matmul}; a 1x1 convolution with stride
  * 1 and no padding skips the unfold, and on the float32 Vector API path the filters come packed from
- * {@link PackedOperands} and a depthwise convolution runs {@link DepthwiseConvF32Vector} instead. Pooling lives in
+ * {@link PackedOperands}, a depthwise convolution runs {@link DepthwiseConvF32Vector} instead and a large 3x3
+ * stride-1 one {@link WinogradF32}. Pooling lives in
  * {@link Pool2d} and {@link PoolF32Vector}.
  */
 final class Convolution {
@@ -43,6 +44,10 @@ final class Convolution {
         Object out = newArray(dtype, size);
         if (size == 0) {
             return new CpuStorage(backend, dtype, out, 0);
+        }
+        if (vector && dtype == DType.FLOAT32 && WinogradF32.applies(channels, outChannels, kh, kw, spec, oh, ow)) {
+            WinogradF32.conv(x.floats(), batch, channels, h, wd, w, outChannels, spec, oh, ow, (float[]) out);
+            return new CpuStorage(backend, dtype, out, size);
         }
         if (vector && dtype == DType.FLOAT32 && DepthwiseConvF32Vector.applies(channels, groups)) {
             DepthwiseConvF32Vector.conv(x.floats(), batch, channels, h, wd, w.floats(), outChannels, kh, kw, spec, oh, ow,

@@ -3,6 +3,7 @@ package dev.adjoint.cpu;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.Supplier;
 
 /**
  * Packed GEMM panels of storages used again and again as the same operand, typically constant
@@ -34,6 +35,10 @@ final class PackedOperands {
     private record Use(boolean isA, int extent, int depth, int offset, int rs, int cs) {
     }
 
+    /** Something other than GEMM panels derived from a storage and cached with it (see {@link #derived}). */
+    private record Derived(Object value, long bytes) {
+    }
+
     /**
      * Marks a use seen once and not packed yet; a fresh one each time, so that panels packed from
      * values read before a {@link #written} are never published under the mark made after it.
@@ -41,7 +46,7 @@ final class PackedOperands {
     private static final class Seen {
     }
 
-    private static final Map<CpuStorage, Map<Use, Object>> CACHE = new WeakHashMap<>();
+    private static final Map<CpuStorage, Map<Object, Object>> CACHE = new WeakHashMap<>();
     private static long bytes;
 
     private PackedOperands() {
@@ -60,7 +65,7 @@ final class PackedOperands {
         Use use = new Use(isA, extent, depth, offset, rs, cs);
         Object seen;
         synchronized (CACHE) {
-            Map<Use, Object> uses = CACHE.computeIfAbsent(storage, s -> new HashMap<>(2));
+            Map<Object, Object> uses = CACHE.computeIfAbsent(storage, s -> new HashMap<>(2));
             Object found = uses.get(use);
             if (found instanceof GemmF32Vector.Packed packed) {
                 return packed;
@@ -82,7 +87,7 @@ final class PackedOperands {
         GemmF32Vector.Packed packed = GemmF32Vector.pack(isA, extent, depth, storage.floats(), offset, rs, cs);
         long size = 4L * packed.data().length;
         synchronized (CACHE) {
-            Map<Use, Object> uses = CACHE.get(storage);
+            Map<Object, Object> uses = CACHE.get(storage);
             if (uses == null || uses.get(use) != seen) {
                 return packed;  // written in between: use this product's copy once, keep nothing
             }
@@ -98,6 +103,56 @@ final class PackedOperands {
         return packed;
     }
 
+    /**
+     * A value computed from {@code storage} (e.g. Winograd-transformed filters) under {@code key}, which
+     * must be a value-equal record naming the computation; {@code valueBytes} is its size. Follows the panels'
+     * rules: the first request only notes the key and returns null (the caller then computes into its own
+     * scratch), the second calls {@code make} and keeps its result until {@link #written}, within the same
+     * {@link #MAX_BYTES}; values under {@link #MIN_BYTES} are never kept.
+     */
+    static <T> T derived(CpuStorage storage, Record key, long valueBytes, Supplier<T> make) {
+        if (MAX_BYTES <= 0 || valueBytes < MIN_BYTES) {
+            return null;
+        }
+        Object seen;
+        synchronized (CACHE) {
+            Map<Object, Object> uses = CACHE.computeIfAbsent(storage, s -> new HashMap<>(2));
+            Object found = uses.get(key);
+            if (found instanceof Derived d) {
+                @SuppressWarnings("unchecked")
+                T value = (T) d.value();
+                return value;
+            }
+            if (found == null) {
+                uses.put(key, new Seen());
+                return null;
+            }
+            seen = found;
+            if (valueBytes + bytes > MAX_BYTES) {
+                bytes = recount();
+                if (valueBytes + bytes > MAX_BYTES) {
+                    return null;
+                }
+            }
+        }
+        T value = make.get();
+        synchronized (CACHE) {
+            Map<Object, Object> uses = CACHE.get(storage);
+            if (uses == null || uses.get(key) != seen) {
+                return value;  // written in between: use it for this call only
+            }
+            if (bytes + valueBytes > MAX_BYTES) {
+                bytes = recount();
+                if (bytes + valueBytes > MAX_BYTES) {
+                    return value;
+                }
+            }
+            uses.put(key, new Derived(value, valueBytes));
+            bytes += valueBytes;
+        }
+        return value;
+    }
+
     private static long packedBytes(boolean isA, int extent, int depth) {
         int width = isA ? GemmF32Vector.MR : GemmF32Vector.NR;
         return 4L * Math.ceilDiv(extent, width) * width * depth;
@@ -106,7 +161,7 @@ final class PackedOperands {
     /** Forgets everything packed from {@code storage}: call before writing it in place. */
     static void written(CpuStorage storage) {
         synchronized (CACHE) {
-            Map<Use, Object> uses = CACHE.remove(storage);
+            Map<Object, Object> uses = CACHE.remove(storage);
             if (uses != null) {
                 bytes -= bytesOf(uses);
             }
@@ -123,17 +178,19 @@ final class PackedOperands {
 
     private static long recount() {
         long total = 0;
-        for (Map<Use, Object> uses : CACHE.values()) {
+        for (Map<Object, Object> uses : CACHE.values()) {
             total += bytesOf(uses);
         }
         return total;
     }
 
-    private static long bytesOf(Map<Use, Object> uses) {
+    private static long bytesOf(Map<Object, Object> uses) {
         long total = 0;
         for (Object value : uses.values()) {
             if (value instanceof GemmF32Vector.Packed packed) {
                 total += 4L * packed.data().length;
+            } else if (value instanceof Derived d) {
+                total += d.bytes();
             }
         }
         return total;

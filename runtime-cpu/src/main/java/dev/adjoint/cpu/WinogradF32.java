@@ -1,0 +1,392 @@
+package dev.adjoint.cpu;
+
+import dev.adjoint.core.TensorException;
+import dev.adjoint.op.Conv2dSpec;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float32 3x3 convolution, stride 1, no dilation, one group, by Winograd's minimal filtering
+ * F(4x4, 3x3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016) on the
+ * Vector API. The output is cut into 4x4 tiles, each computed from a 6x6 input tile as
+ * {@code Y = A^T [(G g G^T) . (B^T d B)] A}: 36 multiplies per tile and channel pair instead of 144.
+ * Over all tiles and channels, the element-wise products become 36 independent GEMMs, one per point
+ * {@code xi} of the 6x6 transform domain: {@code M[xi] (tiles x out) = V[xi] (tiles x in) * U[xi] (in x out)},
+ * run by {@link GemmF32Vector}.
+ *
+ * <p>The filter transform {@code U = G g G^T} is computed in float64 and packed into GEMM panels once per
+ * weight storage, kept by {@link PackedOperands} like im2col's packed filters. Tiles (of all images of the
+ * batch) are processed in blocks sized so that a block's transformed input and products stay in L2; each
+ * block is input transform, 36 GEMMs, output transform, and blocks are shared out over the threads.
+ * Both transforms work on {@code V} channels at once: the input transform gathers the same pixel of
+ * {@code V} channels (NCHW puts them a plane apart), the output transform scatters {@code V} output
+ * channels back.
+ *
+ * <p>Accuracy: the transforms multiply by up to 5 (input) and 8 (output) and add 6 terms each, so the
+ * float32 rounding error grows to about {@code 1e-5} of the output's scale instead of im2col's
+ * {@code 1e-6}; the tests assert {@code 2e-4} relative to the sum of |x*w| per output.
+ *
+ * <p>Non-finite values: a NaN or infinity in a 6x6 input tile (or a weight) would spread through the
+ * transforms to every output of its tile, also to outputs whose 3x3 window never sees it, and a large
+ * finite input could overflow in the transform where the direct sum does not. So each output tile is
+ * checked: where any of its values is not finite, that tile is recomputed directly from the input,
+ * which gives the same NaN and infinity pattern as the im2col path.
+ */
+final class WinogradF32 {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int V = SPECIES.length();
+    /** Output tile side (m in F(m, r)). */
+    private static final int TILE = 4;
+    /** Input tile side m + r - 1, and the points of the transform domain. */
+    private static final int ALPHA = 6;
+    private static final int POINTS = ALPHA * ALPHA;
+    /** Bytes of transformed input plus products one block of tiles may use: about half of a core's L2. */
+    private static final int BLOCK_BYTES = 512 << 10;
+    /** Fewest tiles per block: GEMMs of fewer rows than this waste the micro-kernel on padding. */
+    private static final int MIN_BLOCK_TILES = 2 * GemmF32Vector.MR;
+    /** Total multiply-adds (of the direct convolution) below which one thread does everything. */
+    private static final long PARALLEL_WORK = 1L << 20;
+    /** Smallest in- and out-channel counts the path is taken for; below, im2col's GEMM is as fast. */
+    static final int MIN_CHANNELS = 16;
+    /** Smallest output height and width the path is taken for (fewer tiles waste more on edges). */
+    static final int MIN_SPATIAL = 8;
+
+    /** What {@link PackedOperands} keeps for a weight: its transformed filters, packed per point. */
+    private record FilterKey(int outChannels, int channels) {
+    }
+
+    private static final ThreadLocal<float[]> INPUT = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> PRODUCTS = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> FILTERS = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> TILE_SCRATCH = ThreadLocal.withInitial(() -> new float[2 * POINTS * V]);
+
+    private WinogradF32() {
+    }
+
+    /**
+     * Whether {@code conv2d} with this geometry runs here: a 3x3 kernel, stride and dilation 1, one
+     * group, and channels and output large enough for the transforms to pay (measured, see
+     * docs/benchmarks.md); any padding.
+     */
+    static boolean applies(int channels, int outChannels, int kh, int kw, Conv2dSpec spec, int oh, int ow) {
+        return supports(kh, kw, spec) && channels >= MIN_CHANNELS && outChannels >= MIN_CHANNELS && oh >= MIN_SPATIAL
+                && ow >= MIN_SPATIAL;
+    }
+
+    /** Whether the algorithm is defined for this convolution at all, whatever its size. */
+    static boolean supports(int kh, int kw, Conv2dSpec spec) {
+        return kh == 3 && kw == 3 && spec.strideH() == 1 && spec.strideW() == 1 && spec.dilationH() == 1
+                && spec.dilationW() == 1 && spec.groups() == 1;
+    }
+
+    /**
+     * Writes {@code out} ({@code batch x outChannels x oh x ow}) from {@code x} ({@code batch x channels x
+     * h x w}) and the filters in {@code weight} ({@code outChannels x channels x 3 x 3}), whose
+     * transform is cached with that storage.
+     */
+    static void conv(float[] x, int batch, int channels, int h, int w, CpuStorage weight, int outChannels,
+            Conv2dSpec spec, int oh, int ow, float[] out) {
+        float[] wf = weight.floats();
+        int ldC = Math.ceilDiv(channels, V) * V;
+        int ldO = Math.ceilDiv(outChannels, V) * V;
+        long filterBytes = 4L * POINTS * channels * Math.ceilDiv(outChannels, GemmF32Vector.NR) * GemmF32Vector.NR;
+        GemmF32Vector.Packed[] packed = PackedOperands.derived(weight, new FilterKey(outChannels, channels),
+                filterBytes, () -> packFilters(wf, outChannels, channels));
+        float[] filters = null;
+        if (packed == null) {
+            // Not cached (first use, or small): transform into this thread's scratch; each GEMM packs it.
+            filters = buffer(FILTERS, POINTS * channels * outChannels);
+            transformFilters(wf, outChannels, channels, filters);
+        }
+        int tilesW = Math.ceilDiv(ow, TILE);
+        int tilesPerImage = Math.ceilDiv(oh, TILE) * tilesW;
+        long allTiles = (long) batch * tilesPerImage;
+        if (allTiles > Integer.MAX_VALUE / POINTS) {
+            throw new TensorException("conv2d", "input of " + batch + " images of " + h + "x" + w
+                    + " has too many 4x4 output tiles (" + allTiles + ") for one Winograd pass");
+        }
+        int tiles = (int) allTiles;
+        int perTile = 4 * POINTS * (ldC + ldO);
+        int blockTiles = Math.max(MIN_BLOCK_TILES, BLOCK_BYTES / perTile / GemmF32Vector.MR * GemmF32Vector.MR);
+        int blocks = Math.ceilDiv(tiles, blockTiles);
+        long work = (long) batch * outChannels * channels * 9 * oh * ow;
+        int threads = Parallel.threads();
+        if (threads > 1 && work >= PARALLEL_WORK) {
+            // Whole blocks per thread, a multiple of the thread count so that the split is even.
+            blocks = Math.min(Math.max(1, tiles / MIN_BLOCK_TILES), Math.ceilDiv(blocks, threads) * threads);
+        }
+        Geometry g = new Geometry(x, batch, channels, h, w, wf, outChannels, spec.padTop(), spec.padLeft(), oh, ow,
+                tilesW, tilesPerImage, ldC, ldO, out, strides(h * w, channels), strides(oh * ow, outChannels));
+        int nBlocks = Math.max(1, blocks);
+        float[] plainFilters = filters;
+        Parallel.forRange(nBlocks, 1, (from, to) -> {
+            for (int b = from; b < to; b++) {
+                int t0 = (int) ((long) tiles * b / nBlocks), t1 = (int) ((long) tiles * (b + 1) / nBlocks);
+                block(g, t0, t1 - t0, packed, plainFilters);
+            }
+        });
+    }
+
+    /** One convolution's operands and layout. */
+    private record Geometry(float[] x, int batch, int channels, int h, int w, float[] weight, int outChannels,
+            int padTop, int padLeft, int oh, int ow, int tilesW, int tilesPerImage, int ldC, int ldO, float[] out,
+            int[][] inputLanes, int[][] outputLanes) {
+    }
+
+    /** Tiles {@code [t0, t0 + count)} (numbered over the whole batch): transform, multiply, transform back. */
+    private static void block(Geometry g, int t0, int count, GemmF32Vector.Packed[] packed, float[] filters) {
+        float[] input = buffer(INPUT, POINTS * count * g.ldC);
+        float[] products = buffer(PRODUCTS, POINTS * count * g.ldO);
+        float[] scratch = TILE_SCRATCH.get();
+        for (int t = 0; t < count; t++) {
+            transformInput(g, t0 + t, input, t, count, scratch);
+        }
+        int c = g.channels, o = g.outChannels;
+        for (int xi = 0; xi < POINTS; xi++) {
+            GemmF32Vector.gemm(count, o, c, input, xi * count * g.ldC, g.ldC, 1, null, filters,
+                    xi * c * o, o, 1, packed == null ? null : packed[xi], products, xi * count * g.ldO, g.ldO,
+                    false);
+        }
+        for (int t = 0; t < count; t++) {
+            transformOutput(g, t0 + t, products, t, count, scratch);
+        }
+    }
+
+    /**
+     * {@code B^T d B} of tile {@code tile} for every channel, into row {@code row} of each point's
+     * {@code count x ldC} matrix in {@code input}.
+     */
+    private static void transformInput(Geometry g, int tile, float[] input, int row, int count, float[] scratch) {
+        int n = tile / g.tilesPerImage, r = tile % g.tilesPerImage;
+        int y0 = r / g.tilesW * TILE - g.padTop, x0 = r % g.tilesW * TILE - g.padLeft;
+        int plane = g.h * g.w;
+        int pointStride = count * g.ldC;
+        for (int c0 = 0; c0 < g.channels; c0 += V) {
+            VectorMask<Float> lanes = SPECIES.indexInRange(c0, g.channels);
+            int base = (n * g.channels + c0) * plane;
+            // The 6x6 tile of V channels, zeros for padding, then B^T over columns and B over rows.
+            for (int i = 0; i < ALPHA; i++) {
+                int iy = y0 + i;
+                for (int j = 0; j < ALPHA; j++) {
+                    int ix = x0 + j;
+                    FloatVector d = iy < 0 || iy >= g.h || ix < 0 || ix >= g.w ? FloatVector.zero(SPECIES)
+                            : FloatVector.fromArray(SPECIES, g.x, base + iy * g.w + ix, g.inputLanes[c0 + V <= g.channels ? 0 : 1], 0, lanes);
+                    d.intoArray(scratch, (i * ALPHA + j) * V);
+                }
+            }
+            for (int j = 0; j < ALPHA; j++) {
+                inputTransform(scratch, j * V, ALPHA * V, scratch, POINTS * V + j * V, ALPHA * V);
+            }
+            for (int k = 0; k < ALPHA; k++) {
+                inputTransform(scratch, POINTS * V + k * ALPHA * V, V, input,
+                        k * ALPHA * pointStride + row * g.ldC + c0, pointStride);
+            }
+        }
+    }
+
+    /**
+     * {@code B^T} applied to the six vectors {@code src[s + i * ss]}, written to {@code dst[d + k * ds]}:
+     * <pre>
+     * [4  0 -5  0 1 0]
+     * [0 -4 -4  1 1 0]
+     * [0  4 -4 -1 1 0]
+     * [0 -2 -1  2 1 0]
+     * [0  2 -1 -2 1 0]
+     * [0  4  0 -5 0 1]
+     * </pre>
+     */
+    private static void inputTransform(float[] src, int s, int ss, float[] dst, int d, int ds) {
+        FloatVector d0 = FloatVector.fromArray(SPECIES, src, s);
+        FloatVector d1 = FloatVector.fromArray(SPECIES, src, s + ss);
+        FloatVector d2 = FloatVector.fromArray(SPECIES, src, s + 2 * ss);
+        FloatVector d3 = FloatVector.fromArray(SPECIES, src, s + 3 * ss);
+        FloatVector d4 = FloatVector.fromArray(SPECIES, src, s + 4 * ss);
+        FloatVector d5 = FloatVector.fromArray(SPECIES, src, s + 5 * ss);
+        FloatVector k4 = FloatVector.broadcast(SPECIES, 4f), km4 = FloatVector.broadcast(SPECIES, -4f);
+        FloatVector km5 = FloatVector.broadcast(SPECIES, -5f);
+        FloatVector a = d2.fma(km4, d4);            // d4 - 4 d2
+        FloatVector b = d1.fma(km4, d3);            // d3 - 4 d1
+        FloatVector c = d4.sub(d2);
+        FloatVector e = d3.sub(d1).mul(2f);
+        d0.fma(k4, d2.fma(km5, d4)).intoArray(dst, d);
+        a.add(b).intoArray(dst, d + ds);
+        a.sub(b).intoArray(dst, d + 2 * ds);
+        c.add(e).intoArray(dst, d + 3 * ds);
+        c.sub(e).intoArray(dst, d + 4 * ds);
+        d1.fma(k4, d3.fma(km5, d5)).intoArray(dst, d + 5 * ds);
+    }
+
+    /**
+     * {@code A^T m A} of tile {@code tile}, from row {@code row} of each point's {@code count x ldO}
+     * products, written to the output; a tile with a value that is not finite is recomputed directly.
+     */
+    private static void transformOutput(Geometry g, int tile, float[] products, int row, int count, float[] scratch) {
+        int n = tile / g.tilesPerImage, r = tile % g.tilesPerImage;
+        int y0 = r / g.tilesW * TILE, x0 = r % g.tilesW * TILE;
+        int rows = Math.min(TILE, g.oh - y0), cols = Math.min(TILE, g.ow - x0);
+        int pointStride = count * g.ldO;
+        for (int o0 = 0; o0 < g.outChannels; o0 += V) {
+            VectorMask<Float> lanes = SPECIES.indexInRange(o0, g.outChannels);
+            int src = row * g.ldO + o0;
+            for (int l = 0; l < ALPHA; l++) {
+                outputTransform(products, src + l * pointStride, ALPHA * pointStride, scratch, l * V, ALPHA * V);
+            }
+            FloatVector check = FloatVector.zero(SPECIES);
+            for (int k = 0; k < TILE; k++) {
+                outputTransform(scratch, k * ALPHA * V, V, scratch, POINTS * V + k * TILE * V, V);
+                for (int q = 0; q < TILE; q++) {
+                    check = check.add(FloatVector.fromArray(SPECIES, scratch, POINTS * V + (k * TILE + q) * V));
+                }
+            }
+            // x * 0 is NaN exactly when x is infinite or NaN; an overflowing sum only costs a direct recompute.
+            if (check.mul(0f).test(VectorOperators.IS_NAN, lanes).anyTrue()) {
+                direct(g, n, y0, x0, rows, cols, o0, Math.min(g.outChannels, o0 + V));
+                continue;
+            }
+            int base = ((n * g.outChannels + o0) * g.oh + y0) * g.ow + x0;
+            int[] map = g.outputLanes[o0 + V <= g.outChannels ? 0 : 1];
+            for (int k = 0; k < rows; k++) {
+                for (int q = 0; q < cols; q++) {
+                    FloatVector.fromArray(SPECIES, scratch, POINTS * V + (k * TILE + q) * V)
+                            .intoArray(g.out, base + k * g.ow + q, map, 0, lanes);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code A^T} applied to the six vectors {@code src[s + i * ss]}, written to {@code dst[d + k * ds]}:
+     * <pre>
+     * [1 1  1 1  1 0]
+     * [0 1 -1 2 -2 0]
+     * [0 1  1 4  4 0]
+     * [0 1 -1 8 -8 1]
+     * </pre>
+     */
+    private static void outputTransform(float[] src, int s, int ss, float[] dst, int d, int ds) {
+        FloatVector m0 = FloatVector.fromArray(SPECIES, src, s);
+        FloatVector m1 = FloatVector.fromArray(SPECIES, src, s + ss);
+        FloatVector m2 = FloatVector.fromArray(SPECIES, src, s + 2 * ss);
+        FloatVector m3 = FloatVector.fromArray(SPECIES, src, s + 3 * ss);
+        FloatVector m4 = FloatVector.fromArray(SPECIES, src, s + 4 * ss);
+        FloatVector m5 = FloatVector.fromArray(SPECIES, src, s + 5 * ss);
+        FloatVector k2 = FloatVector.broadcast(SPECIES, 2f), k4 = FloatVector.broadcast(SPECIES, 4f);
+        FloatVector k8 = FloatVector.broadcast(SPECIES, 8f);
+        FloatVector p = m1.add(m2), q = m1.sub(m2), r = m3.add(m4), t = m3.sub(m4);
+        m0.add(p).add(r).intoArray(dst, d);
+        t.fma(k2, q).intoArray(dst, d + ds);
+        r.fma(k4, p).intoArray(dst, d + 2 * ds);
+        t.fma(k8, q).add(m5).intoArray(dst, d + 3 * ds);
+    }
+
+    /** Output channels {@code [o0, o1)} of a {@code rows x cols} tile at {@code (y0, x0)} as a plain 3x3 sum. */
+    private static void direct(Geometry g, int n, int y0, int x0, int rows, int cols, int o0, int o1) {
+        int plane = g.h * g.w;
+        for (int o = o0; o < o1; o++) {
+            for (int k = 0; k < rows; k++) {
+                for (int q = 0; q < cols; q++) {
+                    int iy0 = y0 + k - g.padTop, ix0 = x0 + q - g.padLeft;
+                    float sum = 0f;
+                    for (int c = 0; c < g.channels; c++) {
+                        int xBase = (n * g.channels + c) * plane;
+                        int wBase = (o * g.channels + c) * 9;
+                        for (int i = 0; i < 3; i++) {
+                            int iy = iy0 + i;
+                            if (iy < 0 || iy >= g.h) {
+                                continue;
+                            }
+                            for (int j = 0; j < 3; j++) {
+                                int ix = ix0 + j;
+                                if (ix >= 0 && ix < g.w) {
+                                    sum += g.x[xBase + iy * g.w + ix] * g.weight[wBase + i * 3 + j];
+                                }
+                            }
+                        }
+                    }
+                    g.out[((n * g.outChannels + o) * g.oh + y0 + k) * g.ow + x0 + q] = sum;
+                }
+            }
+        }
+    }
+
+    /** The transformed filters packed as each point's GEMM B operand ({@code channels x outChannels}). */
+    private static GemmF32Vector.Packed[] packFilters(float[] weight, int outChannels, int channels) {
+        float[] u = new float[POINTS * channels * outChannels];
+        transformFilters(weight, outChannels, channels, u);
+        GemmF32Vector.Packed[] packed = new GemmF32Vector.Packed[POINTS];
+        for (int xi = 0; xi < POINTS; xi++) {
+            packed[xi] = GemmF32Vector.pack(false, outChannels, channels, u, xi * channels * outChannels, outChannels, 1);
+        }
+        return packed;
+    }
+
+    /**
+     * {@code U = G g G^T} for every filter, in float64 and rounded once, into {@code u} as {@code POINTS}
+     * matrices of {@code channels x outChannels}. G is
+     * <pre>
+     * [ 1/4     0    0 ]
+     * [-1/6  -1/6 -1/6 ]
+     * [-1/6   1/6 -1/6 ]
+     * [1/24  1/12  1/6 ]
+     * [1/24 -1/12  1/6 ]
+     * [ 0      0    1  ]
+     * </pre>
+     */
+    private static void transformFilters(float[] weight, int outChannels, int channels, float[] u) {
+        double[] rowsDone = new double[ALPHA * 3];
+        double[] col = new double[ALPHA];
+        for (int o = 0; o < outChannels; o++) {
+            for (int c = 0; c < channels; c++) {
+                int f = (o * channels + c) * 9;
+                for (int j = 0; j < 3; j++) {
+                    filterTransform(weight[f + j], weight[f + 3 + j], weight[f + 6 + j], col);
+                    for (int k = 0; k < ALPHA; k++) {
+                        rowsDone[k * 3 + j] = col[k];
+                    }
+                }
+                for (int k = 0; k < ALPHA; k++) {
+                    filterTransform(rowsDone[k * 3], rowsDone[k * 3 + 1], rowsDone[k * 3 + 2], col);
+                    for (int l = 0; l < ALPHA; l++) {
+                        u[((k * ALPHA + l) * channels + c) * outChannels + o] = (float) col[l];
+                    }
+                }
+            }
+        }
+    }
+
+    /** G times the column {@code (g0, g1, g2)}, into {@code out}. */
+    private static void filterTransform(double g0, double g1, double g2, double[] out) {
+        out[0] = g0 / 4;
+        out[1] = -(g0 + g1 + g2) / 6;
+        out[2] = -(g0 - g1 + g2) / 6;
+        out[3] = g0 / 24 + g1 / 12 + g2 / 6;
+        out[4] = g0 / 24 - g1 / 12 + g2 / 6;
+        out[5] = g2;
+    }
+
+    /**
+     * The lane offsets {@code 0, plane, 2 plane, ...} of one pixel in {@code V} consecutive channels, for a
+     * full block and for the last, partial one of {@code channels}. The Vector API checks the indices of
+     * masked-off lanes too, so in the partial map those lanes repeat lane 0's (the mask still skips them).
+     */
+    private static int[][] strides(int plane, int channels) {
+        int[][] maps = new int[2][V];
+        int valid = channels % V;
+        for (int l = 0; l < V; l++) {
+            maps[0][l] = l * plane;
+            maps[1][l] = l < valid ? l * plane : 0;
+        }
+        return maps;
+    }
+
+    private static float[] buffer(ThreadLocal<float[]> cache, int size) {
+        float[] buf = cache.get();
+        if (buf == null || buf.length < size) {
+            buf = new float[size];
+            cache.set(buf);
+        }
+        return buf;
+    }
+}
