@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgs = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
 public class ConvLayerBenchmark {
     /** The layer; its geometry is in {@link Layer}. */
-    @Param({"resnet_stem_7x7s2", "resnet_3x3_64", "resnet_3x3s2_128", "resnet_1x1s2_down", "mbv2_1x1_expand",
+    @Param({"resnet_stem_7x7s2", "resnet_3x3_64", "resnet_3x3_128", "resnet_3x3_256", "resnet_3x3_512", "resnet_3x3s2_128", "resnet_1x1s2_down", "mbv2_1x1_expand",
             "mbv2_3x3_depthwise", "mbv2_3x3s2_depthwise", "mbv2_1x1_project"})
     public String layer;
 
@@ -43,6 +43,9 @@ public class ConvLayerBenchmark {
     enum Layer {
         resnet_stem_7x7s2(3, 224, 64, 7, 2, 3, 1),
         resnet_3x3_64(64, 56, 64, 3, 1, 1, 1),
+        resnet_3x3_128(128, 28, 128, 3, 1, 1, 1),
+        resnet_3x3_256(256, 14, 256, 3, 1, 1, 1),
+        resnet_3x3_512(512, 7, 512, 3, 1, 1, 1),
         resnet_3x3s2_128(64, 56, 128, 3, 2, 1, 1),
         resnet_1x1s2_down(64, 56, 128, 1, 2, 0, 1),
         mbv2_1x1_expand(24, 56, 144, 1, 1, 0, 1),

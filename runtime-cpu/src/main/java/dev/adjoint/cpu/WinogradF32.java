@@ -48,6 +48,12 @@ final class WinogradF32 {
     private static final int MIN_BLOCK_TILES = 2 * GemmF32Vector.MR;
     /** Total multiply-adds (of the direct convolution) below which one thread does everything. */
     private static final long PARALLEL_WORK = 1L << 20;
+    /**
+     * The system property that overrides the choice by geometry, for measuring it: {@code off} keeps every
+     * convolution on im2col, {@code on} sends every one the algorithm supports here, whatever its size.
+     */
+    static final String MODE_PROPERTY = "adjoint.cpu.winograd";
+    private static final String MODE = System.getProperty(MODE_PROPERTY, "auto");
     /** Smallest in- and out-channel counts the path is taken for; below, im2col's GEMM is as fast. */
     static final int MIN_CHANNELS = 16;
     /** Smallest output height and width the path is taken for (fewer tiles waste more on edges). */
@@ -71,7 +77,10 @@ final class WinogradF32 {
      * docs/benchmarks.md); any padding.
      */
     static boolean applies(int channels, int outChannels, int kh, int kw, Conv2dSpec spec, int oh, int ow) {
-        return supports(kh, kw, spec) && channels >= MIN_CHANNELS && outChannels >= MIN_CHANNELS && oh >= MIN_SPATIAL
+        if (!supports(kh, kw, spec) || MODE.equals("off")) {
+            return false;
+        }
+        return MODE.equals("on") || channels >= MIN_CHANNELS && outChannels >= MIN_CHANNELS && oh >= MIN_SPATIAL
                 && ow >= MIN_SPATIAL;
     }
 
