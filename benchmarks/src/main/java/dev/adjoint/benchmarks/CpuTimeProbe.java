@@ -6,13 +6,15 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * A load-tolerant cross-check of the single-thread JMH rows: the CPU time the calling thread spends
  * per call (ThreadMXBean), which other processes time-sharing the cores do not inflate the way they
  * inflate wall-clock time. Only meaningful with {@code -Dadjoint.cpu.threads=1} (every kernel then runs
  * on the calling thread); {@code scripts/bench/cpu_time_reference.py} measures NumPy and PyTorch the same
- * way. Prints one line per operation: key, median and lowest CPU microseconds per call.
+ * way. Prints one line per operation: key, median and lowest CPU microseconds per call. An argument
+ * is a regular expression: only the operations whose key it finds are timed.
  *
  * <pre>java --add-modules jdk.incubator.vector -Dadjoint.cpu.threads=1 -cp benchmarks.jar \
  *     dev.adjoint.benchmarks.CpuTimeProbe</pre>
@@ -23,7 +25,12 @@ public final class CpuTimeProbe {
     private CpuTimeProbe() {
     }
 
+    private static Pattern only = Pattern.compile("");
+
     public static void main(String[] args) {
+        if (args.length > 0) {
+            only = Pattern.compile(args[0]);
+        }
         for (int size : new int[] {256, 1024}) {
             Tensor a = BenchInputs.uniform(0, size, size), b = BenchInputs.uniform(1, size, size);
             probe("matmul/" + size, () -> a.matmul(b));
@@ -41,6 +48,9 @@ public final class CpuTimeProbe {
 
     /** Warms up for 4 s of CPU time (JIT compilation), then times batches lasting >= 0.2 s of CPU time each. */
     private static void probe(String key, Supplier<Tensor> op) {
+        if (!only.matcher(key).find()) {
+            return;
+        }
         Object sink = null;
         long start = THREADS.getCurrentThreadCpuTime();
         while (THREADS.getCurrentThreadCpuTime() - start < 4_000_000_000L) {
