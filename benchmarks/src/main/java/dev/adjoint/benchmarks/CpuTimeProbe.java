@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  */
 public final class CpuTimeProbe {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final long WARMUP_NANOS = Long.getLong("probe.warmupSeconds", 4) * 1_000_000_000L;
 
     private CpuTimeProbe() {
     }
@@ -46,14 +47,17 @@ public final class CpuTimeProbe {
         }
     }
 
-    /** Warms up for 4 s of CPU time (JIT compilation), then times batches lasting >= 0.2 s of CPU time each. */
+    /**
+     * Warms up for 4 s of CPU time (JIT compilation; property {@code probe.warmupSeconds} changes it: on a loaded
+     * machine C2 may need longer to compile a large kernel), then times batches lasting >= 0.2 s of CPU time each.
+     */
     private static void probe(String key, Supplier<Tensor> op) {
         if (!only.matcher(key).find()) {
             return;
         }
         Object sink = null;
         long start = THREADS.getCurrentThreadCpuTime();
-        while (THREADS.getCurrentThreadCpuTime() - start < 4_000_000_000L) {
+        while (THREADS.getCurrentThreadCpuTime() - start < WARMUP_NANOS) {
             sink = op.get();
         }
         double[] perCall = new double[9];

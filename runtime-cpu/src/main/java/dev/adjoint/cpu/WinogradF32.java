@@ -2,6 +2,7 @@ package dev.adjoint.cpu;
 
 import dev.adjoint.core.TensorException;
 import dev.adjoint.op.Conv2dSpec;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -21,9 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  * weight storage, kept by {@link PackedOperands} like im2col's packed filters. Tiles (of all images of the
  * batch) are processed in blocks sized so that a block's transformed input and products stay in L2; each
  * block is input transform, 36 GEMMs, output transform, and blocks are shared out over the threads.
- * Both transforms work on {@code V} channels at once: the input transform gathers the same pixel of
- * {@code V} channels (NCHW puts them a plane apart), the output transform scatters {@code V} output
- * channels back.
+ * Both transforms work on whole vectors: the input transform gathers one pixel of {@code V / MR} channels of
+ * {@code MR} tiles (the GEMM's micro-tile rows) from a zero-padded copy of the input, so that its results
+ * land in the GEMM's packed A layout as they are; the output transform scatters {@code V} output channels
+ * of a tile back to NCHW.
  *
  * <p>Accuracy: the transforms multiply by up to 5 (input) and 8 (output) and add 6 terms each, so the
  * float32 rounding error grows to about {@code 1e-5} of the output's scale instead of im2col's
@@ -67,7 +69,10 @@ final class WinogradF32 {
     private record FilterKey(int outChannels, int channels) {
     }
 
-    private static final ThreadLocal<float[]> INPUT = new ThreadLocal<>();
+    /** Per thread: the transformed input of a block, one packed GEMM A operand per point. */
+    private static final ThreadLocal<float[][]> INPUT = ThreadLocal.withInitial(() -> new float[POINTS][]);
+    private static final ThreadLocal<float[]> PADDED = new ThreadLocal<>();
+    private static final ThreadLocal<int[]> LANE_MAP = ThreadLocal.withInitial(() -> new int[V]);
     private static final ThreadLocal<float[]> PRODUCTS = new ThreadLocal<>();
     private static final ThreadLocal<float[]> FILTERS = new ThreadLocal<>();
     private static final ThreadLocal<float[]> TILE_SCRATCH = ThreadLocal.withInitial(() -> new float[2 * POINTS * V]);
@@ -90,7 +95,7 @@ final class WinogradF32 {
 
     /** Whether the algorithm is defined for this convolution at all, whatever its size. */
     static boolean supports(int kh, int kw, Conv2dSpec spec) {
-        return kh == 3 && kw == 3 && spec.strideH() == 1 && spec.strideW() == 1 && spec.dilationH() == 1
+        return V % GemmF32Vector.MR == 0 && kh == 3 && kw == 3 && spec.strideH() == 1 && spec.strideW() == 1 && spec.dilationH() == 1
                 && spec.dilationW() == 1 && spec.groups() == 1;
     }
 
@@ -102,7 +107,6 @@ final class WinogradF32 {
     static void conv(float[] x, int batch, int channels, int h, int w, CpuStorage weight, int outChannels,
             Conv2dSpec spec, int oh, int ow, float[] out) {
         float[] wf = weight.floats();
-        int ldC = Math.ceilDiv(channels, V) * V;
         int ldO = Math.ceilDiv(outChannels, V) * V;
         long filterBytes = 4L * POINTS * channels * Math.ceilDiv(outChannels, GemmF32Vector.NR) * GemmF32Vector.NR;
         GemmF32Vector.Packed[] packed = PackedOperands.derived(weight, new FilterKey(outChannels, channels),
@@ -122,7 +126,7 @@ final class WinogradF32 {
         }
         int tiles = (int) allTiles;
         int mr = GemmF32Vector.MR;
-        int perTile = 4 * POINTS * (ldC + ldO);
+        int perTile = 4 * POINTS * (channels + ldO);
         int blockTiles = Math.max(MIN_BLOCK_TILES, BLOCK_BYTES / perTile / mr * mr);
         long work = (long) batch * outChannels * channels * 9 * oh * ow;
         int threads = work >= PARALLEL_WORK ? Parallel.threads() : 1;
@@ -134,8 +138,18 @@ final class WinogradF32 {
         }
         int blockSize = Math.min(blockTiles, tiles);
         int blocks = Math.ceilDiv(tiles, blockSize);
+        // The input with its padding made explicit, and out to whole tiles: every 6x6 window is then in bounds.
+        int hp = Math.ceilDiv(oh, TILE) * TILE + 2, wp = tilesW * TILE + 2;
+        long paddedSize = (long) batch * channels * hp * wp;
+        if (paddedSize > Integer.MAX_VALUE) {
+            throw new TensorException("conv2d", "input of " + batch + "x" + channels + "x" + h + "x" + w
+                    + " is too large to pad for the Winograd path (" + paddedSize + " elements)");
+        }
+        float[] padded = buffer(PADDED, (int) paddedSize);
+        Parallel.forRange(batch * channels, Math.max(1, (int) (PARALLEL_WORK / 64 / ((long) hp * wp))),
+                (from, to) -> pad(x, h, w, spec.padTop(), spec.padLeft(), padded, hp, wp, from, to));
         Geometry g = new Geometry(x, batch, channels, h, w, wf, outChannels, spec.padTop(), spec.padLeft(), oh, ow,
-                tilesW, tilesPerImage, ldC, ldO, out, strides(h * w, channels), strides(oh * ow, outChannels));
+                tilesW, tilesPerImage, padded, hp, wp, ldO, out, strides(oh * ow, outChannels));
         float[] plainFilters = filters;
         if (threads == 1 || blocks == 1) {
             for (int b = 0; b < blocks; b++) {
@@ -152,25 +166,49 @@ final class WinogradF32 {
         });
     }
 
-    /** One convolution's operands and layout. */
+    /** Copies planes {@code [from, to)} of {@code x} into {@code padded} ({@code hp x wp} each), zeros around. */
+    private static void pad(float[] x, int h, int w, int padTop, int padLeft, float[] padded, int hp, int wp,
+            int from, int to) {
+        int rows = Math.min(h, hp - padTop), cols = Math.min(w, wp - padLeft);
+        for (int plane = from; plane < to; plane++) {
+            int dst = plane * hp * wp, src = plane * h * w;
+            Arrays.fill(padded, dst, dst + padTop * wp, 0f);
+            for (int r = 0; r < rows; r++) {
+                int d = dst + (padTop + r) * wp;
+                Arrays.fill(padded, d, d + padLeft, 0f);
+                System.arraycopy(x, src + r * w, padded, d + padLeft, cols);
+                Arrays.fill(padded, d + padLeft + cols, d + wp, 0f);
+            }
+            Arrays.fill(padded, dst + (padTop + rows) * wp, dst + hp * wp, 0f);
+        }
+    }
+
+    /** One convolution's operands and layout; {@code padded} is the input as {@link #pad} lays it out. */
     private record Geometry(float[] x, int batch, int channels, int h, int w, float[] weight, int outChannels,
-            int padTop, int padLeft, int oh, int ow, int tilesW, int tilesPerImage, int ldC, int ldO, float[] out,
-            int[][] inputLanes, int[][] outputLanes) {
+            int padTop, int padLeft, int oh, int ow, int tilesW, int tilesPerImage, float[] padded, int hp, int wp,
+            int ldO, float[] out, int[][] outputLanes) {
     }
 
     /** Tiles {@code [t0, t0 + count)} (numbered over the whole batch): transform, multiply, transform back. */
     private static void block(Geometry g, int t0, int count, GemmF32Vector.Packed[] packed, float[] filters) {
-        float[] input = buffer(INPUT, POINTS * count * g.ldC);
+        int mr = GemmF32Vector.MR;
+        int c = g.channels, o = g.outChannels;
+        float[][] input = INPUT.get();
+        int panels = Math.ceilDiv(count, mr);
+        for (int xi = 0; xi < POINTS; xi++) {
+            if (input[xi] == null || input[xi].length < panels * mr * c) {
+                input[xi] = new float[panels * mr * c];
+            }
+        }
         float[] products = buffer(PRODUCTS, POINTS * count * g.ldO);
         float[] scratch = TILE_SCRATCH.get();
-        for (int t = 0; t < count; t++) {
-            transformInput(g, t0 + t, input, t, count, scratch);
+        int[] lanes = LANE_MAP.get();
+        for (int panel = 0; panel < panels; panel++) {
+            transformInput(g, t0, count, panel, input, scratch, lanes);
         }
-        int c = g.channels, o = g.outChannels;
         for (int xi = 0; xi < POINTS; xi++) {
-            GemmF32Vector.gemm(count, o, c, input, xi * count * g.ldC, g.ldC, 1, null, filters,
-                    xi * c * o, o, 1, packed == null ? null : packed[xi], products, xi * count * g.ldO, g.ldO,
-                    false);
+            GemmF32Vector.gemm(count, o, c, null, 0, 0, 0, new GemmF32Vector.Packed(input[xi], count, c, true), filters,
+                    xi * c * o, o, 1, packed == null ? null : packed[xi], products, xi * count * g.ldO, g.ldO, false);
         }
         for (int t = 0; t < count; t++) {
             transformOutput(g, t0 + t, products, t, count, scratch);
@@ -178,33 +216,61 @@ final class WinogradF32 {
     }
 
     /**
-     * {@code B^T d B} of tile {@code tile} for every channel, into row {@code row} of each point's
-     * {@code count x ldC} matrix in {@code input}.
+     * {@code B^T d B} of the tiles of one micro-tile panel (block tiles {@code panel * MR} on, {@code MR} of
+     * them) for every channel, written straight into each point's GEMM A operand in its packed layout
+     * ({@link GemmF32Vector.Packed}: per depth block, panels of MR rows, the MR rows of one column side by
+     * side). A vector holds {@code V / MR} channels of the MR tiles, lane {@code q * MR + r} being channel
+     * {@code c0 + q} of tile {@code r}: exactly the packed layout's order, so the transform's results are
+     * stored whole, and A needs no packing pass.
      */
-    private static void transformInput(Geometry g, int tile, float[] input, int row, int count, float[] scratch) {
-        int n = tile / g.tilesPerImage, r = tile % g.tilesPerImage;
-        int y0 = r / g.tilesW * TILE - g.padTop, x0 = r % g.tilesW * TILE - g.padLeft;
-        int plane = g.h * g.w;
-        int pointStride = count * g.ldC;
-        for (int c0 = 0; c0 < g.channels; c0 += V) {
-            VectorMask<Float> lanes = SPECIES.indexInRange(c0, g.channels);
-            int base = (n * g.channels + c0) * plane;
-            // The 6x6 tile of V channels, zeros for padding, then B^T over columns and B over rows.
-            for (int i = 0; i < ALPHA; i++) {
-                int iy = y0 + i;
-                for (int j = 0; j < ALPHA; j++) {
-                    int ix = x0 + j;
-                    FloatVector d = iy < 0 || iy >= g.h || ix < 0 || ix >= g.w ? FloatVector.zero(SPECIES)
-                            : FloatVector.fromArray(SPECIES, g.x, base + iy * g.w + ix, g.inputLanes[c0 + V <= g.channels ? 0 : 1], 0, lanes);
-                    d.intoArray(scratch, (i * ALPHA + j) * V);
+    private static void transformInput(Geometry g, int t0, int count, int panel, float[][] input, float[] scratch,
+            int[] lanes) {
+        int mr = GemmF32Vector.MR, group = V / mr, c = g.channels;
+        int planeP = g.hp * g.wp;
+        int panels = Math.ceilDiv(count, mr);
+        // Where each tile's 6x6 window starts in the padded input (channel 0); rows past the block repeat its last tile.
+        for (int r = 0; r < mr; r++) {
+            int tile = t0 + Math.min(panel * mr + r, count - 1);
+            int n = tile / g.tilesPerImage, tr = tile % g.tilesPerImage;
+            int start = (n * c * g.hp + tr / g.tilesW * TILE) * g.wp + tr % g.tilesW * TILE;
+            for (int q = 0; q < group; q++) {
+                lanes[q * mr + r] = start + q * planeP;
+            }
+        }
+        for (int c0 = 0; c0 < c; c0 += group) {
+            if (c0 + group > c) {
+                // The last, partial group of channels: the missing ones read the first one's (stored masked off).
+                for (int q = c - c0; q < group; q++) {
+                    for (int r = 0; r < mr; r++) {
+                        lanes[q * mr + r] = lanes[r];
+                    }
                 }
             }
+            int base = c0 * planeP;
+            for (int i = 0; i < ALPHA; i++) {
+                for (int j = 0; j < ALPHA; j++) {
+                    FloatVector.fromArray(SPECIES, g.padded, base + i * g.wp + j, lanes, 0)
+                            .intoArray(scratch, (i * ALPHA + j) * V);
+                }
+            }
+            // B^T over the columns of the tile, then B over its rows.
             for (int j = 0; j < ALPHA; j++) {
                 inputTransform(scratch, j * V, ALPHA * V, scratch, POINTS * V + j * V, ALPHA * V);
             }
             for (int k = 0; k < ALPHA; k++) {
-                inputTransform(scratch, POINTS * V + k * ALPHA * V, V, input,
-                        k * ALPHA * pointStride + row * g.ldC + c0, pointStride);
+                inputTransform(scratch, POINTS * V + k * ALPHA * V, V, scratch, k * ALPHA * V, V);
+            }
+            int p = c0 / GemmF32Vector.KC * GemmF32Vector.KC, kc = Math.min(GemmF32Vector.KC, c - p);
+            int at = p * panels * mr + panel * kc * mr + (c0 - p) * mr;
+            if (c0 + group <= c) {
+                for (int xi = 0; xi < POINTS; xi++) {
+                    FloatVector.fromArray(SPECIES, scratch, xi * V).intoArray(input[xi], at);
+                }
+            } else {
+                VectorMask<Float> valid = SPECIES.indexInRange(0, (c - c0) * mr);
+                for (int xi = 0; xi < POINTS; xi++) {
+                    FloatVector.fromArray(SPECIES, scratch, xi * V).intoArray(input[xi], at, valid);
+                }
             }
         }
     }
@@ -263,8 +329,10 @@ final class WinogradF32 {
                     check = check.add(FloatVector.fromArray(SPECIES, scratch, POINTS * V + (k * TILE + q) * V));
                 }
             }
-            // x * 0 is NaN exactly when x is infinite or NaN; an overflowing sum only costs a direct recompute.
-            if (check.mul(0f).test(VectorOperators.IS_NAN, lanes).anyTrue()) {
+            // x * 0 is NaN (unequal to itself) exactly when x is infinite or NaN; an overflowing sum only costs a
+            // direct recompute. (test(IS_NAN) is not intrinsified by C2 here: it ran as a call per tile.)
+            FloatVector zero = check.mul(0f);
+            if (zero.compare(VectorOperators.NE, zero).and(lanes).anyTrue()) {
                 direct(g, n, y0, x0, rows, cols, o0, Math.min(g.outChannels, o0 + V));
                 continue;
             }
