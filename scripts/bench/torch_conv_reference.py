@@ -4,10 +4,11 @@
 Run with the Debian python3 (/usr/bin/python3), which has PyTorch 1.13 (python3-torch). The thread
 count is torch.set_num_threads(--threads), like Adjoint's adjoint.cpu.threads. Timing as in
 numpy_reference.py: timeit's autorange picks a call count lasting >= 0.2 s, and the median of the
-per-call means of 7 such batches is reported. Inputs are float32 uniform in [-1, 1), NCHW, batch 1.
+per-call means of 7 such batches is reported. Inputs are float32 uniform in [-1, 1), NCHW, batch 1 unless --batch.
 """
 
 import argparse
+import re
 import json
 import platform
 import statistics
@@ -38,6 +39,8 @@ def main():
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--json", help="write results to this file")
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--batch", type=int, default=1, help="images per call (ConvLayerBenchmark's -p batch=N)")
+    parser.add_argument("--only", help="regular expression: time only the layers whose name it finds")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     gen = torch.Generator().manual_seed(20240607)
@@ -45,7 +48,9 @@ def main():
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, mkldnn {torch.backends.mkldnn.enabled}")
     with torch.no_grad():
         for name, (c, size, o, k, s, p, g) in LAYERS.items():
-            x = torch.rand(1, c, size, size, generator=gen) * 2 - 1
+            if args.only and not re.search(args.only, name):
+                continue
+            x = torch.rand(args.batch, c, size, size, generator=gen) * 2 - 1
             w = torch.rand(o, c // g, k, k, generator=gen) * 2 - 1
             fn = lambda x=x, w=w, s=s, p=p, g=g: F.conv2d(x, w, stride=s, padding=p, groups=g)
             # The reference must compute the convolution it claims: check against float64.
@@ -56,7 +61,7 @@ def main():
             per_call = [t / number for t in timer.repeat(repeat=args.repeats, number=number)]
             median = statistics.median(per_call)
             flops = 2 * expected.numel() * (c // g) * k * k
-            results.append({"key": name, "threads": args.threads, "seconds": median, "best_seconds": min(per_call),
+            results.append({"key": name, "threads": args.threads, "batch": args.batch, "seconds": median, "best_seconds": min(per_call),
                             "gflops": flops / median / 1e9})
             print(f"{name:24s} {args.threads} thr {median * 1e6:10.1f} us  {flops / median / 1e9:6.1f} GFLOP/s",
                   flush=True)

@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Single convolution layers shaped like those of ResNet-18 and MobileNet-v2 at batch 1 and 224x224
+ * Single convolution layers shaped like those of ResNet-18 and MobileNet-v2 at batch 1 (or {@code -p batch=8}) and 224x224
  * input, float32 NCHW/OIHW. {@code scripts/bench/torch_conv_reference.py} times PyTorch's
  * {@code F.conv2d} on the same shapes (keys are the {@code layer} names below).
  */
@@ -31,6 +31,10 @@ public class ConvLayerBenchmark {
     @Param({"resnet_stem_7x7s2", "resnet_3x3_64", "resnet_3x3_128", "resnet_3x3_256", "resnet_3x3_512", "resnet_3x3s2_128", "resnet_1x1s2_down", "mbv2_1x1_expand",
             "mbv2_3x3_depthwise", "mbv2_3x3s2_depthwise", "mbv2_1x1_project"})
     public String layer;
+
+    /** Images per call (the batch 1 and 8); the layer names are those of batch 1. */
+    @Param({"1"})
+    public int batch;
 
     private Tensor input;
     private Tensor weight;
@@ -69,7 +73,7 @@ public class ConvLayerBenchmark {
     @Setup
     public void setUp() {
         Layer l = Layer.valueOf(layer);
-        input = BenchInputs.uniform(0, 1, l.channels, l.size, l.size);
+        input = BenchInputs.uniform(0, batch, l.channels, l.size, l.size);
         weight = BenchInputs.uniform(1, l.outChannels, l.channels / l.groups, l.kernel, l.kernel);
         spec = Conv2dSpec.of(l.stride, l.padding, 1, l.groups);
     }

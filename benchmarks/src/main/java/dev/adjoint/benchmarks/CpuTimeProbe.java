@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  */
 public final class CpuTimeProbe {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Images per convolution call (property {@code probe.batch}, default 1). */
+    private static final int BATCH = Integer.getInteger("probe.batch", 1);
     private static final long WARMUP_NANOS = Long.getLong("probe.warmupSeconds", 4) * 1_000_000_000L;
 
     private CpuTimeProbe() {
@@ -40,10 +42,10 @@ public final class CpuTimeProbe {
         Tensor x8 = BenchInputs.uniform(0, 8, 1024), weight = BenchInputs.uniform(1, 1024, 1024);
         probe("linear/8x1024x1024", () -> x8.matmul(weight));
         for (ConvLayerBenchmark.Layer l : ConvLayerBenchmark.Layer.values()) {
-            Tensor x = BenchInputs.uniform(0, 1, l.channels, l.size, l.size);
+            Tensor x = BenchInputs.uniform(0, BATCH, l.channels, l.size, l.size);
             Tensor w = BenchInputs.uniform(1, l.outChannels, l.channels / l.groups, l.kernel, l.kernel);
             Conv2dSpec spec = Conv2dSpec.of(l.stride, l.padding, 1, l.groups);
-            probe(l.name(), () -> x.conv2d(w, spec));
+            probe(BATCH == 1 ? l.name() : l.name() + "/batch" + BATCH, () -> x.conv2d(w, spec));
         }
     }
 
