@@ -45,7 +45,7 @@ final class Convolution {
         if (size == 0) {
             return new CpuStorage(backend, dtype, out, 0);
         }
-        if (vector && dtype == DType.FLOAT32 && WinogradF32.applies(channels, outChannels, kh, kw, spec, oh, ow)) {
+        if (vector && dtype == DType.FLOAT32 && WinogradF32.applies(batch, channels, outChannels, kh, kw, spec, oh, ow)) {
             WinogradF32.conv(x.floats(), batch, channels, h, wd, w, outChannels, spec, oh, ow, (float[]) out);
             return new CpuStorage(backend, dtype, out, size);
         }

@@ -142,7 +142,7 @@ class WinogradF32Test {
         SplittableRandom random = new SplittableRandom(5);
         int n = 2, c = 16, h = 10, w = 9, o = 24;
         Conv2dSpec s = Conv2dSpec.of(1, 1);
-        assertTrue(WinogradF32.applies(c, o, 3, 3, s, h, w));
+        assertTrue(WinogradF32.applies(n, c, o, 3, 3, s, h, w));
         double[] x = randomValues(random, DType.FLOAT32, n * c * h * w);
         double[] wt = randomValues(random, DType.FLOAT32, o * c * 9);
         CpuStorage weight = storage(VECTOR, DType.FLOAT32, wt);
@@ -157,12 +157,16 @@ class WinogradF32Test {
     @Test
     void smallOrOtherGeometriesStayOnIm2col() {
         Conv2dSpec s = Conv2dSpec.of(1, 1);
-        assertFalse(WinogradF32.applies(8, 64, 3, 3, s, 56, 56), "few input channels");
-        assertFalse(WinogradF32.applies(64, 64, 3, 3, s, 7, 7), "7x7 output");
-        assertFalse(WinogradF32.applies(64, 64, 3, 3, Conv2dSpec.of(2, 1), 56, 56), "stride 2");
-        assertFalse(WinogradF32.applies(64, 64, 3, 3, Conv2dSpec.of(1, 2, 2, 1), 56, 56), "dilation 2");
-        assertFalse(WinogradF32.applies(64, 64, 3, 3, Conv2dSpec.of(1, 1, 1, 2), 56, 56), "groups 2");
-        assertFalse(WinogradF32.applies(64, 64, 5, 5, s, 56, 56), "5x5 kernel");
+        assertTrue(WinogradF32.applies(1, 64, 64, 3, 3, s, 56, 56), "ResNet's 56x56 layer");
+        assertTrue(WinogradF32.applies(1, 256, 256, 3, 3, s, 14, 14), "14x14: 16 tiles");
+        assertFalse(WinogradF32.applies(1, 512, 512, 3, 3, s, 7, 7), "7x7 at batch 1: 4 tiles");
+        assertTrue(WinogradF32.applies(8, 512, 512, 3, 3, s, 7, 7), "7x7 at batch 8: 32 tiles");
+        assertFalse(WinogradF32.applies(1, 8, 64, 3, 3, s, 56, 56), "few input channels");
+        assertFalse(WinogradF32.applies(1, 64, 8, 3, 3, s, 56, 56), "few output channels");
+        assertFalse(WinogradF32.applies(1, 64, 64, 3, 3, Conv2dSpec.of(2, 1), 56, 56), "stride 2");
+        assertFalse(WinogradF32.applies(1, 64, 64, 3, 3, Conv2dSpec.of(1, 2, 2, 1), 56, 56), "dilation 2");
+        assertFalse(WinogradF32.applies(1, 64, 64, 3, 3, Conv2dSpec.of(1, 1, 1, 2), 56, 56), "groups 2");
+        assertFalse(WinogradF32.applies(1, 64, 64, 5, 5, s, 56, 56), "5x5 kernel");
     }
 
     @Test
