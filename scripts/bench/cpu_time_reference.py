@@ -6,6 +6,7 @@ counts only this thread's CPU time, which other processes on the cores do not in
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
         python3 scripts/bench/cpu_time_reference.py numpy          # the NumPy of numpy_reference.py
     OMP_NUM_THREADS=1 /usr/bin/python3 scripts/bench/cpu_time_reference.py torch   # Debian's torch 1.13
+    ... cpu_time_reference.py torch --batch 8 --only 'resnet_3x3_'   # CpuTimeProbe's -Dprobe.batch=8 and filter
 """
 
 import statistics
@@ -45,17 +46,25 @@ def main():
         w = rng.uniform(-1, 1, (1024, 1024)).astype(np.float32)
         probe("linear/8x1024x1024", lambda: x8 @ w)
         return
-    if sys.argv[1:] != ["torch"]:
-        sys.exit("usage: cpu_time_reference.py numpy|torch")
+    if sys.argv[1:2] != ["torch"]:
+        sys.exit("usage: cpu_time_reference.py numpy | torch [--batch N] [--only REGEX]")
+    import argparse
+    import re
+    options = argparse.ArgumentParser(prog="cpu_time_reference.py torch")
+    options.add_argument("--batch", type=int, default=1)
+    options.add_argument("--only", default="")
+    args = options.parse_args(sys.argv[2:])
     import torch
     import torch.nn.functional as F
     from torch_conv_reference import LAYERS
     torch.set_num_threads(1)
     with torch.no_grad():
         for name, (c, size, o, k, s, p, g) in LAYERS.items():
-            x = torch.rand(1, c, size, size) * 2 - 1
+            if not re.search(args.only, name):
+                continue
+            x = torch.rand(args.batch, c, size, size) * 2 - 1
             w = torch.rand(o, c // g, k, k) * 2 - 1
-            probe(name, lambda x=x, w=w, s=s, p=p, g=g: F.conv2d(x, w, stride=s, padding=p, groups=g))
+            probe(name if args.batch == 1 else f"{name}/batch{args.batch}", lambda x=x, w=w, s=s, p=p, g=g: F.conv2d(x, w, stride=s, padding=p, groups=g))
 
 
 if __name__ == "__main__":
