@@ -76,6 +76,7 @@ final class WinogradF32 {
     /** Per thread: the transformed input of a block, one packed GEMM A operand per point. */
     private static final ThreadLocal<float[][]> INPUT = ThreadLocal.withInitial(() -> new float[POINTS][]);
     private static final ThreadLocal<float[]> PADDED = new ThreadLocal<>();
+    private static final int MAX_CACHED_PADDED = 1 << 24;
     private static final ThreadLocal<int[]> LANE_MAP = ThreadLocal.withInitial(() -> new int[V]);
     private static final ThreadLocal<float[]> PRODUCTS = new ThreadLocal<>();
     private static final ThreadLocal<float[]> FILTERS = new ThreadLocal<>();
@@ -99,8 +100,8 @@ final class WinogradF32 {
 
     /** Whether the algorithm is defined for this convolution at all, whatever its size. */
     static boolean supports(int kh, int kw, Conv2dSpec spec) {
-        return V % GemmF32Vector.MR == 0 && kh == 3 && kw == 3 && spec.strideH() == 1 && spec.strideW() == 1 && spec.dilationH() == 1
-                && spec.dilationW() == 1 && spec.groups() == 1;
+        return V % GemmF32Vector.MR == 0 && kh == 3 && kw == 3 && spec.strideH() == 1 && spec.strideW() == 1
+                && spec.dilationH() == 1 && spec.dilationW() == 1 && spec.groups() == 1;
     }
 
     /**
@@ -149,7 +150,9 @@ final class WinogradF32 {
             throw new TensorException("conv2d", "input of " + batch + "x" + channels + "x" + h + "x" + w
                     + " is too large to pad for the Winograd path (" + paddedSize + " elements)");
         }
-        float[] padded = buffer(PADDED, (int) paddedSize);
+        // Kept per thread like im2col's columns, up to the same 64 MiB; a larger batch gets a fresh array.
+        float[] padded = paddedSize > MAX_CACHED_PADDED ? new float[(int) paddedSize]
+                : buffer(PADDED, (int) paddedSize);
         Parallel.forRange(batch * channels, Math.max(1, (int) (PARALLEL_WORK / 64 / ((long) hp * wp))),
                 (from, to) -> pad(x, h, w, spec.padTop(), spec.padLeft(), padded, hp, wp, from, to));
         Geometry g = new Geometry(x, batch, channels, h, w, wf, outChannels, spec.padTop(), spec.padLeft(), oh, ow,
@@ -232,7 +235,8 @@ final class WinogradF32 {
         int mr = GemmF32Vector.MR, group = V / mr, c = g.channels;
         int planeP = g.hp * g.wp;
         int panels = Math.ceilDiv(count, mr);
-        // Where each tile's 6x6 window starts in the padded input (channel 0); rows past the block repeat its last tile.
+        // Where each tile's 6x6 window starts in the padded input (channel 0); rows past the block repeat its
+        // last tile.
         for (int r = 0; r < mr; r++) {
             int tile = t0 + Math.min(panel * mr + r, count - 1);
             int n = tile / g.tilesPerImage, tr = tile % g.tilesPerImage;
@@ -412,7 +416,8 @@ final class WinogradF32 {
         transformFilters(weight, outChannels, channels, u);
         GemmF32Vector.Packed[] packed = new GemmF32Vector.Packed[POINTS];
         for (int xi = 0; xi < POINTS; xi++) {
-            packed[xi] = GemmF32Vector.pack(false, outChannels, channels, u, xi * channels * outChannels, outChannels, 1);
+            packed[xi] = GemmF32Vector.pack(false, outChannels, channels, u, xi * channels * outChannels, outChannels,
+                    1);
         }
         return packed;
     }

@@ -48,7 +48,8 @@ class WinogradF32Test {
                                     if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
                                         continue;
                                     }
-                                    double term = x[((b * c + ic) * h + iy) * w + ix] * wt[((oc * c + ic) * 3 + i) * 3 + j];
+                                    double term = x[((b * c + ic) * h + iy) * w + ix]
+                                            * wt[((oc * c + ic) * 3 + i) * 3 + j];
                                     sum += term;
                                     abs += Math.abs(term);
                                 }
