@@ -15,6 +15,17 @@ final class KernelMode {
 
     static final boolean VECTOR = decide();
 
+    /**
+     * Elementwise ops, chains, reductions and softmaxes on fewer elements than this run the scalar
+     * kernels on the Vector API path too. Vector API code is only fast once C2 has compiled it:
+     * interpreted or compiled by C1, every vector operation is an object and runs 10-100x slower than
+     * a scalar loop, and a small model's training run (the digits MLP: 64-wide layers) spent most of
+     * its first few thousand steps there. Plain loops are quick in every tier, C2 vectorizes the
+     * contiguous ones itself, and below this size SIMD saves at most a few microseconds per op.
+     */
+    static final int SMALL_ELEMENTS = Integer.getInteger("adjoint.cpu.smallElements", 1 << 13);
+
+
     private KernelMode() {
     }
 
