@@ -25,6 +25,28 @@ public final class Adjoints {
     }
 
     /**
+     * The reverse pass's own handle on the output adjoint {@code dy} (null stays null): the generated
+     * code releases the adjoint of its result once it has flowed back, and that must not release
+     * the caller's tensor.
+     */
+    public static Tensor own(Tensor dy) {
+        return dy == null ? null : dy.share();
+    }
+
+    /**
+     * Releases an adjoint the reverse pass has consumed (nothing if it is null) and returns null, so
+     * generated code frees each adjoint right after its last use rather than when the call's scope
+     * closes: {@code bx = Adjoints.release(bx)}. Safe because every adjoint is a handle of its own
+     * (see {@link #add}); anything that must outlive the reverse pass shares it.
+     */
+    public static Tensor release(Tensor adjoint) {
+        if (adjoint != null) {
+            adjoint.release();
+        }
+        return null;
+    }
+
+    /**
      * Keeps every tensor among {@code gradients}' values beyond {@code scope} (see
      * {@link TensorScope#keep}): how a generated gradient function returns its gradients from the
      * scope its temporaries are released with.

@@ -220,7 +220,11 @@ public final class ReverseEmitter {
         CodeBlock.Builder backward = CodeBlock.builder();
         String resultAdjoint = adjoints.get(method.result());
         if (resultAdjoint != null) {
-            backward.addStatement("$N = $N", resultAdjoint, dy);
+            if (method.typeOf(method.result()).isTensor()) {
+                backward.addStatement("$N = $T.own($N)", resultAdjoint, ADJOINTS, dy);
+            } else {
+                backward.addStatement("$N = $N", resultAdjoint, dy);
+            }
         }
         backwardBody = backward.add(body.reverse()).build();
     }
@@ -352,6 +356,14 @@ public final class ReverseEmitter {
                 reverse.beginControlFlow("if ($N != null)", incoming).add(contributions.build()).endControlFlow();
             } else {
                 reverse.add(contributions.build());
+            }
+            if (type.isTensor()) {
+                // This value's adjoint has flowed back to its operands: nothing reads it again.
+                if (reassigned) {
+                    reverse.addStatement("$T.release($N)", ADJOINTS, incoming);
+                } else {
+                    reverse.addStatement("$N = $T.release($N)", adjoint, ADJOINTS, adjoint);
+                }
             }
         } else if (activeTarget && reassigned) {
             reverse.add("// Grad of: $L\n", assign.text());
