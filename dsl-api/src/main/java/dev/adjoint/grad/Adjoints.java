@@ -15,13 +15,20 @@ public final class Adjoints {
     /**
      * {@code sum + contribution}, where a {@code null} sum or contribution is zero. The result is a
      * tensor of its own ({@link Tensor#share()} when nothing is added), so generated code may release
-     * each adjoint once without releasing another that happens to hold the same value.
+     * each adjoint once without releasing another that happens to hold the same value. {@code sum}
+     * is the adjoint being accumulated, a handle only the generated code holds: when a new sum
+     * replaces it, it is released.
      */
     public static Tensor add(Tensor sum, Tensor contribution) {
         if (contribution == null) {
             return sum;
         }
-        return sum == null ? contribution.share() : sum.add(contribution);
+        if (sum == null) {
+            return contribution.share();
+        }
+        Tensor total = sum.add(contribution);
+        sum.release();
+        return total;
     }
 
     /**

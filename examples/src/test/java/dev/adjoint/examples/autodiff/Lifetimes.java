@@ -20,9 +20,13 @@ final class Lifetimes {
     private Lifetimes() {
     }
 
+    /** For each call of the rule: how many twin-device storages were alive (see {@link TwinBackend#liveStorages}). */
+    static final List<Long> LIVE_STORAGES = new ArrayList<>();
+
     static void reset() {
         SEEN.clear();
         EARLIER_RELEASED.clear();
+        LIVE_STORAGES.clear();
     }
 
     /** {@code 3 x}, a primitive with a user rule. */
@@ -33,6 +37,7 @@ final class Lifetimes {
     @Derivative(of = "probe")
     static Tensor probeGrad(Tensor x, Tensor g) {
         EARLIER_RELEASED.add(SEEN.stream().allMatch(Tensor::isReleased));
+        LIVE_STORAGES.add(TwinBackend.liveStorages());
         SEEN.add(g);
         return g.mul(3.0);
     }
@@ -49,5 +54,34 @@ final class Lifetimes {
     @Differentiable
     static Tensor direct(Tensor x) {
         return probe(x.exp());
+    }
+
+    /**
+     * Four steps of a chain after the probe, whose rule therefore runs last in the reverse pass: what
+     * is alive then is what the pass failed to release along the way.
+     */
+    @Differentiable
+    static Tensor shallow(Tensor x) {
+        Tensor h = probe(x);
+        Tensor a1 = h.tanh();
+        Tensor a2 = a1.mul(0.5);
+        Tensor a3 = a2.exp();
+        Tensor a4 = a3.add(h);
+        return a4.sum();
+    }
+
+    /** The same chain twice as long: with every temporary released after its last use, no more is alive at the end. */
+    @Differentiable
+    static Tensor deep(Tensor x) {
+        Tensor h = probe(x);
+        Tensor a1 = h.tanh();
+        Tensor a2 = a1.mul(0.5);
+        Tensor a3 = a2.exp();
+        Tensor a4 = a3.add(h);
+        Tensor a5 = a4.tanh();
+        Tensor a6 = a5.mul(0.5);
+        Tensor a7 = a6.exp();
+        Tensor a8 = a7.add(h);
+        return a8.sum();
     }
 }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.Tensor;
+import dev.adjoint.TensorScope;
 import dev.adjoint.core.DType;
 import dev.adjoint.grad.GradCheck;
 import java.util.List;
@@ -61,5 +63,35 @@ class LifetimesTest {
         }
         assertArrayEquals(expected, result.gradients().x().toDoubleArray(), 1e-12);
         assertArrayEquals(seeds, dy.toDoubleArray(), 0.0);
+    }
+
+    @Test
+    void whatIsAliveAtTheEndOfTheReversePassDoesNotGrowWithTheChain() {
+        Tensor x = Tensor.randomNormal(random, 0, 0.5, 3, 4).cast(DType.FLOAT64).to(TwinBackend.TWIN);
+        long initially = TwinBackend.liveStorages();
+        long shallow;
+        long deep;
+        // Each call in a scope of the caller's, which takes what the call returns.
+        try (TensorScope scope = TensorScope.open()) {
+            LifetimesGrad.shallowGradients(x);
+            shallow = Lifetimes.LIVE_STORAGES.get(0) - initially;
+        }
+        try (TensorScope scope = TensorScope.open()) {
+            LifetimesGrad.deepGradients(x);
+            deep = Lifetimes.LIVE_STORAGES.get(1) - initially;
+        }
+        // Left to the call's scope, each extra step would add its value, its adjoint and its rules' temporaries.
+        assertEquals(shallow, deep, "live twin storages when the reverse pass ends: shallow " + shallow + ", deep " + deep);
+        // The probe's output and adjoint, the seed of ones and the function's value.
+        assertTrue(deep <= 4, "live twin storages at the end of the reverse pass: " + deep);
+        assertEquals(initially, TwinBackend.liveStorages(), "nothing outlives the caller's scopes");
+    }
+
+    @Test
+    void deepChainGradientsOnTheTwinMatchFiniteDifferences() {
+        Tensor x = Tensor.randomNormal(random, 0, 0.5, 3, 4).cast(DType.FLOAT64);
+        GradCheck.check(Lifetimes::deep, t -> LifetimesGrad.deepGradients(t).x(), x, 1e-6);
+        Tensor onTwin = LifetimesGrad.deepGradients(x.to(TwinBackend.TWIN)).x();
+        assertArrayEquals(LifetimesGrad.deepGradients(x).x().toDoubleArray(), onTwin.toDoubleArray(), 0.0);
     }
 }

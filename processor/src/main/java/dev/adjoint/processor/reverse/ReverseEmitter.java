@@ -43,6 +43,7 @@ public final class ReverseEmitter {
     private static final ClassName ADJOINTS = ClassName.get("dev.adjoint.grad", "Adjoints");
     private static final ClassName TENSOR = ClassName.get("dev.adjoint", "Tensor");
     private static final Pattern COMMENT = Pattern.compile("//[^\n]*");
+    private static final ClassName TENSOR_SCOPE = ClassName.get("dev.adjoint", "TensorScope");
     private static final ClassName TENSOR_RULES = ClassName.get("dev.adjoint.rules", "TensorRules");
     private static final ClassName VARIABLE_GRADIENTS = ClassName.get("dev.adjoint.grad", "VariableGradients");
 
@@ -73,6 +74,10 @@ public final class ReverseEmitter {
     private final String variables;
     private final String stack;
     private final String value;
+    /** The name of the scope a statement's rule calls run in (one per statement, so one name serves all). */
+    private final String ruleScope;
+    private boolean inRuleScope;
+    private boolean keptInRuleScope;
     private boolean usesStack;
     private boolean popsGeneric;
     private CodeBlock forwardBody;
@@ -86,6 +91,7 @@ public final class ReverseEmitter {
         this.variables = names.fresh("variables");
         this.stack = names.fresh("stack");
         this.value = names.fresh("value");
+        this.ruleScope = names.fresh("step");
         for (String parameter : method.parameters().keySet()) {
             assignmentSites.put(parameter, 1);
         }
@@ -452,8 +458,20 @@ public final class ReverseEmitter {
                 output = CodeBlock.of("$N", out);
             }
             reverse.add(restore);
+            // A rule's own temporaries (and its result, once added in) die with a scope of this
+            // statement's; only the tensor adjoints it updates are kept.
+            inRuleScope = assign.value() instanceof Prim.RuleCall;
+            keptInRuleScope = false;
+            CodeBlock.Builder rules = CodeBlock.builder();
+            contributions(assign.value(), Atom.variable(incoming, type), output, rules);
+            inRuleScope = false;
             CodeBlock.Builder contributions = CodeBlock.builder();
-            contributions(assign.value(), Atom.variable(incoming, type), output, contributions);
+            if (keptInRuleScope) {
+                contributions.beginControlFlow("try ($T $N = $T.open())", TENSOR_SCOPE, ruleScope, TENSOR_SCOPE)
+                        .add(rules.build()).endControlFlow();
+            } else {
+                contributions.add(rules.build());
+            }
             if (type.isTensor() && nullMeansNothing(assign.value())) {
                 // A null tensor adjoint is zero: nothing to propagate, and rules need a tensor.
                 reverse.beginControlFlow("if ($N != null)", incoming).add(contributions.build()).endControlFlow();
@@ -590,7 +608,12 @@ public final class ReverseEmitter {
         JType adjointType = method.typeOf(a.variable());
         if (adjointType.isTensor()) {
             CodeBlock value = subtract ? CodeBlock.of("$L.neg()", contribution) : contribution;
-            out.addStatement("$N = $T.add($N, $L)", adjoint, ADJOINTS, adjoint, value);
+            if (inRuleScope) {
+                keptInRuleScope = true;
+                out.addStatement("$N = $N.keep($T.add($N, $L))", adjoint, ruleScope, ADJOINTS, adjoint, value);
+            } else {
+                out.addStatement("$N = $T.add($N, $L)", adjoint, ADJOINTS, adjoint, value);
+            }
             return;
         }
         CodeBlock value = contribution;
