@@ -27,7 +27,7 @@ final class ScalarElementwiseF32 {
             //autocode:replace int64 case SIGN -> { for (int i = from; i < to; i++) out[i] = Long.signum(x[i]); }
             case SIGN -> { for (int i = from; i < to; i++) out[i] = Math.signum(x[i]); }
             case SQUARE -> { for (int i = from; i < to; i++) out[i] = x[i] * x[i]; }
-            // Math.max keeps NaN and maps -0 to 0, as np.maximum(x, 0) does; C2 vectorizes it.
+            // Math.max keeps NaN and maps -0 to 0, as np.maximum(x, 0) does, without a branch.
             //autocode:replace integer case RELU -> { for (int i = from; i < to; i++) out[i] = Math.max(x[i], 0); }
             case RELU -> { for (int i = from; i < to; i++) out[i] = Math.max(x[i], 0f); }
             //autocode:omit-begin integer (these ops take floating tensors only)
@@ -89,9 +89,9 @@ final class ScalarElementwiseF32 {
     }
 
     /*
-     * The common arithmetic ops over unit strides, and with a scalar right operand, as loops whose
-     * addresses C2 can prove contiguous, so that it compiles them to SIMD code; they return false for
-     * the other ops, which take the strided loops above.
+     * The common arithmetic ops over unit strides, and with a scalar right operand: loops without the
+     * stride multiplies, which C2 may also compile to SIMD code; they return false for the other ops,
+     * which take the strided loops above.
      */
 
     private static boolean contiguous(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
