@@ -163,28 +163,14 @@ public final class CpuBackend implements Backend {
             return false;
         }
         return switch (op) {
-            case Op.Unary u -> output.shape().size() >= KernelMode.SMALL_ELEMENTS;
-            case Op.Binary b -> output.shape().size() >= KernelMode.SMALL_ELEMENTS;
-            case Op.Where w -> output.shape().size() >= KernelMode.SMALL_ELEMENTS;
-            case Op.Chain c -> output.shape().size() >= KernelMode.SMALL_ELEMENTS;
-            case Op.Reduce r -> shape(inputs, 0).size() >= KernelMode.SMALL_ELEMENTS;
-            case Op.Softmax s -> shape(inputs, 0).size() >= KernelMode.SMALL_ELEMENTS;
+            case Op.Unary _, Op.Binary _, Op.Where _, Op.Chain _ -> output.shape().size() >= KernelMode.SMALL_ELEMENTS;
+            case Op.Reduce _, Op.Softmax _ -> shape(inputs, 0).size() >= KernelMode.SMALL_ELEMENTS;
             // A scalar GEMM is 20x slower than the vector one once compiled, even at 64 x 64 x 64; Matmul
             // keeps the tiniest products (Matmul.SMALL_WORK) scalar itself.
-            case Op.MatMul m -> true;
+            case Op.MatMul _ -> true;
             // Layout ops only copy; convolutions and pooling keep their own size rules.
-            case Op.Cast c -> true;
-            case Op.Fill f -> true;
-            case Op.Strided s -> true;
-            case Op.Concat c -> true;
-            case Op.Pad p -> true;
-            case Op.Gather g -> true;
-            case Op.IndexAdd a -> true;
-            case Op.Conv2d c -> true;
-            case Op.Pool2d p -> true;
-            case Op.Conv2dBackwardInput c -> true;
-            case Op.Conv2dBackwardWeight c -> true;
-            case Op.Pool2dBackward p -> true;
+            case Op.Cast _, Op.Fill _, Op.Strided _, Op.Concat _, Op.Pad _, Op.Gather _, Op.IndexAdd _, Op.Conv2d _,
+                    Op.Pool2d _, Op.Conv2dBackwardInput _, Op.Conv2dBackwardWeight _, Op.Pool2dBackward _ -> true;
         };
     }
 
