@@ -30,7 +30,9 @@ final class DepthwiseConvF32Vector {
     /** Planes below this many multiply-adds in total stay on the calling thread. */
     private static final long PARALLEL_WORK = 1L << 16;
     /** Lane indices {@code 0, 2, 4, ...}: the even lanes of the pair {@code (lo, hi)} for {@code selectFrom}. */
-    private static final FloatVector EVEN_LANES = FloatVector.fromArray(SPECIES, evenIndices(), 0);
+    private static final FloatVector EVEN_LANES = FloatVector.fromArray(SPECIES, laneIndices(0), 0);
+    /** Lane indices {@code 1, 3, 5, ...}: the odd lanes of the pair. */
+    private static final FloatVector ODD_LANES = FloatVector.fromArray(SPECIES, laneIndices(1), 0);
 
     private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
 
@@ -53,22 +55,199 @@ final class DepthwiseConvF32Vector {
         int multiplier = outChannels / channels;
         long planeWork = (long) oh * ow * kh * kw;
         int planes = batch * outChannels;
+        // "Same" 3x3, stride 1: tall enough planes are read straight from x and written straight to out.
+        boolean same3x3 = kh == 3 && kw == 3 && spec.strideH() == 1 && spec.strideW() == 1 && spec.dilationH() == 1
+                && spec.dilationW() == 1 && spec.padTop() == 1 && spec.padBottom() == 1 && spec.padLeft() == 1
+                && spec.padRight() == 1 && (long) (h - 2) * w >= V;
+        boolean[] leftOk = same3x3 ? columnMask(h, w, 0) : null;
+        boolean[] rightOk = same3x3 ? columnMask(h, w, w - 1) : null;
+        // 3x3, stride 2, pad 1 (MobileNet's downsampling layers): also straight from x to out.
+        boolean half3x3 = kh == 3 && kw == 3 && spec.strideH() == 2 && spec.strideW() == 2 && spec.dilationH() == 1
+                && spec.dilationW() == 1 && spec.padTop() == 1 && spec.padBottom() == 1 && spec.padLeft() == 1
+                && spec.padRight() == 1;
+        boolean[] firstColumn = new boolean[Math.max(ow, V)];
+        boolean[] pastRightEdge = new boolean[Math.max(ow, V)];
+        for (int c = 0; c < firstColumn.length; c++) {
+            firstColumn[c] = c != 0;
+            pastRightEdge[c] = 2 * c + 1 < w;
+        }
         Parallel.forRange(planes, (int) Math.max(1, PARALLEL_WORK / Math.max(1, planeWork)), (from, to) -> {
-            float[] scratch = scratch(g.scratchSize());
-            // Zero borders once: the planes below only overwrite the cells that hold input values.
-            Arrays.fill(scratch, 0, g.scratchSize(), 0f);
+            float[] scratch = null;
             int loaded = -1;
             for (int plane = from; plane < to; plane++) {
                 int n = plane / outChannels, o = plane % outChannels;
                 int input = n * channels + o / multiplier;
+                int xOff = input * h * w;
+                // The direct path reads one element either side of the plane: not at the ends of x.
+                if (same3x3 && xOff >= 1 && xOff + h * w + 1 <= x.length) {
+                    same3x3(x, xOff, h, w, weight, o * 9, out, plane * oh * ow, leftOk, rightOk);
+                    continue;
+                }
+                // The stride-2 path reads up to 2V + 1 elements past a row's last output column.
+                if (half3x3 && xOff >= 1 && (long) xOff + (long) h * w + 2L * V + 2 <= x.length) {
+                    half3x3(x, xOff, h, w, weight, o * 9, out, plane * oh * ow, oh, ow, firstColumn, pastRightEdge);
+                    continue;
+                }
+                if (scratch == null) {
+                    scratch = scratch(g.scratchSize());
+                    // Zero borders once: the planes below only overwrite the cells that hold input values.
+                    Arrays.fill(scratch, 0, g.scratchSize(), 0f);
+                }
                 if (input != loaded) {
-                    g.load(x, input * h * w, scratch);
+                    g.load(x, xOff, scratch);
                     loaded = input;
                 }
                 g.run(scratch, weight, o * kh * kw);
                 g.copyOut(scratch, out, plane * oh * ow);
             }
         });
+    }
+
+    /** {@code mask[p]} is whether flat position p of an {@code h x w} plane is not in column {@code column}. */
+    private static boolean[] columnMask(int h, int w, int column) {
+        boolean[] mask = new boolean[h * w];
+        for (int p = 0; p < mask.length; p++) {
+            mask[p] = p % w != column;
+        }
+        return mask;
+    }
+
+    /**
+     * A 3x3, stride-1, pad-1 plane straight from {@code x} to {@code out}, both seen as flat runs of
+     * {@code h * w} (output and input have the same shape). Output p sums, per kernel column j, the
+     * three taps {@code x[p + (i - 1) w + j - 1]}; the left and right column sums are added only in
+     * lanes not in the first (last) column, where they read the neighbouring row's end instead of
+     * padding. Needs {@code (h - 2) w >= V} and one readable element either side of the plane. The
+     * first and last rows skip the taps of the row above (below); their vectors may run into the
+     * middle rows, which are written last and overwrite those lanes.
+     */
+    private static void same3x3(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int outOff,
+            boolean[] leftOk, boolean[] rightOk) {
+        int hw = h * w;
+        edgeRow(x, xOff, w, weight, wOff, out, outOff, leftOk, rightOk, 0, false, true);
+        edgeRow(x, xOff, w, weight, wOff, out, outOff, leftOk, rightOk, hw - w, true, false);
+        FloatVector w00 = FloatVector.broadcast(SPECIES, weight[wOff]);
+        FloatVector w01 = FloatVector.broadcast(SPECIES, weight[wOff + 1]);
+        FloatVector w02 = FloatVector.broadcast(SPECIES, weight[wOff + 2]);
+        FloatVector w10 = FloatVector.broadcast(SPECIES, weight[wOff + 3]);
+        FloatVector w11 = FloatVector.broadcast(SPECIES, weight[wOff + 4]);
+        FloatVector w12 = FloatVector.broadcast(SPECIES, weight[wOff + 5]);
+        FloatVector w20 = FloatVector.broadcast(SPECIES, weight[wOff + 6]);
+        FloatVector w21 = FloatVector.broadcast(SPECIES, weight[wOff + 7]);
+        FloatVector w22 = FloatVector.broadcast(SPECIES, weight[wOff + 8]);
+        int last = hw - w - V;
+        int count = Math.ceilDiv(hw - 2 * w, V);
+        for (int k = 0; k < count; k++) {
+            // The last vector ends at the end of the middle rows, overlapping the one before.
+            int q = Math.min(w + k * V, last);
+            int up = xOff + q - w, mid = xOff + q, down = xOff + q + w;
+            FloatVector left = FloatVector.fromArray(SPECIES, x, up - 1).mul(w00);
+            FloatVector centre = FloatVector.fromArray(SPECIES, x, up).mul(w01);
+            FloatVector right = FloatVector.fromArray(SPECIES, x, up + 1).mul(w02);
+            left = FloatVector.fromArray(SPECIES, x, mid - 1).fma(w10, left);
+            centre = FloatVector.fromArray(SPECIES, x, mid).fma(w11, centre);
+            right = FloatVector.fromArray(SPECIES, x, mid + 1).fma(w12, right);
+            left = FloatVector.fromArray(SPECIES, x, down - 1).fma(w20, left);
+            centre = FloatVector.fromArray(SPECIES, x, down).fma(w21, centre);
+            right = FloatVector.fromArray(SPECIES, x, down + 1).fma(w22, right);
+            centre.add(left, VectorMask.fromArray(SPECIES, leftOk, q))
+                    .add(right, VectorMask.fromArray(SPECIES, rightOk, q))
+                    .intoArray(out, outOff + q);
+        }
+    }
+
+    /**
+     * A 3x3, stride-2, pad-1 plane straight from {@code x} to {@code out}, one output row at a time.
+     * For outputs {@code x0 ... x0 + V - 1}, input row r's taps are columns {@code 2x - 1}, {@code 2x}
+     * and {@code 2x + 1}: the even and odd lanes of the two vectors from column {@code 2 x0 - 1}, and the
+     * even lanes of the two from {@code 2 x0 + 1}. {@code leftOk[x]} ({@code rightOk[x]}) says whether
+     * column {@code 2x - 1} ({@code 2x + 1}) is inside the input; rows outside it are skipped. A row
+     * wider than a vector ends with a vector that overlaps the one before; a narrower one is computed
+     * whole (its extra lanes read past the row, which is why the caller keeps 2V + 2 elements behind the
+     * plane) and copied out.
+     */
+    private static void half3x3(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int outOff,
+            int oh, int ow, boolean[] leftOk, boolean[] rightOk) {
+        FloatVector w00 = FloatVector.broadcast(SPECIES, weight[wOff]);
+        FloatVector w01 = FloatVector.broadcast(SPECIES, weight[wOff + 1]);
+        FloatVector w02 = FloatVector.broadcast(SPECIES, weight[wOff + 2]);
+        FloatVector w10 = FloatVector.broadcast(SPECIES, weight[wOff + 3]);
+        FloatVector w11 = FloatVector.broadcast(SPECIES, weight[wOff + 4]);
+        FloatVector w12 = FloatVector.broadcast(SPECIES, weight[wOff + 5]);
+        FloatVector w20 = FloatVector.broadcast(SPECIES, weight[wOff + 6]);
+        FloatVector w21 = FloatVector.broadcast(SPECIES, weight[wOff + 7]);
+        FloatVector w22 = FloatVector.broadcast(SPECIES, weight[wOff + 8]);
+        int count = Math.ceilDiv(ow, V);
+        float[] tail = ow < V ? new float[V] : null;
+        for (int y = 0; y < oh; y++) {
+            boolean top = y > 0, bottom = 2 * y + 1 < h;
+            int centreRow = xOff + 2 * y * w;
+            for (int k = 0; k < count; k++) {
+                int x0 = ow < V ? 0 : Math.min(k * V, ow - V);
+                int at = centreRow + 2 * x0 - 1;
+                FloatVector lo = FloatVector.fromArray(SPECIES, x, at), hi = FloatVector.fromArray(SPECIES, x, at + V);
+                FloatVector lo2 = FloatVector.fromArray(SPECIES, x, at + 2);
+                FloatVector hi2 = FloatVector.fromArray(SPECIES, x, at + 2 + V);
+                FloatVector left = EVEN_LANES.selectFrom(lo, hi).mul(w10);
+                FloatVector centre = ODD_LANES.selectFrom(lo, hi).mul(w11);
+                FloatVector right = EVEN_LANES.selectFrom(lo2, hi2).mul(w12);
+                if (top) {
+                    int up = at - w;
+                    lo = FloatVector.fromArray(SPECIES, x, up);
+                    hi = FloatVector.fromArray(SPECIES, x, up + V);
+                    lo2 = FloatVector.fromArray(SPECIES, x, up + 2);
+                    hi2 = FloatVector.fromArray(SPECIES, x, up + 2 + V);
+                    left = EVEN_LANES.selectFrom(lo, hi).fma(w00, left);
+                    centre = ODD_LANES.selectFrom(lo, hi).fma(w01, centre);
+                    right = EVEN_LANES.selectFrom(lo2, hi2).fma(w02, right);
+                }
+                if (bottom) {
+                    int down = at + w;
+                    lo = FloatVector.fromArray(SPECIES, x, down);
+                    hi = FloatVector.fromArray(SPECIES, x, down + V);
+                    lo2 = FloatVector.fromArray(SPECIES, x, down + 2);
+                    hi2 = FloatVector.fromArray(SPECIES, x, down + 2 + V);
+                    left = EVEN_LANES.selectFrom(lo, hi).fma(w20, left);
+                    centre = ODD_LANES.selectFrom(lo, hi).fma(w21, centre);
+                    right = EVEN_LANES.selectFrom(lo2, hi2).fma(w22, right);
+                }
+                FloatVector sum = centre.add(left, VectorMask.fromArray(SPECIES, leftOk, x0))
+                        .add(right, VectorMask.fromArray(SPECIES, rightOk, x0));
+                if (tail == null) {
+                    sum.intoArray(out, outOff + y * ow + x0);
+                } else {
+                    sum.intoArray(tail, 0);
+                    System.arraycopy(tail, 0, out, outOff + y * ow, ow);
+                }
+            }
+        }
+    }
+
+    /**
+     * The first or last row of {@link #same3x3}: flat positions {@code [from, from + w)}, with the taps of
+     * the row above ({@code up}) and below ({@code down}) only where asked. A row shorter than a vector
+     * is computed as the vector that starts (first row) or ends (last row) with it.
+     */
+    private static void edgeRow(float[] x, int xOff, int w, float[] weight, int wOff, float[] out, int outOff,
+            boolean[] leftOk, boolean[] rightOk, int from, boolean up, boolean down) {
+        int to = from + w;
+        int count = Math.ceilDiv(w, V);
+        for (int k = 0; k < count; k++) {
+            int q = from == 0 ? Math.min(k * V, Math.max(0, to - V)) : Math.max(to - V - (count - 1 - k) * V, 0);
+            FloatVector left = FloatVector.zero(SPECIES), centre = left, right = left;
+            for (int i = up ? 0 : 1; i <= (down ? 2 : 1); i++) {
+                int at = xOff + q + (i - 1) * w;
+                left = FloatVector.fromArray(SPECIES, x, at - 1)
+                        .fma(FloatVector.broadcast(SPECIES, weight[wOff + 3 * i]), left);
+                centre = FloatVector.fromArray(SPECIES, x, at)
+                        .fma(FloatVector.broadcast(SPECIES, weight[wOff + 3 * i + 1]), centre);
+                right = FloatVector.fromArray(SPECIES, x, at + 1)
+                        .fma(FloatVector.broadcast(SPECIES, weight[wOff + 3 * i + 2]), right);
+            }
+            centre.add(left, VectorMask.fromArray(SPECIES, leftOk, q))
+                    .add(right, VectorMask.fromArray(SPECIES, rightOk, q))
+                    .intoArray(out, outOff + q);
+        }
     }
 
     /**
@@ -195,13 +374,20 @@ final class DepthwiseConvF32Vector {
     /**
      * Writes {@code x[src], x[src + 2], ...} ({@code count} values) to {@code dst[dstOff...]}: each
      * vector of them is the even lanes of two adjacent loads. A last partial vector is stored again
-     * over the previous one's end where there is one, else masked; loads that would run past the end
+     * over the previous one's end; fewer than V values, and loads that would run past the end
      * of {@code x} go element by element.
      */
     private static void evenLanes(float[] x, int src, int count, float[] dst, int dstOff) {
+        if (count < V) {
+            // Shorter than a vector: a masked store here would not be intrinsified on every JDK.
+            for (int u = 0; u < count; u++) {
+                dst[dstOff + u] = x[src + 2 * u];
+            }
+            return;
+        }
         int t = 0;
         while (t < count) {
-            int at = t + V <= count || count < V ? t : count - V;
+            int at = t + V <= count ? t : count - V;
             int from = src + 2 * at;
             if (from + 2 * V > x.length) {
                 for (int u = at; u < count; u++) {
@@ -211,20 +397,15 @@ final class DepthwiseConvF32Vector {
             }
             FloatVector lo = FloatVector.fromArray(SPECIES, x, from);
             FloatVector hi = FloatVector.fromArray(SPECIES, x, from + V);
-            FloatVector even = EVEN_LANES.selectFrom(lo, hi);
-            if (at + V <= count) {
-                even.intoArray(dst, dstOff + at);
-            } else {
-                even.intoArray(dst, dstOff + at, VectorMask.fromLong(SPECIES, (1L << (count - at)) - 1));
-            }
+            EVEN_LANES.selectFrom(lo, hi).intoArray(dst, dstOff + at);
             t = at + V;
         }
     }
 
-    private static float[] evenIndices() {
+    private static float[] laneIndices(int first) {
         float[] lanes = new float[V];
         for (int i = 0; i < V; i++) {
-            lanes[i] = 2 * i;
+            lanes[i] = 2 * i + first;
         }
         return lanes;
     }

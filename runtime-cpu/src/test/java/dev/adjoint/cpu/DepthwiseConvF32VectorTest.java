@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
  * {@link DepthwiseConvF32Vector} against a float64 loop that skips the taps outside the input (so it
  * shares no padding or layout logic with the kernel), over a sweep of geometries: strides 1 to 3,
  * symmetric and asymmetric padding, dilation, channel multipliers, widths on both sides of vector
- * multiples, batch 1 and 3, and inputs holding NaN and infinities.
+ * multiples, batch 1 to 3, and inputs holding NaN and infinities. The 3x3 pad-1 layers of stride 1 and
+ * 2 take the direct paths on planes away from the ends of x and the general one on the others, so
+ * geometries with several planes check both.
  */
 class DepthwiseConvF32VectorTest {
 
@@ -142,7 +144,9 @@ class DepthwiseConvF32VectorTest {
         SplittableRandom random = new SplittableRandom(63);
         for (int w = 1; w <= 70; w++) {
             for (int stride = 1; stride <= 2; stride++) {
-                check(random, 1, 2, 1, 5, w, 3, 3, new Conv2dSpec(stride, stride, 1, 1, 1, 1, 1, 1, 2), false);
+                // Pad 1, as MobileNet's layers: the planes away from the ends of x take the direct 3x3 paths.
+                check(random, 1, 4, 1, 5, w, 3, 3, new Conv2dSpec(stride, stride, 1, 1, 1, 1, 1, 1, 4), false);
+                check(random, 2, 4, 1, 3 + w % 4, w, 3, 3, new Conv2dSpec(stride, stride, 1, 1, 1, 1, 1, 1, 4), w % 5 == 0);
                 // Asymmetric padding (ONNX SAME_UPPER with stride 2 pads only the end).
                 check(random, 2, 2, 1, 6, w, 3, 3, new Conv2dSpec(stride, stride, 0, 1, 0, 1, 1, 1, 2), w % 7 == 0);
             }
