@@ -73,6 +73,8 @@ final class DepthwiseConvF32Vector {
         }
         Parallel.forRange(planes, (int) Math.max(1, PARALLEL_WORK / Math.max(1, planeWork)), (from, to) -> {
             float[] scratch = null;
+            // Rows narrower than a vector are written here, V apart, then copied out.
+            float[] narrow = half3x3 && ow < V ? new float[oh * V] : null;
             int loaded = -1;
             for (int plane = from; plane < to; plane++) {
                 int n = plane / outChannels, o = plane % outChannels;
@@ -85,7 +87,15 @@ final class DepthwiseConvF32Vector {
                 }
                 // The stride-2 path reads up to 2V + 1 elements past a row's last output column.
                 if (half3x3 && xOff >= 1 && (long) xOff + (long) h * w + 2L * V + 2 <= x.length) {
-                    half3x3(x, xOff, h, w, weight, o * 9, out, plane * oh * ow, oh, ow, firstColumn, pastRightEdge);
+                    if (narrow == null) {
+                        half3x3(x, xOff, h, w, weight, o * 9, out, plane * oh * ow, ow, oh, ow, firstColumn,
+                                pastRightEdge);
+                    } else {
+                        half3x3(x, xOff, h, w, weight, o * 9, narrow, 0, V, oh, ow, firstColumn, pastRightEdge);
+                        for (int y = 0; y < oh; y++) {
+                            System.arraycopy(narrow, y * V, out, plane * oh * ow + y * ow, ow);
+                        }
+                    }
                     continue;
                 }
                 if (scratch == null) {
@@ -164,10 +174,11 @@ final class DepthwiseConvF32Vector {
      * column {@code 2x - 1} ({@code 2x + 1}) is inside the input; rows outside it are skipped. A row
      * wider than a vector ends with a vector that overlaps the one before; a narrower one is computed
      * whole (its extra lanes read past the row, which is why the caller keeps 2V + 2 elements behind the
-     * plane) and copied out.
+     * plane) into rows {@code rowStride = V} apart, which the caller copies out. Output row y starts at
+     * {@code out[outOff + y * rowStride]}.
      */
     private static void half3x3(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int outOff,
-            int oh, int ow, boolean[] leftOk, boolean[] rightOk) {
+            int rowStride, int oh, int ow, boolean[] leftOk, boolean[] rightOk) {
         FloatVector w00 = FloatVector.broadcast(SPECIES, weight[wOff]);
         FloatVector w01 = FloatVector.broadcast(SPECIES, weight[wOff + 1]);
         FloatVector w02 = FloatVector.broadcast(SPECIES, weight[wOff + 2]);
@@ -178,7 +189,6 @@ final class DepthwiseConvF32Vector {
         FloatVector w21 = FloatVector.broadcast(SPECIES, weight[wOff + 7]);
         FloatVector w22 = FloatVector.broadcast(SPECIES, weight[wOff + 8]);
         int count = Math.ceilDiv(ow, V);
-        float[] tail = ow < V ? new float[V] : null;
         for (int y = 0; y < oh; y++) {
             boolean top = y > 0, bottom = 2 * y + 1 < h;
             int centreRow = xOff + 2 * y * w;
@@ -213,12 +223,7 @@ final class DepthwiseConvF32Vector {
                 }
                 FloatVector sum = centre.add(left, VectorMask.fromArray(SPECIES, leftOk, x0))
                         .add(right, VectorMask.fromArray(SPECIES, rightOk, x0));
-                if (tail == null) {
-                    sum.intoArray(out, outOff + y * ow + x0);
-                } else {
-                    sum.intoArray(tail, 0);
-                    System.arraycopy(tail, 0, out, outOff + y * ow, ow);
-                }
+                sum.intoArray(out, outOff + y * rowStride + x0);
             }
         }
     }
