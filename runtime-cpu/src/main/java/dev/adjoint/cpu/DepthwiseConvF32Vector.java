@@ -85,7 +85,7 @@ final class DepthwiseConvF32Vector {
                 int input = n * channels + o / multiplier;
                 int xOff = input * h * w;
                 // The direct path reads one element either side of the plane: not at the ends of x.
-                if (same3x3 && xOff >= 1 && xOff + h * w + 1 <= x.length) {
+                if (same3x3 && xOff >= 1 && (long) xOff + (long) h * w + 1 <= x.length) {
                     same3x3(x, xOff, h, w, weight, o * 9, out, plane * oh * ow, leftOk, rightOk);
                     continue;
                 }
