@@ -23,6 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>With several threads, C is cut into rectangles (groups of rows times groups of columns) that
  * the threads take from a shared counter; each rectangle runs the whole blocked loop on its own,
  * with its own packed blocks in its own core's caches, so the threads meet only once, at the end.
+ * The exception is a B computed while packed (a convolution's patches) cut into several row groups:
+ * it is computed once, by all threads, into one shared packed B first, since computing it costs
+ * about as much as multiplying by it.
  *
  * <p>Either operand may come {@linkplain #pack pre-packed}: a constant weight is then packed once and
  * reused by every call (see {@link PackedOperands}).
