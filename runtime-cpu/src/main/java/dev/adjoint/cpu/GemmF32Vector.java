@@ -24,6 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>With several threads, C is cut into rectangles (groups of rows times groups of columns) that
  * the threads take from a shared counter; each rectangle runs the whole blocked loop on its own,
  * with its own packed blocks in its own core's caches, so the threads meet only once, at the end.
+ * The exception is a B computed while packed (a convolution's patches) cut into several row groups:
+ * it is computed once, by all threads, into one shared packed B first, since computing it costs
+ * about as much as multiplying by it.
  *
  * <p>Either operand may come {@linkplain #pack pre-packed}: a constant weight is then packed once and
  * reused by every call (see {@link PackedOperands}).
@@ -75,6 +78,10 @@ final class GemmF32Vector {
     private static final ThreadLocal<float[]> PACKED_A = new ThreadLocal<>();
     private static final ThreadLocal<float[]> ROWS_OF_B = new ThreadLocal<>();
     private static final ThreadLocal<float[]> PACKED_B = new ThreadLocal<>();
+    /** B panels computed once and shared by the threads of one product (see the forked branch of gemm). */
+    private static final ThreadLocal<float[]> SHARED_B = new ThreadLocal<>();
+    /** The largest B (in values, 16 MiB of float32) packed once for all threads rather than per row group. */
+    private static final long MAX_SHARED_B = 1L << 22;
     private static final ThreadLocal<float[]> EDGE_TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
     private GemmF32Vector() {
@@ -206,6 +213,22 @@ final class GemmF32Vector {
         int columnGroups = Math.min(nPanels, Math.max(columnBlocks, ceilDiv(wanted, rowGroups)));
         int items = rowGroups * columnGroups;
         int rowPanels = ceilDiv(m, MR);
+        Product shared = product;
+        if (bPanels != null && rowGroups > 1 && (long) nPanels * NR * k <= MAX_SHARED_B) {
+            // Each row group would compute B's panels again, and a computed B (a convolution's patches)
+            // costs as much as a late 7x7 ResNet layer's whole product: compute it once, shared, split
+            // over depth blocks, and let the rectangles read it as a pre-packed B.
+            float[] data = buffer(SHARED_B, nPanels * NR * k);
+            Parallel.forRange(ceilDiv(k, KC), 1, (from, to) -> {
+                for (int block = from; block < to; block++) {
+                    int p = block * KC;
+                    bPanels.pack(p, Math.min(KC, k - p), 0, nPanels, data, p * nPanels * NR);
+                }
+            });
+            shared = new Product(m, n, k, a, aOff, rsA, csA, packedA, null, 0, 0, 0, new Packed(data, n, k, false),
+                    null, c, cOff, ldc);
+        }
+        Product work = shared;
         AtomicInteger next = new AtomicInteger();
         Parallel.forRange(threads, 1, (first, last) -> {
             for (int item = next.getAndIncrement(); item < items; item = next.getAndIncrement()) {
@@ -214,7 +237,7 @@ final class GemmF32Vector {
                 int rowTo = Math.min(m, (int) ((long) rowPanels * (rg + 1) / rowGroups) * MR);
                 int panelFrom = (int) ((long) nPanels * cg / columnGroups);
                 int panelTo = (int) ((long) nPanels * (cg + 1) / columnGroups);
-                product.rectangle(rowFrom, rowTo, panelFrom, panelTo);
+                work.rectangle(rowFrom, rowTo, panelFrom, panelTo);
             }
         });
     }
