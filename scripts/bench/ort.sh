@@ -42,6 +42,7 @@ for (model, batch, threads), r in sorted(rows.items()):
     a, o = r.get("adjoint"), r.get("ort")
     if not a or not o:
         continue
-    fmt = lambda m: f"{m['score']:.3g} ms ± {100 * m['scoreError'] / m['score']:.0f}%" if m["scoreError"] == m["scoreError"] else f"{m['score']:.3g} ms"
+    # One measured iteration (--quick) gives no error bound: JMH writes the string "NaN".
+    fmt = lambda m: f"{m['score']:.3g} ms ± {100 * m['scoreError'] / m['score']:.0f}%" if isinstance(m["scoreError"], (int, float)) and m["scoreError"] == m["scoreError"] else f"{m['score']:.3g} ms"
     print(f"| {model} | {batch} | {threads} | {fmt(a)} | {fmt(o)} | {o['score'] / a['score']:.2f}× |")
 PY

@@ -15,13 +15,42 @@ public final class Adjoints {
     /**
      * {@code sum + contribution}, where a {@code null} sum or contribution is zero. The result is a
      * tensor of its own ({@link Tensor#share()} when nothing is added), so generated code may release
-     * each adjoint once without releasing another that happens to hold the same value.
+     * each adjoint once without releasing another that happens to hold the same value. {@code sum}
+     * is the adjoint being accumulated, a handle only the generated code holds: when a new sum
+     * replaces it, it is released.
      */
     public static Tensor add(Tensor sum, Tensor contribution) {
         if (contribution == null) {
             return sum;
         }
-        return sum == null ? contribution.share() : sum.add(contribution);
+        if (sum == null) {
+            return contribution.share();
+        }
+        Tensor total = sum.add(contribution);
+        sum.release();
+        return total;
+    }
+
+    /**
+     * The reverse pass's own handle on the output adjoint {@code dy} (null stays null): the generated
+     * code releases the adjoint of its result once it has flowed back, and that must not release
+     * the caller's tensor.
+     */
+    public static Tensor own(Tensor dy) {
+        return dy == null ? null : dy.share();
+    }
+
+    /**
+     * Releases an adjoint the reverse pass has consumed (nothing if it is null) and returns null, so
+     * generated code frees each adjoint right after its last use rather than when the call's scope
+     * closes: {@code bx = Adjoints.release(bx)}. Safe because every adjoint is a handle of its own
+     * (see {@link #add}); anything that must outlive the reverse pass shares it.
+     */
+    public static Tensor release(Tensor adjoint) {
+        if (adjoint != null) {
+            adjoint.release();
+        }
+        return null;
     }
 
     /**

@@ -3,25 +3,40 @@ package dev.adjoint.cpu;
 import dev.adjoint.op.Conv2dSpec;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Depthwise float32 convolution on the Vector API: every output channel reads one input channel
  * ({@code groups == in channels}, {@code out channels = groups x multiplier}), as in MobileNet's 3x3
  * layers. Through im2col each group would be a GEMM of one row, which spends its time unfolding; here
- * each output row is summed tap by tap straight from the input, {@code V} output columns at a time.
+ * the taps are summed {@code V} outputs at a time.
  *
- * <p>To keep every load contiguous and free of bounds tests, each input plane is first copied into a
- * zero-padded scratch plane whose rows are split by column phase ({@code column mod strideW}): with
- * stride 2, the even columns of a row, then its odd ones. Tap {@code (i, j)} of output column
- * {@code x} then reads element {@code x + (j * dilationW) / strideW} of phase
- * {@code (j * dilationW) mod strideW} of padded row {@code y * strideH + i * dilationH}.
+ * <p>MobileNet's layers (3x3, padding 1, stride 1 or 2) read {@code x} and write {@code out} directly:
+ * see {@link #same3x3} and {@link #half3x3}. Every other geometry, and the first and last plane of
+ * {@code x} (whose direct loads would leave the array), sums from a copy of the input plane.
+ *
+ * <p>The copy is the zero-padded plane split into its {@code strideH x strideW} polyphase sub-planes:
+ * sub-plane {@code (a, b)} holds padded rows {@code r * strideH + a} and columns {@code c * strideW + b}.
+ * Tap {@code (i, j)} of output {@code (y, x)} then reads element {@code (y + i dH / sH, x + j dW / sW)}
+ * of sub-plane {@code (i dH mod sH, j dW mod sW)}, so for any stride every tap reads a contiguous run.
+ * Each sub-plane row is exactly {@code L = ow + (kw - 1) dW / sW} long, so output {@code (y, x)} sits
+ * at flat position {@code y L + x} of every tap's run, and a whole plane is one flat run of vectors,
+ * with no per-row tail: the {@code L - ow} columns between rows are computed and dropped when the run
+ * is copied out. The zero borders of the sub-planes are written once per thread and call; each plane
+ * then only copies its rows in (with stride 2, de-interleaved by a two-vector lane selection).
  */
 final class DepthwiseConvF32Vector {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int V = SPECIES.length();
+    /** Outputs per pass of the run: four vectors, so four independent FMA chains share each weight broadcast. */
+    private static final int BLOCK = 4 * V;
     /** Planes below this many multiply-adds in total stay on the calling thread. */
     private static final long PARALLEL_WORK = 1L << 16;
+    /** Lane indices {@code 0, 2, 4, ...}: the even lanes of the pair {@code (lo, hi)} for {@code selectFrom}. */
+    private static final FloatVector EVEN_LANES = FloatVector.fromArray(SPECIES, laneIndices(0), 0);
+    /** Lane indices {@code 1, 3, 5, ...}: the odd lanes of the pair. */
+    private static final FloatVector ODD_LANES = FloatVector.fromArray(SPECIES, laneIndices(1), 0);
 
     private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
 
@@ -40,103 +55,368 @@ final class DepthwiseConvF32Vector {
      */
     static void conv(float[] x, int batch, int channels, int h, int w, float[] weight, int outChannels, int kh, int kw,
             Conv2dSpec spec, int oh, int ow, float[] out) {
+        Geometry g = new Geometry(h, w, kh, kw, spec, oh, ow);
         int multiplier = outChannels / channels;
-        int sh = spec.strideH(), sw = spec.strideW(), dh = spec.dilationH(), dw = spec.dilationW();
-        int ph = h + spec.padTop() + spec.padBottom();
-        int pw = w + spec.padLeft() + spec.padRight();
-        int phaseLength = Math.ceilDiv(pw, sw);
-        int rowLength = phaseLength * sw;
-        // Rows of the padded plane that some output row reads.
-        int rows = Math.min(ph, (oh - 1) * sh + (kh - 1) * dh + 1);
-        int scratchSize = rows * rowLength + V;
-        // Where tap (i, j) reads, relative to the start of the first padded row its output row reads.
-        int[] taps = new int[kh * kw];
-        for (int i = 0; i < kh; i++) {
-            for (int j = 0; j < kw; j++) {
-                int col = j * dw;
-                taps[i * kw + j] = i * dh * rowLength + col % sw * phaseLength + col / sw;
-            }
-        }
         long planeWork = (long) oh * ow * kh * kw;
         int planes = batch * outChannels;
+        // "Same" 3x3, stride 1: tall enough planes are read straight from x and written straight to out.
+        boolean same3x3 = kh == 3 && kw == 3 && spec.strideH() == 1 && spec.strideW() == 1 && spec.dilationH() == 1
+                && spec.dilationW() == 1 && spec.padTop() == 1 && spec.padBottom() == 1 && spec.padLeft() == 1
+                && spec.padRight() == 1 && (long) (h - 2) * w >= V;
+        boolean[] leftOk = same3x3 ? columnMask(h, w, 0) : null;
+        boolean[] rightOk = same3x3 ? columnMask(h, w, w - 1) : null;
+        // 3x3, stride 2, pad 1 (MobileNet's downsampling layers): also straight from x to out.
+        boolean half3x3 = kh == 3 && kw == 3 && spec.strideH() == 2 && spec.strideW() == 2 && spec.dilationH() == 1
+                && spec.dilationW() == 1 && spec.padTop() == 1 && spec.padBottom() == 1 && spec.padLeft() == 1
+                && spec.padRight() == 1;
+        boolean[] firstColumn = new boolean[Math.max(ow, V)];
+        boolean[] pastRightEdge = new boolean[Math.max(ow, V)];
+        for (int c = 0; c < firstColumn.length; c++) {
+            firstColumn[c] = c != 0;
+            pastRightEdge[c] = 2 * c + 1 < w;
+        }
         Parallel.forRange(planes, (int) Math.max(1, PARALLEL_WORK / Math.max(1, planeWork)), (from, to) -> {
-            float[] scratch = scratch(scratchSize);
+            float[] scratch = null;
+            // Rows narrower than a vector are written here, V apart, then copied out.
+            float[] narrow = half3x3 && ow < V ? new float[oh * V] : null;
             int loaded = -1;
             for (int plane = from; plane < to; plane++) {
                 int n = plane / outChannels, o = plane % outChannels;
                 int input = n * channels + o / multiplier;
+                int xOff = input * h * w;
+                // The direct path reads one element either side of the plane: not at the ends of x.
+                if (same3x3 && xOff >= 1 && (long) xOff + (long) h * w + 1 <= x.length) {
+                    same3x3(x, xOff, h, w, weight, o * 9, out, plane * oh * ow, leftOk, rightOk);
+                    continue;
+                }
+                // The stride-2 path reads up to 2V + 1 elements past a row's last output column.
+                if (half3x3 && xOff >= 1 && (long) xOff + (long) h * w + 2L * V + 2 <= x.length) {
+                    if (narrow == null) {
+                        half3x3(x, xOff, h, w, weight, o * 9, out, plane * oh * ow, ow, oh, ow, firstColumn,
+                                pastRightEdge);
+                    } else {
+                        half3x3(x, xOff, h, w, weight, o * 9, narrow, 0, V, oh, ow, firstColumn, pastRightEdge);
+                        for (int y = 0; y < oh; y++) {
+                            System.arraycopy(narrow, y * V, out, plane * oh * ow + y * ow, ow);
+                        }
+                    }
+                    continue;
+                }
+                if (scratch == null) {
+                    scratch = scratch(g.scratchSize());
+                    // Zero borders once: the planes below only overwrite the cells that hold input values.
+                    Arrays.fill(scratch, 0, g.scratchSize(), 0f);
+                }
                 if (input != loaded) {
-                    pad(x, input * h * w, h, w, spec, sw, rows, phaseLength, scratch);
+                    g.load(x, xOff, scratch);
                     loaded = input;
                 }
-                planeRows(scratch, sh * rowLength, taps, weight, o * kh * kw, oh, ow, out, plane * oh * ow);
+                g.run(scratch, weight, o * kh * kw);
+                g.copyOut(scratch, out, plane * oh * ow);
             }
         });
     }
 
+    /** {@code mask[p]} is whether flat position p of an {@code h x w} plane is not in column {@code column}. */
+    private static boolean[] columnMask(int h, int w, int column) {
+        boolean[] mask = new boolean[h * w];
+        for (int p = 0; p < mask.length; p++) {
+            mask[p] = p % w != column;
+        }
+        return mask;
+    }
+
     /**
-     * One output plane: each row is the sum over taps of a weight times a contiguous run of a phase
-     * row; {@code taps[t]} is where tap t's run starts relative to the first padded row output row 0 reads.
+     * A 3x3, stride-1, pad-1 plane straight from {@code x} to {@code out}, both seen as flat runs of
+     * {@code h * w} (output and input have the same shape). Output p sums, per kernel column j, the
+     * three taps {@code x[p + (i - 1) w + j - 1]}; the left and right column sums are added only in
+     * lanes not in the first (last) column, where they read the neighbouring row's end instead of
+     * padding. Needs {@code (h - 2) w >= V} and one readable element either side of the plane. The
+     * first and last rows skip the taps of the row above (below); their vectors may run into the
+     * middle rows, which are written last and overwrite those lanes.
      */
-    private static void planeRows(float[] scratch, int rowStride, int[] taps, float[] weight, int wOff, int oh,
-            int ow, float[] out, int outOff) {
-        int count = taps.length;
-        float[] tail = new float[V];
+    private static void same3x3(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int outOff,
+            boolean[] leftOk, boolean[] rightOk) {
+        int hw = h * w;
+        edgeRow(x, xOff, w, weight, wOff, out, outOff, leftOk, rightOk, 0, false, true);
+        edgeRow(x, xOff, w, weight, wOff, out, outOff, leftOk, rightOk, hw - w, true, false);
+        FloatVector w00 = FloatVector.broadcast(SPECIES, weight[wOff]);
+        FloatVector w01 = FloatVector.broadcast(SPECIES, weight[wOff + 1]);
+        FloatVector w02 = FloatVector.broadcast(SPECIES, weight[wOff + 2]);
+        FloatVector w10 = FloatVector.broadcast(SPECIES, weight[wOff + 3]);
+        FloatVector w11 = FloatVector.broadcast(SPECIES, weight[wOff + 4]);
+        FloatVector w12 = FloatVector.broadcast(SPECIES, weight[wOff + 5]);
+        FloatVector w20 = FloatVector.broadcast(SPECIES, weight[wOff + 6]);
+        FloatVector w21 = FloatVector.broadcast(SPECIES, weight[wOff + 7]);
+        FloatVector w22 = FloatVector.broadcast(SPECIES, weight[wOff + 8]);
+        int last = hw - w - V;
+        int count = Math.ceilDiv(hw - 2 * w, V);
+        for (int k = 0; k < count; k++) {
+            // The last vector ends at the end of the middle rows, overlapping the one before.
+            int q = Math.min(w + k * V, last);
+            int up = xOff + q - w, mid = xOff + q, down = xOff + q + w;
+            FloatVector left = FloatVector.fromArray(SPECIES, x, up - 1).mul(w00);
+            FloatVector centre = FloatVector.fromArray(SPECIES, x, up).mul(w01);
+            FloatVector right = FloatVector.fromArray(SPECIES, x, up + 1).mul(w02);
+            left = FloatVector.fromArray(SPECIES, x, mid - 1).fma(w10, left);
+            centre = FloatVector.fromArray(SPECIES, x, mid).fma(w11, centre);
+            right = FloatVector.fromArray(SPECIES, x, mid + 1).fma(w12, right);
+            left = FloatVector.fromArray(SPECIES, x, down - 1).fma(w20, left);
+            centre = FloatVector.fromArray(SPECIES, x, down).fma(w21, centre);
+            right = FloatVector.fromArray(SPECIES, x, down + 1).fma(w22, right);
+            centre.add(left, VectorMask.fromArray(SPECIES, leftOk, q))
+                    .add(right, VectorMask.fromArray(SPECIES, rightOk, q))
+                    .intoArray(out, outOff + q);
+        }
+    }
+
+    /**
+     * A 3x3, stride-2, pad-1 plane straight from {@code x} to {@code out}, one output row at a time.
+     * For outputs {@code x0 ... x0 + V - 1}, input row r's taps are columns {@code 2x - 1}, {@code 2x}
+     * and {@code 2x + 1}: the even and odd lanes of the two vectors from column {@code 2 x0 - 1}, and the
+     * even lanes of the two from {@code 2 x0 + 1}. {@code leftOk[x]} ({@code rightOk[x]}) says whether
+     * column {@code 2x - 1} ({@code 2x + 1}) is inside the input; rows outside it are skipped. A row
+     * wider than a vector ends with a vector that overlaps the one before; a narrower one is computed
+     * whole (its extra lanes read past the row, which is why the caller keeps 2V + 2 elements behind the
+     * plane) into rows {@code rowStride = V} apart, which the caller copies out. Output row y starts at
+     * {@code out[outOff + y * rowStride]}.
+     */
+    private static void half3x3(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int outOff,
+            int rowStride, int oh, int ow, boolean[] leftOk, boolean[] rightOk) {
+        FloatVector w00 = FloatVector.broadcast(SPECIES, weight[wOff]);
+        FloatVector w01 = FloatVector.broadcast(SPECIES, weight[wOff + 1]);
+        FloatVector w02 = FloatVector.broadcast(SPECIES, weight[wOff + 2]);
+        FloatVector w10 = FloatVector.broadcast(SPECIES, weight[wOff + 3]);
+        FloatVector w11 = FloatVector.broadcast(SPECIES, weight[wOff + 4]);
+        FloatVector w12 = FloatVector.broadcast(SPECIES, weight[wOff + 5]);
+        FloatVector w20 = FloatVector.broadcast(SPECIES, weight[wOff + 6]);
+        FloatVector w21 = FloatVector.broadcast(SPECIES, weight[wOff + 7]);
+        FloatVector w22 = FloatVector.broadcast(SPECIES, weight[wOff + 8]);
+        int count = Math.ceilDiv(ow, V);
         for (int y = 0; y < oh; y++) {
-            int dst = outOff + y * ow;
-            int row = y * rowStride;
-            for (int x = 0; x < ow; x += V) {
-                FloatVector acc = FloatVector.zero(SPECIES);
-                int at = row + x;
-                for (int t = 0; t < count; t++) {
-                    acc = FloatVector.broadcast(SPECIES, weight[wOff + t])
-                            .fma(FloatVector.fromArray(SPECIES, scratch, at + taps[t]), acc);
+            boolean top = y > 0, bottom = 2 * y + 1 < h;
+            int centreRow = xOff + 2 * y * w;
+            for (int k = 0; k < count; k++) {
+                int x0 = ow < V ? 0 : Math.min(k * V, ow - V);
+                int at = centreRow + 2 * x0 - 1;
+                FloatVector lo = FloatVector.fromArray(SPECIES, x, at), hi = FloatVector.fromArray(SPECIES, x, at + V);
+                FloatVector lo2 = FloatVector.fromArray(SPECIES, x, at + 2);
+                FloatVector hi2 = FloatVector.fromArray(SPECIES, x, at + 2 + V);
+                FloatVector left = EVEN_LANES.selectFrom(lo, hi).mul(w10);
+                FloatVector centre = ODD_LANES.selectFrom(lo, hi).mul(w11);
+                FloatVector right = EVEN_LANES.selectFrom(lo2, hi2).mul(w12);
+                if (top) {
+                    int up = at - w;
+                    lo = FloatVector.fromArray(SPECIES, x, up);
+                    hi = FloatVector.fromArray(SPECIES, x, up + V);
+                    lo2 = FloatVector.fromArray(SPECIES, x, up + 2);
+                    hi2 = FloatVector.fromArray(SPECIES, x, up + 2 + V);
+                    left = EVEN_LANES.selectFrom(lo, hi).fma(w00, left);
+                    centre = ODD_LANES.selectFrom(lo, hi).fma(w01, centre);
+                    right = EVEN_LANES.selectFrom(lo2, hi2).fma(w02, right);
                 }
-                if (x + V <= ow) {
-                    acc.intoArray(out, dst + x);
-                } else {
-                    // The row's last, partial vector: through a scratch vector, since a masked store was slow.
-                    acc.intoArray(tail, 0);
-                    System.arraycopy(tail, 0, out, dst + x, ow - x);
+                if (bottom) {
+                    int down = at + w;
+                    lo = FloatVector.fromArray(SPECIES, x, down);
+                    hi = FloatVector.fromArray(SPECIES, x, down + V);
+                    lo2 = FloatVector.fromArray(SPECIES, x, down + 2);
+                    hi2 = FloatVector.fromArray(SPECIES, x, down + 2 + V);
+                    left = EVEN_LANES.selectFrom(lo, hi).fma(w20, left);
+                    centre = ODD_LANES.selectFrom(lo, hi).fma(w21, centre);
+                    right = EVEN_LANES.selectFrom(lo2, hi2).fma(w22, right);
                 }
+                FloatVector sum = centre.add(left, VectorMask.fromArray(SPECIES, leftOk, x0))
+                        .add(right, VectorMask.fromArray(SPECIES, rightOk, x0));
+                sum.intoArray(out, outOff + y * rowStride + x0);
             }
         }
     }
 
     /**
-     * Copies the first {@code rows} rows of the zero-padded plane at {@code x[xOff]} into
-     * {@code scratch}, each row as its {@code sw} column phases of {@code phaseLength} values.
+     * The first or last row of {@link #same3x3}: flat positions {@code [from, from + w)}, with the taps of
+     * the row above ({@code up}) and below ({@code down}) only where asked. A row shorter than a vector
+     * is computed as the vector that starts (first row) or ends (last row) with it.
      */
-    private static void pad(float[] x, int xOff, int h, int w, Conv2dSpec spec, int sw, int rows, int phaseLength,
-            float[] scratch) {
-        int rowLength = phaseLength * sw;
-        for (int r = 0; r < rows; r++) {
-            int iy = r - spec.padTop();
-            int dst = r * rowLength;
-            if (iy < 0 || iy >= h) {
-                Arrays.fill(scratch, dst, dst + rowLength, 0f);
-                continue;
+    private static void edgeRow(float[] x, int xOff, int w, float[] weight, int wOff, float[] out, int outOff,
+            boolean[] leftOk, boolean[] rightOk, int from, boolean up, boolean down) {
+        int to = from + w;
+        int count = Math.ceilDiv(w, V);
+        for (int k = 0; k < count; k++) {
+            int q = from == 0 ? Math.min(k * V, Math.max(0, to - V)) : Math.max(to - V - (count - 1 - k) * V, 0);
+            FloatVector left = FloatVector.zero(SPECIES), centre = left, right = left;
+            for (int i = up ? 0 : 1; i <= (down ? 2 : 1); i++) {
+                int at = xOff + q + (i - 1) * w;
+                left = FloatVector.fromArray(SPECIES, x, at - 1)
+                        .fma(FloatVector.broadcast(SPECIES, weight[wOff + 3 * i]), left);
+                centre = FloatVector.fromArray(SPECIES, x, at)
+                        .fma(FloatVector.broadcast(SPECIES, weight[wOff + 3 * i + 1]), centre);
+                right = FloatVector.fromArray(SPECIES, x, at + 1)
+                        .fma(FloatVector.broadcast(SPECIES, weight[wOff + 3 * i + 2]), right);
             }
-            int src = xOff + iy * w;
-            if (sw == 1) {
-                Arrays.fill(scratch, dst, dst + spec.padLeft(), 0f);
-                System.arraycopy(x, src, scratch, dst + spec.padLeft(), w);
-                Arrays.fill(scratch, dst + spec.padLeft() + w, dst + rowLength, 0f);
-                continue;
-            }
-            for (int q = 0; q < sw; q++) {
-                int phase = dst + q * phaseLength;
-                // Element t of this phase is input column q + t * sw - padLeft: real for t in [lo, hi).
-                int first = q - spec.padLeft();
-                int lo = Math.clamp(Math.ceilDiv(-first, sw), 0, phaseLength);
-                int hi = Math.clamp(Math.ceilDiv(w - first, sw), lo, phaseLength);
-                Arrays.fill(scratch, phase, phase + lo, 0f);
-                for (int t = lo, ix = src + first + lo * sw; t < hi; t++, ix += sw) {
-                    scratch[phase + t] = x[ix];
+            centre.add(left, VectorMask.fromArray(SPECIES, leftOk, q))
+                    .add(right, VectorMask.fromArray(SPECIES, rightOk, q))
+                    .intoArray(out, outOff + q);
+        }
+    }
+
+    /**
+     * One call's layout. The scratch array holds the {@code sH x sW} sub-planes ({@code rows x len}
+     * each, only the ones some tap reads are filled), {@link #BLOCK} floats of slack that the run's
+     * last block may read past them, then the run's flat output ({@code oh x len}, rounded up to a block).
+     */
+    private static final class Geometry {
+        private final int h, w, sh, sw, padTop, padLeft, oh, ow;
+        /** Rows and row length of each sub-plane. */
+        private final int rows, len;
+        /** Which row and column phases some tap reads. */
+        private final boolean[] rowPhases, colPhases;
+        /** Where tap {@code (i, j)} (at {@code i * kw + j}) reads for flat output position 0. */
+        private final int[] taps;
+        /** The run's length, {@code oh * len} rounded up to a block, and where it is written. */
+        private final int positions, runStart;
+
+        Geometry(int h, int w, int kh, int kw, Conv2dSpec s, int oh, int ow) {
+            this.h = h;
+            this.w = w;
+            this.sh = s.strideH();
+            this.sw = s.strideW();
+            this.padTop = s.padTop();
+            this.padLeft = s.padLeft();
+            this.oh = oh;
+            this.ow = ow;
+            this.rows = oh + (kh - 1) * s.dilationH() / sh;
+            this.len = ow + (kw - 1) * s.dilationW() / sw;
+            this.rowPhases = new boolean[sh];
+            this.colPhases = new boolean[sw];
+            this.taps = new int[kh * kw];
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    int r = i * s.dilationH(), c = j * s.dilationW();
+                    rowPhases[r % sh] = true;
+                    colPhases[c % sw] = true;
+                    taps[i * kw + j] = subPlane(r % sh, c % sw) + r / sh * len + c / sw;
                 }
-                Arrays.fill(scratch, phase + hi, phase + phaseLength, 0f);
+            }
+            this.positions = Math.ceilDiv(oh * len, BLOCK) * BLOCK;
+            this.runStart = sh * sw * rows * len + BLOCK;
+        }
+
+        int scratchSize() {
+            return runStart + positions;
+        }
+
+        private int subPlane(int a, int b) {
+            return (a * sw + b) * rows * len;
+        }
+
+        /** Copies the input plane at {@code x[xOff]} into the sub-planes that the taps read. */
+        void load(float[] x, int xOff, float[] scratch) {
+            for (int a = 0; a < sh; a++) {
+                if (!rowPhases[a]) {
+                    continue;
+                }
+                for (int r = 0; r < rows; r++) {
+                    int iy = r * sh + a - padTop;
+                    if (iy < 0 || iy >= h) {
+                        continue;
+                    }
+                    int src = xOff + iy * w;
+                    for (int b = 0; b < sw; b++) {
+                        if (!colPhases[b]) {
+                            continue;
+                        }
+                        // Column c of this phase is input column c * sw + b - padLeft: real from c0 for count values.
+                        int c0 = Math.max(0, Math.ceilDiv(padLeft - b, sw));
+                        int ix0 = c0 * sw + b - padLeft;
+                        int count = Math.min(len - c0, ix0 >= w ? 0 : Math.ceilDiv(w - ix0, sw));
+                        int dst = subPlane(a, b) + r * len + c0;
+                        if (count <= 0) {
+                            continue;
+                        }
+                        if (sw == 1) {
+                            System.arraycopy(x, src + ix0, scratch, dst, count);
+                        } else if (sw == 2) {
+                            evenLanes(x, src + ix0, count, scratch, dst);
+                        } else {
+                            for (int t = 0, ix = src + ix0; t < count; t++, ix += sw) {
+                                scratch[dst + t] = x[ix];
+                            }
+                        }
+                    }
+                }
             }
         }
+
+        /** The flat run: position {@code p} is the sum over taps of weight times sub-plane element {@code p + taps[t]}. */
+        void run(float[] s, float[] weight, int wOff) {
+            int count = taps.length;
+            for (int p = 0; p < positions; p += BLOCK) {
+                FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0;
+                for (int t = 0; t < count; t++) {
+                    FloatVector wt = FloatVector.broadcast(SPECIES, weight[wOff + t]);
+                    int at = p + taps[t];
+                    a0 = FloatVector.fromArray(SPECIES, s, at).fma(wt, a0);
+                    a1 = FloatVector.fromArray(SPECIES, s, at + V).fma(wt, a1);
+                    a2 = FloatVector.fromArray(SPECIES, s, at + 2 * V).fma(wt, a2);
+                    a3 = FloatVector.fromArray(SPECIES, s, at + 3 * V).fma(wt, a3);
+                }
+                int dst = runStart + p;
+                a0.intoArray(s, dst);
+                a1.intoArray(s, dst + V);
+                a2.intoArray(s, dst + 2 * V);
+                a3.intoArray(s, dst + 3 * V);
+            }
+        }
+
+        /** Copies the run's {@code ow} real columns of each row to {@code out[outOff]}. */
+        void copyOut(float[] s, float[] out, int outOff) {
+            if (len == ow) {
+                System.arraycopy(s, runStart, out, outOff, oh * ow);
+                return;
+            }
+            for (int y = 0; y < oh; y++) {
+                System.arraycopy(s, runStart + y * len, out, outOff + y * ow, ow);
+            }
+        }
+    }
+
+    /**
+     * Writes {@code x[src], x[src + 2], ...} ({@code count} values) to {@code dst[dstOff...]}: each
+     * vector of them is the even lanes of two adjacent loads. A last partial vector is stored again
+     * over the previous one's end; fewer than V values, and loads that would run past the end
+     * of {@code x} go element by element.
+     */
+    private static void evenLanes(float[] x, int src, int count, float[] dst, int dstOff) {
+        if (count < V) {
+            // Shorter than a vector: a masked store here would not be intrinsified on every JDK.
+            for (int u = 0; u < count; u++) {
+                dst[dstOff + u] = x[src + 2 * u];
+            }
+            return;
+        }
+        int t = 0;
+        while (t < count) {
+            int at = t + V <= count ? t : count - V;
+            int from = src + 2 * at;
+            if (from + 2 * V > x.length) {
+                for (int u = at; u < count; u++) {
+                    dst[dstOff + u] = x[src + 2 * u];
+                }
+                return;
+            }
+            FloatVector lo = FloatVector.fromArray(SPECIES, x, from);
+            FloatVector hi = FloatVector.fromArray(SPECIES, x, from + V);
+            EVEN_LANES.selectFrom(lo, hi).intoArray(dst, dstOff + at);
+            t = at + V;
+        }
+    }
+
+    private static float[] laneIndices(int first) {
+        float[] lanes = new float[V];
+        for (int i = 0; i < V; i++) {
+            lanes[i] = 2 * i + first;
+        }
+        return lanes;
     }
 
     private static float[] scratch(int size) {

@@ -110,7 +110,16 @@ final class Elementwise {
         int aStride = plan.innerStride(0);
         int bStride = plan.innerStride(1);
         if (plan.rank() == 2 && plan.rowLength() < SHORT_ROW) {
-            binaryShortRows(op, x, y, o, plan, grain, vector);
+            if (vector || n >= grain) {
+                binaryShortRows(op, x, y, o, plan, grain, vector);
+            } else {
+                // Small and scalar: a plain call per row, which allocates nothing (a bias row added to a batch).
+                int m = plan.rowLength();
+                for (int row = 0; row < plan.rows(); row++) {
+                    binaryRow(op, x, row * plan.outerStride(0), aStride, y, row * plan.outerStride(1), bStride, o,
+                            row * m, m, false);
+                }
+            }
             return out;
         }
         plan.run(grain, (start, length, offsets) ->

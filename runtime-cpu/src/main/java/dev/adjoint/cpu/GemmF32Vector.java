@@ -3,6 +3,7 @@ package dev.adjoint.cpu;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 //autocode:variants float64 (generated from this file at build time: docs/design.md)
@@ -23,6 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>With several threads, C is cut into rectangles (groups of rows times groups of columns) that
  * the threads take from a shared counter; each rectangle runs the whole blocked loop on its own,
  * with its own packed blocks in its own core's caches, so the threads meet only once, at the end.
+ * The exception is a B computed while packed (a convolution's patches) cut into several row groups:
+ * it is computed once, by all threads, into one shared packed B first, since computing it costs
+ * about as much as multiplying by it.
  *
  * <p>Either operand may come {@linkplain #pack pre-packed}: a constant weight is then packed once and
  * reused by every call (see {@link PackedOperands}).
@@ -65,8 +69,19 @@ final class GemmF32Vector {
      */
     private static final int ITEMS_PER_THREAD = 4;
 
+    /**
+     * Products up to this many multiply-adds (64 x 64 x 64) run {@link #direct}: packing both operands
+     * costs more there than it saves, and the small loop is compiled by C2 sooner.
+     */
+    static final long DIRECT_WORK = 1L << 18;
+
     private static final ThreadLocal<float[]> PACKED_A = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> ROWS_OF_B = new ThreadLocal<>();
     private static final ThreadLocal<float[]> PACKED_B = new ThreadLocal<>();
+    /** B panels computed once and shared by the threads of one product (see the forked branch of gemm). */
+    private static final ThreadLocal<float[]> SHARED_B = new ThreadLocal<>();
+    /** The largest B (in values, 16 MiB of float32) packed once for all threads rather than per row group. */
+    private static final long MAX_SHARED_B = 1L << 22;
     private static final ThreadLocal<float[]> EDGE_TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
     private GemmF32Vector() {
@@ -177,6 +192,10 @@ final class GemmF32Vector {
             gemv(m, k, a, aOff, rsA, csA, b, bOff, rsB, c, cOff, ldc, fork);
             return;
         }
+        if (plain && (long) m * n * k <= DIRECT_WORK) {
+            direct(m, n, k, a, aOff, rsA, csA, b, bOff, rsB, csB, c, cOff, ldc);
+            return;
+        }
         Product product = new Product(m, n, k, a, aOff, rsA, csA, packedA, b, bOff, rsB, csB, packedB, bPanels, c,
                 cOff, ldc);
         int nPanels = ceilDiv(n, NR);
@@ -194,6 +213,22 @@ final class GemmF32Vector {
         int columnGroups = Math.min(nPanels, Math.max(columnBlocks, ceilDiv(wanted, rowGroups)));
         int items = rowGroups * columnGroups;
         int rowPanels = ceilDiv(m, MR);
+        Product shared = product;
+        if (bPanels != null && rowGroups > 1 && (long) nPanels * NR * k <= MAX_SHARED_B) {
+            // Each row group would compute B's panels again, and a computed B (a convolution's patches)
+            // costs as much as a late 7x7 ResNet layer's whole product: compute it once, shared, split
+            // over depth blocks, and let the rectangles read it as a pre-packed B.
+            float[] data = buffer(SHARED_B, nPanels * NR * k);
+            Parallel.forRange(ceilDiv(k, KC), 1, (from, to) -> {
+                for (int block = from; block < to; block++) {
+                    int p = block * KC;
+                    bPanels.pack(p, Math.min(KC, k - p), 0, nPanels, data, p * nPanels * NR);
+                }
+            });
+            shared = new Product(m, n, k, a, aOff, rsA, csA, packedA, null, 0, 0, 0, new Packed(data, n, k, false),
+                    null, c, cOff, ldc);
+        }
+        Product work = shared;
         AtomicInteger next = new AtomicInteger();
         Parallel.forRange(threads, 1, (first, last) -> {
             for (int item = next.getAndIncrement(); item < items; item = next.getAndIncrement()) {
@@ -202,7 +237,7 @@ final class GemmF32Vector {
                 int rowTo = Math.min(m, (int) ((long) rowPanels * (rg + 1) / rowGroups) * MR);
                 int panelFrom = (int) ((long) nPanels * cg / columnGroups);
                 int panelTo = (int) ((long) nPanels * (cg + 1) / columnGroups);
-                product.rectangle(rowFrom, rowTo, panelFrom, panelTo);
+                work.rectangle(rowFrom, rowTo, panelFrom, panelTo);
             }
         });
     }
@@ -514,6 +549,119 @@ final class GemmF32Vector {
         for (int q = nr; q < NR; q++) {
             for (int p = 0; p < kc; p++) {
                 packed[base + p * NR + q] = 0f;
+            }
+        }
+    }
+
+    /**
+     * {@code C = A * B} for a small product, straight from the operands: four rows of C by two
+     * vectors of columns at a time (one, masked, at the right edge), each accumulator summing its products in
+     * order of depth, as the packed kernel does, so both give the same bits. B is read
+     * by rows; a B with strided rows (transposed) is first copied into a {@code k x n} scratch.
+     */
+    static void direct(int m, int n, int k, float[] a, int aOff, int rsA, int csA, float[] b, int bOff, int rsB,
+            int csB, float[] c, int cOff, int ldc) {
+        if (csB != 1) {
+            float[] rows = ROWS_OF_B.get();
+            if (rows == null || rows.length < k * n) {
+                rows = new float[Math.max(k * n, 4096)];
+                ROWS_OF_B.set(rows);
+            }
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) {
+                    rows[p * n + j] = b[bOff + p * rsB + j * csB];
+                }
+            }
+            b = rows;
+            bOff = 0;
+            rsB = n;
+        }
+        int j = 0;
+        for (; j + 2 * V <= n; j += 2 * V) {
+            // Two whole vectors of columns by four rows: 8 accumulators.
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                FloatVector c00 = FloatVector.zero(SPECIES);
+                FloatVector c01 = c00;
+                FloatVector c10 = c00;
+                FloatVector c11 = c00;
+                FloatVector c20 = c00;
+                FloatVector c21 = c00;
+                FloatVector c30 = c00;
+                FloatVector c31 = c00;
+                int a0 = aOff + i * rsA;
+                for (int p = 0; p < k; p++) {
+                    int bp = bOff + p * rsB + j;
+                    FloatVector b0 = FloatVector.fromArray(SPECIES, b, bp);
+                    FloatVector b1 = FloatVector.fromArray(SPECIES, b, bp + V);
+                    int ap = a0 + p * csA;
+                    FloatVector x = FloatVector.broadcast(SPECIES, a[ap]);
+                    c00 = x.fma(b0, c00);
+                    c01 = x.fma(b1, c01);
+                    x = FloatVector.broadcast(SPECIES, a[ap + rsA]);
+                    c10 = x.fma(b0, c10);
+                    c11 = x.fma(b1, c11);
+                    x = FloatVector.broadcast(SPECIES, a[ap + 2 * rsA]);
+                    c20 = x.fma(b0, c20);
+                    c21 = x.fma(b1, c21);
+                    x = FloatVector.broadcast(SPECIES, a[ap + 3 * rsA]);
+                    c30 = x.fma(b0, c30);
+                    c31 = x.fma(b1, c31);
+                }
+                int ci = cOff + i * ldc + j;
+                c00.intoArray(c, ci);
+                c01.intoArray(c, ci + V);
+                c10.intoArray(c, ci + ldc);
+                c11.intoArray(c, ci + ldc + V);
+                c20.intoArray(c, ci + 2 * ldc);
+                c21.intoArray(c, ci + 2 * ldc + V);
+                c30.intoArray(c, ci + 3 * ldc);
+                c31.intoArray(c, ci + 3 * ldc + V);
+            }
+            for (; i < m; i++) {
+                FloatVector c0 = FloatVector.zero(SPECIES);
+                FloatVector c1 = c0;
+                for (int p = 0; p < k; p++) {
+                    int bp = bOff + p * rsB + j;
+                    FloatVector x = FloatVector.broadcast(SPECIES, a[aOff + i * rsA + p * csA]);
+                    c0 = x.fma(FloatVector.fromArray(SPECIES, b, bp), c0);
+                    c1 = x.fma(FloatVector.fromArray(SPECIES, b, bp + V), c1);
+                }
+                c0.intoArray(c, cOff + i * ldc + j);
+                c1.intoArray(c, cOff + i * ldc + j + V);
+            }
+        }
+        for (; j < n; j += V) {
+            // One vector of columns, possibly partial, by four rows.
+            VectorMask<Float> columns = SPECIES.indexInRange(j, n);
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                FloatVector c0 = FloatVector.zero(SPECIES);
+                FloatVector c1 = c0;
+                FloatVector c2 = c0;
+                FloatVector c3 = c0;
+                int a0 = aOff + i * rsA;
+                for (int p = 0; p < k; p++) {
+                    FloatVector bp = FloatVector.fromArray(SPECIES, b, bOff + p * rsB + j, columns);
+                    int ap = a0 + p * csA;
+                    c0 = FloatVector.broadcast(SPECIES, a[ap]).fma(bp, c0);
+                    c1 = FloatVector.broadcast(SPECIES, a[ap + rsA]).fma(bp, c1);
+                    c2 = FloatVector.broadcast(SPECIES, a[ap + 2 * rsA]).fma(bp, c2);
+                    c3 = FloatVector.broadcast(SPECIES, a[ap + 3 * rsA]).fma(bp, c3);
+                }
+                int ci = cOff + i * ldc + j;
+                c0.intoArray(c, ci, columns);
+                c1.intoArray(c, ci + ldc, columns);
+                c2.intoArray(c, ci + 2 * ldc, columns);
+                c3.intoArray(c, ci + 3 * ldc, columns);
+            }
+            for (; i < m; i++) {
+                FloatVector c0 = FloatVector.zero(SPECIES);
+                for (int p = 0; p < k; p++) {
+                    FloatVector bp = FloatVector.fromArray(SPECIES, b, bOff + p * rsB + j, columns);
+                    c0 = FloatVector.broadcast(SPECIES, a[aOff + i * rsA + p * csA]).fma(bp, c0);
+                }
+                c0.intoArray(c, cOff + i * ldc + j, columns);
             }
         }
     }

@@ -27,8 +27,9 @@ final class ScalarElementwiseF32 {
             //autocode:replace int64 case SIGN -> { for (int i = from; i < to; i++) out[i] = Long.signum(x[i]); }
             case SIGN -> { for (int i = from; i < to; i++) out[i] = Math.signum(x[i]); }
             case SQUARE -> { for (int i = from; i < to; i++) out[i] = x[i] * x[i]; }
+            // Math.max keeps NaN and maps -0 to 0, as np.maximum(x, 0) does, without a branch.
             //autocode:replace integer case RELU -> { for (int i = from; i < to; i++) out[i] = Math.max(x[i], 0); }
-            case RELU -> { for (int i = from; i < to; i++) out[i] = x[i] <= 0 ? 0f : x[i]; }
+            case RELU -> { for (int i = from; i < to; i++) out[i] = Math.max(x[i], 0f); }
             //autocode:omit-begin integer (these ops take floating tensors only)
             case EXP -> { for (int i = from; i < to; i++) out[i] = (float) Math.exp(x[i]); }
             case LOG -> { for (int i = from; i < to; i++) out[i] = (float) Math.log(x[i]); }
@@ -68,6 +69,10 @@ final class ScalarElementwiseF32 {
             return;
         }
         float[] o = (float[]) out;
+        if (as == 1 && bs == 1 && contiguous(op, a, ao, b, bo, o, oo, n)
+                || as == 1 && bs == 0 && withScalar(op, a, ao, b[bo], o, oo, n)) {
+            return;
+        }
         switch (op) {
             case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i * as] + b[bo + i * bs]; }
             case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i * as] - b[bo + i * bs]; }
@@ -81,6 +86,40 @@ final class ScalarElementwiseF32 {
             case MINIMUM -> { for (int i = 0; i < n; i++) o[oo + i] = Math.min(a[ao + i * as], b[bo + i * bs]); }
             default -> throw ScalarElementwise.unsupported("binary", op, DTYPE);
         }
+    }
+
+    /*
+     * The common arithmetic ops over unit strides, and with a scalar right operand: loops without the
+     * stride multiplies, which C2 may also compile to SIMD code; they return false for the other ops,
+     * which take the strided loops above.
+     */
+
+    private static boolean contiguous(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] + b[bo + i]; }
+            case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] - b[bo + i]; }
+            case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] * b[bo + i]; }
+            //autocode:omit integer (div of integers computes in float32: no integer kernel)
+            case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] / b[bo + i]; }
+            case MAXIMUM -> { for (int i = 0; i < n; i++) o[oo + i] = Math.max(a[ao + i], b[bo + i]); }
+            case MINIMUM -> { for (int i = 0; i < n; i++) o[oo + i] = Math.min(a[ao + i], b[bo + i]); }
+            default -> { return false; }
+        }
+        return true;
+    }
+
+    private static boolean withScalar(BinaryOp op, float[] a, int ao, float y, float[] o, int oo, int n) {
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] + y; }
+            case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] - y; }
+            case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] * y; }
+            //autocode:omit integer (div of integers computes in float32: no integer kernel)
+            case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] / y; }
+            case MAXIMUM -> { for (int i = 0; i < n; i++) o[oo + i] = Math.max(a[ao + i], y); }
+            case MINIMUM -> { for (int i = 0; i < n; i++) o[oo + i] = Math.min(a[ao + i], y); }
+            default -> { return false; }
+        }
+        return true;
     }
 
     /** {@code out[oo + i] = c ? a : b} for one broadcast row. */

@@ -124,6 +124,12 @@ class ConvolutionTest {
         // A single large image: the GEMM itself splits over cores.
         check(random, DType.FLOAT32, new int[] {1, 16, 40, 40}, new int[] {48, 16, 3, 3},
                 new Conv2dSpec(1, 1, 1, 1, 1, 1, 1, 1, 1));
+        // More output channels than one row block (96) on a small image, like ResNet's late 3x3 layers:
+        // with two or more threads the patches are packed once and shared by the row groups.
+        check(random, DType.FLOAT32, new int[] {1, 32, 9, 9}, new int[] {192, 32, 3, 3}, Conv2dSpec.of(1, 1));
+        check(random, DType.FLOAT32, new int[] {1, 64, 7, 7}, new int[] {112, 64, 3, 3}, Conv2dSpec.of(1, 1));
+        check(random, DType.FLOAT32, new int[] {1, 24, 15, 13}, new int[] {130, 24, 3, 3},
+                new Conv2dSpec(1, 2, 1, 0, 2, 1, 1, 2, 1));
     }
 
     @Test

@@ -40,6 +40,10 @@ public final class DigitsMlpTiming implements Callable<Integer> {
     @Option(names = "--no-scope", description = "run steps without a TensorScope (results left to the collector)")
     boolean noScope;
 
+    @Option(names = "--buckets", defaultValue = "0", description = "also print the mean step time of every run of"
+            + " this many steps, to see warm-up (default: off)")
+    int bucket;
+
     @Option(names = "--print-classpath", description = "print this JVM's class path and exit (for scripts that"
             + " start it again without Maven)")
     boolean printClasspath;
@@ -88,9 +92,25 @@ public final class DigitsMlpTiming implements Callable<Integer> {
             nanos[step] = System.nanoTime() - t0;
         }
         long total = System.nanoTime() - start;
+        if (bucket > 0) {
+            printBuckets(nanos, bucket);
+        }
         System.out.println(summary("adjoint", nanos, total) + String.format(Locale.ROOT,
                 " first_loss=%.4f last_loss=%.4f accuracy=%.4f", losses[0], losses[steps - 1], accuracy(model, digits)));
         return 0;
+    }
+
+    private static void printBuckets(long[] nanos, int size) {
+        StringBuilder line = new StringBuilder("# mean ms per " + size + " steps:");
+        for (int from = 0; from < nanos.length; from += size) {
+            int to = Math.min(nanos.length, from + size);
+            long sum = 0;
+            for (int i = from; i < to; i++) {
+                sum += nanos[i];
+            }
+            line.append(String.format(Locale.ROOT, " %.3f", sum / 1e6 / (to - from)));
+        }
+        System.out.println(line);
     }
 
     private static double step(DigitsMlp model, Adam adam, VariableGradients gradients, Tensor x, Tensor y) {

@@ -8,6 +8,7 @@ import dev.adjoint.spi.Backend;
 import dev.adjoint.spi.Operand;
 import dev.adjoint.spi.Storage;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A second device for tests on machines with one: {@code twin:0} computes with the CPU backend but
@@ -19,8 +20,26 @@ final class TwinBackend implements Backend {
 
     static final Device TWIN = new Device("twin", 0);
 
-    /** A CPU storage owned by the twin. */
-    private record TwinStorage(TwinBackend backend, Storage cpu) implements Storage {
+    /** Twin storages not yet released, over all twins: what tests of tensor lifetimes count. */
+    private static final AtomicLong LIVE = new AtomicLong();
+
+    /** A CPU storage owned by the twin; releasing it releases the CPU one. */
+    private static final class TwinStorage implements Storage {
+        private final TwinBackend backend;
+        private final Storage cpu;
+        private boolean released;
+
+        TwinStorage(TwinBackend backend, Storage cpu) {
+            this.backend = backend;
+            this.cpu = cpu;
+            LIVE.incrementAndGet();
+        }
+
+        @Override
+        public Backend backend() {
+            return backend;
+        }
+
         @Override
         public DType dtype() {
             return cpu.dtype();
@@ -30,6 +49,20 @@ final class TwinBackend implements Backend {
         public long size() {
             return cpu.size();
         }
+
+        @Override
+        public void release() {
+            if (!released) {
+                released = true;
+                LIVE.decrementAndGet();
+                cpu.release();
+            }
+        }
+    }
+
+    /** How many twin storages are alive (made and not released) right now. */
+    static long liveStorages() {
+        return LIVE.get();
     }
 
     private final Backend cpu;
@@ -43,10 +76,10 @@ final class TwinBackend implements Backend {
     }
 
     private Storage cpu(Storage storage) {
-        if (!(storage instanceof TwinStorage twin) || twin.backend() != this) {
+        if (!(storage instanceof TwinStorage twin) || twin.backend != this) {
             throw new IllegalArgumentException("a storage of " + storage.backend().device() + " reached " + TWIN);
         }
-        return twin.cpu();
+        return twin.cpu;
     }
 
     @Override

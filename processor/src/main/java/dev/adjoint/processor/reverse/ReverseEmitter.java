@@ -15,9 +15,12 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -39,6 +42,9 @@ public final class ReverseEmitter {
     private static final ClassName STACK = ClassName.get("dev.adjoint.grad", "AdjointStack");
     private static final ClassName ADJOINTS = ClassName.get("dev.adjoint.grad", "Adjoints");
     private static final ClassName TENSOR = ClassName.get("dev.adjoint", "Tensor");
+    private static final Pattern COMMENT = Pattern.compile("//[^\n]*");
+    private static final ClassName TENSOR_SCOPE = ClassName.get("dev.adjoint", "TensorScope");
+    private static final ClassName TENSOR_RULES = ClassName.get("dev.adjoint.rules", "TensorRules");
     private static final ClassName VARIABLE_GRADIENTS = ClassName.get("dev.adjoint.grad", "VariableGradients");
 
     /** The most lines one generated method body holds before the rest moves to helper methods. */
@@ -68,6 +74,10 @@ public final class ReverseEmitter {
     private final String variables;
     private final String stack;
     private final String value;
+    /** The name of the scope a statement's rule calls run in (one per statement, so one name serves all). */
+    private final String ruleScope;
+    private boolean inRuleScope;
+    private boolean keptInRuleScope;
     private boolean usesStack;
     private boolean popsGeneric;
     private CodeBlock forwardBody;
@@ -81,6 +91,7 @@ public final class ReverseEmitter {
         this.variables = names.fresh("variables");
         this.stack = names.fresh("stack");
         this.value = names.fresh("value");
+        this.ruleScope = names.fresh("step");
         for (String parameter : method.parameters().keySet()) {
             assignmentSites.put(parameter, 1);
         }
@@ -220,7 +231,11 @@ public final class ReverseEmitter {
         CodeBlock.Builder backward = CodeBlock.builder();
         String resultAdjoint = adjoints.get(method.result());
         if (resultAdjoint != null) {
-            backward.addStatement("$N = $N", resultAdjoint, dy);
+            if (method.typeOf(method.result()).isTensor()) {
+                backward.addStatement("$N = $T.own($N)", resultAdjoint, ADJOINTS, dy);
+            } else {
+                backward.addStatement("$N = $N", resultAdjoint, dy);
+            }
         }
         backwardBody = backward.add(body.reverse()).build();
     }
@@ -242,9 +257,107 @@ public final class ReverseEmitter {
             }
         }
         Collections.reverse(reverse);
+        if (statements == method.body()) {
+            releaseTemporaries(forward, reverse);
+        }
         boolean terminates = !statements.isEmpty() && statements.getLast() instanceof Stmt.Effect effect
                 && effect.terminates();
         return new Sweep(chunk(forward, "forwardPart", false), chunk(reverse, "backwardPart", true), terminates);
+    }
+
+    /**
+     * Releases each tensor temporary of the body right after the unit (a top-level statement's
+     * forward or reverse code) that reads it last: in the forward pass when the reverse pass does not
+     * read it, else in the reverse pass. Only temporaries whose lifetime the processor sees whole
+     * qualify (see {@link #releasable}); the others are released when the call's scope closes.
+     */
+    private void releaseTemporaries(List<CodeBlock> forward, List<CodeBlock> reverse) {
+        String reverseCode = COMMENT.matcher(CodeBlock.join(reverse, "").toString()).replaceAll("");
+        for (String local : releasable(forward)) {
+            boolean readInReverse = neededInReverse.contains(local);
+            Pattern mention = Pattern.compile("\\b" + Pattern.quote(local) + "\\b");
+            if (!readInReverse && mention.matcher(reverseCode).find()) {
+                continue;
+            }
+            List<CodeBlock> units = readInReverse ? reverse : forward;
+            int last = -1;
+            for (int i = 0; i < units.size(); i++) {
+                if (mention.matcher(units.get(i).toString()).find()) {
+                    last = i;
+                }
+            }
+            if (last < 0 && readInReverse) {
+                continue;
+            }
+            // Not read after its definition at all: released right after it.
+            int at = Math.max(last, 0);
+            units.set(at, units.get(at).toBuilder()
+                    .addStatement("$N = $T.release($N)", local, ADJOINTS, local).build());
+        }
+    }
+
+    /**
+     * The tensor locals this pullback alone holds, and the code it generates reads in full view: a
+     * local assigned once, by a top-level statement, with the result of a {@code Tensor} method
+     * (always a tensor of its own), and read only as an argument of such methods. Anything else a
+     * user may keep a reference to (a value passed to a nested differentiable call, stored by a
+     * side effect, copied to another local, returned) is left to the scope.
+     */
+    private Set<String> releasable(List<CodeBlock> forward) {
+        Map<String, Integer> safeReads = new HashMap<>();
+        Set<String> candidates = new LinkedHashSet<>();
+        for (Stmt statement : method.body()) {
+            if (statement instanceof Stmt.Assign assign && method.typeOf(assign.target()).isTensor()
+                    && assignmentSites.getOrDefault(assign.target(), 0) == 1 && !assignedInLoop.contains(assign.target())
+                    && !method.parameters().containsKey(assign.target()) && !assign.target().equals(method.result())
+                    && builtIn(assign.value())) {
+                candidates.add(assign.target());
+            }
+        }
+        countSafeReads(method.body(), safeReads);
+        String code = CodeBlock.join(forward, "").toString();
+        Set<String> releasable = new LinkedHashSet<>();
+        for (String local : candidates) {
+            Matcher mentions = Pattern.compile("\\b" + Pattern.quote(local) + "\\b").matcher(code);
+            int count = 0;
+            while (mentions.find()) {
+                count++;
+            }
+            // Its definition, plus its reads as arguments of Tensor methods, and nothing else.
+            if (count == 1 + safeReads.getOrDefault(local, 0)) {
+                releasable.add(local);
+            }
+        }
+        return releasable;
+    }
+
+    private static void countSafeReads(List<Stmt> statements, Map<String, Integer> safeReads) {
+        for (Stmt statement : statements) {
+            switch (statement) {
+                case Stmt.Assign assign -> {
+                    if (builtIn(assign.value())) {
+                        for (Atom arg : ((Prim.RuleCall) assign.value()).args()) {
+                            if (arg.isVariable() && arg.code().toString().equals(arg.variable())) {
+                                safeReads.merge(arg.variable(), 1, Integer::sum);
+                            }
+                        }
+                    }
+                }
+                case Stmt.If branch -> {
+                    countSafeReads(branch.then(), safeReads);
+                    countSafeReads(branch.otherwise(), safeReads);
+                }
+                case Stmt.Loop loop -> countSafeReads(loop.body(), safeReads);
+                case Stmt.Effect effect -> { }
+            }
+        }
+    }
+
+    /** A call of a {@code Tensor} method, whose rules are the built-in ones: its result is a fresh tensor. */
+    private static boolean builtIn(Prim prim) {
+        return prim instanceof Prim.RuleCall call && call.instance() && !call.primalTypes().isEmpty()
+                && call.primalTypes().getFirst().isTensor() && !call.rules().rules().isEmpty()
+                && call.rules().rules().stream().allMatch(rule -> rule.owner().equals(TENSOR_RULES));
     }
 
     /**
@@ -345,13 +458,33 @@ public final class ReverseEmitter {
                 output = CodeBlock.of("$N", out);
             }
             reverse.add(restore);
+            // A rule's own temporaries (and its result, once added in) die with a scope of this
+            // statement's; only the tensor adjoints it updates are kept.
+            inRuleScope = assign.value() instanceof Prim.RuleCall;
+            keptInRuleScope = false;
+            CodeBlock.Builder rules = CodeBlock.builder();
+            contributions(assign.value(), Atom.variable(incoming, type), output, rules);
+            inRuleScope = false;
             CodeBlock.Builder contributions = CodeBlock.builder();
-            contributions(assign.value(), Atom.variable(incoming, type), output, contributions);
+            if (keptInRuleScope) {
+                contributions.beginControlFlow("try ($T $N = $T.open())", TENSOR_SCOPE, ruleScope, TENSOR_SCOPE)
+                        .add(rules.build()).endControlFlow();
+            } else {
+                contributions.add(rules.build());
+            }
             if (type.isTensor() && nullMeansNothing(assign.value())) {
                 // A null tensor adjoint is zero: nothing to propagate, and rules need a tensor.
                 reverse.beginControlFlow("if ($N != null)", incoming).add(contributions.build()).endControlFlow();
             } else {
                 reverse.add(contributions.build());
+            }
+            if (type.isTensor()) {
+                // This value's adjoint has flowed back to its operands: nothing reads it again.
+                if (reassigned) {
+                    reverse.addStatement("$T.release($N)", ADJOINTS, incoming);
+                } else {
+                    reverse.addStatement("$N = $T.release($N)", adjoint, ADJOINTS, adjoint);
+                }
             }
         } else if (activeTarget && reassigned) {
             reverse.add("// Grad of: $L\n", assign.text());
@@ -475,7 +608,12 @@ public final class ReverseEmitter {
         JType adjointType = method.typeOf(a.variable());
         if (adjointType.isTensor()) {
             CodeBlock value = subtract ? CodeBlock.of("$L.neg()", contribution) : contribution;
-            out.addStatement("$N = $T.add($N, $L)", adjoint, ADJOINTS, adjoint, value);
+            if (inRuleScope) {
+                keptInRuleScope = true;
+                out.addStatement("$N = $N.keep($T.add($N, $L))", adjoint, ruleScope, ADJOINTS, adjoint, value);
+            } else {
+                out.addStatement("$N = $T.add($N, $L)", adjoint, ADJOINTS, adjoint, value);
+            }
             return;
         }
         CodeBlock value = contribution;
