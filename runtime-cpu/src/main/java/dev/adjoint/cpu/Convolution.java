@@ -41,18 +41,21 @@ final class Convolution {
         int groupIn = channels / groups, groupOut = outChannels / groups;
         int size = checkedSize("conv2d", outShape);
         DType dtype = x.dtype();
-        Object out = newArray(dtype, size);
+        // From the buffer pool, cleared: the GEMM kernels accumulate into it. A fresh array of a
+        // ResNet layer's output (a few MiB) costs more in page faults than the layer's depthwise kernel.
+        CpuStorage result = Memory.allocate(backend, dtype, size);
+        Object out = result.array();
         if (size == 0) {
-            return new CpuStorage(backend, dtype, out, 0);
+            return result;
         }
         if (vector && dtype == DType.FLOAT32 && WinogradF32.applies(batch, channels, outChannels, kh, kw, spec, oh, ow)) {
             WinogradF32.conv(x.floats(), batch, channels, h, wd, w, outChannels, spec, oh, ow, (float[]) out);
-            return new CpuStorage(backend, dtype, out, size);
+            return result;
         }
         if (vector && dtype == DType.FLOAT32 && DepthwiseConvF32Vector.applies(channels, groups)) {
             DepthwiseConvF32Vector.conv(x.floats(), batch, channels, h, wd, w.floats(), outChannels, kh, kw, spec, oh, ow,
                     (float[]) out);
-            return new CpuStorage(backend, dtype, out, size);
+            return result;
         }
         int patch = groupIn * kh * kw;
         int positions = oh * ow;
@@ -109,7 +112,7 @@ final class Convolution {
         } else {
             images.run(0, batch);
         }
-        return new CpuStorage(backend, dtype, out, size);
+        return result;
     }
 
     static Storage pool2d(CpuBackend backend, CpuStorage x, Shape xShape, Pool2dSpec spec, Shape outShape,
@@ -119,9 +122,10 @@ final class Convolution {
         int oh = outShape.dim(2), ow = outShape.dim(3);
         int size = checkedSize("pool2d", outShape);
         DType dtype = x.dtype();
-        Object out = newArray(dtype, size);
+        CpuStorage result = Memory.allocate(backend, dtype, size);
+        Object out = result.array();
         if (size == 0) {
-            return new CpuStorage(backend, dtype, out, 0);
+            return result;
         }
         long planeWork = (long) oh * ow * spec.kernelH() * spec.kernelW();
         int minPlanes = (int) Math.max(1, Pool2d.PARALLEL_WORK / Math.max(1, planeWork));
@@ -133,7 +137,7 @@ final class Convolution {
                 Pool2d.pool(x.array(), out, from, to, h, w, spec, oh, ow);
             }
         });
-        return new CpuStorage(backend, dtype, out, size);
+        return result;
     }
 
     private static Gemm gemmFor(DType dtype, boolean vector) {
