@@ -76,7 +76,6 @@ public final class CpuBackend implements Backend {
     @Override
     public Storage execute(ComputeOp op, List<Operand> inputs, TensorType output) {
         Shape out = output.shape();
-        boolean vector = vectorFor(op, inputs, output);
         return switch (op) {
             case Op.Unary u -> Elementwise.unary(this, u.kind(), cpu(inputs, 0), vector);
             case Op.Binary b -> Elementwise.binary(this, b.kind(), cpu(inputs, 0), shape(inputs, 0), cpu(inputs, 1),
@@ -137,7 +136,6 @@ public final class CpuBackend implements Backend {
         }
         // An optimizer updates a weight in place: its packed GEMM panels, if cached, are stale from here on.
         PackedOperands.written(into);
-        boolean vector = vectorFor(op, inputs, output);
         switch (op) {
             case Op.Unary u -> Elementwise.unary(this, u.kind(), cpu(inputs, 0), vector, into);
             case Op.Binary b -> Elementwise.binary(this, b.kind(), cpu(inputs, 0), shape(inputs, 0), cpu(inputs, 1),
@@ -151,27 +149,6 @@ public final class CpuBackend implements Backend {
             }
         }
         return true;
-    }
-
-    /**
-     * Whether {@code op} runs the Vector API kernels: on the vector flavour, every op but small
-     * elementwise ops, chains, reductions and softmaxes (see {@link KernelMode#SMALL_ELEMENTS}). The
-     * choice depends on shapes only, so an op on given inputs always rounds alike.
-     */
-    private boolean vectorFor(ComputeOp op, List<Operand> inputs, TensorType output) {
-        if (!vector) {
-            return false;
-        }
-        return switch (op) {
-            case Op.Unary _, Op.Binary _, Op.Where _, Op.Chain _ -> output.shape().size() >= KernelMode.SMALL_ELEMENTS;
-            case Op.Reduce _, Op.Softmax _ -> shape(inputs, 0).size() >= KernelMode.SMALL_ELEMENTS;
-            // A scalar GEMM is 20x slower than the vector one once compiled, even at 64 x 64 x 64; Matmul
-            // keeps the tiniest products (Matmul.SMALL_WORK) scalar itself.
-            case Op.MatMul _ -> true;
-            // Layout ops only copy; convolutions and pooling keep their own size rules.
-            case Op.Cast _, Op.Fill _, Op.Strided _, Op.Concat _, Op.Pad _, Op.Gather _, Op.IndexAdd _, Op.Conv2d _,
-                    Op.Pool2d _, Op.Conv2dBackwardInput _, Op.Conv2dBackwardWeight _, Op.Pool2dBackward _ -> true;
-        };
     }
 
     /** Whether {@code target} is one of a chain's operands (not its input), which a fused kernel cannot overwrite. */
