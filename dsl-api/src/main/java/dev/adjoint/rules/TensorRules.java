@@ -115,6 +115,14 @@ public final class TensorRules {
             case Pointwise.Constant(double c) when c == 1 -> g;
             case Pointwise.Constant(double c) when c == -1 -> g.neg();
             case Pointwise.Constant(double c) when c == 0 -> Tensor.zerosLike(g);
+            // A zero side is a scalar the kernel broadcasts, not a tensor of zeros written first (relu's
+            // gradient: one pass less over the tensor).
+            case Pointwise.Select(Pointwise condition, Pointwise whenTrue, Pointwise.Constant(double c))
+                    when c == 0 -> Tensor.where((Tensor) evaluate(condition, out, inputs), times(whenTrue, g, out, inputs),
+                    0.0);
+            case Pointwise.Select(Pointwise condition, Pointwise.Constant(double c), Pointwise whenFalse)
+                    when c == 0 -> Tensor.where((Tensor) evaluate(condition, out, inputs), 0.0,
+                    times(whenFalse, g, out, inputs));
             case Pointwise.Select(Pointwise condition, Pointwise whenTrue, Pointwise whenFalse) -> Tensor.where(
                     (Tensor) evaluate(condition, out, inputs), times(whenTrue, g, out, inputs),
                     times(whenFalse, g, out, inputs));

@@ -2,6 +2,7 @@ package dev.adjoint.cpu;
 
 import dev.adjoint.core.Shape;
 import dev.adjoint.spi.Storage;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -62,6 +63,18 @@ final class Layout {
     private static void copyStrided(Object src, int from, int stride, Object dst, int to, int n) {
         if (stride == 1) {
             System.arraycopy(src, from, dst, to, n);
+            return;
+        }
+        if (stride == 0) {
+            // One element repeated (a broadcast): Arrays.fill, which the JIT turns into SIMD stores.
+            switch (src) {
+                case float[] s -> Arrays.fill((float[]) dst, to, to + n, s[from]);
+                case double[] s -> Arrays.fill((double[]) dst, to, to + n, s[from]);
+                case int[] s -> Arrays.fill((int[]) dst, to, to + n, s[from]);
+                case long[] s -> Arrays.fill((long[]) dst, to, to + n, s[from]);
+                case boolean[] s -> Arrays.fill((boolean[]) dst, to, to + n, s[from]);
+                default -> throw new IllegalStateException("not a storage array: " + src.getClass());
+            }
             return;
         }
         switch (src) {
