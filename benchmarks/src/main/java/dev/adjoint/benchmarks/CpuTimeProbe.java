@@ -54,15 +54,23 @@ public final class CpuTimeProbe {
      * machine C2 may need longer to compile a large kernel), then times batches lasting >= 0.2 s of CPU time each.
      */
     private static void probe(String key, Supplier<Tensor> op) {
-        if (!only.matcher(key).find()) {
-            return;
+        if (only.matcher(key).find()) {
+            time(key, op, WARMUP_NANOS, 9, 200_000_000L);
         }
+    }
+
+    /**
+     * Runs {@code op} for {@code warmupNanos} of this thread's CPU time, then times {@code batches} batches of
+     * at least {@code batchNanos} CPU each and prints the median and lowest CPU microseconds per call under
+     * {@code key}. Shared with {@link DepthwiseCpuTimeProbe}.
+     */
+    static void time(String key, Supplier<Tensor> op, long warmupNanos, int batches, long batchNanos) {
         Object sink = null;
         long start = THREADS.getCurrentThreadCpuTime();
-        while (THREADS.getCurrentThreadCpuTime() - start < WARMUP_NANOS) {
+        while (THREADS.getCurrentThreadCpuTime() - start < warmupNanos) {
             sink = op.get();
         }
-        double[] perCall = new double[9];
+        double[] perCall = new double[batches];
         for (int batch = 0; batch < perCall.length; batch++) {
             long t0 = THREADS.getCurrentThreadCpuTime();
             int calls = 0;
@@ -71,7 +79,7 @@ public final class CpuTimeProbe {
                 sink = op.get();
                 calls++;
                 t = THREADS.getCurrentThreadCpuTime();
-            } while (t - t0 < 200_000_000L);
+            } while (t - t0 < batchNanos);
             perCall[batch] = (t - t0) / 1e3 / calls;
         }
         Arrays.sort(perCall);

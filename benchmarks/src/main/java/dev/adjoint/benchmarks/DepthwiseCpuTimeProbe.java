@@ -2,9 +2,6 @@ package dev.adjoint.benchmarks;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.op.Conv2dSpec;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.util.Arrays;
 
 /**
  * CPU time per call of every 3x3 depthwise layer of MobileNet-v2 (224x224 input), at batch 1 and 8:
@@ -23,7 +20,6 @@ public final class DepthwiseCpuTimeProbe {
     static final int[][] LAYERS = {{112, 32, 1}, {112, 96, 2}, {56, 144, 1}, {56, 144, 2}, {28, 192, 1},
         {28, 192, 2}, {14, 384, 1}, {14, 576, 1}, {14, 576, 2}, {7, 960, 1}};
 
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** The first layer also waits out the JIT compiling the kernels (slow on a loaded machine). */
     private static boolean first = true;
 
@@ -51,27 +47,8 @@ public final class DepthwiseCpuTimeProbe {
      * >= 0.1 s CPU each.
      */
     private static void probe(String key, java.util.function.Supplier<Tensor> op) {
-        Object sink = null;
         long warmup = first ? 5_000_000_000L : 1_500_000_000L;
         first = false;
-        long start = THREADS.getCurrentThreadCpuTime();
-        while (THREADS.getCurrentThreadCpuTime() - start < warmup) {
-            sink = op.get();
-        }
-        double[] perCall = new double[7];
-        for (int batch = 0; batch < perCall.length; batch++) {
-            long t0 = THREADS.getCurrentThreadCpuTime();
-            int calls = 0;
-            long t;
-            do {
-                sink = op.get();
-                calls++;
-                t = THREADS.getCurrentThreadCpuTime();
-            } while (t - t0 < 100_000_000L);
-            perCall[batch] = (t - t0) / 1e3 / calls;
-        }
-        Arrays.sort(perCall);
-        System.out.printf("%-24s %12.1f %12.1f   cpu-us/call (median, lowest)%s%n", key, perCall[perCall.length / 2],
-                perCall[0], sink == null ? "?" : "");
+        CpuTimeProbe.time(key, op, warmup, 7, 100_000_000L);
     }
 }

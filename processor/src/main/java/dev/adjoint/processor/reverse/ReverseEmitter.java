@@ -43,6 +43,7 @@ public final class ReverseEmitter {
     private static final ClassName ADJOINTS = ClassName.get("dev.adjoint.grad", "Adjoints");
     private static final ClassName TENSOR = ClassName.get("dev.adjoint", "Tensor");
     private static final Pattern COMMENT = Pattern.compile("//[^\n]*");
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
     private static final ClassName TENSOR_SCOPE = ClassName.get("dev.adjoint", "TensorScope");
     private static final ClassName TENSOR_RULES = ClassName.get("dev.adjoint.rules", "TensorRules");
     private static final ClassName VARIABLE_GRADIENTS = ClassName.get("dev.adjoint.grad", "VariableGradients");
@@ -272,17 +273,21 @@ public final class ReverseEmitter {
      * qualify (see {@link #releasable}); the others are released when the call's scope closes.
      */
     private void releaseTemporaries(List<CodeBlock> forward, List<CodeBlock> reverse) {
-        String reverseCode = COMMENT.matcher(CodeBlock.join(reverse, "").toString()).replaceAll("");
-        for (String local : releasable(forward)) {
+        // Each unit's names counted once: a long body has thousands of units and locals.
+        List<Map<String, Integer>> forwardNames = forward.stream().map(ReverseEmitter::names).toList();
+        // Reverse units with their "// Grad of:" comments, which place a release no earlier than the
+        // statement the comment names; without them, to check that nothing there reads a value.
+        List<Map<String, Integer>> reverseNames = reverse.stream().map(ReverseEmitter::names).toList();
+        Map<String, Integer> reverseCode = names(COMMENT.matcher(CodeBlock.join(reverse, "").toString()).replaceAll(""));
+        for (String local : releasable(forwardNames)) {
             boolean readInReverse = neededInReverse.contains(local);
-            Pattern mention = Pattern.compile("\\b" + Pattern.quote(local) + "\\b");
-            if (!readInReverse && mention.matcher(reverseCode).find()) {
+            if (!readInReverse && reverseCode.containsKey(local)) {
                 continue;
             }
-            List<CodeBlock> units = readInReverse ? reverse : forward;
+            List<Map<String, Integer>> names = readInReverse ? reverseNames : forwardNames;
             int last = -1;
-            for (int i = 0; i < units.size(); i++) {
-                if (mention.matcher(units.get(i).toString()).find()) {
+            for (int i = 0; i < names.size(); i++) {
+                if (names.get(i).containsKey(local)) {
                     last = i;
                 }
             }
@@ -291,9 +296,20 @@ public final class ReverseEmitter {
             }
             // Not read after its definition at all: released right after it.
             int at = Math.max(last, 0);
+            List<CodeBlock> units = readInReverse ? reverse : forward;
             units.set(at, units.get(at).toBuilder()
                     .addStatement("$N = $T.release($N)", local, ADJOINTS, local).build());
         }
+    }
+
+    /** How often each Java identifier occurs in {@code code} (a name in a string or after a dot counts too). */
+    private static Map<String, Integer> names(Object code) {
+        Map<String, Integer> names = new HashMap<>();
+        Matcher identifier = IDENTIFIER.matcher(code.toString());
+        while (identifier.find()) {
+            names.merge(identifier.group(), 1, Integer::sum);
+        }
+        return names;
     }
 
     /**
@@ -303,29 +319,24 @@ public final class ReverseEmitter {
      * user may keep a reference to (a value passed to a nested differentiable call, stored by a
      * side effect, copied to another local, returned) is left to the scope.
      */
-    private Set<String> releasable(List<CodeBlock> forward) {
+    private Set<String> releasable(List<Map<String, Integer>> forwardNames) {
         Map<String, Integer> safeReads = new HashMap<>();
-        Set<String> candidates = new LinkedHashSet<>();
+        countSafeReads(method.body(), safeReads);
+        Set<String> releasable = new LinkedHashSet<>();
         for (Stmt statement : method.body()) {
             if (statement instanceof Stmt.Assign assign && method.typeOf(assign.target()).isTensor()
                     && assignmentSites.getOrDefault(assign.target(), 0) == 1 && !assignedInLoop.contains(assign.target())
                     && !method.parameters().containsKey(assign.target()) && !assign.target().equals(method.result())
                     && builtIn(assign.value())) {
-                candidates.add(assign.target());
-            }
-        }
-        countSafeReads(method.body(), safeReads);
-        String code = CodeBlock.join(forward, "").toString();
-        Set<String> releasable = new LinkedHashSet<>();
-        for (String local : candidates) {
-            Matcher mentions = Pattern.compile("\\b" + Pattern.quote(local) + "\\b").matcher(code);
-            int count = 0;
-            while (mentions.find()) {
-                count++;
-            }
-            // Its definition, plus its reads as arguments of Tensor methods, and nothing else.
-            if (count == 1 + safeReads.getOrDefault(local, 0)) {
-                releasable.add(local);
+                String local = assign.target();
+                int mentions = 0;
+                for (Map<String, Integer> unit : forwardNames) {
+                    mentions += unit.getOrDefault(local, 0);
+                }
+                // Its definition, plus its reads as arguments of Tensor methods, and nothing else.
+                if (mentions == 1 + safeReads.getOrDefault(local, 0)) {
+                    releasable.add(local);
+                }
             }
         }
         return releasable;
