@@ -18,8 +18,10 @@ import static jdk.incubator.vector.VectorOperators.TANH;
 import dev.adjoint.core.DType;
 import dev.adjoint.op.BinaryOp;
 import dev.adjoint.op.UnaryOp;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 //autocode:variants float64 (generated from this file at build time: docs/design.md)
@@ -36,6 +38,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorElementwiseF32 {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /** Bytes with one lane per lane of {@link #SPECIES}, to store a comparison's mask as booleans; null below 8 lanes. */
+    private static final VectorSpecies<Byte> MASK_BYTES = SPECIES.length() >= 8
+            ? VectorSpecies.of(byte.class, VectorShape.forBitSize(SPECIES.length() * Byte.SIZE)) : null;
 
     private VectorElementwiseF32() {
     }
@@ -291,6 +296,11 @@ final class VectorElementwiseF32 {
      * is one instruction.
      */
     private static void store(VectorMask<Float> mask, boolean[] o, int at) {
+        if (MASK_BYTES != null) {
+            // One mask-to-bytes move and one store: on AVX-512 vpmovm2b and a 16-byte store.
+            ByteVector.zero(MASK_BYTES).blend((byte) 1, mask.cast(MASK_BYTES)).intoBooleanArray(o, at);
+            return;
+        }
         long bits = mask.toLong();
         for (int j = 0; j < SPECIES.length(); j++) {
             o[at + j] = (bits >>> j & 1) != 0;
