@@ -291,9 +291,10 @@ final class VectorElementwiseF32 {
     }
 
     /**
-     * Writes a comparison's lanes as booleans. {@code VectorMask.intoArray(boolean[], int)} is not an
-     * intrinsic on every CPU (it boxes a {@code boolean[]} per vector on AVX2), while {@code toLong()}
-     * is one instruction.
+     * Writes a comparison's lanes as booleans: the mask as bytes, stored at once. {@code
+     * VectorMask.intoArray(boolean[], int)} is not an intrinsic on every CPU (it boxes a {@code boolean[]}
+     * per vector on AVX2); below 8 lanes, where no byte species fits, the bits of {@code toLong()}
+     * are stored one by one.
      */
     private static void store(VectorMask<Float> mask, boolean[] o, int at) {
         if (MASK_BYTES != null) {
