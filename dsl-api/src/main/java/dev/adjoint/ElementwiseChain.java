@@ -1,5 +1,6 @@
 package dev.adjoint;
 
+import dev.adjoint.core.DType;
 import dev.adjoint.op.BinaryOp;
 import dev.adjoint.op.ElementwiseChainSpec;
 import dev.adjoint.op.UnaryOp;
@@ -62,14 +63,25 @@ public final class ElementwiseChain {
         List<Operand> inputs = new ArrayList<>(operands.size() + 1);
         inputs.add(new Operand(input.storage(), input.shape()));
         for (ElementwiseChainSpec.Step step : spec.steps()) {
-            if (step instanceof ElementwiseChainSpec.OperandStep o) {
-                Tensor operand = operands.get(o.operand()).cast(o.dtype());
-                inputs.add(new Operand(operand.storage(), operand.shape()));
+            switch (step) {
+                case ElementwiseChainSpec.OperandStep o -> inputs.add(operand(o.operand(), o.dtype()));
+                case ElementwiseChainSpec.SelectStep w -> {
+                    inputs.add(operand(w.whenTrue(), w.dtype()));
+                    inputs.add(operand(w.whenFalse(), w.dtype()));
+                }
+                case ElementwiseChainSpec.UnaryStep u -> { }
+                case ElementwiseChainSpec.ScalarStep s -> { }
             }
         }
         Op.Chain chain = new Op.Chain(spec);
         Storage result = input.backend().execute(chain, inputs, chain.infer(List.of()));
         return Tensor.fromStorage(result, spec.shape());
+    }
+
+    /** Tensor operand {@code index} converted to {@code dtype}, as the backend expects it. */
+    private Operand operand(int index, DType dtype) {
+        Tensor operand = operands.get(index).cast(dtype);
+        return new Operand(operand.storage(), operand.shape());
     }
 
     // ---- generic steps ----------------------------------------------------------------------
@@ -407,6 +419,52 @@ public final class ElementwiseChain {
     /** NumPy: {@code np.logical_xor(x, other)}. */
     public ElementwiseChain logicalXor(Tensor other) {
         return apply(BinaryOp.LOGICAL_XOR, other);
+    }
+
+    // ---- selection ----------------------------------------------------------------------------
+
+    /**
+     * {@code value ? a : b} on a {@code bool} value, both branches broadcast NumPy-style:
+     * {@code x.chain().gt(0).where(g, 0.0)} is {@code Tensor.where(x.gt(0), g, 0.0)} without the
+     * mask ever being stored. numexpr: {@code where(x > 0, g, 0)}; NumPy: {@code np.where}.
+     */
+    public ElementwiseChain where(Tensor a, Tensor b) {
+        return select(Tensor.argument("where", "a", a), Tensor.argument("where", "b", b));
+    }
+
+    /** {@code value ? a : b} with a floating scalar {@code b}, weakly typed beside {@code a}. */
+    public ElementwiseChain where(Tensor a, double b) {
+        return select(a, Tensor.whereScalar(Tensor.argument("where", "a", a), WeakScalar.of(b)));
+    }
+
+    /** {@code value ? a : b} with an integer scalar {@code b}, weakly typed beside {@code a}. */
+    public ElementwiseChain where(Tensor a, long b) {
+        return select(a, Tensor.whereScalar(Tensor.argument("where", "a", a), WeakScalar.of(b)));
+    }
+
+    /** {@code value ? a : b} with a floating scalar {@code a}, weakly typed beside {@code b}. */
+    public ElementwiseChain where(double a, Tensor b) {
+        return select(Tensor.whereScalar(Tensor.argument("where", "b", b), WeakScalar.of(a)), b);
+    }
+
+    /** {@code value ? a : b} with an integer scalar {@code a}, weakly typed beside {@code b}. */
+    public ElementwiseChain where(long a, Tensor b) {
+        return select(Tensor.whereScalar(Tensor.argument("where", "b", b), WeakScalar.of(a)), b);
+    }
+
+    private ElementwiseChain select(Tensor a, Tensor b) {
+        for (Tensor branch : List.of(a, b)) {
+            if (branch.backend() != input.backend()) {
+                throw new TensorException("where", "operands are on different devices: " + input.device() + " and "
+                        + branch.device() + " (move one with to(device))");
+            }
+        }
+        ElementwiseChainSpec next = spec.thenSelect(a.dtype(), a.shape(), b.dtype(), b.shape());
+        next.shape().requireFits("where", input.backend().maxElements(), input.device());
+        List<Tensor> o = new ArrayList<>(operands);
+        o.add(a);
+        o.add(b);
+        return new ElementwiseChain(input, next, List.copyOf(o));
     }
 
     @Override

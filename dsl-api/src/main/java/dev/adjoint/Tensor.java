@@ -438,7 +438,7 @@ public final class Tensor implements Iterable<Tensor> {
      * object arguments through this (tensors in its shared entry point, e.g. {@code binary}) before
      * touching them.
      */
-    private static <T> T argument(String op, String name, T value) {
+    static <T> T argument(String op, String name, T value) {
         if (value == null) {
             throw new TensorException(op, "argument '" + name + "' is null");
         }
@@ -1048,7 +1048,7 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     /** A scalar branch of {@code where}: a 0-d tensor on {@code tensor}'s device, in the dtype it takes beside it. */
-    private static Tensor whereScalar(Tensor tensor, WeakScalar scalar) {
+    static Tensor whereScalar(Tensor tensor, WeakScalar scalar) {
         DType dtype = scalar.typeBeside(tensor.dtype());
         scalar.checkFits("where", dtype);
         return new Tensor(tensor.backend().fromArray(scalar.toArray(dtype), dtype), Shape.SCALAR);

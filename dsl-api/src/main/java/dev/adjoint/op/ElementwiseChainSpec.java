@@ -19,7 +19,7 @@ import java.util.Objects;
 public final class ElementwiseChainSpec {
 
     /** One step of a chain. {@link #dtype()} is the type the running value is converted to first. */
-    public sealed interface Step permits UnaryStep, ScalarStep, OperandStep {
+    public sealed interface Step permits UnaryStep, ScalarStep, OperandStep, SelectStep {
         /** The compute type: the running value, and any operand, are in this type when the op runs. */
         DType dtype();
 
@@ -76,6 +76,27 @@ public final class ElementwiseChainSpec {
         }
     }
 
+    /**
+     * {@code where(value, operands[whenTrue], operands[whenFalse])}: the running value, a {@code bool},
+     * picks each element from one of two operand storages of type {@link #dtype()}, broadcast with it
+     * NumPy-style to {@code resultShape} (a Java scalar branch is a 0-d operand). numexpr's
+     * {@code where(c, a, b)}; OpenVINO's {@code Select}.
+     */
+    public record SelectStep(int whenTrue, Shape trueShape, int whenFalse, Shape falseShape, Shape resultShape,
+            DType dtype) implements Step {
+        public SelectStep {
+            Objects.requireNonNull(trueShape, "trueShape");
+            Objects.requireNonNull(falseShape, "falseShape");
+            Objects.requireNonNull(resultShape, "resultShape");
+            Objects.requireNonNull(dtype, "dtype");
+        }
+
+        @Override
+        public DType resultType() {
+            return dtype;
+        }
+    }
+
     private final DType inputType;
     private final Shape inputShape;
     private final List<Step> steps;
@@ -103,7 +124,7 @@ public final class ElementwiseChainSpec {
     /** This chain followed by {@code op}, typed as {@code Tensor}'s unary ops are. */
     public ElementwiseChainSpec thenUnary(UnaryOp op) {
         Objects.requireNonNull(op, "op");
-        return append(new UnaryStep(op, op.computeType(dtype)), shape, null);
+        return append(new UnaryStep(op, op.computeType(dtype)), shape);
     }
 
     /**
@@ -116,7 +137,7 @@ public final class ElementwiseChainSpec {
     public ElementwiseChainSpec thenScalar(BinaryOp op, WeakScalar scalar) {
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(scalar, "scalar");
-        return append(new ScalarStep(op, scalar, scalar.computeType(op, dtype)), shape, null);
+        return append(new ScalarStep(op, scalar, scalar.computeType(op, dtype)), shape);
     }
 
     /**
@@ -133,13 +154,33 @@ public final class ElementwiseChainSpec {
         return append(new OperandStep(op, operandShapes.size(), operandShape, out, compute), out, operandShape);
     }
 
-    private ElementwiseChainSpec append(Step step, Shape out, Shape operandShape) {
+    /**
+     * This chain followed by {@code where(value, a, b)}: the running value, which must be
+     * {@code bool}, selects between tensor operands of {@code trueType}/{@code trueShape} and
+     * {@code falseType}/{@code falseShape} (the next two entries of {@link #operandShapes()}), as
+     * {@code Tensor.where} does; both are expected in the promoted type.
+     *
+     * @throws dev.adjoint.core.TensorException if the running value is not {@code bool} or the shapes do not broadcast
+     */
+    public ElementwiseChainSpec thenSelect(DType trueType, Shape trueShape, DType falseType, Shape falseShape) {
+        Objects.requireNonNull(trueType, "trueType");
+        Objects.requireNonNull(trueShape, "trueShape");
+        Objects.requireNonNull(falseType, "falseType");
+        Objects.requireNonNull(falseShape, "falseShape");
+        TensorType result = new Op.Where().infer(List.of(new TensorType(dtype, shape),
+                new TensorType(trueType, trueShape), new TensorType(falseType, falseShape)));
+        int first = operandShapes.size();
+        return append(new SelectStep(first, trueShape, first + 1, falseShape, result.shape(), result.dtype()),
+                result.shape(), trueShape, falseShape);
+    }
+
+    private ElementwiseChainSpec append(Step step, Shape out, Shape... newOperandShapes) {
         List<Step> s = new ArrayList<>(steps);
         s.add(step);
         List<Shape> o = operandShapes;
-        if (operandShape != null) {
+        if (newOperandShapes.length > 0) {
             o = new ArrayList<>(operandShapes);
-            o.add(operandShape);
+            o.addAll(List.of(newOperandShapes));
             o = List.copyOf(o);
         }
         return new ElementwiseChainSpec(inputType, inputShape, List.copyOf(s), o, step.resultType(), out);
@@ -182,6 +223,7 @@ public final class ElementwiseChainSpec {
                 case UnaryStep u -> u.op().opName() + "(" + expr + ")";
                 case ScalarStep s -> s.op().opName() + "(" + expr + ", " + s.scalar() + ")";
                 case OperandStep o -> o.op().opName() + "(" + expr + ", b" + o.operand() + ")";
+                case SelectStep w -> "where(" + expr + ", b" + w.whenTrue() + ", b" + w.whenFalse() + ")";
             };
         }
         return expr + " : " + inputType + inputShape + " -> " + dtype + shape;

@@ -1,5 +1,6 @@
 package dev.adjoint.rules;
 
+import dev.adjoint.ElementwiseChain;
 import dev.adjoint.Tensor;
 import dev.adjoint.annotation.Derivative;
 import dev.adjoint.core.DType;
@@ -118,17 +119,50 @@ public final class TensorRules {
             // A zero side is a scalar the kernel broadcasts, not a tensor of zeros written first (relu's
             // gradient: one pass less over the tensor).
             case Pointwise.Select(Pointwise condition, Pointwise whenTrue, Pointwise.Constant(double c))
-                    when c == 0 -> Tensor.where((Tensor) evaluate(condition, out, inputs), times(whenTrue, g, out, inputs),
-                    0.0);
+                    when c == 0 -> {
+                Tensor chosen = times(whenTrue, g, out, inputs);
+                ElementwiseChain mask = chain(condition, out, inputs);
+                yield mask != null ? mask.where(chosen, 0.0).evaluate()
+                        : Tensor.where((Tensor) evaluate(condition, out, inputs), chosen, 0.0);
+            }
             case Pointwise.Select(Pointwise condition, Pointwise.Constant(double c), Pointwise whenFalse)
-                    when c == 0 -> Tensor.where((Tensor) evaluate(condition, out, inputs), 0.0,
-                    times(whenFalse, g, out, inputs));
-            case Pointwise.Select(Pointwise condition, Pointwise whenTrue, Pointwise whenFalse) -> Tensor.where(
-                    (Tensor) evaluate(condition, out, inputs), times(whenTrue, g, out, inputs),
-                    times(whenFalse, g, out, inputs));
+                    when c == 0 -> {
+                Tensor chosen = times(whenFalse, g, out, inputs);
+                ElementwiseChain mask = chain(condition, out, inputs);
+                yield mask != null ? mask.where(0.0, chosen).evaluate()
+                        : Tensor.where((Tensor) evaluate(condition, out, inputs), 0.0, chosen);
+            }
+            case Pointwise.Select(Pointwise condition, Pointwise whenTrue, Pointwise whenFalse) -> {
+                Tensor a = times(whenTrue, g, out, inputs);
+                Tensor b = times(whenFalse, g, out, inputs);
+                ElementwiseChain mask = chain(condition, out, inputs);
+                yield mask != null ? mask.where(a, b).evaluate()
+                        : Tensor.where((Tensor) evaluate(condition, out, inputs), a, b);
+            }
             case Pointwise.Binary(BinaryOp op, Pointwise.Constant(double c), Pointwise divisor)
                     when op == BinaryOp.DIV && c == 1 -> divide(g, evaluate(divisor, out, inputs));
             default -> multiply(g, evaluate(derivative, out, inputs));
+        };
+    }
+
+    /**
+     * A formula over one tensor leaf and constants, such as relu's condition {@code x > 0}, as an
+     * elementwise chain, so that a select consumes it without the mask being stored; null for any
+     * other formula, which {@link #evaluate} computes op by op.
+     */
+    private static ElementwiseChain chain(Pointwise formula, Tensor out, Object... inputs) {
+        return switch (formula) {
+            case Pointwise.Input(int index) -> inputs[index] instanceof Tensor t ? t.chain() : null;
+            case Pointwise.Output() -> out.chain();
+            case Pointwise.Unary(UnaryOp op, Pointwise x) -> {
+                ElementwiseChain c = chain(x, out, inputs);
+                yield c == null ? null : c.apply(op);
+            }
+            case Pointwise.Binary(BinaryOp op, Pointwise a, Pointwise.Constant(double c)) -> {
+                ElementwiseChain chain = chain(a, out, inputs);
+                yield chain == null ? null : chain.apply(op, c);
+            }
+            default -> null;
         };
     }
 

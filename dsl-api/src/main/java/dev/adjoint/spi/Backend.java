@@ -84,7 +84,8 @@ public interface Backend {
         Storage value = inputs.getFirst().storage();
         Shape shape = chain.inputShape();
         for (ElementwiseChainSpec.Step step : chain.steps()) {
-            if (value.dtype() != step.dtype()) {
+            // A select's running value is its bool condition; only its branches take its type.
+            if (value.dtype() != step.dtype() && !(step instanceof ElementwiseChainSpec.SelectStep)) {
                 value = backend.execute(new Op.Cast(step.dtype()), List.of(new Operand(value, shape)),
                         new TensorType(step.dtype(), shape));
             }
@@ -102,6 +103,11 @@ public interface Backend {
                     value = backend.execute(new Op.Binary(o.op()), List.of(current, operand),
                             new TensorType(o.op().resultType(o.dtype()), o.resultShape()));
                     shape = o.resultShape();
+                }
+                case ElementwiseChainSpec.SelectStep w -> {
+                    value = backend.execute(new Op.Where(), List.of(current, inputs.get(1 + w.whenTrue()),
+                            inputs.get(1 + w.whenFalse())), new TensorType(w.dtype(), w.resultShape()));
+                    shape = w.resultShape();
                 }
             }
         }

@@ -285,7 +285,7 @@ final class Elementwise {
     }
 
     /** One broadcast row of {@code where}; only floating types have a vector kernel. */
-    private static void whereRow(boolean[] c, int co, int cs, Object a, int ao, int as, Object b, int bo, int bs,
+    static void whereRow(boolean[] c, int co, int cs, Object a, int ao, int as, Object b, int bo, int bs,
             Object out, int oo, int n, boolean vector) {
         switch (out) {
             case float[] o when vector -> VectorElementwiseF32.where(c, co, cs, (float[]) a, ao, as, (float[]) b, bo, bs,

@@ -31,19 +31,35 @@ final class FusedElementwise {
     private FusedElementwise() {
     }
 
-    /** True when every step computes in, and returns, one non-{@code bool} type. */
+    /**
+     * True when every step computes in, and returns, one non-{@code bool} type, except that a
+     * comparison may make a {@code bool} mask for the select that immediately follows it (as in
+     * {@code x.chain().gt(0).where(g, 0.0)}): the mask lives in a block-sized scratch.
+     */
     static boolean supports(ElementwiseChainSpec chain) {
         List<ElementwiseChainSpec.Step> steps = chain.steps();
-        if (steps.isEmpty()) {
+        if (steps.isEmpty() || steps.getFirst() instanceof ElementwiseChainSpec.SelectStep) {
             return false;
         }
         DType dtype = steps.getFirst().dtype();
         if (dtype == DType.BOOL) {
             return false;
         }
-        for (ElementwiseChainSpec.Step step : steps) {
-            if (step.dtype() != dtype || step.resultType() != dtype) {
+        for (int k = 0; k < steps.size(); k++) {
+            ElementwiseChainSpec.Step step = steps.get(k);
+            if (step.dtype() != dtype) {
                 return false;
+            }
+            boolean masks = step.resultType() == DType.BOOL;
+            boolean selectNext = k + 1 < steps.size() && steps.get(k + 1) instanceof ElementwiseChainSpec.SelectStep;
+            if (masks != selectNext || !masks && step.resultType() != dtype) {
+                return false;
+            }
+            if (masks) {
+                k++;  // the select, of this dtype (checked above by the comparison's), reads the mask
+                if (steps.get(k).dtype() != dtype) {
+                    return false;
+                }
             }
         }
         return true;
@@ -121,35 +137,59 @@ final class FusedElementwise {
         BinaryOp[] binaryOps = new BinaryOp[count];
         Object[] operandArrays = new Object[count];
         int[] slots = new int[count];
+        // A select's false branch (its true branch uses the arrays above); masks[k]: step k writes the mask.
+        Object[] falseArrays = new Object[count];
+        int[] falseSlots = new int[count];
+        boolean[] masks = new boolean[count];
+        boolean selects = false;
+        DType computeType = steps.getFirst().dtype();
         for (int k = 0; k < count; k++) {
-            ElementwiseChainSpec.Step step = steps.get(k);
-            if (step instanceof ElementwiseChainSpec.UnaryStep u) {
-                unaryOps[k] = u.op();
-            } else if (step instanceof ElementwiseChainSpec.ScalarStep s) {
-                binaryOps[k] = s.op();
-                operandArrays[k] = s.scalar().toArray(chain.dtype());
-                slots[k] = -1;
-            } else if (step instanceof ElementwiseChainSpec.OperandStep o) {
-                binaryOps[k] = o.op();
-                operandArrays[k] = operands.get(o.operand()).array();
-                slots[k] = 1 + o.operand();
+            switch (steps.get(k)) {
+                case ElementwiseChainSpec.UnaryStep u -> unaryOps[k] = u.op();
+                case ElementwiseChainSpec.ScalarStep s -> {
+                    binaryOps[k] = s.op();
+                    operandArrays[k] = s.scalar().toArray(computeType);
+                    slots[k] = -1;
+                }
+                case ElementwiseChainSpec.OperandStep o -> {
+                    binaryOps[k] = o.op();
+                    operandArrays[k] = operands.get(o.operand()).array();
+                    slots[k] = 1 + o.operand();
+                }
+                case ElementwiseChainSpec.SelectStep w -> {
+                    operandArrays[k] = operands.get(w.whenTrue()).array();
+                    slots[k] = 1 + w.whenTrue();
+                    falseArrays[k] = operands.get(w.whenFalse()).array();
+                    falseSlots[k] = 1 + w.whenFalse();
+                    masks[k - 1] = true;
+                    selects = true;
+                }
             }
         }
+        boolean hasSelect = selects;
 
         Object in = x.array();
         Object result = out.array();
         Broadcast.RowBody body = (start, length, offsets) -> {
+            boolean[] mask = hasSelect ? new boolean[Math.min(BLOCK, length)] : null;
             for (int done = 0; done < length; done += BLOCK) {
                 int len = Math.min(BLOCK, length - done);
                 int at = start + done;
                 load(in, offsets[0] + done * strides[0], strides[0], result, at, len);
                 for (int k = 0; k < count; k++) {
+                    int slot = slots[k];
+                    int stride = slot < 0 ? 0 : strides[slot];
+                    int from = slot < 0 ? 0 : offsets[slot] + done * stride;
                     if (unaryOps[k] != null) {
                         Elementwise.unaryRange(unaryOps[k], result, result, at, at + len, vector);
+                    } else if (binaryOps[k] == null) {
+                        int falseStride = strides[falseSlots[k]];
+                        Elementwise.whereRow(mask, 0, 1, operandArrays[k], from, stride, falseArrays[k],
+                                offsets[falseSlots[k]] + done * falseStride, falseStride, result, at, len, vector);
+                    } else if (masks[k]) {
+                        Elementwise.binaryRow(binaryOps[k], result, at, 1, operandArrays[k], from, stride, mask, 0, len,
+                                vector);
                     } else {
-                        int slot = slots[k];
-                        int stride = slot < 0 ? 0 : strides[slot];
-                        int from = slot < 0 ? 0 : offsets[slot] + done * stride;
                         Elementwise.binaryRow(binaryOps[k], result, at, 1, operandArrays[k], from, stride, result, at,
                                 len, vector);
                     }

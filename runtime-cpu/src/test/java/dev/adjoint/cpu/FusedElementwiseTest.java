@@ -55,7 +55,17 @@ class FusedElementwiseTest {
                     o -> o.x().maximum(o.row()).minimum(o.same()).neg().abs().square().add(o.x()).sign().add(o.x())
                             .sin().cos().softplus().rsqrt(),
                     o -> o.x().chain().maximum(o.row()).minimum(o.same()).neg().abs().square().add(o.x()).sign()
-                            .add(o.x()).sin().cos().softplus().rsqrt()));
+                            .add(o.x()).sin().cos().softplus().rsqrt()),
+            // A comparison's mask feeding a select never leaves the block (relu's gradient).
+            new Recipe("where(x > 0, same, 0) * 2",
+                    o -> Tensor.where(o.x().gt(0), o.same(), 0.0).mul(2),
+                    o -> o.x().chain().gt(0).where(o.same(), 0.0).mul(2)),
+            new Recipe("where(2x < row, column, same) + x",
+                    o -> Tensor.where(o.x().mul(2).lt(o.row()), o.column(), o.same()).add(o.x()),
+                    o -> o.x().chain().mul(2).lt(o.row()).where(o.column(), o.same()).add(o.x())),
+            new Recipe("where(x >= 0.25, 1.5, exp(x))",
+                    o -> Tensor.where(o.x().ge(0.25), 1.5, o.x().exp()),
+                    o -> o.x().chain().ge(0.25).where(1.5, o.x().exp())));
 
     private static Tensor tensor(CpuBackend backend, DType dtype, Shape shape, long seed) {
         double[] v = randomValues(dtype, (int) shape.size(), seed);
@@ -208,6 +218,35 @@ class FusedElementwiseTest {
         assertSameError(() -> x.clip(2, 1), () -> x.chain().clip(2, 1));
         Tensor elsewhere = tensor(KernelTestSupport.SCALAR, DType.FLOAT32, Shape.of(2, 3), 18);
         assertSameError(() -> x.mul(elsewhere), () -> x.chain().mul(elsewhere));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void selectsTheKernelCannotFuseRunStepByStep(boolean vector) {
+        CpuBackend backend = backend(vector);
+        Tensor x = tensor(backend, DType.FLOAT32, Shape.of(5, 17), 21);
+        Tensor row = tensor(backend, DType.FLOAT64, Shape.of(17), 22);
+        Tensor bools = x.gt(0.5);
+        // A bool input selected directly, a logical op between comparison and select, mixed branch types.
+        ElementwiseChain direct = bools.chain().where(x, 0.0);
+        ElementwiseChain logical = x.chain().gt(0).logicalNot().where(x, row);
+        assertFalse(FusedElementwise.supports(direct.spec()));
+        assertFalse(FusedElementwise.supports(logical.spec()));
+        assertSameResult("where(bools, x, 0)", Tensor.where(bools, x, 0.0), direct.evaluate());
+        assertSameResult("where(!(x > 0), x, row)", Tensor.where(x.gt(0).logicalNot(), x, row), logical.evaluate());
+        Tensor minusOne = Tensor.fromStorage(storage(backend, DType.INT32, new double[] {-1}), Shape.SCALAR);
+        assertSameResult("where(x > 0, 1, -1) as int", Tensor.where(x.gt(0), 1L, minusOne),
+                x.chain().gt(0).where(1L, minusOne).evaluate());
+    }
+
+    @Test
+    void selectValidationMatchesTheEagerWhere() {
+        Tensor x = tensor(KernelTestSupport.VECTOR, DType.FLOAT32, Shape.of(2, 3), 23);
+        Tensor wrong = tensor(KernelTestSupport.VECTOR, DType.FLOAT32, Shape.of(4), 24);
+        assertSameError(() -> Tensor.where(x, x, 0.0), () -> x.chain().where(x, 0.0));
+        assertSameError(() -> Tensor.where(x.gt(0), wrong, 0.0), () -> x.chain().gt(0).where(wrong, 0.0));
+        assertSameError(() -> Tensor.where(x.gt(0), null, 0.0), () -> x.chain().gt(0).where(null, 0.0));
+        assertSameError(() -> Tensor.where(x.gt(0), 0.0, null), () -> x.chain().gt(0).where(0.0, null));
     }
 
     private static void assertSameError(Executable eager, Executable fused) {

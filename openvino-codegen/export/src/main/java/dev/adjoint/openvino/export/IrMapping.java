@@ -113,12 +113,16 @@ final class IrMapping {
     private static NodeOutput chain(IrGraph g, ElementwiseChainSpec spec, List<NodeOutput> in) {
         NodeOutput value = in.getFirst();
         for (ElementwiseChainSpec.Step step : spec.steps()) {
-            value = g.convert(value, step.dtype());
+            if (!(step instanceof ElementwiseChainSpec.SelectStep)) {
+                value = g.convert(value, step.dtype());
+            }
             value = switch (step) {
                 case ElementwiseChainSpec.UnaryStep u -> unary(g, u.op(), value, u.dtype());
                 case ElementwiseChainSpec.ScalarStep s -> binary(g, s.op(), value, g.weakScalar(s.scalar(), s.dtype()));
                 case ElementwiseChainSpec.OperandStep o -> binary(g, o.op(), value,
                         g.convert(in.get(1 + o.operand()), o.dtype()));
+                case ElementwiseChainSpec.SelectStep w -> g.node("Select", 1, "where", Attributes.empty(), value,
+                        g.convert(in.get(1 + w.whenTrue()), w.dtype()), g.convert(in.get(1 + w.whenFalse()), w.dtype()));
             };
         }
         return value;

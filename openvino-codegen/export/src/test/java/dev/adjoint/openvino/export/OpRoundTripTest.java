@@ -109,8 +109,16 @@ class OpRoundTripTest {
                 .thenScalar(BinaryOp.MUL, WeakScalar.of(2.0))
                 .thenOperand(BinaryOp.ADD, DType.FLOAT32, Shape.of(4))
                 .thenUnary(UnaryOp.TANH);
-        cases.put(Op.Chain.class, List.of(new Case("chain", new Op.Chain(spec), List.of(uniform(-1, 1, 3, 4), chainOperand),
-                t -> t.get(0).mul(2.0).add(t.get(1)).tanh())));
+        // relu's gradient: a comparison's mask consumed by a select, to IR Greater + Select.
+        ElementwiseChainSpec select = ElementwiseChainSpec.of(DType.FLOAT32, Shape.of(3, 4))
+                .thenScalar(BinaryOp.GREATER, WeakScalar.of(0.0))
+                .thenSelect(DType.FLOAT32, Shape.of(3, 4), DType.FLOAT32, Shape.SCALAR);
+        Tensor zero = Tensor.of(0f);
+        cases.put(Op.Chain.class, List.of(
+                new Case("chain", new Op.Chain(spec), List.of(uniform(-1, 1, 3, 4), chainOperand),
+                        t -> t.get(0).mul(2.0).add(t.get(1)).tanh()),
+                new Case("chain with select", new Op.Chain(select), List.of(uniform(-1, 1, 3, 4), uniform(-1, 1, 3, 4),
+                        zero), t -> Tensor.where(t.get(0).gt(0.0), t.get(1), t.get(2)))));
 
         List<Case> reduce = new ArrayList<>();
         for (ReduceOp kind : ReduceOp.values()) {
