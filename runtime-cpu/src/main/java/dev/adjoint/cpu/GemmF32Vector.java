@@ -297,6 +297,14 @@ final class GemmF32Vector {
                 int mr = Math.min(MR, mc - ir);
                 int cRow = cOff + (row + ir) * ldc;
                 int aPanel = aBlock + (row + ir) / MR * kc * MR;
+                if (mr <= MR / 4) {
+                    // A batch of one (or a last row or two): row by row, not a tile padded with zero rows.
+                    for (int r = 0; r < mr; r++) {
+                        rowTimesPanels(kc, pa, aPanel + r, pb, bBlock, panelFrom, panelTo, n, c, cRow + r * ldc,
+                                accumulate);
+                    }
+                    continue;
+                }
                 for (int jp = panelFrom; jp < panelTo; jp++) {
                     int j = jp * NR;
                     int bPanel = bBlock + jp * kc * NR;
@@ -462,6 +470,71 @@ final class GemmF32Vector {
         }
         c70.intoArray(c, cOff + 7 * ldc);
         c71.intoArray(c, cOff + 7 * ldc + V);
+    }
+
+    /**
+     * One row of C against B panels {@code [panelFrom, panelTo)} of one depth block: the row of A is
+     * every {@link #MR}-th value of its packed panel from {@code aOff}, B panel {@code t} is at
+     * {@code bBlock + t * kc * NR}, and C's row starts at {@code cRow} (column 0). Each sum runs in
+     * the order {@link #kernel} uses, so a batch of one gets the bits of the same row in a larger
+     * batch; four panels at a time keep eight FMA chains in flight.
+     */
+    private static void rowTimesPanels(int kc, float[] pa, int aOff, float[] pb, int bBlock, int panelFrom,
+            int panelTo, int n, float[] c, int cRow, boolean accumulate) {
+        int jp = panelFrom;
+        int panelStride = kc * NR;
+        for (; jp + 4 <= panelTo && (jp + 4) * NR <= n; jp += 4) {
+            int b0 = bBlock + jp * panelStride;
+            FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+            for (int p = 0; p < kc; p++) {
+                FloatVector av = FloatVector.broadcast(SPECIES, pa[aOff + p * MR]);
+                int bi = b0 + p * NR;
+                c0 = av.fma(FloatVector.fromArray(SPECIES, pb, bi), c0);
+                c1 = av.fma(FloatVector.fromArray(SPECIES, pb, bi + V), c1);
+                c2 = av.fma(FloatVector.fromArray(SPECIES, pb, bi + panelStride), c2);
+                c3 = av.fma(FloatVector.fromArray(SPECIES, pb, bi + panelStride + V), c3);
+                c4 = av.fma(FloatVector.fromArray(SPECIES, pb, bi + 2 * panelStride), c4);
+                c5 = av.fma(FloatVector.fromArray(SPECIES, pb, bi + 2 * panelStride + V), c5);
+                c6 = av.fma(FloatVector.fromArray(SPECIES, pb, bi + 3 * panelStride), c6);
+                c7 = av.fma(FloatVector.fromArray(SPECIES, pb, bi + 3 * panelStride + V), c7);
+            }
+            int ci = cRow + jp * NR;
+            storeRow(c0, c, ci, accumulate);
+            storeRow(c1, c, ci + V, accumulate);
+            storeRow(c2, c, ci + NR, accumulate);
+            storeRow(c3, c, ci + NR + V, accumulate);
+            storeRow(c4, c, ci + 2 * NR, accumulate);
+            storeRow(c5, c, ci + 2 * NR + V, accumulate);
+            storeRow(c6, c, ci + 3 * NR, accumulate);
+            storeRow(c7, c, ci + 3 * NR + V, accumulate);
+        }
+        for (; jp < panelTo; jp++) {
+            int b0 = bBlock + jp * panelStride;
+            FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0;
+            for (int p = 0; p < kc; p++) {
+                FloatVector av = FloatVector.broadcast(SPECIES, pa[aOff + p * MR]);
+                int bi = b0 + p * NR;
+                c0 = av.fma(FloatVector.fromArray(SPECIES, pb, bi), c0);
+                c1 = av.fma(FloatVector.fromArray(SPECIES, pb, bi + V), c1);
+            }
+            int j = jp * NR;
+            int nr = Math.min(NR, n - j);
+            if (nr == NR) {
+                storeRow(c0, c, cRow + j, accumulate);
+                storeRow(c1, c, cRow + j + V, accumulate);
+            } else {
+                float[] edge = EDGE_TILE.get();
+                c0.intoArray(edge, 0);
+                c1.intoArray(edge, V);
+                for (int q = 0; q < nr; q++) {
+                    c[cRow + j + q] = accumulate ? c[cRow + j + q] + edge[q] : edge[q];
+                }
+            }
+        }
+    }
+
+    private static void storeRow(FloatVector sum, float[] c, int at, boolean accumulate) {
+        (accumulate ? sum.add(FloatVector.fromArray(SPECIES, c, at)) : sum).intoArray(c, at);
     }
 
     /** A tile at the bottom or right edge: the full kernel into a scratch tile, then its {@code mr x nr} corner. */
