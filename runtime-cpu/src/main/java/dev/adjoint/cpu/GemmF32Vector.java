@@ -750,12 +750,8 @@ final class GemmF32Vector {
             float[] y, int yOff, int incY, boolean fork) {
         int minChunk = fork ? Math.max(V, (int) (PARALLEL_WORK / k)) : Integer.MAX_VALUE;
         if (rsM == 1 && csM != 1 && incY == 1) {
-            Parallel.forRange(rows, minChunk, (from, to) -> {
-                Arrays.fill(y, yOff + from, yOff + to, 0f);
-                for (int p = 0; p < k; p++) {
-                    axpy(to - from, x[xOff + p * incX], m, mOff + p * csM + from, y, yOff + from);
-                }
-            });
+            Parallel.forRange(rows, minChunk, (from, to) ->
+                    columnsTimesVector(to - from, k, m, mOff + from, csM, x, xOff, incX, y, yOff + from));
             return;
         }
         Parallel.forRange(rows, minChunk, (from, to) -> {
@@ -765,16 +761,51 @@ final class GemmF32Vector {
         });
     }
 
-    /** {@code y[yOff + i] += alpha * x[xOff + i]} for {@code i < len}. */
-    private static void axpy(int len, float alpha, float[] x, int xOff, float[] y, int yOff) {
-        FloatVector av = FloatVector.broadcast(SPECIES, alpha);
-        int i = 0;
-        for (int bound = SPECIES.loopBound(len); i < bound; i += V) {
-            av.fma(FloatVector.fromArray(SPECIES, x, xOff + i), FloatVector.fromArray(SPECIES, y, yOff + i))
-                    .intoArray(y, yOff + i);
+    /**
+     * {@code y[yOff + j] = sum over p < k of x[xOff + p * incX] * m[mOff + p * ld + j]} for
+     * {@code j < len}: a row of A times a row-major B, with eight vectors of y held in registers over
+     * all of p, so that B streams through once and y is stored once (an axpy per p would load and
+     * store all of y k times). Each sum runs in order of p.
+     */
+    private static void columnsTimesVector(int len, int k, float[] m, int mOff, int ld, float[] x, int xOff, int incX,
+            float[] y, int yOff) {
+        int j = 0;
+        for (; j + 8 * V <= len; j += 8 * V) {
+            FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+            for (int p = 0, at = mOff + j; p < k; p++, at += ld) {
+                FloatVector xp = FloatVector.broadcast(SPECIES, x[xOff + p * incX]);
+                c0 = xp.fma(FloatVector.fromArray(SPECIES, m, at), c0);
+                c1 = xp.fma(FloatVector.fromArray(SPECIES, m, at + V), c1);
+                c2 = xp.fma(FloatVector.fromArray(SPECIES, m, at + 2 * V), c2);
+                c3 = xp.fma(FloatVector.fromArray(SPECIES, m, at + 3 * V), c3);
+                c4 = xp.fma(FloatVector.fromArray(SPECIES, m, at + 4 * V), c4);
+                c5 = xp.fma(FloatVector.fromArray(SPECIES, m, at + 5 * V), c5);
+                c6 = xp.fma(FloatVector.fromArray(SPECIES, m, at + 6 * V), c6);
+                c7 = xp.fma(FloatVector.fromArray(SPECIES, m, at + 7 * V), c7);
+            }
+            int at = yOff + j;
+            c0.intoArray(y, at);
+            c1.intoArray(y, at + V);
+            c2.intoArray(y, at + 2 * V);
+            c3.intoArray(y, at + 3 * V);
+            c4.intoArray(y, at + 4 * V);
+            c5.intoArray(y, at + 5 * V);
+            c6.intoArray(y, at + 6 * V);
+            c7.intoArray(y, at + 7 * V);
         }
-        for (; i < len; i++) {
-            y[yOff + i] += alpha * x[xOff + i];
+        for (; j + V <= len; j += V) {
+            FloatVector c0 = FloatVector.zero(SPECIES);
+            for (int p = 0, at = mOff + j; p < k; p++, at += ld) {
+                c0 = FloatVector.broadcast(SPECIES, x[xOff + p * incX]).fma(FloatVector.fromArray(SPECIES, m, at), c0);
+            }
+            c0.intoArray(y, yOff + j);
+        }
+        for (; j < len; j++) {
+            float sum = 0f;
+            for (int p = 0; p < k; p++) {
+                sum += x[xOff + p * incX] * m[mOff + p * ld + j];
+            }
+            y[yOff + j] = sum;
         }
     }
 
