@@ -43,19 +43,34 @@ final class Layout {
         Object dst = out.array();
         int rowLength = rank == 0 ? 1 : dims[rank - 1];
         int rowStride = rank == 0 ? 1 : (int) strides[rank - 1];
-        int[] index = new int[Math.max(0, rank - 1)];
-        long rowStart = offset;
-        for (int row = 0, rows = n / rowLength; row < rows; row++) {
-            copyStrided(src, (int) rowStart, rowStride, dst, row * rowLength, rowLength);
-            for (int d = rank - 2; d >= 0; d--) {
-                rowStart += strides[d];
-                if (++index[d] < dims[d]) {
-                    break;
-                }
-                rowStart -= strides[d] * dims[d];
-                index[d] = 0;
-            }
+        int rows = n / rowLength;
+        if (rows == 1) {
+            // One long row (a broadcast scalar, a reversed vector): split it between the cores.
+            Parallel.forRange(rowLength, Elementwise.PARALLEL_GRAIN, (from, to) ->
+                    copyStrided(src, (int) (offset + (long) from * rowStride), rowStride, dst, from, to - from));
+            return out;
         }
+        Parallel.forRange(rows, Math.max(1, Elementwise.PARALLEL_GRAIN / rowLength), (first, last) -> {
+            // The row-major index of row 'first' in the leading dimensions, and where that row starts.
+            int[] index = new int[rank - 1];
+            long rowStart = offset;
+            for (int d = rank - 2, rest = first; d >= 0; d--) {
+                index[d] = rest % dims[d];
+                rest /= dims[d];
+                rowStart += strides[d] * index[d];
+            }
+            for (int row = first; row < last; row++) {
+                copyStrided(src, (int) rowStart, rowStride, dst, row * rowLength, rowLength);
+                for (int d = rank - 2; d >= 0; d--) {
+                    rowStart += strides[d];
+                    if (++index[d] < dims[d]) {
+                        break;
+                    }
+                    rowStart -= strides[d] * dims[d];
+                    index[d] = 0;
+                }
+            }
+        });
         return out;
     }
 

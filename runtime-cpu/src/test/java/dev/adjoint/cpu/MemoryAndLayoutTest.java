@@ -136,6 +136,29 @@ class MemoryAndLayoutTest {
     }
 
     @Test
+    void largeStridedCopiesSplitBetweenCoresGiveTheSameElements() {
+        // Big enough to be shared out (more than Elementwise.PARALLEL_GRAIN elements): by rows that start
+        // mid-way through the leading dimensions, and one long row split by columns.
+        double[] x = randomValues(DType.FLOAT32, 3 * 257 * 331, 10);
+        Storage s = storage(BACKEND, DType.FLOAT32, x);
+        Object[][] cases = {
+            {0L, new long[] {1, 3 * 257, 3}, Shape.of(3, 331, 257)},   // a permutation of (331, 257, 3)
+            {(long) x.length - 1, new long[] {-1}, Shape.of(x.length)},  // one long reversed row
+            {17L, new long[] {0}, Shape.of(200_003)},                  // one element broadcast
+            {5L, new long[] {0, 1}, Shape.of(1001, 257)},               // a row broadcast
+            {0L, new long[] {257 * 331, 0, 1}, Shape.of(3, 97, 331)},  // a middle broadcast axis
+        };
+        for (Object[] c : cases) {
+            long offset = (Long) c[0];
+            long[] strides = (long[]) c[1];
+            Shape out = (Shape) c[2];
+            assertClose("strided " + out + " " + java.util.Arrays.toString(strides),
+                    stridedReference(x, offset, strides, out),
+                    values(BACKEND, BackendCalls.strided(BACKEND, s, offset, strides, out)), 0, 0);
+        }
+    }
+
+    @Test
     void concatJoinsAlongAnyAxis() {
         for (DType dtype : DType.values()) {
             double[] a = randomValues(dtype, 2 * 3 * 4, 1);
