@@ -41,9 +41,10 @@ final class Convolution {
         int groupIn = channels / groups, groupOut = outChannels / groups;
         int size = checkedSize("conv2d", outShape);
         DType dtype = x.dtype();
-        // From the buffer pool, cleared: the GEMM kernels accumulate into it. A fresh array of a
-        // ResNet layer's output (a few MiB) costs more in page faults than the layer's depthwise kernel.
-        CpuStorage result = Memory.allocate(backend, dtype, size);
+        // From the buffer pool, not cleared: every kernel below writes each output element (ConvolutionTest
+        // hands them a pooled array of garbage). A fresh array of a ResNet layer's output (a few MiB) costs
+        // more in page faults than the layer's depthwise kernel, and clearing one a pass over memory.
+        CpuStorage result = Memory.allocateForOverwrite(backend, dtype, size);
         Object out = result.array();
         if (size == 0) {
             return result;

@@ -69,12 +69,24 @@ class ConvolutionTest {
             default -> 0;
         };
         for (CpuBackend backend : new CpuBackend[] {SCALAR, VECTOR}) {
+            poisonThePool(backend, dtype, (int) outShape.size());
             CpuStorage out = (CpuStorage) BackendCalls.conv2d(backend, storage(backend, dtype, x), Shape.of(xd),
                     storage(backend, dtype, w), Shape.of(wd), spec, outShape);
             assertEquals(dtype, out.dtype());
             assertClose(dtype + " conv2d x" + Shape.of(xd) + " w" + Shape.of(wd) + " " + spec + " on " + backend.name(),
                     expected[0], expected[1], values(out), tolerance);
         }
+    }
+
+    /**
+     * Leaves a released array of the result's size full of garbage in the buffer pool, which the
+     * convolution's result then reuses: every kernel must write each element of its output, not add
+     * onto it.
+     */
+    private static void poisonThePool(CpuBackend backend, DType dtype, int size) {
+        double[] garbage = new double[size];
+        java.util.Arrays.fill(garbage, dtype.isFloating() ? Double.NaN : 12345);
+        storage(backend, dtype, garbage).release();
     }
 
     @Test
