@@ -58,6 +58,10 @@ class PoolTest {
         double tolerance = dtype == DType.FLOAT32 ? 1.2e-7 : dtype == DType.FLOAT64 ? 2.3e-16 : 0;
         double[] fromScalar = null;
         for (CpuBackend backend : new CpuBackend[] {SCALAR, VECTOR}) {
+            // A released array of garbage in the pool, which the result reuses: each output must be written.
+            double[] garbage = new double[n * c * oh * ow];
+            Arrays.fill(garbage, dtype.isFloating() ? Double.NaN : 12345);
+            storage(backend, dtype, garbage).release();
             CpuStorage out = (CpuStorage) BackendCalls.pool2d(backend, storage(backend, dtype, x), Shape.of(n, c, h, w), spec,
                     Shape.of(n, c, oh, ow));
             assertEquals(dtype, out.dtype());
