@@ -18,8 +18,10 @@ import java.util.List;
  * emit SIMD code.
  *
  * <p>Chains whose steps all compute in one numeric type (the common case: arithmetic and
- * transcendentals on a float tensor, any operand broadcast) are fused. Others — a comparison or
- * logical op, a step that changes type midway — run step by step through the backend's default.
+ * transcendentals on a float tensor, any operand broadcast) are fused, and so is a comparison whose
+ * mask a select consumes at once ({@code x.chain().gt(0).where(g, 0.0)}, relu's gradient): the mask
+ * lives in a block-sized scratch. Others — a logical op, a comparison kept as the result, a step
+ * that changes type midway — run step by step through the backend's default.
  */
 final class FusedElementwise {
     /**
