@@ -1,14 +1,25 @@
 package dev.adjoint.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * Splits kernel work over the CPU's cores. The number of threads is the system property
  * {@code adjoint.cpu.threads}, default all available processors; benchmarks set it to compare 1
  * and 2 threads. Small work runs on the calling thread: forking costs microseconds, which would
  * dominate the sub-microsecond ops on small tensors.
+ *
+ * <p>A split range is cut into pieces (a few per thread, each at least the caller's {@code minChunk})
+ * that the calling thread and {@code threads - 1} helper threads take from a shared counter. The caller
+ * never waits for a helper to start: a helper that wakes late (a sleeping thread takes tens of
+ * microseconds to run again, more when another process holds its core) finds the pieces taken and goes
+ * back to waiting, so a layer is never slower on two threads than the caller alone would be by more than
+ * the piece a late helper is still finishing. Helpers spin briefly ({@code adjoint.cpu.spinMicros},
+ * default 50) after each piece before they sleep, so that a network's consecutive layers find them
+ * awake. One split runs at a time; a split requested while one is running (from inside a body, or
+ * from another application thread) runs on its own caller's thread.
  */
 final class Parallel {
     /** The system property that fixes the number of kernel threads. */
@@ -16,7 +27,10 @@ final class Parallel {
 
     private static final int THREADS = Math.max(1,
             Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors()));
-    private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS) : null;
+    /** Pieces per thread when the work allows: a thread slowed by another process leaves its rest to the others. */
+    private static final int PIECES_PER_THREAD = 4;
+    /** How long a helper (and a caller waiting for the last pieces) spins before it sleeps. */
+    private static final long SPIN_NANOS = Math.max(0, Long.getLong("adjoint.cpu.spinMicros", 50)) * 1000;
 
     /** A body run over the index range {@code [from, to)}. */
     @FunctionalInterface
@@ -24,39 +38,182 @@ final class Parallel {
         void run(int from, int to);
     }
 
+    /** One split range: its pieces are taken from {@code next}; {@code done} counts finished ones. */
+    private static final class Job {
+        final RangeBody body;
+        final int n;
+        final int pieces;
+        final Thread caller;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile boolean callerParked;
+        volatile Throwable failure;
+
+        Job(RangeBody body, int n, int pieces, Thread caller) {
+            this.body = body;
+            this.n = n;
+            this.pieces = pieces;
+            this.caller = caller;
+        }
+
+        /** Takes and runs pieces until none is left; false when this thread took none. */
+        boolean work() {
+            boolean any = false;
+            for (int p = next.getAndIncrement(); p < pieces; p = next.getAndIncrement()) {
+                any = true;
+                try {
+                    if (failure == null) {
+                        body.run((int) ((long) n * p / pieces), (int) ((long) n * (p + 1) / pieces));
+                    }
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    if (done.incrementAndGet() == pieces && callerParked) {
+                        LockSupport.unpark(caller);
+                    }
+                }
+            }
+            return any;
+        }
+    }
+
+    /** The helper threads, started on the first split. */
+    private static final class Helper extends Thread {
+        volatile boolean sleeping;
+        private long seen;
+
+        Helper(int index) {
+            super("adjoint-cpu-" + index);
+            setDaemon(true);
+            seen = sequence;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Job job = awaitJob();
+                job.work();
+            }
+        }
+
+        private Job awaitJob() {
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            while (true) {
+                long s = sequence;
+                if (s != seen) {
+                    seen = s;
+                    return current;
+                }
+                if (System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                sleeping = true;
+                if (sequence == seen) {
+                    LockSupport.park(this);
+                }
+                sleeping = false;
+            }
+        }
+    }
+
+    private static final AtomicBoolean BUSY = new AtomicBoolean();
+    private static final ThreadLocal<Boolean> SERIAL = new ThreadLocal<>();
+    private static volatile Job current;
+    private static volatile long sequence;
+    private static volatile Helper[] helpers;
+
     private Parallel() {
     }
 
+    /** The kernel threads; 1 inside {@link #serially}. */
     static int threads() {
-        return THREADS;
+        return THREADS == 1 || SERIAL.get() != null ? 1 : THREADS;
     }
 
     /**
-     * Runs {@code body} over {@code [0, n)} in at most {@link #threads()} contiguous chunks, each at
-     * least {@code minChunk} long; with one chunk it runs inline on the caller.
+     * Runs {@code body} over {@code [0, n)} in contiguous pieces, each at least {@code minChunk}
+     * long, shared by the calling thread and up to {@code threads() - 1} helpers; with one piece it
+     * runs inline on the caller. Every index is run exactly once; the first exception a piece throws
+     * is rethrown here once every piece that had started has finished.
      */
     static void forRange(int n, int minChunk, RangeBody body) {
-        int chunks = (int) Math.min(THREADS, Math.max(1L, n / Math.max(1, minChunk)));
-        if (chunks <= 1 || POOL == null) {
+        long most = Math.max(1L, n / Math.max(1, minChunk));
+        int pieces = (int) Math.min(most, (long) THREADS * PIECES_PER_THREAD);
+        if (pieces <= 1 || THREADS == 1 || SERIAL.get() != null || !BUSY.compareAndSet(false, true)) {
             body.run(0, n);
             return;
         }
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
-        for (int c = 1; c < chunks; c++) {
-            int from = (int) ((long) n * c / chunks);
-            int to = (int) ((long) n * (c + 1) / chunks);
-            tasks[c - 1] = POOL.submit(new RecursiveAction() {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected void compute() {
-                    body.run(from, to);
+        Job job = new Job(body, n, pieces, Thread.currentThread());
+        try {
+            Helper[] hs = helpers();
+            current = job;
+            sequence++;
+            for (Helper h : hs) {
+                if (h.sleeping) {
+                    LockSupport.unpark(h);
                 }
-            });
+            }
+            job.work();
+            awaitPieces(job);
+        } finally {
+            BUSY.set(false);
         }
-        body.run(0, (int) ((long) n / chunks));
-        for (ForkJoinTask<?> t : tasks) {
-            t.join();
+        Throwable failure = job.failure;
+        if (failure instanceof RuntimeException e) {
+            throw e;
         }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    /** Waits until the pieces other threads took are finished: a short spin, then sleep until the last one wakes us. */
+    private static void awaitPieces(Job job) {
+        long spinUntil = System.nanoTime() + SPIN_NANOS;
+        while (job.done.get() < job.pieces) {
+            if (System.nanoTime() < spinUntil) {
+                Thread.onSpinWait();
+                continue;
+            }
+            job.callerParked = true;
+            if (job.done.get() < job.pieces) {
+                LockSupport.park(job);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code task} as with {@code adjoint.cpu.threads=1}: {@link #threads()} is 1 and every split it
+     * asks for runs on the calling thread. For tests that compare a kernel's split result with its
+     * one-thread result in one JVM.
+     */
+    static <T> T serially(Supplier<T> task) {
+        Boolean before = SERIAL.get();
+        SERIAL.set(Boolean.TRUE);
+        try {
+            return task.get();
+        } finally {
+            if (before == null) {
+                SERIAL.remove();
+            }
+        }
+    }
+
+    private static Helper[] helpers() {
+        Helper[] hs = helpers;
+        if (hs == null) {
+            // Only the thread holding BUSY gets here, so the helpers start once.
+            hs = new Helper[THREADS - 1];
+            for (int i = 0; i < hs.length; i++) {
+                hs[i] = new Helper(i + 1);
+                hs[i].start();
+            }
+            helpers = hs;
+        }
+        return hs;
     }
 }

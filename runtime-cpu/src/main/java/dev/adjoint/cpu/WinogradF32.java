@@ -21,7 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The filter transform {@code U = G g G^T} is computed in float64 and packed into GEMM panels once per
  * weight storage, kept by {@link PackedOperands} like im2col's packed filters. Tiles (of all images of the
  * batch) are processed in blocks sized so that a block's transformed input and products stay in L2; each
- * block is input transform, 36 GEMMs, output transform, and blocks are shared out over the threads.
+ * block is input transform, 36 GEMMs, output transform, and blocks are shared out over the threads (with
+ * fewer blocks than threads, the threads share each phase of a block instead).
  * Both transforms work on whole vectors: the input transform gathers one pixel of {@code V / MR} channels of
  * {@code MR} tiles (the GEMM's micro-tile rows) from a zero-padded copy of the input, so that its results
  * land in the GEMM's packed A layout as they are; the output transform scatters {@code V} output channels
@@ -158,9 +159,19 @@ final class WinogradF32 {
         Geometry g = new Geometry(x, batch, channels, h, w, wf, outChannels, spec.padTop(), spec.padLeft(), oh, ow,
                 tilesW, tilesPerImage, padded, hp, wp, ldO, out, strides(oh * ow, outChannels));
         float[] plainFilters = filters;
-        if (threads == 1 || blocks == 1) {
+        if (threads == 1) {
             for (int b = 0; b < blocks; b++) {
                 block(g, b * blockSize, Math.min(blockSize, tiles - b * blockSize), packed, plainFilters);
+            }
+            return;
+        }
+        if (blocks < threads) {
+            // Fewer blocks than threads (batch 1 at 14x14: one block of 16 tiles): the threads share each phase
+            // of every block instead, the input transform by micro-tile panels, the GEMMs by point and the
+            // output transform by tile. (Doing so whenever blocks < 4 x threads was slower at 28x28 and 56x56:
+            // 1.3-1.4 ms against 0.8-1.0 ms at 28x28, 128 channels.)
+            for (int b = 0; b < blocks; b++) {
+                sharedBlock(g, b * blockSize, Math.min(blockSize, tiles - b * blockSize), packed, plainFilters);
             }
             return;
         }
@@ -198,27 +209,61 @@ final class WinogradF32 {
 
     /** Tiles {@code [t0, t0 + count)} (numbered over the whole batch): transform, multiply, transform back. */
     private static void block(Geometry g, int t0, int count, GemmF32Vector.Packed[] packed, float[] filters) {
-        int mr = GemmF32Vector.MR;
-        int c = g.channels, o = g.outChannels;
-        float[][] input = INPUT.get();
-        int panels = Math.ceilDiv(count, mr);
-        for (int xi = 0; xi < POINTS; xi++) {
-            if (input[xi] == null || input[xi].length < panels * mr * c) {
-                input[xi] = new float[panels * mr * c];
-            }
-        }
+        float[][] input = inputBuffers(g, count);
         float[] products = buffer(PRODUCTS, POINTS * count * g.ldO);
         float[] scratch = TILE_SCRATCH.get();
         int[] lanes = LANE_MAP.get();
-        for (int panel = 0; panel < panels; panel++) {
+        for (int panel = 0, panels = Math.ceilDiv(count, GemmF32Vector.MR); panel < panels; panel++) {
             transformInput(g, t0, count, panel, input, scratch, lanes);
         }
-        for (int xi = 0; xi < POINTS; xi++) {
-            GemmF32Vector.gemm(count, o, c, null, 0, 0, 0, new GemmF32Vector.Packed(input[xi], count, c, true), filters,
-                    xi * c * o, o, 1, packed == null ? null : packed[xi], products, xi * count * g.ldO, g.ldO, false);
-        }
+        multiply(g, count, input, packed, filters, products, 0, POINTS);
         for (int t = 0; t < count; t++) {
             transformOutput(g, t0 + t, products, t, count, scratch);
+        }
+    }
+
+    /**
+     * As {@link #block}, each phase split over the threads: the transformed input and the products are the
+     * calling thread's buffers, shared; each thread transforms with its own scratch.
+     */
+    private static void sharedBlock(Geometry g, int t0, int count, GemmF32Vector.Packed[] packed, float[] filters) {
+        float[][] input = inputBuffers(g, count);
+        float[] products = buffer(PRODUCTS, POINTS * count * g.ldO);
+        Parallel.forRange(Math.ceilDiv(count, GemmF32Vector.MR), 1, (from, to) -> {
+            float[] scratch = TILE_SCRATCH.get();
+            int[] lanes = LANE_MAP.get();
+            for (int panel = from; panel < to; panel++) {
+                transformInput(g, t0, count, panel, input, scratch, lanes);
+            }
+        });
+        Parallel.forRange(POINTS, 1, (from, to) -> multiply(g, count, input, packed, filters, products, from, to));
+        Parallel.forRange(count, 1, (from, to) -> {
+            float[] scratch = TILE_SCRATCH.get();
+            for (int t = from; t < to; t++) {
+                transformOutput(g, t0 + t, products, t, count, scratch);
+            }
+        });
+    }
+
+    /** This thread's transformed-input operands (one per point) for a block of {@code count} tiles. */
+    private static float[][] inputBuffers(Geometry g, int count) {
+        float[][] input = INPUT.get();
+        int size = Math.ceilDiv(count, GemmF32Vector.MR) * GemmF32Vector.MR * g.channels;
+        for (int xi = 0; xi < POINTS; xi++) {
+            if (input[xi] == null || input[xi].length < size) {
+                input[xi] = new float[size];
+            }
+        }
+        return input;
+    }
+
+    /** The GEMMs of points {@code [from, to)}: transformed input (count x in) times transformed filters (in x out). */
+    private static void multiply(Geometry g, int count, float[][] input, GemmF32Vector.Packed[] packed, float[] filters,
+            float[] products, int from, int to) {
+        int c = g.channels, o = g.outChannels;
+        for (int xi = from; xi < to; xi++) {
+            GemmF32Vector.gemm(count, o, c, null, 0, 0, 0, new GemmF32Vector.Packed(input[xi], count, c, true), filters,
+                    xi * c * o, o, 1, packed == null ? null : packed[xi], products, xi * count * g.ldO, g.ldO, false);
         }
     }
 

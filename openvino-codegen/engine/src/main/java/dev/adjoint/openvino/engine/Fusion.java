@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fuses chains of float element-wise layers — the Multiply, Add and Relu that follow every convolution of a
- * network with folded batch norms — into one step that runs them as a Tensor {@link ElementwiseChain}, one pass over
+ * Fuses chains of float element-wise layers — the Multiply, Add and Relu (or Clamp, as ReLU6) that follow every
+ * convolution of a network with folded batch norms — into one step that runs them as a Tensor {@link ElementwiseChain}, one pass over
  * memory instead of one per layer. A layer joins the chain of its input when it is that value's only reader (and the
  * value is not a model output), every layer in it computes in the same floating type, the chain value is the left
  * operand of a Subtract or Divide, and its values are large enough ({@link #MIN_ELEMENTS}) for one pass to save
@@ -33,14 +33,20 @@ final class Fusion {
             "Tanh", UnaryOp.TANH, "Exp", UnaryOp.EXP, "Negative", UnaryOp.NEG, "Abs", UnaryOp.ABS, "Sqrt",
             UnaryOp.SQRT, "Log", UnaryOp.LOG);
 
-    /** One fused layer: its op, and for a binary op the index of its other operand among the step's inputs. */
-    private record Link(Node node, UnaryOp unary, BinaryOp binary, int operand) {
+    /**
+     * One fused layer: its op, and for a binary op the index of its other operand among the step's inputs; a
+     * Clamp has neither and its bounds instead.
+     */
+    private record Link(Node node, UnaryOp unary, BinaryOp binary, int operand, double low, double high) {
+        Link(Node node, UnaryOp unary, BinaryOp binary, int operand) {
+            this(node, unary, binary, operand, 0, 0);
+        }
     }
 
     static boolean fusible(Node n) {
         String name = n.type().name();
         boolean known = (BINARY.containsKey(name) && n.type().version() == 1)
-                || (UNARY.containsKey(name) && n.type().version() == 0);
+                || (UNARY.containsKey(name) && n.type().version() == 0) || clamp(n);
         if (!known || n.outputs().size() != 1) {
             return false;
         }
@@ -54,6 +60,20 @@ final class Fusion {
             }
         }
         return true;
+    }
+
+    /**
+     * A Clamp whose bounds the chain can apply as the eager kernel does ({@code Tensor.clip}: maximum with the low
+     * bound, then minimum with the high one): ordered, finite bounds (others keep the Clamp's own kernel and its
+     * errors). MobileNet-v2's ReLU6 then runs in the same pass as the bias before it.
+     */
+    private static boolean clamp(Node n) {
+        if (!n.type().name().equals("Clamp") || n.type().version() != 0 || n.inputs().size() != 1) {
+            return false;
+        }
+        double low = n.attributes().getDouble("min"), high = n.attributes().getDouble("max");
+        double limit = n.outputs().get(0).type() == ElementType.F32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+        return low <= high && Math.abs(low) <= limit && Math.abs(high) <= limit;
     }
 
     /**
@@ -159,6 +179,8 @@ final class Fusion {
         void append(Node n, Step s, int chainInput) {
             if (UNARY.containsKey(n.type().name())) {
                 links.add(new Link(n, UNARY.get(n.type().name()), null, -1));
+            } else if (n.type().name().equals("Clamp")) {
+                links.add(new Link(n, null, null, -1, n.attributes().getDouble("min"), n.attributes().getDouble("max")));
             } else {
                 inputs.add(s.inputs().get(1 - chainInput));
                 links.add(new Link(n, null, BINARY.get(n.type().name()), inputs.size() - 1));
@@ -177,7 +199,13 @@ final class Fusion {
                 try {
                     ElementwiseChain c = in.get(0).tensor().chain();
                     for (Link k : fixed) {
-                        c = k.unary() != null ? c.apply(k.unary()) : c.apply(k.binary(), in.get(k.operand()).tensor());
+                        if (k.unary() != null) {
+                            c = c.apply(k.unary());
+                        } else if (k.binary() != null) {
+                            c = c.apply(k.binary(), in.get(k.operand()).tensor());
+                        } else {
+                            c = c.apply(BinaryOp.MAXIMUM, k.low()).apply(BinaryOp.MINIMUM, k.high());
+                        }
                     }
                     return java.util.Collections.singletonList(c.evaluate());
                 } catch (IllegalArgumentException e) {

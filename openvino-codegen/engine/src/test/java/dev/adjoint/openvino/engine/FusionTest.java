@@ -129,4 +129,49 @@ class FusionTest {
             assertEquals(Math.max(0, shift + input[i]), got[i], 0, "element " + i);
         }
     }
+
+    /** A MobileNet-v2 block's bias then ReLU6 (Clamp 0..6): one fused step, as the layers give it, NaN included. */
+    @Test
+    void aBiasAndClampFuseIntoOneStep() {
+        GraphBuilder g = new GraphBuilder("relu6");
+        NodeOutput x = g.parameter("x", ElementType.F32, PartialShape.of(1, 4, 64, 64)).output(0);
+        NodeOutput bias = op(g, "Add", "bias", x, c(g, "b", new long[] {1, 4, 1, 1}, 0.5f, -1, 2, 7));
+        NodeOutput clamp = g.op("Clamp", 0, "relu6", Attributes.of("min", 0.0, "max", 6.0), bias).output(0);
+        g.result("y", clamp);
+        Model m = Model.of(g.build());
+        CompiledModel fused = core.compileModel(m, "CPU");
+        CompiledModel plain = core.compile(m, "CPU", Map.of(), false);
+        assertEquals(1, fused.summary().steps());
+        assertEquals(2, plain.summary().steps());
+        float[] input = new float[4 * 64 * 64];
+        SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) random.nextDouble(-10, 10);
+        }
+        input[3] = Float.NaN;
+        input[77] = Float.POSITIVE_INFINITY;
+        input[78] = Float.NEGATIVE_INFINITY;
+        float[][] out = new float[2][];
+        int k = 0;
+        for (CompiledModel cm : List.of(fused, plain)) {
+            InferRequest r = cm.createInferRequest();
+            r.setInputTensor(OvTensor.of(input, 1, 4, 64, 64));
+            r.infer();
+            out[k++] = r.getOutputTensor().toFloatArray();
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(out[1], out[0]);
+        assertTrue(Float.isNaN(out[0][3]));
+        assertEquals(6f, out[0][77]);
+        assertEquals(0f, out[0][78]);
+        assertEquals(Math.min(6, Math.max(0, input[5000] + (5000 / 4096 == 1 ? -1 : 0.5f))), out[0][5000]);
+    }
+
+    @Test
+    void aClampWithBoundsOutsideFloatIsNotFused() {
+        GraphBuilder g = new GraphBuilder("wide");
+        NodeOutput x = g.parameter("x", ElementType.F32, PartialShape.of(1, 4, 64, 64)).output(0);
+        NodeOutput bias = op(g, "Add", "bias", x, x);
+        g.result("y", g.op("Clamp", 0, "bad", Attributes.of("min", -1e39, "max", 6.0), bias).output(0));
+        assertEquals(2, core.compileModel(Model.of(g.build()), "CPU").summary().steps());
+    }
 }
