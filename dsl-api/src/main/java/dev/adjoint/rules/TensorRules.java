@@ -119,26 +119,11 @@ public final class TensorRules {
             // A zero side is a scalar the kernel broadcasts, not a tensor of zeros written first (relu's
             // gradient: one pass less over the tensor).
             case Pointwise.Select(Pointwise condition, Pointwise whenTrue, Pointwise.Constant(double c))
-                    when c == 0 -> {
-                Tensor chosen = times(whenTrue, g, out, inputs);
-                ElementwiseChain mask = chain(condition, out, inputs);
-                yield mask != null ? mask.where(chosen, 0.0).evaluate()
-                        : Tensor.where((Tensor) evaluate(condition, out, inputs), chosen, 0.0);
-            }
+                    when c == 0 -> mask(condition, out, inputs).where(times(whenTrue, g, out, inputs), 0.0).evaluate();
             case Pointwise.Select(Pointwise condition, Pointwise.Constant(double c), Pointwise whenFalse)
-                    when c == 0 -> {
-                Tensor chosen = times(whenFalse, g, out, inputs);
-                ElementwiseChain mask = chain(condition, out, inputs);
-                yield mask != null ? mask.where(0.0, chosen).evaluate()
-                        : Tensor.where((Tensor) evaluate(condition, out, inputs), 0.0, chosen);
-            }
-            case Pointwise.Select(Pointwise condition, Pointwise whenTrue, Pointwise whenFalse) -> {
-                Tensor a = times(whenTrue, g, out, inputs);
-                Tensor b = times(whenFalse, g, out, inputs);
-                ElementwiseChain mask = chain(condition, out, inputs);
-                yield mask != null ? mask.where(a, b).evaluate()
-                        : Tensor.where((Tensor) evaluate(condition, out, inputs), a, b);
-            }
+                    when c == 0 -> mask(condition, out, inputs).where(0.0, times(whenFalse, g, out, inputs)).evaluate();
+            case Pointwise.Select(Pointwise condition, Pointwise whenTrue, Pointwise whenFalse) -> mask(condition, out,
+                    inputs).where(times(whenTrue, g, out, inputs), times(whenFalse, g, out, inputs)).evaluate();
             case Pointwise.Binary(BinaryOp op, Pointwise.Constant(double c), Pointwise divisor)
                     when op == BinaryOp.DIV && c == 1 -> divide(g, evaluate(divisor, out, inputs));
             default -> multiply(g, evaluate(derivative, out, inputs));
@@ -146,10 +131,16 @@ public final class TensorRules {
     }
 
     /**
-     * A formula over one tensor leaf and constants, such as relu's condition {@code x > 0}, as an
-     * elementwise chain, so that a select consumes it without the mask being stored; null for any
-     * other formula, which {@link #evaluate} computes op by op.
+     * A select's condition as an elementwise chain to end in {@code where}: fused with the select
+     * (the mask never stored) when the condition is a chain over one tensor, such as relu's
+     * {@code x > 0}; else the condition computed op by op, which the select then reads.
      */
+    private static ElementwiseChain mask(Pointwise condition, Tensor out, Object... inputs) {
+        ElementwiseChain fused = chain(condition, out, inputs);
+        return fused != null ? fused : ((Tensor) evaluate(condition, out, inputs)).chain();
+    }
+
+    /** A formula over one tensor leaf and constants as an elementwise chain; null for any other formula. */
     private static ElementwiseChain chain(Pointwise formula, Tensor out, Object... inputs) {
         return switch (formula) {
             case Pointwise.Input(int index) -> inputs[index] instanceof Tensor t ? t.chain() : null;

@@ -143,7 +143,7 @@ final class FusedElementwise {
         Object[] falseArrays = new Object[count];
         int[] falseSlots = new int[count];
         boolean[] masks = new boolean[count];
-        boolean selects = false;
+        boolean hasSelect = steps.stream().anyMatch(ElementwiseChainSpec.SelectStep.class::isInstance);
         DType computeType = steps.getFirst().dtype();
         for (int k = 0; k < count; k++) {
             switch (steps.get(k)) {
@@ -164,11 +164,9 @@ final class FusedElementwise {
                     falseArrays[k] = operands.get(w.whenFalse()).array();
                     falseSlots[k] = 1 + w.whenFalse();
                     masks[k - 1] = true;
-                    selects = true;
                 }
             }
         }
-        boolean hasSelect = selects;
 
         Object in = x.array();
         Object result = out.array();
@@ -185,6 +183,7 @@ final class FusedElementwise {
                     if (unaryOps[k] != null) {
                         Elementwise.unaryRange(unaryOps[k], result, result, at, at + len, vector);
                     } else if (binaryOps[k] == null) {
+                        // A select: the mask the step before wrote picks from its two operands.
                         int falseStride = strides[falseSlots[k]];
                         Elementwise.whereRow(mask, 0, 1, operandArrays[k], from, stride, falseArrays[k],
                                 offsets[falseSlots[k]] + done * falseStride, falseStride, result, at, len, vector);
