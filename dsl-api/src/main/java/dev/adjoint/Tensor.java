@@ -1568,6 +1568,22 @@ public final class Tensor implements Iterable<Tensor> {
         return run(new Op.Conv2d(spec), sameBackend("conv2d", this, weight), this, weight);
     }
 
+    /**
+     * {@code conv2d(weight, spec)} plus {@code bias} (one value per output channel), each element then limited to
+     * {@code [low, high]}: a convolution layer with its bias and ReLU ({@code 0, +inf}), ReLU6 ({@code 0, 6}) or no
+     * activation ({@code -inf, +inf}) in one pass, as inference engines run it; equal, element for element, to
+     * {@code conv2d(weight, spec).add(bias.reshape(1, -1, 1, 1)).clip(low, high)}. Floating tensors only, and not
+     * differentiable (a {@code @Differentiable} method that calls it does not compile). PyTorch:
+     * {@code F.conv2d(x, w, b).clamp(low, high)}.
+     */
+    public Tensor conv2dBias(Tensor weight, Tensor bias, Conv2dSpec spec, double low, double high) {
+        argument("conv2dBias", "weight", weight);
+        argument("conv2dBias", "bias", bias);
+        argument("conv2dBias", "spec", spec);
+        return run(new Op.Conv2dBias(spec, low, high), sameBackend("conv2dBias", this, weight, bias), this, weight,
+                bias);
+    }
+
     /** Max pooling over {@code kernel x kernel} windows with stride {@code kernel}. PyTorch: {@code F.max_pool2d(x, kernel)}. */
     public Tensor maxPool2d(int kernel) {
         return maxPool2d(kernel, kernel, 0);

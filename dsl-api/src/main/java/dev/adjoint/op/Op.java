@@ -885,6 +885,51 @@ public sealed interface Op permits ComputeOp, Op.Reshape {
         }
     }
 
+    /**
+     * {@link Conv2d} of input 0 with weights input 1, plus the per-output-channel bias input 2 (1-D, one value per
+     * output channel), each element then limited to {@code [low, high]} (maximum with {@code low}, then minimum with
+     * {@code high}, as {@code clip}; infinite bounds for none): a convolution layer with its bias and ReLU or ReLU6
+     * in one pass, which the kernels apply to each output tile while it is still in cache. Floating tensors only.
+     * Inference only: it has no derivative rule. PyTorch: {@code F.conv2d(x, w, b).clamp(low, high)}. OpenVINO:
+     * {@code Convolution} + {@code Add} + {@code Clamp}.
+     */
+    record Conv2dBias(Conv2dSpec spec, double low, double high) implements ComputeOp {
+        public Conv2dBias {
+            if (!(low <= high)) {
+                throw error("conv2dBias", "low " + low + " is greater than high " + high + " (or one is NaN)");
+            }
+        }
+
+        @Override
+        public String name() {
+            return "conv2dBias";
+        }
+
+        @Override
+        public TensorType infer(List<TensorType> inputs) {
+            arity(this, inputs, 3);
+            Shape weight = inputs.get(1).shape(), bias = inputs.get(2).shape();
+            Shape out = conv2dOutputShape(name(), inputs.get(0).shape(), weight, spec);
+            if (bias.rank() != 1 || bias.dim(0) != weight.dim(0)) {
+                throw error(name(), "needs a 1-d bias of one value per output channel (" + weight.dim(0)
+                        + "), got shape " + bias);
+            }
+            DType dtype = operandTypes(inputs).getFirst();
+            if (!dtype.isFloating()) {
+                throw error(name(), "takes floating tensors, got " + inputs.get(0).dtype() + ", "
+                        + inputs.get(1).dtype() + " and " + inputs.get(2).dtype());
+            }
+            return new TensorType(dtype, out);
+        }
+
+        @Override
+        public List<DType> operandTypes(List<TensorType> inputs) {
+            DType dtype = DType.promote(DType.promote(inputs.get(0).dtype(), inputs.get(1).dtype()),
+                    inputs.get(2).dtype());
+            return List.of(dtype, dtype, dtype);
+        }
+    }
+
     /** Max or average pooling of NCHW input. PyTorch: {@code F.max_pool2d}/{@code avg_pool2d}. OpenVINO: {@code MaxPool}/{@code AvgPool}. */
     record Pool2d(Pool2dSpec spec) implements ComputeOp {
         @Override

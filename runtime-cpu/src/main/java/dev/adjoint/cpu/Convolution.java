@@ -32,8 +32,50 @@ final class Convolution {
         void run(int m, int n, int k, Object a, int aOff, Object b, int bOff, Object c, int cOff, boolean mayFork);
     }
 
+    /**
+     * A convolution layer's bias (one value per output channel) and clamp, applied to each output element once its
+     * sum is complete: {@code min(max(sum + bias[o], low), high)}, in the output's type ({@code Op.Conv2dBias}).
+     */
+    record Epilogue(CpuStorage bias, double low, double high) {
+        /** The float32 vector kernels' form, for output channels from {@code firstChannel}. */
+        GemmF32Vector.Epilogue floats(int firstChannel) {
+            return new GemmF32Vector.Epilogue(bias.floats(), firstChannel, (float) low, (float) high);
+        }
+
+        /**
+         * Applies the epilogue to {@code rows} output channels from {@code firstChannel}, {@code positions} values
+         * each, from {@code out[offset]}: the scalar form, for the paths without one of their own.
+         */
+        void applyPlanes(Object out, int offset, int firstChannel, int rows, int positions) {
+            if (out instanceof float[] o) {
+                float[] b = bias.floats();
+                float lo = (float) low, hi = (float) high;
+                for (int r = 0; r < rows; r++) {
+                    float add = b[firstChannel + r];
+                    for (int i = offset + r * positions, end = i + positions; i < end; i++) {
+                        o[i] = Math.min(Math.max(o[i] + add, lo), hi);
+                    }
+                }
+            } else {
+                double[] o = (double[]) out, b = bias.doubles();
+                for (int r = 0; r < rows; r++) {
+                    double add = b[firstChannel + r];
+                    for (int i = offset + r * positions, end = i + positions; i < end; i++) {
+                        o[i] = Math.min(Math.max(o[i] + add, low), high);
+                    }
+                }
+            }
+        }
+    }
+
     static Storage conv2d(CpuBackend backend, CpuStorage x, Shape xShape, CpuStorage w, Shape wShape,
             Conv2dSpec spec, Shape outShape, boolean vector) {
+        return conv2d(backend, x, xShape, w, wShape, spec, null, outShape, vector);
+    }
+
+    /** As the form above, with the epilogue (when not null) applied to each output element. */
+    static Storage conv2d(CpuBackend backend, CpuStorage x, Shape xShape, CpuStorage w, Shape wShape,
+            Conv2dSpec spec, Epilogue epilogue, Shape outShape, boolean vector) {
         int batch = xShape.dim(0), channels = xShape.dim(1), h = xShape.dim(2), wd = xShape.dim(3);
         int outChannels = wShape.dim(0), kh = wShape.dim(2), kw = wShape.dim(3);
         int oh = outShape.dim(2), ow = outShape.dim(3);
@@ -50,12 +92,13 @@ final class Convolution {
             return result;
         }
         if (vector && dtype == DType.FLOAT32 && WinogradF32.applies(batch, channels, outChannels, kh, kw, spec, oh, ow)) {
-            WinogradF32.conv(x.floats(), batch, channels, h, wd, w, outChannels, spec, oh, ow, (float[]) out);
+            WinogradF32.conv(x.floats(), batch, channels, h, wd, w, outChannels, spec, oh, ow,
+                    epilogue == null ? null : epilogue.floats(0), (float[]) out);
             return result;
         }
         if (vector && dtype == DType.FLOAT32 && DepthwiseConvF32Vector.applies(channels, groups)) {
             DepthwiseConvF32Vector.conv(x.floats(), batch, channels, h, wd, w.floats(), outChannels, kh, kw, spec, oh, ow,
-                    (float[]) out);
+                    epilogue == null ? null : epilogue.floats(0), (float[]) out);
             return result;
         }
         int patch = groupIn * kh * kw;
@@ -85,13 +128,14 @@ final class Convolution {
                     if (filters != null) {
                         // The packed GEMM reads the patches straight from the image while it packs them.
                         float[] xf = (float[]) xs;
+                        GemmF32Vector.Epilogue finish = epilogue == null ? null : epilogue.floats(g * groupOut);
                         if (pointwise) {
                             GemmF32Vector.gemm(groupOut, positions, patch, (float[]) ws, g * groupOut * patch, patch, 1,
-                                    filters[g], xf, xOff, positions, 1, null, (float[]) out, cOff, positions,
+                                    filters[g], xf, xOff, positions, 1, null, finish, (float[]) out, cOff, positions,
                                     gemmMayFork);
                         } else {
                             GemmF32Vector.gemm(groupOut, positions, patch, (float[]) ws, g * groupOut * patch, patch, 1,
-                                    filters[g], new Im2colPanelsF32(xf, xOff, h, wd, kh, kw, spec, oh, ow),
+                                    filters[g], new Im2colPanelsF32(xf, xOff, h, wd, kh, kw, spec, oh, ow), finish,
                                     (float[]) out, cOff, positions, gemmMayFork);
                         }
                         continue;
@@ -104,6 +148,9 @@ final class Convolution {
                         bOff = 0;
                     }
                     gemm.run(groupOut, positions, patch, ws, g * groupOut * patch, b, bOff, out, cOff, gemmMayFork);
+                    if (epilogue != null) {
+                        epilogue.applyPlanes(out, cOff, g * groupOut, groupOut, positions);
+                    }
                 }
             }
         };

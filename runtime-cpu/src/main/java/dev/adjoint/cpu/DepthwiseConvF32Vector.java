@@ -54,7 +54,7 @@ final class DepthwiseConvF32Vector {
      * input channel {@code o / (outChannels / channels)}.
      */
     static void conv(float[] x, int batch, int channels, int h, int w, float[] weight, int outChannels, int kh, int kw,
-            Conv2dSpec spec, int oh, int ow, float[] out) {
+            Conv2dSpec spec, int oh, int ow, GemmF32Vector.Epilogue epilogue, float[] out) {
         Geometry g = new Geometry(h, w, kh, kw, spec, oh, ow);
         int multiplier = outChannels / channels;
         long planeWork = (long) oh * ow * kh * kw;
@@ -82,37 +82,43 @@ final class DepthwiseConvF32Vector {
             int loaded = -1;
             for (int plane = from; plane < to; plane++) {
                 int n = plane / outChannels, o = plane % outChannels;
-                int input = n * channels + o / multiplier;
-                int xOff = input * h * w;
-                // The direct path reads one element either side of the plane: not at the ends of x.
-                if (same3x3 && xOff >= 1 && (long) xOff + (long) h * w + 1 <= x.length) {
-                    same3x3(x, xOff, h, w, weight, o * 9, out, plane * oh * ow, leftOk, rightOk);
-                    continue;
-                }
-                // The stride-2 path reads up to 2V + 1 elements past a row's last output column.
-                if (half3x3 && xOff >= 1 && (long) xOff + (long) h * w + 2L * V + 2 <= x.length) {
-                    if (narrow == null) {
-                        half3x3(x, xOff, h, w, weight, o * 9, out, plane * oh * ow, ow, oh, ow, firstColumn,
-                                pastRightEdge);
-                    } else {
-                        half3x3(x, xOff, h, w, weight, o * 9, narrow, 0, V, oh, ow, firstColumn, pastRightEdge);
-                        for (int y = 0; y < oh; y++) {
-                            System.arraycopy(narrow, y * V, out, plane * oh * ow + y * ow, ow);
-                        }
+                computed: {
+                    int input = n * channels + o / multiplier;
+                    int xOff = input * h * w;
+                    // The direct path reads one element either side of the plane: not at the ends of x.
+                    if (same3x3 && xOff >= 1 && (long) xOff + (long) h * w + 1 <= x.length) {
+                        same3x3(x, xOff, h, w, weight, o * 9, out, plane * oh * ow, leftOk, rightOk);
+                        break computed;
                     }
-                    continue;
+                    // The stride-2 path reads up to 2V + 1 elements past a row's last output column.
+                    if (half3x3 && xOff >= 1 && (long) xOff + (long) h * w + 2L * V + 2 <= x.length) {
+                        if (narrow == null) {
+                            half3x3(x, xOff, h, w, weight, o * 9, out, plane * oh * ow, ow, oh, ow, firstColumn,
+                                    pastRightEdge);
+                        } else {
+                            half3x3(x, xOff, h, w, weight, o * 9, narrow, 0, V, oh, ow, firstColumn, pastRightEdge);
+                            for (int y = 0; y < oh; y++) {
+                                System.arraycopy(narrow, y * V, out, plane * oh * ow + y * ow, ow);
+                            }
+                        }
+                        break computed;
+                    }
+                    if (scratch == null) {
+                        scratch = scratch(g.scratchSize());
+                        // Zero borders once: the planes below only overwrite the cells that hold input values.
+                        Arrays.fill(scratch, 0, g.scratchSize(), 0f);
+                    }
+                    if (input != loaded) {
+                        g.load(x, xOff, scratch);
+                        loaded = input;
+                    }
+                    g.run(scratch, weight, o * kh * kw);
+                    g.copyOut(scratch, out, plane * oh * ow);
                 }
-                if (scratch == null) {
-                    scratch = scratch(g.scratchSize());
-                    // Zero borders once: the planes below only overwrite the cells that hold input values.
-                    Arrays.fill(scratch, 0, g.scratchSize(), 0f);
+                if (epilogue != null) {
+                    // The plane is still in cache: its bias and activation now, not in a pass of their own.
+                    epilogue.apply(out, plane * oh * ow, o, oh * ow);
                 }
-                if (input != loaded) {
-                    g.load(x, xOff, scratch);
-                    loaded = input;
-                }
-                g.run(scratch, weight, o * kh * kw);
-                g.copyOut(scratch, out, plane * oh * ow);
             }
         });
     }

@@ -109,6 +109,35 @@ final class GemmF32Vector {
     }
 
     /**
+     * What is applied to each element of C once its sum is complete, while its tile is still in cache: the bias
+     * of its row ({@code rowBias[biasOffset + row]}), then a maximum with {@code low} and a minimum with
+     * {@code high}, as a convolution layer's bias and ReLU/ReLU6 would be applied by a pass of their own, and with
+     * the same results (the maximum and minimum are {@code Math.max}/{@code Math.min}'s, NaN included).
+     */
+    record Epilogue(float[] rowBias, int biasOffset, float low, float high) {
+        /** Applies the epilogue to {@code count} elements of row {@code row} of C, from {@code c[at]}. */
+        void apply(float[] c, int at, int row, int count) {
+            float bias = rowBias[biasOffset + row];
+            FloatVector b = FloatVector.broadcast(SPECIES, bias);
+            FloatVector lo = FloatVector.broadcast(SPECIES, low), hi = FloatVector.broadcast(SPECIES, high);
+            int i = 0;
+            for (; i <= count - V; i += V) {
+                FloatVector.fromArray(SPECIES, c, at + i).add(b).max(lo).min(hi).intoArray(c, at + i);
+            }
+            for (; i < count; i++) {
+                c[at + i] = Math.min(Math.max(c[at + i] + bias, low), high);
+            }
+        }
+
+        /** Applies the epilogue to rows {@code [0, rows)} of C ({@code ldc} apart from {@code cOff}), n columns each. */
+        void applyRows(float[] c, int cOff, int ldc, int rows, int n) {
+            for (int r = 0; r < rows; r++) {
+                apply(c, cOff + r * ldc, r, n);
+            }
+        }
+    }
+
+    /**
      * Packs all of A ({@code m x k}, when {@code isA}) or all of B ({@code k x n}) for reuse by
      * {@link #gemm(int, int, int, float[], int, int, int, Packed, float[], int, int, int, Packed, float[],
      * int, int, boolean)}.
@@ -147,7 +176,14 @@ final class GemmF32Vector {
      */
     static void gemm(int m, int n, int k, float[] a, int aOff, int rsA, int csA, Packed packedA, float[] b,
             int bOff, int rsB, int csB, Packed packedB, float[] c, int cOff, int ldc, boolean mayFork) {
-        gemm(m, n, k, a, aOff, rsA, csA, packedA, b, bOff, rsB, csB, packedB, null, c, cOff, ldc, mayFork);
+        gemm(m, n, k, a, aOff, rsA, csA, packedA, b, bOff, rsB, csB, packedB, null, null, c, cOff, ldc, mayFork);
+    }
+
+    /** As the form above, applying {@code epilogue} (if not null) to each element of C once it is complete. */
+    static void gemm(int m, int n, int k, float[] a, int aOff, int rsA, int csA, Packed packedA, float[] b,
+            int bOff, int rsB, int csB, Packed packedB, Epilogue epilogue, float[] c, int cOff, int ldc,
+            boolean mayFork) {
+        gemm(m, n, k, a, aOff, rsA, csA, packedA, b, bOff, rsB, csB, packedB, null, epilogue, c, cOff, ldc, mayFork);
     }
 
     /**
@@ -165,17 +201,35 @@ final class GemmF32Vector {
 
     /** As the other forms, with B ({@code k x n}) coming from {@code b}'s {@link BPanels#pack}. */
     static void gemm(int m, int n, int k, float[] a, int aOff, int rsA, int csA, Packed packedA, BPanels b,
-            float[] c, int cOff, int ldc, boolean mayFork) {
-        gemm(m, n, k, a, aOff, rsA, csA, packedA, null, 0, 0, 0, null, b, c, cOff, ldc, mayFork);
+            Epilogue epilogue, float[] c, int cOff, int ldc, boolean mayFork) {
+        gemm(m, n, k, a, aOff, rsA, csA, packedA, null, 0, 0, 0, null, b, epilogue, c, cOff, ldc, mayFork);
     }
 
     private static void gemm(int m, int n, int k, float[] a, int aOff, int rsA, int csA, Packed packedA, float[] b,
-            int bOff, int rsB, int csB, Packed packedB, BPanels bPanels, float[] c, int cOff, int ldc,
-            boolean mayFork) {
+            int bOff, int rsB, int csB, Packed packedB, BPanels bPanels, Epilogue epilogue, float[] c, int cOff,
+            int ldc, boolean mayFork) {
         if (m == 0 || n == 0) {
             return;
         }
-        if (k == 0) {
+        boolean plain = packedA == null && packedB == null && bPanels == null;
+        if (k == 0 || epilogue != null && (plain && (m == 1 || n == 1 || (long) m * n * k <= DIRECT_WORK))) {
+            // The paths without tiles (an empty sum, a matrix-vector or a small direct product) apply the
+            // epilogue as a pass of its own over C.
+            gemm(m, n, k, a, aOff, rsA, csA, packedA, b, bOff, rsB, csB, packedB, bPanels, null, c, cOff, ldc, mayFork,
+                    k == 0);
+            if (epilogue != null) {
+                epilogue.applyRows(c, cOff, ldc, m, n);
+            }
+            return;
+        }
+        gemm(m, n, k, a, aOff, rsA, csA, packedA, b, bOff, rsB, csB, packedB, bPanels, epilogue, c, cOff, ldc,
+                mayFork, false);
+    }
+
+    private static void gemm(int m, int n, int k, float[] a, int aOff, int rsA, int csA, Packed packedA, float[] b,
+            int bOff, int rsB, int csB, Packed packedB, BPanels bPanels, Epilogue epilogue, float[] c, int cOff,
+            int ldc, boolean mayFork, boolean empty) {
+        if (empty) {
             for (int i = 0; i < m; i++) {
                 Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             }
@@ -183,6 +237,7 @@ final class GemmF32Vector {
         }
         boolean fork = mayFork && Parallel.threads() > 1 && (long) m * n * k >= PARALLEL_WORK;
         boolean plain = packedA == null && packedB == null && bPanels == null;
+        assert epilogue == null || !plain || m > 1 && n > 1 && (long) m * n * k > DIRECT_WORK;
         if (m == 1 && plain) {
             // One row of C: the row of A times B, i.e. (B^T a)^T.
             gemv(n, k, b, bOff, csB, rsB, a, aOff, csA, c, cOff, 1, fork);
@@ -196,8 +251,8 @@ final class GemmF32Vector {
             direct(m, n, k, a, aOff, rsA, csA, b, bOff, rsB, csB, c, cOff, ldc);
             return;
         }
-        Product product = new Product(m, n, k, a, aOff, rsA, csA, packedA, b, bOff, rsB, csB, packedB, bPanels, c,
-                cOff, ldc);
+        Product product = new Product(m, n, k, a, aOff, rsA, csA, packedA, b, bOff, rsB, csB, packedB, bPanels,
+                epilogue, c, cOff, ldc);
         int nPanels = ceilDiv(n, NR);
         if (!fork) {
             product.rectangle(0, m, 0, nPanels);
@@ -226,7 +281,7 @@ final class GemmF32Vector {
                 }
             });
             shared = new Product(m, n, k, a, aOff, rsA, csA, packedA, null, 0, 0, 0, new Packed(data, n, k, false),
-                    null, c, cOff, ldc);
+                    null, epilogue, c, cOff, ldc);
         }
         Product work = shared;
         AtomicInteger next = new AtomicInteger();
@@ -244,7 +299,8 @@ final class GemmF32Vector {
 
     /** One product's operands, and the blocked loop over a rectangle of its C. */
     private record Product(int m, int n, int k, float[] a, int aOff, int rsA, int csA, Packed packedA, float[] b,
-            int bOff, int rsB, int csB, Packed packedB, BPanels bPanels, float[] c, int cOff, int ldc) {
+            int bOff, int rsB, int csB, Packed packedB, BPanels bPanels, Epilogue epilogue, float[] c, int cOff,
+            int ldc) {
 
         /** Computes rows {@code [rowFrom, rowTo)} (a multiple of MR apart from m) times B panels {@code [panelFrom, panelTo)}. */
         void rectangle(int rowFrom, int rowTo, int panelFrom, int panelTo) {
@@ -281,7 +337,8 @@ final class GemmF32Vector {
                             pa = packedA.data();
                             aBlock = packedA.offset(p, 0);
                         }
-                        multiply(kc, ic, mc, pa, aBlock, jc, jcEnd, pb, bBlock, p > 0);
+                        multiply(kc, ic, mc, pa, aBlock, jc, jcEnd, pb, bBlock, p > 0,
+                                p + kc == k ? epilogue : null);
                     }
                 }
             }
@@ -290,9 +347,10 @@ final class GemmF32Vector {
         /**
          * Rows {@code [row, row + mc)} times B panels {@code [panelFrom, panelTo)} for one depth block:
          * A panel {@code t} is at {@code aBlock + t * kc * MR}, B panel {@code t} at {@code bBlock + t * kc * NR}.
+         * The last depth block passes the epilogue, which each tile gets as soon as it is stored.
          */
         private void multiply(int kc, int row, int mc, float[] pa, int aBlock, int panelFrom, int panelTo, float[] pb,
-                int bBlock, boolean accumulate) {
+                int bBlock, boolean accumulate, Epilogue finish) {
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int cRow = cOff + (row + ir) * ldc;
@@ -302,6 +360,10 @@ final class GemmF32Vector {
                     for (int r = 0; r < mr; r++) {
                         rowTimesPanels(kc, pa, aPanel + r, pb, bBlock, panelFrom, panelTo, n, c, cRow + r * ldc,
                                 accumulate);
+                        if (finish != null) {
+                            int from = panelFrom * NR;
+                            finish.apply(c, cRow + r * ldc + from, row + ir + r, Math.min(n, panelTo * NR) - from);
+                        }
                     }
                     continue;
                 }
@@ -310,9 +372,14 @@ final class GemmF32Vector {
                     int bPanel = bBlock + jp * kc * NR;
                     int nr = Math.min(NR, n - j);
                     if (mr == MR && nr == NR) {
-                        kernel(kc, pa, aPanel, pb, bPanel, c, cRow + j, ldc, accumulate);
-                    } else {
-                        edgeTile(kc, pa, aPanel, pb, bPanel, mr, nr, c, cRow + j, ldc, accumulate);
+                        kernel(kc, pa, aPanel, pb, bPanel, c, cRow + j, ldc, accumulate, finish, row + ir);
+                        continue;
+                    }
+                    edgeTile(kc, pa, aPanel, pb, bPanel, mr, nr, c, cRow + j, ldc, accumulate);
+                    if (finish != null) {
+                        for (int r = 0; r < mr; r++) {
+                            finish.apply(c, cRow + r * ldc + j, row + ir + r, nr);
+                        }
                     }
                 }
             }
@@ -322,10 +389,16 @@ final class GemmF32Vector {
     /** The micro-kernel for this machine's tile height. */
     private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff, float[] c, int cOff, int ldc,
             boolean accumulate) {
+        kernel(kc, pa, aOff, pb, bOff, c, cOff, ldc, accumulate, null, 0);
+    }
+
+    /** As the form above, applying {@code finish} (if not null) to the tile's rows from {@code row} in registers. */
+    private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff, float[] c, int cOff, int ldc,
+            boolean accumulate, Epilogue finish, int row) {
         if (MR == 8) {
-            kernel8(kc, pa, aOff, pb, bOff, c, cOff, ldc, accumulate);
+            kernel8(kc, pa, aOff, pb, bOff, c, cOff, ldc, accumulate, finish, row);
         } else {
-            kernel4(kc, pa, aOff, pb, bOff, c, cOff, ldc, accumulate);
+            kernel4(kc, pa, aOff, pb, bOff, c, cOff, ldc, accumulate, finish, row);
         }
     }
 
@@ -334,7 +407,7 @@ final class GemmF32Vector {
      * 4 values) and one packed B panel ({@code kc} rows of NR values), stored to or added onto C.
      */
     private static void kernel4(int kc, float[] pa, int aOff, float[] pb, int bOff, float[] c, int cOff, int ldc,
-            boolean accumulate) {
+            boolean accumulate, Epilogue finish, int row) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
@@ -355,9 +428,19 @@ final class GemmF32Vector {
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
         }
+        FloatVector lo = null, hi = null;
+        if (finish != null) {
+            lo = FloatVector.broadcast(SPECIES, finish.low());
+            hi = FloatVector.broadcast(SPECIES, finish.high());
+        }
         if (accumulate) {
             c00 = c00.add(FloatVector.fromArray(SPECIES, c, cOff));
             c01 = c01.add(FloatVector.fromArray(SPECIES, c, cOff + V));
+        }
+        if (finish != null) {
+            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row]);
+            c00 = c00.add(bias).max(lo).min(hi);
+            c01 = c01.add(bias).max(lo).min(hi);
         }
         c00.intoArray(c, cOff);
         c01.intoArray(c, cOff + V);
@@ -365,17 +448,32 @@ final class GemmF32Vector {
             c10 = c10.add(FloatVector.fromArray(SPECIES, c, cOff + ldc));
             c11 = c11.add(FloatVector.fromArray(SPECIES, c, cOff + ldc + V));
         }
+        if (finish != null) {
+            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 1]);
+            c10 = c10.add(bias).max(lo).min(hi);
+            c11 = c11.add(bias).max(lo).min(hi);
+        }
         c10.intoArray(c, cOff + ldc);
         c11.intoArray(c, cOff + ldc + V);
         if (accumulate) {
             c20 = c20.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc));
             c21 = c21.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc + V));
         }
+        if (finish != null) {
+            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 2]);
+            c20 = c20.add(bias).max(lo).min(hi);
+            c21 = c21.add(bias).max(lo).min(hi);
+        }
         c20.intoArray(c, cOff + 2 * ldc);
         c21.intoArray(c, cOff + 2 * ldc + V);
         if (accumulate) {
             c30 = c30.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc));
             c31 = c31.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc + V));
+        }
+        if (finish != null) {
+            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 3]);
+            c30 = c30.add(bias).max(lo).min(hi);
+            c31 = c31.add(bias).max(lo).min(hi);
         }
         c30.intoArray(c, cOff + 3 * ldc);
         c31.intoArray(c, cOff + 3 * ldc + V);
@@ -387,7 +485,7 @@ final class GemmF32Vector {
      * inlined, and passing vectors to a call boxes them, which made the whole kernel 20x slower.
      */
     private static void kernel8(int kc, float[] pa, int aOff, float[] pb, int bOff, float[] c, int cOff, int ldc,
-            boolean accumulate) {
+            boolean accumulate, Epilogue finish, int row) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
@@ -422,9 +520,19 @@ final class GemmF32Vector {
             c70 = av.fma(b0, c70);
             c71 = av.fma(b1, c71);
         }
+        FloatVector lo = null, hi = null;
+        if (finish != null) {
+            lo = FloatVector.broadcast(SPECIES, finish.low());
+            hi = FloatVector.broadcast(SPECIES, finish.high());
+        }
         if (accumulate) {
             c00 = c00.add(FloatVector.fromArray(SPECIES, c, cOff));
             c01 = c01.add(FloatVector.fromArray(SPECIES, c, cOff + V));
+        }
+        if (finish != null) {
+            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row]);
+            c00 = c00.add(bias).max(lo).min(hi);
+            c01 = c01.add(bias).max(lo).min(hi);
         }
         c00.intoArray(c, cOff);
         c01.intoArray(c, cOff + V);
@@ -432,11 +540,21 @@ final class GemmF32Vector {
             c10 = c10.add(FloatVector.fromArray(SPECIES, c, cOff + ldc));
             c11 = c11.add(FloatVector.fromArray(SPECIES, c, cOff + ldc + V));
         }
+        if (finish != null) {
+            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 1]);
+            c10 = c10.add(bias).max(lo).min(hi);
+            c11 = c11.add(bias).max(lo).min(hi);
+        }
         c10.intoArray(c, cOff + ldc);
         c11.intoArray(c, cOff + ldc + V);
         if (accumulate) {
             c20 = c20.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc));
             c21 = c21.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc + V));
+        }
+        if (finish != null) {
+            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 2]);
+            c20 = c20.add(bias).max(lo).min(hi);
+            c21 = c21.add(bias).max(lo).min(hi);
         }
         c20.intoArray(c, cOff + 2 * ldc);
         c21.intoArray(c, cOff + 2 * ldc + V);
@@ -444,11 +562,21 @@ final class GemmF32Vector {
             c30 = c30.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc));
             c31 = c31.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc + V));
         }
+        if (finish != null) {
+            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 3]);
+            c30 = c30.add(bias).max(lo).min(hi);
+            c31 = c31.add(bias).max(lo).min(hi);
+        }
         c30.intoArray(c, cOff + 3 * ldc);
         c31.intoArray(c, cOff + 3 * ldc + V);
         if (accumulate) {
             c40 = c40.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * ldc));
             c41 = c41.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * ldc + V));
+        }
+        if (finish != null) {
+            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 4]);
+            c40 = c40.add(bias).max(lo).min(hi);
+            c41 = c41.add(bias).max(lo).min(hi);
         }
         c40.intoArray(c, cOff + 4 * ldc);
         c41.intoArray(c, cOff + 4 * ldc + V);
@@ -456,17 +584,32 @@ final class GemmF32Vector {
             c50 = c50.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * ldc));
             c51 = c51.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * ldc + V));
         }
+        if (finish != null) {
+            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 5]);
+            c50 = c50.add(bias).max(lo).min(hi);
+            c51 = c51.add(bias).max(lo).min(hi);
+        }
         c50.intoArray(c, cOff + 5 * ldc);
         c51.intoArray(c, cOff + 5 * ldc + V);
         if (accumulate) {
             c60 = c60.add(FloatVector.fromArray(SPECIES, c, cOff + 6 * ldc));
             c61 = c61.add(FloatVector.fromArray(SPECIES, c, cOff + 6 * ldc + V));
         }
+        if (finish != null) {
+            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 6]);
+            c60 = c60.add(bias).max(lo).min(hi);
+            c61 = c61.add(bias).max(lo).min(hi);
+        }
         c60.intoArray(c, cOff + 6 * ldc);
         c61.intoArray(c, cOff + 6 * ldc + V);
         if (accumulate) {
             c70 = c70.add(FloatVector.fromArray(SPECIES, c, cOff + 7 * ldc));
             c71 = c71.add(FloatVector.fromArray(SPECIES, c, cOff + 7 * ldc + V));
+        }
+        if (finish != null) {
+            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 7]);
+            c70 = c70.add(bias).max(lo).min(hi);
+            c71 = c71.add(bias).max(lo).min(hi);
         }
         c70.intoArray(c, cOff + 7 * ldc);
         c71.intoArray(c, cOff + 7 * ldc + V);

@@ -111,7 +111,7 @@ final class WinogradF32 {
      * transform is cached with that storage.
      */
     static void conv(float[] x, int batch, int channels, int h, int w, CpuStorage weight, int outChannels,
-            Conv2dSpec spec, int oh, int ow, float[] out) {
+            Conv2dSpec spec, int oh, int ow, GemmF32Vector.Epilogue epilogue, float[] out) {
         float[] wf = weight.floats();
         int ldO = Math.ceilDiv(outChannels, V) * V;
         long filterBytes = 4L * POINTS * channels * Math.ceilDiv(outChannels, GemmF32Vector.NR) * GemmF32Vector.NR;
@@ -157,7 +157,7 @@ final class WinogradF32 {
         Parallel.forRange(batch * channels, Math.max(1, (int) (PARALLEL_WORK / 64 / ((long) hp * wp))),
                 (from, to) -> pad(x, h, w, spec.padTop(), spec.padLeft(), padded, hp, wp, from, to));
         Geometry g = new Geometry(x, batch, channels, h, w, wf, outChannels, spec.padTop(), spec.padLeft(), oh, ow,
-                tilesW, tilesPerImage, padded, hp, wp, ldO, out, strides(oh * ow, outChannels));
+                tilesW, tilesPerImage, padded, hp, wp, ldO, out, strides(oh * ow, outChannels), epilogue);
         float[] plainFilters = filters;
         if (threads == 1) {
             for (int b = 0; b < blocks; b++) {
@@ -204,7 +204,7 @@ final class WinogradF32 {
     /** One convolution's operands and layout; {@code padded} is the input as {@link #pad} lays it out. */
     private record Geometry(float[] x, int batch, int channels, int h, int w, float[] weight, int outChannels,
             int padTop, int padLeft, int oh, int ow, int tilesW, int tilesPerImage, float[] padded, int hp, int wp,
-            int ldO, float[] out, int[][] outputLanes) {
+            int ldO, float[] out, int[][] outputLanes, GemmF32Vector.Epilogue epilogue) {
     }
 
     /** Tiles {@code [t0, t0 + count)} (numbered over the whole batch): transform, multiply, transform back. */
@@ -387,10 +387,30 @@ final class WinogradF32 {
             FloatVector zero = check.mul(0f);
             if (zero.compare(VectorOperators.NE, zero).and(lanes).anyTrue()) {
                 direct(g, n, y0, x0, rows, cols, o0, Math.min(g.outChannels, o0 + V));
+                if (g.epilogue != null) {
+                    for (int o = o0; o < Math.min(g.outChannels, o0 + V); o++) {
+                        for (int k = 0; k < rows; k++) {
+                            g.epilogue.apply(g.out, ((n * g.outChannels + o) * g.oh + y0 + k) * g.ow + x0, o, cols);
+                        }
+                    }
+                }
                 continue;
             }
             int base = ((n * g.outChannels + o0) * g.oh + y0) * g.ow + x0;
             int[] map = g.outputLanes[o0 + V <= g.outChannels ? 0 : 1];
+            if (g.epilogue != null) {
+                // Lanes are output channels here: the bias is one vector, applied before the scatter.
+                GemmF32Vector.Epilogue e = g.epilogue;
+                FloatVector bias = FloatVector.fromArray(SPECIES, e.rowBias(), e.biasOffset() + o0, lanes);
+                FloatVector lo = FloatVector.broadcast(SPECIES, e.low()), hi = FloatVector.broadcast(SPECIES, e.high());
+                for (int k = 0; k < rows; k++) {
+                    for (int q = 0; q < cols; q++) {
+                        FloatVector.fromArray(SPECIES, scratch, POINTS * V + (k * TILE + q) * V).add(bias).max(lo)
+                                .min(hi).intoArray(g.out, base + k * g.ow + q, map, 0, lanes);
+                    }
+                }
+                continue;
+            }
             for (int k = 0; k < rows; k++) {
                 for (int q = 0; q < cols; q++) {
                     FloatVector.fromArray(SPECIES, scratch, POINTS * V + (k * TILE + q) * V)

@@ -23,6 +23,7 @@ class Avx2TilePathTest {
     public static void main(String[] args) {
         SplittableRandom random = new SplittableRandom(41);
         double worst = 0;
+        int epilogueMismatches = 0;
         int[][] shapes = {{37, 45, 300}, {128, 97, 513}, {8, 200, 100}, {3, 1000, 20}};
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
@@ -31,6 +32,13 @@ class Avx2TilePathTest {
             GemmF32Vector.Packed pb = GemmF32Vector.pack(false, n, k, b, 0, n, 1);
             GemmF32Vector.Packed pa = GemmF32Vector.pack(true, m, k, a, 0, k, 1);
             GemmF32Vector.gemm(m, n, k, a, 0, k, 1, pa, b, 0, n, 1, pb, c2, 0, n, true);
+            // The same product with a bias and clamp applied in the tiles: exactly the separate pass's values.
+            float[] bias = random(random, m), c3 = new float[m * n];
+            GemmF32Vector.gemm(m, n, k, a, 0, k, 1, pa, b, 0, n, 1, pb,
+                    new GemmF32Vector.Epilogue(bias, 0, -0.1f, 0.3f), c3, 0, n, true);
+            for (int i = 0; i < m * n; i++) {
+                epilogueMismatches += c3[i] == Math.min(Math.max(c2[i] + bias[i / n], -0.1f), 0.3f) ? 0 : 1;
+            }
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     double sum = 0, abs = 0;
@@ -44,6 +52,7 @@ class Avx2TilePathTest {
             }
         }
         System.out.println("GEMM MR=" + GemmF32Vector.MR + " NR=" + GemmF32Vector.NR + " ERROR " + worst);
+        System.out.println("EPILOGUE MISMATCHES " + epilogueMismatches);
 
         worst = 0;
         int channels = 5, h = 23, w = 37, kh = 3, kw = 3;
@@ -52,7 +61,7 @@ class Avx2TilePathTest {
             int oh = spec.outHeight(h, kh), ow = spec.outWidth(w, kw);
             float[] x = random(random, 2 * channels * h * w), weight = random(random, channels * kh * kw);
             float[] out = new float[2 * channels * oh * ow];
-            DepthwiseConvF32Vector.conv(x, 2, channels, h, w, weight, channels, kh, kw, spec, oh, ow, out);
+            DepthwiseConvF32Vector.conv(x, 2, channels, h, w, weight, channels, kh, kw, spec, oh, ow, null, out);
             for (int plane = 0; plane < 2 * channels; plane++) {
                 int ch = plane % channels;
                 for (int y = 0; y < oh; y++) {
@@ -96,6 +105,7 @@ class Avx2TilePathTest {
         String gemm = out.lines().filter(l -> l.startsWith("GEMM ")).findFirst().orElseThrow(() -> new AssertionError(out));
         assertTrue(gemm.startsWith("GEMM MR=4 NR=16 "), "256-bit vectors give the 4 x 2 tile: " + gemm);
         assertTrue(Double.parseDouble(gemm.substring(gemm.indexOf("ERROR ") + 6)) < 1e-6, gemm);
+        assertTrue(out.contains("EPILOGUE MISMATCHES 0\n"), out);
         String depthwise = out.lines().filter(l -> l.startsWith("DEPTHWISE ")).findFirst()
                 .orElseThrow(() -> new AssertionError(out));
         assertTrue(Double.parseDouble(depthwise.substring(depthwise.indexOf("ERROR ") + 6)) < 1e-6, depthwise);

@@ -111,6 +111,12 @@ final class BackendCalls {
         return run(backend, new Op.Conv2d(spec), x.dtype(), out, new Operand(x, xShape), new Operand(w, wShape));
     }
 
+    static Storage conv2dBias(Backend backend, Storage x, Shape xShape, Storage w, Shape wShape, Storage bias,
+            Conv2dSpec spec, double low, double high, Shape out) {
+        return run(backend, new Op.Conv2dBias(spec, low, high), x.dtype(), out, new Operand(x, xShape),
+                new Operand(w, wShape), new Operand(bias, Shape.of(wShape.dim(0))));
+    }
+
     static Storage pool2d(Backend backend, Storage x, Shape xShape, Pool2dSpec spec, Shape out) {
         return run(backend, new Op.Pool2d(spec), x.dtype(), out, new Operand(x, xShape));
     }

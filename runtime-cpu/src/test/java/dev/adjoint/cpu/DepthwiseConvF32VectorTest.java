@@ -78,7 +78,7 @@ class DepthwiseConvF32VectorTest {
         float[] out = new float[batch * outChannels * oh * ow];
         // Fill with a value no output can take, so that an output the kernel never writes shows up.
         java.util.Arrays.fill(out, 12345.5f);
-        DepthwiseConvF32Vector.conv(x, batch, channels, h, w, weight, outChannels, kh, kw, spec, oh, ow, out);
+        DepthwiseConvF32Vector.conv(x, batch, channels, h, w, weight, outChannels, kh, kw, spec, oh, ow, null, out);
         double[] scale = new double[out.length];
         double[] expected = reference(x, batch, channels, h, w, weight, outChannels, kh, kw, spec, oh, ow, scale);
         String what = "batch " + batch + " channels " + channels + "x" + multiplier + " " + h + "x" + w + " kernel "

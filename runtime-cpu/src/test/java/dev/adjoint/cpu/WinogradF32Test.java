@@ -85,7 +85,7 @@ class WinogradF32Test {
     private static float[] winograd(float[] x, int n, int c, int h, int w, CpuStorage weight, int o, Conv2dSpec s) {
         int oh = s.outHeight(h, 3), ow = s.outWidth(w, 3);
         float[] out = new float[n * o * oh * ow];
-        WinogradF32.conv(x, n, c, h, w, weight, o, s, oh, ow, out);
+        WinogradF32.conv(x, n, c, h, w, weight, o, s, oh, ow, null, out);
         return out;
     }
 

@@ -67,7 +67,7 @@ final class Fusion {
      * bound, then minimum with the high one): ordered, finite bounds (others keep the Clamp's own kernel and its
      * errors). MobileNet-v2's ReLU6 then runs in the same pass as the bias before it.
      */
-    private static boolean clamp(Node n) {
+    static boolean clamp(Node n) {
         if (!n.type().name().equals("Clamp") || n.type().version() != 0 || n.inputs().size() != 1) {
             return false;
         }

@@ -216,22 +216,8 @@ final class OpTable {
     // ---- convolution and pooling ----
 
     private void windows() {
-        single("Convolution", 1, (l, in) -> {
-            Tensor x = t(in, 0);
-            Tensor w = t(in, 1);
-            return Windows.convolution(x, w, convGeometry(l, x, w, 2), 1);
-        });
-        single("GroupConvolution", 1, (l, in) -> {
-            Tensor x = t(in, 0);
-            Tensor w = t(in, 1);
-            int[] d = w.shape().dims();
-            int groups = d[0];
-            int[] merged = new int[d.length - 1];
-            merged[0] = d[0] * d[1];
-            System.arraycopy(d, 2, merged, 1, d.length - 2);
-            Tensor w2 = w.reshape(merged);
-            return Windows.convolution(x, w2, convGeometry(l, x, w2, 2), groups);
-        });
+        single("Convolution", 1, (l, in) -> convolution(l, t(in, 0), t(in, 1), null));
+        single("GroupConvolution", 1, (l, in) -> convolution(l, t(in, 0), t(in, 1), null));
         put("MaxPool", 1, (l, in) -> maxPool(l, in, false));
         put("MaxPool", 8, (l, in) -> maxPool(l, in, true));
         put("MaxPool", 14, (l, in) -> maxPool(l, in, true));
@@ -239,6 +225,23 @@ final class OpTable {
         single("AvgPool", 14, OpTable::avgPool);
         single("ConvolutionBackpropData", 1, (l, in) -> Windows.convolutionBackpropData(l, t(in, 0), t(in, 1),
                 in.size() > 2 ? longs(in, 2) : null));
+    }
+
+    /**
+     * Convolution-1 or GroupConvolution-1 (by {@code l}'s type) of {@code x} with {@code w}, with the bias and clamp
+     * {@link ConvolutionFusion} folded into it when {@code epilogue} is not null.
+     */
+    static Tensor convolution(Layer l, Tensor x, Tensor w, Windows.Epilogue epilogue) {
+        if (!l.node().is("GroupConvolution")) {
+            return Windows.convolution(x, w, convGeometry(l, x, w, 2), 1, epilogue);
+        }
+        int[] d = w.shape().dims();
+        int groups = d[0];
+        int[] merged = new int[d.length - 1];
+        merged[0] = d[0] * d[1];
+        System.arraycopy(d, 2, merged, 1, d.length - 2);
+        Tensor w2 = w.reshape(merged);
+        return Windows.convolution(x, w2, convGeometry(l, x, w2, 2), groups, epilogue);
     }
 
     static Windows.Geometry convGeometry(Layer l, Tensor x, Tensor w, int kernelFrom) {

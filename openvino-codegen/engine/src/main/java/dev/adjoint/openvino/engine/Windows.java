@@ -81,7 +81,30 @@ final class Windows {
      * Cross-correlation of {@code x} [N, C, spatial...] with {@code w} [O, C/groups, kernel...]. 2-D runs on
      * {@code conv2d}; 1-D as 2-D of height 1; 3-D as a sum of 2-D convolutions over the kernel's depth.
      */
+    /**
+     * A bias (one value per output channel) and a clamp ({@code low <= high}, infinite for none) applied to a
+     * convolution's result, which {@link ConvolutionFusion} takes from the layers after it.
+     */
+    record Epilogue(Tensor bias, double low, double high) {
+        /** The same as layers of their own would compute it: for the geometries {@code conv2dBias} does not take. */
+        Tensor applyTo(Tensor y) {
+            int[] dims = new int[y.rank()];
+            java.util.Arrays.fill(dims, 1);
+            dims[1] = bias.dim(0);
+            Tensor v = y.add(bias.reshape(dims));
+            if (low != Double.NEGATIVE_INFINITY) {
+                v = v.maximum(low);
+            }
+            return high == Double.POSITIVE_INFINITY ? v : v.minimum(high);
+        }
+    }
+
     static Tensor convolution(Tensor x, Tensor w, Geometry g, int groups) {
+        return convolution(x, w, g, groups, null);
+    }
+
+    /** As {@link #convolution(Tensor, Tensor, Geometry, int)}, then {@code epilogue} if not null. */
+    static Tensor convolution(Tensor x, Tensor w, Geometry g, int groups, Epilogue epilogue) {
         for (int i = 0; i < g.spatial(); i++) {
             if (g.padsBegin()[i] < 0 || g.padsEnd()[i] < 0) {
                 // Negative pads crop the input first.
@@ -96,10 +119,15 @@ final class Windows {
                 Tensor w2 = w.expandDims(2);
                 Conv2dSpec spec = new Conv2dSpec(1, (int) g.strides()[0], 0, 0, (int) pb[0], (int) pe[0], 1,
                         (int) g.dilations()[0], groups);
-                yield x2.conv2d(w2, spec).squeeze(2);
+                Tensor y = x2.conv2d(w2, spec).squeeze(2);
+                yield epilogue == null ? y : epilogue.applyTo(y);
             }
-            case 2 -> x.conv2d(w, spec2d(g, pb, pe, groups));
-            case 3 -> convolution3d(x, w, g, pb, pe, groups);
+            case 2 -> epilogue == null ? x.conv2d(w, spec2d(g, pb, pe, groups))
+                    : x.conv2dBias(w, epilogue.bias(), spec2d(g, pb, pe, groups), epilogue.low(), epilogue.high());
+            case 3 -> {
+                Tensor y = convolution3d(x, w, g, pb, pe, groups);
+                yield epilogue == null ? y : epilogue.applyTo(y);
+            }
             default -> throw new IllegalArgumentException("convolution over " + g.spatial()
                     + " spatial axes is not supported (1, 2 or 3)");
         };

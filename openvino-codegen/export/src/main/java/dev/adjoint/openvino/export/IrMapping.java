@@ -63,6 +63,7 @@ final class IrMapping {
             case Op.Gather ga -> g.node("Gather", 8, "gather", Attributes.of("batch_dims", 0L), in.get(0), in.get(1),
                     g.i64Scalar(types.getFirst().shape().normalizeAxis("gather", ga.axis())));
             case Op.Conv2d c -> conv2d(g, c.spec(), in.get(0), in.get(1), types.get(1).shape());
+            case Op.Conv2dBias c -> conv2dBias(g, c, in, types.get(1).shape(), out.dtype());
             case Op.Pool2d p -> pool2d(g, p.spec(), in.getFirst());
             case Op.Conv2dBackwardInput c -> conv2dBackwardInput(g, c, in.get(0), in.get(1), types);
             case Op.IndexAdd ia -> throw trainingOnly(ia, "ScatterElementsUpdate");
@@ -294,6 +295,22 @@ final class IrMapping {
         NodeOutput grouped = g.node("Reshape", 1, "conv2d", Attributes.of("special_zero", false), w,
                 g.i64(groups, weight.dim(0) / groups, weight.dim(1), weight.dim(2), weight.dim(3)));
         return g.node("GroupConvolution", 1, "conv2d", convAttributes(spec), x, grouped);
+    }
+
+    /** The convolution, an Add of the bias as [1, O, 1, 1], and a Maximum and Minimum with each finite bound. */
+    private static NodeOutput conv2dBias(IrGraph g, Op.Conv2dBias op, List<NodeOutput> in, Shape weight,
+            DType dtype) {
+        NodeOutput conv = conv2d(g, op.spec(), in.get(0), in.get(1), weight);
+        NodeOutput bias = g.node("Reshape", 1, op.name(), Attributes.of("special_zero", false), in.get(2),
+                g.i64(1, weight.dim(0), 1, 1));
+        NodeOutput value = binary(g, BinaryOp.ADD, conv, bias);
+        if (op.low() != Double.NEGATIVE_INFINITY) {
+            value = binary(g, BinaryOp.MAXIMUM, value, g.weakScalar(WeakScalar.of(op.low()), dtype));
+        }
+        if (op.high() != Double.POSITIVE_INFINITY) {
+            value = binary(g, BinaryOp.MINIMUM, value, g.weakScalar(WeakScalar.of(op.high()), dtype));
+        }
+        return value;
     }
 
     /** MaxPool-1 / AvgPool-1; padded positions never win a max and are not counted in an average. */

@@ -170,6 +170,17 @@ class OpRoundTripTest {
                         t -> t.get(0).conv2d(t.get(1), Conv2dSpec.of(1, 1))),
                 new Case("conv2d(groups, strides, dilation)", new Op.Conv2d(grouped),
                         List.of(uniform(-1, 1, 2, 4, 7, 6), uniform(-1, 1, 6, 2, 3, 3)), t -> t.get(0).conv2d(t.get(1), grouped))));
+        double inf = Double.POSITIVE_INFINITY;
+        cases.put(Op.Conv2dBias.class, List.of(
+                new Case("conv2dBias(ReLU6)", new Op.Conv2dBias(Conv2dSpec.of(1, 1), 0, 6),
+                        List.of(uniform(-3, 3, 2, 3, 6, 5), uniform(-1, 1, 4, 3, 3, 3), uniform(-2, 2, 4)),
+                        t -> t.get(0).conv2dBias(t.get(1), t.get(2), Conv2dSpec.of(1, 1), 0, 6)),
+                new Case("conv2dBias(groups, no activation)", new Op.Conv2dBias(grouped, -inf, inf),
+                        List.of(uniform(-1, 1, 2, 4, 7, 6), uniform(-1, 1, 6, 2, 3, 3), uniform(-1, 1, 6)),
+                        t -> t.get(0).conv2dBias(t.get(1), t.get(2), grouped, -inf, inf)),
+                new Case("conv2dBias(ReLU)", new Op.Conv2dBias(grouped, 0, inf),
+                        List.of(uniform(-1, 1, 2, 4, 7, 6), uniform(-1, 1, 6, 2, 3, 3), uniform(-1, 1, 6)),
+                        t -> t.get(0).conv2dBias(t.get(1), t.get(2), grouped, 0, inf))));
         Pool2dSpec max = new Pool2dSpec(Pool2dSpec.Kind.MAX, 3, 3, 2, 2, 1, 1);
         Pool2dSpec avg = new Pool2dSpec(Pool2dSpec.Kind.AVG, 3, 2, 2, 1, 1, 1);
         cases.put(Op.Pool2d.class, List.of(

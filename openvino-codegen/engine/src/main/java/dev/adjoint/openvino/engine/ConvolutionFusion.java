@@ -1,0 +1,162 @@
+package dev.adjoint.openvino.engine;
+
+import dev.adjoint.openvino.ir.ElementType;
+import dev.adjoint.openvino.ir.Node;
+import dev.adjoint.openvino.ir.PartialShape;
+import dev.adjoint.openvino.engine.Plan.Const;
+import dev.adjoint.openvino.engine.Plan.Kind;
+import dev.adjoint.openvino.engine.Plan.Operand;
+import dev.adjoint.openvino.engine.Plan.SlotRef;
+import dev.adjoint.openvino.engine.Plan.Step;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Folds the layers that follow almost every convolution of a classifier — the Add of a per-channel bias (a folded
+ * batch norm's shift included), then a Relu or a Clamp (ReLU6) — into the convolution's own step, which runs them as
+ * {@code Tensor.conv2dBias}: the kernels add the bias and clamp each output tile while it is still in cache, instead
+ * of a pass over the whole output afterwards (oneDNN calls these post-ops, MLAS an activation in the GEMM's output
+ * processor). The results are the same, element for element, as the layers run one by one.
+ *
+ * <p>A layer is folded only when it is the only reader of the value before it (and that value is not a model
+ * output), the convolution's output is a static 4-d float32 or float64 value, and the bias is a constant of shape
+ * {@code [1, O, 1, 1]} or {@code [O, 1, 1]} of the same type. Runs before {@link Fusion}, which then finds fewer
+ * element-wise layers to chain.
+ */
+final class ConvolutionFusion {
+    private ConvolutionFusion() {
+    }
+
+    static List<Step> fuse(List<Step> steps, List<Operand> outputs) {
+        Map<Integer, Integer> readers = new HashMap<>();
+        Map<Integer, Step> readerOf = new HashMap<>();
+        for (Step s : steps) {
+            for (Operand o : s.inputs()) {
+                if (o instanceof SlotRef r) {
+                    readers.merge(r.slot(), 1, Integer::sum);
+                    readerOf.put(r.slot(), s);
+                }
+            }
+        }
+        for (Operand o : outputs) {
+            if (o instanceof SlotRef r) {
+                readers.merge(r.slot(), 2, Integer::sum);
+            }
+        }
+        Map<Step, Step> replaced = new HashMap<>();
+        Set<Step> absorbed = new HashSet<>();
+        for (Step conv : steps) {
+            if (!isConvolution(conv)) {
+                continue;
+            }
+            Step add = onlyReader(conv, readers, readerOf);
+            Const bias = add == null ? null : bias(add, conv);
+            if (bias == null) {
+                continue;
+            }
+            Step last = add;
+            double low = Double.NEGATIVE_INFINITY, high = Double.POSITIVE_INFINITY;
+            Step activation = onlyReader(add, readers, readerOf);
+            if (activation != null && activation.kind() == Kind.OP && activation.node().inputs().size() == 1
+                    && sameType(activation, conv)) {
+                Node a = activation.node();
+                if (a.is("Relu") && a.type().version() == 0) {
+                    low = 0;
+                    last = activation;
+                } else if (Fusion.clamp(a)) {
+                    low = a.attributes().getDouble("min");
+                    high = a.attributes().getDouble("max");
+                    last = activation;
+                }
+            }
+            replaced.put(conv, fused(conv, bias, add, last, low, high));
+            absorbed.add(add);
+            absorbed.add(last);
+        }
+        if (replaced.isEmpty()) {
+            return steps;
+        }
+        // The fused step takes the convolution's place: its inputs are ready there, and every reader of its output
+        // (the last folded layer's) comes after that layer, so after the convolution too.
+        List<Step> out = new ArrayList<>(steps.size());
+        for (Step s : steps) {
+            if (replaced.containsKey(s)) {
+                out.add(replaced.get(s));
+            } else if (!absorbed.contains(s)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isConvolution(Step s) {
+        if (s.kind() != Kind.OP || s.outputSlots().length != 1) {
+            return false;
+        }
+        Node n = s.node();
+        if (!(n.is("Convolution") || n.is("GroupConvolution")) || n.type().version() != 1) {
+            return false;
+        }
+        ElementType t = n.outputs().get(0).type();
+        PartialShape shape = n.outputs().get(0).shape();
+        return (t == ElementType.F32 || t == ElementType.F64) && !shape.isRankDynamic() && shape.rank() == 4
+                && shape.dims().get(1).isStatic() && n.inputs().stream().allMatch(in -> in.type() == t);
+    }
+
+    /** The one step that reads {@code s}'s output, when nothing else (no model output) does. */
+    private static Step onlyReader(Step s, Map<Integer, Integer> readers, Map<Integer, Step> readerOf) {
+        int slot = s.outputSlots()[0];
+        return readers.getOrDefault(slot, 0) == 1 ? readerOf.get(slot) : null;
+    }
+
+    private static boolean sameType(Step s, Step conv) {
+        return s.node().outputs().size() == 1
+                && s.node().outputs().get(0).type() == conv.node().outputs().get(0).type();
+    }
+
+    /** The per-channel bias {@code add} adds to {@code conv}'s output, as a 1-d constant; null when it is not one. */
+    private static Const bias(Step add, Step conv) {
+        Node n = add.node();
+        if (add.kind() != Kind.OP || !n.is("Add") || n.type().version() != 1 || add.inputs().size() != 2
+                || !sameType(add, conv) || n.attributes().has("auto_broadcast")
+                && !n.attributes().getString("auto_broadcast").equals("numpy")) {
+            return null;
+        }
+        int convSlot = conv.outputSlots()[0];
+        int side = add.inputs().get(0) instanceof SlotRef r && r.slot() == convSlot ? 0
+                : add.inputs().get(1) instanceof SlotRef r && r.slot() == convSlot ? 1 : -1;
+        if (side < 0 || !(add.inputs().get(1 - side) instanceof Const c)) {
+            return null;
+        }
+        int channels = (int) conv.node().outputs().get(0).shape().dims().get(1).length();
+        int[] dims = c.value().dims();
+        boolean perChannel = dims.length == 4 && dims[0] == 1 && dims[1] == channels && dims[2] == 1 && dims[3] == 1
+                || dims.length == 3 && dims[0] == channels && dims[1] == 1 && dims[2] == 1;
+        if (!perChannel || c.value().elementType() != conv.node().outputs().get(0).type()) {
+            return null;
+        }
+        return new Const(OvTensor.of(c.value().tensor().reshape(channels)));
+    }
+
+    private static Step fused(Step conv, Const bias, Step add, Step last, double low, double high) {
+        Layer convolution = conv.layer();
+        String names = conv.node().name() + "', '" + add.node().name()
+                + (last == add ? "" : "', '" + last.node().name());
+        Kernel kernel = (layer, in) -> {
+            try {
+                return List.of(OpTable.convolution(convolution, in.get(0).tensor(), in.get(1).tensor(),
+                        new Windows.Epilogue(in.get(2).tensor(), low, high)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("in the fused layers '" + names + "': " + e.getMessage(), e);
+            }
+        };
+        List<Operand> inputs = List.of(conv.inputs().get(0), conv.inputs().get(1), bias);
+        // The step stays the convolution's (same output shape and type as the last folded layer's), so that Fusion
+        // never takes it for the element-wise layer whose output slot it writes.
+        return new Step(conv.node(), Kind.OP, kernel, inputs, last.outputSlots(), null, convolution);
+    }
+}

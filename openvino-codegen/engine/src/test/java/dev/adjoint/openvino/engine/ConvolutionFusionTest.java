@@ -1,0 +1,135 @@
+package dev.adjoint.openvino.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.adjoint.openvino.ir.Attributes;
+import dev.adjoint.openvino.ir.ElementType;
+import dev.adjoint.openvino.ir.GraphBuilder;
+import dev.adjoint.openvino.ir.NodeOutput;
+import dev.adjoint.openvino.ir.PartialShape;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A convolution's bias and activation folded into the convolution step give, element for element, what the layers
+ * give one by one (fusion off), and are folded only where nothing else reads the values in between.
+ */
+class ConvolutionFusionTest {
+    private final Core core = new Core();
+
+    private static float[] random(SplittableRandom r, int n, double scale) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextDouble(-scale, scale);
+        }
+        return v;
+    }
+
+    private static NodeOutput c(GraphBuilder g, String name, long[] shape, float[] v) {
+        return g.constant(name, shape, v).output(0);
+    }
+
+    private static NodeOutput conv(GraphBuilder g, String type, NodeOutput x, NodeOutput w, long stride, long pad) {
+        return g.op(type, 1, "conv", Attributes.of("strides", List.of(stride, stride), "pads_begin",
+                List.of(pad, pad), "pads_end", List.of(pad, pad), "dilations", List.of(1L, 1L)), x, w).output(0);
+    }
+
+    private static NodeOutput add(GraphBuilder g, String name, NodeOutput a, NodeOutput b) {
+        return g.op("Add", 1, name, Attributes.empty(), a, b).output(0);
+    }
+
+    /**
+     * Builds {@code x [1, channels, size, size] -> body -> outputs}, compiles it with and without fusion, checks the
+     * fused step count and that every output is bit for bit the same (NaN and infinities in the input included).
+     */
+    private void check(String name, int channels, int size, BiConsumer<GraphBuilder, NodeOutput> body, int fusedSteps,
+            int plainSteps) {
+        GraphBuilder g = new GraphBuilder(name);
+        body.accept(g, g.parameter("x", ElementType.F32, PartialShape.of(1, channels, size, size)).output(0));
+        Model m = Model.of(g.build());
+        CompiledModel fused = core.compileModel(m, "CPU");
+        CompiledModel plain = core.compile(m, "CPU", Map.of(), false);
+        assertEquals(plainSteps, plain.summary().steps(), name + ": steps without fusion");
+        assertEquals(fusedSteps, fused.summary().steps(), name + ": steps with fusion");
+        float[] input = random(new SplittableRandom(7), channels * size * size, 3);
+        input[5] = Float.NaN;
+        input[input.length / 2] = Float.POSITIVE_INFINITY;
+        input[input.length - 3] = Float.NEGATIVE_INFINITY;
+        InferRequest f = fused.createInferRequest(), p = plain.createInferRequest();
+        for (InferRequest r : List.of(f, p)) {
+            r.setInputTensor(0, OvTensor.of(input, 1, channels, size, size));
+            r.infer();
+        }
+        for (int i = 0; i < m.outputs().size(); i++) {
+            float[] want = p.getOutputTensor(i).toFloatArray(), got = f.getOutputTensor(i).toFloatArray();
+            assertArrayEquals(want, got, name + ": output " + i);
+        }
+    }
+
+    @Test
+    void convolutionBiasRelu() {
+        SplittableRandom r = new SplittableRandom(1);
+        // 3x3 on 16 channels (Winograd on the vector path), and a 7x7 stride-2 stem (packed GEMM over patches).
+        check("3x3", 16, 20, (g, x) -> g.result("y", g.op("Relu", 0, "relu", Attributes.empty(),
+                add(g, "bias", conv(g, "Convolution", x,
+                        c(g, "w", new long[] {24, 16, 3, 3}, random(r, 24 * 16 * 9, 0.3)), 1, 1),
+                        c(g, "b", new long[] {1, 24, 1, 1}, random(r, 24, 1)))).output(0)), 1, 3);
+        check("stem", 3, 45, (g, x) -> g.result("y", g.op("Relu", 0, "relu", Attributes.empty(),
+                add(g, "bias", c(g, "b", new long[] {1, 16, 1, 1}, random(r, 16, 1)),
+                        conv(g, "Convolution", x,
+                                c(g, "w", new long[] {16, 3, 7, 7}, random(r, 16 * 3 * 49, 0.3)), 2, 3))).output(0)),
+                1, 3);
+    }
+
+    @Test
+    void depthwiseBiasRelu6() {
+        SplittableRandom r = new SplittableRandom(2);
+        check("depthwise", 32, 29, (g, x) -> g.result("y", g.op("Clamp", 0, "relu6", Attributes.of("min", 0.0, "max", 6.0),
+                add(g, "bias", conv(g, "GroupConvolution", x,
+                        c(g, "w", new long[] {32, 1, 1, 3, 3}, random(r, 32 * 9, 1)), 2, 1),
+                        c(g, "b", new long[] {32, 1, 1}, random(r, 32, 2)))).output(0)), 1, 3);
+    }
+
+    @Test
+    void aBiasBeforeAResidualAddFusesWithoutAnActivation() {
+        SplittableRandom r = new SplittableRandom(3);
+        // 1x1 projection + bias, then the residual Add: conv+bias in one step, the residual Add in another.
+        check("project", 24, 30, (g, x) -> {
+            NodeOutput y = add(g, "bias", conv(g, "Convolution", x,
+                    c(g, "w", new long[] {24, 24, 1, 1}, random(r, 24 * 24, 0.3)), 1, 0),
+                    c(g, "b", new long[] {1, 24, 1, 1}, random(r, 24, 1)));
+            g.result("y", add(g, "residual", y, x));
+        }, 2, 3);
+    }
+
+    @Test
+    void valuesReadElsewhereOrNonConstantOrFullShapedBiasesAreNotFolded() {
+        SplittableRandom r = new SplittableRandom(4);
+        float[] w = random(r, 8 * 8 * 9, 0.3);
+        // The convolution's output is also a model output.
+        check("output", 8, 16, (g, x) -> {
+            NodeOutput conv = conv(g, "Convolution", x,
+                    c(g, "w", new long[] {8, 8, 3, 3}, w), 1, 1);
+            g.result("conv", conv);
+            g.result("y", add(g, "bias", conv, c(g, "b", new long[] {1, 8, 1, 1}, random(r, 8, 1))));
+        }, 2, 2);
+        // The biased value has two readers: the bias folds, the Relu does not.
+        check("branch", 8, 16, (g, x) -> {
+            NodeOutput biased = add(g, "bias", conv(g, "Convolution", x,
+                    c(g, "w", new long[] {8, 8, 3, 3}, w), 1, 1), c(g, "b", new long[] {1, 8, 1, 1}, random(r, 8, 1)));
+            g.result("relu", g.op("Relu", 0, "relu", Attributes.empty(), biased).output(0));
+            g.result("biased", biased);
+        }, 2, 3);
+        // A bias with a value per element is no per-channel bias; adding the input to itself is no constant.
+        check("full", 8, 16, (g, x) -> g.result("y", add(g, "bias", conv(g, "Convolution",
+                x, c(g, "w", new long[] {8, 8, 3, 3}, w), 1, 1),
+                c(g, "b", new long[] {1, 8, 16, 16}, random(r, 8 * 256, 1)))), 2, 2);
+        check("self", 8, 16, (g, x) -> {
+            g.result("y", add(g, "plus", conv(g, "Convolution", x, c(g, "w", new long[] {8, 8, 3, 3}, w), 1, 1), x));
+        }, 2, 2);
+    }
+}
