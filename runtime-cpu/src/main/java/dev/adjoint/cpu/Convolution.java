@@ -111,20 +111,41 @@ final class Convolution {
         // The float32 vector GEMM reads the filters of each group (its A) packed once, from the cache.
         GemmF32Vector.Packed[] filters = vector && dtype == DType.FLOAT32
                 && (long) groupOut * positions * patch > Matmul.SMALL_WORK ? new GemmF32Vector.Packed[groups] : null;
+        // Few output positions that leave a part-filled column panel (ResNet's 7x7 layers: 49 = 32 + 17) run as the
+        // transposed product, positions x channels, whose tiles waste less; the filters are then its packed B.
+        boolean transposed = filters != null && transposedIsCheaper(groupOut, positions);
         if (filters != null) {
             for (int g = 0; g < groups; g++) {
-                filters[g] = PackedOperands.floats(w, true, groupOut, patch, g * groupOut * patch, patch, 1);
+                filters[g] = transposed
+                        ? PackedOperands.floats(w, false, groupOut, patch, g * groupOut * patch, 1, patch)
+                        : PackedOperands.floats(w, true, groupOut, patch, g * groupOut * patch, patch, 1);
             }
         }
         long imageWork = (long) outChannels * positions * patch;
         Parallel.RangeBody images = (from, to) -> {
             boolean gemmMayFork = to - from == batch;
-            Object col = pointwise || filters != null ? null
+            Object col = pointwise || filters != null && !transposed ? null
                     : columns(dtype, checkedSize("conv2d", (long) patch * positions));
             for (int n = from; n < to; n++) {
                 for (int g = 0; g < groups; g++) {
                     int xOff = (n * channels + g * groupIn) * h * wd;
                     int cOff = (n * outChannels + g * groupOut) * positions;
+                    if (transposed) {
+                        // out^T (positions x groupOut) = patches^T times filters^T, then transposed into place.
+                        float[] patches = (float[]) xs;
+                        int patchesOff = xOff;
+                        if (!pointwise) {
+                            Im2col.unfold(xs, xOff, groupIn, h, wd, kh, kw, spec, oh, ow, col);
+                            patches = (float[]) col;
+                            patchesOff = 0;
+                        }
+                        float[] product = transposedScratch(positions * groupOut);
+                        GemmF32Vector.gemm(positions, groupOut, patch, patches, patchesOff, 1, positions, null,
+                                (float[]) ws, g * groupOut * patch, 1, patch, filters[g], null, product, 0, groupOut,
+                                gemmMayFork);
+                        transposeInto(product, positions, groupOut, (float[]) out, cOff, epilogue, g * groupOut);
+                        continue;
+                    }
                     if (filters != null) {
                         // The packed GEMM reads the patches straight from the image while it packs them.
                         float[] xf = (float[]) xs;
@@ -161,6 +182,52 @@ final class Convolution {
             images.run(0, batch);
         }
         return result;
+    }
+
+    /**
+     * Whether {@code out^T = patches^T filters^T} (positions rows, channels columns) fills the micro-tiles better
+     * than {@code out = filters patches} by at least a tenth: tiles are {@code MR} rows by {@code NR} columns, and a
+     * part-filled tile costs as much as a full one.
+     */
+    static boolean transposedIsCheaper(int channels, int positions) {
+        int mr = GemmF32Vector.MR, nr = GemmF32Vector.NR;
+        long direct = (long) Math.ceilDiv(channels, mr) * mr * Math.ceilDiv(positions, nr) * nr;
+        long transposed = (long) Math.ceilDiv(positions, mr) * mr * Math.ceilDiv(channels, nr) * nr;
+        return transposed * 10 < direct * 9;
+    }
+
+    private static final ThreadLocal<float[]> TRANSPOSED = new ThreadLocal<>();
+
+    private static float[] transposedScratch(int size) {
+        float[] buf = TRANSPOSED.get();
+        if (buf == null || buf.length < size) {
+            buf = new float[size];
+            TRANSPOSED.set(buf);
+        }
+        return buf;
+    }
+
+    /**
+     * {@code out[outOff + o * positions + p] = product[p * channels + o]}, with the epilogue (if any) for channel
+     * {@code firstChannel + o} applied on the way, as the tiles would have applied it.
+     */
+    private static void transposeInto(float[] product, int positions, int channels, float[] out, int outOff,
+            Epilogue epilogue, int firstChannel) {
+        float[] bias = epilogue == null ? null : epilogue.bias().floats();
+        float low = epilogue == null ? 0 : (float) epilogue.low(), high = epilogue == null ? 0 : (float) epilogue.high();
+        for (int o = 0; o < channels; o++) {
+            int to = outOff + o * positions;
+            if (bias == null) {
+                for (int p = 0; p < positions; p++) {
+                    out[to + p] = product[p * channels + o];
+                }
+            } else {
+                float add = bias[firstChannel + o];
+                for (int p = 0; p < positions; p++) {
+                    out[to + p] = Math.min(Math.max(product[p * channels + o] + add, low), high);
+                }
+            }
+        }
     }
 
     static Storage pool2d(CpuBackend backend, CpuStorage x, Shape xShape, Pool2dSpec spec, Shape outShape,

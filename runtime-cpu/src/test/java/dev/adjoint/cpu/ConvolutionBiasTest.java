@@ -100,6 +100,11 @@ class ConvolutionBiasTest {
                     nonFinite);
             check(random, DType.FLOAT32, new int[] {1, 6, 9, 11}, new int[] {12, 1, 5, 3},
                     new Conv2dSpec(2, 1, 1, 2, 0, 1, 1, 2, 6), nonFinite);
+            // Few positions: the transposed product, with the epilogue applied as it is transposed back.
+            check(random, DType.FLOAT32, new int[] {1, 64, 14, 14}, new int[] {128, 64, 3, 3}, Conv2dSpec.of(2, 1),
+                    nonFinite);
+            check(random, DType.FLOAT32, new int[] {2, 96, 7, 7}, new int[] {160, 96, 1, 1}, Conv2dSpec.of(1, 0),
+                    nonFinite);
             // float64 takes the scalar epilogue after its GEMM.
             check(random, DType.FLOAT64, new int[] {2, 4, 9, 7}, new int[] {6, 2, 3, 2},
                     new Conv2dSpec(2, 1, 1, 0, 2, 1, 1, 2, 2), nonFinite);

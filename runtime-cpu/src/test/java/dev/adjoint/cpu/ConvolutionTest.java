@@ -7,6 +7,8 @@ import static dev.adjoint.cpu.MatmulTestSupport.randomValues;
 import static dev.adjoint.cpu.MatmulTestSupport.storage;
 import static dev.adjoint.cpu.MatmulTestSupport.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.core.DType;
 import dev.adjoint.core.Shape;
@@ -168,6 +170,19 @@ class ConvolutionTest {
                     new int[] {channels * multiplier, 1, kh, kw}, spec);
             done++;
         }
+    }
+
+    @Test
+    void fewPositionsRunAsTheTransposedProduct() {
+        // 7x7 outputs (49 = 32 + 17 columns): the product runs as positions x channels and is transposed back.
+        assertTrue(Convolution.transposedIsCheaper(128, 49) && Convolution.transposedIsCheaper(160, 49)
+                && Convolution.transposedIsCheaper(256, 196), "the shapes below take the transposed path");
+        assertFalse(Convolution.transposedIsCheaper(64, 3136), "a 56x56 layer fills its column panels");
+        SplittableRandom random = new SplittableRandom(27);
+        check(random, DType.FLOAT32, new int[] {1, 64, 14, 14}, new int[] {128, 64, 3, 3}, Conv2dSpec.of(2, 1));
+        check(random, DType.FLOAT32, new int[] {2, 96, 7, 7}, new int[] {160, 96, 1, 1}, Conv2dSpec.of(1, 0));
+        check(random, DType.FLOAT32, new int[] {1, 32, 14, 14}, new int[] {256, 32, 1, 1}, Conv2dSpec.of(1, 0));
+        check(random, DType.FLOAT32, new int[] {1, 64, 8, 8}, new int[] {256, 32, 3, 3}, Conv2dSpec.of(1, 1, 1, 2));
     }
 
     @Test
