@@ -113,7 +113,7 @@ final class Convolution {
                 && (long) groupOut * positions * patch > Matmul.SMALL_WORK ? new GemmF32Vector.Packed[groups] : null;
         // Few output positions that leave a part-filled column panel (ResNet's 7x7 layers: 49 = 32 + 17) run as the
         // transposed product, positions x channels, whose tiles waste less; the filters are then its packed B.
-        boolean transposed = filters != null && transposedIsCheaper(groupOut, positions);
+        boolean transposed = filters != null && transposedIsCheaper(groupOut, positions, patch);
         if (filters != null) {
             for (int g = 0; g < groups; g++) {
                 filters[g] = transposed
@@ -185,16 +185,22 @@ final class Convolution {
     }
 
     /**
-     * Whether {@code out^T = patches^T filters^T} (positions rows, channels columns) fills the micro-tiles better
-     * than {@code out = filters patches} by at least a tenth: tiles are {@code MR} rows by {@code NR} columns, and a
-     * part-filled tile costs as much as a full one.
+     * Whether {@code out^T = patches^T filters^T} (positions rows, channels columns) is cheaper than
+     * {@code out = filters patches}: tiles are {@code MR} rows by {@code NR} columns and a part-filled tile costs as
+     * much as a full one, so the transposed form may do fewer multiply-adds; it pays when it saves at least a tenth
+     * of them and more than moving the result back costs (about {@link #TRANSPOSE_COST} multiply-adds an element).
+     * ResNet's 3x3 layers at 7x7 (49 = 32 + 17 columns, depth 4608) take it; a 1x1 layer of depth 160 does not.
      */
-    static boolean transposedIsCheaper(int channels, int positions) {
+    static boolean transposedIsCheaper(int channels, int positions, int depth) {
         int mr = GemmF32Vector.MR, nr = GemmF32Vector.NR;
         long direct = (long) Math.ceilDiv(channels, mr) * mr * Math.ceilDiv(positions, nr) * nr;
         long transposed = (long) Math.ceilDiv(positions, mr) * mr * Math.ceilDiv(channels, nr) * nr;
-        return transposed * 10 < direct * 9;
+        return transposed * 10 < direct * 9
+                && (direct - transposed) * depth > TRANSPOSE_COST * (long) positions * channels;
     }
+
+    /** What moving one element of a transposed product back costs, in multiply-adds of the micro-kernel. */
+    private static final long TRANSPOSE_COST = 64;
 
     private static final ThreadLocal<float[]> TRANSPOSED = new ThreadLocal<>();
 
@@ -215,16 +221,23 @@ final class Convolution {
             Epilogue epilogue, int firstChannel) {
         float[] bias = epilogue == null ? null : epilogue.bias().floats();
         float low = epilogue == null ? 0 : (float) epilogue.low(), high = epilogue == null ? 0 : (float) epilogue.high();
-        for (int o = 0; o < channels; o++) {
-            int to = outOff + o * positions;
-            if (bias == null) {
-                for (int p = 0; p < positions; p++) {
-                    out[to + p] = product[p * channels + o];
-                }
-            } else {
-                float add = bias[firstChannel + o];
-                for (int p = 0; p < positions; p++) {
-                    out[to + p] = Math.min(Math.max(product[p * channels + o] + add, low), high);
+        // In blocks of 16 x 16, so that the reads of a block share 16 cache lines and so do its writes.
+        for (int o0 = 0; o0 < channels; o0 += 16) {
+            int o1 = Math.min(channels, o0 + 16);
+            for (int p0 = 0; p0 < positions; p0 += 16) {
+                int p1 = Math.min(positions, p0 + 16);
+                for (int o = o0; o < o1; o++) {
+                    int to = outOff + o * positions;
+                    if (bias == null) {
+                        for (int p = p0; p < p1; p++) {
+                            out[to + p] = product[p * channels + o];
+                        }
+                    } else {
+                        float add = bias[firstChannel + o];
+                        for (int p = p0; p < p1; p++) {
+                            out[to + p] = Math.min(Math.max(product[p * channels + o] + add, low), high);
+                        }
+                    }
                 }
             }
         }

@@ -175,14 +175,14 @@ class ConvolutionTest {
     @Test
     void fewPositionsRunAsTheTransposedProduct() {
         // 7x7 outputs (49 = 32 + 17 columns): the product runs as positions x channels and is transposed back.
-        assertTrue(Convolution.transposedIsCheaper(128, 49) && Convolution.transposedIsCheaper(160, 49)
-                && Convolution.transposedIsCheaper(256, 196), "the shapes below take the transposed path");
-        assertFalse(Convolution.transposedIsCheaper(64, 3136), "a 56x56 layer fills its column panels");
+        assertTrue(Convolution.transposedIsCheaper(128, 49, 576) && Convolution.transposedIsCheaper(160, 49, 960)
+                && Convolution.transposedIsCheaper(256, 196, 1152), "the shapes below take the transposed path");
+        assertFalse(Convolution.transposedIsCheaper(64, 3136, 576), "a 56x56 layer fills its column panels");
+        assertFalse(Convolution.transposedIsCheaper(960, 49, 160), "a shallow 1x1 layer saves less than it moves");
         SplittableRandom random = new SplittableRandom(27);
         check(random, DType.FLOAT32, new int[] {1, 64, 14, 14}, new int[] {128, 64, 3, 3}, Conv2dSpec.of(2, 1));
-        check(random, DType.FLOAT32, new int[] {2, 96, 7, 7}, new int[] {160, 96, 1, 1}, Conv2dSpec.of(1, 0));
-        check(random, DType.FLOAT32, new int[] {1, 32, 14, 14}, new int[] {256, 32, 1, 1}, Conv2dSpec.of(1, 0));
-        check(random, DType.FLOAT32, new int[] {1, 64, 8, 8}, new int[] {256, 32, 3, 3}, Conv2dSpec.of(1, 1, 1, 2));
+        check(random, DType.FLOAT32, new int[] {2, 960, 7, 7}, new int[] {160, 960, 1, 1}, Conv2dSpec.of(1, 0));
+        check(random, DType.FLOAT32, new int[] {1, 128, 28, 28}, new int[] {256, 128, 3, 3}, Conv2dSpec.of(2, 1));
     }
 
     @Test
