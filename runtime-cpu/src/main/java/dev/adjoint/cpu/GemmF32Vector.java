@@ -78,10 +78,12 @@ final class GemmF32Vector {
     private static final ThreadLocal<float[]> PACKED_A = new ThreadLocal<>();
     private static final ThreadLocal<float[]> ROWS_OF_B = new ThreadLocal<>();
     private static final ThreadLocal<float[]> PACKED_B = new ThreadLocal<>();
+    /** A panels packed once and shared by the column groups of one product (see the forked branch of gemm). */
+    private static final ThreadLocal<float[]> SHARED_A = new ThreadLocal<>();
     /** B panels computed once and shared by the threads of one product (see the forked branch of gemm). */
     private static final ThreadLocal<float[]> SHARED_B = new ThreadLocal<>();
-    /** The largest B (in values, 16 MiB of float32) packed once for all threads rather than per row group. */
-    private static final long MAX_SHARED_B = 1L << 22;
+    /** The largest operand (in values, 16 MiB of float32) packed once for all threads rather than per group. */
+    private static final long MAX_SHARED_PACKED = 1L << 22;
     private static final ThreadLocal<float[]> EDGE_TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
     private GemmF32Vector() {
@@ -269,7 +271,24 @@ final class GemmF32Vector {
         int items = rowGroups * columnGroups;
         int rowPanels = ceilDiv(m, MR);
         Product shared = product;
-        if (bPanels != null && rowGroups > 1 && (long) nPanels * NR * k <= MAX_SHARED_B) {
+        Packed sharedA = packedA;
+        if (packedA == null && columnGroups > 1 && n <= 2 * NC && (long) rowPanels * MR * k <= MAX_SHARED_PACKED) {
+            // Few columns cut into several groups (a convolution's transposed product, 49 positions x 512 channels,
+            // depth 4608): each group would pack the same rows of A again, as costly as multiplying by them. Pack A
+            // once, shared, split over depth blocks.
+            float[] data = buffer(SHARED_A, rowPanels * MR * k);
+            Packed packed = new Packed(data, m, k, true);
+            Parallel.forRange(ceilDiv(k, KC), 1, (from, to) -> {
+                for (int block = from; block < to; block++) {
+                    int p = block * KC;
+                    packA(m, Math.min(KC, k - p), a, aOff + p * csA, rsA, csA, data, packed.offset(p, 0));
+                }
+            });
+            sharedA = packed;
+            shared = new Product(m, n, k, a, aOff, rsA, csA, sharedA, b, bOff, rsB, csB, packedB, bPanels, epilogue, c,
+                    cOff, ldc);
+        }
+        if (bPanels != null && rowGroups > 1 && (long) nPanels * NR * k <= MAX_SHARED_PACKED) {
             // Each row group would compute B's panels again, and a computed B (a convolution's patches)
             // costs as much as a late 7x7 ResNet layer's whole product: compute it once, shared, split
             // over depth blocks, and let the rectangles read it as a pre-packed B.
@@ -280,7 +299,7 @@ final class GemmF32Vector {
                     bPanels.pack(p, Math.min(KC, k - p), 0, nPanels, data, p * nPanels * NR);
                 }
             });
-            shared = new Product(m, n, k, a, aOff, rsA, csA, packedA, null, 0, 0, 0, new Packed(data, n, k, false),
+            shared = new Product(m, n, k, a, aOff, rsA, csA, sharedA, null, 0, 0, 0, new Packed(data, n, k, false),
                     null, epilogue, c, cOff, ldc);
         }
         Product work = shared;
