@@ -139,7 +139,7 @@ final class Convolution {
                             patches = (float[]) col;
                             patchesOff = 0;
                         }
-                        float[] product = transposedScratch(positions * groupOut);
+                        float[] product = GemmF32Vector.buffer(TRANSPOSED, positions * groupOut);
                         GemmF32Vector.gemm(positions, groupOut, patch, patches, patchesOff, 1, positions, null,
                                 (float[]) ws, g * groupOut * patch, 1, patch, filters[g], null, product, 0, groupOut,
                                 gemmMayFork);
@@ -203,15 +203,6 @@ final class Convolution {
     private static final long TRANSPOSE_COST = 64;
 
     private static final ThreadLocal<float[]> TRANSPOSED = new ThreadLocal<>();
-
-    private static float[] transposedScratch(int size) {
-        float[] buf = TRANSPOSED.get();
-        if (buf == null || buf.length < size) {
-            buf = new float[size];
-            TRANSPOSED.set(buf);
-        }
-        return buf;
-    }
 
     /**
      * {@code out[outOff + o * positions + p] = product[p * channels + o]}, with the epilogue (if any) for channel

@@ -975,7 +975,8 @@ final class GemmF32Vector {
         return sum;
     }
 
-    private static float[] buffer(ThreadLocal<float[]> cache, int size) {
+    /** This thread's array in {@code cache}, grown to at least {@code size} values (contents unspecified). */
+    static float[] buffer(ThreadLocal<float[]> cache, int size) {
         float[] buf = cache.get();
         if (buf == null || buf.length < size) {
             buf = new float[size];

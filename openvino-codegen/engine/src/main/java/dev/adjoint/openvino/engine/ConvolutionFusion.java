@@ -32,19 +32,14 @@ final class ConvolutionFusion {
     }
 
     static List<Step> fuse(List<Step> steps, List<Operand> outputs) {
-        Map<Integer, Integer> readers = new HashMap<>();
+        Map<Integer, Integer> readers = Fusion.readers(steps, outputs);
+        // A slot's reader; onlyReader consults it only for slots with exactly one.
         Map<Integer, Step> readerOf = new HashMap<>();
         for (Step s : steps) {
             for (Operand o : s.inputs()) {
                 if (o instanceof SlotRef r) {
-                    readers.merge(r.slot(), 1, Integer::sum);
                     readerOf.put(r.slot(), s);
                 }
-            }
-        }
-        for (Operand o : outputs) {
-            if (o instanceof SlotRef r) {
-                readers.merge(r.slot(), 2, Integer::sum);
             }
         }
         Map<Step, Step> replaced = new HashMap<>();

@@ -95,19 +95,7 @@ final class Fusion {
 
     /** The steps with fusible runs merged; a fused step sits where its last layer was. */
     static List<Step> fuse(List<Step> steps, List<Operand> outputs) {
-        Map<Integer, Integer> readers = new HashMap<>();
-        for (Step s : steps) {
-            for (Operand o : s.inputs()) {
-                if (o instanceof SlotRef r) {
-                    readers.merge(r.slot(), 1, Integer::sum);
-                }
-            }
-        }
-        for (Operand o : outputs) {
-            if (o instanceof SlotRef r) {
-                readers.merge(r.slot(), 2, Integer::sum);
-            }
-        }
+        Map<Integer, Integer> readers = readers(steps, outputs);
         // The chain a slot ends, if any: the step that makes it is the chain's last layer.
         Map<Integer, Chain> chainEndingAt = new HashMap<>();
         List<Object> order = new ArrayList<>();
@@ -142,6 +130,24 @@ final class Fusion {
         }
         // A fused step must sit where its last layer was: re-place chains after the steps they follow.
         return reorder(steps, out);
+    }
+
+    /** How many steps read each slot; a model output counts as two readers, so that it is never fused away. */
+    static Map<Integer, Integer> readers(List<Step> steps, List<Operand> outputs) {
+        Map<Integer, Integer> readers = new HashMap<>();
+        for (Step s : steps) {
+            for (Operand o : s.inputs()) {
+                if (o instanceof SlotRef r) {
+                    readers.merge(r.slot(), 1, Integer::sum);
+                }
+            }
+        }
+        for (Operand o : outputs) {
+            if (o instanceof SlotRef r) {
+                readers.merge(r.slot(), 2, Integer::sum);
+            }
+        }
+        return readers;
     }
 
     /** Which input of {@code n} continues a chain: one ending at a slot nobody else reads; -1 when none does. */
