@@ -10,6 +10,7 @@ import dev.adjoint.openvino.engine.InferRequest;
 import dev.adjoint.openvino.engine.Model;
 import dev.adjoint.openvino.engine.OvTensor;
 import dev.adjoint.openvino.engine.Port;
+import dev.adjoint.openvino.engine.ProfilingInfo;
 import dev.adjoint.openvino.ir.ElementType;
 import dev.adjoint.openvino.ir.PartialShape;
 import java.io.PrintStream;
@@ -78,6 +79,13 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not draw a progress bar.")
     boolean noProgress;
 
+    @Option(names = {"-pc", "--perf-counts"}, description = "Time every layer (PERF_COUNT=YES) and print each one's"
+            + " mean time over the measured inferences, slowest first.")
+    boolean perfCounts;
+
+    /** With -pc: each layer's summed time over the measured inferences, by its position in the plan. */
+    private LayerTimes layerTimes;
+
     @Spec
     CommandSpec spec;
 
@@ -110,6 +118,9 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (threads != null) {
             props.put(EngineProperties.INFERENCE_NUM_THREADS, Integer.toString(threads));
         }
+        if (perfCounts) {
+            props.put(EngineProperties.PERF_COUNT, "YES");
+        }
         long compileStart = System.nanoTime();
         try (CompiledModel compiled = core.compileModel(m, device, props)) {
             int nireq = requests != null ? requests : compiled.optimalNumberOfInferRequests();
@@ -138,6 +149,9 @@ final class BenchmarkCommand implements Callable<Integer> {
             Result result = measure(pool);
             out.println("[Step 5/5] Results");
             report(out, result, batch);
+            if (layerTimes != null) {
+                layerTimes.report(out);
+            }
         }
         return 0;
     }
@@ -208,6 +222,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         CountDownLatch idle = new CountDownLatch(pool.size());
         long t0 = System.nanoTime();
         ProgressBar bar = noProgress ? null : progressBar();
+        layerTimes = perfCounts ? new LayerTimes() : null;
         for (InferRequest r : pool) {
             long[] startedAt = new long[1];
             r.setCallback(error -> {
@@ -219,6 +234,8 @@ final class BenchmarkCommand implements Callable<Integer> {
                 }
                 if (error != null) {
                     failure.compareAndSet(null, error);
+                } else if (layerTimes != null) {
+                    layerTimes.add(r.getProfilingInfo());
                 }
                 if (failure.get() == null && now - t0 < budgetNanos && started.incrementAndGet() <= maxIterations) {
                     startedAt[0] = System.nanoTime();
@@ -268,6 +285,43 @@ final class BenchmarkCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "    90th percentile: %.3f ms%n", percentile(l, 90));
         out.printf(Locale.ROOT, "    99th percentile: %.3f ms%n", percentile(l, 99));
         out.printf(Locale.ROOT, "Throughput:       %.2f FPS%n", l.length * batch * 1000.0 / r.durationMs());
+    }
+
+    /** Per-layer times summed over inferences (any request: all run the same plan), for {@code -pc}. */
+    static final class LayerTimes {
+        private final List<ProfilingInfo> layers = new ArrayList<>();
+        private long[] nanos;
+        private long inferences;
+
+        synchronized void add(List<ProfilingInfo> info) {
+            if (nanos == null) {
+                layers.addAll(info);
+                nanos = new long[info.size()];
+            }
+            for (int i = 0; i < nanos.length; i++) {
+                nanos[i] += info.get(i).realTime().toNanos();
+            }
+            inferences++;
+        }
+
+        /** One line per layer, slowest first: mean ms per inference and share of the layers' total. */
+        synchronized void report(PrintWriter out) {
+            if (nanos == null) {
+                return;
+            }
+            long total = Arrays.stream(nanos).sum();
+            Integer[] order = new Integer[nanos.length];
+            Arrays.setAll(order, i -> i);
+            Arrays.sort(order, (a, b) -> Long.compare(nanos[b], nanos[a]));
+            out.printf(Locale.ROOT, "Performance counts (mean of %d inferences, slowest first):%n", inferences);
+            out.printf(Locale.ROOT, "%-40s %-24s %-32s %10s %6s%n", "layer", "type", "exec type", "ms", "%");
+            for (int i : order) {
+                ProfilingInfo p = layers.get(i);
+                out.printf(Locale.ROOT, "%-40s %-24s %-32s %10.4f %5.1f%%%n", p.nodeName(), p.nodeType(), p.execType(),
+                        nanos[i] / 1e6 / inferences, total == 0 ? 0 : 100.0 * nanos[i] / total);
+            }
+            out.printf(Locale.ROOT, "Total of the layers: %.3f ms per inference%n", total / 1e6 / inferences);
+        }
     }
 
     /** The nearest-rank percentile of sorted values. */

@@ -135,6 +135,21 @@ class CliTest {
     }
 
     @Test
+    void benchmarkPrintsPerLayerCountsWithPc() {
+        Run r = run("benchmark", denseRelu().toString(), "-shape", "[8,4]", "-niter", "30", "-nireq", "2", "-pc",
+                "--no-progress");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("PERF_COUNT=YES"), r.out());
+        assertTrue(r.out().contains("Performance counts (mean of 30 inferences, slowest first):"), r.out());
+        // The dense_relu fixture's three layers each run as a step (too small to fuse), one line each.
+        for (String layer : List.of("matmul", "add", "relu")) {
+            assertTrue(r.out().lines().anyMatch(line -> line.startsWith(layer + " ") && line.endsWith("%")),
+                    layer + " in " + r.out());
+        }
+        assertTrue(r.out().matches("(?s).*Total of the layers: \\d+\\.\\d{3} ms per inference.*"), r.out());
+    }
+
+    @Test
     void errorsAreOneLineNamingWhatWasWrong(@TempDir Path tmp) throws IOException {
         Run missing = run("inspect", tmp.resolve("nope.xml").toString());
         assertEquals(1, missing.exit());

@@ -95,6 +95,11 @@ public final class CompiledModel implements AutoCloseable {
         return plan;
     }
 
+    /** Whether requests time their layers (PERF_COUNT=YES). */
+    boolean profiling() {
+        return config.profiling();
+    }
+
     Device deviceId() {
         return device;
     }

@@ -237,7 +237,8 @@ final class Compiler {
         for (int i = 0; i < steps.size(); i++) {
             Step st = steps.get(i);
             int[] free = dying.get(i).stream().mapToInt(Integer::intValue).toArray();
-            out.add(new Step(st.node(), st.kind(), st.kernel(), st.inputs(), st.outputSlots(), free, st.layer()));
+            out.add(new Step(st.node(), st.kind(), st.kernel(), st.inputs(), st.outputSlots(), free, st.layer(),
+                    st.execType()));
         }
         return out;
     }

@@ -152,6 +152,7 @@ final class ConvolutionFusion {
         List<Operand> inputs = List.of(conv.inputs().get(0), conv.inputs().get(1), bias);
         // The step stays the convolution's (same output shape and type as the last folded layer's), so that Fusion
         // never takes it for the element-wise layer whose output slot it writes.
-        return new Step(conv.node(), Kind.OP, kernel, inputs, last.outputSlots(), null, convolution);
+        String execType = conv.execType() + "+" + add.execType() + (last == add ? "" : "+" + last.execType());
+        return new Step(conv.node(), Kind.OP, kernel, inputs, last.outputSlots(), null, convolution, execType);
     }
 }

@@ -14,7 +14,9 @@ import java.util.Map;
  *       parallel (0: all cores). Kernel threads are the CPU backend's, set JVM-wide with
  *       {@code -Dadjoint.cpu.threads=N} before the first tensor is made; the CLI sets that for you;
  *   <li>{@value #NUM_STREAMS}: how many requests run at once ({@code AUTO} or a number);
- *   <li>{@value #PERFORMANCE_HINT_NUM_REQUESTS}: an upper bound on the streams the throughput hint picks.
+ *   <li>{@value #PERFORMANCE_HINT_NUM_REQUESTS}: an upper bound on the streams the throughput hint picks;
+ *   <li>{@value #PERF_COUNT}: {@code YES} to time every layer of every inference, read back with
+ *       {@link InferRequest#getProfilingInfo()} ({@code NO} by default: timing costs two clock reads per layer).
  * </ul>
  */
 public final class EngineProperties {
@@ -22,6 +24,7 @@ public final class EngineProperties {
     public static final String INFERENCE_NUM_THREADS = "INFERENCE_NUM_THREADS";
     public static final String NUM_STREAMS = "NUM_STREAMS";
     public static final String PERFORMANCE_HINT_NUM_REQUESTS = "PERFORMANCE_HINT_NUM_REQUESTS";
+    public static final String PERF_COUNT = "PERF_COUNT";
 
     /** The {@value #PERFORMANCE_HINT} values. */
     public enum PerformanceHint { LATENCY, THROUGHPUT }
@@ -33,14 +36,16 @@ public final class EngineProperties {
      * Parsed and validated properties.
      *
      * @param streams how many requests run at once (the async executor's threads), at least 1
+     * @param profiling whether each request times its layers ({@value #PERF_COUNT})
      */
-    record Config(PerformanceHint hint, int threads, int streams, int hintNumRequests) {
+    record Config(PerformanceHint hint, int threads, int streams, int hintNumRequests, boolean profiling) {
         Map<String, String> asMap() {
             Map<String, String> m = new LinkedHashMap<>();
             m.put(PERFORMANCE_HINT, hint.name());
             m.put(INFERENCE_NUM_THREADS, Integer.toString(threads));
             m.put(NUM_STREAMS, Integer.toString(streams));
             m.put(PERFORMANCE_HINT_NUM_REQUESTS, Integer.toString(hintNumRequests));
+            m.put(PERF_COUNT, profiling ? "YES" : "NO");
             return m;
         }
     }
@@ -50,6 +55,7 @@ public final class EngineProperties {
         int threads = 0;
         int streams = -1;
         int numRequests = 0;
+        boolean profiling = false;
         for (Map.Entry<String, String> e : properties.entrySet()) {
             String key = e.getKey();
             String value = e.getValue() == null ? "" : e.getValue().strip();
@@ -63,6 +69,11 @@ public final class EngineProperties {
                 }
                 case INFERENCE_NUM_THREADS -> threads = nonNegative(key, value);
                 case PERFORMANCE_HINT_NUM_REQUESTS -> numRequests = nonNegative(key, value);
+                case PERF_COUNT -> profiling = switch (value.toUpperCase(Locale.ROOT)) {
+                    case "YES", "TRUE" -> true;
+                    case "NO", "FALSE" -> false;
+                    default -> throw new EngineException("property " + key + "=" + value + " must be YES or NO");
+                };
                 case NUM_STREAMS -> {
                     if (value.equalsIgnoreCase("AUTO")) {
                         streams = -1;
@@ -74,8 +85,8 @@ public final class EngineProperties {
                     }
                 }
                 default -> throw new EngineException("unknown property " + key + "; the engine understands "
-                        + PERFORMANCE_HINT + ", " + INFERENCE_NUM_THREADS + ", " + NUM_STREAMS + " and "
-                        + PERFORMANCE_HINT_NUM_REQUESTS);
+                        + PERFORMANCE_HINT + ", " + INFERENCE_NUM_THREADS + ", " + NUM_STREAMS + ", "
+                        + PERFORMANCE_HINT_NUM_REQUESTS + " and " + PERF_COUNT);
             }
         }
         int cores = Runtime.getRuntime().availableProcessors();
@@ -86,7 +97,7 @@ public final class EngineProperties {
                 streams = Math.min(streams, numRequests);
             }
         }
-        return new Config(hint, threads, Math.max(1, streams), numRequests);
+        return new Config(hint, threads, Math.max(1, streams), numRequests, profiling);
     }
 
     private static int nonNegative(String key, String value) {

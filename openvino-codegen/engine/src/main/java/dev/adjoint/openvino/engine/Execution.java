@@ -39,10 +39,16 @@ final class Execution {
     }
 
     static Result run(Plan plan, dev.adjoint.core.Device device, OvTensor[] inputs, Map<String, OvTensor> state) {
-        return new Execution(plan, device).run(inputs, state);
+        return run(plan, device, inputs, state, null);
     }
 
-    private Result run(OvTensor[] inputs, Map<String, OvTensor> state) {
+    /** The same, writing each step's wall time in nanoseconds into {@code stepNanos} (one per plan step) if not null. */
+    static Result run(Plan plan, dev.adjoint.core.Device device, OvTensor[] inputs, Map<String, OvTensor> state,
+            long[] stepNanos) {
+        return new Execution(plan, device).run(inputs, state, stepNanos);
+    }
+
+    private Result run(OvTensor[] inputs, Map<String, OvTensor> state, long[] stepNanos) {
         for (int i = 0; i < inputs.length; i++) {
             pin(inputs[i]);
             set(plan.parameterSlots()[i], inputs[i]);
@@ -51,7 +57,9 @@ final class Execution {
             pin(s);
         }
         Map<String, OvTensor> assigned = new java.util.LinkedHashMap<>();
-        for (Step step : plan.steps()) {
+        List<Step> steps = plan.steps();
+        for (int index = 0; index < steps.size(); index++) {
+            Step step = steps.get(index);
             List<OvTensor> in = new ArrayList<>(step.inputs().size());
             for (Operand o : step.inputs()) {
                 in.add(value(o));
@@ -70,8 +78,12 @@ final class Execution {
                 case ASSIGN -> assigned.put(layer.getString("variable_id"), in.get(0));
                 case OP -> {
                     List<OvTensor> out;
+                    long start = stepNanos != null ? System.nanoTime() : 0;
                     try {
                         out = conform(layer, step.kernel().run(layer, in));
+                        if (stepNanos != null) {
+                            stepNanos[index] = System.nanoTime() - start;
+                        }
                     } catch (IllegalArgumentException | ArithmeticException e) {
                         throw new EngineException(layer.describe() + ": " + e.getMessage() + " (inputs "
                                 + describe(in) + ")", e);

@@ -218,7 +218,9 @@ final class Fusion {
                     throw new IllegalArgumentException("in the fused layers '" + names + "': " + e.getMessage(), e);
                 }
             };
-            return new Step(last.node(), Kind.OP, kernel, List.copyOf(inputs), last.outputSlots(), null, last.layer());
+            String execType = String.join("+", members.stream().map(Step::execType).toList());
+            return new Step(last.node(), Kind.OP, kernel, List.copyOf(inputs), last.outputSlots(), null, last.layer(),
+                    execType);
         }
     }
 

@@ -28,6 +28,8 @@ public final class InferRequest {
     private final Plan plan;
     private final OvTensor[] inputs;
     private volatile List<OvTensor> outputs;
+    /** Each step's wall time in the last inference, when the model was compiled with PERF_COUNT=YES. */
+    private volatile long[] stepNanos;
     private final Map<String, OvTensor> state = new HashMap<>();
     private Future<?> pending;
     private volatile java.util.function.Consumer<EngineException> callback;
@@ -235,11 +237,38 @@ public final class InferRequest {
         synchronized (state) {
             current = new HashMap<>(state);
         }
-        Execution.Result r = Execution.run(plan, compiled.deviceId(), inputs.clone(), current);
+        long[] nanos = compiled.profiling() ? new long[plan.steps().size()] : null;
+        Execution.Result r = Execution.run(plan, compiled.deviceId(), inputs.clone(), current, nanos);
         synchronized (state) {
             state.putAll(r.assigned());
         }
         outputs = r.outputs();
+        stepNanos = nanos;
+    }
+
+    /**
+     * How long each layer took in the last inference, in the order they ran (OpenVINO's
+     * {@code get_profiling_info}). Only the layers that ran as kernels are listed; see {@link ProfilingInfo}.
+     *
+     * @throws EngineException when the model was not compiled with {@link EngineProperties#PERF_COUNT}{@code =YES},
+     *     or no inference has finished yet
+     */
+    public List<ProfilingInfo> getProfilingInfo() {
+        if (!compiled.profiling()) {
+            throw new EngineException("profiling is off: compile the model with " + EngineProperties.PERF_COUNT
+                    + "=YES to time its layers");
+        }
+        requireOutputs();
+        long[] nanos = stepNanos;
+        List<ProfilingInfo> out = new ArrayList<>();
+        for (int i = 0; i < nanos.length; i++) {
+            Plan.Step step = plan.steps().get(i);
+            if (step.kind() == Plan.Kind.OP) {
+                out.add(new ProfilingInfo(step.node().name(), step.node().type().name(), step.execType(),
+                        Duration.ofNanos(nanos[i])));
+            }
+        }
+        return out;
     }
 
     // ---- outputs ----

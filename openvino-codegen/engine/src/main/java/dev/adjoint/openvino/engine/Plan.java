@@ -41,9 +41,14 @@ record Plan(List<Step> steps, int slotCount, int[] parameterSlots, List<Operand>
      * One layer to run.
      *
      * @param freeAfter the slots last used by this step, whose values the request drops once it ran
+     * @param execType the types of the layers this step computes, joined by {@code +} (profiling's exec type)
      */
     record Step(Node node, Kind kind, Kernel kernel, List<Operand> inputs, int[] outputSlots, int[] freeAfter,
-            Layer layer) {
+            Layer layer, String execType) {
+        Step(Node node, Kind kind, Kernel kernel, List<Operand> inputs, int[] outputSlots, int[] freeAfter,
+                Layer layer) {
+            this(node, kind, kernel, inputs, outputSlots, freeAfter, layer, node.type().name());
+        }
     }
 
     /**
