@@ -29,15 +29,24 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ConvLayerBenchmark {
     /** The layer; its geometry is in {@link Layer}. */
     @Param({"resnet_stem_7x7s2", "resnet_3x3_64", "resnet_3x3_128", "resnet_3x3_256", "resnet_3x3_512", "resnet_3x3s2_128", "resnet_1x1s2_down", "mbv2_1x1_expand",
-            "mbv2_3x3_depthwise", "mbv2_3x3s2_depthwise", "mbv2_1x1_project"})
+            "mbv2_3x3_depthwise", "mbv2_3x3s2_depthwise", "mbv2_1x1_project", "mbv2_1x1_expand_14x14",
+            "mbv2_1x1_project_7x7", "mbv2_1x1_expand_112x112"})
     public String layer;
 
     /** Images per call (the batch 1 and 8); the layer names are those of batch 1. */
     @Param({"1"})
     public int batch;
 
+    /**
+     * With a per-channel bias and ReLU6 applied by the kernel ({@code conv2dBias}, what the engine runs for a
+     * convolution followed by a folded batch norm and a clamp) instead of the bare convolution.
+     */
+    @Param({"false"})
+    public boolean biasRelu6;
+
     private Tensor input;
     private Tensor weight;
+    private Tensor bias;
     private Conv2dSpec spec;
 
     /**
@@ -55,7 +64,10 @@ public class ConvLayerBenchmark {
         mbv2_1x1_expand(24, 56, 144, 1, 1, 0, 1),
         mbv2_3x3_depthwise(144, 56, 144, 3, 1, 1, 144),
         mbv2_3x3s2_depthwise(144, 56, 144, 3, 2, 1, 144),
-        mbv2_1x1_project(144, 28, 32, 1, 1, 0, 1);
+        mbv2_1x1_project(144, 28, 32, 1, 1, 0, 1),
+        mbv2_1x1_expand_14x14(96, 14, 576, 1, 1, 0, 1),
+        mbv2_1x1_project_7x7(960, 7, 320, 1, 1, 0, 1),
+        mbv2_1x1_expand_112x112(16, 112, 96, 1, 1, 0, 1);
 
         final int channels, size, outChannels, kernel, stride, padding, groups;
 
@@ -76,10 +88,11 @@ public class ConvLayerBenchmark {
         input = BenchInputs.uniform(0, batch, l.channels, l.size, l.size);
         weight = BenchInputs.uniform(1, l.outChannels, l.channels / l.groups, l.kernel, l.kernel);
         spec = Conv2dSpec.of(l.stride, l.padding, 1, l.groups);
+        bias = BenchInputs.uniform(2, l.outChannels);
     }
 
     @Benchmark
     public Tensor conv2d() {
-        return input.conv2d(weight, spec);
+        return biasRelu6 ? input.conv2dBias(weight, bias, spec, 0, 6) : input.conv2d(weight, spec);
     }
 }
