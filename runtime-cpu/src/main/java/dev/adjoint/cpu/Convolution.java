@@ -37,6 +37,14 @@ final class Convolution {
      * sum is complete: {@code min(max(sum + bias[o], low), high)}, in the output's type ({@code Op.Conv2dBias}).
      */
     record Epilogue(CpuStorage bias, double low, double high) {
+        /**
+         * Whether the float32 vector kernels may apply this in their tiles: their compare-and-blend clamp matches
+         * Math.max/Math.min for any bounds but a low of -0.0 and a high of +0.0 (see {@link GemmF32Vector.Epilogue}).
+         */
+        boolean inTiles() {
+            return GemmF32Vector.Epilogue.blendsExactly((float) low, (float) high);
+        }
+
         /** The float32 vector kernels' form, for output channels from {@code firstChannel}. */
         GemmF32Vector.Epilogue floats(int firstChannel) {
             return new GemmF32Vector.Epilogue(bias.floats(), firstChannel, (float) low, (float) high);
@@ -83,6 +91,14 @@ final class Convolution {
         int groupIn = channels / groups, groupOut = outChannels / groups;
         int size = checkedSize("conv2d", outShape);
         DType dtype = x.dtype();
+        if (epilogue != null && vector && dtype == DType.FLOAT32 && !epilogue.inTiles()) {
+            // Bounds the tiles' clamp cannot match exactly: the plain convolution, then the exact scalar pass.
+            CpuStorage plain = (CpuStorage) conv2d(backend, x, xShape, w, wShape, spec, null, outShape, true);
+            for (int n = 0; n < batch; n++) {
+                epilogue.applyPlanes(plain.array(), n * outChannels * oh * ow, 0, outChannels, oh * ow);
+            }
+            return plain;
+        }
         // From the buffer pool, not cleared: every kernel below writes each output element (ConvolutionTest
         // hands them a pooled array of garbage). A fresh array of a ResNet layer's output (a few MiB) costs
         // more in page faults than the layer's depthwise kernel, and clearing one a pass over memory.

@@ -405,8 +405,11 @@ final class WinogradF32 {
                 FloatVector lo = FloatVector.broadcast(SPECIES, e.low()), hi = FloatVector.broadcast(SPECIES, e.high());
                 for (int k = 0; k < rows; k++) {
                     for (int q = 0; q < cols; q++) {
-                        FloatVector.fromArray(SPECIES, scratch, POINTS * V + (k * TILE + q) * V).add(bias).max(lo)
-                                .min(hi).intoArray(g.out, base + k * g.ow + q, map, 0, lanes);
+                        FloatVector v = FloatVector.fromArray(SPECIES, scratch, POINTS * V + (k * TILE + q) * V)
+                                .add(bias);
+                        v = v.blend(lo, v.compare(VectorOperators.LE, lo));
+                        v.blend(hi, v.compare(VectorOperators.GE, hi)).intoArray(g.out, base + k * g.ow + q, map, 0,
+                                lanes);
                     }
                 }
                 continue;

@@ -113,6 +113,37 @@ class ConvolutionBiasTest {
         }
     }
 
+    /**
+     * The vector kernels clamp with a compare and a blend, which matches Math.max/Math.min except for a low bound
+     * of -0.0 (it would keep -0.0 where Math.max(+0.0, -0.0) is +0.0) and a high bound of +0.0; those bounds take the
+     * exact pass instead. Compared bit for bit, as assertEquals treats -0.0 and +0.0 as equal.
+     */
+    @Test
+    void signedZeroBoundsGiveMathMaxAndMinSignsBitForBit() {
+        SplittableRandom random = new SplittableRandom(34);
+        // Zero inputs and zero biases of both signs: every sum is +0.0, which a blend against a low bound of -0.0
+        // would turn into -0.0.
+        Tensor x = Tensor.zeros(DType.FLOAT32, 1, 16, 14, 14);
+        Tensor w = Tensor.randomNormal(random, 0, 1, 24, 16, 1, 1);
+        float[] zeros = new float[24];
+        for (int i = 0; i < zeros.length; i++) {
+            zeros[i] = i % 2 == 0 ? 0f : -0f;
+        }
+        Tensor b = Tensor.of(zeros, Shape.of(24));
+        float[] conv = x.conv2d(w, Conv2dSpec.of(1, 0)).toFloatArray();
+        double[][] bounds = {{-0.0, INF}, {-INF, 0.0}, {-0.0, 0.0}, {0.0, 0.0}, {-0.0, -0.0}, {0.0, INF}};
+        for (double[] bound : bounds) {
+            float[] got = x.conv2dBias(w, b, Conv2dSpec.of(1, 0), bound[0], bound[1]).toFloatArray();
+            for (int i = 0; i < got.length; i++) {
+                float expected = Math.min(Math.max(conv[i] + zeros[i / 196], (float) bound[0]), (float) bound[1]);
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got[i]),
+                        "[" + bound[0] + ", " + bound[1] + "] element " + i + ": " + got[i] + " for " + expected);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new GemmF32Vector.Epilogue(new float[1], 0, -0f, 1f));
+        assertThrows(IllegalArgumentException.class, () -> new GemmF32Vector.Epilogue(new float[1], 0, -1f, 0f));
+    }
+
     @Test
     void largeLayersSplitOverCoresGiveTheSameElements() {
         SplittableRandom random = new SplittableRandom(32);
