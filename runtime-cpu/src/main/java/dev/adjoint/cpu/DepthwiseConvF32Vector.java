@@ -390,9 +390,9 @@ final class DepthwiseConvF32Vector {
      * Writes {@code x[src], x[src + 2], ...} ({@code count} values) to {@code dst[dstOff...]}: each
      * vector of them is the even lanes of two adjacent loads. A last partial vector is stored again
      * over the previous one's end; fewer than V values, and loads that would run past the end
-     * of {@code x} go element by element.
+     * of {@code x} go element by element. Also the stride-2 taps of {@link Im2colPanelsF32}.
      */
-    private static void evenLanes(float[] x, int src, int count, float[] dst, int dstOff) {
+    static void evenLanes(float[] x, int src, int count, float[] dst, int dstOff) {
         if (count < V) {
             // Shorter than a vector: a masked store here would not be intrinsified on every JDK.
             for (int u = 0; u < count; u++) {

@@ -200,5 +200,11 @@ class ConvolutionTest {
         check(random, DType.FLOAT32, new int[] {3, 16, 21, 20}, new int[] {24, 16, 3, 3}, Conv2dSpec.of(2, 1));
         check(random, DType.FLOAT32, new int[] {1, 3, 45, 45}, new int[] {16, 3, 7, 7}, Conv2dSpec.of(2, 3));
         check(random, DType.FLOAT32, new int[] {2, 16, 17, 17}, new int[] {32, 4, 3, 3}, Conv2dSpec.of(1, 1, 1, 4));
+        // Stride 2 with dilated, asymmetrically padded taps (odd and even shifts into the even/odd column planes),
+        // grouped so that the second group's planes start mid-image, and a stride-2 5x5 with unequal strides.
+        check(random, DType.FLOAT32, new int[] {1, 8, 19, 17}, new int[] {12, 4, 3, 3},
+                new Conv2dSpec(2, 2, 1, 0, 3, 2, 2, 2, 2));
+        check(random, DType.FLOAT32, new int[] {2, 6, 18, 23}, new int[] {20, 6, 5, 5}, new Conv2dSpec(1, 2, 2, 2, 1, 2, 1,
+                1, 1));
     }
 }
