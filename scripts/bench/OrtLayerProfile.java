@@ -1,0 +1,66 @@
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * ONNX Runtime's own per-node profile of a 1x3x224x224 classifier, to set beside {@code adjoint-ov benchmark -pc}:
+ * warms a session up, times 200 runs, then runs 200 more with ORT's profiler on and prints the JSON file it wrote
+ * ({@code ort_profile_summary.py} sums it per layer). Run with the source launcher and ORT's jar:
+ *
+ * <pre>java -cp ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/1.29.0/onnxruntime-1.29.0.jar \
+ *     scripts/bench/OrtLayerProfile.java model.onnx THREADS PROFILE_PREFIX</pre>
+ *
+ * The session is the benchmark's ({@code OrtComparisonBenchmark}): all graph optimizations, {@code THREADS}
+ * intra-op threads; it also saves the optimized graph beside the model ({@code .opt.onnx}) so that the summary can
+ * name each fused node's weights.
+ */
+public class OrtLayerProfile {
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            System.err.println("usage: OrtLayerProfile model.onnx threads profile-prefix");
+            System.exit(2);
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        int threads = Integer.parseInt(args[1]);
+        float[] x = new float[3 * 224 * 224];
+        SplittableRandom random = new SplittableRandom(1);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble();
+        }
+        try (OrtSession.SessionOptions timed = options(threads);
+                OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {1, 3, 224, 224})) {
+            timed.setOptimizedModelFilePath(args[0] + ".opt.onnx");
+            try (OrtSession session = env.createSession(args[0], timed)) {
+                String name = session.getInputNames().iterator().next();
+                for (int i = 0; i < 300; i++) {
+                    session.run(Map.of(name, input)).close();
+                }
+                long start = System.nanoTime();
+                for (int i = 0; i < 200; i++) {
+                    session.run(Map.of(name, input)).close();
+                }
+                System.out.printf("mean of 200 runs: %.3f ms%n", (System.nanoTime() - start) / 200 / 1e6);
+            }
+            try (OrtSession.SessionOptions profiled = options(threads)) {
+                profiled.enableProfiling(args[2]);
+                try (OrtSession session = env.createSession(args[0], profiled)) {
+                    String name = session.getInputNames().iterator().next();
+                    for (int i = 0; i < 200; i++) {
+                        session.run(Map.of(name, input)).close();
+                    }
+                    System.out.println(session.endProfiling());
+                }
+            }
+        }
+    }
+
+    private static OrtSession.SessionOptions options(int threads) throws Exception {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(threads);
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        return options;
+    }
+}
