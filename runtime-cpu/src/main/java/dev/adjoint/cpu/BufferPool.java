@@ -30,7 +30,7 @@ final class BufferPool {
     private long hits;
     private long misses;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})  // an array of a generic type can only be created raw
     BufferPool(long maxBytes) {
         this.maxBytes = maxBytes;
         this.lists = new Map[DType.values().length];

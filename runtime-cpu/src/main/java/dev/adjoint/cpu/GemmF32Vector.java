@@ -763,7 +763,6 @@ final class GemmF32Vector {
         (accumulate ? sum.add(FloatVector.fromArray(SPECIES, c, at)) : sum).intoArray(c, at);
     }
 
-    /** A tile at the bottom or right edge: the full kernel into a scratch tile, then its {@code mr x nr} corner. */
     /**
      * Four rows of a tile whose columns fit one vector ({@code nr <= V}): the A panel's rows from {@code pa[aOff]}
      * (the panel holds {@link #MR} values per depth step) times the first vector of each B panel row, stored (or
@@ -793,6 +792,7 @@ final class GemmF32Vector {
         c3.intoArray(c, cOff + 3 * ldc, columns);
     }
 
+    /** A tile at the bottom or right edge: the full kernel into a scratch tile, then its {@code mr x nr} corner. */
     private static void edgeTile(int kc, float[] pa, int aOff, float[] pb, int bOff, int mr, int nr, float[] c,
             int cOff, int ldc, boolean accumulate) {
         float[] edge = EDGE_TILE.get();
