@@ -1,5 +1,8 @@
 package dev.adjoint.cpu;
 
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.LE;
+
 import dev.adjoint.op.Conv2dSpec;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -82,25 +85,31 @@ final class DepthwiseConvF32Vector {
             int loaded = -1;
             for (int plane = from; plane < to; plane++) {
                 int n = plane / outChannels, o = plane % outChannels;
+                // The 3x3 paths apply the epilogue in registers before each store; the general one after the plane.
+                Clamp clamp = epilogue == null ? Clamp.NONE : new Clamp(epilogue, o);
+                boolean finished = false;
                 computed: {
                     int input = n * channels + o / multiplier;
                     int xOff = input * h * w;
                     // The direct path reads one element either side of the plane: not at the ends of x.
                     if (same3x3 && xOff >= 1 && (long) xOff + (long) h * w + 1 <= x.length) {
-                        same3x3(x, xOff, h, w, weight, o * 9, out, plane * oh * ow, leftOk, rightOk);
+                        same3x3(x, xOff, h, w, weight, o * 9, out, plane * oh * ow, leftOk, rightOk, clamp);
+                        finished = true;
                         break computed;
                     }
                     // The stride-2 path reads up to 2V + 1 elements past a row's last output column.
                     if (half3x3 && xOff >= 1 && (long) xOff + (long) h * w + 2L * V + 2 <= x.length) {
                         if (narrow == null) {
                             half3x3(x, xOff, h, w, weight, o * 9, out, plane * oh * ow, ow, oh, ow, firstColumn,
-                                    pastRightEdge);
+                                    pastRightEdge, clamp);
                         } else {
-                            half3x3(x, xOff, h, w, weight, o * 9, narrow, 0, V, oh, ow, firstColumn, pastRightEdge);
+                            half3x3(x, xOff, h, w, weight, o * 9, narrow, 0, V, oh, ow, firstColumn, pastRightEdge,
+                                    clamp);
                             for (int y = 0; y < oh; y++) {
                                 System.arraycopy(narrow, y * V, out, plane * oh * ow + y * ow, ow);
                             }
                         }
+                        finished = true;
                         break computed;
                     }
                     if (scratch == null) {
@@ -115,7 +124,7 @@ final class DepthwiseConvF32Vector {
                     g.run(scratch, weight, o * kh * kw);
                     g.copyOut(scratch, out, plane * oh * ow);
                 }
-                if (epilogue != null) {
+                if (epilogue != null && !finished) {
                     // The plane is still in cache: its bias and activation now, not in a pass of their own.
                     epilogue.apply(out, plane * oh * ow, o, oh * ow);
                 }
@@ -142,10 +151,13 @@ final class DepthwiseConvF32Vector {
      * middle rows, which are written last and overwrite those lanes.
      */
     private static void same3x3(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int outOff,
-            boolean[] leftOk, boolean[] rightOk) {
+            boolean[] leftOk, boolean[] rightOk, Clamp clamp) {
         int hw = h * w;
-        edgeRow(x, xOff, w, weight, wOff, out, outOff, leftOk, rightOk, 0, false, true);
-        edgeRow(x, xOff, w, weight, wOff, out, outOff, leftOk, rightOk, hw - w, true, false);
+        edgeRow(x, xOff, w, weight, wOff, out, outOff, leftOk, rightOk, 0, false, true, clamp);
+        edgeRow(x, xOff, w, weight, wOff, out, outOff, leftOk, rightOk, hw - w, true, false, clamp);
+        boolean fused = clamp.fused;
+        FloatVector bias = FloatVector.broadcast(SPECIES, clamp.bias);
+        FloatVector low = FloatVector.broadcast(SPECIES, clamp.low), high = FloatVector.broadcast(SPECIES, clamp.high);
         FloatVector w00 = FloatVector.broadcast(SPECIES, weight[wOff]);
         FloatVector w01 = FloatVector.broadcast(SPECIES, weight[wOff + 1]);
         FloatVector w02 = FloatVector.broadcast(SPECIES, weight[wOff + 2]);
@@ -170,9 +182,14 @@ final class DepthwiseConvF32Vector {
             left = FloatVector.fromArray(SPECIES, x, down - 1).fma(w20, left);
             centre = FloatVector.fromArray(SPECIES, x, down).fma(w21, centre);
             right = FloatVector.fromArray(SPECIES, x, down + 1).fma(w22, right);
-            centre.add(left, VectorMask.fromArray(SPECIES, leftOk, q))
-                    .add(right, VectorMask.fromArray(SPECIES, rightOk, q))
-                    .intoArray(out, outOff + q);
+            FloatVector sum = centre.add(left, VectorMask.fromArray(SPECIES, leftOk, q))
+                    .add(right, VectorMask.fromArray(SPECIES, rightOk, q));
+            if (fused) {
+                sum = sum.add(bias);
+                sum = sum.blend(low, sum.compare(LE, low));
+                sum = sum.blend(high, sum.compare(GE, high));
+            }
+            sum.intoArray(out, outOff + q);
         }
     }
 
@@ -188,7 +205,10 @@ final class DepthwiseConvF32Vector {
      * {@code out[outOff + y * rowStride]}.
      */
     private static void half3x3(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int outOff,
-            int rowStride, int oh, int ow, boolean[] leftOk, boolean[] rightOk) {
+            int rowStride, int oh, int ow, boolean[] leftOk, boolean[] rightOk, Clamp clamp) {
+        boolean fused = clamp.fused;
+        FloatVector bias = FloatVector.broadcast(SPECIES, clamp.bias);
+        FloatVector low = FloatVector.broadcast(SPECIES, clamp.low), high = FloatVector.broadcast(SPECIES, clamp.high);
         FloatVector w00 = FloatVector.broadcast(SPECIES, weight[wOff]);
         FloatVector w01 = FloatVector.broadcast(SPECIES, weight[wOff + 1]);
         FloatVector w02 = FloatVector.broadcast(SPECIES, weight[wOff + 2]);
@@ -233,6 +253,11 @@ final class DepthwiseConvF32Vector {
                 }
                 FloatVector sum = centre.add(left, VectorMask.fromArray(SPECIES, leftOk, x0))
                         .add(right, VectorMask.fromArray(SPECIES, rightOk, x0));
+                if (fused) {
+                    sum = sum.add(bias);
+                    sum = sum.blend(low, sum.compare(LE, low));
+                    sum = sum.blend(high, sum.compare(GE, high));
+                }
                 sum.intoArray(out, outOff + y * rowStride + x0);
             }
         }
@@ -244,7 +269,7 @@ final class DepthwiseConvF32Vector {
      * is computed as the vector that starts (first row) or ends (last row) with it.
      */
     private static void edgeRow(float[] x, int xOff, int w, float[] weight, int wOff, float[] out, int outOff,
-            boolean[] leftOk, boolean[] rightOk, int from, boolean up, boolean down) {
+            boolean[] leftOk, boolean[] rightOk, int from, boolean up, boolean down, Clamp clamp) {
         int to = from + w;
         int count = Math.ceilDiv(w, V);
         for (int k = 0; k < count; k++) {
@@ -259,9 +284,43 @@ final class DepthwiseConvF32Vector {
                 right = FloatVector.fromArray(SPECIES, x, at + 1)
                         .fma(FloatVector.broadcast(SPECIES, weight[wOff + 3 * i + 2]), right);
             }
-            centre.add(left, VectorMask.fromArray(SPECIES, leftOk, q))
-                    .add(right, VectorMask.fromArray(SPECIES, rightOk, q))
-                    .intoArray(out, outOff + q);
+            FloatVector sum = centre.add(left, VectorMask.fromArray(SPECIES, leftOk, q))
+                    .add(right, VectorMask.fromArray(SPECIES, rightOk, q));
+            if (clamp.fused) {
+                FloatVector low = FloatVector.broadcast(SPECIES, clamp.low);
+                FloatVector high = FloatVector.broadcast(SPECIES, clamp.high);
+                sum = sum.add(FloatVector.broadcast(SPECIES, clamp.bias));
+                sum = sum.blend(low, sum.compare(LE, low));
+                sum = sum.blend(high, sum.compare(GE, high));
+            }
+            sum.intoArray(out, outOff + q);
+        }
+    }
+
+    /**
+     * A plane's bias and clamp, applied by the 3x3 paths to each vector before it is stored, with the blend that
+     * {@link GemmF32Vector.Epilogue} documents (exact for the bounds it accepts); {@link #NONE} when there is none.
+     */
+    private static final class Clamp {
+        static final Clamp NONE = new Clamp();
+
+        final boolean fused;
+        final float bias;
+        final float low;
+        final float high;
+
+        private Clamp() {
+            fused = false;
+            bias = 0;
+            low = Float.NEGATIVE_INFINITY;
+            high = Float.POSITIVE_INFINITY;
+        }
+
+        Clamp(GemmF32Vector.Epilogue epilogue, int channel) {
+            fused = true;
+            bias = epilogue.rowBias()[epilogue.biasOffset() + channel];
+            low = epilogue.low();
+            high = epilogue.high();
         }
     }
 
