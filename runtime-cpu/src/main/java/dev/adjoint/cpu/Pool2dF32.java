@@ -21,17 +21,29 @@ final class Pool2dF32 {
                     if (y0 >= y1 || x0 >= x1) {
                         continue;  // the output array starts zeroed
                     }
-                    //autocode:replace integer long best = Long.MIN_VALUE, sum = 0;
-                    float best = Float.NEGATIVE_INFINITY, sum = 0;
+                    // Max and average fold apart: a max pool has no use for the sum.
+                    if (max) {
+                        //autocode:replace integer long best = Long.MIN_VALUE;
+                        float best = Float.NEGATIVE_INFINITY;
+                        for (int y = y0; y < y1; y++) {
+                            for (int i = xBase + y * w + x0, end = xBase + y * w + x1; i < end; i++) {
+                                // Math.max, not a comparison, so that a NaN in the window makes the max NaN.
+                                best = Math.max(best, x[i]);
+                            }
+                        }
+                        //autocode:replace int32 out[(plane * oh + oy) * ow + ox] = (int) best;
+                        out[(plane * oh + oy) * ow + ox] = best;
+                        continue;
+                    }
+                    //autocode:replace integer long sum = 0;
+                    float sum = 0;
                     for (int y = y0; y < y1; y++) {
                         for (int i = xBase + y * w + x0, end = xBase + y * w + x1; i < end; i++) {
-                            // Math.max, not a comparison, so that a NaN in the window makes the max NaN.
-                            best = Math.max(best, x[i]);
                             sum += x[i];
                         }
                     }
-                    //autocode:replace int32 out[(plane * oh + oy) * ow + ox] = (int) (max ? best : sum / (long) ((y1 - y0) * (x1 - x0)));
-                    out[(plane * oh + oy) * ow + ox] = (max ? best : sum / (float) ((y1 - y0) * (x1 - x0)));
+                    //autocode:replace int32 out[(plane * oh + oy) * ow + ox] = (int) (sum / (long) ((y1 - y0) * (x1 - x0)));
+                    out[(plane * oh + oy) * ow + ox] = sum / (float) ((y1 - y0) * (x1 - x0));
                 }
             }
         }

@@ -54,9 +54,29 @@ final class PoolF32Vector {
                     continue;  // a window wholly in the padding: the output stays zero
                 }
                 FloatVector count = FloatVector.broadcast(SPECIES, (float) ((y1 - y0) * kw));
-                for (int next = first; next < vectorEnd; next += V) {
+                FloatVector start = FloatVector.broadcast(SPECIES, max ? Float.NEGATIVE_INFINITY : 0f);
+                int next = first;
+                // Two vectors of outputs at a time: each output's fold is one chain of dependent max (or add)
+                // operations, nine for a 3x3 window, so a second independent chain keeps the units busy. Each
+                // output still folds its taps in the same order, so the results do not change.
+                for (; next + 2 * V <= vectorEnd; next += 2 * V) {
+                    FloatVector acc0 = start, acc1 = start;
+                    for (int y = y0; y < y1; y++) {
+                        int row = xBase + y * w + next * stride - padW;
+                        if (stride == 1) {
+                            acc0 = taps(x, row, kw, max, acc0);
+                            acc1 = taps(x, row + V, kw, max, acc1);
+                        } else {
+                            acc0 = tapPairs(x, row, kw, max, acc0);
+                            acc1 = tapPairs(x, row + 2 * V, kw, max, acc1);
+                        }
+                    }
+                    (max ? acc0 : acc0.div(count)).intoArray(out, o + next);
+                    (max ? acc1 : acc1.div(count)).intoArray(out, o + next + V);
+                }
+                for (; next < vectorEnd; next += V) {
                     int ox = Math.min(next, vectorEnd - V);
-                    FloatVector acc = FloatVector.broadcast(SPECIES, max ? Float.NEGATIVE_INFINITY : 0f);
+                    FloatVector acc = start;
                     for (int y = y0; y < y1; y++) {
                         int row = xBase + y * w + ox * stride - padW;
                         acc = stride == 1 ? taps(x, row, kw, max, acc) : tapPairs(x, row, kw, max, acc);
