@@ -78,10 +78,6 @@ final class Windows {
     // ---- convolution ----
 
     /**
-     * Cross-correlation of {@code x} [N, C, spatial...] with {@code w} [O, C/groups, kernel...]. 2-D runs on
-     * {@code conv2d}; 1-D as 2-D of height 1; 3-D as a sum of 2-D convolutions over the kernel's depth.
-     */
-    /**
      * A bias (one value per output channel) and a clamp ({@code low <= high}, infinite for none) applied to a
      * convolution's result, which {@link ConvolutionFusion} takes from the layers after it.
      */
@@ -99,6 +95,10 @@ final class Windows {
         }
     }
 
+    /**
+     * Cross-correlation of {@code x} [N, C, spatial...] with {@code w} [O, C/groups, kernel...]. 2-D runs on
+     * {@code conv2d}; 1-D as 2-D of height 1; 3-D as a sum of 2-D convolutions over the kernel's depth.
+     */
     static Tensor convolution(Tensor x, Tensor w, Geometry g, int groups) {
         return convolution(x, w, g, groups, null);
     }

@@ -122,7 +122,7 @@ public final class ScaleShiftFusion implements Pass {
             boolean tb = l.op().attributes().getBool("transpose_b");
             return tb ? (int) (i / l.weightsShape()[1]) : (int) (i % l.weightsShape()[1]);
         }
-        return (int) (i / (l.weights().length / l.channels()));
+        return i / (l.weights().length / l.channels());
     }
 
     private static Linear scaled(Linear l, double[] s) {
