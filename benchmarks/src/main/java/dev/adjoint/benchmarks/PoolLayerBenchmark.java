@@ -25,41 +25,37 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgs = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
 public class PoolLayerBenchmark {
-    /** The layer: {@code channels, size, kernel, stride, padding}. */
+    /** The layer; its geometry is in {@link Layer}. */
     @Param({"resnet_maxpool_3x3s2", "lenet_maxpool_2x2"})
     public String layer;
 
     private Tensor input;
-    private int kernel;
-    private int stride;
-    private int padding;
+    private Layer geometry;
+
+    /** One layer: input {@code (1, channels, size, size)}, square kernel, stride and padding. */
+    enum Layer {
+        resnet_maxpool_3x3s2(64, 112, 3, 2, 1),
+        lenet_maxpool_2x2(6, 28, 2, 2, 0);
+
+        final int channels, size, kernel, stride, padding;
+
+        Layer(int channels, int size, int kernel, int stride, int padding) {
+            this.channels = channels;
+            this.size = size;
+            this.kernel = kernel;
+            this.stride = stride;
+            this.padding = padding;
+        }
+    }
 
     @Setup
     public void setUp() {
-        int channels;
-        int size;
-        switch (layer) {
-            case "resnet_maxpool_3x3s2" -> {
-                channels = 64;
-                size = 112;
-                kernel = 3;
-                stride = 2;
-                padding = 1;
-            }
-            case "lenet_maxpool_2x2" -> {
-                channels = 6;
-                size = 28;
-                kernel = 2;
-                stride = 2;
-                padding = 0;
-            }
-            default -> throw new IllegalArgumentException("unknown layer " + layer);
-        }
-        input = BenchInputs.uniform(0, 1, channels, size, size);
+        geometry = Layer.valueOf(layer);
+        input = BenchInputs.uniform(0, 1, geometry.channels, geometry.size, geometry.size);
     }
 
     @Benchmark
     public Tensor maxPool2d() {
-        return input.maxPool2d(kernel, stride, padding);
+        return input.maxPool2d(geometry.kernel, geometry.stride, geometry.padding);
     }
 }

@@ -63,13 +63,8 @@ final class PoolF32Vector {
                     FloatVector acc0 = start, acc1 = start;
                     for (int y = y0; y < y1; y++) {
                         int row = xBase + y * w + next * stride - padW;
-                        if (stride == 1) {
-                            acc0 = taps(x, row, kw, max, acc0);
-                            acc1 = taps(x, row + V, kw, max, acc1);
-                        } else {
-                            acc0 = tapPairs(x, row, kw, max, acc0);
-                            acc1 = tapPairs(x, row + 2 * V, kw, max, acc1);
-                        }
+                        acc0 = fold(x, row, kw, stride, max, acc0);
+                        acc1 = fold(x, row + V * stride, kw, stride, max, acc1);
                     }
                     (max ? acc0 : acc0.div(count)).intoArray(out, o + next);
                     (max ? acc1 : acc1.div(count)).intoArray(out, o + next + V);
@@ -79,7 +74,7 @@ final class PoolF32Vector {
                     FloatVector acc = start;
                     for (int y = y0; y < y1; y++) {
                         int row = xBase + y * w + ox * stride - padW;
-                        acc = stride == 1 ? taps(x, row, kw, max, acc) : tapPairs(x, row, kw, max, acc);
+                        acc = fold(x, row, kw, stride, max, acc);
                     }
                     (max ? acc : acc.div(count)).intoArray(out, o + ox);
                 }
@@ -92,6 +87,11 @@ final class PoolF32Vector {
         if (vectorEnd < ow) {
             Pool2d.poolColumns(x, out, from, to, h, w, spec, oh, ow, vectorEnd, ow);
         }
+    }
+
+    /** Folds the {@code kw} taps of one input row into {@code acc}, for stride 1 or 2. */
+    private static FloatVector fold(float[] x, int row, int kw, int stride, boolean max, FloatVector acc) {
+        return stride == 1 ? taps(x, row, kw, max, acc) : tapPairs(x, row, kw, max, acc);
     }
 
     /** Folds the {@code kw} taps of one input row into {@code acc}, for stride 1. */
