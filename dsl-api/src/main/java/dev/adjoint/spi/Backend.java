@@ -9,6 +9,7 @@ import dev.adjoint.op.Op;
 import dev.adjoint.op.TensorType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The service a compute device implements, found with {@link java.util.ServiceLoader} (see
@@ -29,6 +30,25 @@ public interface Backend {
 
     /** Waits until every op issued so far has finished. */
     default void synchronize() {
+    }
+
+    /** The host threads this backend's kernels use at most (the CPU backend's pool); 1 for one without any. */
+    default int kernelThreads() {
+        return 1;
+    }
+
+    /**
+     * Runs {@code task} with at most {@code threads} kernel threads, the calling one included, for the ops it issues
+     * on the calling thread: the inference engine's {@code INFERENCE_NUM_THREADS}. A limit inside another one can
+     * only lower it. The default (a backend whose kernels run on no host threads, as CUDA's) runs {@code task}.
+     *
+     * @throws IllegalArgumentException when {@code threads} is less than 1
+     */
+    default <T> T withThreadLimit(int threads, Supplier<T> task) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("kernel threads must be at least 1, got " + threads);
+        }
+        return task.get();
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.adjoint.spi.Operand;
 import dev.adjoint.spi.Storage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The default backend: Java arrays on the heap and kernels in two flavours, a scalar reference
@@ -50,6 +51,17 @@ public final class CpuBackend implements Backend {
     @Override
     public Device device() {
         return Device.CPU;
+    }
+
+    /** The pool's threads: {@code -Dadjoint.cpu.threads}, default all available processors. */
+    @Override
+    public int kernelThreads() {
+        return Parallel.poolThreads();
+    }
+
+    @Override
+    public <T> T withThreadLimit(int threads, Supplier<T> task) {
+        return Parallel.limited(threads, task);
     }
 
     static CpuStorage cpu(Storage s) {

@@ -20,6 +20,9 @@ import java.util.function.Supplier;
  * default 50) after each piece before they sleep, so that a network's consecutive layers find them
  * awake. One split runs at a time; a split requested while one is running (from inside a body, or
  * from another application thread) runs on its own caller's thread.
+ *
+ * <p>A caller may use fewer threads than the pool has ({@link #limited}, public as {@link CpuBackend#withThreadLimit}): the
+ * inference engine's {@code INFERENCE_NUM_THREADS} is such a limit, set per request rather than per JVM.
  */
 final class Parallel {
     /** The system property that fixes the number of kernel threads. */
@@ -44,16 +47,27 @@ final class Parallel {
         final int n;
         final int pieces;
         final Thread caller;
+        /** How many helpers may take pieces: the caller's thread limit less itself. */
+        final int helpersAllowed;
+        final AtomicInteger helpersJoined = new AtomicInteger();
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
         volatile boolean callerParked;
         volatile Throwable failure;
 
-        Job(RangeBody body, int n, int pieces, Thread caller) {
+        Job(RangeBody body, int n, int pieces, Thread caller, int helpersAllowed) {
             this.body = body;
             this.n = n;
             this.pieces = pieces;
             this.caller = caller;
+            this.helpersAllowed = helpersAllowed;
+        }
+
+        /** A helper's turn: works unless the caller's limit is already reached by other helpers. */
+        void help() {
+            if (helpersJoined.incrementAndGet() <= helpersAllowed) {
+                work();
+            }
         }
 
         /** Takes and runs pieces until none is left; false when this thread took none. */
@@ -92,7 +106,7 @@ final class Parallel {
         public void run() {
             while (true) {
                 Job job = awaitJob();
-                job.work();
+                job.help();
             }
         }
 
@@ -118,7 +132,8 @@ final class Parallel {
     }
 
     private static final AtomicBoolean BUSY = new AtomicBoolean();
-    private static final ThreadLocal<Boolean> SERIAL = new ThreadLocal<>();
+    /** The calling thread's limit on kernel threads, when it set one ({@link #limited}). */
+    private static final ThreadLocal<Integer> LIMIT = new ThreadLocal<>();
     private static volatile Job current;
     private static volatile long sequence;
     private static volatile Helper[] helpers;
@@ -126,9 +141,15 @@ final class Parallel {
     private Parallel() {
     }
 
-    /** The kernel threads; 1 inside {@link #serially}. */
+    /** The kernel threads the calling thread's splits use: the pool's, or fewer inside {@link #limited}. */
     static int threads() {
-        return THREADS == 1 || SERIAL.get() != null ? 1 : THREADS;
+        Integer limit = LIMIT.get();
+        return limit == null ? THREADS : Math.min(THREADS, limit);
+    }
+
+    /** The pool's threads, the calling one included ({@code adjoint.cpu.threads}, default all processors). */
+    static int poolThreads() {
+        return THREADS;
     }
 
     /**
@@ -138,13 +159,14 @@ final class Parallel {
      * is rethrown here once every piece that had started has finished.
      */
     static void forRange(int n, int minChunk, RangeBody body) {
+        int threads = threads();
         long most = Math.max(1L, n / Math.max(1, minChunk));
-        int pieces = (int) Math.min(most, (long) THREADS * PIECES_PER_THREAD);
-        if (pieces <= 1 || THREADS == 1 || SERIAL.get() != null || !BUSY.compareAndSet(false, true)) {
+        int pieces = (int) Math.min(most, (long) threads * PIECES_PER_THREAD);
+        if (pieces <= 1 || threads == 1 || !BUSY.compareAndSet(false, true)) {
             body.run(0, n);
             return;
         }
-        Job job = new Job(body, n, pieces, Thread.currentThread());
+        Job job = new Job(body, n, pieces, Thread.currentThread(), threads - 1);
         try {
             Helper[] hs = helpers();
             current = job;
@@ -192,13 +214,26 @@ final class Parallel {
      * one-thread result in one JVM.
      */
     static <T> T serially(Supplier<T> task) {
-        Boolean before = SERIAL.get();
-        SERIAL.set(Boolean.TRUE);
+        return limited(1, task);
+    }
+
+    /**
+     * Runs {@code task} with at most {@code threads} kernel threads (the calling one included) for the splits it
+     * asks for on this thread; a limit inside another one can only lower it.
+     */
+    static <T> T limited(int threads, Supplier<T> task) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("kernel threads must be at least 1, got " + threads);
+        }
+        Integer before = LIMIT.get();
+        LIMIT.set(before == null ? threads : Math.min(before, threads));
         try {
             return task.get();
         } finally {
             if (before == null) {
-                SERIAL.remove();
+                LIMIT.remove();
+            } else {
+                LIMIT.set(before);
             }
         }
     }

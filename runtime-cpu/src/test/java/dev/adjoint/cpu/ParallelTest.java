@@ -14,6 +14,7 @@ import dev.adjoint.core.Shape;
 import dev.adjoint.op.Conv2dSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +24,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 class ParallelTest {
+    private static final CpuBackend CPU = new CpuBackend();
+
 
     /** Runs forRange and checks that every index was run exactly once and every piece respected minChunk. */
     private static void checkCovers(int n, int minChunk) {
@@ -73,6 +76,31 @@ class ParallelTest {
         });
         assertEquals(1, seen.size());
         assertTrue(seen.containsKey(caller));
+    }
+
+    @Test
+    void aLimitOfOneKeepsEverySplitOnTheCaller() {
+        Thread caller = Thread.currentThread();
+        ConcurrentHashMap<Thread, Boolean> seen = new ConcurrentHashMap<>();
+        int inside = CPU.withThreadLimit(1, () -> {
+            Parallel.forRange(1000, 1, (from, to) -> seen.put(Thread.currentThread(), true));
+            return Parallel.threads();
+        });
+        assertEquals(1, inside);
+        assertEquals(Map.of(caller, true), Map.copyOf(seen));
+        assertEquals(CPU.kernelThreads(), Parallel.threads(), "the limit ends with its task");
+    }
+
+    @Test
+    void limitsNestOnlyDownwardsAndNeverAboveThePool() {
+        int pool = CPU.kernelThreads();
+        assertEquals(pool, CPU.withThreadLimit(pool + 5, Parallel::threads));
+        int[] seen = CPU.withThreadLimit(1, () -> new int[] {Parallel.threads(),
+                CPU.withThreadLimit(4, Parallel::threads), Parallel.threads()});
+        assertArrayEquals(new int[] {1, 1, 1}, seen);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CPU.withThreadLimit(0, () -> 1));
+        assertTrue(e.getMessage().contains("at least 1, got 0"), e.getMessage());
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.adjoint.openvino.cli;
 
+import dev.adjoint.core.Device;
 import dev.adjoint.core.Shape;
 import dev.adjoint.Tensor;
+import dev.adjoint.spi.Backends;
 import dev.adjoint.openvino.engine.CompiledModel;
 import dev.adjoint.openvino.engine.Core;
 import dev.adjoint.openvino.engine.EngineException;
@@ -66,7 +68,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     String hint;
 
     @Option(names = {"-nthreads", "--threads"}, paramLabel = "N",
-            description = "CPU kernel threads (sets -Dadjoint.cpu.threads before the first tensor is made).")
+            description = "CPU kernel threads per inference (INFERENCE_NUM_THREADS; at most the pool's, which is"
+                    + " -Dadjoint.cpu.threads or all processors).")
     Integer threads;
 
     @Option(names = {"-shape", "--shape"}, paramLabel = "NAME[DIMS]", description = "Static shape for a dynamic input,"
@@ -89,6 +92,12 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The CPU kernel threads one inference uses, e.g. "1 of 2". */
+    private String kernelThreads() {
+        int pool = Backends.forDevice(Device.CPU).kernelThreads();
+        return (threads == null ? pool : Math.min(threads, pool)) + " of " + pool;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -96,7 +105,6 @@ final class BenchmarkCommand implements Callable<Integer> {
             if (threads < 1) {
                 throw new ParameterException(spec.commandLine(), "-nthreads must be at least 1, got " + threads);
             }
-            System.setProperty("adjoint.cpu.threads", Integer.toString(threads));
         }
         if (seconds == null && iterations == null) {
             seconds = 10.0;
@@ -127,9 +135,9 @@ final class BenchmarkCommand implements Callable<Integer> {
             if (nireq < 1) {
                 throw new ParameterException(spec.commandLine(), "-nireq must be at least 1, got " + nireq);
             }
-            out.printf(Locale.ROOT, "[Step 2/5] Compiled for %s in %.1f ms: %s; kernel threads %s%n", compiled.device(),
+            out.printf(Locale.ROOT, "[Step 2/5] Compiled for %s in %.1f ms: %s; CPU kernel threads %s%n", compiled.device(),
                     (System.nanoTime() - compileStart) / 1e6, compiled.properties(),
-                    System.getProperty("adjoint.cpu.threads", Runtime.getRuntime().availableProcessors() + " (all)"));
+                    kernelThreads());
             out.println("[Step 3/5] Filling " + compiled.inputs().size() + " input(s) with random values (seed " + seed
                     + ")");
             List<InferRequest> pool = new ArrayList<>();

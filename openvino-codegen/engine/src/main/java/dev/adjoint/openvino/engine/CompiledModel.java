@@ -96,6 +96,11 @@ public final class CompiledModel implements AutoCloseable {
     }
 
     /** Whether requests time their layers (PERF_COUNT=YES). */
+    /** {@code INFERENCE_NUM_THREADS}: the most CPU kernel threads one request uses, or 0 for the whole pool. */
+    int kernelThreads() {
+        return config.threads();
+    }
+
     boolean profiling() {
         return config.profiling();
     }

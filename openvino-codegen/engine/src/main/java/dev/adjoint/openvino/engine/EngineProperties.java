@@ -10,9 +10,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@value #PERFORMANCE_HINT}: {@code LATENCY} (default: one request at a time, each using every kernel
  *       thread) or {@code THROUGHPUT} (several requests in parallel, one per stream);
- *   <li>{@value #INFERENCE_NUM_THREADS}: the CPU threads the compiled model may use for running requests in
- *       parallel (0: all cores). Kernel threads are the CPU backend's, set JVM-wide with
- *       {@code -Dadjoint.cpu.threads=N} before the first tensor is made; the CLI sets that for you;
+ *   <li>{@value #INFERENCE_NUM_THREADS}: the most CPU kernel threads one request uses (0: the whole pool, which is
+ *       {@code -Dadjoint.cpu.threads=N} or every core), and the streams the throughput hint runs;
  *   <li>{@value #NUM_STREAMS}: how many requests run at once ({@code AUTO} or a number);
  *   <li>{@value #PERFORMANCE_HINT_NUM_REQUESTS}: an upper bound on the streams the throughput hint picks;
  *   <li>{@value #PERF_COUNT}: {@code YES} to time every layer of every inference, read back with

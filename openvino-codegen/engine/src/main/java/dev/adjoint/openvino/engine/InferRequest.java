@@ -1,6 +1,7 @@
 package dev.adjoint.openvino.engine;
 
 import dev.adjoint.Tensor;
+import dev.adjoint.spi.Backends;
 import dev.adjoint.openvino.ir.ElementType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -238,7 +239,11 @@ public final class InferRequest {
             current = new HashMap<>(state);
         }
         long[] nanos = compiled.profiling() ? new long[plan.steps().size()] : null;
-        Execution.Result r = Execution.run(plan, compiled.deviceId(), inputs.clone(), current, nanos);
+        OvTensor[] given = inputs.clone();
+        int threads = compiled.kernelThreads();
+        Execution.Result r = threads == 0 ? Execution.run(plan, compiled.deviceId(), given, current, nanos)
+                : Backends.forDevice(compiled.deviceId()).withThreadLimit(threads,
+                        () -> Execution.run(plan, compiled.deviceId(), given, current, nanos));
         synchronized (state) {
             state.putAll(r.assigned());
         }

@@ -2,6 +2,7 @@ package dev.adjoint.openvino.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.core.Shape;
@@ -13,6 +14,8 @@ import dev.adjoint.openvino.ir.Node;
 import dev.adjoint.openvino.ir.PartialShape;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +56,28 @@ class DeviceMemoryTest {
         // The input is the caller's and was not released: it can be read again, and run again.
         r.infer();
         assertArrayEquals(got, r.getOutputTensor().toFloatArray());
+    }
+
+    @Test
+    void inferenceNumThreadsLimitsEveryKernelOfARequest() {
+        GraphBuilder g = new GraphBuilder("threads");
+        Node x = g.parameter("x", ElementType.F32, PartialShape.of(2, 6));
+        Node y = g.op("Sin", 0, "y", Attributes.empty(), g.op("Relu", 0, "r", Attributes.empty(), x.output(0))
+                .output(0));
+        g.result("out", y.output(0));
+        Model model = Model.of(g.build());
+        Tensor input = Tensor.randomUniform(new SplittableRandom(4), -1, 1, 2, 6).to(ReleasingBackend.DEVICE);
+        for (String threads : List.of("1", "3", "0")) {
+            InferRequest r = core.compileModel(model, "releasing",
+                    Map.of(EngineProperties.INFERENCE_NUM_THREADS, threads)).createInferRequest();
+            r.setInputTensor(OvTensor.of(input));
+            ReleasingBackend.LIMITS_SEEN.clear();
+            r.infer();
+            List<Integer> seen = List.copyOf(ReleasingBackend.LIMITS_SEEN);
+            assertFalse(seen.isEmpty(), "the request ran ops on the device");
+            assertEquals(Set.of(Integer.parseInt(threads)), Set.copyOf(seen),
+                    "INFERENCE_NUM_THREADS=" + threads + " (0: no limit)");
+        }
     }
 
     @Test

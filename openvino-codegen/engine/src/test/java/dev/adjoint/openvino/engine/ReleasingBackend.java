@@ -11,6 +11,7 @@ import dev.adjoint.spi.Operand;
 import dev.adjoint.spi.Storage;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A device for tests that behaves like a GPU's memory: {@code releasing:0} computes with the CPU backend, but its
@@ -22,6 +23,9 @@ final class ReleasingBackend implements Backend {
     static final Device DEVICE = new Device("releasing", 0);
     static final AtomicInteger RELEASED = new AtomicInteger();
     static final AtomicInteger ALLOCATED = new AtomicInteger();
+    /** The thread limit ({@link #withThreadLimit}) each op ran under, 0 for none, in the order they ran. */
+    static final List<Integer> LIMITS_SEEN = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final ThreadLocal<Integer> LIMIT = new ThreadLocal<>();
 
     /** Registered in META-INF/services of the test class path. */
     public static final class Provider implements BackendProvider {
@@ -116,9 +120,21 @@ final class ReleasingBackend implements Backend {
         return cpu.toArray(cpu(storage));
     }
 
+    @Override
+    public <T> T withThreadLimit(int threads, Supplier<T> task) {
+        LIMIT.set(threads);
+        try {
+            return cpu.withThreadLimit(threads, task);
+        } finally {
+            LIMIT.remove();
+        }
+    }
+
     /** Every op: unwrapped (a released input is an error), computed by the CPU, the result wrapped again. */
     @Override
     public Storage execute(ComputeOp op, List<Operand> inputs, TensorType output) {
+        Integer limit = LIMIT.get();
+        LIMITS_SEEN.add(limit == null ? 0 : limit);
         List<Operand> unwrapped = inputs.stream().map(input -> new Operand(cpu(input.storage()), input.shape())).toList();
         return wrap(cpu.execute(op, unwrapped, output));
     }
