@@ -30,7 +30,8 @@ public class ConvLayerBenchmark {
     /** The layer; its geometry is in {@link Layer}. */
     @Param({"resnet_stem_7x7s2", "resnet_3x3_64", "resnet_3x3_128", "resnet_3x3_256", "resnet_3x3_512", "resnet_3x3s2_128", "resnet_1x1s2_down", "mbv2_1x1_expand",
             "mbv2_3x3_depthwise", "mbv2_3x3s2_depthwise", "mbv2_1x1_project", "mbv2_1x1_expand_14x14",
-            "mbv2_1x1_project_7x7", "mbv2_1x1_expand_112x112", "mbv2_stem_3x3s2"})
+            "mbv2_1x1_project_7x7", "mbv2_1x1_expand_112x112", "mbv2_stem_3x3s2", "mbv2_1x1_project_14x14",
+            "mbv2_1x1_project_112x112", "mbv2_3x3_depthwise_7x7", "mbv2_3x3s2_depthwise_14x14", "resnet_3x3s2_256"})
     public String layer;
 
     /** Images per call (the batch 1 and 8); the layer names are those of batch 1. */
@@ -68,7 +69,12 @@ public class ConvLayerBenchmark {
         mbv2_1x1_expand_14x14(96, 14, 576, 1, 1, 0, 1),
         mbv2_1x1_project_7x7(960, 7, 320, 1, 1, 0, 1),
         mbv2_1x1_expand_112x112(16, 112, 96, 1, 1, 0, 1),
-        mbv2_stem_3x3s2(3, 224, 32, 3, 2, 1, 1);
+        mbv2_stem_3x3s2(3, 224, 32, 3, 2, 1, 1),
+        mbv2_1x1_project_14x14(576, 14, 96, 1, 1, 0, 1),
+        mbv2_1x1_project_112x112(32, 112, 16, 1, 1, 0, 1),
+        mbv2_3x3_depthwise_7x7(960, 7, 960, 3, 1, 1, 960),
+        mbv2_3x3s2_depthwise_14x14(576, 14, 576, 3, 2, 1, 576),
+        resnet_3x3s2_256(128, 28, 256, 3, 2, 1, 1);
 
         final int channels, size, outChannels, kernel, stride, padding, groups;
 

@@ -203,16 +203,24 @@ final class Convolution {
     /**
      * Whether {@code out^T = patches^T filters^T} (positions rows, channels columns) is cheaper than
      * {@code out = filters patches}: tiles are {@code MR} rows by {@code NR} columns and a part-filled tile costs as
-     * much as a full one, so the transposed form may do fewer multiply-adds; it pays when it saves at least a tenth
-     * of them and more than moving the result back costs (about {@link #TRANSPOSE_COST} multiply-adds an element).
-     * ResNet's 3x3 layers at 7x7 (49 = 32 + 17 columns, depth 4608) take it; a 1x1 layer of depth 160 does not.
+     * much as a full one (a last panel of at most one vector, half), so the transposed form may do fewer multiply-adds;
+     * it pays when it saves at least a tenth of them and more than moving the result back costs (about
+     * {@link #TRANSPOSE_COST} multiply-adds an element). ResNet's 3x3 layers at 7x7 (49 = 32 + 17 columns, depth 4608)
+     * take it; a 1x1 layer of depth 160 does not, nor does MobileNet's 576 -> 96 at 14x14 (196 = 6 x 32 + 4).
      */
     static boolean transposedIsCheaper(int channels, int positions, int depth) {
-        int mr = GemmF32Vector.MR, nr = GemmF32Vector.NR;
-        long direct = (long) Math.ceilDiv(channels, mr) * mr * Math.ceilDiv(positions, nr) * nr;
-        long transposed = (long) Math.ceilDiv(positions, mr) * mr * Math.ceilDiv(channels, nr) * nr;
+        int mr = GemmF32Vector.MR;
+        long direct = (long) Math.ceilDiv(channels, mr) * mr * tiledColumns(positions);
+        long transposed = (long) Math.ceilDiv(positions, mr) * mr * tiledColumns(channels);
         return transposed * 10 < direct * 9
                 && (direct - transposed) * depth > TRANSPOSE_COST * (long) positions * channels;
+    }
+
+    /** The columns the micro-kernel's tiles cost for {@code n} columns: whole panels, and a last one of one vector. */
+    private static long tiledColumns(int n) {
+        int nr = GemmF32Vector.NR;
+        int rest = n % nr;
+        return (long) (n - rest) + (rest == 0 ? 0 : rest <= nr / 2 ? nr / 2 : nr);
     }
 
     /** What moving one element of a transposed product back costs, in multiply-adds of the micro-kernel. */
