@@ -78,6 +78,13 @@ final class GemmF32Vector {
      */
     static final long DIRECT_WORK = 1L << 18;
 
+    /**
+     * The most rows of A for which the tiles read a row-major B in place instead of packing it (see streamsB). On
+     * MobileNet's 1x1 layers (one thread, bias + ReLU6), in place against packed: 16 rows 208 -> 159 us, 32 rows 84
+     * -> 74 us; 96 and 144 rows 2-4% slower, 576 rows no change.
+     */
+    private static final int STREAMED_B_ROWS = 32;
+
     private static final ThreadLocal<float[]> PACKED_A = new ThreadLocal<>();
     private static final ThreadLocal<float[]> ROWS_OF_B = new ThreadLocal<>();
     private static final ThreadLocal<float[]> PACKED_B = new ThreadLocal<>();
@@ -358,7 +365,9 @@ final class GemmF32Vector {
 
         /** Computes rows {@code [rowFrom, rowTo)} (a multiple of MR apart from m) times B panels {@code [panelFrom, panelTo)}. */
         void rectangle(int rowFrom, int rowTo, int panelFrom, int panelTo) {
-            float[] localB = packedB == null ? buffer(PACKED_B, KC * Math.min(NC, (panelTo - panelFrom) * NR)) : null;
+            boolean streamed = streamsB();
+            float[] localB = packedB == null ? buffer(PACKED_B, KC * (streamed ? NR
+                    : Math.min(NC, (panelTo - panelFrom) * NR))) : null;
             float[] localA = packedA == null ? buffer(PACKED_A, KC * Math.min(ceilDiv(MC, MR) * MR,
                     ceilDiv(rowTo - rowFrom, MR) * MR)) : null;
             for (int jc = panelFrom; jc < panelTo; jc += NC / NR) {
@@ -371,6 +380,14 @@ final class GemmF32Vector {
                         bPanels.pack(p, kc, jc, jcEnd, localB, -jc * kc * NR);
                         pb = localB;
                         bBlock = -jc * kc * NR;
+                    } else if (streamed) {
+                        pb = b;
+                        bBlock = bOff + p * rsB;
+                        int last = n / NR;
+                        if (last * NR < n && jc <= last && last < jcEnd) {
+                            // The part-filled last panel, zero-padded, for the edge tiles (all tiles have MR rows).
+                            packBPanel(kc, n - last * NR, b, bBlock + last * NR, rsB, 1, localB, 0);
+                        }
                     } else if (packedB == null) {
                         packB(kc, n, b, bOff + p * rsB, rsB, csB, localB, -jc * kc * NR, jc, jcEnd);
                         pb = localB;
@@ -391,7 +408,7 @@ final class GemmF32Vector {
                             pa = packedA.data();
                             aBlock = packedA.offset(p, 0);
                         }
-                        multiply(kc, ic, mc, pa, aBlock, jc, jcEnd, pb, bBlock, p > 0,
+                        multiply(kc, ic, mc, pa, aBlock, jc, jcEnd, pb, bBlock, streamed ? localB : null, p > 0,
                                 p + kc == k ? epilogue : null);
                     }
                 }
@@ -399,12 +416,25 @@ final class GemmF32Vector {
         }
 
         /**
+         * Whether the tiles read B's rows where they are rather than packed panels: B is row-major and used by few
+         * rows of A (at most {@link #STREAMED_B_ROWS}), so packing it would cost a large share of the product
+         * (MobileNet's 32 -> 16 1x1 layer at 112x112: 38% of its samples in JFR); every tile then has MR rows.
+         */
+        private boolean streamsB() {
+            return packedB == null && bPanels == null && csB == 1 && m % MR == 0 && m <= STREAMED_B_ROWS;
+        }
+
+        /**
          * Rows {@code [row, row + mc)} times B panels {@code [panelFrom, panelTo)} for one depth block:
-         * A panel {@code t} is at {@code aBlock + t * kc * MR}, B panel {@code t} at {@code bBlock + t * kc * NR}.
-         * The last depth block passes the epilogue, which each tile gets as soon as it is stored.
+         * A panel {@code t} is at {@code aBlock + t * kc * MR}, B panel {@code t} at {@code bBlock + t * kc * NR}, or,
+         * when {@code edgePanel} is not null (B streamed), at {@code bBlock + t * NR} with rows {@code rsB} apart, the
+         * part-filled last one packed in {@code edgePanel}. The last depth block passes the epilogue, which each tile
+         * gets as soon as it is stored.
          */
         private void multiply(int kc, int row, int mc, float[] pa, int aBlock, int panelFrom, int panelTo, float[] pb,
-                int bBlock, boolean accumulate, Epilogue finish) {
+                int bBlock, float[] edgePanel, boolean accumulate, Epilogue finish) {
+            boolean streamed = edgePanel != null;
+            int ldb = streamed ? rsB : NR;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int cRow = cOff + (row + ir) * ldc;
@@ -423,19 +453,21 @@ final class GemmF32Vector {
                 }
                 for (int jp = panelFrom; jp < panelTo; jp++) {
                     int j = jp * NR;
-                    int bPanel = bBlock + jp * kc * NR;
+                    int bPanel = streamed ? bBlock + j : bBlock + jp * kc * NR;
                     int nr = Math.min(NR, n - j);
                     if (mr == MR && nr == NR) {
-                        kernel(kc, pa, aPanel, pb, bPanel, c, cRow + j, ldc, accumulate, finish, row + ir);
+                        kernel(kc, pa, aPanel, pb, bPanel, ldb, c, cRow + j, ldc, accumulate, finish, row + ir);
                         continue;
                     }
+                    float[] edgeB = streamed ? edgePanel : pb;
+                    int edgeOff = streamed ? 0 : bPanel;
                     if (mr == MR && nr <= V) {
                         // At most one vector of columns (a 14x14 map: 196 = 6 x 32 + 4): half the tile's work.
                         for (int r = 0; r < MR; r += 4) {
-                            narrowTile(kc, pa, aPanel + r, pb, bPanel, nr, c, cRow + r * ldc + j, ldc, accumulate);
+                            narrowTile(kc, pa, aPanel + r, edgeB, edgeOff, nr, c, cRow + r * ldc + j, ldc, accumulate);
                         }
                     } else {
-                        edgeTile(kc, pa, aPanel, pb, bPanel, mr, nr, c, cRow + j, ldc, accumulate);
+                        edgeTile(kc, pa, aPanel, edgeB, edgeOff, mr, nr, c, cRow + j, ldc, accumulate);
                     }
                     if (finish != null) {
                         for (int r = 0; r < mr; r++) {
@@ -447,19 +479,22 @@ final class GemmF32Vector {
         }
     }
 
-    /** The micro-kernel for this machine's tile height. */
+    /** The micro-kernel for this machine's tile height, on a packed B panel. */
     private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff, float[] c, int cOff, int ldc,
             boolean accumulate) {
-        kernel(kc, pa, aOff, pb, bOff, c, cOff, ldc, accumulate, null, 0);
+        kernel(kc, pa, aOff, pb, bOff, NR, c, cOff, ldc, accumulate, null, 0);
     }
 
-    /** As the form above, applying {@code finish} (if not null) to the tile's rows from {@code row} in registers. */
-    private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff, float[] c, int cOff, int ldc,
-            boolean accumulate, Epilogue finish, int row) {
+    /**
+     * As the form above, B's rows {@code ldb} apart ({@link #NR} in a packed panel), applying {@code finish} (if not
+     * null) to the tile's rows from {@code row} in registers.
+     */
+    private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c, int cOff,
+            int ldc, boolean accumulate, Epilogue finish, int row) {
         if (MR == 8) {
-            kernel8(kc, pa, aOff, pb, bOff, c, cOff, ldc, accumulate, finish, row);
+            kernel8(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, accumulate, finish, row);
         } else {
-            kernel4(kc, pa, aOff, pb, bOff, c, cOff, ldc, accumulate, finish, row);
+            kernel4(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, accumulate, finish, row);
         }
     }
 
@@ -467,12 +502,12 @@ final class GemmF32Vector {
      * The 4-row micro-kernel: the {@code 4 x NR} product of one packed A panel ({@code kc} columns of
      * 4 values) and one packed B panel ({@code kc} rows of NR values), stored to or added onto C.
      */
-    private static void kernel4(int kc, float[] pa, int aOff, float[] pb, int bOff, float[] c, int cOff, int ldc,
-            boolean accumulate, Epilogue finish, int row) {
+    private static void kernel4(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c, int cOff,
+            int ldc, boolean accumulate, Epilogue finish, int row) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
-            int bi = bOff + p * NR;
+            int bi = bOff + p * ldb;
             int ai = aOff + p * 4;
             FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bi + V);
@@ -560,14 +595,14 @@ final class GemmF32Vector {
      * The stores are written out rather than left to a helper: with 16 accumulators the helper was not
      * inlined, and passing vectors to a call boxes them, which made the whole kernel 20x slower.
      */
-    private static void kernel8(int kc, float[] pa, int aOff, float[] pb, int bOff, float[] c, int cOff, int ldc,
-            boolean accumulate, Epilogue finish, int row) {
+    private static void kernel8(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c, int cOff,
+            int ldc, boolean accumulate, Epilogue finish, int row) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         for (int p = 0; p < kc; p++) {
-            int bi = bOff + p * NR;
+            int bi = bOff + p * ldb;
             int ai = aOff + p * 8;
             FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bi + V);
