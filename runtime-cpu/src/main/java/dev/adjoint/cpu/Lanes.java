@@ -8,45 +8,55 @@ import jdk.incubator.vector.FloatVector;
  * {@code reduceLanes(ADD)} and {@code reduceLanes(MUL)} leave the order unspecified for floating point, and the
  * interpreter and the JIT's intrinsic do use different orders: the same kernel on the same data could round
  * differently before and after warm-up, so that a training run resumed from a checkpoint would drift from the
- * uninterrupted one. Called once per reduction, not per element, so the lane loop costs nothing measurable.
+ * uninterrupted one. Called once per reduction, not per element, so the lane loop costs nothing measurable; the
+ * lanes go through a per-thread scratch array, as {@code toArray} allocated one per call (a matrix-vector product
+ * sums one vector per row: a thousand arrays for a classifier's 1000 outputs).
  */
 final class Lanes {
+    private static final ThreadLocal<float[]> FLOATS =
+            ThreadLocal.withInitial(() -> new float[FloatVector.SPECIES_MAX.length()]);
+    private static final ThreadLocal<double[]> DOUBLES =
+            ThreadLocal.withInitial(() -> new double[DoubleVector.SPECIES_MAX.length()]);
 
     private Lanes() {
     }
 
     static float sum(FloatVector v) {
-        float[] lanes = v.toArray();
+        float[] lanes = FLOATS.get();
+        v.intoArray(lanes, 0);
         float total = 0f;
-        for (float lane : lanes) {
-            total += lane;
+        for (int i = 0, n = v.length(); i < n; i++) {
+            total += lanes[i];
         }
         return total;
     }
 
     static double sum(DoubleVector v) {
-        double[] lanes = v.toArray();
+        double[] lanes = DOUBLES.get();
+        v.intoArray(lanes, 0);
         double total = 0.0;
-        for (double lane : lanes) {
-            total += lane;
+        for (int i = 0, n = v.length(); i < n; i++) {
+            total += lanes[i];
         }
         return total;
     }
 
     static float product(FloatVector v) {
-        float[] lanes = v.toArray();
+        float[] lanes = FLOATS.get();
+        v.intoArray(lanes, 0);
         float total = 1f;
-        for (float lane : lanes) {
-            total *= lane;
+        for (int i = 0, n = v.length(); i < n; i++) {
+            total *= lanes[i];
         }
         return total;
     }
 
     static double product(DoubleVector v) {
-        double[] lanes = v.toArray();
+        double[] lanes = DOUBLES.get();
+        v.intoArray(lanes, 0);
         double total = 1.0;
-        for (double lane : lanes) {
-            total *= lane;
+        for (int i = 0, n = v.length(); i < n; i++) {
+            total *= lanes[i];
         }
         return total;
     }
