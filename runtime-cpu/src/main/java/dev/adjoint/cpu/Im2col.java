@@ -20,10 +20,23 @@ final class Im2col {
      */
     static void unfold(Object x, int xOff, int channels, int h, int w, int kh, int kw, Conv2dSpec spec, int oh,
             int ow, Object col) {
+        // Channels split over the kernel threads: a 512-channel 3x3 layer at 7x7 unfolds 226k values, a tenth of its
+        // time on one thread, which would otherwise not shrink with two.
+        long perChannel = (long) kh * kw * oh * ow;
+        Parallel.forRange(channels, (int) Math.max(1, PARALLEL_VALUES / Math.max(1, perChannel)),
+                (from, to) -> unfold(x, xOff, from, to, h, w, kh, kw, spec, oh, ow, col));
+    }
+
+    /** Values below which an unfold stays on the calling thread. */
+    private static final long PARALLEL_VALUES = 1L << 16;
+
+    /** Rows of channels {@code [from, to)} of {@link #unfold}. */
+    private static void unfold(Object x, int xOff, int from, int to, int h, int w, int kh, int kw, Conv2dSpec spec,
+            int oh, int ow, Object col) {
         int sh = spec.strideH(), sw = spec.strideW();
         int dh = spec.dilationH(), dw = spec.dilationW();
-        int dst = 0;
-        for (int c = 0; c < channels; c++) {
+        int dst = from * kh * kw * oh * ow;
+        for (int c = from; c < to; c++) {
             for (int i = 0; i < kh; i++) {
                 for (int j = 0; j < kw; j++) {
                     // Output columns [lo, hi) read real pixels for tap j; the rest read padding.
