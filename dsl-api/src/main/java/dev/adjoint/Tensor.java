@@ -1584,6 +1584,21 @@ public final class Tensor implements Iterable<Tensor> {
                 bias);
     }
 
+    /**
+     * As {@link #conv2dBias(Tensor, Tensor, Conv2dSpec, double, double)}, with {@code residual} (of the output's
+     * shape: a residual block's shortcut) added after the bias and before the clamp; equal, element for element, to
+     * {@code conv2d(weight, spec).add(bias.reshape(1, -1, 1, 1)).add(residual).clip(low, high)}. PyTorch:
+     * {@code (F.conv2d(x, w, b) + r).clamp(low, high)}.
+     */
+    public Tensor conv2dBias(Tensor weight, Tensor bias, Tensor residual, Conv2dSpec spec, double low, double high) {
+        argument("conv2dBias", "weight", weight);
+        argument("conv2dBias", "bias", bias);
+        argument("conv2dBias", "residual", residual);
+        argument("conv2dBias", "spec", spec);
+        return run(new Op.Conv2dBias(spec, low, high), sameBackend("conv2dBias", this, weight, bias, residual), this,
+                weight, bias, residual);
+    }
+
     /** Max pooling over {@code kernel x kernel} windows with stride {@code kernel}. PyTorch: {@code F.max_pool2d(x, kernel)}. */
     public Tensor maxPool2d(int kernel) {
         return maxPool2d(kernel, kernel, 0);

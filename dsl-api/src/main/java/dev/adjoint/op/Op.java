@@ -887,11 +887,13 @@ public sealed interface Op permits ComputeOp, Op.Reshape {
 
     /**
      * {@link Conv2d} of input 0 with weights input 1, plus the per-output-channel bias input 2 (1-D, one value per
-     * output channel), each element then limited to {@code [low, high]} (maximum with {@code low}, then minimum with
-     * {@code high}, as {@code clip}; infinite bounds for none): a convolution layer with its bias and ReLU or ReLU6
-     * in one pass, which the kernels apply to each output tile while it is still in cache. Floating tensors only.
-     * Inference only: it has no derivative rule. PyTorch: {@code F.conv2d(x, w, b).clamp(low, high)}. OpenVINO:
-     * {@code Convolution} + {@code Add} + {@code Clamp}.
+     * output channel), then, when there is a fourth input, that tensor of the output's shape (a residual block's
+     * shortcut), each element then limited to {@code [low, high]} (maximum with {@code low}, then minimum with
+     * {@code high}, as {@code clip}; infinite bounds for none): a convolution layer with its bias, residual and ReLU
+     * or ReLU6 in one pass, which the kernels apply to each output tile while it is still in cache. The sums run in
+     * that order, {@code (conv + bias) + residual}, as the separate layers would. Floating tensors only. Inference
+     * only: it has no derivative rule. PyTorch: {@code (F.conv2d(x, w, b) + r).clamp(low, high)}. OpenVINO:
+     * {@code Convolution} + {@code Add} (+ {@code Add}) + {@code Clamp}.
      */
     record Conv2dBias(Conv2dSpec spec, double low, double high) implements ComputeOp {
         public Conv2dBias {
@@ -907,26 +909,34 @@ public sealed interface Op permits ComputeOp, Op.Reshape {
 
         @Override
         public TensorType infer(List<TensorType> inputs) {
-            arity(this, inputs, 3);
+            if (inputs.size() != 3 && inputs.size() != 4) {
+                throw new IllegalArgumentException(name() + " takes 3 or 4 inputs, got " + inputs.size());
+            }
             Shape weight = inputs.get(1).shape(), bias = inputs.get(2).shape();
             Shape out = conv2dOutputShape(name(), inputs.get(0).shape(), weight, spec);
             if (bias.rank() != 1 || bias.dim(0) != weight.dim(0)) {
                 throw error(name(), "needs a 1-d bias of one value per output channel (" + weight.dim(0)
                         + "), got shape " + bias);
             }
+            if (inputs.size() == 4 && !inputs.get(3).shape().equals(out)) {
+                throw error(name(), "needs a residual of the output's shape " + out + ", got shape "
+                        + inputs.get(3).shape());
+            }
             DType dtype = operandTypes(inputs).getFirst();
             if (!dtype.isFloating()) {
-                throw error(name(), "takes floating tensors, got " + inputs.get(0).dtype() + ", "
-                        + inputs.get(1).dtype() + " and " + inputs.get(2).dtype());
+                throw error(name(), "takes floating tensors, got " + inputs.stream().map(t -> t.dtype().toString())
+                        .collect(java.util.stream.Collectors.joining(", ")));
             }
             return new TensorType(dtype, out);
         }
 
         @Override
         public List<DType> operandTypes(List<TensorType> inputs) {
-            DType dtype = DType.promote(DType.promote(inputs.get(0).dtype(), inputs.get(1).dtype()),
-                    inputs.get(2).dtype());
-            return List.of(dtype, dtype, dtype);
+            DType dtype = inputs.getFirst().dtype();
+            for (TensorType t : inputs) {
+                dtype = DType.promote(dtype, t.dtype());
+            }
+            return java.util.Collections.nCopies(inputs.size(), dtype);
         }
     }
 

@@ -33,10 +33,12 @@ final class Convolution {
     }
 
     /**
-     * A convolution layer's bias (one value per output channel) and clamp, applied to each output element once its
-     * sum is complete: {@code min(max(sum + bias[o], low), high)}, in the output's type ({@code Op.Conv2dBias}).
+     * A convolution layer's bias (one value per output channel), residual (null, or a tensor of the output's shape)
+     * and clamp, applied to each output element once its sum is complete: {@code min(max((sum + bias[o]) +
+     * residual[i], low), high)}, in the output's type ({@code Op.Conv2dBias}). The residual is indexed as the output
+     * is: element i of the output adds element i of the residual.
      */
-    record Epilogue(CpuStorage bias, double low, double high) {
+    record Epilogue(CpuStorage bias, CpuStorage residual, double low, double high) {
         /**
          * Whether the float32 vector kernels may apply this in their tiles: their compare-and-blend clamp matches
          * Math.max/Math.min for any bounds but a low of -0.0 and a high of +0.0 (see {@link GemmF32Vector.Epilogue}).
@@ -47,7 +49,8 @@ final class Convolution {
 
         /** The float32 vector kernels' form, for output channels from {@code firstChannel}. */
         GemmF32Vector.Epilogue floats(int firstChannel) {
-            return new GemmF32Vector.Epilogue(bias.floats(), firstChannel, (float) low, (float) high);
+            return new GemmF32Vector.Epilogue(bias.floats(), firstChannel, residual == null ? null : residual.floats(),
+                    (float) low, (float) high);
         }
 
         /**
@@ -56,20 +59,22 @@ final class Convolution {
          */
         void applyPlanes(Object out, int offset, int firstChannel, int rows, int positions) {
             if (out instanceof float[] o) {
-                float[] b = bias.floats();
+                float[] b = bias.floats(), res = residual == null ? null : residual.floats();
                 float lo = (float) low, hi = (float) high;
                 for (int r = 0; r < rows; r++) {
                     float add = b[firstChannel + r];
                     for (int i = offset + r * positions, end = i + positions; i < end; i++) {
-                        o[i] = Math.min(Math.max(o[i] + add, lo), hi);
+                        float v = o[i] + add;
+                        o[i] = Math.min(Math.max(res == null ? v : v + res[i], lo), hi);
                     }
                 }
             } else {
-                double[] o = (double[]) out, b = bias.doubles();
+                double[] o = (double[]) out, b = bias.doubles(), res = residual == null ? null : residual.doubles();
                 for (int r = 0; r < rows; r++) {
                     double add = b[firstChannel + r];
                     for (int i = offset + r * positions, end = i + positions; i < end; i++) {
-                        o[i] = Math.min(Math.max(o[i] + add, low), high);
+                        double v = o[i] + add;
+                        o[i] = Math.min(Math.max(res == null ? v : v + res[i], low), high);
                     }
                 }
             }
@@ -235,14 +240,15 @@ final class Convolution {
     private static void transposeInto(float[] product, int positions, int channels, float[] out, int outOff,
             Epilogue epilogue, int firstChannel) {
         float[] bias = epilogue == null ? null : epilogue.bias().floats();
+        float[] residual = epilogue == null || epilogue.residual() == null ? null : epilogue.residual().floats();
         float low = epilogue == null ? 0 : (float) epilogue.low(), high = epilogue == null ? 0 : (float) epilogue.high();
         // In blocks of 16 x 16, so that the reads of a block share 16 cache lines and so do its writes; blocks of
         // channels split over the kernel threads (a serial 7% of a 512-channel 7x7 layer on two threads).
         Parallel.forRange(Math.ceilDiv(channels, 16), Math.max(1, TRANSPOSE_PARALLEL_VALUES / (16 * positions)),
                 (blockFrom, blockTo) -> {
                     for (int block = blockFrom; block < blockTo; block++) {
-                        transposeBlock(product, positions, channels, out, outOff, bias, low, high, firstChannel,
-                                block * 16);
+                        transposeBlock(product, positions, channels, out, outOff, bias, residual, low, high,
+                                firstChannel, block * 16);
                     }
                 });
     }
@@ -252,7 +258,7 @@ final class Convolution {
 
     /** Channels {@code [o0, o0 + 16)} of {@link #transposeInto}. */
     private static void transposeBlock(float[] product, int positions, int channels, float[] out, int outOff,
-            float[] bias, float low, float high, int firstChannel, int o0) {
+            float[] bias, float[] residual, float low, float high, int firstChannel, int o0) {
         int o1 = Math.min(channels, o0 + 16);
         for (int p0 = 0; p0 < positions; p0 += 16) {
             int p1 = Math.min(positions, p0 + 16);
@@ -265,7 +271,8 @@ final class Convolution {
                 } else {
                     float add = bias[firstChannel + o];
                     for (int p = p0; p < p1; p++) {
-                        out[to + p] = Math.min(Math.max(product[p * channels + o] + add, low), high);
+                        float v = product[p * channels + o] + add;
+                        out[to + p] = Math.min(Math.max(residual == null ? v : v + residual[to + p], low), high);
                     }
                 }
             }

@@ -125,8 +125,8 @@ public final class CpuBackend implements Backend {
             case Op.Conv2d c -> Convolution.conv2d(this, cpu(inputs, 0), shape(inputs, 0), cpu(inputs, 1),
                     shape(inputs, 1), c.spec(), out, vector);
             case Op.Conv2dBias c -> Convolution.conv2d(this, cpu(inputs, 0), shape(inputs, 0), cpu(inputs, 1),
-                    shape(inputs, 1), c.spec(), new Convolution.Epilogue(cpu(inputs, 2), c.low(), c.high()), out,
-                    vector);
+                    shape(inputs, 1), c.spec(), new Convolution.Epilogue(cpu(inputs, 2),
+                            inputs.size() == 4 ? cpu(inputs, 3) : null, c.low(), c.high()), out, vector);
             case Op.Pool2d p -> Convolution.pool2d(this, cpu(inputs, 0), shape(inputs, 0), p.spec(), out, vector);
             case Op.Conv2dBackwardInput c -> ConvolutionBackward.conv2dInput(this, cpu(inputs, 0), shape(inputs, 0),
                     cpu(inputs, 1), shape(inputs, 1), c.spec(), out, vector);

@@ -85,8 +85,9 @@ final class DepthwiseConvF32Vector {
             int loaded = -1;
             for (int plane = from; plane < to; plane++) {
                 int n = plane / outChannels, o = plane % outChannels;
-                // The 3x3 paths apply the epilogue in registers before each store; the general one after the plane.
-                Clamp clamp = epilogue == null ? Clamp.NONE : new Clamp(epilogue, o);
+                // The 3x3 paths apply the epilogue in registers before each store; the general one, and any with a
+                // residual, after the plane.
+                Clamp clamp = epilogue == null || epilogue.residual() != null ? Clamp.NONE : new Clamp(epilogue, o);
                 boolean finished = false;
                 computed: {
                     int input = n * channels + o / multiplier;
@@ -124,7 +125,7 @@ final class DepthwiseConvF32Vector {
                     g.run(scratch, weight, o * kh * kw);
                     g.copyOut(scratch, out, plane * oh * ow);
                 }
-                if (epilogue != null && !finished) {
+                if (epilogue != null && !(finished && clamp.fused)) {
                     // The plane is still in cache: its bias and activation now, not in a pass of their own.
                     epilogue.apply(out, plane * oh * ow, o, oh * ow);
                 }

@@ -128,9 +128,11 @@ final class GemmF32Vector {
 
     /**
      * What is applied to each element of C once its sum is complete, while its tile is still in cache: the bias
-     * of its row ({@code rowBias[biasOffset + row]}), then a maximum with {@code low} and a minimum with
-     * {@code high}, as a convolution layer's bias and ReLU/ReLU6 would be applied by a pass of their own, and with
-     * the same results as {@code Math.min(Math.max(x + bias, low), high)}, NaN included.
+     * of its row ({@code rowBias[biasOffset + row]}), then, when {@code residual} is not null, the element of
+     * {@code residual} at the element's own index in C (a residual block's shortcut, laid out as C), then a maximum
+     * with {@code low} and a minimum with {@code high}, as a convolution layer's bias, shortcut and ReLU/ReLU6 would be
+     * applied by passes of their own, and with the same results as {@code Math.min(Math.max((x + bias) + r, low),
+     * high)}, NaN included.
      *
      * <p>The vector kernels clamp with a compare and a blend ({@code x <= low ? low : x}, then {@code x >= high ?
      * high : x}) rather than the Vector API's {@code max}/{@code min}, whose Java semantics (NaN, and +0.0 above
@@ -140,7 +142,7 @@ final class GemmF32Vector {
      * not +0.0 ({@link #blendsExactly}); the constructor refuses other bounds, which callers clamp in a pass of
      * their own.
      */
-    record Epilogue(float[] rowBias, int biasOffset, float low, float high) {
+    record Epilogue(float[] rowBias, int biasOffset, float[] residual, float low, float high) {
         Epilogue {
             if (!blendsExactly(low, high)) {
                 throw new IllegalArgumentException("an in-tile clamp to [" + low + ", " + high + "] would not match"
@@ -165,6 +167,9 @@ final class GemmF32Vector {
             int i = 0;
             for (; i <= count - V; i += V) {
                 FloatVector v = FloatVector.fromArray(SPECIES, c, at + i).add(b);
+                if (residual != null) {
+                    v = v.add(FloatVector.fromArray(SPECIES, residual, at + i));
+                }
                 v = v.blend(lo, v.compare(LE, lo));
                 v.blend(hi, v.compare(GE, hi)).intoArray(c, at + i);
             }
@@ -172,6 +177,9 @@ final class GemmF32Vector {
                 // The last few columns (a 7x7 plane's 49th value) through a mask, not a scalar loop.
                 VectorMask<Float> tail = SPECIES.indexInRange(i, count);
                 FloatVector v = FloatVector.fromArray(SPECIES, c, at + i, tail).add(b);
+                if (residual != null) {
+                    v = v.add(FloatVector.fromArray(SPECIES, residual, at + i, tail));
+                }
                 v = v.blend(lo, v.compare(LE, lo));
                 v.blend(hi, v.compare(GE, hi)).intoArray(c, at + i, tail);
             }
@@ -537,6 +545,7 @@ final class GemmF32Vector {
         // allocated two boxed vectors per tile (half of a MobileNet inference's allocations in JFR).
         FloatVector lo = FloatVector.broadcast(SPECIES, finish == null ? 0f : finish.low());
         FloatVector hi = FloatVector.broadcast(SPECIES, finish == null ? 0f : finish.high());
+        float[] residual = finish == null ? null : finish.residual();
         if (accumulate) {
             c00 = c00.add(FloatVector.fromArray(SPECIES, c, cOff));
             c01 = c01.add(FloatVector.fromArray(SPECIES, c, cOff + V));
@@ -544,9 +553,15 @@ final class GemmF32Vector {
         if (finish != null) {
             FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row]);
             c00 = c00.add(bias);
+            if (residual != null) {
+                c00 = c00.add(FloatVector.fromArray(SPECIES, residual, cOff));
+            }
             c00 = c00.blend(lo, c00.compare(LE, lo));
             c00 = c00.blend(hi, c00.compare(GE, hi));
             c01 = c01.add(bias);
+            if (residual != null) {
+                c01 = c01.add(FloatVector.fromArray(SPECIES, residual, cOff + V));
+            }
             c01 = c01.blend(lo, c01.compare(LE, lo));
             c01 = c01.blend(hi, c01.compare(GE, hi));
         }
@@ -559,9 +574,15 @@ final class GemmF32Vector {
         if (finish != null) {
             FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 1]);
             c10 = c10.add(bias);
+            if (residual != null) {
+                c10 = c10.add(FloatVector.fromArray(SPECIES, residual, cOff + ldc));
+            }
             c10 = c10.blend(lo, c10.compare(LE, lo));
             c10 = c10.blend(hi, c10.compare(GE, hi));
             c11 = c11.add(bias);
+            if (residual != null) {
+                c11 = c11.add(FloatVector.fromArray(SPECIES, residual, cOff + ldc + V));
+            }
             c11 = c11.blend(lo, c11.compare(LE, lo));
             c11 = c11.blend(hi, c11.compare(GE, hi));
         }
@@ -574,9 +595,15 @@ final class GemmF32Vector {
         if (finish != null) {
             FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 2]);
             c20 = c20.add(bias);
+            if (residual != null) {
+                c20 = c20.add(FloatVector.fromArray(SPECIES, residual, cOff + 2 * ldc));
+            }
             c20 = c20.blend(lo, c20.compare(LE, lo));
             c20 = c20.blend(hi, c20.compare(GE, hi));
             c21 = c21.add(bias);
+            if (residual != null) {
+                c21 = c21.add(FloatVector.fromArray(SPECIES, residual, cOff + 2 * ldc + V));
+            }
             c21 = c21.blend(lo, c21.compare(LE, lo));
             c21 = c21.blend(hi, c21.compare(GE, hi));
         }
@@ -589,9 +616,15 @@ final class GemmF32Vector {
         if (finish != null) {
             FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 3]);
             c30 = c30.add(bias);
+            if (residual != null) {
+                c30 = c30.add(FloatVector.fromArray(SPECIES, residual, cOff + 3 * ldc));
+            }
             c30 = c30.blend(lo, c30.compare(LE, lo));
             c30 = c30.blend(hi, c30.compare(GE, hi));
             c31 = c31.add(bias);
+            if (residual != null) {
+                c31 = c31.add(FloatVector.fromArray(SPECIES, residual, cOff + 3 * ldc + V));
+            }
             c31 = c31.blend(lo, c31.compare(LE, lo));
             c31 = c31.blend(hi, c31.compare(GE, hi));
         }
@@ -644,6 +677,7 @@ final class GemmF32Vector {
         // allocated two boxed vectors per tile (half of a MobileNet inference's allocations in JFR).
         FloatVector lo = FloatVector.broadcast(SPECIES, finish == null ? 0f : finish.low());
         FloatVector hi = FloatVector.broadcast(SPECIES, finish == null ? 0f : finish.high());
+        float[] residual = finish == null ? null : finish.residual();
         if (accumulate) {
             c00 = c00.add(FloatVector.fromArray(SPECIES, c, cOff));
             c01 = c01.add(FloatVector.fromArray(SPECIES, c, cOff + V));
@@ -651,9 +685,15 @@ final class GemmF32Vector {
         if (finish != null) {
             FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row]);
             c00 = c00.add(bias);
+            if (residual != null) {
+                c00 = c00.add(FloatVector.fromArray(SPECIES, residual, cOff));
+            }
             c00 = c00.blend(lo, c00.compare(LE, lo));
             c00 = c00.blend(hi, c00.compare(GE, hi));
             c01 = c01.add(bias);
+            if (residual != null) {
+                c01 = c01.add(FloatVector.fromArray(SPECIES, residual, cOff + V));
+            }
             c01 = c01.blend(lo, c01.compare(LE, lo));
             c01 = c01.blend(hi, c01.compare(GE, hi));
         }
@@ -666,9 +706,15 @@ final class GemmF32Vector {
         if (finish != null) {
             FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 1]);
             c10 = c10.add(bias);
+            if (residual != null) {
+                c10 = c10.add(FloatVector.fromArray(SPECIES, residual, cOff + ldc));
+            }
             c10 = c10.blend(lo, c10.compare(LE, lo));
             c10 = c10.blend(hi, c10.compare(GE, hi));
             c11 = c11.add(bias);
+            if (residual != null) {
+                c11 = c11.add(FloatVector.fromArray(SPECIES, residual, cOff + ldc + V));
+            }
             c11 = c11.blend(lo, c11.compare(LE, lo));
             c11 = c11.blend(hi, c11.compare(GE, hi));
         }
@@ -681,9 +727,15 @@ final class GemmF32Vector {
         if (finish != null) {
             FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 2]);
             c20 = c20.add(bias);
+            if (residual != null) {
+                c20 = c20.add(FloatVector.fromArray(SPECIES, residual, cOff + 2 * ldc));
+            }
             c20 = c20.blend(lo, c20.compare(LE, lo));
             c20 = c20.blend(hi, c20.compare(GE, hi));
             c21 = c21.add(bias);
+            if (residual != null) {
+                c21 = c21.add(FloatVector.fromArray(SPECIES, residual, cOff + 2 * ldc + V));
+            }
             c21 = c21.blend(lo, c21.compare(LE, lo));
             c21 = c21.blend(hi, c21.compare(GE, hi));
         }
@@ -696,9 +748,15 @@ final class GemmF32Vector {
         if (finish != null) {
             FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 3]);
             c30 = c30.add(bias);
+            if (residual != null) {
+                c30 = c30.add(FloatVector.fromArray(SPECIES, residual, cOff + 3 * ldc));
+            }
             c30 = c30.blend(lo, c30.compare(LE, lo));
             c30 = c30.blend(hi, c30.compare(GE, hi));
             c31 = c31.add(bias);
+            if (residual != null) {
+                c31 = c31.add(FloatVector.fromArray(SPECIES, residual, cOff + 3 * ldc + V));
+            }
             c31 = c31.blend(lo, c31.compare(LE, lo));
             c31 = c31.blend(hi, c31.compare(GE, hi));
         }
@@ -711,9 +769,15 @@ final class GemmF32Vector {
         if (finish != null) {
             FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 4]);
             c40 = c40.add(bias);
+            if (residual != null) {
+                c40 = c40.add(FloatVector.fromArray(SPECIES, residual, cOff + 4 * ldc));
+            }
             c40 = c40.blend(lo, c40.compare(LE, lo));
             c40 = c40.blend(hi, c40.compare(GE, hi));
             c41 = c41.add(bias);
+            if (residual != null) {
+                c41 = c41.add(FloatVector.fromArray(SPECIES, residual, cOff + 4 * ldc + V));
+            }
             c41 = c41.blend(lo, c41.compare(LE, lo));
             c41 = c41.blend(hi, c41.compare(GE, hi));
         }
@@ -726,9 +790,15 @@ final class GemmF32Vector {
         if (finish != null) {
             FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 5]);
             c50 = c50.add(bias);
+            if (residual != null) {
+                c50 = c50.add(FloatVector.fromArray(SPECIES, residual, cOff + 5 * ldc));
+            }
             c50 = c50.blend(lo, c50.compare(LE, lo));
             c50 = c50.blend(hi, c50.compare(GE, hi));
             c51 = c51.add(bias);
+            if (residual != null) {
+                c51 = c51.add(FloatVector.fromArray(SPECIES, residual, cOff + 5 * ldc + V));
+            }
             c51 = c51.blend(lo, c51.compare(LE, lo));
             c51 = c51.blend(hi, c51.compare(GE, hi));
         }
@@ -741,9 +811,15 @@ final class GemmF32Vector {
         if (finish != null) {
             FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 6]);
             c60 = c60.add(bias);
+            if (residual != null) {
+                c60 = c60.add(FloatVector.fromArray(SPECIES, residual, cOff + 6 * ldc));
+            }
             c60 = c60.blend(lo, c60.compare(LE, lo));
             c60 = c60.blend(hi, c60.compare(GE, hi));
             c61 = c61.add(bias);
+            if (residual != null) {
+                c61 = c61.add(FloatVector.fromArray(SPECIES, residual, cOff + 6 * ldc + V));
+            }
             c61 = c61.blend(lo, c61.compare(LE, lo));
             c61 = c61.blend(hi, c61.compare(GE, hi));
         }
@@ -756,9 +832,15 @@ final class GemmF32Vector {
         if (finish != null) {
             FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 7]);
             c70 = c70.add(bias);
+            if (residual != null) {
+                c70 = c70.add(FloatVector.fromArray(SPECIES, residual, cOff + 7 * ldc));
+            }
             c70 = c70.blend(lo, c70.compare(LE, lo));
             c70 = c70.blend(hi, c70.compare(GE, hi));
             c71 = c71.add(bias);
+            if (residual != null) {
+                c71 = c71.add(FloatVector.fromArray(SPECIES, residual, cOff + 7 * ldc + V));
+            }
             c71 = c71.blend(lo, c71.compare(LE, lo));
             c71 = c71.blend(hi, c71.compare(GE, hi));
         }

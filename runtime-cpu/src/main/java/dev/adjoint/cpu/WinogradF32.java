@@ -407,6 +407,10 @@ final class WinogradF32 {
                     for (int q = 0; q < cols; q++) {
                         FloatVector v = FloatVector.fromArray(SPECIES, scratch, POINTS * V + (k * TILE + q) * V)
                                 .add(bias);
+                        if (e.residual() != null) {
+                            // The shortcut's values for these channels, read through the same lane map as written.
+                            v = v.add(FloatVector.fromArray(SPECIES, e.residual(), base + k * g.ow + q, map, 0, lanes));
+                        }
                         v = v.blend(lo, v.compare(VectorOperators.LE, lo));
                         v.blend(hi, v.compare(VectorOperators.GE, hi)).intoArray(g.out, base + k * g.ow + q, map, 0,
                                 lanes);

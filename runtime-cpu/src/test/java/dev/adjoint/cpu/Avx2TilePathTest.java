@@ -35,7 +35,7 @@ class Avx2TilePathTest {
             // The same product with a bias and clamp applied in the tiles: exactly the separate pass's values.
             float[] bias = random(random, m), c3 = new float[m * n];
             GemmF32Vector.gemm(m, n, k, a, 0, k, 1, pa, b, 0, n, 1, pb,
-                    new GemmF32Vector.Epilogue(bias, 0, -0.1f, 0.3f), c3, 0, n, true);
+                    new GemmF32Vector.Epilogue(bias, 0, null, -0.1f, 0.3f), c3, 0, n, true);
             for (int i = 0; i < m * n; i++) {
                 epilogueMismatches += c3[i] == Math.min(Math.max(c2[i] + bias[i / n], -0.1f), 0.3f) ? 0 : 1;
             }

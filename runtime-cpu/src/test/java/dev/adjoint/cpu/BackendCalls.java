@@ -117,6 +117,13 @@ final class BackendCalls {
                 new Operand(w, wShape), new Operand(bias, Shape.of(wShape.dim(0))));
     }
 
+    /** As the form above, with {@code residual} (of the output's shape) added after the bias. */
+    static Storage conv2dBias(Backend backend, Storage x, Shape xShape, Storage w, Shape wShape, Storage bias,
+            Storage residual, Conv2dSpec spec, double low, double high, Shape out) {
+        return run(backend, new Op.Conv2dBias(spec, low, high), x.dtype(), out, new Operand(x, xShape),
+                new Operand(w, wShape), new Operand(bias, Shape.of(wShape.dim(0))), new Operand(residual, out));
+    }
+
     static Storage pool2d(Backend backend, Storage x, Shape xShape, Pool2dSpec spec, Shape out) {
         return run(backend, new Op.Pool2d(spec), x.dtype(), out, new Operand(x, xShape));
     }

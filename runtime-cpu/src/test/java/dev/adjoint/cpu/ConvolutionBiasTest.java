@@ -5,6 +5,7 @@ import static dev.adjoint.cpu.MatmulTestSupport.VECTOR;
 import static dev.adjoint.cpu.MatmulTestSupport.randomValues;
 import static dev.adjoint.cpu.MatmulTestSupport.storage;
 import static dev.adjoint.cpu.MatmulTestSupport.values;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,14 +15,16 @@ import dev.adjoint.core.DType;
 import dev.adjoint.core.Shape;
 import dev.adjoint.core.TensorException;
 import dev.adjoint.op.Conv2dSpec;
+import dev.adjoint.spi.Storage;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code conv2dBias}: a convolution with its bias and clamp applied by the kernels as each output tile is written.
- * The reference is the same backend's plain {@code conv2d} followed by a scalar loop that adds the bias and clamps
- * in the output's type, so every element must be bit for bit the same (NaN where the reference has NaN): the
- * epilogue may change where the bias and activation are applied, never what they give.
+ * {@code conv2dBias}: a convolution with its bias, residual (when given) and clamp applied by the kernels as each
+ * output tile is written. The reference is the same backend's plain {@code conv2d} followed by a scalar loop that adds
+ * the bias, then the residual, and clamps in the output's type, so every element must be bit for bit the same (NaN
+ * where the reference has NaN): the epilogue may change where the bias, shortcut and activation are applied, never
+ * what they give.
  */
 class ConvolutionBiasTest {
     private static final double INF = Double.POSITIVE_INFINITY;
@@ -34,34 +37,54 @@ class ConvolutionBiasTest {
         double[] x = randomValues(random, dtype, (int) Shape.of(xd).size());
         double[] w = randomValues(random, dtype, (int) Shape.of(wd).size());
         double[] bias = randomValues(random, dtype, wd[0]);
+        Shape outShape = Shape.of(xd[0], wd[0], oh, ow);
+        double[] shortcut = randomValues(random, dtype, (int) outShape.size());
         if (nonFinite && x.length > 3) {
             x[random.nextInt(x.length)] = Double.NaN;
             x[random.nextInt(x.length)] = Double.POSITIVE_INFINITY;
             bias[random.nextInt(bias.length)] = Double.NEGATIVE_INFINITY;
+            shortcut[random.nextInt(shortcut.length)] = Double.NaN;
+            shortcut[random.nextInt(shortcut.length)] = Double.POSITIVE_INFINITY;
         }
-        Shape outShape = Shape.of(xd[0], wd[0], oh, ow);
         int positions = oh * ow;
         for (CpuBackend backend : new CpuBackend[] {SCALAR, VECTOR}) {
             double[] conv = values((CpuStorage) BackendCalls.conv2d(backend, storage(backend, dtype, x), Shape.of(xd),
                     storage(backend, dtype, w), Shape.of(wd), spec, outShape));
             for (double[] bound : BOUNDS) {
-                CpuStorage fused = (CpuStorage) BackendCalls.conv2dBias(backend, storage(backend, dtype, x),
-                        Shape.of(xd), storage(backend, dtype, w), Shape.of(wd), storage(backend, dtype, bias), spec,
-                        bound[0], bound[1], outShape);
-                assertEquals(dtype, fused.dtype());
-                double[] got = values(fused);
-                String what = dtype + " conv2dBias x" + Shape.of(xd) + " w" + Shape.of(wd) + " " + spec + " ["
-                        + bound[0] + ", " + bound[1] + "] on " + backend.name();
-                for (int i = 0; i < got.length; i++) {
-                    int channel = i / positions % wd[0];
-                    double expected = dtype == DType.FLOAT32
-                            ? Math.min(Math.max((float) conv[i] + (float) bias[channel], (float) bound[0]),
-                                    (float) bound[1])
-                            : Math.min(Math.max(conv[i] + bias[channel], bound[0]), bound[1]);
-                    if (Double.isNaN(expected)) {
-                        assertTrue(Double.isNaN(got[i]), what + ": element " + i + " is " + got[i] + ", not NaN");
-                    } else {
-                        assertEquals(expected, got[i], 0.0, what + ": element " + i);
+                for (boolean withResidual : new boolean[] {false, true}) {
+                    Storage xs = storage(backend, dtype, x), ws = storage(backend, dtype, w);
+                    Storage bs = storage(backend, dtype, bias);
+                    CpuStorage fused = (CpuStorage) (withResidual
+                            ? BackendCalls.conv2dBias(backend, xs, Shape.of(xd), ws, Shape.of(wd), bs,
+                                    storage(backend, dtype, shortcut), spec, bound[0], bound[1], outShape)
+                            : BackendCalls.conv2dBias(backend, xs, Shape.of(xd), ws, Shape.of(wd), bs, spec, bound[0],
+                                    bound[1], outShape));
+                    assertEquals(dtype, fused.dtype());
+                    double[] got = values(fused);
+                    String what = dtype + " conv2dBias x" + Shape.of(xd) + " w" + Shape.of(wd) + " " + spec + " ["
+                            + bound[0] + ", " + bound[1] + "]" + (withResidual ? " + residual" : "") + " on "
+                            + backend.name();
+                    for (int i = 0; i < got.length; i++) {
+                        int channel = i / positions % wd[0];
+                        double expected;
+                        if (dtype == DType.FLOAT32) {
+                            float sum = (float) conv[i] + (float) bias[channel];
+                            if (withResidual) {
+                                sum += (float) shortcut[i];
+                            }
+                            expected = Math.min(Math.max(sum, (float) bound[0]), (float) bound[1]);
+                        } else {
+                            double sum = conv[i] + bias[channel];
+                            if (withResidual) {
+                                sum += shortcut[i];
+                            }
+                            expected = Math.min(Math.max(sum, bound[0]), bound[1]);
+                        }
+                        if (Double.isNaN(expected)) {
+                            assertTrue(Double.isNaN(got[i]), what + ": element " + i + " is " + got[i] + ", not NaN");
+                        } else {
+                            assertEquals(expected, got[i], 0.0, what + ": element " + i);
+                        }
                     }
                 }
             }
@@ -140,8 +163,8 @@ class ConvolutionBiasTest {
                         "[" + bound[0] + ", " + bound[1] + "] element " + i + ": " + got[i] + " for " + expected);
             }
         }
-        assertThrows(IllegalArgumentException.class, () -> new GemmF32Vector.Epilogue(new float[1], 0, -0f, 1f));
-        assertThrows(IllegalArgumentException.class, () -> new GemmF32Vector.Epilogue(new float[1], 0, -1f, 0f));
+        assertThrows(IllegalArgumentException.class, () -> new GemmF32Vector.Epilogue(new float[1], 0, null, -0f, 1f));
+        assertThrows(IllegalArgumentException.class, () -> new GemmF32Vector.Epilogue(new float[1], 0, null, -1f, 0f));
     }
 
     @Test
@@ -184,5 +207,22 @@ class ConvolutionBiasTest {
         TensorException bounds = assertThrows(TensorException.class,
                 () -> x.conv2dBias(w, Tensor.zeros(DType.FLOAT32, 6), Conv2dSpec.of(1, 1), 6, 0));
         assertTrue(bounds.getMessage().contains("greater than"), bounds.getMessage());
+        TensorException residual = assertThrows(TensorException.class, () -> x.conv2dBias(w,
+                Tensor.zeros(DType.FLOAT32, 6), Tensor.zeros(DType.FLOAT32, 1, 6, 5, 4), Conv2dSpec.of(1, 1), 0, 6));
+        assertEquals("conv2dBias: needs a residual of the output's shape (1, 6, 5, 5), got shape (1, 6, 5, 4)",
+                residual.getMessage());
+    }
+
+    /** The Tensor form with a residual: the same values as the layers one by one. */
+    @Test
+    void aResidualIsAddedAfterTheBiasAndBeforeTheClamp() {
+        SplittableRandom random = new SplittableRandom(35);
+        Tensor x = Tensor.randomNormal(random, 0, 1, 2, 16, 12, 12);
+        Tensor w = Tensor.randomNormal(random, 0, 0.3, 16, 16, 3, 3);
+        Tensor b = Tensor.randomNormal(random, 0, 1, 16);
+        Tensor r = Tensor.randomNormal(random, 0, 1, 2, 16, 12, 12);
+        float[] fused = x.conv2dBias(w, b, r, Conv2dSpec.of(1, 1), 0, Double.POSITIVE_INFINITY).toFloatArray();
+        float[] layers = x.conv2d(w, Conv2dSpec.of(1, 1)).add(b.reshape(1, 16, 1, 1)).add(r).relu().toFloatArray();
+        assertArrayEquals(layers, fused);
     }
 }

@@ -28,13 +28,14 @@ class GemmStreamedBTest {
             for (int n : COLUMNS) {
                 for (int k : DEPTHS) {
                     float[] a = values(random, m * k), b = values(random, k * n);
-                    float[] bias = values(random, m);
+                    float[] bias = values(random, m), shortcut = values(random, m * n);
                     GemmF32Vector.Packed packedB = GemmF32Vector.pack(false, n, k, b, 0, n, 1);
                     for (boolean fork : new boolean[] {false, true}) {
                         for (GemmF32Vector.Epilogue e : new GemmF32Vector.Epilogue[] {null,
-                                new GemmF32Vector.Epilogue(bias, 0, -0.5f, 0.75f)}) {
+                                new GemmF32Vector.Epilogue(bias, 0, null, -0.5f, 0.75f),
+                                new GemmF32Vector.Epilogue(bias, 0, shortcut, -0.5f, 0.75f)}) {
                             String context = "m=" + m + " n=" + n + " k=" + k + " fork=" + fork + " epilogue="
-                                    + (e != null);
+                                    + (e != null) + " residual=" + (e != null && e.residual() != null);
                             float[] streamed = filled(m * n), packed = filled(m * n);
                             GemmF32Vector.gemm(m, n, k, a, 0, k, 1, null, b, 0, n, 1, null, e, streamed, 0, n, fork);
                             GemmF32Vector.gemm(m, n, k, a, 0, k, 1, null, b, 0, n, 1, packedB, e, packed, 0, n, fork);
@@ -45,7 +46,9 @@ class GemmStreamedBTest {
                                     for (int p = 0; p < k; p++) {
                                         sum += (double) a[i * k + p] * b[p * n + j];
                                     }
-                                    double expected = e == null ? sum : Math.min(Math.max(sum + bias[i], -0.5), 0.75);
+                                    double r = e == null || e.residual() == null ? 0 : shortcut[i * n + j];
+                                    double expected = e == null ? sum
+                                            : Math.min(Math.max(sum + bias[i] + r, -0.5), 0.75);
                                     assertEquals(expected, streamed[i * n + j], 2e-5 * Math.sqrt(k),
                                             context + " at " + i + "," + j);
                                 }

@@ -17,15 +17,18 @@ import java.util.Set;
 
 /**
  * Folds the layers that follow almost every convolution of a classifier — the Add of a per-channel bias (a folded
- * batch norm's shift included), then a Relu or a Clamp (ReLU6) — into the convolution's own step, which runs them as
- * {@code Tensor.conv2dBias}: the kernels add the bias and clamp each output tile while it is still in cache, instead
- * of a pass over the whole output afterwards (oneDNN calls these post-ops, MLAS an activation in the GEMM's output
- * processor). The results are the same, element for element, as the layers run one by one.
+ * batch norm's shift included), then the Add of a residual block's shortcut, then a Relu or a Clamp (ReLU6), each
+ * where present — into the convolution's own step, which runs them as {@code Tensor.conv2dBias}: the kernels add the
+ * bias and shortcut and clamp each output tile while it is still in cache, instead of passes over the whole output
+ * afterwards (oneDNN calls these post-ops, ONNX Runtime fuses the shortcut's Add into its NCHWc convolution as a
+ * "sum"). The results are the same, element for element, as the layers run one by one.
  *
  * <p>A layer is folded only when it is the only reader of the value before it (and that value is not a model
- * output), the convolution's output is a static 4-d float32 or float64 value, and the bias is a constant of shape
- * {@code [1, O, 1, 1]} or {@code [O, 1, 1]} of the same type. Runs before {@link Fusion}, which then finds fewer
- * element-wise layers to chain.
+ * output), the convolution's output is a static 4-d float32 or float64 value, the bias is a constant of shape
+ * {@code [1, O, 1, 1]} or {@code [O, 1, 1]} of the same type, and the shortcut a value of exactly the convolution's
+ * type and static shape. A step with a shortcut runs where the shortcut's Add ran, as the shortcut may be computed
+ * after the convolution (ResNet's downsampling branch). Runs before {@link Fusion}, which then finds fewer element-wise
+ * layers to chain.
  */
 final class ConvolutionFusion {
     private ConvolutionFusion() {
@@ -42,6 +45,7 @@ final class ConvolutionFusion {
                 }
             }
         }
+        // The fused steps, by the step whose place each takes.
         Map<Step, Step> replaced = new HashMap<>();
         Set<Step> absorbed = new HashSet<>();
         for (Step conv : steps) {
@@ -49,13 +53,19 @@ final class ConvolutionFusion {
                 continue;
             }
             Step add = onlyReader(conv, readers, readerOf);
-            Const bias = add == null ? null : bias(add, conv);
+            Const bias = add == null || absorbed.contains(add) ? null : bias(add, conv);
             if (bias == null) {
                 continue;
             }
             Step last = add;
+            Step shortcutAdd = onlyReader(add, readers, readerOf);
+            Operand shortcut = shortcutAdd == null || absorbed.contains(shortcutAdd) ? null
+                    : shortcut(shortcutAdd, add, conv);
+            if (shortcut != null) {
+                last = shortcutAdd;
+            }
             double low = Double.NEGATIVE_INFINITY, high = Double.POSITIVE_INFINITY;
-            Step activation = onlyReader(add, readers, readerOf);
+            Step activation = onlyReader(last, readers, readerOf);
             if (activation != null && activation.kind() == Kind.OP && activation.node().inputs().size() == 1
                     && sameType(activation, conv)) {
                 Node a = activation.node();
@@ -68,15 +78,23 @@ final class ConvolutionFusion {
                     last = activation;
                 }
             }
-            replaced.put(conv, fused(conv, bias, add, last, low, high));
+            // With a shortcut, the step runs where the shortcut's Add ran: the shortcut may be computed after the
+            // convolution (ResNet's downsampling branch).
+            Step place = shortcut == null ? conv : shortcutAdd;
+            replaced.put(place, fused(conv, bias, add, shortcut, shortcut == null ? null : shortcutAdd, last, low,
+                    high));
+            absorbed.add(conv);
             absorbed.add(add);
+            if (shortcut != null) {
+                absorbed.add(shortcutAdd);
+            }
             absorbed.add(last);
         }
         if (replaced.isEmpty()) {
             return steps;
         }
-        // The fused step takes the convolution's place: its inputs are ready there, and every reader of its output
-        // (the last folded layer's) comes after that layer, so after the convolution too.
+        // The fused step takes the convolution's place (or the shortcut Add's): its inputs are ready there, and every
+        // reader of its output (the last folded layer's) comes after that layer, so after its place too.
         List<Step> out = new ArrayList<>(steps.size());
         for (Step s : steps) {
             if (replaced.containsKey(s)) {
@@ -137,22 +155,57 @@ final class ConvolutionFusion {
         return new Const(OvTensor.of(c.value().tensor().reshape(channels)));
     }
 
-    private static Step fused(Step conv, Const bias, Step add, Step last, double low, double high) {
+    /**
+     * The shortcut {@code shortcutAdd} adds to the bias Add's output: its other operand, when that is a value of the
+     * convolution's type and a shape compatible with its output's (equal where both are known; a dynamic batch is
+     * only known at run time, when {@link Windows#convolution} adds a shortcut of another shape as the Add would);
+     * null otherwise.
+     */
+    private static Operand shortcut(Step shortcutAdd, Step add, Step conv) {
+        Node n = shortcutAdd.node();
+        if (shortcutAdd.kind() != Kind.OP || !n.is("Add") || n.type().version() != 1
+                || shortcutAdd.inputs().size() != 2 || !sameType(shortcutAdd, conv)
+                || n.attributes().has("auto_broadcast") && !n.attributes().getString("auto_broadcast").equals("numpy")) {
+            return null;
+        }
+        int addSlot = add.outputSlots()[0];
+        int side = shortcutAdd.inputs().get(0) instanceof SlotRef r && r.slot() == addSlot ? 0
+                : shortcutAdd.inputs().get(1) instanceof SlotRef r && r.slot() == addSlot ? 1 : -1;
+        if (side < 0) {
+            return null;
+        }
+        PartialShape out = conv.node().outputs().get(0).shape();
+        var other = n.inputs().get(1 - side);
+        boolean sameValue = shortcutAdd.inputs().get(1 - side) instanceof SlotRef r && r.slot() == addSlot;
+        return !sameValue && other.shape().isRankStatic() && other.shape().rank() == 4 && other.shape().compatible(out)
+                && other.type() == conv.node().outputs().get(0).type() ? shortcutAdd.inputs().get(1 - side) : null;
+    }
+
+    private static Step fused(Step conv, Const bias, Step add, Operand shortcut, Step shortcutAdd, Step last,
+            double low, double high) {
         Layer convolution = conv.layer();
-        String names = conv.node().name() + "', '" + add.node().name()
-                + (last == add ? "" : "', '" + last.node().name());
+        List<Step> folded = new ArrayList<>(List.of(conv, add));
+        if (shortcutAdd != null) {
+            folded.add(shortcutAdd);
+        }
+        if (last != add && last != shortcutAdd) {
+            folded.add(last);
+        }
+        String names = String.join("', '", folded.stream().map(s -> s.node().name()).toList());
         Kernel kernel = (layer, in) -> {
             try {
                 return List.of(OpTable.convolution(convolution, in.get(0).tensor(), in.get(1).tensor(),
-                        new Windows.Epilogue(in.get(2).tensor(), low, high)));
+                        new Windows.Epilogue(in.get(2).tensor(), in.size() > 3 ? in.get(3).tensor() : null, low,
+                                high)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("in the fused layers '" + names + "': " + e.getMessage(), e);
             }
         };
-        List<Operand> inputs = List.of(conv.inputs().get(0), conv.inputs().get(1), bias);
+        List<Operand> inputs = shortcut == null ? List.of(conv.inputs().get(0), conv.inputs().get(1), bias)
+                : List.of(conv.inputs().get(0), conv.inputs().get(1), bias, shortcut);
         // The step stays the convolution's (same output shape and type as the last folded layer's), so that Fusion
         // never takes it for the element-wise layer whose output slot it writes.
-        String execType = conv.execType() + "+" + add.execType() + (last == add ? "" : "+" + last.execType());
+        String execType = String.join("+", folded.stream().map(Step::execType).toList());
         return new Step(conv.node(), Kind.OP, kernel, inputs, last.outputSlots(), null, convolution, execType);
     }
 }

@@ -78,16 +78,20 @@ final class Windows {
     // ---- convolution ----
 
     /**
-     * A bias (one value per output channel) and a clamp ({@code low <= high}, infinite for none) applied to a
-     * convolution's result, which {@link ConvolutionFusion} takes from the layers after it.
+     * A bias (one value per output channel), a residual (null, or a tensor of the result's shape, added after the
+     * bias) and a clamp ({@code low <= high}, infinite for none) applied to a convolution's result, which
+     * {@link ConvolutionFusion} takes from the layers after it.
      */
-    record Epilogue(Tensor bias, double low, double high) {
+    record Epilogue(Tensor bias, Tensor residual, double low, double high) {
         /** The same as layers of their own would compute it: for the geometries {@code conv2dBias} does not take. */
         Tensor applyTo(Tensor y) {
             int[] dims = new int[y.rank()];
             java.util.Arrays.fill(dims, 1);
             dims[1] = bias.dim(0);
             Tensor v = y.add(bias.reshape(dims));
+            if (residual != null) {
+                v = v.add(residual);
+            }
             if (low != Double.NEGATIVE_INFINITY) {
                 v = v.maximum(low);
             }
@@ -123,7 +127,7 @@ final class Windows {
                 yield epilogue == null ? y : epilogue.applyTo(y);
             }
             case 2 -> epilogue == null ? x.conv2d(w, spec2d(g, pb, pe, groups))
-                    : x.conv2dBias(w, epilogue.bias(), spec2d(g, pb, pe, groups), epilogue.low(), epilogue.high());
+                    : convolution2d(x, w, spec2d(g, pb, pe, groups), epilogue);
             case 3 -> {
                 Tensor y = convolution3d(x, w, g, pb, pe, groups);
                 yield epilogue == null ? y : epilogue.applyTo(y);
@@ -131,6 +135,25 @@ final class Windows {
             default -> throw new IllegalArgumentException("convolution over " + g.spatial()
                     + " spatial axes is not supported (1, 2 or 3)");
         };
+    }
+
+    /**
+     * A 2-d convolution with its epilogue on {@code conv2dBias}; a residual of another shape than the result's (one
+     * the Add it came from broadcasts, known only now for a dynamic batch) is added as that Add would add it.
+     */
+    private static Tensor convolution2d(Tensor x, Tensor w, Conv2dSpec spec, Epilogue epilogue) {
+        Tensor residual = epilogue.residual();
+        if (residual == null) {
+            return x.conv2dBias(w, epilogue.bias(), spec, epilogue.low(), epilogue.high());
+        }
+        Shape out = Shape.of(x.dim(0), w.dim(0), spec.outHeight(x.dim(2), w.dim(2)), spec.outWidth(x.dim(3), w.dim(3)));
+        if (residual.shape().equals(out)) {
+            return x.conv2dBias(w, epilogue.bias(), residual, spec, epilogue.low(), epilogue.high());
+        }
+        Tensor v = x.conv2dBias(w, epilogue.bias(), spec, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY)
+                .add(residual);
+        v = epilogue.low() == Double.NEGATIVE_INFINITY ? v : v.maximum(epilogue.low());
+        return epilogue.high() == Double.POSITIVE_INFINITY ? v : v.minimum(epilogue.high());
     }
 
     private static Conv2dSpec spec2d(Geometry g, long[] pb, long[] pe, int groups) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.adjoint.openvino.ir.Attributes;
+import dev.adjoint.openvino.ir.Dimension;
 import dev.adjoint.openvino.ir.ElementType;
 import dev.adjoint.openvino.ir.GraphBuilder;
 import dev.adjoint.openvino.ir.NodeOutput;
@@ -95,15 +96,106 @@ class ConvolutionFusionTest {
     }
 
     @Test
-    void aBiasBeforeAResidualAddFusesWithoutAnActivation() {
+    void aResidualAddFusesWithoutAnActivation() {
         SplittableRandom r = new SplittableRandom(3);
-        // 1x1 projection + bias, then the residual Add: conv+bias in one step, the residual Add in another.
+        // 1x1 projection + bias, then the residual Add (MobileNet's inverted residual): all in one step.
         check("project", 24, 30, (g, x) -> {
             NodeOutput y = add(g, "bias", conv(g, "Convolution", x,
                     c(g, "w", new long[] {24, 24, 1, 1}, random(r, 24 * 24, 0.3)), 1, 0),
                     c(g, "b", new long[] {1, 24, 1, 1}, random(r, 24, 1)));
             g.result("y", add(g, "residual", y, x));
-        }, 2, 3);
+        }, 1, 3);
+    }
+
+    /**
+     * A ResNet block with a downsampling shortcut: {@code relu(bias(conv B(relu(bias(conv A(x))))) + bias(conv D(x)))}.
+     * Whichever convolution comes first in the plan takes the shortcut Add (and the Relu after it) as the sum of the
+     * other's biased output, and runs where the Add ran: with D built first, D's step must wait for B's.
+     */
+    @Test
+    void aResNetBlockFoldsItsShortcutAddAndReluIntoAConvolution() {
+        for (boolean shortcutFirst : new boolean[] {false, true}) {
+            SplittableRandom r = new SplittableRandom(5);
+            float[] wa = random(r, 24 * 16 * 9, 0.3), wb = random(r, 24 * 24 * 9, 0.3), wd = random(r, 24 * 16, 0.3);
+            float[] ba = random(r, 24, 1), bb = random(r, 24, 1), bd = random(r, 24, 1);
+            BiConsumer<GraphBuilder, NodeOutput> block = (g, x) -> {
+                NodeOutput down = null;
+                if (shortcutFirst) {
+                    down = add(g, "bias_d", conv(g, "Convolution", x, c(g, "wd", new long[] {24, 16, 1, 1}, wd), 1, 0),
+                            c(g, "bd", new long[] {1, 24, 1, 1}, bd));
+                }
+                NodeOutput a = g.op("Relu", 0, "relu_a", Attributes.empty(), add(g, "bias_a", conv(g, "Convolution",
+                        x, c(g, "wa", new long[] {24, 16, 3, 3}, wa), 1, 1), c(g, "ba", new long[] {1, 24, 1, 1}, ba)))
+                        .output(0);
+                NodeOutput b = add(g, "bias_b", conv(g, "Convolution", a, c(g, "wb", new long[] {24, 24, 3, 3}, wb), 1,
+                        1), c(g, "bb", new long[] {1, 24, 1, 1}, bb));
+                if (!shortcutFirst) {
+                    down = add(g, "bias_d", conv(g, "Convolution", x, c(g, "wd", new long[] {24, 16, 1, 1}, wd), 1, 0),
+                            c(g, "bd", new long[] {1, 24, 1, 1}, bd));
+                }
+                g.result("y", g.op("Relu", 0, "relu", Attributes.empty(), add(g, "sum", b, down)).output(0));
+            };
+            check("block, shortcut first " + shortcutFirst, 16, 20, block, 3, 9);
+
+            GraphBuilder g = new GraphBuilder("block");
+            block.accept(g, g.parameter("x", ElementType.F32, PartialShape.of(1, 16, 20, 20)).output(0));
+            CompiledModel profiled = core.compileModel(Model.of(g.build()), "CPU",
+                    Map.of(EngineProperties.PERF_COUNT, "YES"));
+            InferRequest req = profiled.createInferRequest();
+            req.setInputTensor(0, OvTensor.of(random(r, 16 * 400, 1), 1, 16, 20, 20));
+            req.infer();
+            List<String> exec = req.getProfilingInfo().stream().map(ProfilingInfo::execType).toList();
+            assertEquals(List.of("Convolution+Add+Relu", "Convolution+Add", "Convolution+Add+Add+Relu").stream()
+                    .sorted().toList(), exec.stream().sorted().toList(), "shortcut first " + shortcutFirst);
+        }
+    }
+
+    /**
+     * With a dynamic batch the shapes of the convolution and its shortcut are equal only at run time: the Add still
+     * folds, and a shortcut that turns out to broadcast (batch 1 against batch 2) is added as the Add would add it.
+     */
+    @Test
+    void aShortcutOfADynamicBatchFoldsAndBroadcastsAtRunTime() {
+        SplittableRandom r = new SplittableRandom(8);
+        GraphBuilder g = new GraphBuilder("dynamic");
+        NodeOutput x = g.parameter("x", ElementType.F32, PartialShape.of(Dimension.dynamic(), Dimension.of(8),
+                Dimension.of(12), Dimension.of(12))).output(0);
+        NodeOutput s = g.parameter("s", ElementType.F32, PartialShape.of(Dimension.dynamic(), Dimension.of(8),
+                Dimension.of(12), Dimension.of(12))).output(0);
+        NodeOutput y = add(g, "bias", conv(g, "Convolution", x,
+                c(g, "w", new long[] {8, 8, 3, 3}, random(r, 8 * 8 * 9, 0.3)), 1, 1),
+                c(g, "b", new long[] {1, 8, 1, 1}, random(r, 8, 1)));
+        g.result("y", g.op("Relu", 0, "relu", Attributes.empty(), add(g, "sum", y, s)).output(0));
+        Model m = Model.of(g.build());
+        CompiledModel fused = core.compileModel(m, "CPU");
+        CompiledModel plain = core.compile(m, "CPU", Map.of(), false);
+        assertEquals(1, fused.summary().steps());
+        for (int shortcutBatch : new int[] {2, 1}) {
+            float[] input = random(r, 2 * 8 * 144, 2), shortcut = random(r, shortcutBatch * 8 * 144, 2);
+            InferRequest f = fused.createInferRequest(), p = plain.createInferRequest();
+            for (InferRequest req : List.of(f, p)) {
+                req.setInputTensor(0, OvTensor.of(input, 2, 8, 12, 12));
+                req.setInputTensor(1, OvTensor.of(shortcut, shortcutBatch, 8, 12, 12));
+                req.infer();
+            }
+            assertArrayEquals(p.getOutputTensor().toFloatArray(), f.getOutputTensor().toFloatArray(),
+                    "shortcut batch " + shortcutBatch);
+        }
+    }
+
+    @Test
+    void aShortcutThatBroadcastsIsNotFolded() {
+        SplittableRandom r = new SplittableRandom(6);
+        // The second operand of the Add is [1, 8, 1, 1] computed from x: a broadcast, not a shortcut of the output's
+        // shape, so the Add stays a step of its own (conv + bias fold, the Add and the reduction do not).
+        check("broadcast", 8, 16, (g, x) -> {
+            NodeOutput y = add(g, "bias", conv(g, "Convolution", x,
+                    c(g, "w", new long[] {8, 8, 3, 3}, random(r, 8 * 8 * 9, 0.3)), 1, 1),
+                    c(g, "b", new long[] {1, 8, 1, 1}, random(r, 8, 1)));
+            NodeOutput pooled = g.op("ReduceMean", 1, "mean", Attributes.of("keep_dims", true), x,
+                    g.constantI64("axes", new long[] {2}, 2, 3).output(0)).output(0);
+            g.result("y", add(g, "sum", y, pooled));
+        }, 3, 4);
     }
 
     @Test

@@ -297,13 +297,19 @@ final class IrMapping {
         return g.node("GroupConvolution", 1, "conv2d", convAttributes(spec), x, grouped);
     }
 
-    /** The convolution, an Add of the bias as [1, O, 1, 1], and a Maximum and Minimum with each finite bound. */
+    /**
+     * The convolution, an Add of the bias as [1, O, 1, 1], an Add of the residual when there is one, and a Maximum
+     * and Minimum with each finite bound.
+     */
     private static NodeOutput conv2dBias(IrGraph g, Op.Conv2dBias op, List<NodeOutput> in, Shape weight,
             DType dtype) {
         NodeOutput conv = conv2d(g, op.spec(), in.get(0), in.get(1), weight);
         NodeOutput bias = g.node("Reshape", 1, op.name(), Attributes.of("special_zero", false), in.get(2),
                 g.i64(1, weight.dim(0), 1, 1));
         NodeOutput value = binary(g, BinaryOp.ADD, conv, bias);
+        if (in.size() == 4) {
+            value = binary(g, BinaryOp.ADD, value, in.get(3));
+        }
         if (op.low() != Double.NEGATIVE_INFINITY) {
             value = binary(g, BinaryOp.MAXIMUM, value, g.weakScalar(WeakScalar.of(op.low()), dtype));
         }
