@@ -180,7 +180,11 @@ class OpRoundTripTest {
                         t -> t.get(0).conv2dBias(t.get(1), t.get(2), grouped, -inf, inf)),
                 new Case("conv2dBias(ReLU)", new Op.Conv2dBias(grouped, 0, inf),
                         List.of(uniform(-1, 1, 2, 4, 7, 6), uniform(-1, 1, 6, 2, 3, 3), uniform(-1, 1, 6)),
-                        t -> t.get(0).conv2dBias(t.get(1), t.get(2), grouped, 0, inf))));
+                        t -> t.get(0).conv2dBias(t.get(1), t.get(2), grouped, 0, inf)),
+                new Case("conv2dBias(residual, ReLU)", new Op.Conv2dBias(Conv2dSpec.of(1, 1), 0, inf),
+                        List.of(uniform(-3, 3, 2, 3, 6, 5), uniform(-1, 1, 4, 3, 3, 3), uniform(-2, 2, 4),
+                                uniform(-2, 2, 2, 4, 6, 5)),
+                        t -> t.get(0).conv2dBias(t.get(1), t.get(2), t.get(3), Conv2dSpec.of(1, 1), 0, inf))));
         Pool2dSpec max = new Pool2dSpec(Pool2dSpec.Kind.MAX, 3, 3, 2, 2, 1, 1);
         Pool2dSpec avg = new Pool2dSpec(Pool2dSpec.Kind.AVG, 3, 2, 2, 1, 1, 1);
         cases.put(Op.Pool2d.class, List.of(
