@@ -3,11 +3,12 @@
 
     python3 scripts/bench/ort_profile_summary.py PROFILE.json MODEL.onnx.opt.onnx
 
-Prints the mean time per run of each kind of node (Conv split into 1x1, depthwise and KxK by its weights in the
+Prints the median time per run of each kind of node (Conv split into 1x1, depthwise and KxK by its weights in the
 optimized graph ORT saved) and the slowest nodes, in milliseconds, to compare with `adjoint-ov benchmark -pc`.
 """
 import collections
 import json
+import statistics
 import sys
 
 import onnx
@@ -28,22 +29,21 @@ def main():
                 kinds[node.name] = "Conv 1x1"
             else:
                 kinds[node.name] = "Conv %sx%s" % tuple(w[2:]) if w else "Conv"
-    total = collections.defaultdict(float)
-    runs = collections.Counter()
+    times = collections.defaultdict(list)
     op = {}
     for event in json.load(open(profile)):
         if event.get("cat") == "Node" and event["name"].endswith("_kernel_time"):
             name = event["name"][: -len("_kernel_time")]
-            total[name] += event["dur"]
-            runs[name] += 1
+            times[name].append(event["dur"])
             op[name] = kinds.get(name, event["args"].get("op_name"))
-    per_run = {n: total[n] / runs[n] / 1000 for n in total}
+    # Medians, as `adjoint-ov benchmark -pc` prints beside its means: a few slow runs move a mean, not a median.
+    per_run = {n: statistics.median(t) / 1000 for n, t in times.items()}
     by_kind = collections.defaultdict(lambda: [0, 0.0])
     for n, ms in per_run.items():
         by_kind[op[n]][0] += 1
         by_kind[op[n]][1] += ms
-    print("all nodes: %.3f ms per run" % sum(per_run.values()))
-    print("| kind | nodes | ms per run |\n|---|---:|---:|")
+    print("all nodes: %.3f ms per run (sum of the medians)" % sum(per_run.values()))
+    print("| kind | nodes | median ms per run |\n|---|---:|---:|")
     for kind, (count, ms) in sorted(by_kind.items(), key=lambda kv: -kv[1][1]):
         print("| %s | %d | %.3f |" % (kind, count, ms))
     print("\nslowest nodes:")

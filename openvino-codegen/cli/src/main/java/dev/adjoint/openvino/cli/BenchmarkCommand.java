@@ -135,9 +135,8 @@ final class BenchmarkCommand implements Callable<Integer> {
             if (nireq < 1) {
                 throw new ParameterException(spec.commandLine(), "-nireq must be at least 1, got " + nireq);
             }
-            out.printf(Locale.ROOT, "[Step 2/5] Compiled for %s in %.1f ms: %s; CPU kernel threads %s%n", compiled.device(),
-                    (System.nanoTime() - compileStart) / 1e6, compiled.properties(),
-                    kernelThreads());
+            out.printf(Locale.ROOT, "[Step 2/5] Compiled for %s in %.1f ms: %s; CPU kernel threads %s%n",
+                    compiled.device(), (System.nanoTime() - compileStart) / 1e6, compiled.properties(), kernelThreads());
             out.println("[Step 3/5] Filling " + compiled.inputs().size() + " input(s) with random values (seed " + seed
                     + ")");
             List<InferRequest> pool = new ArrayList<>();
@@ -298,37 +297,55 @@ final class BenchmarkCommand implements Callable<Integer> {
     /** Per-layer times summed over inferences (any request: all run the same plan), for {@code -pc}. */
     static final class LayerTimes {
         private final List<ProfilingInfo> layers = new ArrayList<>();
-        private long[] nanos;
-        private long inferences;
+        /** Each measured inference's layer times, in nanoseconds, in plan order. */
+        private final List<long[]> inferences = new ArrayList<>();
 
         synchronized void add(List<ProfilingInfo> info) {
-            if (nanos == null) {
+            if (layers.isEmpty()) {
                 layers.addAll(info);
-                nanos = new long[info.size()];
             }
+            long[] nanos = new long[layers.size()];
             for (int i = 0; i < nanos.length; i++) {
-                nanos[i] += info.get(i).realTime().toNanos();
+                nanos[i] = info.get(i).realTime().toNanos();
             }
-            inferences++;
+            inferences.add(nanos);
         }
 
-        /** One line per layer, slowest first: mean ms per inference and share of the layers' total. */
+        /**
+         * One line per layer, slowest median first: mean and median ms per inference, and the mean's share of the
+         * layers' total. On a shared machine a few slow inferences (another process, a GC pause) pull the means up,
+         * the medians much less: compare medians between runs.
+         */
         synchronized void report(PrintWriter out) {
-            if (nanos == null) {
+            if (inferences.isEmpty()) {
                 return;
             }
-            long total = Arrays.stream(nanos).sum();
-            Integer[] order = new Integer[nanos.length];
+            int count = inferences.size();
+            double[] mean = new double[layers.size()], median = new double[layers.size()];
+            for (int i = 0; i < layers.size(); i++) {
+                double[] ms = new double[count];
+                for (int k = 0; k < count; k++) {
+                    ms[k] = inferences.get(k)[i] / 1e6;
+                }
+                mean[i] = Arrays.stream(ms).sum() / count;
+                Arrays.sort(ms);
+                median[i] = percentile(ms, 50);
+            }
+            double total = Arrays.stream(mean).sum();
+            Integer[] order = new Integer[layers.size()];
             Arrays.setAll(order, i -> i);
-            Arrays.sort(order, (a, b) -> Long.compare(nanos[b], nanos[a]));
-            out.printf(Locale.ROOT, "Performance counts (mean of %d inferences, slowest first):%n", inferences);
-            out.printf(Locale.ROOT, "%-40s %-24s %-32s %10s %6s%n", "layer", "type", "exec type", "ms", "%");
+            Arrays.sort(order, (a, b) -> Double.compare(median[b], median[a]));
+            out.printf(Locale.ROOT, "Performance counts (mean and median of %d inferences, slowest median first):%n",
+                    count);
+            out.printf(Locale.ROOT, "%-40s %-24s %-32s %10s %10s %6s%n", "layer", "type", "exec type", "mean ms",
+                    "median ms", "%");
             for (int i : order) {
                 ProfilingInfo p = layers.get(i);
-                out.printf(Locale.ROOT, "%-40s %-24s %-32s %10.4f %5.1f%%%n", p.nodeName(), p.nodeType(), p.execType(),
-                        nanos[i] / 1e6 / inferences, total == 0 ? 0 : 100.0 * nanos[i] / total);
+                out.printf(Locale.ROOT, "%-40s %-24s %-32s %10.4f %10.4f %5.1f%%%n", p.nodeName(), p.nodeType(),
+                        p.execType(), mean[i], median[i], total == 0 ? 0 : 100.0 * mean[i] / total);
             }
-            out.printf(Locale.ROOT, "Total of the layers: %.3f ms per inference%n", total / 1e6 / inferences);
+            out.printf(Locale.ROOT, "Total of the layers: %.3f ms per inference (mean), %.3f ms (sum of the medians)%n",
+                    total, Arrays.stream(median).sum());
         }
     }
 

@@ -140,13 +140,15 @@ class CliTest {
                 "--no-progress");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("PERF_COUNT=YES"), r.out());
-        assertTrue(r.out().contains("Performance counts (mean of 30 inferences, slowest first):"), r.out());
+        assertTrue(r.out().contains("Performance counts (mean and median of 30 inferences, slowest median first):"),
+                r.out());
         // The dense_relu fixture's three layers each run as a step (too small to fuse), one line each.
         for (String layer : List.of("matmul", "add", "relu")) {
             assertTrue(r.out().lines().anyMatch(line -> line.startsWith(layer + " ") && line.endsWith("%")),
                     layer + " in " + r.out());
         }
-        assertTrue(r.out().matches("(?s).*Total of the layers: \\d+\\.\\d{3} ms per inference.*"), r.out());
+        assertTrue(r.out().matches("(?s).*Total of the layers: \\d+\\.\\d{3} ms per inference \\(mean\\), "
+                + "\\d+\\.\\d{3} ms \\(sum of the medians\\).*"), r.out());
     }
 
     @Test
