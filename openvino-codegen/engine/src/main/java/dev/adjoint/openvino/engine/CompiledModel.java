@@ -95,12 +95,12 @@ public final class CompiledModel implements AutoCloseable {
         return plan;
     }
 
-    /** Whether requests time their layers (PERF_COUNT=YES). */
     /** {@code INFERENCE_NUM_THREADS}: the most CPU kernel threads one request uses, or 0 for the whole pool. */
     int kernelThreads() {
         return config.threads();
     }
 
+    /** Whether requests time their layers (PERF_COUNT=YES). */
     boolean profiling() {
         return config.profiling();
     }
