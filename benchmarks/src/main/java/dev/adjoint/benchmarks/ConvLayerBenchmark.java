@@ -27,12 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgs = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
 public class ConvLayerBenchmark {
-    /** The layer; its geometry is in {@link Layer}. */
-    @Param({"resnet_stem_7x7s2", "resnet_3x3_64", "resnet_3x3_128", "resnet_3x3_256", "resnet_3x3_512", "resnet_3x3s2_128", "resnet_1x1s2_down", "mbv2_1x1_expand",
-            "mbv2_3x3_depthwise", "mbv2_3x3s2_depthwise", "mbv2_1x1_project", "mbv2_1x1_expand_14x14",
-            "mbv2_1x1_project_7x7", "mbv2_1x1_expand_112x112", "mbv2_stem_3x3s2", "mbv2_1x1_project_14x14",
-            "mbv2_1x1_project_112x112", "mbv2_3x3_depthwise_7x7", "mbv2_3x3s2_depthwise_14x14", "resnet_3x3s2_256"})
-    public String layer;
+    /** The layer (every one of {@link Layer} unless {@code -p layer=...} names some). */
+    @Param
+    public Layer layer;
 
     /** Images per call (the batch 1 and 8); the layer names are those of batch 1. */
     @Param({"1"})
@@ -54,7 +51,7 @@ public class ConvLayerBenchmark {
      * One layer: input {@code (1, c, h, h)}, weight {@code (o, c / groups, k, k)}, square stride
      * and padding. Kept in step with the table in torch_conv_reference.py.
      */
-    enum Layer {
+    public enum Layer {
         resnet_stem_7x7s2(3, 224, 64, 7, 2, 3, 1),
         resnet_3x3_64(64, 56, 64, 3, 1, 1, 1),
         resnet_3x3_128(128, 28, 128, 3, 1, 1, 1),
@@ -91,11 +88,10 @@ public class ConvLayerBenchmark {
 
     @Setup
     public void setUp() {
-        Layer l = Layer.valueOf(layer);
-        input = BenchInputs.uniform(0, batch, l.channels, l.size, l.size);
-        weight = BenchInputs.uniform(1, l.outChannels, l.channels / l.groups, l.kernel, l.kernel);
-        spec = Conv2dSpec.of(l.stride, l.padding, 1, l.groups);
-        bias = BenchInputs.uniform(2, l.outChannels);
+        input = BenchInputs.uniform(0, batch, layer.channels, layer.size, layer.size);
+        weight = BenchInputs.uniform(1, layer.outChannels, layer.channels / layer.groups, layer.kernel, layer.kernel);
+        spec = Conv2dSpec.of(layer.stride, layer.padding, 1, layer.groups);
+        bias = BenchInputs.uniform(2, layer.outChannels);
     }
 
     @Benchmark

@@ -25,15 +25,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgs = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
 public class PoolLayerBenchmark {
-    /** The layer; its geometry is in {@link Layer}. */
-    @Param({"resnet_maxpool_3x3s2", "lenet_maxpool_2x2"})
-    public String layer;
+    /** The layer (every one of {@link Layer} unless {@code -p layer=...} names some). */
+    @Param
+    public Layer layer;
 
     private Tensor input;
-    private Layer geometry;
 
     /** One layer: input {@code (1, channels, size, size)}, square kernel, stride and padding. */
-    enum Layer {
+    public enum Layer {
         resnet_maxpool_3x3s2(64, 112, 3, 2, 1),
         lenet_maxpool_2x2(6, 28, 2, 2, 0);
 
@@ -50,12 +49,11 @@ public class PoolLayerBenchmark {
 
     @Setup
     public void setUp() {
-        geometry = Layer.valueOf(layer);
-        input = BenchInputs.uniform(0, 1, geometry.channels, geometry.size, geometry.size);
+        input = BenchInputs.uniform(0, 1, layer.channels, layer.size, layer.size);
     }
 
     @Benchmark
     public Tensor maxPool2d() {
-        return input.maxPool2d(geometry.kernel, geometry.stride, geometry.padding);
+        return input.maxPool2d(layer.kernel, layer.stride, layer.padding);
     }
 }

@@ -1,5 +1,6 @@
 package dev.adjoint.cpu;
 
+import static dev.adjoint.cpu.MatmulTestSupport.randomFloats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,13 +28,13 @@ class Avx2TilePathTest {
         int[][] shapes = {{37, 45, 300}, {128, 97, 513}, {8, 200, 100}, {3, 1000, 20}, {24, 300, 290}};
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
-            float[] a = random(random, m * k), b = random(random, k * n), c = new float[m * n], c2 = new float[m * n];
+            float[] a = randomFloats(random, m * k), b = randomFloats(random, k * n), c = new float[m * n], c2 = new float[m * n];
             GemmF32Vector.gemm(m, n, k, a, 0, k, 1, b, 0, n, 1, c, 0, n, true);
             GemmF32Vector.Packed pb = GemmF32Vector.pack(false, n, k, b, 0, n, 1);
             GemmF32Vector.Packed pa = GemmF32Vector.pack(true, m, k, a, 0, k, 1);
             GemmF32Vector.gemm(m, n, k, a, 0, k, 1, pa, b, 0, n, 1, pb, c2, 0, n, true);
             // The same product with a bias and clamp applied in the tiles: exactly the separate pass's values.
-            float[] bias = random(random, m), c3 = new float[m * n];
+            float[] bias = randomFloats(random, m), c3 = new float[m * n];
             GemmF32Vector.gemm(m, n, k, a, 0, k, 1, pa, b, 0, n, 1, pb,
                     new GemmF32Vector.Epilogue(bias, 0, null, -0.1f, 0.3f), c3, 0, n, true);
             for (int i = 0; i < m * n; i++) {
@@ -59,7 +60,7 @@ class Avx2TilePathTest {
         for (int stride = 1; stride <= 2; stride++) {
             Conv2dSpec spec = Conv2dSpec.of(stride, 1, 1, channels);
             int oh = spec.outHeight(h, kh), ow = spec.outWidth(w, kw);
-            float[] x = random(random, 2 * channels * h * w), weight = random(random, channels * kh * kw);
+            float[] x = randomFloats(random, 2 * channels * h * w), weight = randomFloats(random, channels * kh * kw);
             float[] out = new float[2 * channels * oh * ow];
             DepthwiseConvF32Vector.conv(x, 2, channels, h, w, weight, channels, kh, kw, spec, oh, ow, null, out);
             for (int plane = 0; plane < 2 * channels; plane++) {
@@ -81,14 +82,6 @@ class Avx2TilePathTest {
             }
         }
         System.out.println("DEPTHWISE ERROR " + worst);
-    }
-
-    private static float[] random(SplittableRandom random, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) random.nextDouble(-1, 1);
-        }
-        return v;
     }
 
     @Test

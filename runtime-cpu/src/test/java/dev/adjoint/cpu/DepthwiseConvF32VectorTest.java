@@ -1,5 +1,6 @@
 package dev.adjoint.cpu;
 
+import static dev.adjoint.cpu.MatmulTestSupport.randomFloats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -51,21 +52,13 @@ class DepthwiseConvF32VectorTest {
         return out;
     }
 
-    private static float[] random(SplittableRandom random, int size) {
-        float[] v = new float[size];
-        for (int i = 0; i < size; i++) {
-            v[i] = (float) (random.nextDouble() * 2 - 1);
-        }
-        return v;
-    }
-
     /** Runs one geometry and returns how many outputs it checked. */
     private static int check(SplittableRandom random, int batch, int channels, int multiplier, int h, int w, int kh,
             int kw, Conv2dSpec spec, boolean specials) {
         int oh = spec.outHeight(h, kh), ow = spec.outWidth(w, kw);
         int outChannels = channels * multiplier;
-        float[] x = random(random, batch * channels * h * w);
-        float[] weight = random(random, outChannels * kh * kw);
+        float[] x = randomFloats(random, batch * channels * h * w);
+        float[] weight = randomFloats(random, outChannels * kh * kw);
         if (specials) {
             for (int k = 0; k < Math.max(1, x.length / 50); k++) {
                 x[random.nextInt(x.length)] = switch (k % 3) {

@@ -1,5 +1,6 @@
 package dev.adjoint.cpu;
 
+import static dev.adjoint.cpu.MatmulTestSupport.randomFloats;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -24,8 +25,8 @@ class GemmSmallBatchTest {
         int maxRows = Arrays.stream(ROWS).max().orElseThrow();
         for (int n : COLUMNS) {
             for (int k : DEPTHS) {
-                float[] a = values(random, maxRows * k);
-                float[] b = values(random, k * n);
+                float[] a = randomFloats(random, maxRows * k);
+                float[] b = randomFloats(random, k * n);
                 GemmF32Vector.Packed packed = GemmF32Vector.pack(false, n, k, b, 0, n, 1);
                 float[] full = multiply(maxRows, n, k, a, b, packed);
                 for (int m : ROWS) {
@@ -51,8 +52,8 @@ class GemmSmallBatchTest {
     void theUnpackedPathAgreesWithThePackedOne() {
         SplittableRandom random = new SplittableRandom(12);
         int m = 1, n = 4 * GemmF32Vector.NR + 5, k = GemmF32Vector.KC + 9;
-        float[] a = values(random, m * k);
-        float[] b = values(random, k * n);
+        float[] a = randomFloats(random, m * k);
+        float[] b = randomFloats(random, k * n);
         float[] packedResult = multiply(m, n, k, a, b, GemmF32Vector.pack(false, n, k, b, 0, n, 1));
         float[] plain = new float[m * n];
         GemmF32Vector.gemm(m, n, k, a, 0, k, 1, b, 0, n, 1, plain, 0, n, false);
@@ -66,13 +67,5 @@ class GemmSmallBatchTest {
         Arrays.fill(c, Float.NaN);  // every element must be written, not accumulated onto
         GemmF32Vector.gemm(m, n, k, a, 0, k, 1, null, b, 0, n, 1, packed, c, 0, n, false);
         return c;
-    }
-
-    private static float[] values(SplittableRandom random, int size) {
-        float[] v = new float[size];
-        for (int i = 0; i < size; i++) {
-            v[i] = (float) random.nextDouble(-1, 1);
-        }
-        return v;
     }
 }

@@ -1,5 +1,6 @@
 package dev.adjoint.cpu;
 
+import static dev.adjoint.cpu.MatmulTestSupport.randomFloats;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -27,8 +28,8 @@ class GemmStreamedBTest {
         for (int m : ROWS) {
             for (int n : COLUMNS) {
                 for (int k : DEPTHS) {
-                    float[] a = values(random, m * k), b = values(random, k * n);
-                    float[] bias = values(random, m), shortcut = values(random, m * n);
+                    float[] a = randomFloats(random, m * k), b = randomFloats(random, k * n);
+                    float[] bias = randomFloats(random, m), shortcut = randomFloats(random, m * n);
                     GemmF32Vector.Packed packedB = GemmF32Vector.pack(false, n, k, b, 0, n, 1);
                     for (boolean fork : new boolean[] {false, true}) {
                         for (GemmF32Vector.Epilogue e : new GemmF32Vector.Epilogue[] {null,
@@ -65,13 +66,5 @@ class GemmStreamedBTest {
         float[] c = new float[size];
         Arrays.fill(c, Float.NaN);
         return c;
-    }
-
-    private static float[] values(SplittableRandom random, int size) {
-        float[] v = new float[size];
-        for (int i = 0; i < size; i++) {
-            v[i] = (float) random.nextDouble(-1, 1);
-        }
-        return v;
     }
 }

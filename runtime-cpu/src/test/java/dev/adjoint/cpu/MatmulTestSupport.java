@@ -66,6 +66,15 @@ final class MatmulTestSupport {
         return v;
     }
 
+    /** {@code n} float32 values uniform in [-1, 1), for the tests that call the float kernels directly. */
+    static float[] randomFloats(SplittableRandom random, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) random.nextDouble(-1, 1);
+        }
+        return v;
+    }
+
     /** The elements of a storage as doubles. */
     static double[] values(CpuStorage s) {
         int n = (int) s.size();

@@ -61,7 +61,9 @@ final class ConvolutionFusion {
             Step shortcutAdd = onlyReader(add, readers, readerOf);
             Operand shortcut = shortcutAdd == null || absorbed.contains(shortcutAdd) ? null
                     : shortcut(shortcutAdd, add, conv);
-            if (shortcut != null) {
+            if (shortcut == null) {
+                shortcutAdd = null;
+            } else {
                 last = shortcutAdd;
             }
             double low = Double.NEGATIVE_INFINITY, high = Double.POSITIVE_INFINITY;
@@ -80,12 +82,11 @@ final class ConvolutionFusion {
             }
             // With a shortcut, the step runs where the shortcut's Add ran: the shortcut may be computed after the
             // convolution (ResNet's downsampling branch).
-            Step place = shortcut == null ? conv : shortcutAdd;
-            replaced.put(place, fused(conv, bias, add, shortcut, shortcut == null ? null : shortcutAdd, last, low,
-                    high));
+            replaced.put(shortcutAdd == null ? conv : shortcutAdd,
+                    fused(conv, bias, add, shortcut, shortcutAdd, last, low, high));
             absorbed.add(conv);
             absorbed.add(add);
-            if (shortcut != null) {
+            if (shortcutAdd != null) {
                 absorbed.add(shortcutAdd);
             }
             absorbed.add(last);

@@ -83,7 +83,10 @@ final class Windows {
      * {@link ConvolutionFusion} takes from the layers after it.
      */
     record Epilogue(Tensor bias, Tensor residual, double low, double high) {
-        /** The same as layers of their own would compute it: for the geometries {@code conv2dBias} does not take. */
+        /**
+         * The same as layers of their own would compute it: for the geometries {@code conv2dBias} does not take, and for
+         * a residual that broadcasts.
+         */
         Tensor applyTo(Tensor y) {
             int[] dims = new int[y.rank()];
             java.util.Arrays.fill(dims, 1);
@@ -139,7 +142,8 @@ final class Windows {
 
     /**
      * A 2-d convolution with its epilogue on {@code conv2dBias}; a residual of another shape than the result's (one
-     * the Add it came from broadcasts, known only now for a dynamic batch) is added as that Add would add it.
+     * the Add it came from broadcasts, known only now for a dynamic batch) is added as that Add would add it, by the
+     * layers one by one ({@link Epilogue#applyTo}).
      */
     private static Tensor convolution2d(Tensor x, Tensor w, Conv2dSpec spec, Epilogue epilogue) {
         Tensor residual = epilogue.residual();
@@ -150,10 +154,7 @@ final class Windows {
         if (residual.shape().equals(out)) {
             return x.conv2dBias(w, epilogue.bias(), residual, spec, epilogue.low(), epilogue.high());
         }
-        Tensor v = x.conv2dBias(w, epilogue.bias(), spec, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY)
-                .add(residual);
-        v = epilogue.low() == Double.NEGATIVE_INFINITY ? v : v.maximum(epilogue.low());
-        return epilogue.high() == Double.POSITIVE_INFINITY ? v : v.minimum(epilogue.high());
+        return epilogue.applyTo(x.conv2d(w, spec));
     }
 
     private static Conv2dSpec spec2d(Geometry g, long[] pb, long[] pe, int groups) {
