@@ -1,13 +1,16 @@
 package dev.adjoint.cpu;
 
+import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.EXP;
+import static jdk.incubator.vector.VectorOperators.F2I;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.IS_NAN;
 import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LOG;
 import static jdk.incubator.vector.VectorOperators.LOG1P;
+import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.NE;
 import static jdk.incubator.vector.VectorOperators.POW;
@@ -20,6 +23,7 @@ import dev.adjoint.op.BinaryOp;
 import dev.adjoint.op.UnaryOp;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -85,7 +89,8 @@ final class VectorElementwiseF32 {
             case EXP -> {
                 for (; i < end; i += SPECIES.length()) {
                     FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-                    v.lanewise(EXP).intoArray(out, i);
+                    //autocode:replace float64 v.lanewise(EXP).intoArray(out, i);
+                    exp(v).intoArray(out, i);
                 }
             }
             case LOG -> {
@@ -134,13 +139,15 @@ final class VectorElementwiseF32 {
             case SIGMOID -> {
                 for (; i < end; i += SPECIES.length()) {
                     FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-                    one.div(one.add(v.neg().lanewise(EXP))).intoArray(out, i);
+                    //autocode:replace float64 one.div(one.add(v.neg().lanewise(EXP))).intoArray(out, i);
+                    one.div(one.add(exp(v.neg()))).intoArray(out, i);
                 }
             }
             case SOFTPLUS -> {
                 for (; i < end; i += SPECIES.length()) {
                     FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-                    v.max(0f).add(v.abs().neg().lanewise(EXP).lanewise(LOG1P)).intoArray(out, i);
+                    //autocode:replace float64 v.max(0f).add(v.abs().neg().lanewise(EXP).lanewise(LOG1P)).intoArray(out, i);
+                    v.max(0f).add(exp(v.abs().neg()).lanewise(LOG1P)).intoArray(out, i);
                 }
             }
             case ERF -> {
@@ -163,6 +170,43 @@ final class VectorElementwiseF32 {
     }
 
     //autocode:omit-begin float64 (double precision keeps the JDK's lanewise(TANH) and the definitions of erf and gelu)
+    // exp(x) = 2^n e^r with n = round(x / ln 2) and r = x - n ln 2 (ln 2 split in two, Cody and Waite), e^r from
+    // Cephes' degree-7 polynomial (expf.c) on |r| <= ln 2 / 2, and 2^n applied as two exact power-of-two factors so
+    // that results down to the smallest subnormal round once.
+    private static final float EXP_LN2_HI = 0.693359375f;
+    private static final float EXP_LN2_LO = -2.12194440e-4f;
+    private static final float EXP_LOG2E = 1.44269504088896341f;
+    /** Adding and subtracting 1.5 * 2^23 rounds a float below 2^22 in magnitude to the nearest integer. */
+    private static final float EXP_ROUND = 12582912f;
+    private static final float EXP_P0 = 1.9875691500e-4f;
+    private static final float EXP_P1 = 1.3981999507e-3f;
+    private static final float EXP_P2 = 8.3334519073e-3f;
+    private static final float EXP_P3 = 4.1665795894e-2f;
+    private static final float EXP_P4 = 1.6666665459e-1f;
+    private static final float EXP_P5 = 5.0000001201e-1f;
+
+    /**
+     * {@code exp} of every lane within 2 ulp of the correctly rounded value (see VectorExpTest), from adds, multiplies
+     * and FMAs only: unlike {@code lanewise(EXP)}, whose interpreted fallback and C2 intrinsic differ in the last bit
+     * for about 1% of inputs, it gives the same bits interpreted and compiled, so a kernel's result does not depend on
+     * how warm the JIT is (docs/design.md, "Determinism"). Inputs are clamped to [-104, 89] first: beyond, the result
+     * underflows to 0 or overflows to infinity all the same; NaN stays NaN.
+     */
+    static FloatVector exp(FloatVector v) {
+        FloatVector x = v.max(-104f).min(89f);
+        FloatVector n = x.fma(EXP_LOG2E, EXP_ROUND).sub(EXP_ROUND);
+        FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -EXP_LN2_HI), x).add(n.mul(-EXP_LN2_LO));
+        FloatVector p = r.fma(EXP_P0, EXP_P1).fma(r, FloatVector.broadcast(SPECIES, EXP_P2))
+                .fma(r, FloatVector.broadcast(SPECIES, EXP_P3)).fma(r, FloatVector.broadcast(SPECIES, EXP_P4))
+                .fma(r, FloatVector.broadcast(SPECIES, EXP_P5));
+        FloatVector er = p.mul(r.mul(r)).add(r).add(1f);
+        IntVector k = (IntVector) n.convert(F2I, 0);
+        IntVector k1 = k.lanewise(ASHR, 1);
+        FloatVector s1 = k1.add(127).lanewise(LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = k.sub(k1).add(127).lanewise(LSHL, 23).reinterpretAsFloats();
+        return er.mul(s1).mul(s2);
+    }
+
     // tanh(x) ~ (x + x^3 P(x^2)) / Q(x^2) on [-TANH_CLAMP, TANH_CLAMP]: our own rational fit
     // (relative error 7e-9 in float64, 3.3e-7 once evaluated in float32), made and checked by
     // scripts/kernels/fit_tanh.py.
@@ -232,7 +276,7 @@ final class VectorElementwiseF32 {
                 .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q4)).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q3))
                 .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q2)).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q1))
                 .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q0));
-        return a.mul(a).neg().lanewise(EXP).mul(q.mul(s));
+        return exp(a.mul(a).neg()).mul(q.mul(s));
     }
 
     /** {@code erf} of every lane: the two fits blended; NaN stays NaN. */

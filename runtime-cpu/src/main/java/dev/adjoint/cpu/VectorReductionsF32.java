@@ -56,7 +56,8 @@ final class VectorReductionsF32 {
             int blockEnd = i + Math.min(BLOCK, (end - i) / step * step);
             FloatVector acc = FloatVector.zero(SPECIES);
             for (; i < blockEnd; i += step) {
-                acc = acc.add(FloatVector.fromArray(SPECIES, x, i).sub(s).lanewise(EXP));
+                //autocode:replace float64 acc = acc.add(FloatVector.fromArray(SPECIES, x, i).sub(s).lanewise(EXP));
+                acc = acc.add(VectorElementwiseF32.exp(FloatVector.fromArray(SPECIES, x, i).sub(s)));
             }
             total += Lanes.sum(acc);
         }
@@ -127,7 +128,8 @@ final class VectorReductionsF32 {
             return;
         }
         FloatVector shift = FloatVector.broadcast(SPECIES, (float) m);
-        for (; i < end; i += SPECIES.length()) FloatVector.fromArray(SPECIES, x, i).sub(shift).lanewise(EXP).intoArray(out, i);
+        //autocode:replace float64 for (; i < end; i += SPECIES.length()) FloatVector.fromArray(SPECIES, x, i).sub(shift).lanewise(EXP).intoArray(out, i);
+        for (; i < end; i += SPECIES.length()) VectorElementwiseF32.exp(FloatVector.fromArray(SPECIES, x, i).sub(shift)).intoArray(out, i);
         for (; i < off + len; i++) out[i] = (float) Math.exp(x[i] - m);
         FloatVector scale = FloatVector.broadcast(SPECIES, (float) (1.0 / sum(out, off, len)));
         for (i = off; i < end; i += SPECIES.length()) FloatVector.fromArray(SPECIES, out, i).mul(scale).intoArray(out, i);

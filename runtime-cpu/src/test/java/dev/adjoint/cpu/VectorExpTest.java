@@ -1,0 +1,109 @@
+package dev.adjoint.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.adjoint.op.UnaryOp;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The float32 {@code exp} of {@link VectorElementwiseF32} (which also serves sigmoid, softplus, erf and the softmax
+ * family): within {@value #MAX_ULPS} ulp of {@code Math.exp} rounded to float over its whole range, subnormal results
+ * included, exact special values; and the same bits interpreted ({@code -Xint}, in a child JVM) as compiled, which
+ * the JDK's {@code lanewise(EXP)} does not give.
+ */
+class VectorExpTest {
+    private static final int MAX_ULPS = 2;
+    /** A sweep across every result class: overflow, normal, subnormal, underflow to zero. */
+    private static final int SWEEP = 400_001;
+
+    private static float[] sweep() {
+        float[] x = new float[SWEEP];
+        for (int i = 0; i < SWEEP; i++) {
+            x[i] = (float) (-110 + 205.0 * i / (SWEEP - 1));
+        }
+        return x;
+    }
+
+    private static float[] exp(float[] x) {
+        float[] out = new float[x.length];
+        VectorElementwiseF32.unary(UnaryOp.EXP, x, out, 0, x.length);
+        return out;
+    }
+
+    @Test
+    void withinTwoUlpOfTheCorrectlyRoundedValue() {
+        float[] x = sweep(), got = exp(x);
+        for (int i = 0; i < x.length; i++) {
+            float expected = (float) Math.exp(x[i]);
+            float ulp = Math.max(Math.ulp(expected), Float.MIN_VALUE);
+            if (Float.isInfinite(expected) ? got[i] != expected : !(Math.abs(got[i] - expected) <= MAX_ULPS * ulp)) {
+                fail("exp(" + x[i] + ") = " + got[i] + ", expected " + expected);
+            }
+        }
+    }
+
+    @Test
+    void specialValues() {
+        float[] x = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 88.72283f, 88.7229f, -104f,
+                -1000f, 1000f, 1f, Float.MIN_VALUE, -Float.MIN_VALUE, -87.33655f, -103.27893f};
+        float[] padded = new float[64];
+        System.arraycopy(x, 0, padded, 0, x.length);
+        float[] got = exp(padded);
+        assertEquals(Float.NaN, got[0]);
+        assertEquals(Float.POSITIVE_INFINITY, got[1]);
+        assertEquals(0f, got[2]);
+        assertEquals(1f, got[3]);
+        assertEquals(1f, got[4]);
+        assertEquals((float) Math.exp(88.72283f), got[5], Math.ulp((float) Math.exp(88.72283f)) * MAX_ULPS);
+        assertEquals(Float.POSITIVE_INFINITY, got[6]);
+        assertEquals(0f, got[7]);
+        assertEquals(0f, got[8]);
+        assertEquals(Float.POSITIVE_INFINITY, got[9]);
+        assertEquals((float) Math.E, got[10], Math.ulp((float) Math.E));
+        assertEquals(1f, got[11]);
+        assertEquals(1f, got[12]);
+        assertEquals((float) Math.exp(-87.33655f), got[13], Math.ulp((float) Math.exp(-87.33655f)) * MAX_ULPS);
+        assertEquals((float) Math.exp(-103.27893f), got[14], Float.MIN_VALUE * MAX_ULPS);
+    }
+
+    /** Run in the child JVM: prints the sweep's results as raw bits on standard output. */
+    public static void main(String[] args) throws IOException {
+        float[] got = exp(sweep());
+        ByteBuffer bytes = ByteBuffer.allocate(4 * got.length);
+        bytes.asFloatBuffer().put(got);
+        System.out.write(bytes.array());
+        System.out.flush();
+    }
+
+    @Test
+    void interpretedAndCompiledGiveTheSameBits() throws IOException, InterruptedException {
+        float[] compiled = null;
+        for (int round = 0; round < 50; round++) {
+            compiled = exp(sweep());
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(List.of(java, "-Xint", "--add-modules=jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), VectorExpTest.class.getName()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = child.getInputStream()) {
+            in.transferTo(out);
+        }
+        if (!child.waitFor(5, TimeUnit.MINUTES)) {
+            child.destroyForcibly();
+            fail("the -Xint child did not finish");
+        }
+        assertEquals(0, child.exitValue(), "the -Xint child's exit status");
+        float[] interpreted = new float[SWEEP];
+        ByteBuffer.wrap(out.toByteArray()).asFloatBuffer().get(interpreted);
+        assertArrayEquals(interpreted, compiled);
+    }
+}
