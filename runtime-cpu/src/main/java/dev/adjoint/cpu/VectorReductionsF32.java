@@ -42,6 +42,15 @@ final class VectorReductionsF32 {
             }
             total += Lanes.sum(a0.add(a1).add(a2.add(a3)));
         }
+        // Rows shorter than four vectors (a global average pool's 7x7 planes) would otherwise be
+        // summed one dependent scalar add at a time.
+        if (end - i >= SPECIES.length()) {
+            FloatVector a = FloatVector.zero(SPECIES);
+            for (; end - i >= SPECIES.length(); i += SPECIES.length()) {
+                a = a.add(FloatVector.fromArray(SPECIES, x, i));
+            }
+            total += Lanes.sum(a);
+        }
         for (; i < end; i++) total += x[i];
         return total;
     }

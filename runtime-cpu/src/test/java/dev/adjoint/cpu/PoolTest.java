@@ -118,6 +118,38 @@ class PoolTest {
         }
     }
 
+    /**
+     * The vector stride-2 max pool takes the maximum down each window's columns before across them, an order the
+     * scalar path does not use; a maximum must not depend on it, NaN, infinities and signed zeros included.
+     */
+    @Test
+    void strideTwoMaxPoolAgreesWithScalarOnSpecialValues() {
+        SplittableRandom random = new SplittableRandom(35);
+        float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 0f};
+        for (int w : new int[] {33, 56, 112, 113}) {
+            for (int[] kp : new int[][] {{3, 1}, {2, 0}, {3, 0}, {5, 2}}) {
+                Pool2dSpec spec = new Pool2dSpec(Kind.MAX, kp[0], kp[0], 2, 2, kp[1], kp[1]);
+                int h = 9, planes = 3;
+                double[] x = new double[planes * h * w];
+                for (int i = 0; i < x.length; i++) {
+                    // Mostly signed zeros, so that the windows' maxima are often a choice between -0 and +0.
+                    x[i] = random.nextInt(8) == 0 ? random.nextGaussian() : specials[random.nextInt(specials.length)];
+                }
+                Shape shape = Shape.of(1, planes, h, w), outShape = Shape.of(1, planes, spec.outHeight(h),
+                        spec.outWidth(w));
+                double[] scalar = values((CpuStorage) BackendCalls.pool2d(SCALAR, storage(SCALAR, DType.FLOAT32, x),
+                        shape, spec, outShape));
+                double[] vector = values((CpuStorage) BackendCalls.pool2d(VECTOR, storage(VECTOR, DType.FLOAT32, x),
+                        shape, spec, outShape));
+                for (int i = 0; i < scalar.length; i++) {
+                    assertEquals(Double.doubleToRawLongBits(scalar[i]), Double.doubleToRawLongBits(vector[i]),
+                            "output " + i + " of " + spec + " on width " + w + ": scalar " + scalar[i] + ", vector "
+                                    + vector[i]);
+                }
+            }
+        }
+    }
+
     @Test
     void manyPlanesSplitOverCores() {
         SplittableRandom random = new SplittableRandom(33);

@@ -42,6 +42,8 @@ class ReductionsTest {
         cases.add(new Case(Shape.of(2, 1, 3, 1, 5), 1, 3));
         cases.add(new Case(Shape.of(5, 0, 3), 1));
         cases.add(new Case(Shape.of(5, 0, 3), 0));
+        // A global average pool: many rows shorter than four vectors, longer than one.
+        cases.add(new Case(Shape.of(2, 40, 7, 7), 2, 3));
         cases.add(new Case(Shape.of(3, 25_001), 1));
         cases.add(new Case(Shape.of(25_001, 3), 0));
         cases.add(new Case(Shape.of(2, 300, 1100), 1));

@@ -82,7 +82,7 @@ final class ShapeKernels {
                 out.add(dims[i]);
             }
         }
-        return x.reshape(out.stream().mapToInt(Integer::intValue).toArray());
+        return x.reshape(intArray(out));
     }
 
     static Tensor unsqueeze(Tensor x, long[] axes) {
@@ -103,8 +103,21 @@ final class ShapeKernels {
         return x.reshape(dims);
     }
 
+    /** A list of dimensions as an array (a loop, not a stream: see {@link OpTable#axes}). */
+    private static int[] intArray(List<Integer> values) {
+        int[] out = new int[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
     static Tensor shapeOf(Tensor x) {
-        long[] dims = Arrays.stream(x.shape().dims()).asLongStream().toArray();
+        int[] shape = x.shape().dims();
+        long[] dims = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            dims[i] = shape[i];
+        }
         return Tensor.of(dims, Shape.of(dims.length)).to(x.device());
     }
 
@@ -352,7 +365,7 @@ final class ShapeKernels {
                 next++;
             }
         }
-        return sliced.reshape(outDims.stream().mapToInt(Integer::intValue).toArray());
+        return sliced.reshape(intArray(outDims));
     }
 
     private static boolean bit(List<Long> mask, int i) {
