@@ -6,11 +6,13 @@ import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.F2I;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.IS_NAN;
 import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LOG;
 import static jdk.incubator.vector.VectorOperators.LOG1P;
 import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.NE;
 import static jdk.incubator.vector.VectorOperators.POW;
@@ -87,23 +89,16 @@ final class VectorElementwiseF32 {
                 }
             }
             case EXP -> {
-                for (; i < end; i += SPECIES.length()) {
-                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-                    //autocode:replace float64 v.lanewise(EXP).intoArray(out, i);
-                    exp(v).intoArray(out, i);
-                }
+                //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); v.lanewise(EXP).intoArray(out, i); }
+                i = exps(x, out, i, end);
             }
             case LOG -> {
-                for (; i < end; i += SPECIES.length()) {
-                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-                    v.lanewise(LOG).intoArray(out, i);
-                }
+                //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); v.lanewise(LOG).intoArray(out, i); }
+                i = logs(x, out, i, end, false);
             }
             case LOG1P -> {
-                for (; i < end; i += SPECIES.length()) {
-                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-                    v.lanewise(LOG1P).intoArray(out, i);
-                }
+                //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); v.lanewise(LOG1P).intoArray(out, i); }
+                i = logs(x, out, i, end, true);
             }
             case SQRT -> {
                 for (; i < end; i += SPECIES.length()) {
@@ -130,38 +125,25 @@ final class VectorElementwiseF32 {
                 }
             }
             case TANH -> {
-                for (; i < end; i += SPECIES.length()) {
-                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-                    //autocode:replace float64 v.lanewise(TANH).intoArray(out, i);
-                    tanh(v).intoArray(out, i);
-                }
+                //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); v.lanewise(TANH).intoArray(out, i); }
+                i = tanhs(x, out, i, end);
             }
             case SIGMOID -> {
-                for (; i < end; i += SPECIES.length()) {
-                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-                    //autocode:replace float64 one.div(one.add(v.neg().lanewise(EXP))).intoArray(out, i);
-                    one.div(one.add(exp(v.neg()))).intoArray(out, i);
-                }
+                //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); one.div(one.add(v.neg().lanewise(EXP))).intoArray(out, i); }
+                i = sigmoids(x, out, i, end);
             }
             case SOFTPLUS -> {
-                for (; i < end; i += SPECIES.length()) {
-                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-                    //autocode:replace float64 v.max(0f).add(v.abs().neg().lanewise(EXP).lanewise(LOG1P)).intoArray(out, i);
-                    v.max(0f).add(exp(v.abs().neg()).lanewise(LOG1P)).intoArray(out, i);
-                }
+                //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); v.max(0f).add(v.abs().neg().lanewise(EXP).lanewise(LOG1P)).intoArray(out, i); }
+                i = softpluses(x, out, i, end);
             }
             case ERF -> {
                 //autocode:omit-begin float64 (float64 runs the op's definition in the scalar kernel)
-                for (; i < end; i += SPECIES.length()) {
-                    erf(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
-                }
+                i = erfs(x, out, i, end);
                 //autocode:omit-end
             }
             case GELU -> {
                 //autocode:omit-begin float64 (float64 runs the op's definition in the scalar kernel)
-                for (; i < end; i += SPECIES.length()) {
-                    gelu(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
-                }
+                i = gelus(x, out, i, end);
                 //autocode:omit-end
             }
             case LOGICAL_NOT -> throw ScalarElementwise.unsupported("unary", op, DType.FLOAT32);
@@ -170,6 +152,70 @@ final class VectorElementwiseF32 {
     }
 
     //autocode:omit-begin float64 (double precision keeps the JDK's lanewise(TANH) and the definitions of erf and gelu)
+    // The transcendental ops run in loops of their own, not in unary's switch: C2 gives up inlining into a method
+    // that large (NodeCountInliningCutoff), and a function of vectors that is not inlined boxes them, 4-6x slower
+    // (measured on log). Each loop returns the index where the scalar tail starts.
+    private static int exps(float[] x, float[] out, int i, int end) {
+        for (; i < end; i += SPECIES.length()) {
+            exp(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
+        }
+        return i;
+    }
+
+
+    private static int tanhs(float[] x, float[] out, int i, int end) {
+        for (; i < end; i += SPECIES.length()) {
+            tanh(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int sigmoids(float[] x, float[] out, int i, int end) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        for (; i < end; i += SPECIES.length()) {
+            one.div(one.add(exp(FloatVector.fromArray(SPECIES, x, i).neg()))).intoArray(out, i);
+        }
+        return i;
+    }
+
+    /** Values per block of {@link #softpluses}' scratch array. */
+    private static final int SOFTPLUS_BLOCK = 1024;
+    private static final ThreadLocal<float[]> SOFTPLUS_SCRATCH = new ThreadLocal<>();
+
+    /**
+     * softplus(x) = max(x, 0) + log1p(exp(-|x|)), a block at a time in three passes through a scratch array, so that
+     * log stays in its one loop; x may be out (fused chains run in place), whose block is written last.
+     */
+    private static int softpluses(float[] x, float[] out, int from, int end) {
+        float[] scratch = GemmF32Vector.buffer(SOFTPLUS_SCRATCH, SOFTPLUS_BLOCK);
+        for (int block = from; block < end; block += SOFTPLUS_BLOCK) {
+            int n = Math.min(SOFTPLUS_BLOCK, end - block);  // a multiple of the vector length, as end - from is
+            for (int j = 0; j < n; j += SPECIES.length()) {
+                exp(FloatVector.fromArray(SPECIES, x, block + j).abs().neg()).intoArray(scratch, j);
+            }
+            logs(scratch, scratch, 0, n, true);
+            for (int j = 0; j < n; j += SPECIES.length()) {
+                FloatVector.fromArray(SPECIES, x, block + j).max(0f).add(FloatVector.fromArray(SPECIES, scratch, j))
+                        .intoArray(out, block + j);
+            }
+        }
+        return end;
+    }
+
+    private static int erfs(float[] x, float[] out, int i, int end) {
+        for (; i < end; i += SPECIES.length()) {
+            erf(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int gelus(float[] x, float[] out, int i, int end) {
+        for (; i < end; i += SPECIES.length()) {
+            gelu(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
+        }
+        return i;
+    }
+
     // exp(x) = 2^n e^r with n = round(x / ln 2) and r = x - n ln 2 (ln 2 split in two, Cody and Waite), e^r from
     // Cephes' degree-7 polynomial (expf.c) on |r| <= ln 2 / 2, and 2^n applied as two exact power-of-two factors so
     // that results down to the smallest subnormal round once.
@@ -205,6 +251,65 @@ final class VectorElementwiseF32 {
         FloatVector s1 = k1.add(127).lanewise(LSHL, 23).reinterpretAsFloats();
         FloatVector s2 = k.sub(k1).add(127).lanewise(LSHL, 23).reinterpretAsFloats();
         return er.mul(s1).mul(s2);
+    }
+
+    // log(x) = k ln 2 + log(m) with x = m 2^k and m in [sqrt(1/2), sqrt(2)): log(m) = f - f^2/2 + f^3 P(f) with
+    // f = m - 1, exact, and P Cephes' degree-8 polynomial (logf.c); k ln 2 is added in two parts (Cody and Waite).
+    private static final float LOG_P0 = 7.0376836292e-2f;
+    private static final float LOG_P1 = -1.1514610310e-1f;
+    private static final float LOG_P2 = 1.1676998740e-1f;
+    private static final float LOG_P3 = -1.2420140846e-1f;
+    private static final float LOG_P4 = 1.4249322787e-1f;
+    private static final float LOG_P5 = -1.6668057665e-1f;
+    private static final float LOG_P6 = 2.0000714765e-1f;
+    private static final float LOG_P7 = -2.4999993993e-1f;
+    private static final float LOG_P8 = 3.3333331174e-1f;
+    private static final float SQRT_HALF = 0.70710678118654752f;
+    /** Subnormal inputs are scaled by 2^25 first, which makes them normal, and 25 taken off their exponent. */
+    private static final float TWO_25 = 33554432f;
+
+    /**
+     * {@code log} (or with {@code plusOne} {@code log1p}) of {@code x[i, end)} into {@code out}, within 2 ulp of the
+     * correctly rounded value (see VectorLogTest), from integer bit operations, adds, multiplies, FMAs and one
+     * division only, so that it gives the same bits interpreted and compiled (the JDK's {@code lanewise(LOG)} and
+     * {@code lanewise(LOG1P)} do not; docs/design.md, "Determinism"). log(+-0) = -inf, a negative lane or NaN gives
+     * NaN, log(+inf) = +inf. log1p takes the log of u = 1 + x rounded and multiplies it by x / (u - 1), which cancels
+     * u's rounding (Goldberg, "What every computer scientist should know about floating-point arithmetic", theorem
+     * 4), and is x itself where u rounds to 1. Written out in one loop, with no helper taking vectors, so that
+     * nothing can be left un-inlined and boxed (see {@link #exps}).
+     */
+    private static int logs(float[] x, float[] out, int i, int end, boolean plusOne) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (; i < end; i += SPECIES.length()) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+            FloatVector u = plusOne ? v.add(1f) : v;
+            VectorMask<Float> subnormal = u.compare(LT, Float.MIN_NORMAL);
+            IntVector bits = u.blend(u.mul(TWO_25), subnormal).reinterpretAsInts();
+            // u = m 2^k with m in [1/2, 1): the biased exponent less 126 is k (a negative u is set apart below).
+            FloatVector m = bits.and(0x007fffff).or(0x3f000000).reinterpretAsFloats();
+            FloatVector k = ((FloatVector) bits.lanewise(LSHR, 23).sub(126).convert(I2F, 0))
+                    .sub(zero.blend(25f, subnormal));
+            // Below sqrt(1/2), 2m - 1 and k - 1 instead, so that f stays in [sqrt(1/2) - 1, sqrt(2) - 1).
+            VectorMask<Float> low = m.compare(LT, SQRT_HALF);
+            FloatVector f = m.add(zero.blend(m, low)).sub(1f);
+            k = k.sub(zero.blend(1f, low));
+            FloatVector z = f.mul(f);
+            FloatVector p = f.fma(LOG_P0, LOG_P1).fma(f, FloatVector.broadcast(SPECIES, LOG_P2))
+                    .fma(f, FloatVector.broadcast(SPECIES, LOG_P3)).fma(f, FloatVector.broadcast(SPECIES, LOG_P4))
+                    .fma(f, FloatVector.broadcast(SPECIES, LOG_P5)).fma(f, FloatVector.broadcast(SPECIES, LOG_P6))
+                    .fma(f, FloatVector.broadcast(SPECIES, LOG_P7)).fma(f, FloatVector.broadcast(SPECIES, LOG_P8));
+            FloatVector y = f.mul(z).mul(p).add(k.mul(EXP_LN2_LO)).sub(z.mul(0.5f));
+            FloatVector r = f.add(y).add(k.mul(EXP_LN2_HI))
+                    .blend(Float.NEGATIVE_INFINITY, u.compare(EQ, 0f))
+                    .blend(Float.NaN, u.compare(GE, 0f).not())  // negative or NaN
+                    .blend(Float.POSITIVE_INFINITY, u.compare(EQ, Float.POSITIVE_INFINITY));
+            if (plusOne) {
+                r = r.mul(v.div(u.sub(1f))).blend(v, u.compare(EQ, 1f))
+                        .blend(Float.POSITIVE_INFINITY, v.compare(EQ, Float.POSITIVE_INFINITY));
+            }
+            r.intoArray(out, i);
+        }
+        return i;
     }
 
     // tanh(x) ~ (x + x^3 P(x^2)) / Q(x^2) on [-TANH_CLAMP, TANH_CLAMP]: our own rational fit
