@@ -132,6 +132,19 @@ class CliTest {
         Run timed = run("benchmark", denseRelu().toString(), "-shape", "x[1,4]", "-t", "0.3", "-hint", "latency");
         assertEquals(0, timed.exit(), timed.err());
         assertTrue(timed.out().contains("PERFORMANCE_HINT=LATENCY"), timed.out());
+        assertTrue(timed.out().matches("(?s).*\\nFirst inference took \\d+\\.\\d\\d ms\\n.*"), timed.out());
+    }
+
+    @Test
+    void benchmarkWarmsUpUntimedWhenAsked() {
+        Run r = run("benchmark", denseRelu().toString(), "-shape", "[8,4]", "-niter", "5", "--warmup", "0.2",
+                "--no-progress");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().matches("(?s).*\\nWarm-up: [1-9]\\d* untimed inferences in 0\\.2 s\\n.*"), r.out());
+        assertTrue(r.out().contains("Count:            5 iterations"), r.out());
+        Run negative = run("benchmark", denseRelu().toString(), "-shape", "[8,4]", "--warmup", "-1");
+        assertEquals(2, negative.exit(), negative.out());
+        assertTrue(negative.err().contains("--warmup must not be negative, got -1.0"), negative.err());
     }
 
     @Test
