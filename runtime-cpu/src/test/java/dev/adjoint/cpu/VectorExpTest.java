@@ -5,12 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.adjoint.op.UnaryOp;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,11 +71,7 @@ class VectorExpTest {
 
     /** Run in the child JVM: prints the sweep's results as raw bits on standard output. */
     public static void main(String[] args) throws IOException {
-        float[] got = exp(sweep());
-        ByteBuffer bytes = ByteBuffer.allocate(4 * got.length);
-        bytes.asFloatBuffer().put(got);
-        System.out.write(bytes.array());
-        System.out.flush();
+        ChildJvm.write(exp(sweep()));
     }
 
     @Test
@@ -89,21 +80,12 @@ class VectorExpTest {
         for (int round = 0; round < 50; round++) {
             compiled = exp(sweep());
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(List.of(java, "-Xint", "--add-modules=jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), VectorExpTest.class.getName()))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream in = child.getInputStream()) {
-            in.transferTo(out);
-        }
-        if (!child.waitFor(5, TimeUnit.MINUTES)) {
-            child.destroyForcibly();
-            fail("the -Xint child did not finish");
-        }
-        assertEquals(0, child.exitValue(), "the -Xint child's exit status");
-        float[] interpreted = new float[SWEEP];
-        ByteBuffer.wrap(out.toByteArray()).asFloatBuffer().get(interpreted);
-        assertArrayEquals(interpreted, compiled);
+        assertArrayEquals(ChildJvm.floats(VectorExpTest.class, "-Xint", SWEEP), compiled);
+    }
+
+    /** Adds, multiplies and FMAs round the same at any vector width: 256-bit vectors (AVX2) give the same bits. */
+    @Test
+    void avx2GivesTheSameBits() throws IOException, InterruptedException {
+        assertArrayEquals(ChildJvm.floats(VectorExpTest.class, "-XX:UseAVX=2", SWEEP), exp(sweep()));
     }
 }

@@ -47,6 +47,10 @@ class NormalizationOpsTest {
             Ref.assertShape(new int[] {2, 1, 5}, y);
             Ref.assertClose((double[]) c[2], y.toFloatArray(), 1e-6, (String) c[0]);
         }
+        // An axis named twice (1 and -2 of rank 3) is reduced once.
+        OvTensor twice = run1("ReduceMean", 1, keep, f32(X, XS), i64(1, -2));
+        Ref.assertShape(new int[] {2, 1, 5}, twice);
+        Ref.assertClose(overChannels(0, Double::sum, v -> v / 3), twice.toFloatArray(), 1e-6, "ReduceMean axes 1, -2");
         OvTensor all = run1("ReduceSum", 1, Attributes.of("keep_dims", false), f32(X, XS), i64(0, -1, 1));
         Ref.assertShape(new int[] {}, all);
         double sum = 0;
