@@ -138,12 +138,12 @@ final class VectorElementwiseF32 {
             }
             case ERF -> {
                 //autocode:omit-begin float64 (float64 runs the op's definition in the scalar kernel)
-                i = erfs(x, out, i, end);
+                i = erfOrGelu(x, out, i, end, false);
                 //autocode:omit-end
             }
             case GELU -> {
                 //autocode:omit-begin float64 (float64 runs the op's definition in the scalar kernel)
-                i = gelus(x, out, i, end);
+                i = erfOrGelu(x, out, i, end, true);
                 //autocode:omit-end
             }
             case LOGICAL_NOT -> throw ScalarElementwise.unsupported("unary", op, DType.FLOAT32);
@@ -151,15 +151,46 @@ final class VectorElementwiseF32 {
         ScalarElementwiseF32.unary(op, x, out, i, to);
     }
 
+    /**
+     * {@code dst[dstOff + j] = exp(src[srcOff + j])} for {@code j < n}, a multiple of the vector length; {@code src}
+     * may be {@code dst}. Float32's is our own, within 2 ulp of the correctly rounded value (see VectorExpTest), from
+     * adds, multiplies and FMAs only: unlike {@code lanewise(EXP)}, whose interpreted fallback and C2 intrinsic differ
+     * in the last bit for about 1% of inputs, it gives the same bits interpreted and compiled, and at any vector
+     * width, so a kernel's result does not depend on how warm the JIT is (docs/design.md, "Determinism"). Inputs are
+     * clamped to [-104, 89] first: beyond, the result underflows to 0 or overflows to infinity all the same; NaN stays
+     * NaN. Every exp goes through this loop over arrays (callers compute the argument into a scratch block first): a
+     * function of vectors that C2 does not inline boxes them, and exp's was left un-inlined in erf, gelu and
+     * softmax depending on what had run before (4-6x slower).
+     */
+    static void expArray(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        for (int j = 0; j < n; j += SPECIES.length()) {
+            FloatVector v = FloatVector.fromArray(SPECIES, src, srcOff + j);
+            //autocode:add float64 v.lanewise(EXP).intoArray(dst, dstOff + j);
+            //autocode:omit-begin float64 (float64 keeps the JDK's EXP)
+            FloatVector x = v.max(-104f).min(89f);
+            FloatVector m = x.fma(EXP_LOG2E, EXP_ROUND).sub(EXP_ROUND);
+            FloatVector r = m.fma(FloatVector.broadcast(SPECIES, -EXP_LN2_HI), x).add(m.mul(-EXP_LN2_LO));
+            FloatVector p = r.fma(EXP_P0, EXP_P1).fma(r, FloatVector.broadcast(SPECIES, EXP_P2))
+                    .fma(r, FloatVector.broadcast(SPECIES, EXP_P3)).fma(r, FloatVector.broadcast(SPECIES, EXP_P4))
+                    .fma(r, FloatVector.broadcast(SPECIES, EXP_P5));
+            FloatVector er = p.mul(r.mul(r)).add(r).add(1f);
+            IntVector k = (IntVector) m.convert(F2I, 0);
+            IntVector k1 = k.lanewise(ASHR, 1);
+            FloatVector s1 = k1.add(127).lanewise(LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = k.sub(k1).add(127).lanewise(LSHL, 23).reinterpretAsFloats();
+            er.mul(s1).mul(s2).intoArray(dst, dstOff + j);
+            //autocode:omit-end
+        }
+    }
+
     //autocode:omit-begin float64 (double precision keeps the JDK's lanewise(TANH) and the definitions of erf and gelu)
     // The transcendental ops run in loops of their own, not in unary's switch: C2 gives up inlining into a method
     // that large (NodeCountInliningCutoff), and a function of vectors that is not inlined boxes them, 4-6x slower
-    // (measured on log). Each loop returns the index where the scalar tail starts.
-    private static int exps(float[] x, float[] out, int i, int end) {
-        for (; i < end; i += SPECIES.length()) {
-            exp(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
-        }
-        return i;
+    // (measured on log). Each loop returns the index where the scalar tail starts; those built on exp compute its
+    // argument into a scratch block for expArray.
+    private static int exps(float[] x, float[] out, int from, int end) {
+        expArray(x, from, out, from, end - from);
+        return end;
     }
 
 
@@ -170,29 +201,38 @@ final class VectorElementwiseF32 {
         return i;
     }
 
-    private static int sigmoids(float[] x, float[] out, int i, int end) {
+    private static int sigmoids(float[] x, float[] out, int from, int end) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-        for (; i < end; i += SPECIES.length()) {
-            one.div(one.add(exp(FloatVector.fromArray(SPECIES, x, i).neg()))).intoArray(out, i);
+        float[] scratch = GemmF32Vector.buffer(BLOCK_SCRATCH, SCRATCH_BLOCK);
+        for (int block = from; block < end; block += SCRATCH_BLOCK) {
+            int n = Math.min(SCRATCH_BLOCK, end - block);
+            for (int j = 0; j < n; j += SPECIES.length()) {
+                FloatVector.fromArray(SPECIES, x, block + j).neg().intoArray(scratch, j);
+            }
+            expArray(scratch, 0, scratch, 0, n);
+            for (int j = 0; j < n; j += SPECIES.length()) {
+                one.div(one.add(FloatVector.fromArray(SPECIES, scratch, j))).intoArray(out, block + j);
+            }
         }
-        return i;
+        return end;
     }
 
-    /** Values per block of {@link #softpluses}' scratch array. */
-    private static final int SOFTPLUS_BLOCK = 1024;
-    private static final ThreadLocal<float[]> SOFTPLUS_SCRATCH = new ThreadLocal<>();
+    /** Values per block of the scratch array of {@link #sigmoids}, {@link #softpluses} and {@link #erfOrGelu}. */
+    private static final int SCRATCH_BLOCK = 1024;
+    private static final ThreadLocal<float[]> BLOCK_SCRATCH = new ThreadLocal<>();
 
     /**
      * softplus(x) = max(x, 0) + log1p(exp(-|x|)), a block at a time in three passes through a scratch array, so that
      * log stays in its one loop; x may be out (fused chains run in place), whose block is written last.
      */
     private static int softpluses(float[] x, float[] out, int from, int end) {
-        float[] scratch = GemmF32Vector.buffer(SOFTPLUS_SCRATCH, SOFTPLUS_BLOCK);
-        for (int block = from; block < end; block += SOFTPLUS_BLOCK) {
-            int n = Math.min(SOFTPLUS_BLOCK, end - block);  // a multiple of the vector length, as end - from is
+        float[] scratch = GemmF32Vector.buffer(BLOCK_SCRATCH, SCRATCH_BLOCK);
+        for (int block = from; block < end; block += SCRATCH_BLOCK) {
+            int n = Math.min(SCRATCH_BLOCK, end - block);  // a multiple of the vector length, as end - from is
             for (int j = 0; j < n; j += SPECIES.length()) {
-                exp(FloatVector.fromArray(SPECIES, x, block + j).abs().neg()).intoArray(scratch, j);
+                FloatVector.fromArray(SPECIES, x, block + j).abs().neg().intoArray(scratch, j);
             }
+            expArray(scratch, 0, scratch, 0, n);
             logs(scratch, scratch, 0, n, true);
             for (int j = 0; j < n; j += SPECIES.length()) {
                 FloatVector.fromArray(SPECIES, x, block + j).max(0f).add(FloatVector.fromArray(SPECIES, scratch, j))
@@ -202,18 +242,55 @@ final class VectorElementwiseF32 {
         return end;
     }
 
-    private static int erfs(float[] x, float[] out, int i, int end) {
-        for (; i < end; i += SPECIES.length()) {
-            erf(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
-        }
-        return i;
-    }
+    /** 1 / sqrt 2: gelu's erf is of x / sqrt 2. */
+    private static final float GELU_SCALE = 0.70710678f;
 
-    private static int gelus(float[] x, float[] out, int i, int end) {
-        for (; i < end; i += SPECIES.length()) {
-            gelu(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
+    /**
+     * erf of {@code x[from, end)} into {@code out}, or with {@code gelu} x/2 (1 + erf(x / sqrt 2)), a block at a time:
+     * first {@code exp(-max(|h|, 1)^2)} of h = x or x / sqrt 2 into a scratch block through {@link #expArray}, then
+     * the two fits. erf(h) = h P(h^2) for |h| < 1, and erfc(a) = exp(-a^2) Q(1/a) / a for a = |h| >= 1, with a clamped
+     * to 4 inside Q (beyond it erfc < 2e-8, below float32's resolution of erf near 1); NaN stays NaN. gelu below
+     * -sqrt 2 is x/2 erfc(|h|), which keeps its relative precision where the result is tiny, with x clamped to +-16
+     * where it multiplies erfc (0 there) so that infinities never meet a zero. Written out in its loop, with no helper
+     * taking vectors (see {@link #logs}): with helpers, C2 left parts un-inlined and gelu ran 2x slower.
+     */
+    private static int erfOrGelu(float[] x, float[] out, int from, int end, boolean gelu) {
+        float scale = gelu ? GELU_SCALE : 1f;
+        VectorMask<Float> isGelu = SPECIES.maskAll(gelu);
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        float[] scratch = GemmF32Vector.buffer(BLOCK_SCRATCH, SCRATCH_BLOCK);
+        for (int block = from; block < end; block += SCRATCH_BLOCK) {
+            int n = Math.min(SCRATCH_BLOCK, end - block);
+            for (int j = 0; j < n; j += SPECIES.length()) {
+                FloatVector a = FloatVector.fromArray(SPECIES, x, block + j).mul(scale).abs().max(1f);
+                a.mul(a).neg().intoArray(scratch, j);
+            }
+            expArray(scratch, 0, scratch, 0, n);
+            for (int j = 0; j < n; j += SPECIES.length()) {
+                FloatVector v = FloatVector.fromArray(SPECIES, x, block + j);
+                FloatVector h = v.mul(scale);  // exact for erf's scale of 1
+                FloatVector a = h.abs();
+                FloatVector h2 = h.mul(h);
+                FloatVector near = h.mul(h2.fma(ERF_P6, ERF_P5).fma(h2, FloatVector.broadcast(SPECIES, ERF_P4))
+                        .fma(h2, FloatVector.broadcast(SPECIES, ERF_P3)).fma(h2, FloatVector.broadcast(SPECIES, ERF_P2))
+                        .fma(h2, FloatVector.broadcast(SPECIES, ERF_P1)).fma(h2, FloatVector.broadcast(SPECIES, ERF_P0)));
+                FloatVector s = one.div(a.max(1f).min(4f));
+                FloatVector q = s.fma(ERFC_Q9, ERFC_Q8).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q7))
+                        .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q6)).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q5))
+                        .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q4)).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q3))
+                        .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q2)).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q1))
+                        .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q0));
+                FloatVector erfc = FloatVector.fromArray(SPECIES, scratch, j).mul(q.mul(s));
+                // Both finishes, blended by a constant mask: a branch here made C2 merge vectors (measured slower).
+                FloatVector far = erfc.neg().add(1f);
+                FloatVector erf = far.blend(far.neg(), v.compare(LT, 0f)).blend(near, a.compare(LT, 1f));
+                FloatVector tail = v.max(-16f).min(16f).mul(0.5f).mul(erfc);
+                FloatVector geluValue = v.sub(tail).blend(tail, v.compare(LT, 0f))
+                        .blend(v.mul(0.5f).mul(near.add(1f)), a.compare(LT, 1f));
+                erf.blend(geluValue, isGelu).intoArray(out, block + j);
+            }
         }
-        return i;
+        return end;
     }
 
     // exp(x) = 2^n e^r with n = round(x / ln 2) and r = x - n ln 2 (ln 2 split in two, Cody and Waite), e^r from
@@ -231,27 +308,6 @@ final class VectorElementwiseF32 {
     private static final float EXP_P4 = 1.6666665459e-1f;
     private static final float EXP_P5 = 5.0000001201e-1f;
 
-    /**
-     * {@code exp} of every lane within 2 ulp of the correctly rounded value (see VectorExpTest), from adds, multiplies
-     * and FMAs only: unlike {@code lanewise(EXP)}, whose interpreted fallback and C2 intrinsic differ in the last bit
-     * for about 1% of inputs, it gives the same bits interpreted and compiled, so a kernel's result does not depend on
-     * how warm the JIT is (docs/design.md, "Determinism"). Inputs are clamped to [-104, 89] first: beyond, the result
-     * underflows to 0 or overflows to infinity all the same; NaN stays NaN.
-     */
-    static FloatVector exp(FloatVector v) {
-        FloatVector x = v.max(-104f).min(89f);
-        FloatVector n = x.fma(EXP_LOG2E, EXP_ROUND).sub(EXP_ROUND);
-        FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -EXP_LN2_HI), x).add(n.mul(-EXP_LN2_LO));
-        FloatVector p = r.fma(EXP_P0, EXP_P1).fma(r, FloatVector.broadcast(SPECIES, EXP_P2))
-                .fma(r, FloatVector.broadcast(SPECIES, EXP_P3)).fma(r, FloatVector.broadcast(SPECIES, EXP_P4))
-                .fma(r, FloatVector.broadcast(SPECIES, EXP_P5));
-        FloatVector er = p.mul(r.mul(r)).add(r).add(1f);
-        IntVector k = (IntVector) n.convert(F2I, 0);
-        IntVector k1 = k.lanewise(ASHR, 1);
-        FloatVector s1 = k1.add(127).lanewise(LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = k.sub(k1).add(127).lanewise(LSHL, 23).reinterpretAsFloats();
-        return er.mul(s1).mul(s2);
-    }
 
     // log(x) = k ln 2 + log(m) with x = m 2^k and m in [sqrt(1/2), sqrt(2)): log(m) = f - f^2/2 + f^3 P(f) with
     // f = m - 1, exact, and P Cephes' degree-8 polynomial (logf.c); k ln 2 is added in two parts (Cody and Waite).
@@ -364,47 +420,6 @@ final class VectorElementwiseF32 {
     private static final float ERFC_Q8 = 3.1632655149e-01f;
     private static final float ERFC_Q9 = -4.6493833072e-02f;
 
-    /** {@code erf(x)} for {@code |x| < 1}; odd, so {@code -0} stays {@code -0}. */
-    private static FloatVector erfNearZero(FloatVector x) {
-        FloatVector x2 = x.mul(x);
-        FloatVector p = x2.fma(ERF_P6, ERF_P5).fma(x2, FloatVector.broadcast(SPECIES, ERF_P4))
-                .fma(x2, FloatVector.broadcast(SPECIES, ERF_P3)).fma(x2, FloatVector.broadcast(SPECIES, ERF_P2))
-                .fma(x2, FloatVector.broadcast(SPECIES, ERF_P1)).fma(x2, FloatVector.broadcast(SPECIES, ERF_P0));
-        return x.mul(p);
-    }
-
-    /** {@code erfc(a)} for {@code a >= 1}, to its own relative precision; 0 at infinity, NaN stays NaN. */
-    private static FloatVector erfcTail(FloatVector a) {
-        FloatVector s = FloatVector.broadcast(SPECIES, 1f).div(a.min(4f));
-        FloatVector q = s.fma(ERFC_Q9, ERFC_Q8).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q7))
-                .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q6)).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q5))
-                .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q4)).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q3))
-                .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q2)).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q1))
-                .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q0));
-        return exp(a.mul(a).neg()).mul(q.mul(s));
-    }
-
-    /** {@code erf} of every lane: the two fits blended; NaN stays NaN. */
-    static FloatVector erf(FloatVector x) {
-        FloatVector a = x.abs();
-        FloatVector far = erfcTail(a.max(1f)).neg().add(1f);
-        far = far.blend(far.neg(), x.compare(LT, 0f));
-        return far.blend(erfNearZero(x), a.compare(LT, 1f));
-    }
-
-    /**
-     * {@code x/2 (1 + erf(x/sqrt 2))}; below {@code -sqrt 2} as {@code x/2 erfc(|x|/sqrt 2)},
-     * which keeps its relative precision where the result is tiny. {@code x} is clamped to
-     * +-16 where it multiplies {@code erfc} (0 there) so that infinities never meet a zero.
-     */
-    static FloatVector gelu(FloatVector x) {
-        FloatVector h = x.mul(0.70710678f);
-        FloatVector a = h.abs();
-        FloatVector near = x.mul(0.5f).mul(erfNearZero(h).add(1f));
-        FloatVector tail = x.max(-16f).min(16f).mul(0.5f).mul(erfcTail(a.max(1f)));
-        FloatVector far = x.sub(tail).blend(tail, x.compare(LT, 0f));
-        return far.blend(near, a.compare(LT, 1f));
-    }
     //autocode:omit-end
 
     /**

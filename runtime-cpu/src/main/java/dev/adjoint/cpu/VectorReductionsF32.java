@@ -22,6 +22,9 @@ final class VectorReductionsF32 {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     /** Elements summed in vector lanes before the partial sum moves to a double. */
     private static final int BLOCK = 4096;
+    /** Values of x - shift exponentiated together in {@link #sumExp}, a multiple of the vector length. */
+    private static final int EXP_CHUNK = 1024;
+    private static final ThreadLocal<float[]> EXPS = new ThreadLocal<>();
 
     private VectorReductionsF32() {
     }
@@ -61,12 +64,21 @@ final class VectorReductionsF32 {
         int i = off;
         double total = 0;
         FloatVector s = FloatVector.broadcast(SPECIES, (float) shift);
+        float[] exps = GemmF32Vector.buffer(EXPS, EXP_CHUNK);
         while (end - i >= step) {
             int blockEnd = i + Math.min(BLOCK, (end - i) / step * step);
             FloatVector acc = FloatVector.zero(SPECIES);
-            for (; i < blockEnd; i += step) {
-                //autocode:replace float64 acc = acc.add(FloatVector.fromArray(SPECIES, x, i).sub(s).lanewise(EXP));
-                acc = acc.add(VectorElementwiseF32.exp(FloatVector.fromArray(SPECIES, x, i).sub(s)));
+            // exp(x - shift) a chunk at a time through expArray (see there why not a function of vectors).
+            while (i < blockEnd) {
+                int n = Math.min(EXP_CHUNK, blockEnd - i);
+                for (int j = 0; j < n; j += step) {
+                    FloatVector.fromArray(SPECIES, x, i + j).sub(s).intoArray(exps, j);
+                }
+                VectorElementwiseF32.expArray(exps, 0, exps, 0, n);
+                for (int j = 0; j < n; j += step) {
+                    acc = acc.add(FloatVector.fromArray(SPECIES, exps, j));
+                }
+                i += n;
             }
             total += Lanes.sum(acc);
         }
@@ -137,8 +149,8 @@ final class VectorReductionsF32 {
             return;
         }
         FloatVector shift = FloatVector.broadcast(SPECIES, (float) m);
-        //autocode:replace float64 for (; i < end; i += SPECIES.length()) FloatVector.fromArray(SPECIES, x, i).sub(shift).lanewise(EXP).intoArray(out, i);
-        for (; i < end; i += SPECIES.length()) VectorElementwiseF32.exp(FloatVector.fromArray(SPECIES, x, i).sub(shift)).intoArray(out, i);
+        for (; i < end; i += SPECIES.length()) FloatVector.fromArray(SPECIES, x, i).sub(shift).intoArray(out, i);
+        VectorElementwiseF32.expArray(out, off, out, off, end - off);
         for (; i < off + len; i++) out[i] = (float) Math.exp(x[i] - m);
         FloatVector scale = FloatVector.broadcast(SPECIES, (float) (1.0 / sum(out, off, len)));
         for (i = off; i < end; i += SPECIES.length()) FloatVector.fromArray(SPECIES, out, i).mul(scale).intoArray(out, i);
