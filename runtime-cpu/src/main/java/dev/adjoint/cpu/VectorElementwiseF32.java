@@ -193,7 +193,6 @@ final class VectorElementwiseF32 {
         return end;
     }
 
-
     private static int tanhs(float[] x, float[] out, int i, int end) {
         for (; i < end; i += SPECIES.length()) {
             tanh(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
@@ -307,7 +306,6 @@ final class VectorElementwiseF32 {
     private static final float EXP_P3 = 4.1665795894e-2f;
     private static final float EXP_P4 = 1.6666665459e-1f;
     private static final float EXP_P5 = 5.0000001201e-1f;
-
 
     // log(x) = k ln 2 + log(m) with x = m 2^k and m in [sqrt(1/2), sqrt(2)): log(m) = f - f^2/2 + f^3 P(f) with
     // f = m - 1, exact, and P Cephes' degree-8 polynomial (logf.c); k ln 2 is added in two parts (Cody and Waite).
