@@ -113,16 +113,12 @@ final class VectorElementwiseF32 {
                 }
             }
             case SIN -> {
-                for (; i < end; i += SPECIES.length()) {
-                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-                    v.lanewise(SIN).intoArray(out, i);
-                }
+                //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); v.lanewise(SIN).intoArray(out, i); }
+                i = sinesOrCosines(x, out, i, end, false);
             }
             case COS -> {
-                for (; i < end; i += SPECIES.length()) {
-                    FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-                    v.lanewise(COS).intoArray(out, i);
-                }
+                //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); v.lanewise(COS).intoArray(out, i); }
+                i = sinesOrCosines(x, out, i, end, true);
             }
             case TANH -> {
                 //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); v.lanewise(TANH).intoArray(out, i); }
@@ -239,6 +235,79 @@ final class VectorElementwiseF32 {
             }
         }
         return end;
+    }
+
+    // sin and cos (after Cephes' sinf.c): j = the octant of |x| rounded up to even, z = |x| - j pi/4 with pi/4 in four
+    // parts (Cody and Waite), then sin's or cos's polynomial of z by the octant, and the sign.
+    private static final VectorSpecies<Integer> INT_SPECIES = VectorSpecies.of(int.class, SPECIES.vectorShape());
+    private static final float FOUR_OVER_PI = 1.27323954473516f;
+    private static final float PI_4_A = 0.78515625f;
+    private static final float PI_4_B = 2.4187564849853515625e-4f;
+    private static final float PI_4_C = 3.77489497744594108e-8f;
+    /** pi/4 - A - B - C, the part C's rounding to float leaves out: without it, sin near 8192's zeros was 40 ulp off. */
+    private static final float PI_4_D = -8.575622550029409e-16f;
+    private static final float SIN_P0 = -1.9515295891e-4f;
+    private static final float SIN_P1 = 8.3321608736e-3f;
+    private static final float SIN_P2 = -1.6666654611e-1f;
+    private static final float COS_P0 = 2.443315711809948e-5f;
+    private static final float COS_P1 = -1.388731625493765e-3f;
+    private static final float COS_P2 = 4.166664568298827e-2f;
+    /** Beyond this the four-part reduction loses accuracy: those lanes go through StrictMath. */
+    private static final float TRIG_REDUCTION_LIMIT = 8192f;
+
+    /**
+     * sin (or with {@code cosine} cos) of {@code x[i, end)} into {@code out}, within 2 ulp for |x| <= 8192 (see
+     * VectorTrigTest), from integer operations, adds, multiplies and FMAs only, so that it gives the same bits
+     * interpreted and compiled (the JDK's {@code lanewise(SIN)} and {@code COS} do not, for about 5% of floats).
+     * Larger |x| take {@code StrictMath} (Java's fdlibm, the same bits everywhere) lane by lane; infinities and NaN
+     * give NaN. Written out in its loop, with no helper taking vectors (see {@link #logs}).
+     */
+    private static int sinesOrCosines(float[] x, float[] out, int i, int end, boolean cosine) {
+        IntVector one = IntVector.broadcast(INT_SPECIES, 1);
+        for (; i < end; i += SPECIES.length()) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+            FloatVector a = v.abs();
+            IntVector j = (IntVector) a.mul(FOUR_OVER_PI).convert(F2I, 0);
+            j = j.add(j.and(one));  // to even: the reduced argument lies in [-pi/4, pi/4]
+            FloatVector y = (FloatVector) j.convert(I2F, 0);
+            // Each product is exact inside its FMA, and the first two differences are exact too (A and B have 8 and
+            // 11 bits), so near a zero of the result only the last two parts' rounding is left.
+            FloatVector z = y.fma(FloatVector.broadcast(SPECIES, -PI_4_A), a);
+            z = y.fma(FloatVector.broadcast(SPECIES, -PI_4_B), z);
+            z = y.fma(FloatVector.broadcast(SPECIES, -PI_4_C), z);
+            z = y.fma(FloatVector.broadcast(SPECIES, -PI_4_D), z);
+            FloatVector zz = z.mul(z);
+            FloatVector sinZ = zz.fma(SIN_P0, SIN_P1).fma(zz, FloatVector.broadcast(SPECIES, SIN_P2)).mul(zz)
+                    .fma(z, z);
+            FloatVector cosZ = zz.fma(COS_P0, COS_P1).fma(zz, FloatVector.broadcast(SPECIES, COS_P2)).mul(zz)
+                    .mul(zz).sub(zz.mul(0.5f)).add(1f);
+            // Octant j (0, 2, 4 or 6): sin(|x|) is sin z, cos z, -sin z, -cos z; cos(|x|) is cos z, -sin z, -cos z,
+            // sin z. sin is odd, cos even.
+            IntVector octant = j.and(7);
+            VectorMask<Float> quarter = octant.and(2).compare(NE, 0).cast(SPECIES);
+            VectorMask<Float> negate;
+            FloatVector r;
+            if (cosine) {
+                r = cosZ.blend(sinZ, quarter);
+                negate = octant.add(2).and(4).compare(NE, 0).cast(SPECIES);
+            } else {
+                r = sinZ.blend(cosZ, quarter);
+                // sin is odd: the sign bit of x (-0 included) flips it once more.
+                negate = octant.and(4).compare(NE, 0).xor(v.reinterpretAsInts().compare(LT, 0)).cast(SPECIES);
+            }
+            r = r.blend(r.neg(), negate).blend(Float.NaN, a.compare(EQ, Float.POSITIVE_INFINITY));
+            r.intoArray(out, i);
+            VectorMask<Float> far = a.compare(GT, TRIG_REDUCTION_LIMIT);
+            if (far.anyTrue()) {
+                for (int lane = 0; lane < SPECIES.length(); lane++) {
+                    float value = x[i + lane];
+                    if (Math.abs(value) > TRIG_REDUCTION_LIMIT) {
+                        out[i + lane] = (float) (cosine ? StrictMath.cos(value) : StrictMath.sin(value));
+                    }
+                }
+            }
+        }
+        return i;
     }
 
     /** 1 / sqrt 2: gelu's erf is of x / sqrt 2. */
