@@ -1,5 +1,6 @@
 package dev.adjoint.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -7,8 +8,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Runs a test class's {@code main} in a child JVM with one extra flag ({@code -Xint}, {@code -XX:UseAVX=2}) and reads
@@ -17,6 +20,43 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildJvm {
     private ChildJvm() {
+    }
+
+    /**
+     * Asserts that {@code results}, once the JIT has compiled it (30 rounds here), gives the bits that {@code main}'s
+     * class writes in an interpreted ({@code -Xint}) child JVM, where {@code main} writes {@code results.get()}.
+     */
+    static void assertInterpretedEqualsCompiled(Class<?> main, Supplier<float[]> results)
+            throws IOException, InterruptedException {
+        float[] compiled = null;
+        for (int round = 0; round < 30; round++) {
+            compiled = results.get();
+        }
+        assertArrayEquals(floats(main, "-Xint", compiled.length), compiled, "interpreted against compiled");
+    }
+
+    /**
+     * Asserts that the first {@code length} values of {@code results} are the same bits with 256-bit vectors (a
+     * {@code -XX:UseAVX=2} child JVM); on a machine without AVX-512 both runs use AVX2 and this only repeats itself.
+     */
+    static void assertAvx2Equals(Class<?> main, float[] results, int length) throws IOException, InterruptedException {
+        float[] avx2 = floats(main, "-XX:UseAVX=2", results.length);
+        assertArrayEquals(Arrays.copyOf(avx2, length), Arrays.copyOf(results, length), "AVX2 against this JVM");
+    }
+
+    /** The arrays one after the other. */
+    static float[] concat(List<float[]> parts) {
+        int n = 0;
+        for (float[] part : parts) {
+            n += part.length;
+        }
+        float[] all = new float[n];
+        int at = 0;
+        for (float[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
     }
 
     /** Writes {@code values} to standard output as raw bits, for the parent to read with {@link #floats}. */

@@ -1,6 +1,5 @@
 package dev.adjoint.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.adjoint.op.UnaryOp;
 import java.io.IOException;
@@ -35,9 +34,7 @@ class VectorDeterminismTest {
         float[] x = arguments();
         List<float[]> parts = new ArrayList<>();
         for (UnaryOp op : OPS) {
-            float[] out = new float[x.length];
-            VectorElementwiseF32.unary(op, x, out, 0, x.length);
-            parts.add(out);
+            parts.add(UlpAssertions.apply(op, x));
         }
         for (boolean log : new boolean[] {false, true}) {
             float[] out = new float[40_000];
@@ -46,17 +43,7 @@ class VectorDeterminismTest {
             }
             parts.add(out);
         }
-        int n = 0;
-        for (float[] part : parts) {
-            n += part.length;
-        }
-        float[] all = new float[n];
-        int at = 0;
-        for (float[] part : parts) {
-            System.arraycopy(part, 0, all, at, part.length);
-            at += part.length;
-        }
-        return all;
+        return ChildJvm.concat(parts);
     }
 
     /** Run in the child JVM: the results as raw bits on standard output. */
@@ -66,18 +53,11 @@ class VectorDeterminismTest {
 
     @Test
     void interpretedAndCompiledGiveTheSameBits() throws IOException, InterruptedException {
-        float[] compiled = null;
-        for (int round = 0; round < 30; round++) {
-            compiled = results();
-        }
-        assertArrayEquals(ChildJvm.floats(VectorDeterminismTest.class, "-Xint", compiled.length), compiled);
+        ChildJvm.assertInterpretedEqualsCompiled(VectorDeterminismTest.class, VectorDeterminismTest::results);
     }
 
     @Test
     void elementwiseOpsGiveTheSameBitsWithAvx2() throws IOException, InterruptedException {
-        float[] here = results();
-        float[] avx2 = ChildJvm.floats(VectorDeterminismTest.class, "-XX:UseAVX=2", here.length);
-        int elementwise = OPS.length * arguments().length;
-        assertArrayEquals(java.util.Arrays.copyOf(avx2, elementwise), java.util.Arrays.copyOf(here, elementwise));
+        ChildJvm.assertAvx2Equals(VectorDeterminismTest.class, results(), OPS.length * arguments().length);
     }
 }

@@ -1,8 +1,8 @@
 package dev.adjoint.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.adjoint.cpu.UlpAssertions.apply;
+import static dev.adjoint.cpu.UlpAssertions.assertWithinUlps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.adjoint.op.UnaryOp;
 import java.io.IOException;
@@ -28,21 +28,13 @@ class VectorExpTest {
     }
 
     private static float[] exp(float[] x) {
-        float[] out = new float[x.length];
-        VectorElementwiseF32.unary(UnaryOp.EXP, x, out, 0, x.length);
-        return out;
+        return apply(UnaryOp.EXP, x);
     }
 
     @Test
     void withinTwoUlpOfTheCorrectlyRoundedValue() {
-        float[] x = sweep(), got = exp(x);
-        for (int i = 0; i < x.length; i++) {
-            float expected = (float) Math.exp(x[i]);
-            float ulp = Math.max(Math.ulp(expected), Float.MIN_VALUE);
-            if (Float.isInfinite(expected) ? got[i] != expected : !(Math.abs(got[i] - expected) <= MAX_ULPS * ulp)) {
-                fail("exp(" + x[i] + ") = " + got[i] + ", expected " + expected);
-            }
-        }
+        float[] x = sweep();
+        assertWithinUlps("exp", Math::exp, x, exp(x), MAX_ULPS);
     }
 
     @Test
@@ -76,16 +68,12 @@ class VectorExpTest {
 
     @Test
     void interpretedAndCompiledGiveTheSameBits() throws IOException, InterruptedException {
-        float[] compiled = null;
-        for (int round = 0; round < 50; round++) {
-            compiled = exp(sweep());
-        }
-        assertArrayEquals(ChildJvm.floats(VectorExpTest.class, "-Xint", SWEEP), compiled);
+        ChildJvm.assertInterpretedEqualsCompiled(VectorExpTest.class, () -> exp(sweep()));
     }
 
     /** Adds, multiplies and FMAs round the same at any vector width: 256-bit vectors (AVX2) give the same bits. */
     @Test
     void avx2GivesTheSameBits() throws IOException, InterruptedException {
-        assertArrayEquals(ChildJvm.floats(VectorExpTest.class, "-XX:UseAVX=2", SWEEP), exp(sweep()));
+        ChildJvm.assertAvx2Equals(VectorExpTest.class, exp(sweep()), SWEEP);
     }
 }

@@ -1,12 +1,12 @@
 package dev.adjoint.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.adjoint.cpu.UlpAssertions.apply;
+import static dev.adjoint.cpu.UlpAssertions.assertWithinUlps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.adjoint.op.UnaryOp;
 import java.io.IOException;
-import java.util.function.DoubleUnaryOperator;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,34 +44,18 @@ class VectorLogTest {
         return x;
     }
 
-    private static float[] apply(UnaryOp op, float[] x) {
-        float[] out = new float[x.length];
-        VectorElementwiseF32.unary(op, x, out, 0, x.length);
-        return out;
-    }
-
-    private static void assertWithinUlps(String name, DoubleUnaryOperator reference, float[] x, float[] got) {
-        for (int i = 0; i < x.length; i++) {
-            float expected = (float) reference.applyAsDouble(x[i]);
-            float ulp = Math.max(Math.ulp(expected), Float.MIN_VALUE);
-            if (Float.isInfinite(expected) ? got[i] != expected : !(Math.abs(got[i] - expected) <= MAX_ULPS * ulp)) {
-                fail(name + "(" + x[i] + ") = " + got[i] + ", expected " + expected);
-            }
-        }
-    }
-
     @Test
     void logWithinTwoUlpOfTheCorrectlyRoundedValue() {
         float[] x = positives();
-        assertWithinUlps("log", Math::log, x, apply(UnaryOp.LOG, x));
+        assertWithinUlps("log", Math::log, x, apply(UnaryOp.LOG, x), MAX_ULPS);
     }
 
     @Test
     void log1pWithinTwoUlpOfTheCorrectlyRoundedValue() {
         float[] x = positives();
-        assertWithinUlps("log1p", Math::log1p, x, apply(UnaryOp.LOG1P, x));
+        assertWithinUlps("log1p", Math::log1p, x, apply(UnaryOp.LOG1P, x), MAX_ULPS);
         float[] below = negatives();
-        assertWithinUlps("log1p", Math::log1p, below, apply(UnaryOp.LOG1P, below));
+        assertWithinUlps("log1p", Math::log1p, below, apply(UnaryOp.LOG1P, below), MAX_ULPS);
     }
 
     @Test
@@ -115,19 +99,8 @@ class VectorLogTest {
 
     private static float[] results() {
         float[] x = every(positives(), INTERPRETED_STEP), below = every(negatives(), INTERPRETED_STEP);
-        float[][] parts = {apply(UnaryOp.LOG, x), apply(UnaryOp.LOG1P, x), apply(UnaryOp.LOG1P, below),
-                apply(UnaryOp.SOFTPLUS, below)};
-        int n = 0;
-        for (float[] part : parts) {
-            n += part.length;
-        }
-        float[] all = new float[n];
-        int at = 0;
-        for (float[] part : parts) {
-            System.arraycopy(part, 0, all, at, part.length);
-            at += part.length;
-        }
-        return all;
+        return ChildJvm.concat(List.of(apply(UnaryOp.LOG, x), apply(UnaryOp.LOG1P, x), apply(UnaryOp.LOG1P, below),
+                apply(UnaryOp.SOFTPLUS, below)));
     }
 
     private static float[] every(float[] x, int step) {
@@ -140,20 +113,13 @@ class VectorLogTest {
 
     @Test
     void interpretedAndCompiledGiveTheSameBits() throws IOException, InterruptedException {
-        float[] compiled = null;
-        for (int round = 0; round < 30; round++) {
-            compiled = results();
-        }
-        assertArrayEquals(ChildJvm.floats(VectorLogTest.class, "-Xint", compiled.length), compiled);
+        ChildJvm.assertInterpretedEqualsCompiled(VectorLogTest.class, VectorLogTest::results);
     }
 
-    /**
-     * Adds, multiplies and FMAs round the same whatever the vector width, so 256-bit vectors (AVX2) must give this
-     * JVM's bits too (on a machine without AVX-512 both runs use AVX2 and the test only repeats itself).
-     */
+    /** Adds, multiplies and FMAs round the same whatever the vector width: 256-bit vectors give the same bits. */
     @Test
     void avx2GivesTheSameBits() throws IOException, InterruptedException {
         float[] here = results();
-        assertArrayEquals(ChildJvm.floats(VectorLogTest.class, "-XX:UseAVX=2", here.length), here);
+        ChildJvm.assertAvx2Equals(VectorLogTest.class, here, here.length);
     }
 }

@@ -1,12 +1,12 @@
 package dev.adjoint.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.adjoint.cpu.UlpAssertions.apply;
+import static dev.adjoint.cpu.UlpAssertions.assertWithinUlps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.adjoint.op.UnaryOp;
 import java.io.IOException;
-import java.util.function.DoubleUnaryOperator;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,32 +47,16 @@ class VectorTrigTest {
         return x;
     }
 
-    private static float[] apply(UnaryOp op, float[] x) {
-        float[] out = new float[x.length];
-        VectorElementwiseF32.unary(op, x, out, 0, x.length);
-        return out;
-    }
-
-    private static void assertWithinUlps(String name, DoubleUnaryOperator reference, float[] x, float[] got) {
-        for (int i = 0; i < x.length; i++) {
-            float expected = (float) reference.applyAsDouble(x[i]);
-            float ulp = Math.max(Math.ulp(expected), Float.MIN_VALUE);
-            if (!(Math.abs(got[i] - expected) <= MAX_ULPS * ulp)) {
-                fail(name + "(" + x[i] + ") = " + got[i] + ", expected " + expected);
-            }
-        }
-    }
-
     @Test
     void sinWithinTwoUlp() {
         float[] x = arguments();
-        assertWithinUlps("sin", Math::sin, x, apply(UnaryOp.SIN, x));
+        assertWithinUlps("sin", Math::sin, x, apply(UnaryOp.SIN, x), MAX_ULPS);
     }
 
     @Test
     void cosWithinTwoUlp() {
         float[] x = arguments();
-        assertWithinUlps("cos", Math::cos, x, apply(UnaryOp.COS, x));
+        assertWithinUlps("cos", Math::cos, x, apply(UnaryOp.COS, x), MAX_ULPS);
     }
 
     @Test
@@ -106,25 +90,17 @@ class VectorTrigTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = all[i * 8];
         }
-        float[] sin = apply(UnaryOp.SIN, x), cos = apply(UnaryOp.COS, x);
-        float[] both = new float[2 * x.length];
-        System.arraycopy(sin, 0, both, 0, x.length);
-        System.arraycopy(cos, 0, both, x.length, x.length);
-        return both;
+        return ChildJvm.concat(List.of(apply(UnaryOp.SIN, x), apply(UnaryOp.COS, x)));
     }
 
     @Test
     void interpretedAndCompiledGiveTheSameBits() throws IOException, InterruptedException {
-        float[] compiled = null;
-        for (int round = 0; round < 30; round++) {
-            compiled = results();
-        }
-        assertArrayEquals(ChildJvm.floats(VectorTrigTest.class, "-Xint", compiled.length), compiled);
+        ChildJvm.assertInterpretedEqualsCompiled(VectorTrigTest.class, VectorTrigTest::results);
     }
 
     @Test
     void avx2GivesTheSameBits() throws IOException, InterruptedException {
         float[] here = results();
-        assertArrayEquals(ChildJvm.floats(VectorTrigTest.class, "-XX:UseAVX=2", here.length), here);
+        ChildJvm.assertAvx2Equals(VectorTrigTest.class, here, here.length);
     }
 }
