@@ -89,7 +89,7 @@ final class VectorElementwiseF32 {
                 }
             }
             case EXP -> {
-                //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); v.lanewise(EXP).intoArray(out, i); }
+                //autocode:replace float64 expArray(x, i, out, i, end - i); i = end;
                 i = exps(x, out, i, end);
             }
             case LOG -> {
@@ -159,10 +159,10 @@ final class VectorElementwiseF32 {
      * softmax depending on what had run before (4-6x slower).
      */
     static void expArray(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        //autocode:add float64 VectorExpF64.expArray(src, srcOff, dst, dstOff, n);
+        //autocode:omit-begin float64 (float64's own exp is VectorExpF64)
         for (int j = 0; j < n; j += SPECIES.length()) {
             FloatVector v = FloatVector.fromArray(SPECIES, src, srcOff + j);
-            //autocode:add float64 v.lanewise(EXP).intoArray(dst, dstOff + j);
-            //autocode:omit-begin float64 (float64 keeps the JDK's EXP)
             FloatVector x = v.max(-104f).min(89f);
             FloatVector m = x.fma(EXP_LOG2E, EXP_ROUND).sub(EXP_ROUND);
             FloatVector r = m.fma(FloatVector.broadcast(SPECIES, -EXP_LN2_HI), x).add(m.mul(-EXP_LN2_LO));
@@ -175,8 +175,8 @@ final class VectorElementwiseF32 {
             FloatVector s1 = k1.add(127).lanewise(LSHL, 23).reinterpretAsFloats();
             FloatVector s2 = k.sub(k1).add(127).lanewise(LSHL, 23).reinterpretAsFloats();
             er.mul(s1).mul(s2).intoArray(dst, dstOff + j);
-            //autocode:omit-end
         }
+        //autocode:omit-end
     }
 
     //autocode:omit-begin float64 (double precision keeps the JDK's lanewise(TANH) and the definitions of erf and gelu)

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 
 /**
  * Runs a test class's {@code main} in a child JVM with one extra flag ({@code -Xint}, {@code -XX:UseAVX=2}) and reads
- * back the floats it writes as raw big-endian bits: how the kernel tests compare interpreted, compiled and
+ * back the floats or doubles it writes as raw big-endian bits: how the kernel tests compare interpreted, compiled and
  * narrower-vector results bit for bit.
  */
 final class ChildJvm {
@@ -67,8 +67,30 @@ final class ChildJvm {
         System.out.flush();
     }
 
+    /** Writes {@code values} to standard output as raw bits, for the parent to read with {@link #doubles}. */
+    static void write(double[] values) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(8 * values.length);
+        bytes.asDoubleBuffer().put(values);
+        System.out.write(bytes.array());
+        System.out.flush();
+    }
+
+    /** The {@code length} doubles that {@code main}'s class writes in a child JVM started with {@code flag}. */
+    static double[] doubles(Class<?> main, String flag, int length) throws IOException, InterruptedException {
+        double[] values = new double[length];
+        ByteBuffer.wrap(output(main, flag, 8L * length)).asDoubleBuffer().get(values);
+        return values;
+    }
+
     /** The {@code length} floats that {@code main}'s class writes in a child JVM started with {@code flag}. */
     static float[] floats(Class<?> main, String flag, int length) throws IOException, InterruptedException {
+        float[] values = new float[length];
+        ByteBuffer.wrap(output(main, flag, 4L * length)).asFloatBuffer().get(values);
+        return values;
+    }
+
+    /** The {@code bytes} bytes that {@code main}'s class writes in a child JVM started with {@code flag}. */
+    private static byte[] output(Class<?> main, String flag, long bytes) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process child = new ProcessBuilder(List.of(java, flag, "--add-modules=jdk.incubator.vector",
                 "-cp", System.getProperty("java.class.path"), main.getName()))
@@ -82,9 +104,7 @@ final class ChildJvm {
             fail("the " + flag + " child did not finish");
         }
         assertEquals(0, child.exitValue(), "the " + flag + " child's exit status");
-        assertEquals(4L * length, out.size(), "bytes from the " + flag + " child");
-        float[] values = new float[length];
-        ByteBuffer.wrap(out.toByteArray()).asFloatBuffer().get(values);
-        return values;
+        assertEquals(bytes, out.size(), "bytes from the " + flag + " child");
+        return out.toByteArray();
     }
 }
