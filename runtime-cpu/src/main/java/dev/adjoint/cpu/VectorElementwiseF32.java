@@ -89,8 +89,8 @@ final class VectorElementwiseF32 {
                 }
             }
             case EXP -> {
-                //autocode:replace float64 expArray(x, i, out, i, end - i); i = end;
-                i = exps(x, out, i, end);
+                expArray(x, i, out, i, end - i);
+                i = end;
             }
             case LOG -> {
                 //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); v.lanewise(LOG).intoArray(out, i); }
@@ -184,11 +184,6 @@ final class VectorElementwiseF32 {
     // that large (NodeCountInliningCutoff), and a function of vectors that is not inlined boxes them, 4-6x slower
     // (measured on log). Each loop returns the index where the scalar tail starts; those built on exp compute its
     // argument into a scratch block for expArray.
-    private static int exps(float[] x, float[] out, int from, int end) {
-        expArray(x, from, out, from, end - from);
-        return end;
-    }
-
     private static int tanhs(float[] x, float[] out, int i, int end) {
         for (; i < end; i += SPECIES.length()) {
             tanh(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
@@ -399,7 +394,7 @@ final class VectorElementwiseF32 {
      * NaN, log(+inf) = +inf. log1p takes the log of u = 1 + x rounded and multiplies it by x / (u - 1), which cancels
      * u's rounding (Goldberg, "What every computer scientist should know about floating-point arithmetic", theorem
      * 4), and is x itself where u rounds to 1. Written out in one loop, with no helper taking vectors, so that
-     * nothing can be left un-inlined and boxed (see {@link #exps}).
+     * nothing can be left un-inlined and boxed (see {@link #expArray}).
      */
     private static int logs(float[] x, float[] out, int i, int end, boolean plusOne) {
         FloatVector zero = FloatVector.zero(SPECIES);
