@@ -65,6 +65,7 @@ public class ConvLayerBenchmark {
         mbv2_1x1_project(144, 28, 32, 1, 1, 0, 1),
         mbv2_1x1_expand_14x14(96, 14, 576, 1, 1, 0, 1),
         mbv2_1x1_project_7x7(960, 7, 320, 1, 1, 0, 1),
+        mbv2_1x1_expand_7x7(160, 7, 960, 1, 1, 0, 1),
         mbv2_1x1_expand_112x112(16, 112, 96, 1, 1, 0, 1),
         mbv2_stem_3x3s2(3, 224, 32, 3, 2, 1, 1),
         mbv2_1x1_project_14x14(576, 14, 96, 1, 1, 0, 1),

@@ -210,8 +210,9 @@ final class Convolution {
      * {@code out = filters patches}: tiles are {@code MR} rows by {@code NR} columns and a part-filled tile costs as
      * much as a full one (a last panel of at most one vector, half), so the transposed form may do fewer multiply-adds;
      * it pays when it saves at least a tenth of them and more than moving the result back costs (about
-     * {@link #TRANSPOSE_COST} multiply-adds an element). ResNet's 3x3 layers at 7x7 (49 = 32 + 17 columns, depth 4608)
-     * take it; a 1x1 layer of depth 160 does not, nor does MobileNet's 576 -> 96 at 14x14 (196 = 6 x 32 + 4).
+     * {@link #TRANSPOSE_COST} multiply-adds an element). Since the narrow tile takes a vector and one column, the
+     * 7x7 maps of ResNet and MobileNet (49 = 32 + 17 on AVX-512, 3 x 16 + 1 on AVX2) and MobileNet's 14x14
+     * (196 = 6 x 32 + 4) no longer take it; a 5x10 map (50 = 32 + 18) still does.
      */
     static boolean transposedIsCheaper(int channels, int positions, int depth) {
         int mr = GemmF32Vector.MR;
@@ -221,11 +222,14 @@ final class Convolution {
                 && (direct - transposed) * depth > TRANSPOSE_COST * (long) positions * channels;
     }
 
-    /** The columns the micro-kernel's tiles cost for {@code n} columns: whole panels, and a last one of one vector. */
+    /**
+     * The columns the micro-kernel's tiles cost for {@code n} columns: whole panels, and a last one of one vector (its
+     * one column more, if any, rides along in the narrow tile's shadow).
+     */
     private static long tiledColumns(int n) {
         int nr = GemmF32Vector.NR;
         int rest = n % nr;
-        return (long) (n - rest) + (rest == 0 ? 0 : rest <= nr / 2 ? nr / 2 : nr);
+        return (long) (n - rest) + (rest == 0 ? 0 : rest <= nr / 2 + 1 ? nr / 2 : nr);
     }
 
     /** What moving one element of a transposed product back costs, in multiply-adds of the micro-kernel. */

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 //autocode:variants float64 (generated from this file at build time: docs/design.md)
@@ -51,6 +52,9 @@ final class GemmF32Vector {
      * two pipes with room to spare.
      */
     static final int MR = SPECIES.vectorBitSize() >= 512 ? 8 : 4;
+    /** One lane per row of an A panel: a narrow tile's extra column ({@link #narrowTile4}). */
+    private static final VectorSpecies<Float> PANEL_ROWS = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(MR * Float.SIZE));
     /** Columns of the micro-tile: two vectors. */
     static final int NR = 2 * V;
     /** Depth of one packed block: one A panel ({@code MR x KC}) stays in L1 while B panels stream past. */
@@ -478,10 +482,13 @@ final class GemmF32Vector {
                     }
                     float[] edgeB = streamed ? edgePanel : pb;
                     int edgeOff = streamed ? 0 : bPanel;
-                    if (mr == MR && nr <= V) {
-                        // At most one vector of columns (a 14x14 map: 196 = 6 x 32 + 4): half the tile's work.
-                        for (int r = 0; r < MR; r += 4) {
-                            narrowTile(kc, pa, aPanel + r, edgeB, edgeOff, nr, c, cRow + r * ldc + j, ldc, accumulate);
+                    if (mr == MR && nr <= V + 1) {
+                        // At most one vector of columns and one more (a 14x14 map: 196 = 6 x 32 + 4; a 7x7 map:
+                        // 49 = 32 + 17): half the tile's work.
+                        if (MR == 8) {
+                            narrowTile8(kc, pa, aPanel, edgeB, edgeOff, nr, c, cRow + j, ldc, accumulate);
+                        } else {
+                            narrowTile4(kc, pa, aPanel, edgeB, edgeOff, nr, c, cRow + j, ldc, accumulate);
                         }
                     } else {
                         edgeTile(kc, pa, aPanel, edgeB, edgeOff, mr, nr, c, cRow + j, ldc, accumulate);
@@ -888,32 +895,92 @@ final class GemmF32Vector {
     }
 
     /**
-     * Four rows of a tile whose columns fit one vector ({@code nr <= V}): the A panel's rows from {@code pa[aOff]}
-     * (the panel holds {@link #MR} values per depth step) times the first vector of each B panel row, stored (or
-     * added) to C's {@code nr} columns through a mask: no scratch tile, and no work on the panel's second vector.
+     * The four rows of a tile whose columns fit one vector and one column more ({@code nr <= V + 1}): the A panel
+     * (four values per depth step) times the first vector of each B panel row, stored (or added) to C's first
+     * {@code min(nr, V)} columns through a mask, and, when {@code nr == V + 1}, times the panel's next column
+     * ({@link #extraColumn}).
      */
-    private static void narrowTile(int kc, float[] pa, int aOff, float[] pb, int bOff, int nr, float[] c, int cOff,
+    private static void narrowTile4(int kc, float[] pa, int aOff, float[] pb, int bOff, int nr, float[] c, int cOff,
             int ldc, boolean accumulate) {
         FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0, c2 = c0, c3 = c0;
+        // The extra column: the panel's rows of A as one vector, times the column's value (zero when nr <= V: the
+        // panel is zero-padded), summed in depth order like every other element; its FMA chain hides under the
+        // tile's four.
+        FloatVector extra = FloatVector.zero(PANEL_ROWS);
         for (int p = 0; p < kc; p++) {
             int ai = aOff + p * MR;
-            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bOff + p * NR);
+            int bi = bOff + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
             c0 = FloatVector.broadcast(SPECIES, pa[ai]).fma(b0, c0);
             c1 = FloatVector.broadcast(SPECIES, pa[ai + 1]).fma(b0, c1);
             c2 = FloatVector.broadcast(SPECIES, pa[ai + 2]).fma(b0, c2);
             c3 = FloatVector.broadcast(SPECIES, pa[ai + 3]).fma(b0, c3);
+            extra = FloatVector.fromArray(PANEL_ROWS, pa, ai).fma(FloatVector.broadcast(PANEL_ROWS, pb[bi + V]), extra);
         }
+        float[] tile = EDGE_TILE.get();
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, V);
+        c2.intoArray(tile, 2 * V);
+        c3.intoArray(tile, 3 * V);
+        extra.intoArray(tile, MR * V);
+        storeNarrowTile(tile, nr, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * As {@link #narrowTile4}, for the eight rows of AVX-512's tile at once: eight FMA chains keep both pipes busy,
+     * where two calls of four rows each wait on the FMA latency.
+     */
+    private static void narrowTile8(int kc, float[] pa, int aOff, float[] pb, int bOff, int nr, float[] c, int cOff,
+            int ldc, boolean accumulate) {
+        FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        FloatVector extra = FloatVector.zero(PANEL_ROWS);
+        for (int p = 0; p < kc; p++) {
+            int ai = aOff + p * MR;
+            int bi = bOff + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
+            c0 = FloatVector.broadcast(SPECIES, pa[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(SPECIES, pa[ai + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(SPECIES, pa[ai + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(SPECIES, pa[ai + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(SPECIES, pa[ai + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(SPECIES, pa[ai + 5]).fma(b0, c5);
+            c6 = FloatVector.broadcast(SPECIES, pa[ai + 6]).fma(b0, c6);
+            c7 = FloatVector.broadcast(SPECIES, pa[ai + 7]).fma(b0, c7);
+            extra = FloatVector.fromArray(PANEL_ROWS, pa, ai).fma(FloatVector.broadcast(PANEL_ROWS, pb[bi + V]), extra);
+        }
+        // Stored through a scratch tile and one loop over its rows: eight masked stores written out made the method
+        // too large for C1 ("out of virtual registers"), which left it interpreted after each of C2's deoptimizations.
+        float[] tile = EDGE_TILE.get();
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, V);
+        c2.intoArray(tile, 2 * V);
+        c3.intoArray(tile, 3 * V);
+        c4.intoArray(tile, 4 * V);
+        c5.intoArray(tile, 5 * V);
+        c6.intoArray(tile, 6 * V);
+        c7.intoArray(tile, 7 * V);
+        extra.intoArray(tile, MR * V);
+        storeNarrowTile(tile, nr, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * Stores (or adds) a narrow tile from its scratch copy ({@code MR} rows of {@code V} values, then the extra
+     * column's {@code MR} values) to C's first {@code nr <= V + 1} columns.
+     */
+    private static void storeNarrowTile(float[] tile, int nr, float[] c, int cOff, int ldc, boolean accumulate) {
         VectorMask<Float> columns = SPECIES.indexInRange(0, nr);
-        if (accumulate) {
-            c0 = c0.add(FloatVector.fromArray(SPECIES, c, cOff, columns));
-            c1 = c1.add(FloatVector.fromArray(SPECIES, c, cOff + ldc, columns));
-            c2 = c2.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc, columns));
-            c3 = c3.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc, columns));
+        for (int r = 0; r < MR; r++) {
+            int at = cOff + r * ldc;
+            FloatVector row = FloatVector.fromArray(SPECIES, tile, r * V);
+            if (accumulate) {
+                row = row.add(FloatVector.fromArray(SPECIES, c, at, columns));
+            }
+            row.intoArray(c, at, columns);
+            if (nr > V) {
+                float value = tile[MR * V + r];
+                c[at + V] = accumulate ? c[at + V] + value : value;
+            }
         }
-        c0.intoArray(c, cOff, columns);
-        c1.intoArray(c, cOff + ldc, columns);
-        c2.intoArray(c, cOff + 2 * ldc, columns);
-        c3.intoArray(c, cOff + 3 * ldc, columns);
     }
 
     /** A tile at the bottom or right edge: the full kernel into a scratch tile, then its {@code mr x nr} corner. */

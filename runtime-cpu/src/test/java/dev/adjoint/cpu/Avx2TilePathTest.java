@@ -25,7 +25,7 @@ class Avx2TilePathTest {
         SplittableRandom random = new SplittableRandom(41);
         double worst = 0;
         int epilogueMismatches = 0;
-        int[][] shapes = {{37, 45, 300}, {128, 97, 513}, {8, 200, 100}, {3, 1000, 20}, {24, 300, 290}};
+        int[][] shapes = {{37, 45, 300}, {128, 97, 513}, {8, 200, 100}, {3, 1000, 20}, {24, 300, 290}, {24, 57, 290}};
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
             float[] a = randomFloats(random, m * k), b = randomFloats(random, k * n), c = new float[m * n], c2 = new float[m * n];

@@ -173,18 +173,23 @@ class ConvolutionTest {
     }
 
     @Test
-    void fewPositionsRunAsTheTransposedProduct() {
-        // 7x7 outputs (49 = 32 + 17 columns): the product runs as positions x channels and is transposed back.
-        assertTrue(Convolution.transposedIsCheaper(128, 49, 576) && Convolution.transposedIsCheaper(160, 49, 960),
-                "the 7x7 shapes below take the transposed path");
+    void fewPositionsThatLeaveAWideLastPanelRunAsTheTransposedProduct() {
+        // A last panel of a vector and two columns (50 = 32 + 18 on AVX-512, 26 = 16 + 10 on AVX2) costs a whole
+        // tile: the product runs as positions x channels and is transposed back.
+        int wide = GemmF32Vector.NR * 3 / 2 + 2;
+        assertTrue(Convolution.transposedIsCheaper(128, wide, 576), "a wide part-filled last panel takes the transposed path");
+        // 7x7 (49 = 32 + 17, or 3 x 16 + 1) and 14x14 (196 = 6 x 32 + 4, or 12 x 16 + 4): the last columns are a
+        // narrow tile, one vector and at most one column more, half a tile's work.
+        assertFalse(Convolution.transposedIsCheaper(128, 49, 576) || Convolution.transposedIsCheaper(160, 49, 960),
+                "a 7x7 layer runs directly");
         assertFalse(Convolution.transposedIsCheaper(64, 3136, 576), "a 56x56 layer fills its column panels");
-        assertFalse(Convolution.transposedIsCheaper(960, 49, 160), "a shallow 1x1 layer saves less than it moves");
-        // 196 = 6 x 32 + 4 (AVX-512) or 12 x 16 + 4 (AVX2): the last columns are a one-vector tile, half a tile's work.
         assertFalse(Convolution.transposedIsCheaper(96, 196, 576) || Convolution.transposedIsCheaper(256, 196, 1152),
                 "a 14x14 layer's narrow last panel is cheaper than moving the product back");
         SplittableRandom random = new SplittableRandom(27);
-        check(random, DType.FLOAT32, new int[] {1, 64, 14, 14}, new int[] {128, 64, 3, 3}, Conv2dSpec.of(2, 1));
+        check(random, DType.FLOAT32, new int[] {1, 64, 10, 20}, new int[] {128, 64, 3, 3}, Conv2dSpec.of(2, 1));
+        check(random, DType.FLOAT32, new int[] {2, 576, 2, wide / 2}, new int[] {128, 576, 1, 1}, Conv2dSpec.of(1, 0));
         check(random, DType.FLOAT32, new int[] {2, 960, 7, 7}, new int[] {160, 960, 1, 1}, Conv2dSpec.of(1, 0));
+        check(random, DType.FLOAT32, new int[] {1, 64, 14, 14}, new int[] {128, 64, 3, 3}, Conv2dSpec.of(2, 1));
         check(random, DType.FLOAT32, new int[] {1, 128, 28, 28}, new int[] {256, 128, 3, 3}, Conv2dSpec.of(2, 1));
     }
 

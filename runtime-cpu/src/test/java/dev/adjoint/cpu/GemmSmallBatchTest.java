@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  */
 class GemmSmallBatchTest {
     private static final int[] ROWS = {1, 2, 3, 8, 9, 10, 17};
-    private static final int[] COLUMNS = {1, 15, GemmF32Vector.NR, GemmF32Vector.NR + 1, 4 * GemmF32Vector.NR,
-            4 * GemmF32Vector.NR + 3, 5 * GemmF32Vector.NR, 512 + 7};
+    private static final int[] COLUMNS = {1, 15, GemmF32Vector.NR, GemmF32Vector.NR + 1, GemmF32Vector.NR * 3 / 2 + 1,
+            4 * GemmF32Vector.NR, 4 * GemmF32Vector.NR + 3, 5 * GemmF32Vector.NR, 512 + 7};
     private static final int[] DEPTHS = {1, 7, 300, GemmF32Vector.KC + 5};
 
     @Test
