@@ -350,10 +350,15 @@ final class GemmF32Vector {
             // costs as much as a late 7x7 ResNet layer's whole product: compute it once, shared, split
             // over depth blocks, and let the rectangles read it as a pre-packed B.
             float[] data = buffer(SHARED_B, nPanels * NR * k);
-            Parallel.forRange(ceilDiv(k, KC), 1, (from, to) -> {
-                for (int block = from; block < to; block++) {
-                    int p = block * KC;
-                    bPanels.pack(p, Math.min(KC, k - p), 0, nPanels, data, p * nPanels * NR);
+            // Split over depth blocks and, within each, column ranges: a 1x1 stride-2 layer's one depth block (depth
+            // 64), or a 3x3 layer's three (depth 576), would otherwise leave a thread idle for part of the packing.
+            int depthBlocks = ceilDiv(k, KC);
+            int chunks = Math.min(nPanels, ceilDiv(ITEMS_PER_THREAD * threads, depthBlocks));
+            Parallel.forRange(depthBlocks * chunks, 1, (from, to) -> {
+                for (int item = from; item < to; item++) {
+                    int p = item / chunks * KC, chunk = item % chunks;
+                    bPanels.pack(p, Math.min(KC, k - p), (int) ((long) nPanels * chunk / chunks),
+                            (int) ((long) nPanels * (chunk + 1) / chunks), data, p * nPanels * NR);
                 }
             });
             shared = new Product(m, n, k, a, aOff, rsA, csA, sharedA, null, 0, 0, 0, new Packed(data, n, k, false),

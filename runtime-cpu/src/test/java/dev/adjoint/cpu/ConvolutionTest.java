@@ -144,6 +144,8 @@ class ConvolutionTest {
         check(random, DType.FLOAT32, new int[] {1, 64, 7, 7}, new int[] {112, 64, 3, 3}, Conv2dSpec.of(1, 1));
         check(random, DType.FLOAT32, new int[] {1, 24, 15, 13}, new int[] {130, 24, 3, 3},
                 new Conv2dSpec(1, 2, 1, 0, 2, 1, 1, 2, 1));
+        // A 1x1 stride-2 shortcut: one depth block, so the shared patches are split over column ranges.
+        check(random, DType.FLOAT32, new int[] {1, 32, 40, 40}, new int[] {128, 32, 1, 1}, Conv2dSpec.of(2, 0));
     }
 
     @Test
