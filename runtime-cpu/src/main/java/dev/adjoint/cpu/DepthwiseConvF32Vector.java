@@ -1,7 +1,9 @@
 package dev.adjoint.cpu;
 
+import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.LE;
+import static jdk.incubator.vector.VectorOperators.NE;
 
 import dev.adjoint.op.Conv2dSpec;
 import java.util.Arrays;
@@ -63,11 +65,15 @@ final class DepthwiseConvF32Vector {
         long planeWork = (long) oh * ow * kh * kw;
         int planes = batch * outChannels;
         // "Same" 3x3, stride 1: tall enough planes are read straight from x and written straight to out.
-        boolean same3x3 = kh == 3 && kw == 3 && spec.strideH() == 1 && spec.strideW() == 1 && spec.dilationH() == 1
-                && spec.dilationW() == 1 && spec.padTop() == 1 && spec.padBottom() == 1 && spec.padLeft() == 1
-                && spec.padRight() == 1 && (long) (h - 2) * w >= V;
+        boolean sameGeometry = kh == 3 && kw == 3 && spec.strideH() == 1 && spec.strideW() == 1
+                && spec.dilationH() == 1 && spec.dilationW() == 1 && spec.padTop() == 1 && spec.padBottom() == 1
+                && spec.padLeft() == 1 && spec.padRight() == 1;
+        boolean same3x3 = sameGeometry && (long) (h - 2) * w >= V;
         boolean[] leftOk = same3x3 ? columnMask(h, w, 0) : null;
         boolean[] rightOk = same3x3 ? columnMask(h, w, w - 1) : null;
+        // Planes of one to four vectors (MobileNet's 7x7: 49 values) go through small3x3, a vector position at a time.
+        SmallPlane small = sameGeometry && h * w >= V && h * w <= SmallPlane.MAX_VECTORS * V ? new SmallPlane(h, w)
+                : null;
         // 3x3, stride 2, pad 1 (MobileNet's downsampling layers): also straight from x to out.
         boolean half3x3 = kh == 3 && kw == 3 && spec.strideH() == 2 && spec.strideW() == 2 && spec.dilationH() == 1
                 && spec.dilationW() == 1 && spec.padTop() == 1 && spec.padBottom() == 1 && spec.padLeft() == 1
@@ -86,8 +92,14 @@ final class DepthwiseConvF32Vector {
             // Rows narrower than a vector are written here, V apart, then copied out.
             float[] narrow = half3x3 && ow < V ? new float[oh * V] : null;
             int loaded = -1;
+            if (small != null) {
+                small.run(x, channels, outChannels, multiplier, weight, epilogue, clamp, out, from, to);
+            }
             for (int plane = from; plane < to; plane++) {
                 int n = plane / outChannels, o = plane % outChannels;
+                if (small != null && small.reads(x, (n * channels + o / multiplier) * h * w)) {
+                    continue;
+                }
                 float bias = Clamp.bias(epilogue, clamp, o);
                 boolean finished = false;
                 computed: {
@@ -160,6 +172,7 @@ final class DepthwiseConvF32Vector {
         boolean fused = clamp.fused;
         FloatVector bias = FloatVector.broadcast(SPECIES, planeBias);
         FloatVector low = FloatVector.broadcast(SPECIES, clamp.low), high = FloatVector.broadcast(SPECIES, clamp.high);
+        FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector w00 = FloatVector.broadcast(SPECIES, weight[wOff]);
         FloatVector w01 = FloatVector.broadcast(SPECIES, weight[wOff + 1]);
         FloatVector w02 = FloatVector.broadcast(SPECIES, weight[wOff + 2]);
@@ -175,9 +188,10 @@ final class DepthwiseConvF32Vector {
             // The last vector ends at the end of the middle rows, overlapping the one before.
             int q = Math.min(w + k * V, last);
             int up = xOff + q - w, mid = xOff + q, down = xOff + q + w;
-            FloatVector left = FloatVector.fromArray(SPECIES, x, up - 1).mul(w00);
-            FloatVector centre = FloatVector.fromArray(SPECIES, x, up).mul(w01);
-            FloatVector right = FloatVector.fromArray(SPECIES, x, up + 1).mul(w02);
+            // From zero, as edgeRow and SmallPlane start (a product of -0 then becomes +0 on every path alike).
+            FloatVector left = FloatVector.fromArray(SPECIES, x, up - 1).fma(w00, zero);
+            FloatVector centre = FloatVector.fromArray(SPECIES, x, up).fma(w01, zero);
+            FloatVector right = FloatVector.fromArray(SPECIES, x, up + 1).fma(w02, zero);
             left = FloatVector.fromArray(SPECIES, x, mid - 1).fma(w10, left);
             centre = FloatVector.fromArray(SPECIES, x, mid).fma(w11, centre);
             right = FloatVector.fromArray(SPECIES, x, mid + 1).fma(w12, right);
@@ -296,6 +310,109 @@ final class DepthwiseConvF32Vector {
                 sum = sum.blend(high, sum.compare(GE, high));
             }
             sum.intoArray(out, outOff + q);
+        }
+    }
+
+    /**
+     * {@link #same3x3} for planes of at most {@link #MAX_VALUES} values (MobileNet's 7x7 layers), where each plane is
+     * only a few vectors and per-plane set-up and the first and last rows' own pass cost more than the sums. The
+     * plane is one flat run of vectors (the last one ending at the plane's end, overlapping the one before), every
+     * tap read at its flat offset; the taps that fall outside the plane (a neighbouring plane's values, NaN or not)
+     * are dropped by blends, never multiplied by zero. Vector positions are the outer loop, so that each position's
+     * four masks are built once for all planes. The sums are those of {@link #same3x3} and {@link #edgeRow}, in
+     * the same order: the same bits.
+     */
+    private static final class SmallPlane {
+        /** The most vectors a plane may take. */
+        static final int MAX_VECTORS = 4;
+
+        private final int w;
+        private final int hw;
+        /** 1 where flat position p has a left (right, upper, lower) neighbour in the plane, else 0. */
+        private final float[] hasLeft;
+        private final float[] hasRight;
+        private final float[] hasUp;
+        private final float[] hasDown;
+
+        SmallPlane(int h, int w) {
+            this.w = w;
+            this.hw = h * w;
+            hasLeft = new float[hw];
+            hasRight = new float[hw];
+            hasUp = new float[hw];
+            hasDown = new float[hw];
+            for (int p = 0; p < hw; p++) {
+                hasLeft[p] = p % w != 0 ? 1 : 0;
+                hasRight[p] = p % w != w - 1 ? 1 : 0;
+                hasUp[p] = p >= w ? 1 : 0;
+                hasDown[p] = p < hw - w ? 1 : 0;
+            }
+        }
+
+        /** Whether the plane at {@code x[xOff]} is computed here: every tap's vector load stays inside {@code x}. */
+        boolean reads(float[] x, int xOff) {
+            return xOff >= w + 1 && (long) xOff + hw + w + 1 <= x.length;
+        }
+
+        /** Output planes {@code [from, to)} whose input plane {@link #reads} allows. */
+        void run(float[] x, int channels, int outChannels, int multiplier, float[] weight,
+                GemmF32Vector.Epilogue epilogue, Clamp clamp, float[] out, int from, int to) {
+            FloatVector zero = FloatVector.zero(SPECIES);
+            FloatVector low = FloatVector.broadcast(SPECIES, clamp.low);
+            FloatVector high = FloatVector.broadcast(SPECIES, clamp.high);
+            int vectors = Math.ceilDiv(hw, V);
+            for (int k = 0; k < vectors; k++) {
+                int q = Math.min(k * V, hw - V);
+                VectorMask<Float> left = FloatVector.fromArray(SPECIES, hasLeft, q).compare(NE, 0f);
+                VectorMask<Float> right = FloatVector.fromArray(SPECIES, hasRight, q).compare(NE, 0f);
+                VectorMask<Float> noUp = FloatVector.fromArray(SPECIES, hasUp, q).compare(EQ, 0f);
+                VectorMask<Float> down = FloatVector.fromArray(SPECIES, hasDown, q).compare(NE, 0f);
+                for (int plane = from; plane < to; plane++) {
+                    int n = plane / outChannels, o = plane % outChannels;
+                    int xOff = (n * channels + o / multiplier) * hw;
+                    if (!reads(x, xOff)) {
+                        continue;
+                    }
+                    int wOff = o * 9;
+                    int up = xOff + q - w, mid = xOff + q, below = xOff + q + w;
+                    FloatVector w00 = FloatVector.broadcast(SPECIES, weight[wOff]);
+                    FloatVector w01 = FloatVector.broadcast(SPECIES, weight[wOff + 1]);
+                    FloatVector w02 = FloatVector.broadcast(SPECIES, weight[wOff + 2]);
+                    FloatVector w10 = FloatVector.broadcast(SPECIES, weight[wOff + 3]);
+                    FloatVector w11 = FloatVector.broadcast(SPECIES, weight[wOff + 4]);
+                    FloatVector w12 = FloatVector.broadcast(SPECIES, weight[wOff + 5]);
+                    FloatVector w20 = FloatVector.broadcast(SPECIES, weight[wOff + 6]);
+                    FloatVector w21 = FloatVector.broadcast(SPECIES, weight[wOff + 7]);
+                    FloatVector w22 = FloatVector.broadcast(SPECIES, weight[wOff + 8]);
+                    // Each column's sum starts from zero and multiply-adds the rows present, top to bottom: the
+                    // upper row's products are replaced by zero where there is none, the lower row's kept only
+                    // where there is one.
+                    FloatVector l = FloatVector.fromArray(SPECIES, x, up - 1).fma(w00, zero).blend(zero, noUp);
+                    FloatVector c = FloatVector.fromArray(SPECIES, x, up).fma(w01, zero).blend(zero, noUp);
+                    FloatVector r = FloatVector.fromArray(SPECIES, x, up + 1).fma(w02, zero).blend(zero, noUp);
+                    l = FloatVector.fromArray(SPECIES, x, mid - 1).fma(w10, l);
+                    c = FloatVector.fromArray(SPECIES, x, mid).fma(w11, c);
+                    r = FloatVector.fromArray(SPECIES, x, mid + 1).fma(w12, r);
+                    l = l.blend(FloatVector.fromArray(SPECIES, x, below - 1).fma(w20, l), down);
+                    c = c.blend(FloatVector.fromArray(SPECIES, x, below).fma(w21, c), down);
+                    r = r.blend(FloatVector.fromArray(SPECIES, x, below + 1).fma(w22, r), down);
+                    FloatVector sum = c.add(l, left).add(r, right);
+                    if (clamp.fused) {
+                        sum = sum.add(Clamp.bias(epilogue, clamp, o));
+                        sum = sum.blend(low, sum.compare(LE, low));
+                        sum = sum.blend(high, sum.compare(GE, high));
+                    }
+                    sum.intoArray(out, plane * hw + q);
+                }
+            }
+            if (epilogue != null && !clamp.fused) {
+                for (int plane = from; plane < to; plane++) {
+                    int o = plane % outChannels;
+                    if (reads(x, (plane / outChannels * channels + o / multiplier) * hw)) {
+                        epilogue.apply(out, plane * hw, o, hw);
+                    }
+                }
+            }
         }
     }
 

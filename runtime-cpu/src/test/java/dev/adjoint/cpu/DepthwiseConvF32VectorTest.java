@@ -151,6 +151,10 @@ class DepthwiseConvF32VectorTest {
         SplittableRandom random = new SplittableRandom(64);
         for (int stride = 1; stride <= 2; stride++) {
             check(random, 3, 4, 2, 19, 37, 3, 3, Conv2dSpec.of(stride, 1, 1, 4), true);
+            // Planes of a few vectors (7x7, 4x4, 5x3): a NaN in a neighbouring plane must not reach this one's edges.
+            check(random, 2, 9, 2, 7, 7, 3, 3, Conv2dSpec.of(stride, 1, 1, 9), true);
+            check(random, 2, 9, 1, 4, 4, 3, 3, Conv2dSpec.of(stride, 1, 1, 9), true);
+            check(random, 3, 6, 1, 5, 3, 3, 3, Conv2dSpec.of(stride, 1, 1, 6), true);
         }
     }
 
