@@ -177,7 +177,7 @@ final class Convolution {
                                     gemmMayFork);
                         } else {
                             GemmF32Vector.gemm(groupOut, positions, patch, (float[]) ws, g * groupOut * patch, patch, 1,
-                                    filters[g], new Im2colPanelsF32(xf, xOff, h, wd, kh, kw, spec, oh, ow), finish,
+                                    filters[g], new Im2colPanelsF32(xf, xOff, groupIn, h, wd, kh, kw, spec, oh, ow), finish,
                                     (float[]) out, cOff, positions, gemmMayFork);
                         }
                         continue;

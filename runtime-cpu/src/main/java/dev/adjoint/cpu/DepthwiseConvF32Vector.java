@@ -566,6 +566,23 @@ final class DepthwiseConvF32Vector {
     }
 
     /**
+     * Splits the {@code count} values at {@code x[src]} into their even-indexed ones, written from
+     * {@code dst[dstOff]}, and their odd-indexed ones, from {@code dst[dstOff + half]} ({@code half >= (count + 1) / 2}).
+     */
+    static void deinterleave(float[] x, int src, int count, float[] dst, int dstOff, int half) {
+        int u = 0;
+        for (; 2 * (u + V) <= count; u += V) {
+            FloatVector lo = FloatVector.fromArray(SPECIES, x, src + 2 * u);
+            FloatVector hi = FloatVector.fromArray(SPECIES, x, src + 2 * u + V);
+            EVEN_LANES.selectFrom(lo, hi).intoArray(dst, dstOff + u);
+            ODD_LANES.selectFrom(lo, hi).intoArray(dst, dstOff + half + u);
+        }
+        for (int e = 2 * u; e < count; e++) {
+            dst[dstOff + (e & 1) * half + (e >> 1)] = x[src + e];
+        }
+    }
+
+    /**
      * Writes {@code x[src], x[src + 2], ...} ({@code count} values) to {@code dst[dstOff...]}: each
      * vector of them is the even lanes of two adjacent loads. A last partial vector is stored again
      * over the previous one's end; fewer than V values, and loads that would run past the end

@@ -1,6 +1,8 @@
 package dev.adjoint.cpu;
 
 import dev.adjoint.op.Conv2dSpec;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The unfolded patches of one image and channel group (the matrix {@link Im2col} writes: row
@@ -9,14 +11,29 @@ import dev.adjoint.op.Conv2dSpec;
  * saves writing and reading back 7 MiB per call.
  */
 final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int V = SPECIES.length();
     private static final int NR = GemmF32Vector.NR;
+    /** Per thread: the input with each row's even columns, then its odd ones (see {@link #deinterleaved}). */
+    private static final ThreadLocal<float[]> DEINTERLEAVED = new ThreadLocal<>();
 
     private final float[] x;
     private final int xOff, h, w, kh, kw, oh, ow;
     private final int sh, sw, dh, dw, padTop, padLeft;
+    /**
+     * For stride 2 with more than one kernel column: every input row split once into its even columns
+     * ({@code half} values) and then its odd ones, so that each tap's run is a plain copy. Picking the even lanes
+     * per tap instead de-interleaved every row once per kernel column and output row that reads it, which took as
+     * long as the multiply-adds of a 3x3 stem. Null otherwise.
+     */
+    private final float[] deinterleaved;
+    private final int half;
 
-    /** The patches of the {@code channels x h x w} block of {@code x} at {@code xOff}, for an output of {@code oh x ow}. */
-    Im2colPanelsF32(float[] x, int xOff, int h, int w, int kh, int kw, Conv2dSpec spec, int oh, int ow) {
+    /**
+     * The patches of the {@code channels x h x w} block of {@code x} at {@code xOff}, for an output of
+     * {@code oh x ow}.
+     */
+    Im2colPanelsF32(float[] x, int xOff, int channels, int h, int w, int kh, int kw, Conv2dSpec spec, int oh, int ow) {
         this.x = x;
         this.xOff = xOff;
         this.h = h;
@@ -31,6 +48,15 @@ final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
         this.dw = spec.dilationW();
         this.padTop = spec.padTop();
         this.padLeft = spec.padLeft();
+        this.half = (w + 1) / 2;
+        if (sw == 2 && kw > 1) {
+            deinterleaved = GemmF32Vector.buffer(DEINTERLEAVED, channels * h * 2 * half);
+            for (int row = 0; row < channels * h; row++) {
+                DepthwiseConvF32Vector.deinterleave(x, xOff + row * w, w, deinterleaved, row * 2 * half, half);
+            }
+        } else {
+            deinterleaved = null;
+        }
     }
 
     @Override
@@ -67,7 +93,13 @@ final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
                         // A panel row takes up to NR values of one image row: the copy, not the loop around it,
                         // is what a 7x7 stem's 147-deep patches spend their time on (a third of the layer).
                         if (sw == 1) {
-                            System.arraycopy(x, src + from, packed, dst + t, to - from);
+                            copy(x, src + from, packed, dst + t, to - from);
+                            t = to - xo;
+                        } else if (deinterleaved != null) {
+                            // Input column 2 * from + shift, in the row's even or odd half.
+                            int row = (c * h + iy) * 2 * half;
+                            copy(deinterleaved, row + (shift & 1) * half + from + (shift >> 1), packed, dst + t,
+                                    to - from);
                             t = to - xo;
                         } else if (sw == 2) {
                             DepthwiseConvF32Vector.evenLanes(x, src + 2 * from, to - from, packed, dst + t);
@@ -90,6 +122,20 @@ final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
                     packed[base + jp * kc * NR + rowInPanel + t] = 0f;
                 }
             }
+        }
+    }
+
+    /**
+     * {@code System.arraycopy} for a panel row's run (at most NR values): a whole vector at a time, without the
+     * call, which cost more than the copy on runs this short.
+     */
+    private static void copy(float[] src, int from, float[] dst, int to, int count) {
+        int t = 0;
+        for (; t + V <= count; t += V) {
+            FloatVector.fromArray(SPECIES, src, from + t).intoArray(dst, to + t);
+        }
+        for (; t < count; t++) {
+            dst[to + t] = src[from + t];
         }
     }
 }

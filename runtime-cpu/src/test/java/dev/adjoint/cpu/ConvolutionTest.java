@@ -196,6 +196,19 @@ class ConvolutionTest {
     }
 
     @Test
+    void strideTwoPatchesComeFromDeinterleavedRows() {
+        // Stride 2 with several kernel columns copies each tap's run from rows split into even and odd columns:
+        // widths odd and even, past two vectors (the split's vector loop and its tail), padding and dilation.
+        SplittableRandom random = new SplittableRandom(28);
+        for (int w : new int[] {2 * GemmF32Vector.NR + 3, 2 * GemmF32Vector.NR + 8, 75}) {
+            check(random, DType.FLOAT32, new int[] {1, 3, 9, w}, new int[] {32, 3, 3, 3}, Conv2dSpec.of(2, 1));
+            check(random, DType.FLOAT32, new int[] {2, 4, 8, w}, new int[] {24, 4, 3, 2},
+                    new Conv2dSpec(2, 2, 0, 2, 1, 0, 1, 2, 1));
+            check(random, DType.FLOAT32, new int[] {1, 2, 11, w}, new int[] {16, 2, 7, 7}, Conv2dSpec.of(2, 3));
+        }
+    }
+
+    @Test
     void mobileNetAndResNetShapedLayers() {
         SplittableRandom random = new SplittableRandom(26);
         // Depthwise 3x3, stride 1 and 2, batch 1 and 2.
