@@ -136,7 +136,12 @@ final class WinogradF32 {
         int blockTiles = Math.max(MIN_BLOCK_TILES, BLOCK_BYTES / perTile / mr * mr);
         long work = (long) batch * outChannels * channels * 9 * oh * ow;
         int threads = work >= PARALLEL_WORK ? Parallel.threads() : 1;
-        if (threads > 1) {
+        int even = Math.ceilDiv(tiles, threads);
+        if (threads > 1 && even >= MIN_BLOCK_TILES && (long) even * perTile <= 2L * BLOCK_BYTES) {
+            // One block per thread, split evenly: rounding blocks to the micro-tile's rows left a 28x28 layer's
+            // 49 tiles as 16 + 16 + 16 + 1 on two threads, three blocks' work on one and one block's on the other.
+            blockTiles = even;
+        } else if (threads > 1) {
             // Enough blocks for every thread (a multiple of their number, so the split is even), each a
             // multiple of the micro-tile's rows so that no GEMM but the last runs edge tiles.
             int blocks = Math.ceilDiv(Math.ceilDiv(tiles, blockTiles), threads) * threads;

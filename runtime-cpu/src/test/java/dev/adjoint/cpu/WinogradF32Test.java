@@ -136,6 +136,8 @@ class WinogradF32Test {
     void resNetShapedLayerSplitOverBlocks() {
         // 64 -> 64 channels at 28x28, batch 2: 98 tiles, several blocks, and threads where there are any.
         check(new SplittableRandom(12), 2, 64, 28, 28, 64, Conv2dSpec.of(1, 1));
+        // Batch 1 at 28x28: 49 tiles, one block per thread (25 and 24 tiles on two), not a micro-tile multiple.
+        check(new SplittableRandom(13), 1, 32, 28, 28, 48, Conv2dSpec.of(1, 1));
     }
 
     @Test
