@@ -176,9 +176,9 @@ final class Convolution {
                                     filters[g], xf, xOff, positions, 1, null, finish, (float[]) out, cOff, positions,
                                     gemmMayFork);
                         } else {
+                            Im2colPanelsF32 patches = new Im2colPanelsF32(xf, xOff, groupIn, h, wd, kh, kw, spec, oh, ow);
                             GemmF32Vector.gemm(groupOut, positions, patch, (float[]) ws, g * groupOut * patch, patch, 1,
-                                    filters[g], new Im2colPanelsF32(xf, xOff, groupIn, h, wd, kh, kw, spec, oh, ow), finish,
-                                    (float[]) out, cOff, positions, gemmMayFork);
+                                    filters[g], patches, finish, (float[]) out, cOff, positions, gemmMayFork);
                         }
                         continue;
                     }

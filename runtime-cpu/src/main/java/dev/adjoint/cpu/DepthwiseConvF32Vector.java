@@ -71,7 +71,8 @@ final class DepthwiseConvF32Vector {
         boolean same3x3 = sameGeometry && (long) (h - 2) * w >= V;
         boolean[] leftOk = same3x3 ? columnMask(h, w, 0) : null;
         boolean[] rightOk = same3x3 ? columnMask(h, w, w - 1) : null;
-        // Planes of one to four vectors (MobileNet's 7x7: 49 values) go through small3x3, a vector position at a time.
+        // Planes of one to four vectors (MobileNet's 7x7: 49 values) go through SmallPlane, a vector position at a
+        // time.
         SmallPlane small = sameGeometry && h * w >= V && h * w <= SmallPlane.MAX_VECTORS * V ? new SmallPlane(h, w)
                 : null;
         // 3x3, stride 2, pad 1 (MobileNet's downsampling layers): also straight from x to out.
@@ -314,7 +315,7 @@ final class DepthwiseConvF32Vector {
     }
 
     /**
-     * {@link #same3x3} for planes of at most {@link #MAX_VALUES} values (MobileNet's 7x7 layers), where each plane is
+     * {@link #same3x3} for planes of at most {@link #MAX_VECTORS} vectors (MobileNet's 7x7 layers), where each plane is
      * only a few vectors and per-plane set-up and the first and last rows' own pass cost more than the sums. The
      * plane is one flat run of vectors (the last one ending at the plane's end, overlapping the one before), every
      * tap read at its flat offset; the taps that fall outside the plane (a neighbouring plane's values, NaN or not)
@@ -567,7 +568,8 @@ final class DepthwiseConvF32Vector {
 
     /**
      * Splits the {@code count} values at {@code x[src]} into their even-indexed ones, written from
-     * {@code dst[dstOff]}, and their odd-indexed ones, from {@code dst[dstOff + half]} ({@code half >= (count + 1) / 2}).
+     * {@code dst[dstOff]}, and their odd-indexed ones, from {@code dst[dstOff + half]}
+     * ({@code half >= (count + 1) / 2}).
      */
     static void deinterleave(float[] x, int src, int count, float[] dst, int dstOff, int half) {
         int u = 0;

@@ -16,6 +16,7 @@ final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
     private static final int NR = GemmF32Vector.NR;
     /** Per thread: the input with each row's even columns, then its odd ones (see {@link #deinterleaved}). */
     private static final ThreadLocal<float[]> DEINTERLEAVED = new ThreadLocal<>();
+    private static final int MAX_CACHED_SPLIT = 1 << 24;
 
     private final float[] x;
     private final int xOff, h, w, kh, kw, oh, ow;
@@ -49,8 +50,11 @@ final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
         this.padTop = spec.padTop();
         this.padLeft = spec.padLeft();
         this.half = (w + 1) / 2;
-        if (sw == 2 && kw > 1) {
-            deinterleaved = GemmF32Vector.buffer(DEINTERLEAVED, channels * h * 2 * half);
+        long split = (long) channels * h * 2 * half;
+        if (sw == 2 && kw > 1 && split <= Integer.MAX_VALUE - 8) {
+            // Kept per thread like im2col's columns, up to the same 64 MiB; a larger input gets a fresh array.
+            deinterleaved = split > MAX_CACHED_SPLIT ? new float[(int) split]
+                    : GemmF32Vector.buffer(DEINTERLEAVED, (int) split);
             for (int row = 0; row < channels * h; row++) {
                 DepthwiseConvF32Vector.deinterleave(x, xOff + row * w, w, deinterleaved, row * 2 * half, half);
             }

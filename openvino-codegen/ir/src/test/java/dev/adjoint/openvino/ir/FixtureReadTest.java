@@ -23,13 +23,13 @@ class FixtureReadTest {
     private static final IrReader READER = new IrReader(IrReader.Options.defaults().withLogWarnings(false));
 
     static List<String> fixtures() {
-        return Fixtures.allXml();
+        return Fixtures.parameters();
     }
 
     @Test
     void fixturesArePresentOrTheTestsSkip() {
-        assumeFalse(fixtures().isEmpty(), "shared fixtures are not available");
-        assertTrue(fixtures().size() >= 10, "expected the 10 fixture models, found " + fixtures());
+        assumeFalse(Fixtures.allXml().isEmpty(), "shared fixtures are not available");
+        assertTrue(Fixtures.allXml().size() >= 10, "expected the 10 fixture models, found " + Fixtures.allXml());
     }
 
     /** The testdata model ships without its .bin: give it one of the size its constants declare. */

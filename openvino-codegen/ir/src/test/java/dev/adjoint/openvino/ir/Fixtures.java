@@ -33,6 +33,15 @@ final class Fixtures {
         return p;
     }
 
+    /**
+     * {@link #allXml()} as a parameterized test's arguments: one placeholder when the fixtures are absent, which
+     * {@link #require} then skips (JUnit refuses a parameterized test with no arguments at all).
+     */
+    static List<String> parameters() {
+        List<String> all = allXml();
+        return all.isEmpty() ? List.of("(shared fixtures absent)") : all;
+    }
+
     /** Every fixture XML, relative to the fixture root. */
     static List<String> allXml() {
         Path root = root();

@@ -31,7 +31,7 @@ class RoundTripTest {
     }
 
     static List<String> fixtures() {
-        return Fixtures.allXml();
+        return Fixtures.parameters();
     }
 
     @ParameterizedTest
