@@ -88,10 +88,13 @@ final class DepthwiseConvF32Vector {
         // The 3x3 paths apply the epilogue in registers before each store; the general one, and any with a residual,
         // after the plane.
         Clamp clamp = epilogue == null || epilogue.residual() != null ? Clamp.NONE : new Clamp(epilogue);
+        // What the direct 3x3 paths read beyond a plane: one element before it, and up to 2V + 2 after (stride 2).
+        int margin = 2 * V + 2;
         Parallel.forRange(planes, (int) Math.max(1, PARALLEL_WORK / Math.max(1, planeWork)), (from, to) -> {
             float[] scratch = null;
             // Rows narrower than a vector are written here, V apart, then copied out.
             float[] narrow = half3x3 && ow < V ? new float[oh * V] : null;
+            float[] edgeCopy = null;
             int loaded = -1;
             if (small != null) {
                 small.run(x, channels, outChannels, multiplier, weight, epilogue, clamp, out, from, to);
@@ -106,19 +109,32 @@ final class DepthwiseConvF32Vector {
                 computed: {
                     int input = n * channels + o / multiplier;
                     int xOff = input * h * w;
-                    // The direct path reads one element either side of the plane: not at the ends of x.
-                    if (same3x3 && xOff >= 1 && (long) xOff + (long) h * w + 1 <= x.length) {
-                        same3x3(x, xOff, h, w, weight, o * 9, out, plane * oh * ow, leftOk, rightOk, clamp, bias);
+                    float[] src = x;
+                    int srcOff = xOff;
+                    if ((same3x3 || half3x3) && (xOff < margin || (long) xOff + (long) h * w + margin > x.length)) {
+                        // The first and last planes of x, whose direct loads would leave the array: a copy with a
+                        // margin either side runs the same kernel. (The general path, which only these planes
+                        // reached, stayed C1-compiled, boxing every vector: a few ms per MobileNet inference.)
+                        if (edgeCopy == null) {
+                            edgeCopy = new float[h * w + 2 * margin];
+                        }
+                        System.arraycopy(x, xOff, edgeCopy, margin, h * w);
+                        src = edgeCopy;
+                        srcOff = margin;
+                    }
+                    // The direct path reads one element either side of the plane.
+                    if (same3x3) {
+                        same3x3(src, srcOff, h, w, weight, o * 9, out, plane * oh * ow, leftOk, rightOk, clamp, bias);
                         finished = true;
                         break computed;
                     }
                     // The stride-2 path reads up to 2V + 1 elements past a row's last output column.
-                    if (half3x3 && xOff >= 1 && (long) xOff + (long) h * w + 2L * V + 2 <= x.length) {
+                    if (half3x3) {
                         if (narrow == null) {
-                            half3x3(x, xOff, h, w, weight, o * 9, out, plane * oh * ow, ow, oh, ow, firstColumn,
+                            half3x3(src, srcOff, h, w, weight, o * 9, out, plane * oh * ow, ow, oh, ow, firstColumn,
                                     pastRightEdge, clamp, bias);
                         } else {
-                            half3x3(x, xOff, h, w, weight, o * 9, narrow, 0, V, oh, ow, firstColumn, pastRightEdge,
+                            half3x3(src, srcOff, h, w, weight, o * 9, narrow, 0, V, oh, ow, firstColumn, pastRightEdge,
                                     clamp, bias);
                             for (int y = 0; y < oh; y++) {
                                 System.arraycopy(narrow, y * V, out, plane * oh * ow + y * ow, ow);
