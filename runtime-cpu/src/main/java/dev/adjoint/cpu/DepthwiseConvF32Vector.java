@@ -18,8 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the taps are summed {@code V} outputs at a time.
  *
  * <p>MobileNet's layers (3x3, padding 1, stride 1 or 2) read {@code x} and write {@code out} directly:
- * see {@link #same3x3} and {@link #half3x3}. Every other geometry, and the first and last plane of
- * {@code x} (whose direct loads would leave the array), sums from a copy of the input plane.
+ * see {@link #same3x3} and {@link #half3x3} (the first and last plane of {@code x}, whose direct loads would leave
+ * the array, from a copy with margins). Every other geometry sums from a copy of the input plane.
  *
  * <p>The copy is the zero-padded plane split into its {@code strideH x strideW} polyphase sub-planes:
  * sub-plane {@code (a, b)} holds padded rows {@code r * strideH + a} and columns {@code c * strideW + b}.
