@@ -903,7 +903,7 @@ final class GemmF32Vector {
      * The four rows of a tile whose columns fit one vector and one column more ({@code nr <= V + 1}): the A panel
      * (four values per depth step) times the first vector of each B panel row, stored (or added) to C's first
      * {@code min(nr, V)} columns through a mask, and, when {@code nr == V + 1}, times the panel's next column
-     * ({@link #extraColumn}).
+     * (stored by {@link #storeNarrowTile}).
      */
     private static void narrowTile4(int kc, float[] pa, int aOff, float[] pb, int bOff, int nr, float[] c, int cOff,
             int ldc, boolean accumulate) {
@@ -920,7 +920,8 @@ final class GemmF32Vector {
             c1 = FloatVector.broadcast(SPECIES, pa[ai + 1]).fma(b0, c1);
             c2 = FloatVector.broadcast(SPECIES, pa[ai + 2]).fma(b0, c2);
             c3 = FloatVector.broadcast(SPECIES, pa[ai + 3]).fma(b0, c3);
-            extra = FloatVector.fromArray(PANEL_ROWS, pa, ai).fma(FloatVector.broadcast(PANEL_ROWS, pb[bi + V]), extra);
+            extra = FloatVector.fromArray(PANEL_ROWS, pa, ai).fma(FloatVector.broadcast(PANEL_ROWS, pb[bi + V]),
+                    extra);
         }
         float[] tile = EDGE_TILE.get();
         c0.intoArray(tile, 0);
@@ -951,7 +952,8 @@ final class GemmF32Vector {
             c5 = FloatVector.broadcast(SPECIES, pa[ai + 5]).fma(b0, c5);
             c6 = FloatVector.broadcast(SPECIES, pa[ai + 6]).fma(b0, c6);
             c7 = FloatVector.broadcast(SPECIES, pa[ai + 7]).fma(b0, c7);
-            extra = FloatVector.fromArray(PANEL_ROWS, pa, ai).fma(FloatVector.broadcast(PANEL_ROWS, pb[bi + V]), extra);
+            extra = FloatVector.fromArray(PANEL_ROWS, pa, ai).fma(FloatVector.broadcast(PANEL_ROWS, pb[bi + V]),
+                    extra);
         }
         // Stored through a scratch tile and one loop over its rows: eight masked stores written out made the method
         // too large for C1 ("out of virtual registers"), which left it interpreted after each of C2's deoptimizations.
