@@ -189,10 +189,13 @@ final class GemmF32Vector {
             }
         }
 
-        /** Applies the epilogue to rows {@code [0, rows)} of C ({@code ldc} apart from {@code cOff}), n columns each. */
-        void applyRows(float[] c, int cOff, int ldc, int rows, int n) {
+        /**
+         * Applies the epilogue to rows {@code [row, row + rows)} of C, stored {@code ldc} apart from {@code cOff},
+         * {@code n} columns each.
+         */
+        void applyRows(float[] c, int cOff, int ldc, int row, int rows, int n) {
             for (int r = 0; r < rows; r++) {
-                apply(c, cOff + r * ldc, r, n);
+                apply(c, cOff + r * ldc, row + r, n);
             }
         }
     }
@@ -278,7 +281,7 @@ final class GemmF32Vector {
             gemm(m, n, k, a, aOff, rsA, csA, packedA, b, bOff, rsB, csB, packedB, bPanels, null, c, cOff, ldc, mayFork,
                     k == 0);
             if (epilogue != null) {
-                epilogue.applyRows(c, cOff, ldc, m, n);
+                epilogue.applyRows(c, cOff, ldc, 0, m, n);
             }
             return;
         }
@@ -499,9 +502,7 @@ final class GemmF32Vector {
                         edgeTile(kc, pa, aPanel, edgeB, edgeOff, mr, nr, c, cRow + j, ldc, accumulate);
                     }
                     if (finish != null) {
-                        for (int r = 0; r < mr; r++) {
-                            finish.apply(c, cRow + r * ldc + j, row + ir + r, nr);
-                        }
+                        finish.applyRows(c, cRow + j, ldc, row + ir, mr, nr);
                     }
                 }
             }
@@ -515,24 +516,45 @@ final class GemmF32Vector {
     }
 
     /**
-     * As the form above, B's rows {@code ldb} apart ({@link #NR} in a packed panel), applying {@code finish} (if not
-     * null) to the tile's rows from {@code row} in registers.
+     * As the form above, B's rows {@code ldb} apart ({@link #NR} in a packed panel), then applying {@code finish} (if
+     * not null) to the tile's rows from {@code row}. A bias and clamp alone run in registers
+     * ({@link #kernel8Finish}: on MobileNet's 1x1 layers of depth 16 and 24 a pass over the tile in L1 costs 10-18%);
+     * a residual, or sums added onto C, take that pass, as only deep or residual layers have them.
+     *
+     * <p>Each kernel is one compilation without branches after its k loop. A single kernel with every epilogue
+     * branch in registers held so many inlined vector operations that, when C2 compiled it after its profile had
+     * seen all branches, some vector operations in the k loop were left as calls; boxing their results made
+     * whole JVM runs 2-3x slower, at random (docs/design.md, "One compilation per epilogue").
      */
     private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c, int cOff,
             int ldc, boolean accumulate, Epilogue finish, int row) {
+        if (finish != null && !accumulate && finish.residual() == null) {
+            int biasRow = finish.biasOffset() + row;
+            if (MR == 8) {
+                kernel8Finish(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, finish.rowBias(), biasRow, finish.low(),
+                        finish.high());
+            } else {
+                kernel4Finish(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, finish.rowBias(), biasRow, finish.low(),
+                        finish.high());
+            }
+            return;
+        }
         if (MR == 8) {
-            kernel8(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, accumulate, finish, row);
+            kernel8(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
-            kernel4(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, accumulate, finish, row);
+            kernel4(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, accumulate);
+        }
+        if (finish != null) {
+            finish.applyRows(c, cOff, ldc, row, MR, NR);
         }
     }
 
     /**
      * The 4-row micro-kernel: the {@code 4 x NR} product of one packed A panel ({@code kc} columns of
-     * 4 values) and one packed B panel ({@code kc} rows of NR values), stored to or added onto C.
+     * 4 values) and one packed B panel ({@code kc} rows of NR values, {@code ldb} apart), stored to or added onto C.
      */
     private static void kernel4(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c, int cOff,
-            int ldc, boolean accumulate, Epilogue finish, int row) {
+            int ldc, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
@@ -553,93 +575,22 @@ final class GemmF32Vector {
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
         }
-        // Always defined: a vector merged with null (set only under `finish != null`) is kept in a heap box; C2 then
-        // allocated two boxed vectors per tile (half of a MobileNet inference's allocations in JFR).
-        FloatVector lo = FloatVector.broadcast(SPECIES, finish == null ? 0f : finish.low());
-        FloatVector hi = FloatVector.broadcast(SPECIES, finish == null ? 0f : finish.high());
-        float[] residual = finish == null ? null : finish.residual();
         if (accumulate) {
             c00 = c00.add(FloatVector.fromArray(SPECIES, c, cOff));
             c01 = c01.add(FloatVector.fromArray(SPECIES, c, cOff + V));
-        }
-        if (finish != null) {
-            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row]);
-            c00 = c00.add(bias);
-            if (residual != null) {
-                c00 = c00.add(FloatVector.fromArray(SPECIES, residual, cOff));
-            }
-            c00 = c00.blend(lo, c00.compare(LE, lo));
-            c00 = c00.blend(hi, c00.compare(GE, hi));
-            c01 = c01.add(bias);
-            if (residual != null) {
-                c01 = c01.add(FloatVector.fromArray(SPECIES, residual, cOff + V));
-            }
-            c01 = c01.blend(lo, c01.compare(LE, lo));
-            c01 = c01.blend(hi, c01.compare(GE, hi));
-        }
-        c00.intoArray(c, cOff);
-        c01.intoArray(c, cOff + V);
-        if (accumulate) {
             c10 = c10.add(FloatVector.fromArray(SPECIES, c, cOff + ldc));
             c11 = c11.add(FloatVector.fromArray(SPECIES, c, cOff + ldc + V));
-        }
-        if (finish != null) {
-            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 1]);
-            c10 = c10.add(bias);
-            if (residual != null) {
-                c10 = c10.add(FloatVector.fromArray(SPECIES, residual, cOff + ldc));
-            }
-            c10 = c10.blend(lo, c10.compare(LE, lo));
-            c10 = c10.blend(hi, c10.compare(GE, hi));
-            c11 = c11.add(bias);
-            if (residual != null) {
-                c11 = c11.add(FloatVector.fromArray(SPECIES, residual, cOff + ldc + V));
-            }
-            c11 = c11.blend(lo, c11.compare(LE, lo));
-            c11 = c11.blend(hi, c11.compare(GE, hi));
-        }
-        c10.intoArray(c, cOff + ldc);
-        c11.intoArray(c, cOff + ldc + V);
-        if (accumulate) {
             c20 = c20.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc));
             c21 = c21.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc + V));
-        }
-        if (finish != null) {
-            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 2]);
-            c20 = c20.add(bias);
-            if (residual != null) {
-                c20 = c20.add(FloatVector.fromArray(SPECIES, residual, cOff + 2 * ldc));
-            }
-            c20 = c20.blend(lo, c20.compare(LE, lo));
-            c20 = c20.blend(hi, c20.compare(GE, hi));
-            c21 = c21.add(bias);
-            if (residual != null) {
-                c21 = c21.add(FloatVector.fromArray(SPECIES, residual, cOff + 2 * ldc + V));
-            }
-            c21 = c21.blend(lo, c21.compare(LE, lo));
-            c21 = c21.blend(hi, c21.compare(GE, hi));
-        }
-        c20.intoArray(c, cOff + 2 * ldc);
-        c21.intoArray(c, cOff + 2 * ldc + V);
-        if (accumulate) {
             c30 = c30.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc));
             c31 = c31.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc + V));
         }
-        if (finish != null) {
-            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 3]);
-            c30 = c30.add(bias);
-            if (residual != null) {
-                c30 = c30.add(FloatVector.fromArray(SPECIES, residual, cOff + 3 * ldc));
-            }
-            c30 = c30.blend(lo, c30.compare(LE, lo));
-            c30 = c30.blend(hi, c30.compare(GE, hi));
-            c31 = c31.add(bias);
-            if (residual != null) {
-                c31 = c31.add(FloatVector.fromArray(SPECIES, residual, cOff + 3 * ldc + V));
-            }
-            c31 = c31.blend(lo, c31.compare(LE, lo));
-            c31 = c31.blend(hi, c31.compare(GE, hi));
-        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + V);
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + V);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + V);
         c30.intoArray(c, cOff + 3 * ldc);
         c31.intoArray(c, cOff + 3 * ldc + V);
     }
@@ -650,7 +601,7 @@ final class GemmF32Vector {
      * inlined, and passing vectors to a call boxes them, which made the whole kernel 20x slower.
      */
     private static void kernel8(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c, int cOff,
-            int ldc, boolean accumulate, Epilogue finish, int row) {
+            int ldc, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
@@ -685,179 +636,196 @@ final class GemmF32Vector {
             c70 = av.fma(b0, c70);
             c71 = av.fma(b1, c71);
         }
-        // Always defined: a vector merged with null (set only under `finish != null`) is kept in a heap box; C2 then
-        // allocated two boxed vectors per tile (half of a MobileNet inference's allocations in JFR).
-        FloatVector lo = FloatVector.broadcast(SPECIES, finish == null ? 0f : finish.low());
-        FloatVector hi = FloatVector.broadcast(SPECIES, finish == null ? 0f : finish.high());
-        float[] residual = finish == null ? null : finish.residual();
         if (accumulate) {
             c00 = c00.add(FloatVector.fromArray(SPECIES, c, cOff));
             c01 = c01.add(FloatVector.fromArray(SPECIES, c, cOff + V));
-        }
-        if (finish != null) {
-            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row]);
-            c00 = c00.add(bias);
-            if (residual != null) {
-                c00 = c00.add(FloatVector.fromArray(SPECIES, residual, cOff));
-            }
-            c00 = c00.blend(lo, c00.compare(LE, lo));
-            c00 = c00.blend(hi, c00.compare(GE, hi));
-            c01 = c01.add(bias);
-            if (residual != null) {
-                c01 = c01.add(FloatVector.fromArray(SPECIES, residual, cOff + V));
-            }
-            c01 = c01.blend(lo, c01.compare(LE, lo));
-            c01 = c01.blend(hi, c01.compare(GE, hi));
-        }
-        c00.intoArray(c, cOff);
-        c01.intoArray(c, cOff + V);
-        if (accumulate) {
             c10 = c10.add(FloatVector.fromArray(SPECIES, c, cOff + ldc));
             c11 = c11.add(FloatVector.fromArray(SPECIES, c, cOff + ldc + V));
-        }
-        if (finish != null) {
-            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 1]);
-            c10 = c10.add(bias);
-            if (residual != null) {
-                c10 = c10.add(FloatVector.fromArray(SPECIES, residual, cOff + ldc));
-            }
-            c10 = c10.blend(lo, c10.compare(LE, lo));
-            c10 = c10.blend(hi, c10.compare(GE, hi));
-            c11 = c11.add(bias);
-            if (residual != null) {
-                c11 = c11.add(FloatVector.fromArray(SPECIES, residual, cOff + ldc + V));
-            }
-            c11 = c11.blend(lo, c11.compare(LE, lo));
-            c11 = c11.blend(hi, c11.compare(GE, hi));
-        }
-        c10.intoArray(c, cOff + ldc);
-        c11.intoArray(c, cOff + ldc + V);
-        if (accumulate) {
             c20 = c20.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc));
             c21 = c21.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc + V));
-        }
-        if (finish != null) {
-            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 2]);
-            c20 = c20.add(bias);
-            if (residual != null) {
-                c20 = c20.add(FloatVector.fromArray(SPECIES, residual, cOff + 2 * ldc));
-            }
-            c20 = c20.blend(lo, c20.compare(LE, lo));
-            c20 = c20.blend(hi, c20.compare(GE, hi));
-            c21 = c21.add(bias);
-            if (residual != null) {
-                c21 = c21.add(FloatVector.fromArray(SPECIES, residual, cOff + 2 * ldc + V));
-            }
-            c21 = c21.blend(lo, c21.compare(LE, lo));
-            c21 = c21.blend(hi, c21.compare(GE, hi));
-        }
-        c20.intoArray(c, cOff + 2 * ldc);
-        c21.intoArray(c, cOff + 2 * ldc + V);
-        if (accumulate) {
             c30 = c30.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc));
             c31 = c31.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc + V));
-        }
-        if (finish != null) {
-            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 3]);
-            c30 = c30.add(bias);
-            if (residual != null) {
-                c30 = c30.add(FloatVector.fromArray(SPECIES, residual, cOff + 3 * ldc));
-            }
-            c30 = c30.blend(lo, c30.compare(LE, lo));
-            c30 = c30.blend(hi, c30.compare(GE, hi));
-            c31 = c31.add(bias);
-            if (residual != null) {
-                c31 = c31.add(FloatVector.fromArray(SPECIES, residual, cOff + 3 * ldc + V));
-            }
-            c31 = c31.blend(lo, c31.compare(LE, lo));
-            c31 = c31.blend(hi, c31.compare(GE, hi));
-        }
-        c30.intoArray(c, cOff + 3 * ldc);
-        c31.intoArray(c, cOff + 3 * ldc + V);
-        if (accumulate) {
             c40 = c40.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * ldc));
             c41 = c41.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * ldc + V));
-        }
-        if (finish != null) {
-            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 4]);
-            c40 = c40.add(bias);
-            if (residual != null) {
-                c40 = c40.add(FloatVector.fromArray(SPECIES, residual, cOff + 4 * ldc));
-            }
-            c40 = c40.blend(lo, c40.compare(LE, lo));
-            c40 = c40.blend(hi, c40.compare(GE, hi));
-            c41 = c41.add(bias);
-            if (residual != null) {
-                c41 = c41.add(FloatVector.fromArray(SPECIES, residual, cOff + 4 * ldc + V));
-            }
-            c41 = c41.blend(lo, c41.compare(LE, lo));
-            c41 = c41.blend(hi, c41.compare(GE, hi));
-        }
-        c40.intoArray(c, cOff + 4 * ldc);
-        c41.intoArray(c, cOff + 4 * ldc + V);
-        if (accumulate) {
             c50 = c50.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * ldc));
             c51 = c51.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * ldc + V));
-        }
-        if (finish != null) {
-            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 5]);
-            c50 = c50.add(bias);
-            if (residual != null) {
-                c50 = c50.add(FloatVector.fromArray(SPECIES, residual, cOff + 5 * ldc));
-            }
-            c50 = c50.blend(lo, c50.compare(LE, lo));
-            c50 = c50.blend(hi, c50.compare(GE, hi));
-            c51 = c51.add(bias);
-            if (residual != null) {
-                c51 = c51.add(FloatVector.fromArray(SPECIES, residual, cOff + 5 * ldc + V));
-            }
-            c51 = c51.blend(lo, c51.compare(LE, lo));
-            c51 = c51.blend(hi, c51.compare(GE, hi));
-        }
-        c50.intoArray(c, cOff + 5 * ldc);
-        c51.intoArray(c, cOff + 5 * ldc + V);
-        if (accumulate) {
             c60 = c60.add(FloatVector.fromArray(SPECIES, c, cOff + 6 * ldc));
             c61 = c61.add(FloatVector.fromArray(SPECIES, c, cOff + 6 * ldc + V));
-        }
-        if (finish != null) {
-            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 6]);
-            c60 = c60.add(bias);
-            if (residual != null) {
-                c60 = c60.add(FloatVector.fromArray(SPECIES, residual, cOff + 6 * ldc));
-            }
-            c60 = c60.blend(lo, c60.compare(LE, lo));
-            c60 = c60.blend(hi, c60.compare(GE, hi));
-            c61 = c61.add(bias);
-            if (residual != null) {
-                c61 = c61.add(FloatVector.fromArray(SPECIES, residual, cOff + 6 * ldc + V));
-            }
-            c61 = c61.blend(lo, c61.compare(LE, lo));
-            c61 = c61.blend(hi, c61.compare(GE, hi));
-        }
-        c60.intoArray(c, cOff + 6 * ldc);
-        c61.intoArray(c, cOff + 6 * ldc + V);
-        if (accumulate) {
             c70 = c70.add(FloatVector.fromArray(SPECIES, c, cOff + 7 * ldc));
             c71 = c71.add(FloatVector.fromArray(SPECIES, c, cOff + 7 * ldc + V));
         }
-        if (finish != null) {
-            FloatVector bias = FloatVector.broadcast(SPECIES, finish.rowBias()[finish.biasOffset() + row + 7]);
-            c70 = c70.add(bias);
-            if (residual != null) {
-                c70 = c70.add(FloatVector.fromArray(SPECIES, residual, cOff + 7 * ldc));
-            }
-            c70 = c70.blend(lo, c70.compare(LE, lo));
-            c70 = c70.blend(hi, c70.compare(GE, hi));
-            c71 = c71.add(bias);
-            if (residual != null) {
-                c71 = c71.add(FloatVector.fromArray(SPECIES, residual, cOff + 7 * ldc + V));
-            }
-            c71 = c71.blend(lo, c71.compare(LE, lo));
-            c71 = c71.blend(hi, c71.compare(GE, hi));
-        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + V);
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + V);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + V);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + V);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c41.intoArray(c, cOff + 4 * ldc + V);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c51.intoArray(c, cOff + 5 * ldc + V);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c61.intoArray(c, cOff + 6 * ldc + V);
         c70.intoArray(c, cOff + 7 * ldc);
         c71.intoArray(c, cOff + 7 * ldc + V);
+    }
+
+    /**
+     * As {@link #kernel4} storing C, each row {@code r} plus {@code rowBias[biasRow + r]} and clamped to
+     * {@code [low, high]} in registers, by a compare and a blend (see {@link Epilogue}).
+     */
+    private static void kernel4Finish(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c,
+            int cOff, int ldc, float[] rowBias, int biasRow, float low, float high) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * ldb;
+            int ai = aOff + p * 4;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bi + V);
+            FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+        }
+        FloatVector lo = FloatVector.broadcast(SPECIES, low), hi = FloatVector.broadcast(SPECIES, high);
+        FloatVector bias0 = FloatVector.broadcast(SPECIES, rowBias[biasRow]);
+        c00 = c00.add(bias0);
+        c00 = c00.blend(lo, c00.compare(LE, lo));
+        c00.blend(hi, c00.compare(GE, hi)).intoArray(c, cOff);
+        c01 = c01.add(bias0);
+        c01 = c01.blend(lo, c01.compare(LE, lo));
+        c01.blend(hi, c01.compare(GE, hi)).intoArray(c, cOff + V);
+        FloatVector bias1 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 1]);
+        c10 = c10.add(bias1);
+        c10 = c10.blend(lo, c10.compare(LE, lo));
+        c10.blend(hi, c10.compare(GE, hi)).intoArray(c, cOff + ldc);
+        c11 = c11.add(bias1);
+        c11 = c11.blend(lo, c11.compare(LE, lo));
+        c11.blend(hi, c11.compare(GE, hi)).intoArray(c, cOff + ldc + V);
+        FloatVector bias2 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 2]);
+        c20 = c20.add(bias2);
+        c20 = c20.blend(lo, c20.compare(LE, lo));
+        c20.blend(hi, c20.compare(GE, hi)).intoArray(c, cOff + 2 * ldc);
+        c21 = c21.add(bias2);
+        c21 = c21.blend(lo, c21.compare(LE, lo));
+        c21.blend(hi, c21.compare(GE, hi)).intoArray(c, cOff + 2 * ldc + V);
+        FloatVector bias3 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 3]);
+        c30 = c30.add(bias3);
+        c30 = c30.blend(lo, c30.compare(LE, lo));
+        c30.blend(hi, c30.compare(GE, hi)).intoArray(c, cOff + 3 * ldc);
+        c31 = c31.add(bias3);
+        c31 = c31.blend(lo, c31.compare(LE, lo));
+        c31.blend(hi, c31.compare(GE, hi)).intoArray(c, cOff + 3 * ldc + V);
+    }
+
+    /**
+     * As {@link #kernel8} storing C, each row {@code r} plus {@code rowBias[biasRow + r]} and clamped to
+     * {@code [low, high]} in registers, by a compare and a blend (see {@link Epilogue}).
+     */
+    private static void kernel8Finish(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c,
+            int cOff, int ldc, float[] rowBias, int biasRow, float low, float high) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * ldb;
+            int ai = aOff + p * 8;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bi + V);
+            FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        FloatVector lo = FloatVector.broadcast(SPECIES, low), hi = FloatVector.broadcast(SPECIES, high);
+        FloatVector bias0 = FloatVector.broadcast(SPECIES, rowBias[biasRow]);
+        c00 = c00.add(bias0);
+        c00 = c00.blend(lo, c00.compare(LE, lo));
+        c00.blend(hi, c00.compare(GE, hi)).intoArray(c, cOff);
+        c01 = c01.add(bias0);
+        c01 = c01.blend(lo, c01.compare(LE, lo));
+        c01.blend(hi, c01.compare(GE, hi)).intoArray(c, cOff + V);
+        FloatVector bias1 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 1]);
+        c10 = c10.add(bias1);
+        c10 = c10.blend(lo, c10.compare(LE, lo));
+        c10.blend(hi, c10.compare(GE, hi)).intoArray(c, cOff + ldc);
+        c11 = c11.add(bias1);
+        c11 = c11.blend(lo, c11.compare(LE, lo));
+        c11.blend(hi, c11.compare(GE, hi)).intoArray(c, cOff + ldc + V);
+        FloatVector bias2 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 2]);
+        c20 = c20.add(bias2);
+        c20 = c20.blend(lo, c20.compare(LE, lo));
+        c20.blend(hi, c20.compare(GE, hi)).intoArray(c, cOff + 2 * ldc);
+        c21 = c21.add(bias2);
+        c21 = c21.blend(lo, c21.compare(LE, lo));
+        c21.blend(hi, c21.compare(GE, hi)).intoArray(c, cOff + 2 * ldc + V);
+        FloatVector bias3 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 3]);
+        c30 = c30.add(bias3);
+        c30 = c30.blend(lo, c30.compare(LE, lo));
+        c30.blend(hi, c30.compare(GE, hi)).intoArray(c, cOff + 3 * ldc);
+        c31 = c31.add(bias3);
+        c31 = c31.blend(lo, c31.compare(LE, lo));
+        c31.blend(hi, c31.compare(GE, hi)).intoArray(c, cOff + 3 * ldc + V);
+        FloatVector bias4 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 4]);
+        c40 = c40.add(bias4);
+        c40 = c40.blend(lo, c40.compare(LE, lo));
+        c40.blend(hi, c40.compare(GE, hi)).intoArray(c, cOff + 4 * ldc);
+        c41 = c41.add(bias4);
+        c41 = c41.blend(lo, c41.compare(LE, lo));
+        c41.blend(hi, c41.compare(GE, hi)).intoArray(c, cOff + 4 * ldc + V);
+        FloatVector bias5 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 5]);
+        c50 = c50.add(bias5);
+        c50 = c50.blend(lo, c50.compare(LE, lo));
+        c50.blend(hi, c50.compare(GE, hi)).intoArray(c, cOff + 5 * ldc);
+        c51 = c51.add(bias5);
+        c51 = c51.blend(lo, c51.compare(LE, lo));
+        c51.blend(hi, c51.compare(GE, hi)).intoArray(c, cOff + 5 * ldc + V);
+        FloatVector bias6 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 6]);
+        c60 = c60.add(bias6);
+        c60 = c60.blend(lo, c60.compare(LE, lo));
+        c60.blend(hi, c60.compare(GE, hi)).intoArray(c, cOff + 6 * ldc);
+        c61 = c61.add(bias6);
+        c61 = c61.blend(lo, c61.compare(LE, lo));
+        c61.blend(hi, c61.compare(GE, hi)).intoArray(c, cOff + 6 * ldc + V);
+        FloatVector bias7 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 7]);
+        c70 = c70.add(bias7);
+        c70 = c70.blend(lo, c70.compare(LE, lo));
+        c70.blend(hi, c70.compare(GE, hi)).intoArray(c, cOff + 7 * ldc);
+        c71 = c71.add(bias7);
+        c71 = c71.blend(lo, c71.compare(LE, lo));
+        c71.blend(hi, c71.compare(GE, hi)).intoArray(c, cOff + 7 * ldc + V);
     }
 
     /**
