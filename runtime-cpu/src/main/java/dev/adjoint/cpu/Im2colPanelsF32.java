@@ -2,6 +2,7 @@ package dev.adjoint.cpu;
 
 import dev.adjoint.op.Conv2dSpec;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -138,8 +139,9 @@ final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
         for (; t + V <= count; t += V) {
             FloatVector.fromArray(SPECIES, src, from + t).intoArray(dst, to + t);
         }
-        for (; t < count; t++) {
-            dst[to + t] = src[from + t];
+        if (t < count) {
+            VectorMask<Float> tail = SPECIES.indexInRange(t, count);
+            FloatVector.fromArray(SPECIES, src, from + t, tail).intoArray(dst, to + t, tail);
         }
     }
 }
