@@ -6,12 +6,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * ONNX Runtime's own per-node profile of a 1x3x224x224 classifier, to set beside {@code adjoint-ov benchmark -pc}:
+ * ONNX Runtime's own per-node profile of a Nx3x224x224 classifier (N = BATCH, default 1), to set beside {@code adjoint-ov benchmark -pc}:
  * warms a session up, times 200 runs, then runs 200 more with ORT's profiler on and prints the JSON file it wrote
  * ({@code ort_profile_summary.py} sums it per layer). Run with the source launcher and ORT's jar:
  *
  * <pre>java -cp ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/1.29.0/onnxruntime-1.29.0.jar \
- *     scripts/bench/OrtLayerProfile.java model.onnx THREADS PROFILE_PREFIX</pre>
+ *     scripts/bench/OrtLayerProfile.java model.onnx THREADS PROFILE_PREFIX [BATCH]</pre>
  *
  * The session is the benchmark's ({@code OrtComparisonBenchmark}): all graph optimizations, {@code THREADS}
  * intra-op threads; it also saves the optimized graph beside the model ({@code .opt.onnx}) so that the summary can
@@ -19,36 +19,38 @@ import java.util.SplittableRandom;
  */
 public class OrtLayerProfile {
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: OrtLayerProfile model.onnx threads profile-prefix");
+        if (args.length != 3 && args.length != 4) {
+            System.err.println("usage: OrtLayerProfile model.onnx threads profile-prefix [batch]");
             System.exit(2);
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         int threads = Integer.parseInt(args[1]);
-        float[] x = new float[3 * 224 * 224];
+        int batch = args.length == 4 ? Integer.parseInt(args[3]) : 1;
+        float[] x = new float[batch * 3 * 224 * 224];
         SplittableRandom random = new SplittableRandom(1);
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextDouble();
         }
         try (OrtSession.SessionOptions timed = options(threads);
-                OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {1, 3, 224, 224})) {
+                OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {batch, 3, 224, 224})) {
             timed.setOptimizedModelFilePath(args[0] + ".opt.onnx");
             try (OrtSession session = env.createSession(args[0], timed)) {
                 String name = session.getInputNames().iterator().next();
-                for (int i = 0; i < 300; i++) {
+                for (int i = 0; i < 300 / batch; i++) {
                     session.run(Map.of(name, input)).close();
                 }
                 long start = System.nanoTime();
-                for (int i = 0; i < 200; i++) {
+                int runs = Math.max(10, 200 / batch);
+                for (int i = 0; i < runs; i++) {
                     session.run(Map.of(name, input)).close();
                 }
-                System.out.printf("mean of 200 runs: %.3f ms%n", (System.nanoTime() - start) / 200 / 1e6);
+                System.out.printf("mean of %d runs: %.3f ms%n", runs, (System.nanoTime() - start) / runs / 1e6);
             }
             try (OrtSession.SessionOptions profiled = options(threads)) {
                 profiled.enableProfiling(args[2]);
                 try (OrtSession session = env.createSession(args[0], profiled)) {
                     String name = session.getInputNames().iterator().next();
-                    for (int i = 0; i < 200; i++) {
+                    for (int i = 0; i < Math.max(10, 200 / batch); i++) {
                         session.run(Map.of(name, input)).close();
                     }
                     System.out.println(session.endProfiling());

@@ -93,7 +93,7 @@ final class GemmF32Vector {
      * MobileNet's 1x1 layers (one thread, bias + ReLU6), in place against packed: 16 rows 208 -> 159 us, 32 rows 84
      * -> 74 us; 96 and 144 rows 2-4% slower, 576 rows no change.
      */
-    private static final int STREAMED_B_ROWS = 32;
+    static final int STREAMED_B_ROWS = 32;
 
     private static final ThreadLocal<float[]> PACKED_A = new ThreadLocal<>();
     private static final ThreadLocal<float[]> ROWS_OF_B = new ThreadLocal<>();
@@ -260,6 +260,16 @@ final class GemmF32Vector {
          * zeros past column n.
          */
         void pack(int p, int kc, int panelFrom, int panelTo, float[] packed, int base);
+    }
+
+    /**
+     * A row-major B ({@code n} columns, rows {@code rsB} apart from {@code bOff}) that the tiles read through packed
+     * panels even where they would read it in place (few rows of A, see streamsB): a B that has left the caches
+     * streams from memory faster as packing's long row runs than as the tiles' 32-value pieces of every row.
+     */
+    static BPanels packing(float[] b, int bOff, int rsB, int n) {
+        return (p, kc, panelFrom, panelTo, packed, base) ->
+                packB(kc, n, b, bOff + p * rsB, rsB, 1, packed, base, panelFrom, panelTo);
     }
 
     /** As the other forms, with B ({@code k x n}) coming from {@code b}'s {@link BPanels#pack}. */

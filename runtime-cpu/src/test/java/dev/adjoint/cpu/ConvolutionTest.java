@@ -196,6 +196,21 @@ class ConvolutionTest {
     }
 
     @Test
+    void pointwiseLayersPackABatchThatHasLeftTheCaches() {
+        // Few output channels: one image is read in place by the tiles, a batch past COLD_INPUT_VALUES is packed.
+        long image = 32L * 155 * 150;
+        assertFalse(Convolution.packsColdInput(1, image, 16), "one image is read in place");
+        assertTrue(Convolution.packsColdInput(3, image, 16) && Convolution.packsColdInput(3, image, 24),
+                "three images pass the cold-input size");
+        assertFalse(Convolution.packsColdInput(3, image, 64), "many output channels pack B anyway");
+        SplittableRandom random = new SplittableRandom(29);
+        check(random, DType.FLOAT32, new int[] {3, 32, 155, 150}, new int[] {16, 32, 1, 1}, Conv2dSpec.of(1, 0));
+        // An odd width leaves a part-filled last panel; two groups start their input mid-image.
+        check(random, DType.FLOAT32, new int[] {3, 32, 155, 151}, new int[] {24, 32, 1, 1}, Conv2dSpec.of(1, 0));
+        check(random, DType.FLOAT32, new int[] {3, 32, 155, 151}, new int[] {16, 16, 1, 1}, Conv2dSpec.of(1, 0, 1, 2));
+    }
+
+    @Test
     void strideTwoPatchesComeFromDeinterleavedRows() {
         // Stride 2 with several kernel columns copies each tap's run from rows split into even and odd columns:
         // widths odd and even, past two vectors (the split's vector loop and its tail), padding and dilation.
