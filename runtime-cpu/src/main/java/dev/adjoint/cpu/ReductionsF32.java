@@ -30,6 +30,25 @@ final class ReductionsF32 {
         }
     }
 
+    /**
+     * {@code dst[index + r] = op(x[off + r * len, off + (r + 1) * len))} for rows {@code r < rows}, as
+     * {@link #reduceRow} gives each; sums and means of short rows go through {@link VectorReductionsF32#sumShortRows}.
+     */
+    static void reduceRows(ReduceOp op, float[] x, int off, int len, int rows, Object dst, int index, boolean vector) {
+        if (vector && (op == ReduceOp.SUM || op == ReduceOp.MEAN) && VectorReductionsF32.takesShortRows(len)) {
+            double[] sums = new double[rows];
+            VectorReductionsF32.sumShortRows(x, off, len, rows, sums);
+            float[] out = (float[]) dst;
+            for (int r = 0; r < rows; r++) {
+                out[index + r] = (float) (op == ReduceOp.MEAN ? sums[r] / len : sums[r]);
+            }
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            reduceRow(op, x, off + r * len, len, dst, index + r, vector);
+        }
+    }
+
     /** The value of {@code op} (not an arg op) over {@code x[off, off + len)}. */
     static double rowValue(ReduceOp op, float[] x, int off, int len, boolean vector) {
         return switch (op) {

@@ -25,8 +25,20 @@ final class VectorReductionsF32 {
     /** Values of x - shift exponentiated together in {@link #sumExp}, a multiple of the vector length. */
     private static final int EXP_CHUNK = 1024;
     private static final ThreadLocal<float[]> EXPS = new ThreadLocal<>();
+    /** {@link #sumShortRows}' block of partial sums, a row of lanes per row of x, and the rows' totals. */
+    private static final ThreadLocal<float[]> SHORT_ROWS = new ThreadLocal<>();
+    /** Lane l reads element {@code l * V}: a column of {@link #sumShortRows}' block. */
+    private static final int[] COLUMN = columnIndices();
 
     private VectorReductionsF32() {
+    }
+
+    private static int[] columnIndices() {
+        int[] indices = new int[SPECIES.length()];
+        for (int l = 0; l < indices.length; l++) {
+            indices[l] = l * indices.length;
+        }
+        return indices;
     }
 
     static double sum(float[] x, int off, int len) {
@@ -56,6 +68,50 @@ final class VectorReductionsF32 {
         }
         for (; i < end; i++) total += x[i];
         return total;
+    }
+
+    /** Whether {@link #sumShortRows} takes rows of {@code len} values: one to four vectors, as {@link #sum} sums them. */
+    static boolean takesShortRows(int len) {
+        return len >= SPECIES.length() && len < 4 * SPECIES.length();
+    }
+
+    /**
+     * {@code sums[r] = sum(x[off + r * len, off + (r + 1) * len))} for {@code r < rows}, each exactly as {@link #sum}
+     * gives it, for rows {@link #takesShortRows} accepts (a global average pool's 7x7 planes). {@link #sum} ends each
+     * row with its lanes added one by one, lane 0 first; here a vector's worth of rows share those adds, one lane of
+     * the vector per row, through a transposed block of their partial sums (four times faster on 1280 planes of 49).
+     */
+    static void sumShortRows(float[] x, int off, int len, int rows, double[] sums) {
+        int v = SPECIES.length();
+        int vectors = len / v;
+        float[] block = GemmF32Vector.buffer(SHORT_ROWS, 2 * v * v);
+        int r = 0;
+        for (; r + v <= rows; r += v) {
+            for (int q = 0; q < v; q++) {
+                int at = off + (r + q) * len;
+                FloatVector a = FloatVector.zero(SPECIES);
+                for (int k = 0; k < vectors; k++) {
+                    a = a.add(FloatVector.fromArray(SPECIES, x, at + k * v));
+                }
+                a.intoArray(block, q * v);
+            }
+            // Lane l of every row's partial sum, added in lane order: the rows' own lane sums, side by side.
+            FloatVector total = FloatVector.zero(SPECIES);
+            for (int l = 0; l < v; l++) {
+                total = total.add(FloatVector.fromArray(SPECIES, block, l, COLUMN, 0));
+            }
+            total.intoArray(block, v * v);
+            for (int q = 0; q < v; q++) {
+                double sum = block[v * v + q];
+                for (int i = off + (r + q) * len + vectors * v, end = off + (r + q + 1) * len; i < end; i++) {
+                    sum += x[i];
+                }
+                sums[r + q] = sum;
+            }
+        }
+        for (; r < rows; r++) {
+            sums[r] = sum(x, off + r * len, len);
+        }
     }
 
     static double sumExp(float[] x, int off, int len, double shift) {

@@ -10,6 +10,7 @@ import static dev.adjoint.cpu.KernelTestSupport.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.adjoint.core.DType;
 import dev.adjoint.core.Shape;
@@ -246,6 +247,37 @@ class ReductionsTest {
             assertTrue(Math.abs(columns[j] - expected) <= 1e-6 * expected, "column " + j + ": " + columns[j]
                     + " vs " + expected);
         }
+    }
+
+    @Test
+    void shortRowsSumToTheBitsOfTheRowKernel() {
+        // sumShortRows adds a vector's worth of rows at once (a global average pool's planes); each sum must keep the
+        // bits of the one-row kernel, signed zeros, infinities and NaN included, for any row count.
+        assumeTrue(KernelMode.VECTOR, "the Vector API kernels are not in use");
+        int v = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        SplittableRandom random = new SplittableRandom(31);
+        float[] specials = {-0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e30f, -1e30f};
+        int checked = 0;
+        for (int len = v; len < 4 * v; len += 1 + random.nextInt(3)) {
+            assertTrue(VectorReductionsF32.takesShortRows(len));
+            for (int rows : new int[] {0, 1, v - 1, v, 2 * v + 3}) {
+                float[] x = new float[3 + rows * len];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = random.nextInt(40) == 0 ? specials[random.nextInt(specials.length)]
+                            : (float) (random.nextDouble(-1, 1) * Math.pow(10, random.nextInt(-3, 4)));
+                }
+                double[] sums = new double[rows];
+                VectorReductionsF32.sumShortRows(x, 3, len, rows, sums);
+                for (int r = 0; r < rows; r++) {
+                    double expected = VectorReductionsF32.sum(x, 3 + r * len, len);
+                    assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(sums[r]),
+                            "row " + r + " of " + rows + ", length " + len + ": " + expected + " vs " + sums[r]);
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 100, "rows checked: " + checked);
+        assertTrue(!VectorReductionsF32.takesShortRows(v - 1) && !VectorReductionsF32.takesShortRows(4 * v));
     }
 
     @Test
