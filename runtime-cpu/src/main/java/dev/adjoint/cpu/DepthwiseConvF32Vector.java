@@ -75,10 +75,12 @@ final class DepthwiseConvF32Vector {
         // time.
         SmallPlane small = sameGeometry && h * w >= V && h * w <= SmallPlane.MAX_VECTORS * V ? new SmallPlane(h, w)
                 : null;
-        // 3x3, stride 2, pad 1 (MobileNet's downsampling layers): also straight from x to out.
+        // 3x3, stride 2, pad 1 (MobileNet's downsampling layers): also straight from x to out; rows of fewer than
+        // half a vector (MobileNet's last 14x14 -> 7x7) two at a time.
         boolean half3x3 = kh == 3 && kw == 3 && spec.strideH() == 2 && spec.strideW() == 2 && spec.dilationH() == 1
                 && spec.dilationW() == 1 && spec.padTop() == 1 && spec.padBottom() == 1 && spec.padLeft() == 1
                 && spec.padRight() == 1;
+        PairedRows pairs = half3x3 && 2 * ow < V && oh >= 2 ? new PairedRows(w, ow) : null;
         boolean[] firstColumn = new boolean[Math.max(ow, V)];
         boolean[] pastRightEdge = new boolean[Math.max(ow, V)];
         for (int c = 0; c < firstColumn.length; c++) {
@@ -131,11 +133,22 @@ final class DepthwiseConvF32Vector {
                     // The stride-2 path reads up to 2V + 1 elements past a row's last output column.
                     if (half3x3) {
                         if (narrow == null) {
-                            half3x3(src, srcOff, h, w, weight, o * 9, out, plane * oh * ow, ow, oh, ow, firstColumn,
+                            half3x3(src, srcOff, h, w, weight, o * 9, out, plane * oh * ow, ow, 0, oh, ow, firstColumn,
                                     pastRightEdge, clamp, bias);
+                        } else if (pairs != null) {
+                            int pairRows = oh & ~1;
+                            pairs.run(src, srcOff, h, w, weight, o * 9, narrow, pairRows, clamp, bias);
+                            for (int y = 0; y < pairRows; y += 2) {
+                                System.arraycopy(narrow, y / 2 * V, out, plane * oh * ow + y * ow, 2 * ow);
+                            }
+                            if (pairRows < oh) {
+                                half3x3(src, srcOff, h, w, weight, o * 9, narrow, 0, V, oh - 1, oh, ow, firstColumn,
+                                        pastRightEdge, clamp, bias);
+                                System.arraycopy(narrow, (oh - 1) * V, out, plane * oh * ow + (oh - 1) * ow, ow);
+                            }
                         } else {
-                            half3x3(src, srcOff, h, w, weight, o * 9, narrow, 0, V, oh, ow, firstColumn, pastRightEdge,
-                                    clamp, bias);
+                            half3x3(src, srcOff, h, w, weight, o * 9, narrow, 0, V, 0, oh, ow, firstColumn,
+                                    pastRightEdge, clamp, bias);
                             for (int y = 0; y < oh; y++) {
                                 System.arraycopy(narrow, y * V, out, plane * oh * ow + y * ow, ow);
                             }
@@ -234,11 +247,12 @@ final class DepthwiseConvF32Vector {
      * column {@code 2x - 1} ({@code 2x + 1}) is inside the input; rows outside it are skipped. A row
      * wider than a vector ends with a vector that overlaps the one before; a narrower one is computed
      * whole (its extra lanes read past the row, which is why the caller keeps 2V + 2 elements behind the
-     * plane) into rows {@code rowStride = V} apart, which the caller copies out. Output row y starts at
-     * {@code out[outOff + y * rowStride]}.
+     * plane) into rows {@code rowStride = V} apart, which the caller copies out. Output rows {@code [firstRow, oh)}
+     * are computed, row y from {@code out[outOff + y * rowStride]}.
      */
     private static void half3x3(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int outOff,
-            int rowStride, int oh, int ow, boolean[] leftOk, boolean[] rightOk, Clamp clamp, float planeBias) {
+            int rowStride, int firstRow, int oh, int ow, boolean[] leftOk, boolean[] rightOk, Clamp clamp,
+            float planeBias) {
         boolean fused = clamp.fused;
         FloatVector bias = FloatVector.broadcast(SPECIES, planeBias);
         FloatVector low = FloatVector.broadcast(SPECIES, clamp.low), high = FloatVector.broadcast(SPECIES, clamp.high);
@@ -252,7 +266,7 @@ final class DepthwiseConvF32Vector {
         FloatVector w21 = FloatVector.broadcast(SPECIES, weight[wOff + 7]);
         FloatVector w22 = FloatVector.broadcast(SPECIES, weight[wOff + 8]);
         int count = Math.ceilDiv(ow, V);
-        for (int y = 0; y < oh; y++) {
+        for (int y = firstRow; y < oh; y++) {
             boolean top = y > 0, bottom = 2 * y + 1 < h;
             int centreRow = xOff + 2 * y * w;
             for (int k = 0; k < count; k++) {
@@ -327,6 +341,103 @@ final class DepthwiseConvF32Vector {
                 sum = sum.blend(high, sum.compare(GE, high));
             }
             sum.intoArray(out, outOff + q);
+        }
+    }
+
+    /**
+     * {@link #half3x3} for output rows of fewer than half a vector ({@code 2 ow < V}: MobileNet's 14x14 -> 7x7 layer),
+     * two rows a vector: lanes {@code [0, ow)} are row y and lanes {@code [ow, 2 ow)} row y + 1, whose input rows
+     * start {@code 2w} further on. Each input row is then one load (its {@code w <= 2 ow} columns and the padding
+     * column before them), and a tap's columns for both rows are one two-vector selection, where single rows
+     * took two loads and used fewer than half of the lanes. The sums run in {@link #half3x3}'s order (centre row,
+     * upper, lower; the centre column's sum plus the left and right ones), so they are the same bits.
+     */
+    private static final class PairedRows {
+        /** Per lane: where the tap's left column is in the loaded pair (row y's vector, then row y + 1's). */
+        private final FloatVector left, centre, right;
+        /** Lanes whose left (right) column is inside the image, and the lanes of the second row. */
+        private final VectorMask<Float> leftOk, rightOk, secondRow;
+
+        PairedRows(int w, int ow) {
+            float[] index = new float[V];
+            boolean[] leftIn = new boolean[V], rightIn = new boolean[V], second = new boolean[V];
+            for (int l = 0; l < 2 * ow; l++) {
+                int column = l % ow;
+                index[l] = (l < ow ? 0 : V) + 2 * column;
+                leftIn[l] = column != 0;
+                rightIn[l] = 2 * column + 1 < w;
+                second[l] = l >= ow;
+            }
+            left = FloatVector.fromArray(SPECIES, index, 0);
+            centre = left.add(1f);
+            right = left.add(2f);
+            leftOk = VectorMask.fromArray(SPECIES, leftIn, 0);
+            rightOk = VectorMask.fromArray(SPECIES, rightIn, 0);
+            secondRow = VectorMask.fromArray(SPECIES, second, 0);
+        }
+
+        /** Output rows {@code [0, pairRows)} (an even count), rows y and y + 1 to {@code out[y / 2 * V]}. */
+        void run(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int pairRows, Clamp clamp,
+                float planeBias) {
+            FloatVector bias = FloatVector.broadcast(SPECIES, planeBias);
+            FloatVector low = FloatVector.broadcast(SPECIES, clamp.low);
+            FloatVector high = FloatVector.broadcast(SPECIES, clamp.high);
+            FloatVector w00 = FloatVector.broadcast(SPECIES, weight[wOff]);
+            FloatVector w01 = FloatVector.broadcast(SPECIES, weight[wOff + 1]);
+            FloatVector w02 = FloatVector.broadcast(SPECIES, weight[wOff + 2]);
+            FloatVector w10 = FloatVector.broadcast(SPECIES, weight[wOff + 3]);
+            FloatVector w11 = FloatVector.broadcast(SPECIES, weight[wOff + 4]);
+            FloatVector w12 = FloatVector.broadcast(SPECIES, weight[wOff + 5]);
+            FloatVector w20 = FloatVector.broadcast(SPECIES, weight[wOff + 6]);
+            FloatVector w21 = FloatVector.broadcast(SPECIES, weight[wOff + 7]);
+            FloatVector w22 = FloatVector.broadcast(SPECIES, weight[wOff + 8]);
+            for (int y = 0; y < pairRows; y += 2) {
+                // Input row 2y (centre of output row y) from its padding column; 2y + 2 for row y + 1.
+                int first = xOff + 2 * y * w - 1, second = first + 2 * w;
+                FloatVector a = FloatVector.fromArray(SPECIES, x, first);
+                FloatVector b = FloatVector.fromArray(SPECIES, x, second);
+                FloatVector l = left.selectFrom(a, b).mul(w10);
+                FloatVector c = centre.selectFrom(a, b).mul(w11);
+                FloatVector r = right.selectFrom(a, b).mul(w12);
+                // The upper row: absent for output row 0 (its lanes keep their sums), row 2y + 1 for row y + 1.
+                a = FloatVector.fromArray(SPECIES, x, y > 0 ? first - w : first);
+                b = FloatVector.fromArray(SPECIES, x, second - w);
+                FloatVector tl = left.selectFrom(a, b).fma(w00, l);
+                FloatVector tc = centre.selectFrom(a, b).fma(w01, c);
+                FloatVector tr = right.selectFrom(a, b).fma(w02, r);
+                if (y > 0) {
+                    l = tl;
+                    c = tc;
+                    r = tr;
+                } else {
+                    l = l.blend(tl, secondRow);
+                    c = c.blend(tc, secondRow);
+                    r = r.blend(tr, secondRow);
+                }
+                // The lower row, where it is inside the image (row y + 1's is further down than row y's).
+                boolean firstHas = 2 * y + 1 < h, secondHas = 2 * y + 3 < h;
+                a = FloatVector.fromArray(SPECIES, x, firstHas ? first + w : first);
+                b = FloatVector.fromArray(SPECIES, x, secondHas ? second + w : second);
+                tl = left.selectFrom(a, b).fma(w20, l);
+                tc = centre.selectFrom(a, b).fma(w21, c);
+                tr = right.selectFrom(a, b).fma(w22, r);
+                if (secondHas) {
+                    l = tl;
+                    c = tc;
+                    r = tr;
+                } else if (firstHas) {
+                    l = l.blend(tl, secondRow.not());
+                    c = c.blend(tc, secondRow.not());
+                    r = r.blend(tr, secondRow.not());
+                }
+                FloatVector sum = c.add(l, leftOk).add(r, rightOk);
+                if (clamp.fused) {
+                    sum = sum.add(bias);
+                    sum = sum.blend(low, sum.compare(LE, low));
+                    sum = sum.blend(high, sum.compare(GE, high));
+                }
+                sum.intoArray(out, y / 2 * V);
+            }
         }
     }
 
