@@ -500,7 +500,9 @@ final class GemmF32Vector {
                     }
                     float[] edgeB = streamed ? edgePanel : pb;
                     int edgeOff = streamed ? 0 : bPanel;
-                    if (mr == MR && nr <= V + 1) {
+                    if (MR == 8 && mr == MR && nr <= THIN_COLUMNS) {
+                        thinTile8(kc, pa, aPanel, edgeB, edgeOff, nr, c, cRow + j, ldc, accumulate);
+                    } else if (mr == MR && nr <= V + 1) {
                         // At most one vector of columns and one more (a 14x14 map: 196 = 6 x 32 + 4; a 7x7 map:
                         // 49 = 32 + 17): half the tile's work.
                         if (MR == 8) {
@@ -908,6 +910,41 @@ final class GemmF32Vector {
         c3.intoArray(tile, 3 * V);
         extra.intoArray(tile, MR * V);
         storeNarrowTile(tile, nr, c, cOff, ldc, accumulate);
+    }
+
+    /** The most columns of a last panel that {@link #thinTile8} takes. */
+    private static final int THIN_COLUMNS = 4;
+
+    /**
+     * A last column panel of at most {@link #THIN_COLUMNS} columns (a 14x14 map: 196 = 6 x 32 + 4) by columns: each
+     * column is one FMA chain over the A panel's eight rows as one 256-bit vector, a quarter of the narrow tile's
+     * lane work for the four columns that are all it keeps. Each element's sum runs in depth order, the same fused
+     * multiply-adds as in every tile, so its bits do not depend on the panel it falls in.
+     */
+    private static void thinTile8(int kc, float[] pa, int aOff, float[] pb, int bOff, int nr, float[] c, int cOff,
+            int ldc, boolean accumulate) {
+        FloatVector k0 = FloatVector.zero(PANEL_ROWS), k1 = k0, k2 = k0, k3 = k0;
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * NR;
+            FloatVector a = FloatVector.fromArray(PANEL_ROWS, pa, aOff + p * MR);
+            k0 = a.fma(FloatVector.broadcast(PANEL_ROWS, pb[bi]), k0);
+            k1 = a.fma(FloatVector.broadcast(PANEL_ROWS, pb[bi + 1]), k1);
+            k2 = a.fma(FloatVector.broadcast(PANEL_ROWS, pb[bi + 2]), k2);
+            k3 = a.fma(FloatVector.broadcast(PANEL_ROWS, pb[bi + 3]), k3);
+        }
+        // Column j's rows are tile[j * MR + r]; the panel's columns past nr are its zero padding, computed and dropped.
+        float[] tile = EDGE_TILE.get();
+        k0.intoArray(tile, 0);
+        k1.intoArray(tile, MR);
+        k2.intoArray(tile, 2 * MR);
+        k3.intoArray(tile, 3 * MR);
+        for (int r = 0; r < MR; r++) {
+            int at = cOff + r * ldc;
+            for (int col = 0; col < nr; col++) {
+                float value = tile[col * MR + r];
+                c[at + col] = accumulate ? c[at + col] + value : value;
+            }
+        }
     }
 
     /**
