@@ -42,6 +42,8 @@ final class DepthwiseConvF32Vector {
     private static final FloatVector EVEN_LANES = FloatVector.fromArray(SPECIES, laneIndices(0), 0);
     /** Lane indices {@code 1, 3, 5, ...}: the odd lanes of the pair. */
     private static final FloatVector ODD_LANES = FloatVector.fromArray(SPECIES, laneIndices(1), 0);
+    /** Lane indices {@code 2, 4, ..., 2V - 2} and a last lane's 0: the even lanes of the pair one lane on. */
+    private static final FloatVector RIGHT_LANES = FloatVector.fromArray(SPECIES, rightLaneIndices(), 0);
 
     private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
 
@@ -266,6 +268,7 @@ final class DepthwiseConvF32Vector {
         FloatVector w21 = FloatVector.broadcast(SPECIES, weight[wOff + 7]);
         FloatVector w22 = FloatVector.broadcast(SPECIES, weight[wOff + 8]);
         int count = Math.ceilDiv(ow, V);
+        boolean narrowRow = ow < V;
         for (int y = firstRow; y < oh; y++) {
             boolean top = y > 0, bottom = 2 * y + 1 < h;
             int centreRow = xOff + 2 * y * w;
@@ -273,30 +276,24 @@ final class DepthwiseConvF32Vector {
                 int x0 = ow < V ? 0 : Math.min(k * V, ow - V);
                 int at = centreRow + 2 * x0 - 1;
                 FloatVector lo = FloatVector.fromArray(SPECIES, x, at), hi = FloatVector.fromArray(SPECIES, x, at + V);
-                FloatVector lo2 = FloatVector.fromArray(SPECIES, x, at + 2);
-                FloatVector hi2 = FloatVector.fromArray(SPECIES, x, at + 2 + V);
                 FloatVector left = EVEN_LANES.selectFrom(lo, hi).mul(w10);
                 FloatVector centre = ODD_LANES.selectFrom(lo, hi).mul(w11);
-                FloatVector right = EVEN_LANES.selectFrom(lo2, hi2).mul(w12);
+                FloatVector right = rightTaps(x, at, lo, hi, narrowRow).mul(w12);
                 if (top) {
                     int up = at - w;
                     lo = FloatVector.fromArray(SPECIES, x, up);
                     hi = FloatVector.fromArray(SPECIES, x, up + V);
-                    lo2 = FloatVector.fromArray(SPECIES, x, up + 2);
-                    hi2 = FloatVector.fromArray(SPECIES, x, up + 2 + V);
                     left = EVEN_LANES.selectFrom(lo, hi).fma(w00, left);
                     centre = ODD_LANES.selectFrom(lo, hi).fma(w01, centre);
-                    right = EVEN_LANES.selectFrom(lo2, hi2).fma(w02, right);
+                    right = rightTaps(x, up, lo, hi, narrowRow).fma(w02, right);
                 }
                 if (bottom) {
                     int down = at + w;
                     lo = FloatVector.fromArray(SPECIES, x, down);
                     hi = FloatVector.fromArray(SPECIES, x, down + V);
-                    lo2 = FloatVector.fromArray(SPECIES, x, down + 2);
-                    hi2 = FloatVector.fromArray(SPECIES, x, down + 2 + V);
                     left = EVEN_LANES.selectFrom(lo, hi).fma(w20, left);
                     centre = ODD_LANES.selectFrom(lo, hi).fma(w21, centre);
-                    right = EVEN_LANES.selectFrom(lo2, hi2).fma(w22, right);
+                    right = rightTaps(x, down, lo, hi, narrowRow).fma(w22, right);
                 }
                 FloatVector sum = centre.add(left, VectorMask.fromArray(SPECIES, leftOk, x0))
                         .add(right, VectorMask.fromArray(SPECIES, rightOk, x0));
@@ -308,6 +305,18 @@ final class DepthwiseConvF32Vector {
                 sum.intoArray(out, outOff + y * rowStride + x0);
             }
         }
+    }
+
+    /**
+     * The right taps (input columns {@code 2x + 1}) of the outputs whose left taps start at {@code x[at]}, given the
+     * two vectors from there: in a row narrower than a vector they are among those vectors' lanes (two lanes on from
+     * the left taps); a wider row's last lane needs the element after them, so it loads the two vectors from
+     * {@code at + 2}. A small helper on purpose, inlined into its loop (docs/design.md).
+     */
+    private static FloatVector rightTaps(float[] x, int at, FloatVector lo, FloatVector hi, boolean narrowRow) {
+        return narrowRow ? RIGHT_LANES.selectFrom(lo, hi)
+                : EVEN_LANES.selectFrom(FloatVector.fromArray(SPECIES, x, at + 2),
+                        FloatVector.fromArray(SPECIES, x, at + 2 + V));
     }
 
     /**
@@ -740,6 +749,12 @@ final class DepthwiseConvF32Vector {
             EVEN_LANES.selectFrom(lo, hi).intoArray(dst, dstOff + at);
             t = at + V;
         }
+    }
+
+    private static float[] rightLaneIndices() {
+        float[] lanes = laneIndices(2);
+        lanes[V - 1] = 0;
+        return lanes;
     }
 
     private static float[] laneIndices(int first) {
