@@ -504,9 +504,15 @@ final class DepthwiseConvF32Vector {
                 VectorMask<Float> right = FloatVector.fromArray(SPECIES, hasRight, q).compare(NE, 0f);
                 VectorMask<Float> noUp = FloatVector.fromArray(SPECIES, hasUp, q).compare(EQ, 0f);
                 VectorMask<Float> down = FloatVector.fromArray(SPECIES, hasDown, q).compare(NE, 0f);
-                for (int plane = from; plane < to; plane++) {
-                    int n = plane / outChannels, o = plane % outChannels;
-                    int xOff = (n * channels + o / multiplier) * hw;
+                // Image n and channel o of each plane by counting, not dividing: two integer divisions per vector
+                // cost as much as its nine multiply-adds.
+                int n = from / outChannels, o = from % outChannels;
+                for (int plane = from; plane < to; plane++, o++) {
+                    if (o == outChannels) {
+                        o = 0;
+                        n++;
+                    }
+                    int xOff = (n * channels + (multiplier == 1 ? o : o / multiplier)) * hw;
                     if (!reads(x, xOff)) {
                         continue;
                     }
