@@ -73,7 +73,8 @@ public class ConvLayerBenchmark {
         mbv2_3x3_depthwise_7x7(960, 7, 960, 3, 1, 1, 960),
         mbv2_3x3s2_depthwise_14x14(576, 14, 576, 3, 2, 1, 576),
         mbv2_3x3s2_depthwise_28x28(192, 28, 192, 3, 2, 1, 192),
-        resnet_3x3s2_256(128, 28, 256, 3, 2, 1, 1);
+        resnet_3x3s2_256(128, 28, 256, 3, 2, 1, 1),
+        resnet_3x3s2_512(256, 14, 512, 3, 2, 1, 1);
 
         final int channels, size, outChannels, kernel, stride, padding, groups;
 

@@ -211,15 +211,6 @@ final class Convolution {
     }
 
     /**
-     * Whether {@code out^T = patches^T filters^T} (positions rows, channels columns) is cheaper than
-     * {@code out = filters patches}: tiles are {@code MR} rows by {@code NR} columns and a part-filled tile costs as
-     * much as a full one (a last panel of at most one vector, half), so the transposed form may do fewer multiply-adds;
-     * it pays when it saves at least a tenth of them and more than moving the result back costs (about
-     * {@link #TRANSPOSE_COST} multiply-adds an element). Since the narrow tile takes a vector and one column, the
-     * 7x7 maps of ResNet and MobileNet (49 = 32 + 17 on AVX-512, 3 x 16 + 1 on AVX2) and MobileNet's 14x14
-     * (196 = 6 x 32 + 4) no longer take it; a 5x10 map (50 = 32 + 18) still does.
-     */
-    /**
      * Whether a pointwise layer with few output channels per group (whose GEMM would read each image in place, see
      * {@link GemmF32Vector#STREAMED_B_ROWS}) packs it instead: when the batch's input is past what the caches keep
      * between layers, the image comes from memory, and packing's long row runs stream it faster than the tiles'
@@ -234,22 +225,44 @@ final class Convolution {
     /** A batch's input of more values than this (8 MiB of float32) is taken to have left the caches. */
     static final long COLD_INPUT_VALUES = 1L << 21;
 
+    /**
+     * Whether {@code out^T = patches^T filters^T} (positions rows, channels columns) is cheaper than
+     * {@code out = filters patches}, counting what the micro-kernel's tiles cost ({@link #tiledRows},
+     * {@link #tiledColumns}); it pays when it saves at least a tenth of that and more than moving the result back
+     * costs (about {@link #TRANSPOSE_COST} multiply-adds an element). So the 7x7 maps of ResNet and MobileNet
+     * (49 = 32 + 17) take it when deep enough for the move: ResNet's 512-channel 3x3 layers (depth 4608, stride 1;
+     * 2304, stride 2) measured 5-11% faster transposed, MobileNet's 960 -> 320 projection 6%, while its 160 -> 960
+     * expansion (depth 160) was 14% slower. MobileNet's 14x14 (196 = 6 x 32 + 4) fills its panels but for a
+     * thin tile and runs directly.
+     */
     static boolean transposedIsCheaper(int channels, int positions, int depth) {
-        int mr = GemmF32Vector.MR;
-        long direct = (long) Math.ceilDiv(channels, mr) * mr * tiledColumns(positions);
-        long transposed = (long) Math.ceilDiv(positions, mr) * mr * tiledColumns(channels);
+        long direct = tiledRows(channels) * tiledColumns(positions);
+        long transposed = tiledRows(positions) * tiledColumns(channels);
         return transposed * 10 < direct * 9
                 && (direct - transposed) * depth > TRANSPOSE_COST * (long) positions * channels;
     }
 
     /**
-     * The columns the micro-kernel's tiles cost for {@code n} columns: whole panels, and a last one of one vector (its
-     * one column more, if any, rides along in the narrow tile's shadow).
+     * The rows the tiles cost for {@code m} rows: whole tiles of {@code MR}, and a last one or two rows (a quarter
+     * tile or less, which run a row at a time on two FMA chains) at twice their number.
+     */
+    private static long tiledRows(int m) {
+        int mr = GemmF32Vector.MR;
+        int rest = m % mr;
+        return (long) (m - rest) + (rest == 0 ? 0 : rest <= mr / 4 ? 2L * rest : mr);
+    }
+
+    /**
+     * The columns the tiles cost for {@code n} columns: whole panels; a last one of at most four columns (the thin
+     * tile's four 256-bit chains) as eight; one of at most a vector and one column (the narrow tile: eight chains
+     * of a vector and a ninth for the extra column) as three quarters of a panel, which is what ResNet's 7x7
+     * layers measured against their transposed form; a wider one as a whole panel.
      */
     private static long tiledColumns(int n) {
         int nr = GemmF32Vector.NR;
         int rest = n % nr;
-        return (long) (n - rest) + (rest == 0 ? 0 : rest <= nr / 2 + 1 ? nr / 2 : nr);
+        long last = rest == 0 ? 0 : rest <= 4 && GemmF32Vector.MR == 8 ? 8 : rest <= nr / 2 + 1 ? nr * 3 / 4 : nr;
+        return (long) (n - rest) + last;
     }
 
     /** What moving one element of a transposed product back costs, in multiply-adds of the micro-kernel. */

@@ -180,10 +180,13 @@ class ConvolutionTest {
         // tile: the product runs as positions x channels and is transposed back.
         int wide = GemmF32Vector.NR * 3 / 2 + 2;
         assertTrue(Convolution.transposedIsCheaper(128, wide, 576), "a wide part-filled last panel takes the transposed path");
-        // 7x7 (49 = 32 + 17, or 3 x 16 + 1) and 14x14 (196 = 6 x 32 + 4, or 12 x 16 + 4): the last columns are a
-        // narrow tile, one vector and at most one column more, half a tile's work.
-        assertFalse(Convolution.transposedIsCheaper(128, 49, 576) || Convolution.transposedIsCheaper(160, 49, 960),
-                "a 7x7 layer runs directly");
+        // 7x7 (49 = 32 + 17, or 3 x 16 + 1): the last columns are a narrow tile, three quarters of a tile's work, so
+        // a deep layer runs transposed (as measured: ResNet's 512-channel 3x3, MobileNet's 960 -> 320), while a
+        // shallow one would spend more on moving the product back (MobileNet's 160 -> 960 expansion).
+        assertTrue(Convolution.transposedIsCheaper(512, 49, 4608) && Convolution.transposedIsCheaper(320, 49, 960),
+                "a deep 7x7 layer runs transposed");
+        assertFalse(Convolution.transposedIsCheaper(960, 49, 160), "a shallow 7x7 expansion runs directly");
+        // 14x14 (196 = 6 x 32 + 4, or 12 x 16 + 4): a thin or narrow last tile.
         assertFalse(Convolution.transposedIsCheaper(64, 3136, 576), "a 56x56 layer fills its column panels");
         assertFalse(Convolution.transposedIsCheaper(96, 196, 576) || Convolution.transposedIsCheaper(256, 196, 1152),
                 "a 14x14 layer's narrow last panel is cheaper than moving the product back");
