@@ -216,7 +216,7 @@ final class Convolution {
      * between layers, the image comes from memory, and packing's long row runs stream it faster than the tiles'
      * 32-value pieces of every row. MobileNet's 32 -> 16 layer at 112x112, one thread: batch 4 (6.4 MB) 743 us in
      * place, 869 us packed; batch 8 (12.8 MB) 2937-3228 us in place, 2343-2458 us packed; in the batch-8 network its
-     * three 112x112 and 56x56 projections took 0.8-1.1 ms less each.
+     * three 112x112 and 56x56 projections took 0.8-1.4 ms less each.
      */
     static boolean packsColdInput(int batch, long imageValues, int groupOut) {
         return groupOut <= GemmF32Vector.STREAMED_B_ROWS && batch * imageValues > COLD_INPUT_VALUES;
