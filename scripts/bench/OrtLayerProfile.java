@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * ONNX Runtime's own per-node profile of a Nx3x224x224 classifier (N = BATCH, default 1), to set beside {@code adjoint-ov benchmark -pc}:
- * warms a session up, times 200 runs, then runs 200 more with ORT's profiler on and prints the JSON file it wrote
+ * ONNX Runtime's own per-node profile of a Nx3x224x224 classifier (N = BATCH, default 1), to set beside
+ * {@code adjoint-ov benchmark -pc}: warms a session up, times 200 / N runs (at least 10), then runs as many more with
+ * ORT's profiler on and prints the JSON file it wrote
  * ({@code ort_profile_summary.py} sums it per layer). Run with the source launcher and ORT's jar:
  *
  * <pre>java -cp ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/1.29.0/onnxruntime-1.29.0.jar \

@@ -917,7 +917,7 @@ final class GemmF32Vector {
 
     /**
      * A last column panel of at most {@link #THIN_COLUMNS} columns (a 14x14 map: 196 = 6 x 32 + 4) by columns: each
-     * column is one FMA chain over the A panel's eight rows as one 256-bit vector, a quarter of the narrow tile's
+     * column is one FMA chain over the A panel's eight rows as one vector (256 bits in float32), a quarter of the narrow tile's
      * lane work for the four columns that are all it keeps. Each element's sum runs in depth order, the same fused
      * multiply-adds as in every tile, so its bits do not depend on the panel it falls in.
      */

@@ -117,12 +117,16 @@ final class Reductions {
                 Memory.fill(dst, 0, 1, wholeRowInParallel(op, src, reduced, vector));
             } else {
                 Parallel.forRange(outer, Math.max(1, PARALLEL_GRAIN / reduced), (from, to) -> {
-                    if (src instanceof float[] floats) {
-                        ReductionsF32.reduceRows(op, floats, from * reduced, reduced, to - from, dst, from, vector);
-                        return;
-                    }
-                    for (int p = from; p < to; p++) {
-                        reduceRow(op, src, p * reduced, reduced, dst, p, vector);
+                    switch (src) {
+                        case float[] floats ->
+                                ReductionsF32.reduceRows(op, floats, from * reduced, reduced, to - from, dst, from, vector);
+                        case double[] doubles ->
+                                ReductionsF64.reduceRows(op, doubles, from * reduced, reduced, to - from, dst, from, vector);
+                        default -> {
+                            for (int p = from; p < to; p++) {
+                                reduceRow(op, src, p * reduced, reduced, dst, p, vector);
+                            }
+                        }
                     }
                 });
             }

@@ -282,6 +282,35 @@ class ReductionsTest {
     }
 
     @Test
+    void float64ShortRowsSumToTheBitsOfTheRowKernel() {
+        // The float64 variant, generated from the same source: its own vector length, the same contract.
+        assumeTrue(KernelMode.VECTOR, "the Vector API kernels are not in use");
+        int v = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length();
+        SplittableRandom random = new SplittableRandom(32);
+        double[] specials = {-0.0, 0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, 1e300};
+        int checked = 0;
+        for (int len = v; len < 4 * v; len++) {
+            assertTrue(VectorReductionsF64.takesShortRows(len));
+            for (int rows : new int[] {1, v, 2 * v + 3}) {
+                double[] x = new double[1 + rows * len];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = random.nextInt(40) == 0 ? specials[random.nextInt(specials.length)]
+                            : random.nextDouble(-1, 1) * Math.pow(10, random.nextInt(-3, 4));
+                }
+                double[] sums = new double[rows];
+                VectorReductionsF64.sumShortRows(x, 1, len, rows, sums);
+                for (int r = 0; r < rows; r++) {
+                    double expected = VectorReductionsF64.sum(x, 1 + r * len, len);
+                    assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(sums[r]),
+                            "row " + r + " of " + rows + ", length " + len + ": " + expected + " vs " + sums[r]);
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 50, "rows checked: " + checked);
+    }
+
+    @Test
     void reduceRejectsBadAxes() {
         CpuBackend backend = KernelTestSupport.VECTOR;
         Storage x = storage(backend, DType.FLOAT32, new double[6]);
