@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 //autocode:variants float64 (generated from this file at build time: docs/design.md)
@@ -52,9 +51,12 @@ final class GemmF32Vector {
      * two pipes with room to spare.
      */
     static final int MR = SPECIES.vectorBitSize() >= 512 ? 8 : 4;
-    /** One lane per row of an A panel: a narrow tile's extra column ({@link #narrowTile4}). */
-    private static final VectorSpecies<Float> PANEL_ROWS = VectorSpecies.of(float.class,
-            VectorShape.forBitSize(MR * Float.SIZE));
+    /**
+     * The first lane per row of an A panel, which a narrow tile's extra column ({@link #narrowTile4}) and the thin
+     * tile load as one vector: masked lanes of {@link #SPECIES}, not a narrower species, because a second species
+     * in the process made C2 box the vectors of kernels compiled after it (see VectorSpeciesTest).
+     */
+    private static final VectorMask<Float> PANEL_ROWS = SPECIES.indexInRange(0, MR);
     /** Columns of the micro-tile: two vectors. */
     static final int NR = 2 * V;
     /** Depth of one packed block: one A panel ({@code MR x KC}) stays in L1 while B panels stream past. */
@@ -876,7 +878,11 @@ final class GemmF32Vector {
     }
 
     private static void storeRow(FloatVector sum, float[] c, int at, boolean accumulate) {
-        (accumulate ? sum.add(FloatVector.fromArray(SPECIES, c, at)) : sum).intoArray(c, at);
+        if (accumulate) {
+            sum.add(FloatVector.fromArray(SPECIES, c, at)).intoArray(c, at);
+        } else {
+            sum.intoArray(c, at);
+        }
     }
 
     /**
@@ -891,7 +897,7 @@ final class GemmF32Vector {
         // The extra column: the panel's rows of A as one vector, times the column's value (zero when nr <= V: the
         // panel is zero-padded), summed in depth order like every other element; its FMA chain hides under the
         // tile's four.
-        FloatVector extra = FloatVector.zero(PANEL_ROWS);
+        FloatVector extra = FloatVector.zero(SPECIES);
         for (int p = 0; p < kc; p++) {
             int ai = aOff + p * MR;
             int bi = bOff + p * NR;
@@ -900,7 +906,7 @@ final class GemmF32Vector {
             c1 = FloatVector.broadcast(SPECIES, pa[ai + 1]).fma(b0, c1);
             c2 = FloatVector.broadcast(SPECIES, pa[ai + 2]).fma(b0, c2);
             c3 = FloatVector.broadcast(SPECIES, pa[ai + 3]).fma(b0, c3);
-            extra = FloatVector.fromArray(PANEL_ROWS, pa, ai).fma(FloatVector.broadcast(PANEL_ROWS, pb[bi + V]),
+            extra = FloatVector.fromArray(SPECIES, pa, ai, PANEL_ROWS).fma(FloatVector.broadcast(SPECIES, pb[bi + V]),
                     extra);
         }
         float[] tile = EDGE_TILE.get();
@@ -917,20 +923,20 @@ final class GemmF32Vector {
 
     /**
      * A last column panel of at most {@link #THIN_COLUMNS} columns (a 14x14 map: 196 = 6 x 32 + 4) by columns: each
-     * column is one FMA chain over the A panel's eight rows as one vector (256 bits in float32), a quarter of the narrow tile's
-     * lane work for the four columns that are all it keeps. Each element's sum runs in depth order, the same fused
+     * column is one FMA chain over the A panel's eight rows as one (masked) vector: half the narrow tile's FMAs for the
+     * four columns that are all it keeps. Each element's sum runs in depth order, the same fused
      * multiply-adds as in every tile, so its bits do not depend on the panel it falls in.
      */
     private static void thinTile8(int kc, float[] pa, int aOff, float[] pb, int bOff, int nr, float[] c, int cOff,
             int ldc, boolean accumulate) {
-        FloatVector k0 = FloatVector.zero(PANEL_ROWS), k1 = k0, k2 = k0, k3 = k0;
+        FloatVector k0 = FloatVector.zero(SPECIES), k1 = k0, k2 = k0, k3 = k0;
         for (int p = 0; p < kc; p++) {
             int bi = bOff + p * NR;
-            FloatVector a = FloatVector.fromArray(PANEL_ROWS, pa, aOff + p * MR);
-            k0 = a.fma(FloatVector.broadcast(PANEL_ROWS, pb[bi]), k0);
-            k1 = a.fma(FloatVector.broadcast(PANEL_ROWS, pb[bi + 1]), k1);
-            k2 = a.fma(FloatVector.broadcast(PANEL_ROWS, pb[bi + 2]), k2);
-            k3 = a.fma(FloatVector.broadcast(PANEL_ROWS, pb[bi + 3]), k3);
+            FloatVector a = FloatVector.fromArray(SPECIES, pa, aOff + p * MR, PANEL_ROWS);
+            k0 = a.fma(FloatVector.broadcast(SPECIES, pb[bi]), k0);
+            k1 = a.fma(FloatVector.broadcast(SPECIES, pb[bi + 1]), k1);
+            k2 = a.fma(FloatVector.broadcast(SPECIES, pb[bi + 2]), k2);
+            k3 = a.fma(FloatVector.broadcast(SPECIES, pb[bi + 3]), k3);
         }
         // Column j's rows are tile[j * MR + r]; the panel's columns past nr are its zero padding, computed and dropped.
         float[] tile = EDGE_TILE.get();
@@ -954,7 +960,7 @@ final class GemmF32Vector {
     private static void narrowTile8(int kc, float[] pa, int aOff, float[] pb, int bOff, int nr, float[] c, int cOff,
             int ldc, boolean accumulate) {
         FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-        FloatVector extra = FloatVector.zero(PANEL_ROWS);
+        FloatVector extra = FloatVector.zero(SPECIES);
         for (int p = 0; p < kc; p++) {
             int ai = aOff + p * MR;
             int bi = bOff + p * NR;
@@ -967,7 +973,7 @@ final class GemmF32Vector {
             c5 = FloatVector.broadcast(SPECIES, pa[ai + 5]).fma(b0, c5);
             c6 = FloatVector.broadcast(SPECIES, pa[ai + 6]).fma(b0, c6);
             c7 = FloatVector.broadcast(SPECIES, pa[ai + 7]).fma(b0, c7);
-            extra = FloatVector.fromArray(PANEL_ROWS, pa, ai).fma(FloatVector.broadcast(PANEL_ROWS, pb[bi + V]),
+            extra = FloatVector.fromArray(SPECIES, pa, ai, PANEL_ROWS).fma(FloatVector.broadcast(SPECIES, pb[bi + V]),
                     extra);
         }
         // Stored through a scratch tile and one loop over its rows: eight masked stores written out made the method
@@ -995,9 +1001,10 @@ final class GemmF32Vector {
             int at = cOff + r * ldc;
             FloatVector row = FloatVector.fromArray(SPECIES, tile, r * V);
             if (accumulate) {
-                row = row.add(FloatVector.fromArray(SPECIES, c, at, columns));
+                row.add(FloatVector.fromArray(SPECIES, c, at, columns)).intoArray(c, at, columns);
+            } else {
+                row.intoArray(c, at, columns);
             }
-            row.intoArray(c, at, columns);
             if (nr > V) {
                 float value = tile[MR * V + r];
                 c[at + V] = accumulate ? c[at + V] + value : value;
