@@ -82,7 +82,7 @@ final class DepthwiseConvF32Vector {
         boolean half3x3 = kh == 3 && kw == 3 && spec.strideH() == 2 && spec.strideW() == 2 && spec.dilationH() == 1
                 && spec.dilationW() == 1 && spec.padTop() == 1 && spec.padBottom() == 1 && spec.padLeft() == 1
                 && spec.padRight() == 1;
-        PairedRows pairs = half3x3 && 2 * ow < V && oh >= 2 ? new PairedRows(w, ow) : null;
+        PairedRows pairs = half3x3 && 2 * ow < V ? new PairedRows(w, ow) : null;
         boolean[] firstColumn = new boolean[Math.max(ow, V)];
         boolean[] pastRightEdge = new boolean[Math.max(ow, V)];
         for (int c = 0; c < firstColumn.length; c++) {
@@ -96,8 +96,6 @@ final class DepthwiseConvF32Vector {
         int margin = 2 * V + 2;
         Parallel.forRange(planes, (int) Math.max(1, PARALLEL_WORK / Math.max(1, planeWork)), (from, to) -> {
             float[] scratch = null;
-            // Rows narrower than a vector are written here, V apart, then copied out.
-            float[] narrow = half3x3 && ow < V ? new float[oh * V] : null;
             float[] edgeCopy = null;
             int loaded = -1;
             if (small != null) {
@@ -134,26 +132,11 @@ final class DepthwiseConvF32Vector {
                     }
                     // The stride-2 path reads up to 2V + 1 elements past a row's last output column.
                     if (half3x3) {
-                        if (narrow == null) {
-                            half3x3(src, srcOff, h, w, weight, o * 9, out, plane * oh * ow, ow, 0, oh, ow, firstColumn,
-                                    pastRightEdge, clamp, bias);
-                        } else if (pairs != null) {
-                            int pairRows = oh & ~1;
-                            pairs.run(src, srcOff, h, w, weight, o * 9, narrow, pairRows, clamp, bias);
-                            for (int y = 0; y < pairRows; y += 2) {
-                                System.arraycopy(narrow, y / 2 * V, out, plane * oh * ow + y * ow, 2 * ow);
-                            }
-                            if (pairRows < oh) {
-                                half3x3(src, srcOff, h, w, weight, o * 9, narrow, 0, V, oh - 1, oh, ow, firstColumn,
-                                        pastRightEdge, clamp, bias);
-                                System.arraycopy(narrow, (oh - 1) * V, out, plane * oh * ow + (oh - 1) * ow, ow);
-                            }
+                        if (pairs != null) {
+                            pairs.run(src, srcOff, h, w, weight, o * 9, out, plane * oh * ow, oh, clamp, bias);
                         } else {
-                            half3x3(src, srcOff, h, w, weight, o * 9, narrow, 0, V, 0, oh, ow, firstColumn,
+                            half3x3(src, srcOff, h, w, weight, o * 9, out, plane * oh * ow, oh, ow, firstColumn,
                                     pastRightEdge, clamp, bias);
-                            for (int y = 0; y < oh; y++) {
-                                System.arraycopy(narrow, y * V, out, plane * oh * ow + y * ow, ow);
-                            }
                         }
                         finished = true;
                         break computed;
@@ -249,12 +232,10 @@ final class DepthwiseConvF32Vector {
      * column {@code 2x - 1} ({@code 2x + 1}) is inside the input; rows outside it are skipped. A row
      * wider than a vector ends with a vector that overlaps the one before; a narrower one is computed
      * whole (its extra lanes read past the row, which is why the caller keeps 2V + 2 elements behind the
-     * plane) into rows {@code rowStride = V} apart, which the caller copies out. Output rows {@code [firstRow, oh)}
-     * are computed, row y from {@code out[outOff + y * rowStride]}.
+     * plane) and stored under a mask of its lanes. Output row y goes to {@code out[outOff + y * ow]}.
      */
     private static void half3x3(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int outOff,
-            int rowStride, int firstRow, int oh, int ow, boolean[] leftOk, boolean[] rightOk, Clamp clamp,
-            float planeBias) {
+            int oh, int ow, boolean[] leftOk, boolean[] rightOk, Clamp clamp, float planeBias) {
         boolean fused = clamp.fused;
         FloatVector bias = FloatVector.broadcast(SPECIES, planeBias);
         FloatVector low = FloatVector.broadcast(SPECIES, clamp.low), high = FloatVector.broadcast(SPECIES, clamp.high);
@@ -269,7 +250,8 @@ final class DepthwiseConvF32Vector {
         FloatVector w22 = FloatVector.broadcast(SPECIES, weight[wOff + 8]);
         int count = Math.ceilDiv(ow, V);
         boolean narrowRow = ow < V;
-        for (int y = firstRow; y < oh; y++) {
+        VectorMask<Float> rowLanes = SPECIES.indexInRange(0, ow);
+        for (int y = 0; y < oh; y++) {
             boolean top = y > 0, bottom = 2 * y + 1 < h;
             int centreRow = xOff + 2 * y * w;
             for (int k = 0; k < count; k++) {
@@ -302,7 +284,12 @@ final class DepthwiseConvF32Vector {
                     sum = sum.blend(low, sum.compare(LE, low));
                     sum = sum.blend(high, sum.compare(GE, high));
                 }
-                sum.intoArray(out, outOff + y * rowStride + x0);
+                if (narrowRow) {
+                    // Only the row's lanes: the rest would overwrite the next row, or another thread's plane.
+                    sum.intoArray(out, outOff + y * ow, rowLanes);
+                } else {
+                    sum.intoArray(out, outOff + y * ow + x0);
+                }
             }
         }
     }
@@ -366,8 +353,11 @@ final class DepthwiseConvF32Vector {
         private final FloatVector left, centre, right;
         /** Lanes whose left (right) column is inside the image, and the lanes of the second row. */
         private final VectorMask<Float> leftOk, rightOk, secondRow;
+        /** Output columns per row. */
+        private final int ow;
 
         PairedRows(int w, int ow) {
+            this.ow = ow;
             float[] index = new float[V];
             boolean[] leftIn = new boolean[V], rightIn = new boolean[V], second = new boolean[V];
             for (int l = 0; l < 2 * ow; l++) {
@@ -385,9 +375,12 @@ final class DepthwiseConvF32Vector {
             secondRow = VectorMask.fromArray(SPECIES, second, 0);
         }
 
-        /** Output rows {@code [0, pairRows)} (an even count), rows y and y + 1 to {@code out[y / 2 * V]}. */
-        void run(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int pairRows, Clamp clamp,
-                float planeBias) {
+        /**
+         * Output rows {@code [0, oh)} of a plane at {@code out[outOff]}, rows y and y + 1 as one masked store; an odd
+         * last row is a pair whose second row reads the first's inputs and is not stored.
+         */
+        void run(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int outOff, int oh,
+                Clamp clamp, float planeBias) {
             FloatVector bias = FloatVector.broadcast(SPECIES, planeBias);
             FloatVector low = FloatVector.broadcast(SPECIES, clamp.low);
             FloatVector high = FloatVector.broadcast(SPECIES, clamp.high);
@@ -400,17 +393,19 @@ final class DepthwiseConvF32Vector {
             FloatVector w20 = FloatVector.broadcast(SPECIES, weight[wOff + 6]);
             FloatVector w21 = FloatVector.broadcast(SPECIES, weight[wOff + 7]);
             FloatVector w22 = FloatVector.broadcast(SPECIES, weight[wOff + 8]);
-            for (int y = 0; y < pairRows; y += 2) {
+            for (int y = 0; y < oh; y += 2) {
+                boolean pair = y + 1 < oh;
                 // Input row 2y (centre of output row y) from its padding column; 2y + 2 for row y + 1.
-                int first = xOff + 2 * y * w - 1, second = first + 2 * w;
+                int first = xOff + 2 * y * w - 1, second = pair ? first + 2 * w : first;
                 FloatVector a = FloatVector.fromArray(SPECIES, x, first);
                 FloatVector b = FloatVector.fromArray(SPECIES, x, second);
                 FloatVector l = left.selectFrom(a, b).mul(w10);
                 FloatVector c = centre.selectFrom(a, b).mul(w11);
                 FloatVector r = right.selectFrom(a, b).mul(w12);
                 // The upper row: absent for output row 0 (its lanes keep their sums), row 2y + 1 for row y + 1.
-                a = FloatVector.fromArray(SPECIES, x, y > 0 ? first - w : first);
-                b = FloatVector.fromArray(SPECIES, x, second - w);
+                int upper = y > 0 ? first - w : first;
+                a = FloatVector.fromArray(SPECIES, x, upper);
+                b = FloatVector.fromArray(SPECIES, x, pair ? second - w : upper);
                 FloatVector tl = left.selectFrom(a, b).fma(w00, l);
                 FloatVector tc = centre.selectFrom(a, b).fma(w01, c);
                 FloatVector tr = right.selectFrom(a, b).fma(w02, r);
@@ -424,7 +419,7 @@ final class DepthwiseConvF32Vector {
                     r = r.blend(tr, secondRow);
                 }
                 // The lower row, where it is inside the image (row y + 1's is further down than row y's).
-                boolean firstHas = 2 * y + 1 < h, secondHas = 2 * y + 3 < h;
+                boolean firstHas = 2 * y + 1 < h, secondHas = pair && 2 * y + 3 < h;
                 a = FloatVector.fromArray(SPECIES, x, firstHas ? first + w : first);
                 b = FloatVector.fromArray(SPECIES, x, secondHas ? second + w : second);
                 tl = left.selectFrom(a, b).fma(w20, l);
@@ -445,7 +440,7 @@ final class DepthwiseConvF32Vector {
                     sum = sum.blend(low, sum.compare(LE, low));
                     sum = sum.blend(high, sum.compare(GE, high));
                 }
-                sum.intoArray(out, y / 2 * V);
+                sum.intoArray(out, outOff + y * ow, SPECIES.indexInRange(0, pair ? 2 * ow : ow));
             }
         }
     }

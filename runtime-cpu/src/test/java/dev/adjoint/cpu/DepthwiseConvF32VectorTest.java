@@ -140,6 +140,8 @@ class DepthwiseConvF32VectorTest {
                 // Pad 1, as MobileNet's layers: the planes away from the ends of x take the direct 3x3 paths.
                 check(random, 1, 4, 1, 5, w, 3, 3, new Conv2dSpec(stride, stride, 1, 1, 1, 1, 1, 1, 4), false);
                 check(random, 2, 4, 1, 3 + w % 4, w, 3, 3, new Conv2dSpec(stride, stride, 1, 1, 1, 1, 1, 1, 4), w % 5 == 0);
+                // Planes of one or two rows: with stride 2, a single output row (an unpaired row of PairedRows).
+                check(random, 2, 3, 1, 1 + w % 2, w, 3, 3, new Conv2dSpec(stride, stride, 1, 1, 1, 1, 1, 1, 3), false);
                 // Asymmetric padding (ONNX SAME_UPPER with stride 2 pads only the end).
                 check(random, 2, 2, 1, 6, w, 3, 3, new Conv2dSpec(stride, stride, 0, 1, 0, 1, 1, 1, 2), w % 7 == 0);
             }
