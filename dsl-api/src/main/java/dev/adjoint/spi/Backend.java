@@ -52,6 +52,15 @@ public interface Backend {
     }
 
     /**
+     * Runs {@code task}, many ops issued back to back (one inference of a network), with the backend's kernel threads
+     * kept ready between those ops instead of sleeping, as ONNX Runtime's and OpenMP's thread pools spin while they
+     * have work coming. The default (a backend whose kernels run on no host threads) runs {@code task}.
+     */
+    default <T> T inBurst(Supplier<T> task) {
+        return task.get();
+    }
+
+    /**
      * The most elements one storage of this backend can hold (a Java array's limit on the CPU).
      * {@code Tensor} checks every result's size against it before asking the backend to allocate.
      */

@@ -64,6 +64,11 @@ public final class CpuBackend implements Backend {
         return Parallel.limited(threads, task);
     }
 
+    @Override
+    public <T> T inBurst(Supplier<T> task) {
+        return Parallel.awake(task);
+    }
+
     static CpuStorage cpu(Storage s) {
         return (CpuStorage) s;
     }

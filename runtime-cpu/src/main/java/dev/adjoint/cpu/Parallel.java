@@ -17,8 +17,9 @@ import java.util.function.Supplier;
  * microseconds to run again, more when another process holds its core) finds the pieces taken and goes
  * back to waiting, so a layer is never slower on two threads than the caller alone would be by more than
  * the piece a late helper is still finishing. Helpers spin briefly ({@code adjoint.cpu.spinMicros},
- * default 50) after each piece before they sleep, so that a network's consecutive layers find them
- * awake. One split runs at a time; a split requested while one is running (from inside a body, or
+ * default 50) after each piece before they sleep, so that consecutive ops find them awake; inside
+ * {@link #awake} (an inference of a network) they do not sleep at all, as a layer's single-threaded stretches
+ * (packing, small ops) outlast that spin and a woken helper missed a third of the next layer. One split runs at a time; a split requested while one is running (from inside a body, or
  * from another application thread) runs on its own caller's thread.
  *
  * <p>A caller may use fewer threads than the pool has ({@link #limited}, public as {@link CpuBackend#withThreadLimit}): the
@@ -118,7 +119,7 @@ final class Parallel {
                     seen = s;
                     return current;
                 }
-                if (System.nanoTime() < spinUntil) {
+                if (System.nanoTime() < spinUntil || AWAKE.get() > 0) {
                     Thread.onSpinWait();
                     continue;
                 }
@@ -132,6 +133,8 @@ final class Parallel {
     }
 
     private static final AtomicBoolean BUSY = new AtomicBoolean();
+    /** Open {@link #awake} scopes that may split work: while there are any, helpers spin instead of sleeping. */
+    private static final AtomicInteger AWAKE = new AtomicInteger();
     /** The calling thread's limit on kernel threads, when it set one ({@link #limited}). */
     private static final ThreadLocal<Integer> LIMIT = new ThreadLocal<>();
     private static volatile Job current;
@@ -236,6 +239,42 @@ final class Parallel {
                 LIMIT.set(before);
             }
         }
+    }
+
+    /**
+     * Runs {@code task}, a burst of ops (one inference), with the helpers spinning between splits rather than going
+     * to sleep, so that each layer starts on every thread. Only where the calling thread may split work
+     * ({@link #threads()} above 1): a request limited to one thread leaves the other cores alone.
+     */
+    static <T> T awake(Supplier<T> task) {
+        if (threads() == 1) {
+            return task.get();
+        }
+        AWAKE.incrementAndGet();
+        try {
+            return task.get();
+        } finally {
+            AWAKE.decrementAndGet();
+        }
+    }
+
+    /** How many {@link #awake} scopes are open (for tests). */
+    static int awakeScopes() {
+        return AWAKE.get();
+    }
+
+    /** Whether every helper thread that has started is asleep (for tests). */
+    static boolean helpersAsleep() {
+        Helper[] hs = helpers;
+        if (hs == null) {
+            return true;
+        }
+        for (Helper h : hs) {
+            if (!h.sleeping) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Helper[] helpers() {

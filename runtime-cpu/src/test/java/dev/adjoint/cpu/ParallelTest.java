@@ -5,9 +5,11 @@ import static dev.adjoint.cpu.MatmulTestSupport.randomValues;
 import static dev.adjoint.cpu.MatmulTestSupport.storage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.adjoint.core.DType;
 import dev.adjoint.core.Shape;
@@ -118,6 +120,53 @@ class ParallelTest {
         });
         for (int i = 0; i < hits.length(); i++) {
             assertEquals(1, hits.get(i));
+        }
+    }
+
+    @Test
+    void helpersStayAwakeInsideABurstAndSleepAfterIt() {
+        assumeTrue(Parallel.poolThreads() > 1, "needs a pool of more than one thread");
+        int outside = Parallel.awakeScopes();
+        AtomicIntegerArray hits = new AtomicIntegerArray(64);
+        String result = CPU.inBurst(() -> {
+            assertEquals(outside + 1, Parallel.awakeScopes());
+            Parallel.forRange(64, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    hits.incrementAndGet(i);
+                }
+            });
+            // Far longer than the spin after a piece: inside the burst the helpers must still be awake.
+            sleepMillis(40);
+            assertFalse(Parallel.helpersAsleep(), "a helper went to sleep inside a burst");
+            return "done";
+        });
+        assertEquals("done", result);
+        for (int i = 0; i < 64; i++) {
+            assertEquals(1, hits.get(i), "index " + i);
+        }
+        assertEquals(outside, Parallel.awakeScopes());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!Parallel.helpersAsleep() && System.nanoTime() < deadline) {
+            sleepMillis(1);
+        }
+        assertTrue(Parallel.helpersAsleep(), "helpers still spinning 5 s after the burst");
+        // A burst on one thread keeps no helper awake, and a failing burst closes its scope.
+        Parallel.serially(() -> CPU.inBurst(() -> {
+            assertEquals(outside, Parallel.awakeScopes());
+            return null;
+        }));
+        assertThrows(IllegalStateException.class, () -> CPU.inBurst(() -> {
+            throw new IllegalStateException("fails");
+        }));
+        assertEquals(outside, Parallel.awakeScopes());
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.adjoint.openvino.engine;
 
 import dev.adjoint.Tensor;
+import dev.adjoint.spi.Backend;
 import dev.adjoint.spi.Backends;
 import dev.adjoint.openvino.ir.ElementType;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * One inference at a time over a {@link CompiledModel}: set the inputs, {@link #infer()} (or
@@ -241,9 +243,11 @@ public final class InferRequest {
         long[] nanos = compiled.profiling() ? new long[plan.steps().size()] : null;
         OvTensor[] given = inputs.clone();
         int threads = compiled.kernelThreads();
-        Execution.Result r = threads == 0 ? Execution.run(plan, compiled.deviceId(), given, current, nanos)
-                : Backends.forDevice(compiled.deviceId()).withThreadLimit(threads,
-                        () -> Execution.run(plan, compiled.deviceId(), given, current, nanos));
+        Backend backend = Backends.forDevice(compiled.deviceId());
+        // The layers run back to back: the kernel threads wait for the next one awake (Backend.inBurst).
+        Supplier<Execution.Result> inference = () -> backend.inBurst(
+                () -> Execution.run(plan, compiled.deviceId(), given, current, nanos));
+        Execution.Result r = threads == 0 ? inference.get() : backend.withThreadLimit(threads, inference);
         synchronized (state) {
             state.putAll(r.assigned());
         }
