@@ -18,9 +18,10 @@ import java.util.function.Supplier;
  * back to waiting, so a layer is never slower on two threads than the caller alone would be by more than
  * the piece a late helper is still finishing. Helpers spin briefly ({@code adjoint.cpu.spinMicros},
  * default 50) after each piece before they sleep, so that consecutive ops find them awake; inside
- * {@link #awake} (an inference of a network) they do not sleep at all, as a layer's single-threaded stretches
- * (packing, small ops) outlast that spin and a woken helper missed a third of the next layer. One split runs at a time; a split requested while one is running (from inside a body, or
- * from another application thread) runs on its own caller's thread.
+ * {@link #awake} (an inference of a network) they do not sleep at all, as a network's single-threaded
+ * stretches (packing, small ops) can outlast that spin, and a sleeping helper joins the next split tens of
+ * microseconds late (BurstBenchmark). One split runs at a time; a split requested while one is running (from
+ * inside a body, or from another application thread) runs on its own caller's thread.
  *
  * <p>A caller may use fewer threads than the pool has ({@link #limited}, public as {@link CpuBackend#withThreadLimit}): the
  * inference engine's {@code INFERENCE_NUM_THREADS} is such a limit, set per request rather than per JVM.
