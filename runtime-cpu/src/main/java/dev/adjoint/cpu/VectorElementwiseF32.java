@@ -44,9 +44,9 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorElementwiseF32 {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     /**
-     * Bytes with one lane per lane of {@link #SPECIES}, to store a comparison's mask as booleans; null below 8 lanes.
-     * float64 stores its masks lane by lane: a second byte species beside this one would make the Vector API's shared
-     * type profiles polymorphic (see VectorSpeciesTest).
+     * Bytes with one lane per lane of {@link #SPECIES}, to store a comparison's mask as booleans; null below 8 lanes
+     * and in the float64 variant, which stores its masks lane by lane: a second byte species beside float32's would
+     * make the Vector API's shared type profiles polymorphic (see VectorSpeciesTest).
      */
     //autocode:replace float64 private static final VectorSpecies<Byte> MASK_BYTES = null;
     private static final VectorSpecies<Byte> MASK_BYTES = maskBytes();
@@ -531,8 +531,8 @@ final class VectorElementwiseF32 {
     /**
      * Writes a comparison's lanes as booleans: the mask as bytes, stored at once. {@code
      * VectorMask.intoArray(boolean[], int)} is not an intrinsic on every CPU (it boxes a {@code boolean[]}
-     * per vector on AVX2); below 8 lanes, where no byte species fits, the bits of {@code toLong()}
-     * are stored one by one.
+     * per vector on AVX2); without {@link #MASK_BYTES} (below 8 lanes, and in float64) the bits of
+     * {@code toLong()} are stored one by one.
      */
     private static void store(VectorMask<Float> mask, boolean[] o, int at) {
         if (MASK_BYTES != null) {
