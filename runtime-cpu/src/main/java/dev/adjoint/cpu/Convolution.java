@@ -254,7 +254,7 @@ final class Convolution {
 
     /**
      * The columns the tiles cost for {@code n} columns: whole panels; a last one of at most four columns (the thin
-     * tile's four 256-bit chains) as eight; one of at most a vector and one column (the narrow tile: eight chains
+     * tile's four chains) as eight; one of at most a vector and one column (the narrow tile: eight chains
      * of a vector and a ninth for the extra column) as three quarters of a panel, which is what ResNet's 7x7
      * layers measured against their transposed form; a wider one as a whole panel.
      */
