@@ -303,15 +303,19 @@ final class VectorElementwiseF32 {
                 negate = octant.and(4).compare(NE, 0).xor(v.reinterpretAsInts().compare(LT, 0)).cast(SPECIES);
             }
             r = r.blend(r.neg(), negate).blend(Float.NaN, a.compare(EQ, Float.POSITIVE_INFINITY));
-            r.intoArray(out, i);
             VectorMask<Float> far = a.compare(GT, TRIG_REDUCTION_LIMIT);
             if (far.anyTrue()) {
+                // The far lanes are not stored, so that they still hold their argument where x is out (a fused
+                // chain runs in place).
+                r.intoArray(out, i, far.not());
                 for (int lane = 0; lane < SPECIES.length(); lane++) {
                     float value = x[i + lane];
                     if (Math.abs(value) > TRIG_REDUCTION_LIMIT) {
                         out[i + lane] = (float) (cosine ? StrictMath.cos(value) : StrictMath.sin(value));
                     }
                 }
+            } else {
+                r.intoArray(out, i);
             }
         }
         return i;

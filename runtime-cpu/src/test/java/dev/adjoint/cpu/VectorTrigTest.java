@@ -2,6 +2,7 @@ package dev.adjoint.cpu;
 
 import static dev.adjoint.cpu.UlpAssertions.apply;
 import static dev.adjoint.cpu.UlpAssertions.assertWithinUlps;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.adjoint.op.UnaryOp;
@@ -76,6 +77,22 @@ class VectorTrigTest {
         assertEquals(-Float.MIN_VALUE, sin[6]);
         for (int i = 3; i < 7; i++) {
             assertEquals(1f, cos[i], "cos(" + x[i] + ")");
+        }
+    }
+
+    /** In place (as a fused chain runs), the lanes past the reduction's limit still take their own argument. */
+    @Test
+    void inPlaceBeyondTheReductionLimit() {
+        float[] x = new float[37];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % 3 == 0 ? 1e6f + 997 * i : 0.25f * i;
+        }
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.SIN, UnaryOp.COS}) {
+            float[] expected = apply(op, x);
+            float[] inPlace = x.clone();
+            VectorElementwiseF32.unary(op, inPlace, inPlace, 0, inPlace.length);
+            assertArrayEquals(expected, inPlace, op + " in place");
+            assertEquals((float) StrictMath.sin(1e6f), apply(UnaryOp.SIN, x)[0], "sin(1e6)");
         }
     }
 
