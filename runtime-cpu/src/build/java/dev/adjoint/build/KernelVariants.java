@@ -64,7 +64,9 @@ import java.util.stream.Stream;
  *       variants leave out the lines in between (no nesting);</li>
  *   <li>{@code //autocode:add VARIANTS code}: these variants get {@code code} here, float32 does not.</li>
  * </ul>
- * Runs of blank lines that omitted lines leave behind shrink to one.
+ * The code of {@code replace} and {@code add} is indented as the directive, plus any spaces after the one that ends
+ * the variant list, so that a block of added lines keeps its nesting.
+ * <p>Runs of blank lines that omitted lines leave behind shrink to one.
  *
  * <p>Any mistake (an unknown directive or variant, a directive with no line to apply to, two
  * directives for one variant on one line, an unclosed block, a hand-written copy of a generated
@@ -333,7 +335,8 @@ public final class KernelVariants {
             }
             int space = rest.indexOf(' ');
             String list = space < 0 ? rest : rest.substring(0, space);
-            String text = space < 0 ? "" : rest.substring(space + 1).strip();
+            // Past the one space after the variants, the code keeps its own indentation (a block of added lines).
+            String text = space < 0 ? "" : rest.substring(space + 1);
             Set<Variant> variants = variantList(path, number, list, declared);
             if ((kind == Kind.REPLACE || kind == Kind.ADD) && text.isEmpty()) {
                 throw new TemplateException(path, number, "autocode:" + kind.word + " needs the code to put in");

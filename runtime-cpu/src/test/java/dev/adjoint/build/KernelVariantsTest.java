@@ -103,6 +103,9 @@ class KernelVariantsTest {
                         y *= 2f;
                         //autocode:omit-end
                         //autocode:add integer y = Math.abs(y);
+                        //autocode:add int64 if (y > 1) {
+                        //autocode:add int64     y = 1;
+                        //autocode:add int64 }
                         return y;
                     }
                 }
@@ -132,6 +135,9 @@ class KernelVariantsTest {
                     static long f(long x) {
                         long y = Long.signum(x);
                         y = Math.abs(y);
+                        if (y > 1) {
+                            y = 1;
+                        }
                         return y;
                     }
                 }
