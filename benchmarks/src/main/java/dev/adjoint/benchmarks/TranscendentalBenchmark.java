@@ -1,6 +1,7 @@
 package dev.adjoint.benchmarks;
 
 import dev.adjoint.Tensor;
+import dev.adjoint.core.DType;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -14,7 +15,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** Compute-bound elementwise functions on {@code float32}: {@code exp}, {@code tanh}, {@code sigmoid}. */
+/**
+ * Compute-bound elementwise functions: {@code exp}, {@code tanh}, {@code sigmoid} and {@code pow} on {@code float32}
+ * (pow runs in float64 for its determinism, docs/design.md), and float64's own {@code log}, {@code sin} and {@code cos}.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -26,11 +30,19 @@ public class TranscendentalBenchmark {
     public int size;
 
     private Tensor x;
+    private Tensor positive;
+    private Tensor exponents;
+    private Tensor x64;
+    private Tensor positive64;
 
     @Setup
     public void setUp() {
         // [-4, 4) spans the interesting range of all three functions; exp stays far from overflow.
         x = BenchInputs.uniform(0, size).mul(4);
+        positive = x.abs().add(0.01);
+        exponents = BenchInputs.uniform(1, size).mul(3);
+        x64 = x.cast(DType.FLOAT64);
+        positive64 = positive.cast(DType.FLOAT64);
     }
 
     @Benchmark
@@ -46,5 +58,31 @@ public class TranscendentalBenchmark {
     @Benchmark
     public Tensor sigmoid() {
         return x.sigmoid();
+    }
+
+    /** x^1.7 for positive x: a scalar exponent, the common form. */
+    @Benchmark
+    public Tensor powScalarExponent() {
+        return positive.pow(1.7);
+    }
+
+    @Benchmark
+    public Tensor powTensorExponent() {
+        return positive.pow(exponents);
+    }
+
+    @Benchmark
+    public Tensor logFloat64() {
+        return positive64.log();
+    }
+
+    @Benchmark
+    public Tensor sinFloat64() {
+        return x64.sin();
+    }
+
+    @Benchmark
+    public Tensor cosFloat64() {
+        return x64.cos();
     }
 }

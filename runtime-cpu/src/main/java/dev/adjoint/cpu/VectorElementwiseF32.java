@@ -2,22 +2,15 @@ package dev.adjoint.cpu;
 
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.EQ;
-import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.F2I;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.I2F;
-import static jdk.incubator.vector.VectorOperators.IS_NAN;
 import static jdk.incubator.vector.VectorOperators.LE;
-import static jdk.incubator.vector.VectorOperators.LOG;
-import static jdk.incubator.vector.VectorOperators.LOG1P;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.NE;
-import static jdk.incubator.vector.VectorOperators.POW;
-import static jdk.incubator.vector.VectorOperators.SIN;
-import static jdk.incubator.vector.VectorOperators.COS;
 import static jdk.incubator.vector.VectorOperators.TANH;
 
 import dev.adjoint.core.DType;
@@ -34,10 +27,13 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API kernels of the elementwise family for {@code float32}. Every op has its own loop
  * because a Vector API operation is only compiled to SIMD instructions when the operator is a
  * constant at the call site. Each kernel covers whole vectors and leaves the tail (fewer elements
- * than one vector) to {@link ScalarElementwiseF32}. Transcendentals use the JDK's intrinsified
- * {@code EXP}/{@code LOG}/{@code TANH}/... operators; {@code SIGMOID}, {@code SOFTPLUS} and
- * {@code RSQRT} are built from them; the single-precision kernels compute {@code TANH} with a
- * rational approximation of their own, several times faster.
+ * than one vector) to {@link ScalarElementwiseF32}. The transcendentals are our own, built from
+ * adds, multiplies, FMAs and integer bit operations, so that they give the same bits interpreted
+ * and compiled (docs/design.md, "Determinism"): in single precision exp, log, log1p, sin, cos,
+ * tanh, erf, gelu and pow (computed in double precision through {@link VectorLogF64} and
+ * {@link VectorExpF64}); in double precision exp, log, log1p, sin and cos ({@link VectorExpF64},
+ * {@link VectorLogF64}, {@link VectorTrigF64}). Sigmoid and softplus are built from them. Double
+ * precision keeps the JDK's {@code TANH} and {@code POW}.
  *
  * <p>Only loaded when the Vector API is in use (see {@link KernelMode}).
  */
@@ -105,11 +101,11 @@ final class VectorElementwiseF32 {
                 i = end;
             }
             case LOG -> {
-                //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); v.lanewise(LOG).intoArray(out, i); }
+                //autocode:replace float64 i = VectorLogF64.logs(x, out, i, end, false);
                 i = logs(x, out, i, end, false);
             }
             case LOG1P -> {
-                //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); v.lanewise(LOG1P).intoArray(out, i); }
+                //autocode:replace float64 i = VectorLogF64.logs(x, out, i, end, true);
                 i = logs(x, out, i, end, true);
             }
             case SQRT -> {
@@ -125,11 +121,11 @@ final class VectorElementwiseF32 {
                 }
             }
             case SIN -> {
-                //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); v.lanewise(SIN).intoArray(out, i); }
+                //autocode:replace float64 i = VectorTrigF64.sinesOrCosines(x, out, i, end, false);
                 i = sinesOrCosines(x, out, i, end, false);
             }
             case COS -> {
-                //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); v.lanewise(COS).intoArray(out, i); }
+                //autocode:replace float64 i = VectorTrigF64.sinesOrCosines(x, out, i, end, true);
                 i = sinesOrCosines(x, out, i, end, true);
             }
             case TANH -> {
@@ -137,11 +133,9 @@ final class VectorElementwiseF32 {
                 i = tanhs(x, out, i, end);
             }
             case SIGMOID -> {
-                //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); one.div(one.add(v.neg().lanewise(EXP))).intoArray(out, i); }
                 i = sigmoids(x, out, i, end);
             }
             case SOFTPLUS -> {
-                //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); v.max(0f).add(v.abs().neg().lanewise(EXP).lanewise(LOG1P)).intoArray(out, i); }
                 i = softpluses(x, out, i, end);
             }
             case ERF -> {
@@ -191,18 +185,10 @@ final class VectorElementwiseF32 {
         //autocode:omit-end
     }
 
-    //autocode:omit-begin float64 (double precision keeps the JDK's lanewise(TANH) and the definitions of erf and gelu)
     // The transcendental ops run in loops of their own, not in unary's switch: C2 gives up inlining into a method
     // that large (NodeCountInliningCutoff), and a function of vectors that is not inlined boxes them, 4-6x slower
     // (measured on log). Each loop returns the index where the scalar tail starts; those built on exp compute its
     // argument into a scratch block for expArray.
-    private static int tanhs(float[] x, float[] out, int i, int end) {
-        for (; i < end; i += SPECIES.length()) {
-            tanh(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
-        }
-        return i;
-    }
-
     private static int sigmoids(float[] x, float[] out, int from, int end) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
         float[] scratch = GemmF32Vector.buffer(BLOCK_SCRATCH, SCRATCH_BLOCK);
@@ -235,6 +221,7 @@ final class VectorElementwiseF32 {
                 FloatVector.fromArray(SPECIES, x, block + j).abs().neg().intoArray(scratch, j);
             }
             expArray(scratch, 0, scratch, 0, n);
+            //autocode:replace float64 VectorLogF64.logs(scratch, scratch, 0, n, true);
             logs(scratch, scratch, 0, n, true);
             for (int j = 0; j < n; j += SPECIES.length()) {
                 FloatVector.fromArray(SPECIES, x, block + j).max(0f).add(FloatVector.fromArray(SPECIES, scratch, j))
@@ -242,6 +229,14 @@ final class VectorElementwiseF32 {
             }
         }
         return end;
+    }
+
+    //autocode:omit-begin float64 (float64 has its own log, sin and cos (VectorLogF64, VectorTrigF64), keeps the JDK's lanewise(TANH), and runs the definitions of erf and gelu)
+    private static int tanhs(float[] x, float[] out, int i, int end) {
+        for (; i < end; i += SPECIES.length()) {
+            tanh(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
+        }
+        return i;
     }
 
     // sin and cos (after Cephes' sinf.c): j = the octant of |x| rounded up to even, z = |x| - j pi/4 with pi/4 in four
@@ -500,19 +495,140 @@ final class VectorElementwiseF32 {
 
     //autocode:omit-end
 
+    //autocode:add float64 // lanewise(POW) with C's values where Java's differ, as BinaryOp#pow: 1 for a base of 1 (even to a NaN
+    //autocode:add float64 // power) and for -1 to an infinite power. Java gives NaN for those, so only a vector with a NaN result pays
+    //autocode:add float64 // for the fix; blending every vector made pow about twice as slow. Not bit-stable across warm-up (see
+    //autocode:add float64 // docs/design.md, "Determinism"): there is no wider type to compute it in.
+    //autocode:add float64 static FloatVector pow(FloatVector a, FloatVector b) {
+    //autocode:add float64     FloatVector r = a.lanewise(jdk.incubator.vector.VectorOperators.POW, b);
+    //autocode:add float64     if (r.test(jdk.incubator.vector.VectorOperators.IS_NAN).anyTrue()) {
+    //autocode:add float64         r = r.blend(1f, a.eq(1f).or(a.eq(-1f).and(b.abs().eq(Float.POSITIVE_INFINITY))));
+    //autocode:add float64     }
+    //autocode:add float64     return r;
+    //autocode:add float64 }
+    //autocode:omit-begin float64 (float64 keeps the JDK's lanewise(POW), above)
+    /** {@link #pows}' block of float64 values: |a|, its log, b log|a| and exp of that, in place. */
+    private static final ThreadLocal<double[]> POW_SCRATCH = ThreadLocal.withInitial(() -> new double[SCRATCH_BLOCK]);
+    /** {@link #pows}' scalar operand, spread over a block so that every loop has unit strides. */
+    private static final ThreadLocal<float[]> POW_SPREAD = ThreadLocal.withInitial(() -> new float[SCRATCH_BLOCK]);
+    /** 2^24: from here on every float is an even integer. */
+    private static final float EVEN_FLOATS = 16777216f;
+
     /**
-     * {@code lanewise(POW)} with C's values where Java's differ, as {@link BinaryOp#pow}: 1 for a
-     * base of 1 (even to a NaN power) and for -1 to an infinite power. Java gives NaN for those, so
-     * only a vector with a NaN result pays for the fix; blending every vector made pow about twice
-     * as slow.
+     * {@code o[oo + j] = pow(a[ao + j * as], b[bo + j * bs])} for {@code j < n}, a multiple of the vector length, with
+     * strides of 0 (one value for all) or 1; returns {@code n}. Computed in float64 from our own log and exp
+     * ({@link VectorLogF64}, {@link VectorExpF64}), whose errors of 2^-52 stay far below float32's last bit even after
+     * b log|a| scales them, so the result is float32's correctly rounded one but in rare double roundings; and it gives
+     * the same bits interpreted and compiled, which the JDK's {@code lanewise(POW)} does not (docs/design.md,
+     * "Determinism"). The sign of an odd power and C's special values (as {@link BinaryOp#pow}) are set last.
      */
-    static FloatVector pow(FloatVector a, FloatVector b) {
-        FloatVector r = a.lanewise(POW, b);
-        if (r.test(IS_NAN).anyTrue()) {
-            r = r.blend(1f, a.eq(1f).or(a.eq(-1f).and(b.abs().eq(Float.POSITIVE_INFINITY))));
+    private static int pows(float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int n) {
+        if (as == 1 && bs == 0 && commonPower(a, ao, b[bo], o, oo, n)) {
+            return n;
         }
-        return r;
+        double[] scratch = POW_SCRATCH.get();
+        float[] base = a, exponent = b;
+        double fixedLog = 0;
+        if (as == 0) {
+            base = spread(a[ao], SCRATCH_BLOCK);
+            for (int j = 0; j < SPECIES.length(); j++) {
+                scratch[j] = Math.abs((double) a[ao]);
+            }
+            VectorLogF64.logs(scratch, scratch, 0, SPECIES.length(), false);
+            fixedLog = scratch[0];  // a scalar base has one logarithm
+        } else if (bs == 0) {
+            exponent = spread(b[bo], SCRATCH_BLOCK);
+        }
+        for (int block = 0; block < n; block += SCRATCH_BLOCK) {
+            int m = Math.min(SCRATCH_BLOCK, n - block);  // a multiple of the vector length, as n is
+            int at = as == 1 ? ao + block : 0, bt = bs == 1 ? bo + block : 0, out = oo + block;
+            // Unit-stride loops with no branch, so that C2 vectorizes them; widening, abs, products and narrowing are
+            // exact or rounded once, the same bits in any order.
+            if (as == 1) {
+                for (int j = 0; j < m; j++) {
+                    scratch[j] = Math.abs((double) base[at + j]);
+                }
+                VectorLogF64.logs(scratch, scratch, 0, m, false);
+            } else {
+                for (int j = 0; j < m; j++) {
+                    scratch[j] = fixedLog;
+                }
+            }
+            for (int j = 0; j < m; j++) {
+                scratch[j] *= exponent[bt + j];
+            }
+            VectorExpF64.expArray(scratch, 0, scratch, 0, m);
+            for (int j = 0; j < m; j++) {
+                o[out + j] = (float) scratch[j];
+            }
+            for (int j = 0; j < m; j += SPECIES.length()) {
+                FloatVector x = FloatVector.fromArray(SPECIES, base, at + j);
+                FloatVector y = FloatVector.fromArray(SPECIES, exponent, bt + j);
+                FloatVector r = FloatVector.fromArray(SPECIES, o, out + j);
+                // A base with its sign bit set (-0 and -inf included) keeps it to an odd integer power, and a finite
+                // negative one to a fractional power is NaN. Floats from 2^24 on (infinities too) are even integers;
+                // below, y is an integer where converting it to int and back gives y.
+                VectorMask<Float> signed = x.reinterpretAsInts().compare(LT, 0).cast(SPECIES);
+                IntVector whole = (IntVector) y.convert(F2I, 0);
+                VectorMask<Float> even = y.abs().compare(GE, EVEN_FLOATS);
+                VectorMask<Float> integer = ((FloatVector) whole.convert(I2F, 0)).compare(EQ, y).or(even);
+                VectorMask<Float> odd = whole.and(1).compare(NE, 0).cast(SPECIES).and(integer).andNot(even);
+                VectorMask<Float> finiteNegative = x.compare(LT, 0f).and(x.compare(GT, Float.NEGATIVE_INFINITY));
+                // C's ones, NaN operands included: any x to the power 0, 1 to any power, -1 to an infinite power.
+                VectorMask<Float> one = y.compare(EQ, 0f).or(x.compare(EQ, 1f))
+                        .or(x.compare(EQ, -1f).and(y.abs().compare(EQ, Float.POSITIVE_INFINITY)));
+                r.blend(r.neg(), signed.and(odd)).blend(Float.NaN, finiteNegative.andNot(integer)).blend(1f, one)
+                        .intoArray(o, out + j);
+            }
+        }
+        return n;
     }
+
+    /** {@code value} in the first {@code n} elements of this thread's {@link #POW_SPREAD}. */
+    private static float[] spread(float value, int n) {
+        float[] spread = POW_SPREAD.get();
+        for (int j = 0; j < n; j++) {
+            spread[j] = value;
+        }
+        return spread;
+    }
+
+    /**
+     * x^2, x^-1, x^0.5 and x^3 for a scalar exponent, the powers people write most, directly (as PyTorch does): the
+     * first three are single correctly rounded operations, which is what the correctly rounded power is, C's special
+     * values included (but for x^0.5 of -0 and -inf, set here); x^3 is x x x in float64, exact but for one rounding
+     * before the one to float. Returns false, having written nothing, for any other exponent.
+     */
+    private static boolean commonPower(float[] a, int ao, float y, float[] o, int oo, int n) {
+        if (y == 2f) {
+            for (int j = 0; j < n; j += SPECIES.length()) {
+                FloatVector x = FloatVector.fromArray(SPECIES, a, ao + j);
+                x.mul(x).intoArray(o, oo + j);
+            }
+        } else if (y == -1f) {
+            FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+            for (int j = 0; j < n; j += SPECIES.length()) {
+                one.div(FloatVector.fromArray(SPECIES, a, ao + j)).intoArray(o, oo + j);
+            }
+        } else if (y == 0.5f) {
+            for (int j = 0; j < n; j += SPECIES.length()) {
+                // -0 + 0 is +0, whose root is +0 as pow's; -inf's root is NaN where pow's is +inf.
+                FloatVector x = FloatVector.fromArray(SPECIES, a, ao + j);
+                x.add(0f).sqrt().blend(Float.POSITIVE_INFINITY, x.compare(EQ, Float.NEGATIVE_INFINITY))
+                        .intoArray(o, oo + j);
+            }
+        } else if (y == 3f) {
+            for (int j = 0; j < n; j++) {
+                double x = a[ao + j];
+                o[oo + j] = (float) (x * x * x);
+            }
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    //autocode:omit-end
 
     /**
      * {@code op} on one broadcast row (strides 0 or 1, see {@link Broadcast}); the output is
@@ -576,7 +692,8 @@ final class VectorElementwiseF32 {
             case DIV -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).div(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
             case MAXIMUM -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).max(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
             case MINIMUM -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).min(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
-            case POW -> { for (; i < end; i += step) pow(FloatVector.fromArray(SPECIES, a, ao + i), FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+            //autocode:replace float64 case POW -> { for (; i < end; i += step) pow(FloatVector.fromArray(SPECIES, a, ao + i), FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+            case POW -> i = pows(a, ao, 1, b, bo, 1, o, oo, end);
             default -> { }
         }
         return i;
@@ -608,7 +725,8 @@ final class VectorElementwiseF32 {
             case DIV -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).div(b).intoArray(o, oo + i); }
             case MAXIMUM -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).max(b).intoArray(o, oo + i); }
             case MINIMUM -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).min(b).intoArray(o, oo + i); }
-            case POW -> { FloatVector vb = FloatVector.broadcast(SPECIES, b); for (; i < end; i += step) pow(FloatVector.fromArray(SPECIES, a, ao + i), vb).intoArray(o, oo + i); }
+            //autocode:replace float64 case POW -> { FloatVector vb = FloatVector.broadcast(SPECIES, b); for (; i < end; i += step) pow(FloatVector.fromArray(SPECIES, a, ao + i), vb).intoArray(o, oo + i); }
+            case POW -> i = pows(a, ao, 1, new float[] {b}, 0, 0, o, oo, end);
             default -> { }
         }
         return i;
@@ -627,7 +745,8 @@ final class VectorElementwiseF32 {
         switch (op) {
             case SUB -> { for (; i < end; i += step) va.sub(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
             case DIV -> { for (; i < end; i += step) va.div(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
-            case POW -> { for (; i < end; i += step) pow(va, FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+            //autocode:replace float64 case POW -> { for (; i < end; i += step) pow(va, FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+            case POW -> i = pows(new float[] {a}, 0, 0, b, bo, 1, o, oo, end);
             case LESS -> i = vectorScalar(BinaryOp.GREATER, b, bo, a, out, oo, n);
             case LESS_EQUAL -> i = vectorScalar(BinaryOp.GREATER_EQUAL, b, bo, a, out, oo, n);
             case GREATER -> i = vectorScalar(BinaryOp.LESS, b, bo, a, out, oo, n);
