@@ -70,6 +70,7 @@ public class ConvLayerBenchmark {
         mbv2_stem_3x3s2(3, 224, 32, 3, 2, 1, 1),
         mbv2_1x1_project_14x14(576, 14, 96, 1, 1, 0, 1),
         mbv2_1x1_project_112x112(32, 112, 16, 1, 1, 0, 1),
+        mbv2_3x3_depthwise_112x112(32, 112, 32, 3, 1, 1, 32),
         mbv2_3x3_depthwise_7x7(960, 7, 960, 3, 1, 1, 960),
         mbv2_3x3_depthwise_14x14(384, 14, 384, 3, 1, 1, 384),
         mbv2_3x3s2_depthwise_14x14(576, 14, 576, 3, 2, 1, 576),
