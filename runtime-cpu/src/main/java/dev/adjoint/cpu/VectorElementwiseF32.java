@@ -11,7 +11,6 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.NE;
-import static jdk.incubator.vector.VectorOperators.TANH;
 
 import dev.adjoint.core.DType;
 import dev.adjoint.op.BinaryOp;
@@ -31,9 +30,9 @@ import jdk.incubator.vector.VectorSpecies;
  * adds, multiplies, FMAs and integer bit operations, so that they give the same bits interpreted
  * and compiled (docs/design.md, "Determinism"): in single precision exp, log, log1p, sin, cos,
  * tanh, erf, gelu and pow (computed in double precision through {@link VectorLogF64} and
- * {@link VectorExpF64}); in double precision exp, log, log1p, sin and cos ({@link VectorExpF64},
- * {@link VectorLogF64}, {@link VectorTrigF64}). Sigmoid and softplus are built from them. Double
- * precision keeps the JDK's {@code TANH} and {@code POW}.
+ * {@link VectorExpF64}); in double precision exp, log, log1p, sin, cos and tanh ({@link VectorExpF64},
+ * {@link VectorLogF64}, {@link VectorTrigF64}, {@link VectorTanhF64}). Sigmoid and softplus are built
+ * from them. Double precision keeps the JDK's {@code POW}.
  *
  * <p>Only loaded when the Vector API is in use (see {@link KernelMode}).
  */
@@ -129,7 +128,7 @@ final class VectorElementwiseF32 {
                 i = sinesOrCosines(x, out, i, end, true);
             }
             case TANH -> {
-                //autocode:replace float64 for (; i < end; i += SPECIES.length()) { FloatVector v = FloatVector.fromArray(SPECIES, x, i); v.lanewise(TANH).intoArray(out, i); }
+                //autocode:replace float64 i = VectorTanhF64.tanhs(x, out, i, end);
                 i = tanhs(x, out, i, end);
             }
             case SIGMOID -> {
@@ -231,7 +230,7 @@ final class VectorElementwiseF32 {
         return end;
     }
 
-    //autocode:omit-begin float64 (float64 has its own log, sin and cos (VectorLogF64, VectorTrigF64), keeps the JDK's lanewise(TANH), and runs the definitions of erf and gelu)
+    //autocode:omit-begin float64 (float64 has its own log, sin, cos and tanh (VectorLogF64, VectorTrigF64, VectorTanhF64), and runs the definitions of erf and gelu)
     private static int tanhs(float[] x, float[] out, int i, int end) {
         for (; i < end; i += SPECIES.length()) {
             tanh(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
