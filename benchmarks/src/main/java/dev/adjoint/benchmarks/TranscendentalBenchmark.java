@@ -66,9 +66,20 @@ public class TranscendentalBenchmark {
         return positive.pow(1.7);
     }
 
+    /** x^2, which pow computes as x * x. */
+    @Benchmark
+    public Tensor powSquare() {
+        return x.pow(2.0);
+    }
+
     @Benchmark
     public Tensor powTensorExponent() {
         return positive.pow(exponents);
+    }
+
+    @Benchmark
+    public Tensor tanhFloat64() {
+        return x64.tanh();
     }
 
     @Benchmark

@@ -508,6 +508,8 @@ final class VectorElementwiseF32 {
     //autocode:omit-begin float64 (float64 keeps the JDK's lanewise(POW), above)
     /** {@link #pows}' block of float64 values: |a|, its log, b log|a| and exp of that, in place. */
     private static final ThreadLocal<double[]> POW_SCRATCH = ThreadLocal.withInitial(() -> new double[SCRATCH_BLOCK]);
+    /** {@link #pows}' block of exp(b log|a|) rounded to float, before signs and special values. */
+    private static final ThreadLocal<float[]> POW_MAGNITUDES = ThreadLocal.withInitial(() -> new float[SCRATCH_BLOCK]);
     /** {@link #pows}' scalar operand, spread over a block so that every loop has unit strides. */
     private static final ThreadLocal<float[]> POW_SPREAD = ThreadLocal.withInitial(() -> new float[SCRATCH_BLOCK]);
     /** 2^24: from here on every float is an even integer. */
@@ -526,6 +528,7 @@ final class VectorElementwiseF32 {
             return n;
         }
         double[] scratch = POW_SCRATCH.get();
+        float[] magnitudes = POW_MAGNITUDES.get();
         float[] base = a, exponent = b;
         double fixedLog = 0;
         if (as == 0) {
@@ -540,47 +543,74 @@ final class VectorElementwiseF32 {
         }
         for (int block = 0; block < n; block += SCRATCH_BLOCK) {
             int m = Math.min(SCRATCH_BLOCK, n - block);  // a multiple of the vector length, as n is
-            int at = as == 1 ? ao + block : 0, bt = bs == 1 ? bo + block : 0, out = oo + block;
-            // Unit-stride loops with no branch, so that C2 vectorizes them; widening, abs, products and narrowing are
-            // exact or rounded once, the same bits in any order.
+            int at = as == 1 ? ao + block : 0, bt = bs == 1 ? bo + block : 0;
             if (as == 1) {
-                for (int j = 0; j < m; j++) {
-                    scratch[j] = Math.abs((double) base[at + j]);
-                }
-                VectorLogF64.logs(scratch, scratch, 0, m, false);
+                magnitudeLogs(base, at, scratch, m);
             } else {
                 for (int j = 0; j < m; j++) {
                     scratch[j] = fixedLog;
                 }
             }
-            for (int j = 0; j < m; j++) {
-                scratch[j] *= exponent[bt + j];
-            }
+            timesExponents(scratch, exponent, bt, m);
             VectorExpF64.expArray(scratch, 0, scratch, 0, m);
-            for (int j = 0; j < m; j++) {
-                o[out + j] = (float) scratch[j];
-            }
-            for (int j = 0; j < m; j += SPECIES.length()) {
-                FloatVector x = FloatVector.fromArray(SPECIES, base, at + j);
-                FloatVector y = FloatVector.fromArray(SPECIES, exponent, bt + j);
-                FloatVector r = FloatVector.fromArray(SPECIES, o, out + j);
-                // A base with its sign bit set (-0 and -inf included) keeps it to an odd integer power, and a finite
-                // negative one to a fractional power is NaN. Floats from 2^24 on (infinities too) are even integers;
-                // below, y is an integer where converting it to int and back gives y.
-                VectorMask<Float> signed = x.reinterpretAsInts().compare(LT, 0).cast(SPECIES);
-                IntVector whole = (IntVector) y.convert(F2I, 0);
-                VectorMask<Float> even = y.abs().compare(GE, EVEN_FLOATS);
-                VectorMask<Float> integer = ((FloatVector) whole.convert(I2F, 0)).compare(EQ, y).or(even);
-                VectorMask<Float> odd = whole.and(1).compare(NE, 0).cast(SPECIES).and(integer).andNot(even);
-                VectorMask<Float> finiteNegative = x.compare(LT, 0f).and(x.compare(GT, Float.NEGATIVE_INFINITY));
-                // C's ones, NaN operands included: any x to the power 0, 1 to any power, -1 to an infinite power.
-                VectorMask<Float> one = y.compare(EQ, 0f).or(x.compare(EQ, 1f))
-                        .or(x.compare(EQ, -1f).and(y.abs().compare(EQ, Float.POSITIVE_INFINITY)));
-                r.blend(r.neg(), signed.and(odd)).blend(Float.NaN, finiteNegative.andNot(integer)).blend(1f, one)
-                        .intoArray(o, out + j);
-            }
+            // Rounded into a block of its own: o may be a or b (a fused chain runs in place), still read below.
+            rounded(scratch, magnitudes, m);
+            signsAndSpecialValues(base, at, exponent, bt, magnitudes, o, oo + block, m);
         }
         return n;
+    }
+
+    // pows' steps, each a method of its own: one loop each, so that C2 compiles them as methods soon rather than loop
+    // by loop through on-stack replacement (which left pow at 2-5x its speed for the first ten seconds). Unit strides
+    // and no branches, so that C2 vectorizes the plain loops; widening, abs, products and narrowing are exact or
+    // rounded once, the same bits in any order.
+
+    /** {@code scratch[j] = log|x[from + j]|} in float64, for {@code j < m}. */
+    private static void magnitudeLogs(float[] x, int from, double[] scratch, int m) {
+        for (int j = 0; j < m; j++) {
+            scratch[j] = Math.abs((double) x[from + j]);
+        }
+        VectorLogF64.logs(scratch, scratch, 0, m, false);
+    }
+
+    /** {@code scratch[j] *= y[from + j]} for {@code j < m}. */
+    private static void timesExponents(double[] scratch, float[] y, int from, int m) {
+        for (int j = 0; j < m; j++) {
+            scratch[j] *= y[from + j];
+        }
+    }
+
+    /** {@code magnitudes[j] = (float) scratch[j]} for {@code j < m}. */
+    private static void rounded(double[] scratch, float[] magnitudes, int m) {
+        for (int j = 0; j < m; j++) {
+            magnitudes[j] = (float) scratch[j];
+        }
+    }
+
+    /**
+     * {@code o[out + j]}: the magnitude with the sign of an odd power and C's special values of pow(x, y), for
+     * {@code j < m}. A base with its sign bit set (-0 and -inf included) keeps it to an odd integer power, and a
+     * finite negative one to a fractional power is NaN. Floats from 2^24 on (infinities too) are even integers;
+     * below, y is an integer where converting it to int and back gives y.
+     */
+    private static void signsAndSpecialValues(float[] x, int xFrom, float[] y, int yFrom, float[] magnitudes,
+            float[] o, int out, int m) {
+        for (int j = 0; j < m; j += SPECIES.length()) {
+            FloatVector base = FloatVector.fromArray(SPECIES, x, xFrom + j);
+            FloatVector exponent = FloatVector.fromArray(SPECIES, y, yFrom + j);
+            FloatVector r = FloatVector.fromArray(SPECIES, magnitudes, j);
+            VectorMask<Float> signed = base.reinterpretAsInts().compare(LT, 0).cast(SPECIES);
+            IntVector whole = (IntVector) exponent.convert(F2I, 0);
+            VectorMask<Float> even = exponent.abs().compare(GE, EVEN_FLOATS);
+            VectorMask<Float> integer = ((FloatVector) whole.convert(I2F, 0)).compare(EQ, exponent).or(even);
+            VectorMask<Float> odd = whole.and(1).compare(NE, 0).cast(SPECIES).and(integer).andNot(even);
+            VectorMask<Float> finiteNegative = base.compare(LT, 0f).and(base.compare(GT, Float.NEGATIVE_INFINITY));
+            // C's ones, NaN operands included: any x to the power 0, 1 to any power, -1 to an infinite power.
+            VectorMask<Float> one = exponent.compare(EQ, 0f).or(base.compare(EQ, 1f))
+                    .or(base.compare(EQ, -1f).and(exponent.abs().compare(EQ, Float.POSITIVE_INFINITY)));
+            r.blend(r.neg(), signed.and(odd)).blend(Float.NaN, finiteNegative.andNot(integer)).blend(1f, one)
+                    .intoArray(o, out + j);
+        }
     }
 
     /** {@code value} in the first {@code n} elements of this thread's {@link #POW_SPREAD}. */

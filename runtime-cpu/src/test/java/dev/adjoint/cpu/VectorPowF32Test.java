@@ -1,5 +1,6 @@
 package dev.adjoint.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -102,6 +103,23 @@ class VectorPowF32Test {
             assertEquals(x[i] * x[i], squares[i], "pow(" + x[i] + ", 2)");
             assertEquals(x[i] < 0 ? Float.NaN : (float) Math.sqrt(x[i]), roots[i], "pow(" + x[i] + ", 0.5)");
         }
+    }
+
+    /** In place (a fused chain writes each step over its input), base or exponent the output array. */
+    @Test
+    void inPlaceGivesTheSameBits() {
+        float[][] p = pairs();
+        float[] expected = arrays(p[0], p[1]);
+        float[] base = p[0].clone();
+        VectorElementwiseF32.binary(BinaryOp.POW, base, 0, 1, p[1], 0, 1, base, 0, base.length);
+        assertArrayEquals(expected, base, "base overwritten");
+        float[] exponent = p[1].clone();
+        VectorElementwiseF32.binary(BinaryOp.POW, p[0], 0, 1, exponent, 0, 1, exponent, 0, exponent.length);
+        assertArrayEquals(expected, exponent, "exponent overwritten");
+        float[] fixed = p[0].clone(), expectedFixed = new float[fixed.length];
+        VectorElementwiseF32.binary(BinaryOp.POW, p[0], 0, 1, new float[] {-3f}, 0, 0, expectedFixed, 0, fixed.length);
+        VectorElementwiseF32.binary(BinaryOp.POW, fixed, 0, 1, new float[] {-3f}, 0, 0, fixed, 0, fixed.length);
+        assertArrayEquals(expectedFixed, fixed, "base overwritten, scalar exponent");
     }
 
     private static float[] results() {
