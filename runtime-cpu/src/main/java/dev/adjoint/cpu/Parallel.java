@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  * default 50) after each piece before they sleep, so that consecutive ops find them awake; inside
  * {@link #awake} (an inference of a network) they do not sleep at all, as a network's single-threaded
  * stretches (packing, small ops) can outlast that spin, and a sleeping helper joins the next split tens of
- * microseconds late (BurstBenchmark). One split runs at a time; a split requested while one is running (from
+ * microseconds late (BurstBenchmark). A burst wakes sleeping helpers as it starts, and they linger spinning
+ * for 2 ms after it ends ({@code adjoint.cpu.burstLingerMicros}), ready for the next request. One split runs at a time; a split requested while one is running (from
  * inside a body, or from another application thread) runs on its own caller's thread.
  *
  * <p>A caller may use fewer threads than the pool has ({@link #limited}, public as {@link CpuBackend#withThreadLimit}): the
@@ -36,6 +37,14 @@ final class Parallel {
     private static final int PIECES_PER_THREAD = 4;
     /** How long a helper (and a caller waiting for the last pieces) spins before it sleeps. */
     private static final long SPIN_NANOS = Math.max(0, Long.getLong("adjoint.cpu.spinMicros", 50)) * 1000;
+    /**
+     * How long helpers keep spinning after a burst ({@link #awake}) ends, so that the next inference of a serving loop
+     * starts on every thread: a sleeping helper joined MobileNet-v2's first layer late (two threads, its 3x3 stem
+     * 0.44 ms with 50 us of spin, 0.35 ms with 2 ms). OpenMP's threads spin 200 ms by default, ONNX Runtime's pool
+     * spins too; 2 ms of one core per idle gap is the price.
+     */
+    private static final long BURST_LINGER_NANOS =
+            Math.max(0, Long.getLong("adjoint.cpu.burstLingerMicros", 2000)) * 1000;
 
     /** A body run over the index range {@code [from, to)}. */
     @FunctionalInterface
@@ -120,7 +129,8 @@ final class Parallel {
                     seen = s;
                     return current;
                 }
-                if (System.nanoTime() < spinUntil || AWAKE.get() > 0) {
+                long now = System.nanoTime();
+                if (now < spinUntil || AWAKE.get() > 0 || now - burstEnded < BURST_LINGER_NANOS) {
                     Thread.onSpinWait();
                     continue;
                 }
@@ -136,6 +146,8 @@ final class Parallel {
     private static final AtomicBoolean BUSY = new AtomicBoolean();
     /** Open {@link #awake} scopes that may split work: while there are any, helpers spin instead of sleeping. */
     private static final AtomicInteger AWAKE = new AtomicInteger();
+    /** When the last {@link #awake} scope closed ({@link System#nanoTime}); helpers linger spinning after it. */
+    private static volatile long burstEnded = System.nanoTime() - BURST_LINGER_NANOS;
     /** The calling thread's limit on kernel threads, when it set one ({@link #limited}). */
     private static final ThreadLocal<Integer> LIMIT = new ThreadLocal<>();
     private static volatile Job current;
@@ -251,11 +263,23 @@ final class Parallel {
         if (threads() == 1) {
             return task.get();
         }
-        AWAKE.incrementAndGet();
+        if (AWAKE.getAndIncrement() == 0) {
+            // Wake sleeping helpers now, while the caller sets the inference up, rather than at its first split.
+            Helper[] hs = helpers;
+            if (hs != null) {
+                for (Helper h : hs) {
+                    if (h.sleeping) {
+                        LockSupport.unpark(h);
+                    }
+                }
+            }
+        }
         try {
             return task.get();
         } finally {
-            AWAKE.decrementAndGet();
+            if (AWAKE.decrementAndGet() == 0) {
+                burstEnded = System.nanoTime();
+            }
         }
     }
 

@@ -150,6 +150,15 @@ class ParallelTest {
             sleepMillis(1);
         }
         assertTrue(Parallel.helpersAsleep(), "helpers still spinning 5 s after the burst");
+        // A burst wakes the sleeping helpers as it starts, before its first split.
+        CPU.inBurst(() -> {
+            long wake = System.nanoTime() + 5_000_000_000L;
+            while (Parallel.helpersAsleep() && System.nanoTime() < wake) {
+                Thread.onSpinWait();
+            }
+            assertFalse(Parallel.helpersAsleep(), "a burst with no split yet left its helpers asleep");
+            return null;
+        });
         // A burst on one thread keeps no helper awake, and a failing burst closes its scope.
         Parallel.serially(() -> CPU.inBurst(() -> {
             assertEquals(outside, Parallel.awakeScopes());
