@@ -204,7 +204,7 @@ final class VectorElementwiseF32 {
         return end;
     }
 
-    /** Values per block of the scratch array of {@link #sigmoids}, {@link #softpluses} and {@link #erfOrGelu}. */
+    /** Values per block of the scratch arrays exp runs on: sigmoid's, softplus's, erf's and gelu's. */
     private static final int SCRATCH_BLOCK = 1024;
     private static final ThreadLocal<float[]> BLOCK_SCRATCH = new ThreadLocal<>();
 

@@ -44,6 +44,21 @@ final class ChildJvm {
         assertArrayEquals(Arrays.copyOf(avx2, length), Arrays.copyOf(results, length), "AVX2 against this JVM");
     }
 
+    /** As {@link #assertInterpretedEqualsCompiled} for a float64 kernel's results. */
+    static void assertInterpretedEqualsCompiledDoubles(Class<?> main, Supplier<double[]> results)
+            throws IOException, InterruptedException {
+        double[] compiled = null;
+        for (int round = 0; round < 30; round++) {
+            compiled = results.get();
+        }
+        assertArrayEquals(doubles(main, "-Xint", compiled.length), compiled, "interpreted against compiled");
+    }
+
+    /** As {@link #assertAvx2Equals} for a float64 kernel's results, all of them. */
+    static void assertAvx2EqualsDoubles(Class<?> main, double[] results) throws IOException, InterruptedException {
+        assertArrayEquals(doubles(main, "-XX:UseAVX=2", results.length), results, "AVX2 against this JVM");
+    }
+
     /** The arrays one after the other. */
     static float[] concat(List<float[]> parts) {
         int n = 0;

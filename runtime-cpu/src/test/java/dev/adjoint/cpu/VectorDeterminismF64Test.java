@@ -1,6 +1,5 @@
 package dev.adjoint.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.adjoint.op.UnaryOp;
@@ -74,16 +73,11 @@ class VectorDeterminismF64Test {
 
     @Test
     void interpretedAndCompiledGiveTheSameBits() throws IOException, InterruptedException {
-        double[] compiled = null;
-        for (int round = 0; round < 30; round++) {
-            compiled = results();
-        }
-        assertArrayEquals(ChildJvm.doubles(VectorDeterminismF64Test.class, "-Xint", compiled.length), compiled);
+        ChildJvm.assertInterpretedEqualsCompiledDoubles(VectorDeterminismF64Test.class, VectorDeterminismF64Test::results);
     }
 
     @Test
     void avx2GivesTheSameBits() throws IOException, InterruptedException {
-        double[] here = results();
-        assertArrayEquals(ChildJvm.doubles(VectorDeterminismF64Test.class, "-XX:UseAVX=2", here.length), here);
+        ChildJvm.assertAvx2EqualsDoubles(VectorDeterminismF64Test.class, results());
     }
 }

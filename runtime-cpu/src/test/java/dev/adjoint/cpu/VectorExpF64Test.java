@@ -1,6 +1,5 @@
 package dev.adjoint.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -71,15 +70,11 @@ class VectorExpF64Test {
 
     @Test
     void interpretedAndCompiledGiveTheSameBits() throws IOException, InterruptedException {
-        double[] compiled = null;
-        for (int round = 0; round < 30; round++) {
-            compiled = exp(sweep());
-        }
-        assertArrayEquals(ChildJvm.doubles(VectorExpF64Test.class, "-Xint", SWEEP), compiled);
+        ChildJvm.assertInterpretedEqualsCompiledDoubles(VectorExpF64Test.class, () -> exp(sweep()));
     }
 
     @Test
     void avx2GivesTheSameBits() throws IOException, InterruptedException {
-        assertArrayEquals(ChildJvm.doubles(VectorExpF64Test.class, "-XX:UseAVX=2", SWEEP), exp(sweep()));
+        ChildJvm.assertAvx2EqualsDoubles(VectorExpF64Test.class, exp(sweep()));
     }
 }

@@ -1,6 +1,5 @@
 package dev.adjoint.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -117,16 +116,11 @@ class VectorLogF64Test {
 
     @Test
     void interpretedAndCompiledGiveTheSameBits() throws IOException, InterruptedException {
-        double[] compiled = null;
-        for (int round = 0; round < 20; round++) {
-            compiled = results();
-        }
-        assertArrayEquals(ChildJvm.doubles(VectorLogF64Test.class, "-Xint", compiled.length), compiled);
+        ChildJvm.assertInterpretedEqualsCompiledDoubles(VectorLogF64Test.class, VectorLogF64Test::results);
     }
 
     @Test
     void avx2GivesTheSameBits() throws IOException, InterruptedException {
-        double[] here = results();
-        assertArrayEquals(ChildJvm.doubles(VectorLogF64Test.class, "-XX:UseAVX=2", here.length), here);
+        ChildJvm.assertAvx2EqualsDoubles(VectorLogF64Test.class, results());
     }
 }

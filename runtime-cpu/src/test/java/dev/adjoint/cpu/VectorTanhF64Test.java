@@ -1,6 +1,5 @@
 package dev.adjoint.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -80,16 +79,11 @@ class VectorTanhF64Test {
 
     @Test
     void interpretedAndCompiledGiveTheSameBits() throws IOException, InterruptedException {
-        double[] compiled = null;
-        for (int round = 0; round < 30; round++) {
-            compiled = results();
-        }
-        assertArrayEquals(ChildJvm.doubles(VectorTanhF64Test.class, "-Xint", compiled.length), compiled);
+        ChildJvm.assertInterpretedEqualsCompiledDoubles(VectorTanhF64Test.class, VectorTanhF64Test::results);
     }
 
     @Test
     void avx2GivesTheSameBits() throws IOException, InterruptedException {
-        double[] here = results();
-        assertArrayEquals(ChildJvm.doubles(VectorTanhF64Test.class, "-XX:UseAVX=2", here.length), here);
+        ChildJvm.assertAvx2EqualsDoubles(VectorTanhF64Test.class, results());
     }
 }

@@ -135,16 +135,11 @@ class VectorTrigF64Test {
 
     @Test
     void interpretedAndCompiledGiveTheSameBits() throws IOException, InterruptedException {
-        double[] compiled = null;
-        for (int round = 0; round < 20; round++) {
-            compiled = results();
-        }
-        assertArrayEquals(ChildJvm.doubles(VectorTrigF64Test.class, "-Xint", compiled.length), compiled);
+        ChildJvm.assertInterpretedEqualsCompiledDoubles(VectorTrigF64Test.class, VectorTrigF64Test::results);
     }
 
     @Test
     void avx2GivesTheSameBits() throws IOException, InterruptedException {
-        double[] here = results();
-        assertArrayEquals(ChildJvm.doubles(VectorTrigF64Test.class, "-XX:UseAVX=2", here.length), here);
+        ChildJvm.assertAvx2EqualsDoubles(VectorTrigF64Test.class, results());
     }
 }
