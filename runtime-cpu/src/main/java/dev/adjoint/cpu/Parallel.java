@@ -21,8 +21,9 @@ import java.util.function.Supplier;
  * {@link #awake} (an inference of a network) they do not sleep at all, as a network's single-threaded
  * stretches (packing, small ops) can outlast that spin, and a sleeping helper joins the next split tens of
  * microseconds late (BurstBenchmark). A burst wakes sleeping helpers as it starts, and they linger spinning
- * for 2 ms after it ends ({@code adjoint.cpu.burstLingerMicros}), ready for the next request. One split runs at a time; a split requested while one is running (from
- * inside a body, or from another application thread) runs on its own caller's thread.
+ * for 2 ms after it ends ({@code adjoint.cpu.burstLingerMicros}), ready for the next request. One split runs
+ * at a time; a split requested while one is running (from inside a body, or from another application thread)
+ * runs on its own caller's thread.
  *
  * <p>A caller may use fewer threads than the pool has ({@link #limited}, public as {@link CpuBackend#withThreadLimit}): the
  * inference engine's {@code INFERENCE_NUM_THREADS} is such a limit, set per request rather than per JVM.
@@ -187,11 +188,7 @@ final class Parallel {
             Helper[] hs = helpers();
             current = job;
             sequence++;
-            for (Helper h : hs) {
-                if (h.sleeping) {
-                    LockSupport.unpark(h);
-                }
-            }
+            wakeSleeping(hs);
             job.work();
             awaitPieces(job);
         } finally {
@@ -206,6 +203,14 @@ final class Parallel {
         }
         if (failure != null) {
             throw new IllegalStateException(failure);
+        }
+    }
+
+    private static void wakeSleeping(Helper[] hs) {
+        for (Helper h : hs) {
+            if (h.sleeping) {
+                LockSupport.unpark(h);
+            }
         }
     }
 
@@ -267,11 +272,7 @@ final class Parallel {
             // Wake sleeping helpers now, while the caller sets the inference up, rather than at its first split.
             Helper[] hs = helpers;
             if (hs != null) {
-                for (Helper h : hs) {
-                    if (h.sleeping) {
-                        LockSupport.unpark(h);
-                    }
-                }
+                wakeSleeping(hs);
             }
         }
         try {

@@ -529,28 +529,13 @@ final class VectorElementwiseF32 {
         }
         double[] scratch = POW_SCRATCH.get();
         float[] magnitudes = POW_MAGNITUDES.get();
-        float[] base = a, exponent = b;
-        double fixedLog = 0;
-        if (as == 0) {
-            base = spread(a[ao], SCRATCH_BLOCK);
-            for (int j = 0; j < SPECIES.length(); j++) {
-                scratch[j] = Math.abs((double) a[ao]);
-            }
-            VectorLogF64.logs(scratch, scratch, 0, SPECIES.length(), false);
-            fixedLog = scratch[0];  // a scalar base has one logarithm
-        } else if (bs == 0) {
-            exponent = spread(b[bo], SCRATCH_BLOCK);
-        }
+        // At most one operand is a scalar (two would not reach a vector kernel): spread over a block.
+        float[] base = as == 1 ? a : spread(a[ao], SCRATCH_BLOCK);
+        float[] exponent = bs == 1 ? b : spread(b[bo], SCRATCH_BLOCK);
         for (int block = 0; block < n; block += SCRATCH_BLOCK) {
             int m = Math.min(SCRATCH_BLOCK, n - block);  // a multiple of the vector length, as n is
             int at = as == 1 ? ao + block : 0, bt = bs == 1 ? bo + block : 0;
-            if (as == 1) {
-                magnitudeLogs(base, at, scratch, m);
-            } else {
-                for (int j = 0; j < m; j++) {
-                    scratch[j] = fixedLog;
-                }
-            }
+            magnitudeLogs(base, at, scratch, m);
             timesExponents(scratch, exponent, bt, m);
             VectorExpF64.expArray(scratch, 0, scratch, 0, m);
             // Rounded into a block of its own: o may be a or b (a fused chain runs in place), still read below.
@@ -560,10 +545,8 @@ final class VectorElementwiseF32 {
         return n;
     }
 
-    // pows' steps, each a method of its own: one loop each, so that C2 compiles them as methods soon rather than loop
-    // by loop through on-stack replacement (which left pow at 2-5x its speed for the first ten seconds). Unit strides
-    // and no branches, so that C2 vectorizes the plain loops; widening, abs, products and narrowing are exact or
-    // rounded once, the same bits in any order.
+    // pows' steps, a loop each, with unit strides and no branches so that C2 vectorizes the plain ones; widening,
+    // abs, products and narrowing are exact or rounded once, the same bits in any order.
 
     /** {@code scratch[j] = log|x[from + j]|} in float64, for {@code j < m}. */
     private static void magnitudeLogs(float[] x, int from, double[] scratch, int m) {
