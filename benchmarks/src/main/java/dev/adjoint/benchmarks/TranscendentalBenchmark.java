@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Compute-bound elementwise functions: {@code exp}, {@code tanh}, {@code sigmoid} and {@code pow} on {@code float32}
- * (pow runs in float64 for its determinism, docs/design.md), and float64's own {@code log}, {@code sin} and {@code cos}.
+ * (pow runs in float64 for its determinism, docs/design.md), and float64's own {@code log}, {@code sin}, {@code cos},
+ * {@code tanh} and {@code pow}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,6 +35,7 @@ public class TranscendentalBenchmark {
     private Tensor exponents;
     private Tensor x64;
     private Tensor positive64;
+    private Tensor exponents64;
 
     @Setup
     public void setUp() {
@@ -43,6 +45,7 @@ public class TranscendentalBenchmark {
         exponents = BenchInputs.uniform(1, size).mul(3);
         x64 = x.cast(DType.FLOAT64);
         positive64 = positive.cast(DType.FLOAT64);
+        exponents64 = exponents.cast(DType.FLOAT64);
     }
 
     @Benchmark
@@ -95,5 +98,15 @@ public class TranscendentalBenchmark {
     @Benchmark
     public Tensor cosFloat64() {
         return x64.cos();
+    }
+
+    @Benchmark
+    public Tensor powFloat64() {
+        return positive64.pow(exponents64);
+    }
+
+    @Benchmark
+    public Tensor powScalarExponentFloat64() {
+        return positive64.pow(1.7);
     }
 }

@@ -114,15 +114,16 @@ public enum BinaryOp {
     }
 
     /**
-     * {@link Math#pow} with the values C99, and so NumPy's {@code np.power}, gives where Java's
+     * {@link StrictMath#pow} with the values C99, and so NumPy's {@code np.power}, gives where Java's
      * differ: {@code pow(1, y)} is 1 for every {@code y}, NaN included, and {@code pow(-1, ±inf)} is 1.
-     * Java gives NaN for those; everything else agrees.
+     * Java gives NaN for those; everything else agrees. {@code StrictMath}'s, not {@code Math}'s, so that
+     * a row's scalar tail has the bits of the CPU runtime's float64 vector lanes ({@code VectorPowF64}).
      */
     public static double pow(double base, double exponent) {
         if (base == 1.0 || base == -1.0 && Double.isInfinite(exponent)) {
             return 1.0;
         }
-        return Math.pow(base, exponent);
+        return StrictMath.pow(base, exponent);
     }
 
     /** The op's value on one pair of float64 elements (1 and 0 for true and false). */

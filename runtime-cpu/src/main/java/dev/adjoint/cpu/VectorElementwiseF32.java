@@ -30,9 +30,9 @@ import jdk.incubator.vector.VectorSpecies;
  * adds, multiplies, FMAs and integer bit operations, so that they give the same bits interpreted
  * and compiled (docs/design.md, "Determinism"): in single precision exp, log, log1p, sin, cos,
  * tanh, erf, gelu and pow (computed in double precision through {@link VectorLogF64} and
- * {@link VectorExpF64}); in double precision exp, log, log1p, sin, cos and tanh ({@link VectorExpF64},
- * {@link VectorLogF64}, {@link VectorTrigF64}, {@link VectorTanhF64}). Sigmoid and softplus are built
- * from them. Double precision keeps the JDK's {@code POW}.
+ * {@link VectorExpF64}); in double precision exp, log, log1p, sin, cos, tanh and pow ({@link VectorExpF64},
+ * {@link VectorLogF64}, {@link VectorTrigF64}, {@link VectorTanhF64}, and {@link VectorPowF64}, which has
+ * {@code StrictMath}'s bits). Sigmoid and softplus are built from them.
  *
  * <p>Only loaded when the Vector API is in use (see {@link KernelMode}).
  */
@@ -494,18 +494,7 @@ final class VectorElementwiseF32 {
 
     //autocode:omit-end
 
-    //autocode:add float64 // lanewise(POW) with C's values where Java's differ, as BinaryOp#pow: 1 for a base of 1 (even to a NaN
-    //autocode:add float64 // power) and for -1 to an infinite power. Java gives NaN for those, so only a vector with a NaN result pays
-    //autocode:add float64 // for the fix; blending every vector made pow about twice as slow. Not bit-stable across warm-up (see
-    //autocode:add float64 // docs/design.md, "Determinism"): there is no wider type to compute it in.
-    //autocode:add float64 static FloatVector pow(FloatVector a, FloatVector b) {
-    //autocode:add float64     FloatVector r = a.lanewise(jdk.incubator.vector.VectorOperators.POW, b);
-    //autocode:add float64     if (r.test(jdk.incubator.vector.VectorOperators.IS_NAN).anyTrue()) {
-    //autocode:add float64         r = r.blend(1f, a.eq(1f).or(a.eq(-1f).and(b.abs().eq(Float.POSITIVE_INFINITY))));
-    //autocode:add float64     }
-    //autocode:add float64     return r;
-    //autocode:add float64 }
-    //autocode:omit-begin float64 (float64 keeps the JDK's lanewise(POW), above)
+    //autocode:omit-begin float64 (float64 has its own pow, VectorPowF64)
     /** {@link #pows}' block of float64 values: |a|, its log, b log|a| and exp of that, in place. */
     private static final ThreadLocal<double[]> POW_SCRATCH = ThreadLocal.withInitial(() -> new double[SCRATCH_BLOCK]);
     /** {@link #pows}' block of exp(b log|a|) rounded to float, before signs and special values. */
@@ -704,7 +693,7 @@ final class VectorElementwiseF32 {
             case DIV -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).div(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
             case MAXIMUM -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).max(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
             case MINIMUM -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).min(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
-            //autocode:replace float64 case POW -> { for (; i < end; i += step) pow(FloatVector.fromArray(SPECIES, a, ao + i), FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+            //autocode:replace float64 case POW -> i = VectorPowF64.pows(a, ao, 1, b, bo, 1, o, oo, end);
             case POW -> i = pows(a, ao, 1, b, bo, 1, o, oo, end);
             default -> { }
         }
@@ -737,7 +726,7 @@ final class VectorElementwiseF32 {
             case DIV -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).div(b).intoArray(o, oo + i); }
             case MAXIMUM -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).max(b).intoArray(o, oo + i); }
             case MINIMUM -> { for (; i < end; i += step) FloatVector.fromArray(SPECIES, a, ao + i).min(b).intoArray(o, oo + i); }
-            //autocode:replace float64 case POW -> { FloatVector vb = FloatVector.broadcast(SPECIES, b); for (; i < end; i += step) pow(FloatVector.fromArray(SPECIES, a, ao + i), vb).intoArray(o, oo + i); }
+            //autocode:replace float64 case POW -> i = VectorPowF64.pows(a, ao, 1, new float[] {b}, 0, 0, o, oo, end);
             case POW -> i = pows(a, ao, 1, new float[] {b}, 0, 0, o, oo, end);
             default -> { }
         }
@@ -757,7 +746,7 @@ final class VectorElementwiseF32 {
         switch (op) {
             case SUB -> { for (; i < end; i += step) va.sub(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
             case DIV -> { for (; i < end; i += step) va.div(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
-            //autocode:replace float64 case POW -> { for (; i < end; i += step) pow(va, FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(o, oo + i); }
+            //autocode:replace float64 case POW -> i = VectorPowF64.pows(new float[] {a}, 0, 0, b, bo, 1, o, oo, end);
             case POW -> i = pows(new float[] {a}, 0, 0, b, bo, 1, o, oo, end);
             case LESS -> i = vectorScalar(BinaryOp.GREATER, b, bo, a, out, oo, n);
             case LESS_EQUAL -> i = vectorScalar(BinaryOp.GREATER_EQUAL, b, bo, a, out, oo, n);
