@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Products with a pre-packed B (an inference engine's constant weights) and only a row or two of A,
  * which run row by row instead of in a tile padded with zero rows: each row must equal a float64
- * reference, and carry the same bits as the same row computed inside a larger batch.
+ * reference, and carry the same bits as the same row computed inside a larger batch. Also a single
+ * row times a transposed B.
  */
 class GemmSmallBatchTest {
     private static final int[] ROWS = {1, 2, 3, 8, 9, 10, 17};
@@ -59,6 +60,24 @@ class GemmSmallBatchTest {
         GemmF32Vector.gemm(m, n, k, a, 0, k, 1, b, 0, n, 1, plain, 0, n, false);
         for (int j = 0; j < n; j++) {
             assertEquals(plain[j], packedResult[j], 1e-4, "column " + j);
+        }
+    }
+
+    /** A row times a transposed B (a classifier's {@code x W^T} at batch 1): a dot product per column. */
+    @Test
+    void rowTimesTransposedBEqualsAFloat64Reference() {
+        SplittableRandom random = new SplittableRandom(14);
+        int n = 1000 + 3, k = 1280 + 5;
+        float[] a = randomFloats(random, k);
+        float[] bT = randomFloats(random, n * k);
+        float[] c = new float[n];
+        GemmF32Vector.gemm(1, n, k, a, 0, k, 1, bT, 0, 1, k, c, 0, n, false);
+        for (int j = 0; j < n; j++) {
+            double expected = 0;
+            for (int p = 0; p < k; p++) {
+                expected += (double) a[p] * bT[j * k + p];
+            }
+            assertEquals(expected, c[j], 1e-5 * Math.sqrt(k) * 4, "column " + j);
         }
     }
 
