@@ -12,6 +12,7 @@ import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.NE;
 
 import dev.adjoint.op.BinaryOp;
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
@@ -125,11 +126,13 @@ final class VectorPowF64 {
     /**
      * {@code high[j] + low[j] = log2|a[from + j * as]|} for {@code j < m}, to about 70 bits, {@code high[j]} with its
      * low 32 bits clear. Lanes fdlibm treats apart (zero, infinite, NaN) get values {@link #powersFromLog2s} ignores.
+     * One base for all ({@code as == 0}) is taken once, and its log copied.
      */
     private static void log2s(double[] a, int from, int as, double[] high, double[] low, int m) {
         DoubleVector zero = DoubleVector.zero(SPECIES);
         DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
-        for (int i = 0; i < m; i += V) {
+        int computed = as == 1 ? m : V;
+        for (int i = 0; i < computed; i += V) {
             DoubleVector x = as == 1 ? DoubleVector.fromArray(SPECIES, a, from + i) : DoubleVector.broadcast(SPECIES, a[from]);
             DoubleVector absX = x.abs();
             // log2|x| = n + log2(1 or 1.5) + log2(ax / (1 or 1.5)), with ax = |x| 2^-n in [sqrt(1/2), sqrt(2)) * 1 or
@@ -177,6 +180,10 @@ final class VectorPowF64 {
 
             t1.intoArray(high, i);
             t2.intoArray(low, i);
+        }
+        if (computed < m) {
+            Arrays.fill(high, computed, m, high[0]);
+            Arrays.fill(low, computed, m, low[0]);
         }
     }
 
@@ -317,7 +324,7 @@ final class VectorPowF64 {
                 one.div(DoubleVector.fromArray(SPECIES, a, ao + j)).intoArray(o, oo + j);
             }
         } else if (y == 0.0) {
-            java.util.Arrays.fill(o, oo, oo + n, 1.0);
+            Arrays.fill(o, oo, oo + n, 1.0);
         } else {
             return false;
         }
