@@ -12,9 +12,9 @@ import dev.adjoint.spi.Storage;
  * {@link Im2col} unfold followed by one GEMM (weights {@code O/g x (C/g * KH * KW)} times the
  * unfolded patches), so it runs on the same kernels as {@link Matmul}; a 1x1 convolution with stride
  * 1 and no padding skips the unfold, and on the float32 Vector API path the filters come packed from
- * {@link PackedOperands}, a depthwise convolution runs {@link DepthwiseConvF32Vector} instead and a large 3x3
- * stride-1 one {@link WinogradF32}. Pooling lives in
- * {@link Pool2d} and {@link PoolF32Vector}.
+ * {@link PackedOperands}, a depthwise convolution runs {@link DepthwiseConvF32Vector} instead, a large 3x3
+ * stride-1 one {@link WinogradF32}, and one with few input channels (a stem) {@link PolyphaseConvF32Vector}.
+ * Pooling lives in {@link Pool2d} and {@link PoolF32Vector}.
  */
 final class Convolution {
     /** Total multiply-adds below which a convolution stays on the calling thread. */
@@ -119,6 +119,12 @@ final class Convolution {
         }
         if (vector && dtype == DType.FLOAT32 && DepthwiseConvF32Vector.applies(channels, groups)) {
             DepthwiseConvF32Vector.conv(x.floats(), batch, channels, h, wd, w.floats(), outChannels, kh, kw, spec, oh, ow,
+                    epilogue == null ? null : epilogue.floats(0), (float[]) out);
+            return result;
+        }
+        if (vector && dtype == DType.FLOAT32
+                && PolyphaseConvF32Vector.applies(channels, groups, outChannels, kh, kw, spec, oh, ow)) {
+            PolyphaseConvF32Vector.conv(x.floats(), batch, channels, h, wd, w, outChannels, kh, kw, spec, oh, ow,
                     epilogue == null ? null : epilogue.floats(0), (float[]) out);
             return result;
         }

@@ -587,7 +587,11 @@ final class DepthwiseConvF32Vector {
      * each, only the ones some tap reads are filled), {@link #BLOCK} floats of slack that the run's
      * last block may read past them, then the run's flat output ({@code oh x len}, rounded up to a block).
      */
-    private static final class Geometry {
+    /**
+     * The polyphase sub-planes of one input plane and where each tap reads them; also the layout that
+     * {@link PolyphaseConvF32Vector} reads a dense convolution's taps from.
+     */
+    static final class Geometry {
         private final int h, w, sh, sw, padTop, padLeft, oh, ow;
         /** Rows and row length of each sub-plane. */
         private final int rows, len;
@@ -628,17 +632,41 @@ final class DepthwiseConvF32Vector {
             return runStart + positions;
         }
 
+        /** Values of one plane's sub-planes (the run, which only the depthwise kernel uses, starts after them). */
+        int subPlanesSize() {
+            return sh * sw * rows * len;
+        }
+
+        /** Length of a sub-plane's row: output {@code (y, x)} is flat position {@code y * rowLength() + x}. */
+        int rowLength() {
+            return len;
+        }
+
+        /** Where tap {@code (i, j)} (at {@code i * kw + j}) reads in its plane's sub-planes for output position 0. */
+        int tap(int t) {
+            return taps[t];
+        }
+
         private int subPlane(int a, int b) {
             return (a * sw + b) * rows * len;
         }
 
         /** Copies the input plane at {@code x[xOff]} into the sub-planes that the taps read. */
         void load(float[] x, int xOff, float[] scratch) {
-            for (int a = 0; a < sh; a++) {
-                if (!rowPhases[a]) {
-                    continue;
-                }
-                for (int r = 0; r < rows; r++) {
+            load(x, xOff, scratch, 0);
+        }
+
+        /**
+         * As above, the sub-planes from {@code scratch[base]}; only the input's values are written, so the zero
+         * borders stay as they were.
+         */
+        void load(float[] x, int xOff, float[] scratch, int base) {
+            // Input rows in order (r, then a), so that the reads stream through x.
+            for (int r = 0; r < rows; r++) {
+                for (int a = 0; a < sh; a++) {
+                    if (!rowPhases[a]) {
+                        continue;
+                    }
                     int iy = r * sh + a - padTop;
                     if (iy < 0 || iy >= h) {
                         continue;
@@ -652,7 +680,7 @@ final class DepthwiseConvF32Vector {
                         int c0 = Math.max(0, Math.ceilDiv(padLeft - b, sw));
                         int ix0 = c0 * sw + b - padLeft;
                         int count = Math.min(len - c0, ix0 >= w ? 0 : Math.ceilDiv(w - ix0, sw));
-                        int dst = subPlane(a, b) + r * len + c0;
+                        int dst = base + subPlane(a, b) + r * len + c0;
                         if (count <= 0) {
                             continue;
                         }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * The kernels pick their register tile from the vector width ({@link GemmF32Vector#MR}): 8 rows on
  * AVX-512, 4 on AVX2. The tests in this JVM run the host's path; this one starts a JVM limited to
  * 256-bit vectors and AVX2 ({@code -XX:UseAVX=2}), so an AVX-512 host checks the AVX2 path too, and
- * compares the GEMM (plain and pre-packed) and the depthwise kernel there with float64 loops.
+ * compares the GEMM (plain and pre-packed), the depthwise kernel and the polyphase stem kernel there with float64
+ * loops.
  */
 class Avx2TilePathTest {
 
@@ -82,6 +83,46 @@ class Avx2TilePathTest {
             }
         }
         System.out.println("DEPTHWISE ERROR " + worst);
+
+        // A stem through the polyphase kernel (4-row tiles of runs): 3 -> 10 channels, 3x3 stride 2, batch 2; then
+        // with a bias and clamp, which must equal the plain result's scalar epilogue exactly.
+        worst = 0;
+        int stemOut = 10, sh = 25, sw = 31;
+        Conv2dSpec stem = Conv2dSpec.of(2, 1);
+        int oh = stem.outHeight(sh, 3), ow = stem.outWidth(sw, 3);
+        float[] x = randomFloats(random, 2 * 3 * sh * sw), filters = randomFloats(random, stemOut * 27);
+        CpuStorage filterStorage = new CpuStorage(new CpuBackend(true), dev.adjoint.core.DType.FLOAT32, filters,
+                filters.length);
+        float[] out = new float[2 * stemOut * oh * ow], clamped = new float[out.length], bias = randomFloats(random,
+                stemOut);
+        PolyphaseConvF32Vector.conv(x, 2, 3, sh, sw, filterStorage, stemOut, 3, 3, stem, oh, ow, null, out);
+        PolyphaseConvF32Vector.conv(x, 2, 3, sh, sw, filterStorage, stemOut, 3, 3, stem, oh, ow,
+                new GemmF32Vector.Epilogue(bias, 0, null, -0.1f, 0.3f), clamped);
+        int stemMismatches = 0;
+        for (int plane = 0; plane < 2 * stemOut; plane++) {
+            int n = plane / stemOut, o = plane % stemOut;
+            for (int y = 0; y < oh; y++) {
+                for (int xo = 0; xo < ow; xo++) {
+                    double sum = 0;
+                    for (int c = 0; c < 3; c++) {
+                        for (int i = 0; i < 3; i++) {
+                            for (int j = 0; j < 3; j++) {
+                                int iy = 2 * y - 1 + i, ix = 2 * xo - 1 + j;
+                                if (iy >= 0 && iy < sh && ix >= 0 && ix < sw) {
+                                    sum += (double) x[((n * 3 + c) * sh + iy) * sw + ix]
+                                            * filters[(o * 3 + c) * 9 + i * 3 + j];
+                                }
+                            }
+                        }
+                    }
+                    int at = (plane * oh + y) * ow + xo;
+                    worst = Math.max(worst, Math.abs(out[at] - sum) / 27);
+                    stemMismatches += clamped[at] == Math.min(Math.max(out[at] + bias[o], -0.1f), 0.3f) ? 0 : 1;
+                }
+            }
+        }
+        System.out.println("STEM ERROR " + worst);
+        System.out.println("STEM EPILOGUE MISMATCHES " + stemMismatches);
     }
 
     @Test
@@ -102,5 +143,9 @@ class Avx2TilePathTest {
         String depthwise = out.lines().filter(l -> l.startsWith("DEPTHWISE ")).findFirst()
                 .orElseThrow(() -> new AssertionError(out));
         assertTrue(Double.parseDouble(depthwise.substring(depthwise.indexOf("ERROR ") + 6)) < 1e-6, depthwise);
+        String stem = out.lines().filter(l -> l.startsWith("STEM ERROR ")).findFirst()
+                .orElseThrow(() -> new AssertionError(out));
+        assertTrue(Double.parseDouble(stem.substring(stem.indexOf("ERROR ") + 6)) < 1e-6, stem);
+        assertTrue(out.contains("STEM EPILOGUE MISMATCHES 0\n"), out);
     }
 }

@@ -107,6 +107,9 @@ class ConvolutionBiasTest {
                     nonFinite);
             check(random, DType.FLOAT32, new int[] {1, 3, 45, 45}, new int[] {16, 3, 7, 7}, Conv2dSpec.of(2, 3),
                     nonFinite);
+            // A MobileNet stem with output channels past a panel's (the polyphase kernel's copy-out applies it).
+            check(random, DType.FLOAT32, new int[] {2, 3, 29, 30}, new int[] {20, 3, 3, 3}, Conv2dSpec.of(2, 1),
+                    nonFinite);
             check(random, DType.FLOAT32, new int[] {3, 16, 21, 20}, new int[] {24, 16, 3, 3}, Conv2dSpec.of(2, 1),
                     nonFinite);
             check(random, DType.FLOAT32, new int[] {2, 16, 17, 17}, new int[] {32, 4, 3, 3}, Conv2dSpec.of(1, 1, 1, 4),
