@@ -540,7 +540,7 @@ final class GemmF32Vector {
      * seen all branches, some vector operations in the k loop were left as calls; boxing their results made
      * whole JVM runs 2-3x slower, at random (docs/design.md, "One compilation per epilogue").
      */
-    static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c, int cOff,
+    private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c, int cOff,
             int ldc, boolean accumulate, Epilogue finish, int row) {
         if (finish != null && !accumulate && finish.residual() == null) {
             int biasRow = finish.biasOffset() + row;
@@ -1010,6 +1010,106 @@ final class GemmF32Vector {
                 c[at + V] = accumulate ? c[at + V] + value : value;
             }
         }
+    }
+
+    /**
+     * Stores the {@link #MR} x {@link #NR} product of one packed A panel ({@code kc} columns) and a B whose row
+     * {@code p} is the run of {@code b} from {@code rowStart[p] + column}: a convolution's taps read in place from its
+     * input's polyphase planes ({@link PolyphaseConvF32Vector}), so that no patch is ever copied.
+     */
+    static void runsTile(int kc, float[] pa, int aOff, float[] b, int[] rowStart, int column, float[] c, int cOff,
+            int ldc) {
+        if (MR == 8) {
+            runsTile8(kc, pa, aOff, b, rowStart, column, c, cOff, ldc);
+        } else {
+            runsTile4(kc, pa, aOff, b, rowStart, column, c, cOff, ldc);
+        }
+    }
+
+    private static void runsTile4(int kc, float[] pa, int aOff, float[] b, int[] rowStart, int column, float[] c,
+            int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bi = rowStart[p] + column;
+            int ai = aOff + p * 4;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + V);
+            FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + V);
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + V);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + V);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + V);
+    }
+
+    private static void runsTile8(int kc, float[] pa, int aOff, float[] b, int[] rowStart, int column, float[] c,
+            int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bi = rowStart[p] + column;
+            int ai = aOff + p * 8;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + V);
+            FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + V);
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + V);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + V);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + V);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c41.intoArray(c, cOff + 4 * ldc + V);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c51.intoArray(c, cOff + 5 * ldc + V);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c61.intoArray(c, cOff + 6 * ldc + V);
+        c70.intoArray(c, cOff + 7 * ldc);
+        c71.intoArray(c, cOff + 7 * ldc + V);
     }
 
     /** A tile at the bottom or right edge: the full kernel into a scratch tile, then its {@code mr x nr} corner. */

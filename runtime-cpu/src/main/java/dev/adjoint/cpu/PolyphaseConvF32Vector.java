@@ -1,24 +1,28 @@
 package dev.adjoint.cpu;
 
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.LE;
+
 import dev.adjoint.op.Conv2dSpec;
 import java.util.Arrays;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A dense float32 convolution with few input channels, a network's stem (MobileNet's 3x3 stride-2 3 -> 32, ResNet's
- * 7x7 stride-2 3 -> 64), as a GEMM of the filters ({@code out channels x channels * kh * kw}) and a B that is never
- * built whole. Each input plane is split once into its polyphase sub-planes ({@link DepthwiseConvF32Vector.Geometry}),
- * in which every tap of every output position reads a contiguous run, so row {@code p = (c, i, j)} of B is the run of
- * channel c's sub-planes from tap {@code (i, j)}'s offset: a panel of B is one vector copy per row, used by every panel
- * of filters in the GEMM's own micro-kernel ({@link GemmF32Vector#kernel}). Through im2col the product has a depth of
- * only 27 (MobileNet) or 147 (ResNet) per output column, and packing its patches, a strided gather of every input value
- * kh x kw times, cost as much as multiplying them: MobileNet's stem took twice ONNX Runtime's time that way.
+ * 7x7 stride-2 3 -> 64): a GEMM of the filters ({@code out channels x channels * kh * kw}) and a B that is never
+ * built. Each input plane is split once into its polyphase sub-planes ({@link DepthwiseConvF32Vector.Geometry}), in
+ * which every tap of every output position reads a contiguous run, so row {@code p = (c, i, j)} of B is the run of
+ * channel c's sub-planes from tap {@code (i, j)}'s offset, and the tiles ({@link GemmF32Vector#runsTile}) read it
+ * there. Through im2col the product has a depth of only 27 (MobileNet) or 147 (ResNet) per output column, so
+ * building each column of patches, a strided gather of every input value kh x kw times, cost as much as multiplying
+ * it: MobileNet's stem took twice ONNX Runtime's time that way.
  *
  * <p>Output position {@code (y, x)} is flat position {@code y L + x} of the run (L the sub-planes' row length, at
  * least {@code ow}); the {@code L - ow} positions between rows are computed and dropped. Rows are computed a chunk
- * at a time into a scratch block of C, then copied into place.
+ * at a time into a scratch block of C, then copied out with the epilogue.
  */
 final class PolyphaseConvF32Vector {
     /** The most input channels taken: beyond a stem's few, the im2col GEMM's patches are worth their packing. */
@@ -32,7 +36,6 @@ final class PolyphaseConvF32Vector {
     private static final int V = SPECIES.length();
     private static final ThreadLocal<Planes> PLANES = new ThreadLocal<>();
     private static final ThreadLocal<float[]> CHUNK = new ThreadLocal<>();
-    private static final ThreadLocal<float[]> PANEL = new ThreadLocal<>();
 
     private PolyphaseConvF32Vector() {
     }
@@ -104,45 +107,59 @@ final class PolyphaseConvF32Vector {
         int ldc = Math.ceilDiv(rowsPerChunk * len, GemmF32Vector.NR) * GemmF32Vector.NR;
         long chunkWork = (long) outChannels * depth * rowsPerChunk * len;
         GemmF32Vector.Packed a = filters;
-        // A bias and clamp alone go in the tiles' registers (the positions between rows get them too, and are
-        // dropped) for the panels of filters that are all real channels; a residual, laid out as the output, and a
-        // part-filled last panel's channels get the epilogue once their rows are in place.
-        GemmF32Vector.Epilogue inTiles = epilogue != null && epilogue.residual() == null ? epilogue : null;
-        int finishedInTiles = inTiles == null ? 0 : outChannels / GemmF32Vector.MR * GemmF32Vector.MR;
-        int nr = GemmF32Vector.NR;
         Parallel.forRange(batch * chunksPerImage, (int) Math.max(1, PARALLEL_WORK / Math.max(1, chunkWork)),
                 (from, to) -> {
-                    float[] chunk = scratch(CHUNK, panels * GemmF32Vector.MR * ldc);
-                    float[] panel = scratch(PANEL, depth * nr);
+                    float[] chunk = scratch(CHUNK, panels * GemmF32Vector.MR * ldc + V);
                     for (int item = from; item < to; item++) {
                         int image = item / chunksPerImage, n = first + image;
                         int y0 = item % chunksPerImage * rowsPerChunk, y1 = Math.min(oh, y0 + rowsPerChunk);
                         int start = image * imageSize + y0 * len, count = (y1 - y0) * len;
-                        for (int q = 0; q < count; q += nr) {
-                            // B's panel for these NR positions: one vector copy per tap's run, used by every panel
-                            // of filters.
-                            for (int p = 0; p < depth; p++) {
-                                int at = rowStart[p] + start + q;
-                                FloatVector.fromArray(SPECIES, planes, at).intoArray(panel, p * nr);
-                                FloatVector.fromArray(SPECIES, planes, at + V).intoArray(panel, p * nr + V);
-                            }
+                        for (int q = 0; q < count; q += GemmF32Vector.NR) {
                             for (int t = 0; t < panels; t++) {
-                                int row = t * GemmF32Vector.MR;
-                                GemmF32Vector.kernel(depth, a.data(), a.offset(0, t), panel, 0, nr, chunk,
-                                        row * ldc + q, ldc, false, row < finishedInTiles ? inTiles : null, row);
+                                GemmF32Vector.runsTile(depth, a.data(), a.offset(0, t), planes, rowStart, start + q,
+                                        chunk, t * GemmF32Vector.MR * ldc + q, ldc);
                             }
                         }
                         for (int o = 0; o < outChannels; o++) {
                             for (int y = y0; y < y1; y++) {
-                                int at = ((n * outChannels + o) * oh + y) * ow;
-                                System.arraycopy(chunk, o * ldc + (y - y0) * len, out, at, ow);
-                                if (epilogue != null && o >= finishedInTiles) {
-                                    epilogue.apply(out, at, o, ow);
+                                int at = ((n * outChannels + o) * oh + y) * ow, src = o * ldc + (y - y0) * len;
+                                if (epilogue == null || epilogue.residual() != null) {
+                                    System.arraycopy(chunk, src, out, at, ow);
+                                    if (epilogue != null) {
+                                        epilogue.apply(out, at, o, ow);
+                                    }
+                                } else {
+                                    copyClamped(chunk, src, out, at, ow, epilogue.rowBias()[epilogue.biasOffset() + o],
+                                            epilogue.low(), epilogue.high());
                                 }
                             }
                         }
                     }
                 });
+    }
+
+    /**
+     * {@code out[at + i] = clamp(chunk[from + i] + bias)} for {@code i < count}, by the compare and blend of
+     * {@link GemmF32Vector.Epilogue} (which equals Math.max and Math.min for the bounds it accepts): one pass from the
+     * chunk to the output instead of a copy and then the epilogue over the output.
+     */
+    private static void copyClamped(float[] chunk, int from, float[] out, int at, int count, float bias, float low,
+            float high) {
+        FloatVector b = FloatVector.broadcast(SPECIES, bias);
+        FloatVector lo = FloatVector.broadcast(SPECIES, low), hi = FloatVector.broadcast(SPECIES, high);
+        int i = 0;
+        for (; i <= count - V; i += V) {
+            FloatVector v = FloatVector.fromArray(SPECIES, chunk, from + i).add(b);
+            v = v.blend(lo, v.compare(LE, lo));
+            v.blend(hi, v.compare(GE, hi)).intoArray(out, at + i);
+        }
+        if (i < count) {
+            // The chunk has room past every row (its last tile's columns), so only the store is masked.
+            VectorMask<Float> tail = SPECIES.indexInRange(i, count);
+            FloatVector v = FloatVector.fromArray(SPECIES, chunk, from + i).add(b);
+            v = v.blend(lo, v.compare(LE, lo));
+            v.blend(hi, v.compare(GE, hi)).intoArray(out, at + i, tail);
+        }
     }
 
     /** A thread's polyphase buffer, and the geometry whose zero borders it holds (null: not known to). */
