@@ -583,13 +583,11 @@ final class DepthwiseConvF32Vector {
     }
 
     /**
-     * One call's layout. The scratch array holds the {@code sH x sW} sub-planes ({@code rows x len}
-     * each, only the ones some tap reads are filled), {@link #BLOCK} floats of slack that the run's
-     * last block may read past them, then the run's flat output ({@code oh x len}, rounded up to a block).
-     */
-    /**
-     * The polyphase sub-planes of one input plane and where each tap reads them; also the layout that
-     * {@link PolyphaseConvF32Vector} reads a dense convolution's taps from.
+     * One call's layout: the polyphase sub-planes of one input plane and where each tap reads them, also the layout
+     * that {@link PolyphaseConvF32Vector} reads a dense convolution's taps from. The depthwise kernel's scratch array
+     * holds the {@code sH x sW} sub-planes ({@code rows x len} each, only the ones some tap reads are filled),
+     * {@link #BLOCK} floats of slack that the run's last block may read past them, then the run's flat output
+     * ({@code oh x len}, rounded up to a block).
      */
     static final class Geometry {
         private final int h, w, sh, sw, padTop, padLeft, oh, ow;
