@@ -31,6 +31,8 @@ final class PolyphaseConvF32Vector {
     private static final int CHUNK_POSITIONS = 1024;
     /** Chunks below this many multiply-adds in total stay on the calling thread. */
     private static final long PARALLEL_WORK = 1L << 20;
+    /** The most values of polyphase planes one pass holds (64 MiB): a large batch goes through in groups of images. */
+    private static final long MAX_PLANE_VALUES = 1L << 24;
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int V = SPECIES.length();
@@ -39,9 +41,6 @@ final class PolyphaseConvF32Vector {
 
     private PolyphaseConvF32Vector() {
     }
-
-    /** The most values of polyphase planes one pass holds (64 MiB): a large batch goes through in groups of images. */
-    private static final long MAX_PLANE_VALUES = 1L << 24;
 
     /**
      * Whether this kernel takes the convolution: ungrouped, undilated, at most {@link #MAX_CHANNELS} input channels,
