@@ -108,7 +108,7 @@ final class PolyphaseConvF32Vector {
         GemmF32Vector.Packed a = filters;
         Parallel.forRange(batch * chunksPerImage, (int) Math.max(1, PARALLEL_WORK / Math.max(1, chunkWork)),
                 (from, to) -> {
-                    float[] chunk = scratch(CHUNK, panels * GemmF32Vector.MR * ldc + V);
+                    float[] chunk = GemmF32Vector.buffer(CHUNK, panels * GemmF32Vector.MR * ldc + V);
                     for (int item = from; item < to; item++) {
                         int image = item / chunksPerImage, n = first + image;
                         int y0 = item % chunksPerImage * rowsPerChunk, y1 = Math.min(oh, y0 + rowsPerChunk);
@@ -185,14 +185,5 @@ final class PolyphaseConvF32Vector {
         }
         planes.zeroedFor = geometry;
         return planes.data;
-    }
-
-    private static float[] scratch(ThreadLocal<float[]> cache, int size) {
-        float[] buf = cache.get();
-        if (buf == null || buf.length < size) {
-            buf = new float[size];
-            cache.set(buf);
-        }
-        return buf;
     }
 }

@@ -120,7 +120,7 @@ final class WinogradF32 {
         float[] filters = null;
         if (packed == null) {
             // Not cached (first use, or small): transform into this thread's scratch; each GEMM packs it.
-            filters = buffer(FILTERS, POINTS * channels * outChannels);
+            filters = GemmF32Vector.buffer(FILTERS, POINTS * channels * outChannels);
             transformFilters(wf, outChannels, channels, filters);
         }
         int tilesW = Math.ceilDiv(ow, TILE);
@@ -158,7 +158,7 @@ final class WinogradF32 {
         }
         // Kept per thread like im2col's columns, up to the same 64 MiB; a larger batch gets a fresh array.
         float[] padded = paddedSize > MAX_CACHED_PADDED ? new float[(int) paddedSize]
-                : buffer(PADDED, (int) paddedSize);
+                : GemmF32Vector.buffer(PADDED, (int) paddedSize);
         Parallel.forRange(batch * channels, Math.max(1, (int) (PARALLEL_WORK / 64 / ((long) hp * wp))),
                 (from, to) -> pad(x, h, w, spec.padTop(), spec.padLeft(), padded, hp, wp, from, to));
         Geometry g = new Geometry(x, batch, channels, h, w, wf, outChannels, spec.padTop(), spec.padLeft(), oh, ow,
@@ -215,7 +215,7 @@ final class WinogradF32 {
     /** Tiles {@code [t0, t0 + count)} (numbered over the whole batch): transform, multiply, transform back. */
     private static void block(Geometry g, int t0, int count, GemmF32Vector.Packed[] packed, float[] filters) {
         float[][] input = inputBuffers(g, count);
-        float[] products = buffer(PRODUCTS, POINTS * count * g.ldO);
+        float[] products = GemmF32Vector.buffer(PRODUCTS, POINTS * count * g.ldO);
         float[] scratch = TILE_SCRATCH.get();
         int[] lanes = LANE_MAP.get();
         for (int panel = 0, panels = Math.ceilDiv(count, GemmF32Vector.MR); panel < panels; panel++) {
@@ -233,7 +233,7 @@ final class WinogradF32 {
      */
     private static void sharedBlock(Geometry g, int t0, int count, GemmF32Vector.Packed[] packed, float[] filters) {
         float[][] input = inputBuffers(g, count);
-        float[] products = buffer(PRODUCTS, POINTS * count * g.ldO);
+        float[] products = GemmF32Vector.buffer(PRODUCTS, POINTS * count * g.ldO);
         Parallel.forRange(Math.ceilDiv(count, GemmF32Vector.MR), 1, (from, to) -> {
             float[] scratch = TILE_SCRATCH.get();
             int[] lanes = LANE_MAP.get();
@@ -556,14 +556,5 @@ final class WinogradF32 {
             maps[1][l] = l < valid ? l * plane : 0;
         }
         return maps;
-    }
-
-    private static float[] buffer(ThreadLocal<float[]> cache, int size) {
-        float[] buf = cache.get();
-        if (buf == null || buf.length < size) {
-            buf = new float[size];
-            cache.set(buf);
-        }
-        return buf;
     }
 }
