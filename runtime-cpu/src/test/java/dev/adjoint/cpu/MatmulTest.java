@@ -212,6 +212,43 @@ class MatmulTest {
         }
     }
 
+    /**
+     * A row times a row-major matrix keeps the columns of y in vectors over all of the depth; the columns past the last
+     * whole vector (a 10-class classifier's 10) must sum with the same fused multiply-adds in the same order, so each
+     * column's bits do not depend on how many columns share the product, nor on the last rows of the matrix, which
+     * are added in scalar code where a masked vector would reach past the array.
+     */
+    @Test
+    void matrixVectorColumnsHaveTheSameBitsWhereverTheyFall() {
+        SplittableRandom random = new SplittableRandom(17);
+        for (int[] kn : new int[][] {{512, 10}, {7, 1}, {300, 17}, {33, 150}, {1, 5}}) {
+            int k = kn[0], narrow = kn[1], wide = narrow + 8 * 16 + 16;
+            double[] x = randomValues(random, DType.FLOAT32, k);
+            double[] w = randomValues(random, DType.FLOAT32, k * wide);
+            // The narrow matrix is the wide one's first columns, and the last of its own storage.
+            double[] firstColumns = new double[k * narrow];
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(w, p * wide, firstColumns, p * narrow, narrow);
+            }
+            double[] inWide = values((CpuStorage) BackendCalls.matmul(VECTOR, storage(VECTOR, DType.FLOAT32, x),
+                    Shape.of(1, k), false, storage(VECTOR, DType.FLOAT32, w), Shape.of(k, wide), false,
+                    Shape.of(1, wide)));
+            double[] alone = values((CpuStorage) BackendCalls.matmul(VECTOR, storage(VECTOR, DType.FLOAT32, x),
+                    Shape.of(1, k), false, storage(VECTOR, DType.FLOAT32, firstColumns), Shape.of(k, narrow), false,
+                    Shape.of(1, narrow)));
+            for (int j = 0; j < narrow; j++) {
+                float fused = 0f;
+                for (int p = 0; p < k; p++) {
+                    fused = Math.fma((float) x[p], (float) w[p * wide + j], fused);
+                }
+                String what = "column " + j + " of a 1 x " + k + " row times " + k + " x " + narrow;
+                assertEquals(fused, (float) alone[j], 0f, what + ": fused multiply-adds in depth order");
+                assertEquals(Float.floatToRawIntBits((float) inWide[j]), Float.floatToRawIntBits((float) alone[j]),
+                        what + ": the same bits as in a product of " + wide + " columns");
+            }
+        }
+    }
+
     @Test
     void vectorAndScalarFlavoursAgree() {
         SplittableRandom random = new SplittableRandom(15);
