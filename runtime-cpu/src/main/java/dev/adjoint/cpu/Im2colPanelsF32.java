@@ -137,8 +137,8 @@ final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
     }
 
     /**
-     * {@code System.arraycopy} for a panel row's run (at most NR values): a whole vector at a time, without the
-     * call, which cost more than the copy on runs this short.
+     * {@code System.arraycopy} for one output row's run of a tap (a few vectors): a whole vector at a time, without
+     * the call, which cost more than the copy on runs this short.
      */
     private static void copy(float[] src, int from, float[] dst, int to, int count) {
         int t = 0;
