@@ -163,7 +163,11 @@ final class Convolution {
                         float[] patches = (float[]) xs;
                         int patchesOff = xOff;
                         if (!pointwise) {
-                            Im2col.unfold(xs, xOff, groupIn, h, wd, kh, kw, spec, oh, ow, col);
+                            if (Im2colPanelsF32.unfoldsSame3x3(kh, kw, spec)) {
+                                Im2colPanelsF32.unfoldSame3x3((float[]) xs, xOff, groupIn, h, wd, (float[]) col);
+                            } else {
+                                Im2col.unfold(xs, xOff, groupIn, h, wd, kh, kw, spec, oh, ow, col);
+                            }
                             patches = (float[]) col;
                             patchesOff = 0;
                         }

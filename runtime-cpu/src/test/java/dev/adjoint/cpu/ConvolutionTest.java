@@ -198,6 +198,53 @@ class ConvolutionTest {
         check(random, DType.FLOAT32, new int[] {1, 128, 28, 28}, new int[] {256, 128, 3, 3}, Conv2dSpec.of(2, 1));
     }
 
+    /**
+     * The transposed product of a "same" 3x3 layer unfolds its patches by shifting whole planes under tap masks
+     * ({@code Im2colPanelsF32.unfoldSame3x3}): it must write exactly what {@link Im2col#unfold} writes, NaN and
+     * infinities included, for planes narrower and wider than a vector, single rows and columns, and an input that
+     * starts inside a larger array with other values around it, and whole layers that take it must match float64.
+     */
+    @Test
+    void sameThreeByThreePatchesFromShiftedPlanesEqualTheUnfold() {
+        SplittableRandom random = new SplittableRandom(29);
+        Conv2dSpec same = Conv2dSpec.of(1, 1);
+        assertTrue(Im2colPanelsF32.unfoldsSame3x3(3, 3, same));
+        assertFalse(Im2colPanelsF32.unfoldsSame3x3(3, 3, Conv2dSpec.of(2, 1)));
+        assertFalse(Im2colPanelsF32.unfoldsSame3x3(3, 3, new Conv2dSpec(1, 1, 1, 1, 1, 1, 2, 2, 1)));
+        assertFalse(Im2colPanelsF32.unfoldsSame3x3(5, 5, Conv2dSpec.of(1, 2)));
+        int[][] planes = {{7, 7}, {1, 1}, {1, 9}, {9, 1}, {2, 3}, {5, 7}, {3, 17}, {14, 14}, {4, 4}, {6, 11}};
+        for (int[] hw : planes) {
+            int h = hw[0], w = hw[1];
+            // 300 channels of a 7x7 plane split over the kernel threads, whose ranges end next to each other.
+            for (int channels : h == 7 ? new int[] {1, 3, 40, 300} : new int[] {1, 3, 40}) {
+                int values = channels * h * w, before = 1 + random.nextInt(20), after = random.nextInt(3);
+                float[] x = new float[before + values + after];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) random.nextDouble(-2, 2);
+                }
+                x[before] = Float.NaN;
+                x[before + values - 1] = Float.POSITIVE_INFINITY;
+                x[before + values / 2] = Float.NEGATIVE_INFINITY;
+                int rows = channels * 9 * h * w;
+                float[] expected = new float[rows], actual = new float[rows];
+                java.util.Arrays.fill(actual, Float.NaN);
+                Im2col.unfold(x, before, channels, h, w, 3, 3, same, h, w, expected);
+                Im2colPanelsF32.unfoldSame3x3(x, before, channels, h, w, actual);
+                for (int i = 0; i < rows; i++) {
+                    assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]),
+                            "patch value " + i + " (row " + i / (h * w) + ") of " + channels + " x " + h + "x" + w);
+                }
+            }
+        }
+        // Whole layers: ResNet's 512-channel 7x7 layer runs as the transposed product on every vector width; the
+        // narrower ones do where their tiles make it cheaper (AVX-512 here), directly otherwise.
+        assertTrue(Convolution.transposedIsCheaper(512, 49, 4608), "ResNet's 7x7 layer runs as the transposed product");
+        check(random, DType.FLOAT32, new int[] {1, 512, 7, 7}, new int[] {512, 512, 3, 3}, same);
+        check(random, DType.FLOAT32, new int[] {1, 64, 7, 7}, new int[] {128, 64, 3, 3}, same);
+        check(random, DType.FLOAT32, new int[] {2, 128, 7, 7}, new int[] {256, 128, 3, 3}, same);
+        check(random, DType.FLOAT32, new int[] {1, 128, 5, 9}, new int[] {192, 128, 3, 3}, same);
+    }
+
     @Test
     void pointwiseLayersPackABatchThatHasLeftTheCaches() {
         // Few output channels: one image is read in place by the tiles, a batch past COLD_INPUT_VALUES is packed.
