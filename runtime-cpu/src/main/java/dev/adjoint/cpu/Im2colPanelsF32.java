@@ -156,10 +156,12 @@ final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
         // The channels are copied with a margin either side, so that every shifted load lies inside the array.
         int margin = w + 1;
         Parallel.forRange(channels, Math.max(1, (int) (UNFOLD_PARALLEL_VALUES / (9L * hw))), (from, to) -> {
-            float[] planes = GemmF32Vector.buffer(SHIFTED_PLANES, (to - from) * hw + 2 * margin + V);
+            int used = (to - from) * hw + 2 * margin + V;
+            float[] planes = GemmF32Vector.buffer(SHIFTED_PLANES, used);
             Arrays.fill(planes, 0, margin, 0f);
             System.arraycopy(x, xOff + from * hw, planes, margin, (to - from) * hw);
-            Arrays.fill(planes, margin + (to - from) * hw, planes.length, 0f);
+            // Only the margin the loads reach: the thread's buffer may be longer, from a larger layer.
+            Arrays.fill(planes, margin + (to - from) * hw, used, 0f);
             for (int c = from; c < to; c++) {
                 int plane = margin + (c - from) * hw;
                 for (int t = 0; t < 9; t++) {
