@@ -3,7 +3,8 @@
 
 Input: the results folder run.sh fills: JMH's JSON files (jmh-*.json), numpy_reference.py's
 (numpy-*.json) and the 1-minute load averages sampled between runs (loadavg.txt). Output: markdown on stdout. The hand-written analysis of an existing report,
-between the HAND_WRITTEN markers, is carried over, so a rerun refreshes the numbers without losing it.
+from the BEGIN hand-written marker to the end of the file, is carried over, so a rerun refreshes the numbers
+without losing it.
 """
 
 import argparse
@@ -200,9 +201,11 @@ def hand_written(previous_path):
     if previous_path and os.path.exists(previous_path):
         with open(previous_path) as f:
             text = f.read()
-        start, end = text.find(HAND_WRITTEN_BEGIN), text.find(HAND_WRITTEN_END)
-        if start >= 0 and end > start:
-            return text[start:end + len(HAND_WRITTEN_END)]
+        # Everything from the marker to the end of the file is hand-written: sections appended after the END
+        # marker (every stop's section from 14 on) were dropped by a run that kept only what lay between them.
+        start = text.find(HAND_WRITTEN_BEGIN)
+        if start >= 0:
+            return text[start:].rstrip("\n")
     return (f"{HAND_WRITTEN_BEGIN}\n## Where we fall short, and why\n\n"
             f"(not written yet: write the analysis of these numbers here)\n{HAND_WRITTEN_END}")
 
