@@ -22,9 +22,16 @@ import java.util.random.RandomGenerator;
  * OLD_CLASSES and NEW_CLASSES are each a {@code runtime-cpu/target/classes} (copy one aside before rebuilding);
  * dsl-api's classes come from {@code dsl-api/target/classes}. A layer {@code 160,7,960,1,1,0,1} is MobileNet-v2's
  * 160 -> 960 expansion at 7x7; each call is {@code conv2dBias} with ReLU6 at batch 1, its result released.
+ *
+ * <p>Repeated alone, a layer finds its weights and input in L2, which in a network they are not: the previous layers
+ * have evicted them. {@code -Dab.evictMiB=N} writes N MiB of other data between calls (outside the timing), so the
+ * layer starts as it would in a network; 16 or more clears this machine's caches.
  */
 public class AbLayers {
     private static final int ROUNDS = 12, SETTLING_ROUNDS = 2;
+    /** Written between calls when {@code ab.evictMiB} is set, to push the layer's data out of the caches. */
+    private static final byte[] EVICT = new byte[Integer.getInteger("ab.evictMiB", 0) << 20];
+    private static byte evictCounter;
 
     /** One build's Tensor methods, reached by reflection through that build's class loader. */
     private record Build(Class<?> tensor, Class<?> spec, Method randomUniform, Method conv2dBias, Method release,
@@ -52,6 +59,7 @@ public class AbLayers {
             long[] ns = new long[calls];
             double sumOfLast = 0;
             for (int i = 0; i < calls; i++) {
+                evict();
                 long t0 = System.nanoTime();
                 Object y = conv2dBias.invoke(x, w, b, s, 0.0, 6.0);
                 ns[i] = System.nanoTime() - t0;
@@ -62,6 +70,14 @@ public class AbLayers {
             }
             Arrays.sort(ns);
             return new double[] {ns[0] / 1e3, ns[calls / 2] / 1e3, sumOfLast};
+        }
+    }
+
+    /** Writes one byte per cache line of {@link #EVICT}, so the lines it held before are dirty and written back. */
+    private static void evict() {
+        evictCounter++;
+        for (int i = 0; i < EVICT.length; i += 64) {
+            EVICT[i] = evictCounter;
         }
     }
 
@@ -80,7 +96,7 @@ public class AbLayers {
             }
             int outSize = (l[1] + 2 * l[5] - l[3]) / l[4] + 1;
             double flops = 2.0 * l[2] * (l[0] / l[6]) * l[3] * l[3] * outSize * outSize;
-            int calls = (int) Math.max(50, 2e8 / flops);
+            int calls = (int) Math.max(50, (EVICT.length > 0 ? 5e7 : 2e8) / flops);
             double[] best = {Double.MAX_VALUE, Double.MAX_VALUE}, median = {Double.MAX_VALUE, Double.MAX_VALUE};
             double[] sums = new double[2];
             for (int round = 0; round < ROUNDS; round++) {

@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgs = {"--add-modules=jdk.incubator.vector", "-Xms4g", "-Xmx4g"})
+@Fork(value = 2, jvmArgs = {"--add-modules=jdk.incubator.vector", "-Xms4g", "-Xmx4g",
+        "-XX:+AlwaysPreTouch", "-XX:+UseTransparentHugePages"})
 public class ElementwiseBenchmark {
     /** 1M floats (4 MiB: fits this machine's L3) and 16M floats (64 MiB: streams from memory). */
     @Param({"1048576", "16777216"})

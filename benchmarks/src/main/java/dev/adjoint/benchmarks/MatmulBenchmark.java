@@ -17,17 +17,17 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Square {@code float32} matrix product {@code a.matmul(b)}, NumPy {@code a @ b} (OpenBLAS sgemm).
  *
- * <p>The heap is touched at start-up ({@code -XX:+AlwaysPreTouch}): each product writes a fresh output (4 MiB at
- * 1024), and until the young generation had been used once, every new page of it cost a page fault in the VM. The
- * 1024 product took 21-28 ms for the first 5-15 s of a fork and 10.5-10.9 ms after (docs/benchmarks.md, stop 23), so
- * the warm-up iterations measured the heap rather than the product; NumPy's allocator reuses its freed memory.
+ * <p>The heap is touched at start-up (see the package documentation): each product writes a fresh output (4 MiB at
+ * 1024), and the 1024 product took 21-28 ms for the first 5-15 s of a fork with an untouched heap, 10.5-10.9 ms
+ * after (docs/benchmarks.md, stop 23).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgs = {"--add-modules=jdk.incubator.vector", "-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch"})
+@Fork(value = 2, jvmArgs = {"--add-modules=jdk.incubator.vector", "-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch",
+        "-XX:+UseTransparentHugePages"})
 public class MatmulBenchmark {
     /** Rows = columns = inner dimension; {@code 2 n^3} floating-point operations per product. */
     @Param({"256", "512", "1024", "2048"})

@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgs = {"--add-modules=jdk.incubator.vector", "-Xms4g", "-Xmx4g"})
+@Fork(value = 2, jvmArgs = {"--add-modules=jdk.incubator.vector", "-Xms4g", "-Xmx4g",
+        "-XX:+AlwaysPreTouch", "-XX:+UseTransparentHugePages"})
 public class SoftmaxBenchmark {
     /** {@code rows x columns}; softmax runs along the columns of each row. */
     @Param({"4096x1024"})
