@@ -36,9 +36,32 @@ def blas_info():
     try:
         import threadpoolctl
     except ImportError:
-        return [{"error": "threadpoolctl is not installed; BLAS kernel unknown"}]
+        return openblas_info()
     keep = ("internal_api", "architecture", "num_threads", "version", "threading_layer", "prefix")
     return [{k: lib.get(k) for k in keep} for lib in threadpoolctl.threadpool_info()]
+
+
+def openblas_info():
+    """Without threadpoolctl: ask the OpenBLAS that NumPy loaded for its kernel, through its own C functions."""
+    import ctypes
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = sorted({line.split()[-1] for line in maps if "openblas" in line and ".so" in line})
+    except OSError:
+        paths = []
+    for path in paths:
+        lib = ctypes.CDLL(path)
+        # NumPy's wheels rename OpenBLAS's symbols (scipy_openblas_..._64_); a system OpenBLAS keeps them.
+        for prefix, suffix in (("scipy_openblas_", "64_"), ("openblas_", "64_"), ("openblas_", "")):
+            try:
+                corename = getattr(lib, f"{prefix}get_corename{suffix}")
+                config = getattr(lib, f"{prefix}get_config{suffix}")
+            except AttributeError:
+                continue
+            corename.restype = config.restype = ctypes.c_char_p
+            return [{"internal_api": "openblas", "architecture": corename().decode(),
+                     "version": config().decode(), "prefix": os.path.basename(path)}]
+    return [{"error": "threadpoolctl is not installed and no OpenBLAS was found; BLAS kernel unknown"}]
 
 
 def simd_info():
