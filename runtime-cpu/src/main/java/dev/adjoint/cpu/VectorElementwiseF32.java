@@ -168,7 +168,9 @@ final class VectorElementwiseF32 {
         //autocode:omit-begin float64 (float64's own exp is VectorExpF64)
         for (int j = 0; j < n; j += SPECIES.length()) {
             FloatVector v = FloatVector.fromArray(SPECIES, src, srcOff + j);
-            FloatVector x = v.max(-104f).min(89f);
+            // A compare and a blend per bound, not max/min, whose Java semantics (NaN, signed zeros) cost C2 several
+            // instructions each: with bounds that are neither zero nor NaN the results are the same, NaN included.
+            FloatVector x = v.blend(-104f, v.compare(LT, -104f)).blend(89f, v.compare(GT, 89f));
             FloatVector m = x.fma(EXP_LOG2E, EXP_ROUND).sub(EXP_ROUND);
             FloatVector r = m.fma(FloatVector.broadcast(SPECIES, -EXP_LN2_HI), x).add(m.mul(-EXP_LN2_LO));
             FloatVector p = r.fma(EXP_P0, EXP_P1).fma(r, FloatVector.broadcast(SPECIES, EXP_P2))
@@ -335,7 +337,8 @@ final class VectorElementwiseF32 {
         for (int block = from; block < end; block += SCRATCH_BLOCK) {
             int n = Math.min(SCRATCH_BLOCK, end - block);
             for (int j = 0; j < n; j += SPECIES.length()) {
-                FloatVector a = FloatVector.fromArray(SPECIES, x, block + j).mul(scale).abs().max(1f);
+                FloatVector a = FloatVector.fromArray(SPECIES, x, block + j).mul(scale).abs();
+                a = a.blend(1f, a.compare(LT, 1f));  // max(a, 1) as exp's clamp does it
                 a.mul(a).neg().intoArray(scratch, j);
             }
             expArray(scratch, 0, scratch, 0, n);
@@ -347,7 +350,7 @@ final class VectorElementwiseF32 {
                 FloatVector near = h.mul(h2.fma(ERF_P6, ERF_P5).fma(h2, FloatVector.broadcast(SPECIES, ERF_P4))
                         .fma(h2, FloatVector.broadcast(SPECIES, ERF_P3)).fma(h2, FloatVector.broadcast(SPECIES, ERF_P2))
                         .fma(h2, FloatVector.broadcast(SPECIES, ERF_P1)).fma(h2, FloatVector.broadcast(SPECIES, ERF_P0)));
-                FloatVector s = one.div(a.max(1f).min(4f));
+                FloatVector s = one.div(a.blend(1f, a.compare(LT, 1f)).blend(4f, a.compare(GT, 4f)));
                 FloatVector q = s.fma(ERFC_Q9, ERFC_Q8).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q7))
                         .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q6)).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q5))
                         .fma(s, FloatVector.broadcast(SPECIES, ERFC_Q4)).fma(s, FloatVector.broadcast(SPECIES, ERFC_Q3))
@@ -357,7 +360,8 @@ final class VectorElementwiseF32 {
                 // Both finishes, blended by a constant mask: a branch here made C2 merge vectors (measured slower).
                 FloatVector far = erfc.neg().add(1f);
                 FloatVector erf = far.blend(far.neg(), v.compare(LT, 0f)).blend(near, a.compare(LT, 1f));
-                FloatVector tail = v.max(-16f).min(16f).mul(0.5f).mul(erfc);
+                FloatVector tail = v.blend(-16f, v.compare(LT, -16f)).blend(16f, v.compare(GT, 16f)).mul(0.5f)
+                        .mul(erfc);
                 FloatVector geluValue = v.sub(tail).blend(tail, v.compare(LT, 0f))
                         .blend(v.mul(0.5f).mul(near.add(1f)), a.compare(LT, 1f));
                 erf.blend(geluValue, isGelu).intoArray(out, block + j);
@@ -457,11 +461,12 @@ final class VectorElementwiseF32 {
     /**
      * {@code tanh} of every lane within 4e-7 relative error (see VectorTanhTest),
      * from FMAs and one division: about 0.8 ms per million floats on one AVX2 core against 2.3-3.2 ms
-     * for {@code lanewise(TANH)}. {@code min}/{@code max} propagate NaN; {@code -0} stays {@code -0}
+     * for {@code lanewise(TANH)}. The clamp keeps NaN; {@code -0} stays {@code -0}
      * because {@code x^3 P + x} keeps the sign of zero.
      */
     static FloatVector tanh(FloatVector v) {
-        FloatVector x = v.max(-TANH_CLAMP).min(TANH_CLAMP);
+        // Clamped by compares and blends, as expArray is: the same results as max/min, NaN included, for less.
+        FloatVector x = v.blend(-TANH_CLAMP, v.compare(LT, -TANH_CLAMP)).blend(TANH_CLAMP, v.compare(GT, TANH_CLAMP));
         FloatVector x2 = x.mul(x);
         FloatVector p = x2.fma(TANH_P9, TANH_P7).fma(x2, FloatVector.broadcast(SPECIES, TANH_P5))
                 .fma(x2, FloatVector.broadcast(SPECIES, TANH_P3));

@@ -1,5 +1,6 @@
 package dev.adjoint.cpu;
 
+import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.LT;
 
 import jdk.incubator.vector.DoubleVector;
@@ -45,8 +46,8 @@ final class VectorTanhF64 {
         for (int block = from; block < end; block += BLOCK) {
             int n = Math.min(BLOCK, end - block);
             for (int j = 0; j < n; j += SPECIES.length()) {
-                DoubleVector.fromArray(SPECIES, x, block + j).abs().mul(2.0).min(EXP_ARGUMENT_LIMIT)
-                        .intoArray(scratch, j);
+                DoubleVector t = DoubleVector.fromArray(SPECIES, x, block + j).abs().mul(2.0);
+                t.blend(EXP_ARGUMENT_LIMIT, t.compare(GT, EXP_ARGUMENT_LIMIT)).intoArray(scratch, j);
             }
             VectorExpF64.expArray(scratch, 0, scratch, 0, n);
             for (int j = 0; j < n; j += SPECIES.length()) {
