@@ -1,25 +1,7 @@
 package dev.adjoint.benchmarks.engine;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import dev.adjoint.Tensor;
-import dev.adjoint.openvino.engine.CompiledModel;
-import dev.adjoint.openvino.engine.Core;
-import dev.adjoint.openvino.engine.InferRequest;
-import dev.adjoint.openvino.engine.Model;
-import dev.adjoint.openvino.engine.OvTensor;
-import dev.adjoint.openvino.ir.IrModel;
-import dev.adjoint.openvino.onnx.OnnxFrontend;
-import dev.adjoint.openvino.optimizer.ConvertOptions;
-import dev.adjoint.openvino.optimizer.ModelOptimizer;
 import java.io.IOException;
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -37,11 +19,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Inference latency of the benchmark networks ({@code scripts/bench/make_onnx_models.py}: ResNet-18- and
- * MobileNet-v2-shaped classifiers at 3x224x224, a transformer-style MLP at 256 features) side by side in one JVM:
- * {@code adjoint} converts the ONNX file with our frontend and the model optimizer's passes (FP32 weights) and runs
- * it on our engine; {@code ort} runs the original ONNX file on ONNX Runtime with {@code intra_op_num_threads} equal
- * to our kernel threads ({@code -Dadjoint.cpu.threads}, which {@code scripts/bench/ort.sh} sets to 1 and 2). The
- * models' directory is {@code -Dadjoint.bench.onnxDir}.
+ * MobileNet-v2-shaped classifiers at 3x224x224, a transformer-style MLP at 256 features) side by side in one run:
+ * {@code adjoint} on our engine, {@code ort} on ONNX Runtime, each as {@link BenchmarkNetwork} loads it, with
+ * {@code -Dadjoint.cpu.threads} kernel threads ({@code scripts/bench/ort.sh} sets 1 and 2). JMH runs the two in
+ * separate forks, minutes apart; on a shared host whose speed changes over minutes, {@link OrtAlternation} times
+ * them in turns in one JVM instead.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -60,62 +42,20 @@ public class OrtComparisonBenchmark {
     @Param({"adjoint", "ort"})
     public String runtime;
 
-    private CompiledModel compiled;
-    private InferRequest request;
-    private OrtEnvironment environment;
-    private OrtSession session;
-    private OnnxTensor ortInput;
-    private String inputName;
+    private BenchmarkNetwork network;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException, OrtException {
-        Path file = Path.of(System.getProperty("adjoint.bench.onnxDir", "benchmarks/target/onnx-models"))
-                .resolve(model + ".onnx");
-        if (!Files.exists(file)) {
-            throw new IllegalStateException(file + " is missing: run python3 scripts/bench/make_onnx_models.py "
-                    + file.getParent());
-        }
-        int[] dims = model.equals("mlp") ? new int[] {batch, 256} : new int[] {batch, 3, 224, 224};
-        Tensor input = Tensor.randomUniform(new SplittableRandom(1), -1, 1, dims);
-        int threads = Integer.getInteger("adjoint.cpu.threads", Runtime.getRuntime().availableProcessors());
-        if (runtime.equals("adjoint")) {
-            IrModel ir = new OnnxFrontend().read(file);
-            IrModel optimized = ModelOptimizer.convert(ir, ConvertOptions.defaults().withCompressToFp16(false)).model();
-            compiled = new Core().compileModel(Model.of(optimized), "CPU");
-            request = compiled.createInferRequest();
-            request.setInputTensor(OvTensor.of(input));
-        } else {
-            environment = OrtEnvironment.getEnvironment();
-            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = environment.createSession(file.toString(), options);
-            inputName = session.getInputNames().iterator().next();
-            long[] shape = java.util.Arrays.stream(dims).asLongStream().toArray();
-            ortInput = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input.toFloatArray()), shape);
-        }
+        network = BenchmarkNetwork.load(model, batch, runtime);
     }
 
     @Benchmark
     public Object infer() throws OrtException {
-        if (request != null) {
-            request.infer();
-            return request.getOutputTensor();
-        }
-        try (OrtSession.Result result = session.run(Map.of(inputName, ortInput))) {
-            return ((OnnxTensor) result.get(0)).getFloatBuffer().get(0);
-        }
+        return network.infer();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws OrtException {
-        if (compiled != null) {
-            compiled.close();
-        }
-        if (session != null) {
-            ortInput.close();
-            session.close();
-        }
+        network.close();
     }
 }
