@@ -110,7 +110,7 @@ class TensorMemoryTest {
     void keptTensorsMoveToTheEnclosingScope() {
         Tensor inner;
         Tensor outer;
-        try (TensorScope scope = TensorScope.open()) {
+        try (TensorScope _ = TensorScope.open()) {
             try (TensorScope nested = TensorScope.open()) {
                 inner = nested.keep(Tensor.ones(3));
             }
@@ -123,7 +123,7 @@ class TensorMemoryTest {
 
     @Test
     void aTensorReleasedByHandInsideAScopeIsNotReleasedTwice() {
-        try (TensorScope scope = TensorScope.open()) {
+        try (TensorScope _ = TensorScope.open()) {
             Tensor t = Tensor.ones(4);
             t.release();
         }
@@ -148,7 +148,7 @@ class TensorMemoryTest {
     void aVariableOwnsACopyThatNoScopeReleases() {
         Tensor initial = Tensor.of(new float[] {1, 2, 3});
         Variable v;
-        try (TensorScope scope = TensorScope.open()) {
+        try (TensorScope _ = TensorScope.open()) {
             Tensor inScope = initial.add(0.0);
             v = new Variable(inScope, "v");
         }
@@ -199,7 +199,7 @@ class TensorMemoryTest {
             }
             for (int step = 0; step < 6; step++) {
                 double[] g = seeded(100 + step, n).cast(DType.FLOAT64).toDoubleArray();
-                try (TensorScope scope = TensorScope.open()) {
+                try (TensorScope _ = TensorScope.open()) {
                     tensorOptimizer.step(w, Tensor.of(g, Shape.of(n)));
                 }
                 for (int i = 0; i < n; i++) {
@@ -238,8 +238,8 @@ class TensorMemoryTest {
         Variable w = new Variable(Tensor.of(new float[] {1, 2}), "w");
         VariableGradients gradients = new VariableGradients();
         Tensor contribution;
-        try (TensorScope outer = TensorScope.open()) {
-            try (TensorScope scope = TensorScope.open()) {
+        try (TensorScope _ = TensorScope.open()) {
+            try (TensorScope _ = TensorScope.open()) {
                 contribution = Tensor.of(new float[] {1, 1});
                 gradients.accumulate(w, contribution);
                 gradients.accumulate(w, contribution);

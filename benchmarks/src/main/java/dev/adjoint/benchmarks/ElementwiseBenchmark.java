@@ -52,7 +52,7 @@ public class ElementwiseBenchmark {
      */
     @Benchmark
     public Tensor elementwiseChainScoped() {
-        try (TensorScope scope = TensorScope.open()) {
+        try (TensorScope _ = TensorScope.open()) {
             return x.mul(1.5).add(0.25).relu();
         }
     }

@@ -146,14 +146,14 @@ class BufferPoolTest {
         CPU.pool().clear();
         Tensor x = seeded(9, 256, 256);
         for (int step = 0; step < 3; step++) {
-            try (TensorScope scope = TensorScope.open()) {
+            try (TensorScope _ = TensorScope.open()) {
                 x.mul(1.5).add(0.25).relu().sum();
             }
         }
         long misses = CPU.pool().misses();
         long hits = CPU.pool().hits();
         for (int step = 0; step < 5; step++) {
-            try (TensorScope scope = TensorScope.open()) {
+            try (TensorScope _ = TensorScope.open()) {
                 x.mul(1.5).add(0.25).relu().sum();
             }
         }

@@ -122,7 +122,7 @@ public class GradientBenchmark {
     /** The same in a {@link TensorScope}, as a training loop releases each step's tensors. */
     @Benchmark
     public Object reluChainValueAndGradientsScoped(ReluInput input) {
-        try (TensorScope scope = TensorScope.open()) {
+        try (TensorScope _ = TensorScope.open()) {
             return AdModelsGrad.reluChainValueAndGradients(input.x);
         }
     }

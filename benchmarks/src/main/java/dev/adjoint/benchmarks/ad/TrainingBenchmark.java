@@ -63,7 +63,7 @@ public class TrainingBenchmark {
     /** The same step in a {@link TensorScope}: the step's gradients and loss are released at its end. */
     @Benchmark
     public double mlpTrainingStepScoped() {
-        try (TensorScope scope = TensorScope.open()) {
+        try (TensorScope _ = TensorScope.open()) {
             return mlpTrainingStep();
         }
     }

@@ -85,7 +85,7 @@ public final class DigitsMlpTiming implements Callable<Integer> {
             if (noScope) {
                 losses[step] = step(model, adam, gradients, xs[b], ys[b]);
             } else {
-                try (TensorScope scope = TensorScope.open()) {
+                try (TensorScope _ = TensorScope.open()) {
                     losses[step] = step(model, adam, gradients, xs[b], ys[b]);
                 }
             }

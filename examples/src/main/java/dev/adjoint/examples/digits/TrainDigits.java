@@ -122,7 +122,7 @@ public final class TrainDigits implements Callable<Integer> {
                 for (int i = 0; i < rows.length; i++) {
                     rows[i] = train[order[start + i]];
                 }
-                try (TensorScope scope = TensorScope.open()) {
+                try (TensorScope _ = TensorScope.open()) {
                     gradients.clear();
                     sum += model.lossAndGradients(digits.images(rows), digits.oneHotLabels(rows), gradients);
                     adam.applyGradients(gradients);

@@ -72,11 +72,11 @@ class LifetimesTest {
         long shallow;
         long deep;
         // Each call in a scope of the caller's, which takes what the call returns.
-        try (TensorScope scope = TensorScope.open()) {
+        try (TensorScope _ = TensorScope.open()) {
             LifetimesGrad.shallowGradients(x);
             shallow = Lifetimes.LIVE_STORAGES.get(0) - initially;
         }
-        try (TensorScope scope = TensorScope.open()) {
+        try (TensorScope _ = TensorScope.open()) {
             LifetimesGrad.deepGradients(x);
             deep = Lifetimes.LIVE_STORAGES.get(1) - initially;
         }
