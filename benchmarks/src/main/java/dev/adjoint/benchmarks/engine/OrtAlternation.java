@@ -44,6 +44,10 @@ public final class OrtAlternation {
                 }
             }
         }
+        if (rounds < 1 || warmupSeconds < 0 || roundMs <= 0) {
+            throw new IllegalArgumentException("--rounds must be at least 1, --warmup at least 0 and --round-ms above 0;"
+                    + " got " + rounds + ", " + warmupSeconds + " and " + roundMs);
+        }
         if (networks.isEmpty()) {
             networks = List.of("mobilenet_v2:1", "resnet18:1", "mlp:1");
         }
@@ -66,11 +70,11 @@ public final class OrtAlternation {
         // Warm-up in turns too, so that both are compiled and their memory touched before the first round; it also
         // gives the number of calls a round of roundMs takes.
         long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-        double slower = 0;
+        double slowerCallNs = 0;
         while (System.nanoTime() < warmupEnd) {
-            slower = Math.max(median(burst(ours, 3)), median(burst(ort, 3)));
+            slowerCallNs = Math.max(median(burst(ours, 3)), median(burst(ort, 3)));
         }
-        int calls = (int) Math.max(5, Math.min(10_000, roundMs * 1e6 / Math.max(slower, 1)));
+        int calls = (int) Math.max(5, Math.min(10_000, roundMs * 1e6 / Math.max(slowerCallNs, 1)));
         double[] oursNs = new double[rounds];
         double[] ortNs = new double[rounds];
         double[] ratios = new double[rounds];
