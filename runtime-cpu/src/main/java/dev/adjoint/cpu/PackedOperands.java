@@ -168,11 +168,15 @@ final class PackedOperands {
         }
     }
 
-    /** Bytes of panels held now (storages collected since the last count no longer hold any). */
-    static long bytesHeld() {
+    /**
+     * Bytes of panels and derived values held now for {@code storage}. Per storage, not in total: the total also
+     * drops whenever the collector clears another storage's entries, so a test comparing totals before and after
+     * could fail, or pass, for a reason of its own.
+     */
+    static long bytesHeld(CpuStorage storage) {
         synchronized (CACHE) {
-            bytes = recount();
-            return bytes;
+            Map<Object, Object> uses = CACHE.get(storage);
+            return uses == null ? 0 : bytesOf(uses);
         }
     }
 
