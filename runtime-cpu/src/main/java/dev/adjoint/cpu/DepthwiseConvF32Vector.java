@@ -737,12 +737,19 @@ final class DepthwiseConvF32Vector {
      * ({@code half >= (count + 1) / 2}).
      */
     static void deinterleave(float[] x, int src, int count, float[] dst, int dstOff, int half) {
+        int pairs = count >> 1;
         int u = 0;
-        for (; 2 * (u + V) <= count; u += V) {
-            FloatVector lo = FloatVector.fromArray(SPECIES, x, src + 2 * u);
-            FloatVector hi = FloatVector.fromArray(SPECIES, x, src + 2 * u + V);
-            EVEN_LANES.selectFrom(lo, hi).intoArray(dst, dstOff + u);
-            ODD_LANES.selectFrom(lo, hi).intoArray(dst, dstOff + half + u);
+        if (pairs >= V) {
+            // A ragged end overlaps the previous vector: writing some values twice, identically, beats splitting
+            // them value by value (a 56-wide row left 24 of its 56 values to the scalar loop).
+            for (; u < pairs; u += V) {
+                int at = Math.min(u, pairs - V);
+                FloatVector lo = FloatVector.fromArray(SPECIES, x, src + 2 * at);
+                FloatVector hi = FloatVector.fromArray(SPECIES, x, src + 2 * at + V);
+                EVEN_LANES.selectFrom(lo, hi).intoArray(dst, dstOff + at);
+                ODD_LANES.selectFrom(lo, hi).intoArray(dst, dstOff + half + at);
+            }
+            u = pairs;
         }
         for (int e = 2 * u; e < count; e++) {
             dst[dstOff + (e & 1) * half + (e >> 1)] = x[src + e];
