@@ -922,27 +922,21 @@ final class GemmF32Vector {
     private static final int THIN_COLUMNS = 4;
 
     /**
-     * The eight rows of an AVX-512 A panel as one unmasked 256-bit vector: read as a masked 512-bit one, the thin tile
-     * ran at about 12 cycles a depth step where its four FMA chains allow four.
-     */
-    private static final VectorSpecies<Float> ROWS8 = FloatVector.SPECIES_256;
-
-    /**
      * A last column panel of at most {@link #THIN_COLUMNS} columns (a 14x14 map: 196 = 6 x 32 + 4) by columns: each
-     * column is one FMA chain over the A panel's eight rows as one vector: half the narrow tile's FMAs for the
+     * column is one FMA chain over the A panel's eight rows as one (masked) vector: half the narrow tile's FMAs for the
      * four columns that are all it keeps. Each element's sum runs in depth order, the same fused
      * multiply-adds as in every tile, so its bits do not depend on the panel it falls in.
      */
     private static void thinTile8(int kc, float[] pa, int aOff, float[] pb, int bOff, int nr, float[] c, int cOff,
             int ldc, boolean accumulate) {
-        FloatVector k0 = FloatVector.zero(ROWS8), k1 = k0, k2 = k0, k3 = k0;
+        FloatVector k0 = FloatVector.zero(SPECIES), k1 = k0, k2 = k0, k3 = k0;
         for (int p = 0; p < kc; p++) {
             int bi = bOff + p * NR;
-            FloatVector a = FloatVector.fromArray(ROWS8, pa, aOff + p * MR);
-            k0 = a.fma(FloatVector.broadcast(ROWS8, pb[bi]), k0);
-            k1 = a.fma(FloatVector.broadcast(ROWS8, pb[bi + 1]), k1);
-            k2 = a.fma(FloatVector.broadcast(ROWS8, pb[bi + 2]), k2);
-            k3 = a.fma(FloatVector.broadcast(ROWS8, pb[bi + 3]), k3);
+            FloatVector a = FloatVector.fromArray(SPECIES, pa, aOff + p * MR, PANEL_ROWS);
+            k0 = a.fma(FloatVector.broadcast(SPECIES, pb[bi]), k0);
+            k1 = a.fma(FloatVector.broadcast(SPECIES, pb[bi + 1]), k1);
+            k2 = a.fma(FloatVector.broadcast(SPECIES, pb[bi + 2]), k2);
+            k3 = a.fma(FloatVector.broadcast(SPECIES, pb[bi + 3]), k3);
         }
         // Column j's rows are tile[j * MR + r]; the panel's columns past nr are its zero padding, computed and dropped.
         float[] tile = EDGE_TILE.get();
@@ -1278,8 +1272,8 @@ final class GemmF32Vector {
     /**
      * {@link #packBPanel} for a row-major B: each row's {@code nr < NR} values by masked vectors, the rest of the
      * panel's row zeros. Column by column, as packBPanel walks, the 14x14 maps' last panel (4 of 32 columns) cost a
-     * scalar store per value of the 32 and a strided load per kept one: with the thin tile's masked loads, 9 us of a
-     * 63 us product (64 x 196 x 384, MobileNet's 384 -> 64 projection), against 4 us now.
+     * scalar store per value of the 32 and a strided load per kept one: 9 us of a 63 us product (64 x 196 x 384,
+     * MobileNet's 384 -> 64 projection) went to the last 4 columns, against about 5 us now.
      */
     private static void packBRows(int kc, int nr, float[] b, int bOff, int rsB, float[] packed, int base) {
         VectorMask<Float> first = SPECIES.indexInRange(0, nr), second = SPECIES.indexInRange(V, nr);
