@@ -1191,7 +1191,7 @@ final class GemmF32Vector {
      * added, then the residual (when not null) at the element's own index in out, then the compare-and-blend clamp
      * to {@code [low, high]}, as the tiles apply {@link Epilogue}. A vector of positions at a time, gathered down a
      * column of the product (the values of one channel are {@code channels} apart) and stored contiguously: moved
-     * value by value, with Math's clamp, the move took a fifth of a 7x7 layer of 512 channels (JFR).
+     * value by value with Math's clamp, 49 x 512 took 40 us on one thread, against 16 us now.
      */
     static void transposeBlock(float[] product, int positions, int channels, float[] out, int outOff, float[] bias,
             float[] residual, float low, float high, int firstChannel, int o0, int o1) {

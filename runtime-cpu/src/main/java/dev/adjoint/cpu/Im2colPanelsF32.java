@@ -59,16 +59,16 @@ final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
         long split = (long) channels * h * 2 * half;
         if (sw == 2 && kw > 1 && split <= Integer.MAX_VALUE - 8) {
             // Kept per thread like im2col's columns, up to the same 64 MiB; a larger input gets a fresh array.
-            float[] split2 = split > MAX_CACHED_SPLIT ? new float[(int) split]
+            float[] halves = split > MAX_CACHED_SPLIT ? new float[(int) split]
                     : GemmF32Vector.buffer(DEINTERLEAVED, (int) split);
             // Over the kernel threads: on the calling thread alone, it was a serial fifth of ResNet's 3x3 stride-2
             // layer at 56x56 on two threads (JFR).
             Parallel.forRange(channels * h, Math.max(1, SPLIT_PARALLEL_VALUES / w), (from, to) -> {
                 for (int row = from; row < to; row++) {
-                    DepthwiseConvF32Vector.deinterleave(x, xOff + row * w, w, split2, row * 2 * half, half);
+                    DepthwiseConvF32Vector.deinterleave(x, xOff + row * w, w, halves, row * 2 * half, half);
                 }
             });
-            deinterleaved = split2;
+            deinterleaved = halves;
         } else {
             deinterleaved = null;
         }
