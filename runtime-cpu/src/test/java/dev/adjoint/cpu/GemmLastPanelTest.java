@@ -1,10 +1,11 @@
 package dev.adjoint.cpu;
 
+import static dev.adjoint.cpu.MatmulTestSupport.nanFilled;
 import static dev.adjoint.cpu.MatmulTestSupport.randomFloats;
+import static dev.adjoint.cpu.MatmulTestSupport.referenceEntry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -38,29 +39,19 @@ class GemmLastPanelTest {
                         }
                     }
                     String context = "m=" + m + " n=" + n + " k=" + k;
-                    float[] byRows = filled(m * n), byColumns = filled(m * n);
+                    float[] byRows = nanFilled(m * n), byColumns = nanFilled(m * n);
                     GemmF32Vector.gemm(m, n, k, a, 0, k, 1, packedA, b, 0, n, 1, null, null, byRows, 0, n, false);
                     GemmF32Vector.gemm(m, n, k, a, 0, k, 1, packedA, bTransposed, 0, 1, k, null, null, byColumns, 0, n,
                             false);
                     assertArrayEquals(byColumns, byRows, context + ": B row-major and transposed, the same bits");
                     for (int i = 0; i < m; i++) {
                         for (int j = 0; j < n; j++) {
-                            double sum = 0;
-                            for (int p = 0; p < k; p++) {
-                                sum += (double) a[i * k + p] * b[p * n + j];
-                            }
+                            double sum = referenceEntry(a, b, i, j, k, n);
                             assertEquals(sum, byRows[i * n + j], 2e-5 * Math.sqrt(k), context + " at " + i + "," + j);
                         }
                     }
                 }
             }
         }
-    }
-
-    /** NaN everywhere: every element must be written, not accumulated onto. */
-    private static float[] filled(int size) {
-        float[] c = new float[size];
-        Arrays.fill(c, Float.NaN);
-        return c;
     }
 }

@@ -1,10 +1,11 @@
 package dev.adjoint.cpu;
 
+import static dev.adjoint.cpu.MatmulTestSupport.nanFilled;
 import static dev.adjoint.cpu.MatmulTestSupport.randomFloats;
+import static dev.adjoint.cpu.MatmulTestSupport.referenceEntry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -38,16 +39,13 @@ class GemmStreamedBTest {
                                 new GemmF32Vector.Epilogue(bias, 0, shortcut, -0.5f, 0.75f)}) {
                             String context = "m=" + m + " n=" + n + " k=" + k + " fork=" + fork + " epilogue="
                                     + (e != null) + " residual=" + (e != null && e.residual() != null);
-                            float[] streamed = filled(m * n), packed = filled(m * n);
+                            float[] streamed = nanFilled(m * n), packed = nanFilled(m * n);
                             GemmF32Vector.gemm(m, n, k, a, 0, k, 1, null, b, 0, n, 1, null, e, streamed, 0, n, fork);
                             GemmF32Vector.gemm(m, n, k, a, 0, k, 1, null, b, 0, n, 1, packedB, e, packed, 0, n, fork);
                             assertArrayEquals(packed, streamed, context + ": the same bits as with B packed");
                             for (int i = 0; i < m; i++) {
                                 for (int j = 0; j < n; j++) {
-                                    double sum = 0;
-                                    for (int p = 0; p < k; p++) {
-                                        sum += (double) a[i * k + p] * b[p * n + j];
-                                    }
+                                    double sum = referenceEntry(a, b, i, j, k, n);
                                     double r = e == null || e.residual() == null ? 0 : shortcut[i * n + j];
                                     double expected = e == null ? sum
                                             : Math.min(Math.max(sum + bias[i] + r, -0.5), 0.75);
@@ -60,12 +58,5 @@ class GemmStreamedBTest {
                 }
             }
         }
-    }
-
-    /** NaN everywhere: every element must be written, not accumulated onto. */
-    private static float[] filled(int size) {
-        float[] c = new float[size];
-        Arrays.fill(c, Float.NaN);
-        return c;
     }
 }

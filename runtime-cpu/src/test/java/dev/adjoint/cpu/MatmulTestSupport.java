@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.adjoint.core.DType;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /** Builds CPU storages straight from arrays and compares results, for the linear-algebra tests. */
@@ -73,6 +74,25 @@ final class MatmulTestSupport {
             v[i] = (float) random.nextDouble(-1, 1);
         }
         return v;
+    }
+
+    /**
+     * Element {@code (i, j)} of {@code A * B} in float64, for a row-major A ({@code k} columns) and a row-major B
+     * ({@code n} columns): the reference the float32 kernels are held to.
+     */
+    static double referenceEntry(float[] a, float[] b, int i, int j, int k, int n) {
+        double sum = 0;
+        for (int p = 0; p < k; p++) {
+            sum += (double) a[i * k + p] * b[p * n + j];
+        }
+        return sum;
+    }
+
+    /** NaN everywhere, for an output every element of which a kernel must write, not accumulate onto. */
+    static float[] nanFilled(int size) {
+        float[] c = new float[size];
+        Arrays.fill(c, Float.NaN);
+        return c;
     }
 
     /** The elements of a storage as doubles. */
