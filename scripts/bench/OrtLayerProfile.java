@@ -1,12 +1,14 @@
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * ONNX Runtime's own per-node profile of a Nx3x224x224 classifier (N = BATCH, default 1), to set beside
+ * ONNX Runtime's own per-node profile of a model with one float input whose first dimension is the batch (N = BATCH,
+ * default 1; the other dimensions come from the model), to set beside
  * {@code adjoint-ov benchmark -pc}: warms a session up, times 200 / N runs (at least 10), then runs as many more with
  * ORT's profiler on and prints the JSON file it wrote
  * ({@code ort_profile_summary.py} sums it per layer). Run with the source launcher and ORT's jar:
@@ -27,13 +29,26 @@ public class OrtLayerProfile {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         int threads = Integer.parseInt(args[1]);
         int batch = args.length == 4 ? Integer.parseInt(args[3]) : 1;
-        float[] x = new float[batch * 3 * 224 * 224];
+        long[] shape;
+        try (OrtSession.SessionOptions plain = options(threads); OrtSession session = env.createSession(args[0], plain)) {
+            shape = ((TensorInfo) session.getInputInfo().values().iterator().next().getInfo()).getShape();
+        }
+        shape[0] = batch;
+        long count = 1;
+        for (long dim : shape) {
+            if (dim < 1) {
+                throw new IllegalArgumentException("input dimension other than the batch is not fixed: "
+                        + java.util.Arrays.toString(shape));
+            }
+            count *= dim;
+        }
+        float[] x = new float[Math.toIntExact(count)];
         SplittableRandom random = new SplittableRandom(1);
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextDouble();
         }
         try (OrtSession.SessionOptions timed = options(threads);
-                OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {batch, 3, 224, 224})) {
+                OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape)) {
             timed.setOptimizedModelFilePath(args[0] + ".opt.onnx");
             try (OrtSession session = env.createSession(args[0], timed)) {
                 String name = session.getInputNames().iterator().next();

@@ -16,8 +16,10 @@ final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int V = SPECIES.length();
     private static final int NR = GemmF32Vector.NR;
-    /** Per thread: the input with each row's even columns, then its odd ones (see {@link #deinterleaved}). */
-    private static final ThreadLocal<float[]> DEINTERLEAVED = new ThreadLocal<>();
+    /** Per thread: the padded input split into even and odd columns (see {@link #split}). */
+    private static final ThreadLocal<float[]> SPLIT = new ThreadLocal<>();
+    /** Per thread: one padded input row, before it is split. */
+    private static final ThreadLocal<float[]> PADDED_ROW = new ThreadLocal<>();
     /** Per thread: one depth's patches for the panels being packed (see {@link #pack}). */
     private static final ThreadLocal<float[]> TAP_ROW = new ThreadLocal<>();
     private static final int MAX_CACHED_SPLIT = 1 << 24;
@@ -28,13 +30,16 @@ final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
     private final int xOff, h, w, kh, kw, oh, ow;
     private final int sh, sw, dh, dw, padTop, padLeft;
     /**
-     * For stride 2 with more than one kernel column: every input row split once into its even columns
-     * ({@code half} values) and then its odd ones, so that each tap's run is a plain copy. Picking the even lanes
-     * per tap instead de-interleaved every row once per kernel column and output row that reads it, which took as
-     * long as the multiply-adds of a 3x3 stem. Null otherwise.
+     * For stride 2 across and a kernel wider than one column: the input as the taps read it, padding included,
+     * with each row split into its even columns and then its odd ones ({@link #splitHalf} values each,
+     * {@link #splitRow} a row, {@link #splitRows} rows a channel; padded row {@code r} is input row
+     * {@code r - padTop}, padded column {@code u} input column {@code u - padLeft}). Each tap's run along an output
+     * row is then one plain copy from it, whole vectors at a time, with no clipping at the borders. Clipping each run
+     * and copying it with a masked tail (28 values in ResNet's stride-2 layers) made packing almost half of such a
+     * layer's time (JFR). Null otherwise.
      */
-    private final float[] deinterleaved;
-    private final int half;
+    private final float[] split;
+    private final int splitHalf, splitRow, splitRows;
 
     /**
      * The patches of the {@code channels x h x w} block of {@code x} at {@code xOff}, for an output of
@@ -55,23 +60,56 @@ final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
         this.dw = spec.dilationW();
         this.padTop = spec.padTop();
         this.padLeft = spec.padLeft();
-        this.half = (w + 1) / 2;
-        long split = (long) channels * h * 2 * half;
-        if (sw == 2 && kw > 1 && split <= Integer.MAX_VALUE - 8) {
+        // Padded rows and columns the taps reach: (o - 1) * stride + (k - 1) * dilation + 1.
+        int rows = (oh - 1) * sh + (kh - 1) * dh + 1;
+        int columns = (ow - 1) * sw + (kw - 1) * dw + 1;
+        this.splitRows = rows;
+        this.splitHalf = (columns + 1) / 2;
+        this.splitRow = 2 * splitHalf;
+        // A vector of slack at the end: a run's last vector may read past its row.
+        long size = (long) channels * rows * splitRow + V;
+        // A kernel one column wide reads each input value once: splitting the input first would only add a pass.
+        if (sw == 2 && kw > 1 && oh > 0 && ow > 0 && size <= Integer.MAX_VALUE - 8) {
             // Kept per thread like im2col's columns, up to the same 64 MiB; a larger input gets a fresh array.
-            float[] halves = split > MAX_CACHED_SPLIT ? new float[(int) split]
-                    : GemmF32Vector.buffer(DEINTERLEAVED, (int) split);
+            float[] halves = size > MAX_CACHED_SPLIT ? new float[(int) size] : GemmF32Vector.buffer(SPLIT, (int) size);
             // Over the kernel threads: on the calling thread alone, it was a serial fifth of ResNet's 3x3 stride-2
             // layer at 56x56 on two threads (JFR).
-            Parallel.forRange(channels * h, Math.max(1, SPLIT_PARALLEL_VALUES / w), (from, to) -> {
+            Parallel.forRange(channels * rows, Math.max(1, SPLIT_PARALLEL_VALUES / splitRow), (from, to) -> {
+                float[] padded = GemmF32Vector.buffer(PADDED_ROW, columns);
                 for (int row = from; row < to; row++) {
-                    DepthwiseConvF32Vector.deinterleave(x, xOff + row * w, w, halves, row * 2 * half, half);
+                    splitRow(row / rows, row % rows, padded, columns, halves);
                 }
             });
-            deinterleaved = halves;
+            split = halves;
         } else {
-            deinterleaved = null;
+            split = null;
         }
+    }
+
+    /**
+     * Writes padded row {@code r} of channel {@code c} into {@link #split}, if any tap reads it: zeros above and below
+     * the input, else the input row between {@code padLeft} zeros and as many as fill {@code columns}, split into
+     * even and odd columns. A row no tap reads (in a kernel shorter than its stride) is skipped.
+     */
+    private void splitRow(int c, int r, float[] padded, int columns, float[] halves) {
+        boolean read = false;
+        for (int i = 0; i < kh && !read; i++) {
+            int d = r - i * dh;
+            read = d >= 0 && d % sh == 0 && d / sh < oh;
+        }
+        if (!read) {
+            return;
+        }
+        int at = (c * splitRows + r) * splitRow, iy = r - padTop;
+        if (iy < 0 || iy >= h) {
+            Arrays.fill(halves, at, at + splitRow, 0f);
+            return;
+        }
+        int left = Math.min(padLeft, columns), count = Math.clamp(columns - left, 0, w);
+        Arrays.fill(padded, 0, left, 0f);
+        System.arraycopy(x, xOff + (c * h + iy) * w, padded, left, count);
+        Arrays.fill(padded, left + count, columns, 0f);
+        DepthwiseConvF32Vector.deinterleave(padded, 0, columns, halves, at, splitHalf);
     }
 
     /**
@@ -86,17 +124,48 @@ final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
         int positions = oh * ow;
         int qFrom = panelFrom * NR, qTo = Math.min(panelTo * NR, positions);
         int width = (panelTo - panelFrom) * NR;
-        float[] row = GemmF32Vector.buffer(TAP_ROW, width);
+        // A vector of slack: a split input's runs are copied whole vectors at a time.
+        float[] row = GemmF32Vector.buffer(TAP_ROW, width + V);
         // Past the last position the panels are zero-padded: the scratch row's tail stays zero for every depth.
         Arrays.fill(row, qTo - qFrom, width, 0f);
         for (int p = p0; p < p0 + kc; p++) {
-            tapRow(p, qFrom, qTo, row);
+            if (split != null) {
+                splitTapRow(p, qFrom, qTo, row);
+                Arrays.fill(row, qTo - qFrom, width, 0f);  // the last run's vector may have reached into it
+            } else {
+                tapRow(p, qFrom, qTo, row);
+            }
             int rowInPanel = (p - p0) * NR;
             for (int jp = panelFrom; jp < panelTo; jp++) {
                 int from = (jp - panelFrom) * NR, dst = base + jp * kc * NR + rowInPanel;
                 FloatVector.fromArray(SPECIES, row, from).intoArray(packed, dst);
                 FloatVector.fromArray(SPECIES, row, from + V).intoArray(packed, dst + V);
             }
+        }
+    }
+
+    /**
+     * {@link #tapRow} from {@link #split}: output {@code (y, xo)} reads padded row {@code y * sh + i * dh}, column
+     * {@code 2 xo + j * dw}, which lies in that row's even or odd half at {@code xo + (j * dw >> 1)}. Each output row's
+     * run is copied in whole vectors; the last one may write up to a vector past the run, which the next run
+     * overwrites (and the caller clears after the last).
+     */
+    private void splitTapRow(int p, int qFrom, int qTo, float[] row) {
+        int c = p / (kh * kw), i = p / kw % kh, column = p % kw * dw;
+        int first = (c * splitRows + i * dh) * splitRow + (column & 1) * splitHalf + (column >> 1);
+        int rowStep = sh * splitRow;
+        int q = qFrom, y = q / ow, xo = q - y * ow;
+        int dst = 0;
+        while (q < qTo) {
+            int run = Math.min(ow - xo, qTo - q);
+            int src = first + y * rowStep + xo;
+            for (int t = 0; t < run; t += V) {
+                FloatVector.fromArray(SPECIES, split, src + t).intoArray(row, dst + t);
+            }
+            dst += run;
+            q += run;
+            xo = 0;
+            y++;
         }
     }
 
@@ -123,10 +192,6 @@ final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
                 Arrays.fill(row, dst, dst + t, 0f);
                 if (sw == 1) {
                     copy(x, src + from, row, dst + t, to - from);
-                } else if (deinterleaved != null) {
-                    // Input column 2 * from + shift, in the row's even or odd half.
-                    int split = (c * h + iy) * 2 * half;
-                    copy(deinterleaved, split + (shift & 1) * half + from + (shift >> 1), row, dst + t, to - from);
                 } else if (sw == 2) {
                     DepthwiseConvF32Vector.evenLanes(x, src + 2 * from, to - from, row, dst + t);
                 } else {

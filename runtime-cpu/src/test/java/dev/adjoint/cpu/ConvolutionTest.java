@@ -262,9 +262,12 @@ class ConvolutionTest {
 
     @Test
     void strideTwoPatchesComeFromDeinterleavedRows() {
-        // Stride 2 with several kernel columns copies each tap's run from rows split into even and odd columns:
-        // widths odd and even, past two vectors (the split's vector loop and its tail), padding and dilation.
+        // Stride 2 with several kernel columns copies each tap's run from padded rows split into even and odd columns:
+        // widths odd and even, past two vectors (the split's vector loop and its tail), padding and dilation
+        // (Im2colPanelsTest checks every packed value). Then ResNet's stride-2 layers at 56x56, whole.
         SplittableRandom random = new SplittableRandom(28);
+        check(random, DType.FLOAT32, new int[] {1, 64, 56, 56}, new int[] {128, 64, 3, 3}, Conv2dSpec.of(2, 1));
+        check(random, DType.FLOAT32, new int[] {1, 64, 56, 56}, new int[] {128, 64, 1, 1}, Conv2dSpec.of(2, 0));
         for (int w : new int[] {2 * GemmF32Vector.NR + 3, 2 * GemmF32Vector.NR + 8, 75}) {
             check(random, DType.FLOAT32, new int[] {1, 3, 9, w}, new int[] {32, 3, 3, 3}, Conv2dSpec.of(2, 1));
             check(random, DType.FLOAT32, new int[] {2, 4, 8, w}, new int[] {24, 4, 3, 2},
