@@ -83,6 +83,12 @@ final class GemmF32Vector {
      * everyone wait at the join.
      */
     private static final int ITEMS_PER_THREAD = 4;
+    /**
+     * Bytes of A (packed) above which a product with one row group is cut into one column group per thread, not
+     * {@link #ITEMS_PER_THREAD}: each group reads all of A. Above a quarter of L2; MobileNet-v2's deepest 7x7
+     * product (49 x 960, 188 KB) stays below and was not measured.
+     */
+    private static final long ONE_GROUP_PER_THREAD_A_BYTES = 256L << 10;
 
     /**
      * Products up to this many multiply-adds (64 x 64 x 64) run {@link #direct}: packing both operands
@@ -349,7 +355,13 @@ final class GemmF32Vector {
         int rowBlocks = ceilDiv(m, MC);
         int columnBlocks = ceilDiv(n, NC);
         int rowGroups = Math.min(rowBlocks, Math.max(1, ceilDiv(wanted, columnBlocks)));
-        int columnGroups = Math.min(nPanels, Math.max(columnBlocks, ceilDiv(wanted, rowGroups)));
+        // Few rows of a deep A (a convolution's transposed product at 7x7: 49 positions x 512 channels, depth 4608):
+        // every column group reads all of A again, 0.9 MB of patches from L3. One group per thread reads it once per
+        // thread; ResNet-18's 512-channel 7x7 layers on two threads took 1.10-1.20 ms instead of 1.29-1.42 in the
+        // network, and its 14x14 stride-2 layer 0.68-0.74 instead of 0.77-0.85.
+        boolean deepA = rowGroups == 1 && packedA == null && 4L * rowPanels * MR * k > ONE_GROUP_PER_THREAD_A_BYTES;
+        int columnGroups = deepA ? Math.min(nPanels, threads)
+                : Math.min(nPanels, Math.max(columnBlocks, ceilDiv(wanted, rowGroups)));
         int items = rowGroups * columnGroups;
         Product shared = product;
         Packed sharedA = packedA;
