@@ -356,9 +356,9 @@ final class GemmF32Vector {
         int columnBlocks = ceilDiv(n, NC);
         int rowGroups = Math.min(rowBlocks, Math.max(1, ceilDiv(wanted, columnBlocks)));
         // Few rows of a deep A (a convolution's transposed product at 7x7: 49 positions x 512 channels, depth 4608):
-        // every column group reads all of A again, 0.9 MB of patches from L3. One group per thread reads it once per
-        // thread; ResNet-18's 512-channel 7x7 layers on two threads took 1.10-1.20 ms instead of 1.29-1.42 in the
-        // network, and its 14x14 stride-2 layer 0.68-0.74 instead of 0.77-0.85.
+        // every column group reads all of A again, 0.9 MB of patches, more than L2 keeps beside the weights. One group
+        // per thread reads it once per thread; ResNet-18's 512-channel 7x7 layers on two threads took 1.10-1.20 ms
+        // instead of 1.29-1.42 in the network, and its 14x14 stride-2 layer 0.68-0.74 instead of 0.77-0.85.
         boolean deepA = rowGroups == 1 && packedA == null && 4L * rowPanels * MR * k > ONE_GROUP_PER_THREAD_A_BYTES;
         int columnGroups = deepA ? Math.min(nPanels, threads)
                 : Math.min(nPanels, Math.max(columnBlocks, ceilDiv(wanted, rowGroups)));

@@ -77,7 +77,7 @@ final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
             Parallel.forRange(channels * rows, Math.max(1, SPLIT_PARALLEL_VALUES / splitRow), (from, to) -> {
                 float[] padded = GemmF32Vector.buffer(PADDED_ROW, columns);
                 for (int row = from; row < to; row++) {
-                    splitRow(row / rows, row % rows, padded, columns, halves);
+                    splitInputRow(row / rows, row % rows, padded, columns, halves);
                 }
             });
             split = halves;
@@ -91,7 +91,7 @@ final class Im2colPanelsF32 implements GemmF32Vector.BPanels {
      * the input, else the input row between {@code padLeft} zeros and as many as fill {@code columns}, split into
      * even and odd columns. A row no tap reads (in a kernel shorter than its stride) is skipped.
      */
-    private void splitRow(int c, int r, float[] padded, int columns, float[] halves) {
+    private void splitInputRow(int c, int r, float[] padded, int columns, float[] halves) {
         boolean read = false;
         for (int i = 0; i < kh && !read; i++) {
             int d = r - i * dh;

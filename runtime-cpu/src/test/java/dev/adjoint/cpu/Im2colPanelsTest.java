@@ -21,7 +21,9 @@ class Im2colPanelsTest {
             {3, 224, 224, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1},    // ResNet's stem
             {3, 224, 224, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},    // MobileNet's stem
             {4, 56, 56, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},      // ResNet's 3x3 stride 2 (fewer channels)
-            {5, 56, 56, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1},      // its 1x1 stride-2 shortcut: odd rows never read
+            {5, 56, 56, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1},      // its 1x1 stride-2 shortcut, read in place
+            {2, 9, 20, 1, 3, 2, 2, 0, 0, 1, 1, 1, 1},       // 1x3, stride 2: odd rows never read, never split
+            {2, 15, 21, 2, 3, 2, 2, 1, 0, 1, 1, 3, 1},      // row dilation 3 with stride 2: rows read by one tap
             {2, 13, 13, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},      // odd size, output narrower than a vector
             {2, 14, 15, 3, 3, 2, 2, 0, 1, 0, 1, 1, 1},      // TensorFlow's "same": padding after only
             {3, 9, 40, 5, 5, 2, 2, 2, 1, 2, 0, 1, 1},       // asymmetric, wide rows
