@@ -4,7 +4,6 @@ import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.LE;
 
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -392,9 +391,10 @@ final class GemmF32Vector {
                     null, epilogue, c, cOff, ldc);
         }
         Product work = shared;
-        AtomicInteger next = new AtomicInteger();
-        Parallel.forRange(threads, 1, (first, last) -> {
-            for (int item = next.getAndIncrement(); item < items; item = next.getAndIncrement()) {
+        // Items in row-group order, contiguous per thread (Parallel's shares): consecutive layers put the same rows
+        // and columns on the same core.
+        Parallel.forRange(items, 1, (from, to) -> {
+            for (int item = from; item < to; item++) {
                 int rg = item / columnGroups, cg = item % columnGroups;
                 int rowFrom = (int) ((long) rowPanels * rg / rowGroups) * MR;
                 int rowTo = Math.min(m, (int) ((long) rowPanels * (rg + 1) / rowGroups) * MR);

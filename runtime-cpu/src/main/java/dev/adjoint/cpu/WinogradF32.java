@@ -3,7 +3,6 @@ package dev.adjoint.cpu;
 import dev.adjoint.core.TensorException;
 import dev.adjoint.op.Conv2dSpec;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -180,10 +179,11 @@ final class WinogradF32 {
             }
             return;
         }
-        // Blocks are taken from a counter: a thread slowed by another process leaves its share to the others.
-        AtomicInteger next = new AtomicInteger();
-        Parallel.forRange(Math.min(threads, blocks), 1, (first, last) -> {
-            for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
+        // Contiguous blocks per thread, tiles in raster order (Parallel's shares): each thread works on the rows of
+        // the image that it worked on in the layer before; a thread slowed by another process still leaves its
+        // remaining blocks to the others.
+        Parallel.forRange(blocks, 1, (from, to) -> {
+            for (int b = from; b < to; b++) {
                 block(g, b * blockSize, Math.min(blockSize, tiles - b * blockSize), packed, plainFilters);
             }
         });

@@ -170,6 +170,47 @@ class ParallelTest {
         assertEquals(outside, Parallel.awakeScopes());
     }
 
+    /**
+     * Each thread runs its own contiguous share of the pieces first, the caller the first share: while the caller is
+     * held inside piece 0, a helper that joins must start at the first piece of the second share, not take piece 1.
+     * Consecutive splits of one shape thus put the same indices on the same core (a layer's input stays in the cache
+     * of the core that wrote it). The caller then also runs what is left, so every index still runs exactly once.
+     */
+    @Test
+    void eachThreadStartsWithItsOwnContiguousShare() {
+        assumeTrue(Parallel.poolThreads() == 2, "the shares below are those of two threads");
+        int n = 8;
+        Thread caller = Thread.currentThread();
+        java.util.concurrent.CountDownLatch helperStarted = new java.util.concurrent.CountDownLatch(1);
+        int[] helperFirst = {-1};
+        AtomicIntegerArray hits = new AtomicIntegerArray(n);
+        CPU.inBurst(() -> {
+            Parallel.forRange(n, 1, (from, to) -> {
+                if (Thread.currentThread() == caller) {
+                    if (from == 0) {
+                        try {
+                            // The helper's first piece, while the caller cannot take anything.
+                            helperStarted.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                } else if (helperFirst[0] < 0) {
+                    helperFirst[0] = from;
+                    helperStarted.countDown();
+                }
+                for (int i = from; i < to; i++) {
+                    hits.incrementAndGet(i);
+                }
+            });
+            return null;
+        });
+        assertEquals(n / 2, helperFirst[0], "the helper's first piece");
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, hits.get(i), "index " + i);
+        }
+    }
+
     private static void sleepMillis(long millis) {
         try {
             Thread.sleep(millis);
