@@ -18,11 +18,11 @@ import java.util.function.Supplier;
  * same shape put the same indices on the same core layer after layer. The caller never waits for a helper to
  * start: a helper that wakes late (a sleeping thread takes tens of microseconds to run again, more when
  * another process holds its core) finds its share taken and goes back to waiting, so a layer is never slower
- * on two threads than the caller alone would be by more than the piece a late helper is still finishing. Helpers spin briefly ({@code adjoint.cpu.spinMicros},
- * default 50) after each piece before they sleep, so that consecutive ops find them awake; inside
- * {@link #awake} (an inference of a network) they do not sleep at all, as a network's single-threaded
- * stretches (packing, small ops) can outlast that spin, and a sleeping helper joins the next split tens of
- * microseconds late (BurstBenchmark). A burst wakes sleeping helpers as it starts, and they linger spinning
+ * on two threads than the caller alone would be by more than the piece a late helper is still finishing.
+ * Helpers spin briefly ({@code adjoint.cpu.spinMicros}, default 50) after each piece before they sleep, so
+ * that consecutive ops find them awake; inside {@link #awake} (an inference of a network) they do not sleep at
+ * all, as a network's single-threaded stretches (packing, small ops) can outlast that spin, and a sleeping
+ * helper joins the next split tens of microseconds late (BurstBenchmark). A burst wakes sleeping helpers as it starts, and they linger spinning
  * for 2 ms after it ends ({@code adjoint.cpu.burstLingerMicros}), ready for the next request. One split runs
  * at a time; a split requested while one is running (from inside a body, or from another application thread)
  * runs on its own caller's thread.
