@@ -3,6 +3,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -38,7 +39,7 @@ public class OrtLayerProfile {
         for (long dim : shape) {
             if (dim < 1) {
                 throw new IllegalArgumentException("input dimension other than the batch is not fixed: "
-                        + java.util.Arrays.toString(shape));
+                        + Arrays.toString(shape));
             }
             count *= dim;
         }
