@@ -36,6 +36,12 @@ final class DepthwiseConvF32Vector {
     private static final int V = SPECIES.length();
     /** Outputs per pass of the run: four vectors, so four independent FMA chains share each weight broadcast. */
     private static final int BLOCK = 4 * V;
+    /**
+     * Output rows per band of the direct 3x3 stride-1 path: each strip walks a band's rows, so that the band's input
+     * (two rows more) stays in L1 for the next strip. Walking a 112-row plane whole, strip after strip, made
+     * MobileNet-v2's 112x112 layer slower, not faster, in the network.
+     */
+    private static final int BAND_ROWS = 16;
     /** Planes below this many multiply-adds in total stay on the calling thread. */
     private static final long PARALLEL_WORK = 1L << 16;
     /** Lane indices {@code 0, 2, 4, ...}: the even lanes of the pair {@code (lo, hi)} for {@code selectFrom}. */
@@ -44,6 +50,11 @@ final class DepthwiseConvF32Vector {
     private static final FloatVector ODD_LANES = FloatVector.fromArray(SPECIES, laneIndices(1), 0);
     /** Lane indices {@code 2, 4, ..., 2V - 2} and a last lane's 0: the even lanes of the pair one lane on. */
     private static final FloatVector RIGHT_LANES = FloatVector.fromArray(SPECIES, rightLaneIndices(), 0);
+
+    /** From offset {@code V - n}, a mask of the lanes below n ({@code 0 <= n <= V}). */
+    private static final boolean[] LANES_BELOW = lanesBelow(true);
+    /** From offset {@code V - n}, a mask of the lanes from n on. */
+    private static final boolean[] LANES_FROM = lanesBelow(false);
 
     private static final ThreadLocal<float[]> SCRATCH = new ThreadLocal<>();
 
@@ -70,9 +81,7 @@ final class DepthwiseConvF32Vector {
         boolean sameGeometry = kh == 3 && kw == 3 && spec.strideH() == 1 && spec.strideW() == 1
                 && spec.dilationH() == 1 && spec.dilationW() == 1 && spec.padTop() == 1 && spec.padBottom() == 1
                 && spec.padLeft() == 1 && spec.padRight() == 1;
-        boolean same3x3 = sameGeometry && (long) (h - 2) * w >= V;
-        boolean[] leftOk = same3x3 ? columnMask(h, w, 0) : null;
-        boolean[] rightOk = same3x3 ? columnMask(h, w, w - 1) : null;
+        boolean same3x3 = sameGeometry && (long) (h - 2) * w >= V && 2 * w >= V;
         // Planes of one to four vectors (MobileNet's 7x7: 49 values) go through SmallPlane, a vector position at a
         // time.
         SmallPlane small = sameGeometry && h * w >= V && h * w <= SmallPlane.MAX_VECTORS * V ? new SmallPlane(h, w)
@@ -126,7 +135,7 @@ final class DepthwiseConvF32Vector {
                     }
                     // The direct path reads one element either side of the plane.
                     if (same3x3) {
-                        same3x3(src, srcOff, h, w, weight, o * 9, out, plane * oh * ow, leftOk, rightOk, clamp, bias);
+                        same3x3(src, srcOff, h, w, weight, o * 9, out, plane * oh * ow, clamp, bias);
                         finished = true;
                         break computed;
                     }
@@ -161,34 +170,22 @@ final class DepthwiseConvF32Vector {
         });
     }
 
-    /** {@code mask[p]} is whether flat position p of an {@code h x w} plane is not in column {@code column}. */
-    private static boolean[] columnMask(int h, int w, int column) {
-        // A fill and a strided pass: a remainder per element cost 1% of MobileNet-v2's inference (JFR).
-        boolean[] mask = new boolean[h * w];
-        Arrays.fill(mask, true);
-        for (int p = column; p < mask.length; p += w) {
-            mask[p] = false;
-        }
-        return mask;
-    }
-
     /**
-     * A 3x3, stride-1, pad-1 plane straight from {@code x} to {@code out}, both seen as flat runs of
-     * {@code h * w} (output and input have the same shape). Output p sums, per kernel column j, the
-     * three taps {@code x[p + (i - 1) w + j - 1]}; the left and right column sums are added only in
-     * lanes not in the first (last) column, where they read the neighbouring row's end instead of
-     * padding. Needs {@code (h - 2) w >= V} and one readable element either side of the plane. The
-     * first and last rows skip the taps of the row above (below); their vectors may run into the
-     * middle rows, which are written last and overwrite those lanes.
+     * A 3x3, stride-1, pad-1 plane straight from {@code x} to {@code out} (output and input have the same shape), in
+     * strips of a vector's columns {@code [c, c + V)}, the last one ending at the row's end and overlapping the one
+     * before. Each strip walks down the rows: input row r's three vectors (columns {@code c - 1}, {@code c},
+     * {@code c + 1}) are loaded once and serve output rows r - 1, r and r + 1, three loads an output vector where
+     * reading every tap took nine (MobileNet-v2's layers alone: 0.62-0.78 of the time). Per kernel column, output row
+     * y's sum runs from zero through the rows present, top to bottom; the left and right column sums are added only in
+     * lanes not in the first (last) column, where they read the neighbouring row's end instead of padding: the order
+     * {@link SmallPlane} sums in, so both give the same bits. Tall planes go in bands of {@link #BAND_ROWS} rows, each
+     * strip walking one band (two more input rows a band). A row narrower than a vector is one strip whose extra
+     * lanes spill into the next row, stored after it (a masked store on every row made the 14x14 layers 2.5x slower);
+     * only the last row's store is masked. Needs {@code 2 w >= V} (a spill reaches only the next row),
+     * {@code V + 1} readable elements after the plane and one before it.
      */
     private static void same3x3(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int outOff,
-            boolean[] leftOk, boolean[] rightOk, Clamp clamp, float planeBias) {
-        int hw = h * w;
-        edgeRow(x, xOff, w, weight, wOff, out, outOff, leftOk, rightOk, 0, false, true, clamp, planeBias);
-        edgeRow(x, xOff, w, weight, wOff, out, outOff, leftOk, rightOk, hw - w, true, false, clamp, planeBias);
-        boolean fused = clamp.fused;
-        FloatVector bias = FloatVector.broadcast(SPECIES, planeBias);
-        FloatVector low = FloatVector.broadcast(SPECIES, clamp.low), high = FloatVector.broadcast(SPECIES, clamp.high);
+            Clamp clamp, float planeBias) {
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector w00 = FloatVector.broadcast(SPECIES, weight[wOff]);
         FloatVector w01 = FloatVector.broadcast(SPECIES, weight[wOff + 1]);
@@ -199,30 +196,61 @@ final class DepthwiseConvF32Vector {
         FloatVector w20 = FloatVector.broadcast(SPECIES, weight[wOff + 6]);
         FloatVector w21 = FloatVector.broadcast(SPECIES, weight[wOff + 7]);
         FloatVector w22 = FloatVector.broadcast(SPECIES, weight[wOff + 8]);
-        int last = hw - w - V;
-        int count = Math.ceilDiv(hw - 2 * w, V);
-        for (int k = 0; k < count; k++) {
-            // The last vector ends at the end of the middle rows, overlapping the one before.
-            int q = Math.min(w + k * V, last);
-            int up = xOff + q - w, mid = xOff + q, down = xOff + q + w;
-            // From zero, as edgeRow and SmallPlane start (a product of -0 then becomes +0 on every path alike).
-            FloatVector left = FloatVector.fromArray(SPECIES, x, up - 1).fma(w00, zero);
-            FloatVector centre = FloatVector.fromArray(SPECIES, x, up).fma(w01, zero);
-            FloatVector right = FloatVector.fromArray(SPECIES, x, up + 1).fma(w02, zero);
-            left = FloatVector.fromArray(SPECIES, x, mid - 1).fma(w10, left);
-            centre = FloatVector.fromArray(SPECIES, x, mid).fma(w11, centre);
-            right = FloatVector.fromArray(SPECIES, x, mid + 1).fma(w12, right);
-            left = FloatVector.fromArray(SPECIES, x, down - 1).fma(w20, left);
-            centre = FloatVector.fromArray(SPECIES, x, down).fma(w21, centre);
-            right = FloatVector.fromArray(SPECIES, x, down + 1).fma(w22, right);
-            FloatVector sum = centre.add(left, VectorMask.fromArray(SPECIES, leftOk, q))
-                    .add(right, VectorMask.fromArray(SPECIES, rightOk, q));
-            if (fused) {
-                sum = sum.add(bias);
-                sum = sum.blend(low, sum.compare(LE, low));
-                sum = sum.blend(high, sum.compare(GE, high));
+        boolean fused = clamp.fused;
+        FloatVector bias = FloatVector.broadcast(SPECIES, planeBias);
+        FloatVector low = FloatVector.broadcast(SPECIES, clamp.low), high = FloatVector.broadcast(SPECIES, clamp.high);
+        boolean narrow = w < V;
+        int strips = narrow ? 1 : Math.ceilDiv(w, V);
+        for (int top = 0; top < h; top += BAND_ROWS) {
+            int bottom = Math.min(h, top + BAND_ROWS);
+            for (int s = 0; s < strips; s++) {
+                int c = narrow ? 0 : Math.min(s * V, w - V);
+                // Lanes whose column has a left (right) neighbour in the row. (From arrays: indexInRange's masks were
+                // boxed, 0.7 GB of them in 10 s of MobileNet, and the garbage slowed the layers around.)
+                VectorMask<Float> leftOk = VectorMask.fromArray(SPECIES, LANES_FROM, V - (c == 0 ? 1 : 0));
+                VectorMask<Float> rightOk = VectorMask.fromArray(SPECIES, LANES_BELOW, V - Math.min(V, w - 1 - c));
+                // Output row r - 1's column sums (rows r - 2 and r - 1 added) and row r's (row r - 1 added).
+                FloatVector aboveL = zero, aboveC = zero, aboveR = zero;
+                FloatVector rowL = zero, rowC = zero, rowR = zero;
+                // From the row above the band (its own sums are not stored) to the row below it.
+                for (int r = Math.max(0, top - 1), end = Math.min(h - 1, bottom); r <= end; r++) {
+                    int at = xOff + r * w + c;
+                    FloatVector left = FloatVector.fromArray(SPECIES, x, at - 1);
+                    FloatVector centre = FloatVector.fromArray(SPECIES, x, at);
+                    FloatVector right = FloatVector.fromArray(SPECIES, x, at + 1);
+                    if (r > top) {
+                        // Output row r - 1 is complete. (Written out here and after the loop: a helper taking the
+                        // vectors, not inlined inside the network, boxed them and made the layers 4x slower.)
+                        FloatVector sum = centre.fma(w21, aboveC).add(left.fma(w20, aboveL), leftOk)
+                                .add(right.fma(w22, aboveR), rightOk);
+                        if (fused) {
+                            sum = sum.add(bias);
+                            sum = sum.blend(low, sum.compare(LE, low));
+                            sum = sum.blend(high, sum.compare(GE, high));
+                        }
+                        sum.intoArray(out, outOff + (r - 1) * w + c);
+                    }
+                    aboveL = left.fma(w10, rowL);
+                    aboveC = centre.fma(w11, rowC);
+                    aboveR = right.fma(w12, rowR);
+                    rowL = left.fma(w00, zero);
+                    rowC = centre.fma(w01, zero);
+                    rowR = right.fma(w02, zero);
+                }
+                if (bottom == h) {
+                    FloatVector sum = aboveC.add(aboveL, leftOk).add(aboveR, rightOk);
+                    if (fused) {
+                        sum = sum.add(bias);
+                        sum = sum.blend(low, sum.compare(LE, low));
+                        sum = sum.blend(high, sum.compare(GE, high));
+                    }
+                    // Under a mask, all lanes in a wide plane: a narrow plane's last row would spill past the plane.
+                    // (A branch to a masked store for narrow planes only made the 14x14 layers 1.4x slower once
+                    // wider ones had run.)
+                    sum.intoArray(out, outOff + (h - 1) * w + c,
+                            VectorMask.fromArray(SPECIES, LANES_BELOW, V - Math.min(V, w - c)));
+                }
             }
-            sum.intoArray(out, outOff + q);
         }
     }
 
@@ -306,40 +334,6 @@ final class DepthwiseConvF32Vector {
         return narrowRow ? RIGHT_LANES.selectFrom(lo, hi)
                 : EVEN_LANES.selectFrom(FloatVector.fromArray(SPECIES, x, at + 2),
                         FloatVector.fromArray(SPECIES, x, at + 2 + V));
-    }
-
-    /**
-     * The first or last row of {@link #same3x3}: flat positions {@code [from, from + w)}, with the taps of
-     * the row above ({@code up}) and below ({@code down}) only where asked. A row shorter than a vector
-     * is computed as the vector that starts (first row) or ends (last row) with it.
-     */
-    private static void edgeRow(float[] x, int xOff, int w, float[] weight, int wOff, float[] out, int outOff,
-            boolean[] leftOk, boolean[] rightOk, int from, boolean up, boolean down, Clamp clamp, float bias) {
-        int to = from + w;
-        int count = Math.ceilDiv(w, V);
-        for (int k = 0; k < count; k++) {
-            int q = from == 0 ? Math.min(k * V, Math.max(0, to - V)) : Math.max(to - V - (count - 1 - k) * V, 0);
-            FloatVector left = FloatVector.zero(SPECIES), centre = left, right = left;
-            for (int i = up ? 0 : 1; i <= (down ? 2 : 1); i++) {
-                int at = xOff + q + (i - 1) * w;
-                left = FloatVector.fromArray(SPECIES, x, at - 1)
-                        .fma(FloatVector.broadcast(SPECIES, weight[wOff + 3 * i]), left);
-                centre = FloatVector.fromArray(SPECIES, x, at)
-                        .fma(FloatVector.broadcast(SPECIES, weight[wOff + 3 * i + 1]), centre);
-                right = FloatVector.fromArray(SPECIES, x, at + 1)
-                        .fma(FloatVector.broadcast(SPECIES, weight[wOff + 3 * i + 2]), right);
-            }
-            FloatVector sum = centre.add(left, VectorMask.fromArray(SPECIES, leftOk, q))
-                    .add(right, VectorMask.fromArray(SPECIES, rightOk, q));
-            if (clamp.fused) {
-                FloatVector low = FloatVector.broadcast(SPECIES, clamp.low);
-                FloatVector high = FloatVector.broadcast(SPECIES, clamp.high);
-                sum = sum.add(FloatVector.broadcast(SPECIES, bias));
-                sum = sum.blend(low, sum.compare(LE, low));
-                sum = sum.blend(high, sum.compare(GE, high));
-            }
-            sum.intoArray(out, outOff + q);
-        }
     }
 
     /**
@@ -453,7 +447,7 @@ final class DepthwiseConvF32Vector {
      * plane is one flat run of vectors (the last one ending at the plane's end, overlapping the one before), every
      * tap read at its flat offset; the taps that fall outside the plane (a neighbouring plane's values, NaN or not)
      * are dropped by blends, never multiplied by zero. Vector positions are the outer loop, so that each position's
-     * four masks are built once for all planes. The sums are those of {@link #same3x3} and {@link #edgeRow}, in
+     * four masks are built once for all planes. The sums are those of {@link #same3x3}, in
      * the same order: the same bits.
      */
     private static final class SmallPlane {
@@ -785,6 +779,15 @@ final class DepthwiseConvF32Vector {
             EVEN_LANES.selectFrom(lo, hi).intoArray(dst, dstOff + at);
             t = at + V;
         }
+    }
+
+    /** {@code V} values {@code below} and then {@code V} values {@code !below}. */
+    private static boolean[] lanesBelow(boolean below) {
+        boolean[] lanes = new boolean[2 * V];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = i < V == below;
+        }
+        return lanes;
     }
 
     private static float[] rightLaneIndices() {
