@@ -75,7 +75,7 @@ final class ConvertCommand implements Callable<Integer> {
     String layout;
 
     @Option(names = "--skip_pass", paramLabel = "NAME", description = "Skip an optimization pass (repeatable): "
-            + "shapeof-folding, constant-folding, dead-node-removal, batchnorm-fusion, scale-shift-fusion,"
+            + "shapeof-folding, constant-folding, dead-node-removal, gelu-fusion, batchnorm-fusion, scale-shift-fusion,"
             + " constant-deduplication, unused-input-removal.")
     List<String> skipPasses = new ArrayList<>();
 

@@ -126,6 +126,18 @@ final class GraphRewriter {
         return builder;
     }
 
+    /**
+     * What the source model's value {@code original} is in the new model: a value of a node the rewrite has already
+     * passed (topological order: any value a node being rewritten reaches through its inputs).
+     */
+    NodeOutput mapped(NodeOutput original) {
+        List<NodeOutput> outs = copies.get(original.node());
+        if (outs == null || original.index() >= outs.size()) {
+            throw new IllegalStateException(original + " has no value in the new model yet");
+        }
+        return outs.get(original.index());
+    }
+
     /** How many nodes of the source model read output {@code index} of {@code original} (Results included). */
     int readers(Node original, int index) {
         return readers.get(original)[index];

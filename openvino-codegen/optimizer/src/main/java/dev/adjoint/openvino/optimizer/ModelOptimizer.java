@@ -27,13 +27,13 @@ import java.util.function.Consumer;
  *
  * <p>The pipeline, in order (docs/model-optimizer.md says why in this order):
  * {@link InputReshape}, {@link Preprocessing}, {@link ShapeOfFolding}, {@link ConstantFolding},
- * {@link DeadNodeRemoval}, {@link BatchNormFusion}, {@link ScaleShiftFusion}, {@link ConstantDeduplication},
- * {@link UnusedInputRemoval}. FP16 compression happens when saving.
+ * {@link DeadNodeRemoval}, {@link GeluFusion}, {@link BatchNormFusion}, {@link ScaleShiftFusion},
+ * {@link ConstantDeduplication}, {@link UnusedInputRemoval}. FP16 compression happens when saving.
  */
 public final class ModelOptimizer {
     /** Every pass's name, in pipeline order. */
     public static final List<String> PASS_NAMES = List.of("input-reshape", "preprocessing", "shapeof-folding",
-            "constant-folding", "dead-node-removal", "batchnorm-fusion", "scale-shift-fusion",
+            "constant-folding", "dead-node-removal", "gelu-fusion", "batchnorm-fusion", "scale-shift-fusion",
             "constant-deduplication", "unused-input-removal");
 
     private ModelOptimizer() {
@@ -52,6 +52,7 @@ public final class ModelOptimizer {
         all.add(new ShapeOfFolding());
         all.add(new ConstantFolding());
         all.add(new DeadNodeRemoval());
+        all.add(new GeluFusion());
         all.add(new BatchNormFusion());
         all.add(new ScaleShiftFusion());
         all.add(new ConstantDeduplication());

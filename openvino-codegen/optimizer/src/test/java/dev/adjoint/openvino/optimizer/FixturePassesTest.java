@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * within float32 rounding, 1e-5 relative and 1e-6 absolute. Skips cleanly when the fixtures are absent.
  */
 class FixturePassesTest {
-    private static final List<String> FUSIONS = List.of("batchnorm-fusion", "scale-shift-fusion");
+    private static final List<String> FUSIONS = List.of("gelu-fusion", "batchnorm-fusion", "scale-shift-fusion");
 
     static Stream<Arguments> cases() throws IOException {
         List<Arguments> out = new ArrayList<>();
