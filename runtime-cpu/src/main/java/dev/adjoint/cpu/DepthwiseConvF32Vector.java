@@ -125,9 +125,12 @@ final class DepthwiseConvF32Vector {
                     if ((same3x3 || half3x3) && (xOff < margin || (long) xOff + (long) h * w + margin > x.length)) {
                         // The first and last planes of x, whose direct loads would leave the array: a copy with a
                         // margin either side runs the same kernel. (The general path, which only these planes
-                        // reached, stayed C1-compiled, boxing every vector: a few ms per MobileNet inference.)
+                        // reached, stayed C1-compiled, boxing every vector: a few ms per MobileNet inference.) The
+                        // thread's scratch, which the direct paths do not otherwise use: a new array on every call was
+                        // most of the garbage an inference made. Its margins hold whatever they held, as the
+                        // neighbouring planes of x would: the kernels drop those lanes.
                         if (edgeCopy == null) {
-                            edgeCopy = new float[h * w + 2 * margin];
+                            edgeCopy = scratch(h * w + 2 * margin);
                         }
                         System.arraycopy(x, xOff, edgeCopy, margin, h * w);
                         src = edgeCopy;
