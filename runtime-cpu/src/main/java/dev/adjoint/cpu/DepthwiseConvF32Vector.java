@@ -37,9 +37,9 @@ final class DepthwiseConvF32Vector {
     /** Outputs per pass of the run: four vectors, so four independent FMA chains share each weight broadcast. */
     private static final int BLOCK = 4 * V;
     /**
-     * Output rows per band of the direct 3x3 paths: each strip walks a band's rows, so that the band's input stays in
-     * L1 for the next strip. Walking a 112-row plane whole, strip after strip, made MobileNet-v2's 112x112 layer
-     * slower, not faster, in the network.
+     * Output rows per band of the direct 3x3 stride-1 path: each strip walks a band's rows, so that the band's input
+     * (two rows more) stays in L1 for the next strip. Walking a 112-row plane whole, strip after strip, made
+     * MobileNet-v2's 112x112 layer slower, not faster, in the network.
      */
     private static final int BAND_ROWS = 16;
     /** Planes below this many multiply-adds in total stay on the calling thread. */
@@ -258,9 +258,8 @@ final class DepthwiseConvF32Vector {
     }
 
     /**
-     * A 3x3, stride-2, pad-1 plane straight from {@code x} to {@code out}, in strips of a vector's output columns
-     * that walk down bands of {@link #BAND_ROWS} output rows: an output row's lower input row is the next one's upper
-     * row, so its taps are carried, two input rows an output row instead of three. For outputs {@code x0 ... x0 + V - 1}, input row r's taps are columns {@code 2x - 1}, {@code 2x}
+     * A 3x3, stride-2, pad-1 plane straight from {@code x} to {@code out}, one output row at a time.
+     * For outputs {@code x0 ... x0 + V - 1}, input row r's taps are columns {@code 2x - 1}, {@code 2x}
      * and {@code 2x + 1}: the even and odd lanes of the two vectors from column {@code 2 x0 - 1}, and the
      * even lanes of the two from {@code 2 x0 + 1}. {@code leftOk[x]} ({@code rightOk[x]}) says whether
      * column {@code 2x - 1} ({@code 2x + 1}) is inside the input; rows outside it are skipped. A row
@@ -284,59 +283,45 @@ final class DepthwiseConvF32Vector {
         FloatVector w22 = FloatVector.broadcast(SPECIES, weight[wOff + 8]);
         int count = Math.ceilDiv(ow, V);
         boolean narrowRow = ow < V;
-        VectorMask<Float> rowLanes = VectorMask.fromArray(SPECIES, LANES_BELOW, V - Math.min(V, ow));
-        FloatVector zero = FloatVector.zero(SPECIES);
-        for (int top = 0; top < oh; top += BAND_ROWS) {
-            int bottom = Math.min(oh, top + BAND_ROWS);
+        VectorMask<Float> rowLanes = SPECIES.indexInRange(0, ow);
+        for (int y = 0; y < oh; y++) {
+            boolean top = y > 0, bottom = 2 * y + 1 < h;
+            int centreRow = xOff + 2 * y * w;
             for (int k = 0; k < count; k++) {
-                int x0 = narrowRow ? 0 : Math.min(k * V, ow - V);
-                VectorMask<Float> leftMask = VectorMask.fromArray(SPECIES, leftOk, x0);
-                VectorMask<Float> rightMask = VectorMask.fromArray(SPECIES, rightOk, x0);
-                int column = xOff + 2 * x0 - 1;
-                // The taps of input row 2y - 1, above output row y: carried from row y - 1, whose lower row it is.
-                FloatVector upL = zero, upC = zero, upR = zero;
-                if (top > 0) {
-                    int above = column + (2 * top - 1) * w;
-                    FloatVector lo = FloatVector.fromArray(SPECIES, x, above);
-                    FloatVector hi = FloatVector.fromArray(SPECIES, x, above + V);
-                    upL = EVEN_LANES.selectFrom(lo, hi);
-                    upC = ODD_LANES.selectFrom(lo, hi);
-                    upR = rightTaps(x, above, lo, hi, narrowRow);
+                int x0 = ow < V ? 0 : Math.min(k * V, ow - V);
+                int at = centreRow + 2 * x0 - 1;
+                FloatVector lo = FloatVector.fromArray(SPECIES, x, at), hi = FloatVector.fromArray(SPECIES, x, at + V);
+                FloatVector left = EVEN_LANES.selectFrom(lo, hi).mul(w10);
+                FloatVector centre = ODD_LANES.selectFrom(lo, hi).mul(w11);
+                FloatVector right = rightTaps(x, at, lo, hi, narrowRow).mul(w12);
+                if (top) {
+                    int up = at - w;
+                    lo = FloatVector.fromArray(SPECIES, x, up);
+                    hi = FloatVector.fromArray(SPECIES, x, up + V);
+                    left = EVEN_LANES.selectFrom(lo, hi).fma(w00, left);
+                    centre = ODD_LANES.selectFrom(lo, hi).fma(w01, centre);
+                    right = rightTaps(x, up, lo, hi, narrowRow).fma(w02, right);
                 }
-                for (int y = top; y < bottom; y++) {
-                    int at = column + 2 * y * w;
-                    FloatVector lo = FloatVector.fromArray(SPECIES, x, at), hi = FloatVector.fromArray(SPECIES, x, at + V);
-                    FloatVector left = EVEN_LANES.selectFrom(lo, hi).mul(w10);
-                    FloatVector centre = ODD_LANES.selectFrom(lo, hi).mul(w11);
-                    FloatVector right = rightTaps(x, at, lo, hi, narrowRow).mul(w12);
-                    if (y > 0) {
-                        left = upL.fma(w00, left);
-                        centre = upC.fma(w01, centre);
-                        right = upR.fma(w02, right);
-                    }
-                    if (2 * y + 1 < h) {
-                        int below = at + w;
-                        lo = FloatVector.fromArray(SPECIES, x, below);
-                        hi = FloatVector.fromArray(SPECIES, x, below + V);
-                        upL = EVEN_LANES.selectFrom(lo, hi);
-                        upC = ODD_LANES.selectFrom(lo, hi);
-                        upR = rightTaps(x, below, lo, hi, narrowRow);
-                        left = upL.fma(w20, left);
-                        centre = upC.fma(w21, centre);
-                        right = upR.fma(w22, right);
-                    }
-                    FloatVector sum = centre.add(left, leftMask).add(right, rightMask);
-                    if (fused) {
-                        sum = sum.add(bias);
-                        sum = sum.blend(low, sum.compare(LE, low));
-                        sum = sum.blend(high, sum.compare(GE, high));
-                    }
-                    if (narrowRow) {
-                        // Only the row's lanes: the rest would overwrite the next row, or another thread's plane.
-                        sum.intoArray(out, outOff + y * ow, rowLanes);
-                    } else {
-                        sum.intoArray(out, outOff + y * ow + x0);
-                    }
+                if (bottom) {
+                    int down = at + w;
+                    lo = FloatVector.fromArray(SPECIES, x, down);
+                    hi = FloatVector.fromArray(SPECIES, x, down + V);
+                    left = EVEN_LANES.selectFrom(lo, hi).fma(w20, left);
+                    centre = ODD_LANES.selectFrom(lo, hi).fma(w21, centre);
+                    right = rightTaps(x, down, lo, hi, narrowRow).fma(w22, right);
+                }
+                FloatVector sum = centre.add(left, VectorMask.fromArray(SPECIES, leftOk, x0))
+                        .add(right, VectorMask.fromArray(SPECIES, rightOk, x0));
+                if (fused) {
+                    sum = sum.add(bias);
+                    sum = sum.blend(low, sum.compare(LE, low));
+                    sum = sum.blend(high, sum.compare(GE, high));
+                }
+                if (narrowRow) {
+                    // Only the row's lanes: the rest would overwrite the next row, or another thread's plane.
+                    sum.intoArray(out, outOff + y * ow, rowLanes);
+                } else {
+                    sum.intoArray(out, outOff + y * ow + x0);
                 }
             }
         }
