@@ -178,7 +178,7 @@ final class DepthwiseConvF32Vector {
      * strips of a vector's columns {@code [c, c + V)}, the last one ending at the row's end and overlapping the one
      * before. Each strip walks down the rows: input row r's three vectors (columns {@code c - 1}, {@code c},
      * {@code c + 1}) are loaded once and serve output rows r - 1, r and r + 1, three loads an output vector where
-     * reading every tap took nine (MobileNet-v2's layers alone: 0.62-0.78 of the time). Per kernel column, output row
+     * reading every tap took nine (MobileNet-v2's layers alone: 0.62-0.82 of the time). Per kernel column, output row
      * y's sum runs from zero through the rows present, top to bottom; the left and right column sums are added only in
      * lanes not in the first (last) column, where they read the neighbouring row's end instead of padding: the order
      * {@link SmallPlane} sums in, so both give the same bits. Tall planes go in bands of {@link #BAND_ROWS} rows, each
@@ -248,8 +248,6 @@ final class DepthwiseConvF32Vector {
                         sum = sum.blend(high, sum.compare(GE, high));
                     }
                     // Under a mask, all lanes in a wide plane: a narrow plane's last row would spill past the plane.
-                    // (A branch to a masked store for narrow planes only made the 14x14 layers 1.4x slower once
-                    // wider ones had run.)
                     sum.intoArray(out, outOff + (h - 1) * w + c,
                             VectorMask.fromArray(SPECIES, LANES_BELOW, V - Math.min(V, w - c)));
                 }

@@ -13,8 +13,10 @@ import java.util.Optional;
  * become one. The final product may group the factors three ways, {@code (x * h) * 0.5}, {@code (0.5 * x) * h} or
  * {@code x * (h * 0.5)}, with {@code h = 1 + erf(x / sqrt(2))} or {@code 1 + erf(x * (1 / sqrt(2)))}, each product
  * and sum in either operand order. The constants must be single values within 1e-5 relative of 0.5, 1 and
- * {@code sqrt(2)} (or its inverse), and every intermediate value must have no other reader. Outputs differ from the
- * unfused chain by float32 rounding: the Gelu kernel evaluates the same function in one step. Counts the GELUs fused.
+ * {@code sqrt(2)} (or its inverse), every intermediate value must have no other reader, and the result must have x's
+ * shape and type (a constant that broadcasts it to a higher rank keeps the chain). Outputs differ from the unfused
+ * chain by float32 rounding: the Gelu kernel evaluates the same function in one step; at -inf the chain computes
+ * {@code -inf * 0}, NaN, and Gelu its limit, 0. Counts the GELUs fused.
  */
 public final class GeluFusion implements Pass {
     private static final double TOLERANCE = 1e-5;

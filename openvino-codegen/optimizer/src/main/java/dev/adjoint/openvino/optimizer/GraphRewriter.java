@@ -80,11 +80,7 @@ final class GraphRewriter {
         for (Node n : source.nodes()) {
             List<NodeOutput> inputs = new ArrayList<>(n.inputs().size());
             for (NodeOutput in : n.inputs()) {
-                List<NodeOutput> outs = copies.get(in.node());
-                if (outs == null || in.index() >= outs.size()) {
-                    throw new IllegalStateException(n + " reads " + in + ", which a rewrite removed");
-                }
-                inputs.add(outs.get(in.index()));
+                inputs.add(mapped(in));
             }
             Replacement r = rule.rewrite(n, inputs, this);
             if (r == null) {
@@ -133,7 +129,8 @@ final class GraphRewriter {
     NodeOutput mapped(NodeOutput original) {
         List<NodeOutput> outs = copies.get(original.node());
         if (outs == null || original.index() >= outs.size()) {
-            throw new IllegalStateException(original + " has no value in the new model yet");
+            throw new IllegalStateException(original + " has no value in the new model: a rewrite removed it, or its"
+                    + " node is not rewritten yet");
         }
         return outs.get(original.index());
     }
