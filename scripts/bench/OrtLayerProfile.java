@@ -31,7 +31,8 @@ public class OrtLayerProfile {
         int threads = Integer.parseInt(args[1]);
         int batch = args.length == 4 ? Integer.parseInt(args[3]) : 1;
         long[] shape;
-        try (OrtSession.SessionOptions plain = options(threads); OrtSession session = env.createSession(args[0], plain)) {
+        try (OrtSession.SessionOptions plain = options(threads);
+                OrtSession session = env.createSession(args[0], plain)) {
             shape = ((TensorInfo) session.getInputInfo().values().iterator().next().getInfo()).getShape();
         }
         shape[0] = batch;

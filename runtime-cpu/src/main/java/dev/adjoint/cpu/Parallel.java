@@ -12,23 +12,24 @@ import java.util.function.Supplier;
  * and 2 threads. Small work runs on the calling thread: forking costs microseconds, which would
  * dominate the sub-microsecond ops on small tensors.
  *
- * <p>A split range is cut into pieces (a few per thread, each at least the caller's {@code minChunk}) that
- * the calling thread and {@code threads - 1} helper threads share: each first runs its own contiguous share
- * of the pieces (the caller the first), then takes what is left of the others' shares, so that splits of the
- * same shape put the same indices on the same core layer after layer. The caller never waits for a helper to
- * start: a helper that wakes late (a sleeping thread takes tens of microseconds to run again, more when
- * another process holds its core) finds its share taken and goes back to waiting, so a layer is never slower
- * on two threads than the caller alone would be by more than the piece a late helper is still finishing.
- * Helpers spin briefly ({@code adjoint.cpu.spinMicros}, default 50) after each piece before they sleep, so
- * that consecutive ops find them awake; inside {@link #awake} (an inference of a network) they do not sleep at
- * all, as a network's single-threaded stretches (packing, small ops) can outlast that spin, and a sleeping
- * helper joins the next split tens of microseconds late (BurstBenchmark). A burst wakes sleeping helpers as it starts, and they linger spinning
- * for 2 ms after it ends ({@code adjoint.cpu.burstLingerMicros}), ready for the next request. One split runs
- * at a time; a split requested while one is running (from inside a body, or from another application thread)
- * runs on its own caller's thread.
+ * <p>A split range is cut into pieces (a few per thread, each at least the caller's {@code minChunk}) that the
+ * calling thread and {@code threads - 1} helper threads share: each first runs its own contiguous share of the
+ * pieces (the caller the first), then takes what is left of the others' shares, so that splits of the same shape
+ * put the same indices on the same core layer after layer. The caller never waits for a helper to start: a helper
+ * that wakes late (a sleeping thread takes tens of microseconds to run again, more when another process holds its
+ * core) finds its share taken and goes back to waiting, so a layer is never slower on two threads than the caller
+ * alone would be by more than the piece a late helper is still finishing. Helpers spin briefly
+ * ({@code adjoint.cpu.spinMicros}, default 50) after each piece before they sleep, so that consecutive ops find them
+ * awake; inside {@link #awake} (an inference of a network) they do not sleep at all, as a network's single-threaded
+ * stretches (packing, small ops) can outlast that spin, and a sleeping helper joins the next split tens of
+ * microseconds late (BurstBenchmark). A burst wakes sleeping helpers as it starts, and they linger spinning for
+ * 2 ms after it ends ({@code adjoint.cpu.burstLingerMicros}), ready for the next request. One split runs at a time;
+ * a split requested while one is running (from inside a body, or from another application thread) runs on its own
+ * caller's thread.
  *
- * <p>A caller may use fewer threads than the pool has ({@link #limited}, public as {@link CpuBackend#withThreadLimit}): the
- * inference engine's {@code INFERENCE_NUM_THREADS} is such a limit, set per request rather than per JVM.
+ * <p>A caller may use fewer threads than the pool has ({@link #limited}, public as
+ * {@link CpuBackend#withThreadLimit}): the inference engine's {@code INFERENCE_NUM_THREADS} is such a limit, set per
+ * request rather than per JVM.
  */
 final class Parallel {
     /** The system property that fixes the number of kernel threads. */

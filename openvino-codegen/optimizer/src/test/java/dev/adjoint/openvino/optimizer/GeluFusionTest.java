@@ -19,9 +19,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link GeluFusion}: each grouping of {@code 0.5 x (1 + erf(x / sqrt(2)))} that exporters write becomes one Gelu-7,
- * whose outputs match the unfused chain's on the engine (1e-6 relative, 1e-6 absolute, over [-6, 6), zeros, a tiny
- * value, NaN and +inf; at -inf the chain's -inf * 0 is NaN where Gelu gives its limit, 0); chains that are not exactly GELU, or whose pieces are read elsewhere, stay as they are.
+ * {@link GeluFusion}: each grouping of {@code 0.5 x (1 + erf(x / sqrt(2)))} that exporters write becomes one
+ * Gelu-7, whose outputs match the unfused chain's on the engine (1e-6 relative, 1e-6 absolute, over [-6, 6), zeros,
+ * a tiny value, NaN and +inf; at -inf the chain's -inf * 0 is NaN where Gelu gives its limit, 0); chains that are
+ * not exactly GELU, or whose pieces are read elsewhere, stay as they are.
  */
 class GeluFusionTest {
     private static final Attributes NUMPY = Attributes.of("auto_broadcast", "numpy");
