@@ -140,7 +140,10 @@ final class Convolution {
                 && (long) groupOut * positions * patch > Matmul.SMALL_WORK ? new GemmF32Vector.Packed[groups] : null;
         // Few output positions that leave a part-filled column panel (ResNet's 7x7 layers: 49 = 32 + 17) run as the
         // transposed product, positions x channels, whose tiles waste less; the filters are then its packed B.
-        boolean transposed = filters != null && transposedIsCheaper(groupOut, positions, patch);
+        // Rows of C that are three vectors and a value (the 7x7 maps on AVX-512) have a tile of their own, which
+        // reads the input plane in place.
+        boolean wholeRows = filters != null && pointwise && WholeRowGemmF32.applies(positions);
+        boolean transposed = filters != null && !wholeRows && transposedIsCheaper(groupOut, positions, patch);
         if (filters != null) {
             for (int g = 0; g < groups; g++) {
                 filters[g] = transposed
@@ -182,7 +185,10 @@ final class Convolution {
                         // The packed GEMM reads the patches straight from the image while it packs them.
                         float[] xf = (float[]) xs;
                         GemmF32Vector.Epilogue finish = epilogue == null ? null : epilogue.floats(g * groupOut);
-                        if (pointwise && packColdInput) {
+                        if (wholeRows && filters[g] != null) {
+                            WholeRowGemmF32.multiply(groupOut, positions, patch, filters[g], xf, xOff, finish,
+                                    (float[]) out, cOff, gemmMayFork);
+                        } else if (pointwise && packColdInput) {
                             GemmF32Vector.gemm(groupOut, positions, patch, (float[]) ws, g * groupOut * patch, patch, 1,
                                     filters[g], GemmF32Vector.packing(xf, xOff, positions, positions), finish,
                                     (float[]) out, cOff, positions, gemmMayFork);
@@ -241,9 +247,9 @@ final class Convolution {
      * {@link #tiledColumns}); it pays when it saves at least a tenth of that and more than moving the result back
      * costs (about {@link #TRANSPOSE_COST} multiply-adds an element). So the 7x7 maps of ResNet and MobileNet
      * (49 = 32 + 17) take it when deep enough for the move: ResNet's 512-channel 3x3 layers (depth 4608, stride 1;
-     * 2304, stride 2) measured 5-11% faster transposed, MobileNet's 960 -> 320 projection 6%, while its 160 -> 960
-     * expansion (depth 160) was 14% slower. MobileNet's 14x14 (196 = 6 x 32 + 4) fills its panels but for a
-     * thin tile and runs directly.
+     * 2304, stride 2) measured 5-11% faster transposed, MobileNet's 960 -> 320 projection 6% (it now runs
+     * {@link WholeRowGemmF32} where the species allows), while its 160 -> 960 expansion (depth 160) was 14% slower.
+     * MobileNet's 14x14 (196 = 6 x 32 + 4) fills its panels but for a thin tile and runs directly.
      */
     static boolean transposedIsCheaper(int channels, int positions, int depth) {
         long direct = tiledRows(channels) * tiledColumns(positions);
