@@ -115,7 +115,8 @@ class WholeRowGemmTest {
     void pointwiseConvolutionGivesTheSameBitsOnceItsFiltersArePacked() {
         SplittableRandom random = new SplittableRandom(32);
         int batch = 2, in = 96, out = 100;
-        Shape xShape = Shape.of(batch, in, 7, 7), wShape = Shape.of(out, in, 1, 1), outShape = Shape.of(batch, out, 7, 7);
+        Shape xShape = Shape.of(batch, in, 7, 7), wShape = Shape.of(out, in, 1, 1);
+        Shape outShape = Shape.of(batch, out, 7, 7);
         double[] x = randomValues(random, DType.FLOAT32, (int) xShape.size());
         double[] w = randomValues(random, DType.FLOAT32, (int) wShape.size());
         double[] bias = randomValues(random, DType.FLOAT32, out);
