@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Products with few rows of A and a row-major B (a 1x1 convolution projecting to 16 or 32 channels) read B in place
+ * Products with few rows of A and a row-major B (a 1x1 convolution projecting to 16 or 32 channels, or to 64 or 96
+ * from a B that stays in L2) read B in place
  * rather than packed: each element must equal a float64 reference, and carry the same bits as the product with B
  * pre-packed, which runs the same tiles in the same order. Column counts cover whole panels, a last panel of at most
  * one vector and a column (the narrow tile) and a wider one (the edge tile); depths cover one and several depth
@@ -19,8 +20,11 @@ import org.junit.jupiter.api.Test;
 class GemmStreamedBTest {
     private static final int NR = GemmF32Vector.NR;
     private static final int V = NR / 2;
-    /** Multiples of the tile height on AVX-512 (8) and AVX2 (4), up to the streamed limit. */
-    private static final int[] ROWS = {8, 16, 24, 32};
+    /**
+     * Multiples of the tile height on AVX-512 (8) and AVX2 (4), up to the streamed limit, and past it up to the limit
+     * for a B that stays in L2 (which all but the widest B here do).
+     */
+    private static final int[] ROWS = {8, 16, 24, 32, 64, 96};
     private static final int[] COLUMNS = {12 * NR, 12 * NR + 4, 12 * NR + V + 1, 12 * NR + V + 3, 40 * NR + 1};
     private static final int[] DEPTHS = {16, 75, GemmF32Vector.KC + 44};
 
