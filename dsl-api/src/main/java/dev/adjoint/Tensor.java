@@ -1250,6 +1250,23 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     /**
+     * {@code matmul(a, transposeA, b, transposeB)} plus {@code bias} (one value per column of the product), each
+     * element then limited to {@code [low, high]}: a dense layer with its bias and ReLU ({@code 0, +inf}) or no
+     * activation ({@code -inf, +inf}) in one step, as inference engines run it; equal, element for element, to
+     * {@code matmul(a, transposeA, b, transposeB).add(bias).clip(low, high)}. {@code b} is at least 2-d. Floating
+     * tensors only, and not differentiable (a {@code @Differentiable} method that calls it does not compile).
+     * PyTorch: {@code F.linear(a, w, bias).clamp(low, high)} with {@code b = w} and {@code transposeB}.
+     */
+    public static Tensor matmulBias(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor bias,
+            double low, double high) {
+        argument("matmulBias", "a", a);
+        argument("matmulBias", "b", b);
+        argument("matmulBias", "bias", bias);
+        return run(new Op.MatMulBias(transposeA, transposeB, low, high), sameBackend("matmulBias", a, b, bias), a, b,
+                bias);
+    }
+
+    /**
      * Inner product of two 1-d tensors (a 0-d result), or the matrix product when both are at most
      * 2-d. NumPy: {@code np.dot} (its N-d rule is not supported: use {@link #matmul}).
      */

@@ -20,6 +20,8 @@ class WithoutVectorModuleTest {
         Tensor a = Tensor.of(new float[][] {{1, 2}, {3, 4}});
         System.out.println("RESULT " + a.matmul(a).add(1).exp().log().sum().item());
         System.out.println("RESULT " + a.tanh().softmax(1).sum().item());
+        System.out.println("RESULT " + Tensor.matmulBias(a, false, a, false, Tensor.of(new float[] {1, 1}), 0,
+                Double.POSITIVE_INFINITY).sum().item());
     }
 
     @Test
@@ -36,6 +38,8 @@ class WithoutVectorModuleTest {
         // (a @ a) = [[7, 10], [15, 22]]: log(exp(v + 1)) summed is 54 + 4.
         assertEquals(58.0, Double.parseDouble(results.get(0).substring(7)), 1e-3);
         assertEquals(2.0, Double.parseDouble(results.get(1).substring(7)), 1e-5);
+        // A dense layer's fused bias and ReLU: (a @ a) + 1 summed.
+        assertEquals(58.0, Double.parseDouble(results.get(2).substring(7)), 1e-6);
         long notices = out.lines().filter(l -> l.contains("jdk.incubator.vector is not available")).count();
         assertEquals(1, notices, out);
     }

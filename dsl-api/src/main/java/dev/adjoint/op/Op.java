@@ -886,6 +886,57 @@ public sealed interface Op permits ComputeOp, Op.Reshape {
     }
 
     /**
+     * {@link MatMul} of inputs 0 and 1 (input 1 at least 2-d, so that the product's last axis is its columns), plus
+     * input 2, a 1-d bias of one value per column, each element then limited to {@code [low, high]} (maximum with
+     * {@code low}, then minimum with {@code high}, as {@code clip}; infinite bounds for none): a dense layer with its
+     * bias and ReLU in one step. Equal, element for element, to {@code matmul(a, b).add(bias).clip(low, high)}.
+     * Floating tensors only. Inference only: it has no derivative rule. PyTorch: {@code F.linear(x, w, b)} (then
+     * {@code clamp}). OpenVINO: {@code MatMul} + {@code Add} (+ {@code Clamp}).
+     */
+    record MatMulBias(boolean transposeA, boolean transposeB, double low, double high) implements ComputeOp {
+        public MatMulBias {
+            if (!(low <= high)) {
+                throw error("matmulBias", "low " + low + " is greater than high " + high + " (or one is NaN)");
+            }
+        }
+
+        @Override
+        public String name() {
+            return "matmulBias";
+        }
+
+        @Override
+        public TensorType infer(List<TensorType> inputs) {
+            arity(this, inputs, 3);
+            if (inputs.get(1).shape().rank() < 2) {
+                throw error(name(), "needs a matrix (or a stack of them) as its second operand, got shape "
+                        + inputs.get(1).shape());
+            }
+            Shape out = new MatMul(transposeA, transposeB).infer(inputs.subList(0, 2)).shape();
+            Shape bias = inputs.get(2).shape();
+            if (bias.rank() != 1 || bias.dim(0) != out.dim(-1)) {
+                throw error(name(), "needs a 1-d bias of one value per column of the product (" + out.dim(-1)
+                        + "), got shape " + bias);
+            }
+            DType dtype = operandTypes(inputs).getFirst();
+            if (!dtype.isFloating()) {
+                throw error(name(), "takes floating tensors, got " + inputs.stream().map(t -> t.dtype().toString())
+                        .collect(java.util.stream.Collectors.joining(", ")));
+            }
+            return new TensorType(dtype, out);
+        }
+
+        @Override
+        public List<DType> operandTypes(List<TensorType> inputs) {
+            DType dtype = inputs.getFirst().dtype();
+            for (TensorType t : inputs) {
+                dtype = DType.promote(dtype, t.dtype());
+            }
+            return java.util.Collections.nCopies(inputs.size(), dtype);
+        }
+    }
+
+    /**
      * {@link Conv2d} of input 0 with weights input 1, plus the per-output-channel bias input 2 (1-D, one value per
      * output channel), then, when there is a fourth input, that tensor of the output's shape (a residual block's
      * shortcut), each element then limited to {@code [low, high]} (maximum with {@code low}, then minimum with

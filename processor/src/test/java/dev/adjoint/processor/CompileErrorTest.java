@@ -154,6 +154,22 @@ class CompileErrorTest {
                 .inFile(m).onLineContaining("return dev.adjoint.Tensor.concat(0, parts)");
     }
 
+    /** The fused inference ops (a layer's product, bias and activation in one step) have no derivative rules. */
+    @Test
+    void fusedInferenceOpsAreNotDifferentiable() {
+        JavaFileObject m = methods(
+                "  @Differentiable static dev.adjoint.Tensor g(dev.adjoint.Tensor x, dev.adjoint.Tensor w,"
+                        + " dev.adjoint.Tensor b) {",
+                "    return dev.adjoint.Tensor.matmulBias(x, false, w, true, b, 0, Double.POSITIVE_INFINITY);",
+                "  }");
+        Compilation compilation = compile(m);
+        assertThat(compilation).failed();
+        assertThat(compilation)
+                .hadErrorContaining("[Adjoint/NotDifferentiableCall] call to Tensor.matmulBias(")
+                .inFile(m)
+                .onLineContaining("return dev.adjoint.Tensor.matmulBias(");
+    }
+
     @Test
     void spreadVarargsBindARuleTakingThemPacked() {
         Compilation compilation = compile(methods(

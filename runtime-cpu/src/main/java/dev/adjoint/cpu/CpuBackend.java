@@ -108,6 +108,14 @@ public final class CpuBackend implements Backend {
             case Op.MatMul m -> Matmul.matmul(this, cpu(inputs, 0), Op.MatMul.stored(shape(inputs, 0), true),
                     m.transposeA(), cpu(inputs, 1), Op.MatMul.stored(shape(inputs, 1), false), m.transposeB(),
                     matrixShape(out, shape(inputs, 0), shape(inputs, 1)), vector);
+            case Op.MatMulBias m -> {
+                Shape matrix = matrixShape(out, shape(inputs, 0), shape(inputs, 1));
+                CpuStorage product = (CpuStorage) Matmul.matmul(this, cpu(inputs, 0),
+                        Op.MatMul.stored(shape(inputs, 0), true), m.transposeA(), cpu(inputs, 1),
+                        Op.MatMul.stored(shape(inputs, 1), false), m.transposeB(), matrix, vector);
+                Matmul.addColumnBias(product, cpu(inputs, 2), matrix.dim(-1), m.low(), m.high(), vector);
+                yield product;
+            }
             case Op.Strided s -> {
                 Op.Layout layout = s.layout(shape(inputs, 0));
                 yield Layout.strided(this, cpu(inputs, 0), layout.offset(), layout.strides(), out);

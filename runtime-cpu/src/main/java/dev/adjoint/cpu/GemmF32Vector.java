@@ -217,6 +217,27 @@ final class GemmF32Vector {
     }
 
     /**
+     * {@code c[r][j] = min(max(c[r][j] + bias[j], low), high)} for {@code rows} rows of {@code n} values from 0 (a
+     * dense layer's bias and activation, {@code Op.MatMulBias}), for bounds {@link Epilogue#blendsExactly} accepts:
+     * whole vectors of each row by compare and blend, then its last few values by Math's max and min.
+     */
+    static void addColumnBias(float[] c, int rows, int n, float[] bias, float low, float high) {
+        FloatVector lo = FloatVector.broadcast(SPECIES, low), hi = FloatVector.broadcast(SPECIES, high);
+        for (int r = 0, row = 0; r < rows; r++, row += n) {
+            int j = 0;
+            for (; j <= n - V; j += V) {
+                FloatVector sum = FloatVector.fromArray(SPECIES, c, row + j)
+                        .add(FloatVector.fromArray(SPECIES, bias, j));
+                sum = sum.blend(lo, sum.compare(LE, lo));
+                sum.blend(hi, sum.compare(GE, hi)).intoArray(c, row + j);
+            }
+            for (; j < n; j++) {
+                c[row + j] = Math.min(Math.max(c[row + j] + bias[j], low), high);
+            }
+        }
+    }
+
+    /**
      * Packs all of A ({@code m x k}, when {@code isA}) or all of B ({@code k x n}) for reuse by
      * {@link #gemm(int, int, int, float[], int, int, int, Packed, float[], int, int, int, Packed, float[],
      * int, int, boolean)}.

@@ -22,6 +22,42 @@ final class Matmul {
     private Matmul() {
     }
 
+    /**
+     * {@code c[r][j] = min(max(c[r][j] + bias[j], low), high)} over the rows of {@code n} columns of a product just
+     * computed, in place: {@code Op.MatMulBias}'s bias and activation, while the product (a dense layer's output,
+     * a few KiB) is still in cache, with the results of {@code add(bias).clip(low, high)}. The vector pass
+     * ({@link GemmF32Vector#addColumnBias}) clamps by compare and blend, which equals Math's max and min for the
+     * bounds {@link GemmF32Vector.Epilogue#blendsExactly} accepts; other bounds take the scalar loop.
+     */
+    static void addColumnBias(CpuStorage c, CpuStorage bias, int n, double low, double high, boolean vector) {
+        int size = Math.toIntExact(c.size());
+        int rows = size / Math.max(1, n);
+        switch (c.dtype()) {
+            case FLOAT32 -> {
+                float[] x = c.floats(), b = bias.floats();
+                float lo = (float) low, hi = (float) high;
+                if (vector && GemmF32Vector.Epilogue.blendsExactly(lo, hi)) {
+                    GemmF32Vector.addColumnBias(x, rows, n, b, lo, hi);
+                    return;
+                }
+                for (int i = 0; i < size; i++) {
+                    x[i] = Math.min(Math.max(x[i] + b[i % n], lo), hi);
+                }
+            }
+            case FLOAT64 -> {
+                double[] x = c.doubles(), b = bias.doubles();
+                if (vector && GemmF64Vector.Epilogue.blendsExactly(low, high)) {
+                    GemmF64Vector.addColumnBias(x, rows, n, b, low, high);
+                    return;
+                }
+                for (int i = 0; i < size; i++) {
+                    x[i] = Math.min(Math.max(x[i] + b[i % n], low), high);
+                }
+            }
+            default -> throw new TensorException("matmulBias", "takes floating tensors, got " + c.dtype());
+        }
+    }
+
     /** One matrix product of the batch, at the given element offsets into A, B and C. */
     @FunctionalInterface
     private interface Product {

@@ -106,6 +106,12 @@ final class BackendCalls {
                 new Operand(b, bShape));
     }
 
+    static Storage matmulBias(Backend backend, Storage a, Shape aShape, boolean transposeA, Storage b, Shape bShape,
+            boolean transposeB, Storage bias, double low, double high, Shape out) {
+        return run(backend, new Op.MatMulBias(transposeA, transposeB, low, high), a.dtype(), out,
+                new Operand(a, aShape), new Operand(b, bShape), new Operand(bias, Shape.of(out.dim(-1))));
+    }
+
     static Storage conv2d(Backend backend, Storage x, Shape xShape, Storage w, Shape wShape, Conv2dSpec spec,
             Shape out) {
         return run(backend, new Op.Conv2d(spec), x.dtype(), out, new Operand(x, xShape), new Operand(w, wShape));

@@ -49,6 +49,7 @@ final class IrMapping {
             }
             case Op.MatMul m -> g.node("MatMul", 0, "matmul",
                     Attributes.of("transpose_a", m.transposeA(), "transpose_b", m.transposeB()), in.get(0), in.get(1));
+            case Op.MatMulBias m -> matmulBias(g, m, in, out.dtype());
             case Op.Reshape r -> reshape(g, r, in.getFirst(), types.getFirst(), out);
             case Op.Permute p -> g.node("Transpose", 1, "permute", Attributes.empty(), in.getFirst(),
                     g.i64(p.normalized(types.getFirst().shape())));
@@ -297,6 +298,24 @@ final class IrMapping {
         return g.node("GroupConvolution", 1, "conv2d", convAttributes(spec), x, grouped);
     }
 
+    /** The MatMul, an Add of the bias (broadcast along the last axis), and a Maximum and Minimum with finite bounds. */
+    private static NodeOutput matmulBias(IrGraph g, Op.MatMulBias op, List<NodeOutput> in, DType dtype) {
+        NodeOutput product = g.node("MatMul", 0, op.name(), Attributes.of("transpose_a", op.transposeA(),
+                "transpose_b", op.transposeB()), in.get(0), in.get(1));
+        return clamped(g, binary(g, BinaryOp.ADD, product, in.get(2)), op.low(), op.high(), dtype);
+    }
+
+    /** {@code value} with a Maximum with a finite {@code low}, then a Minimum with a finite {@code high}. */
+    private static NodeOutput clamped(IrGraph g, NodeOutput value, double low, double high, DType dtype) {
+        if (low != Double.NEGATIVE_INFINITY) {
+            value = binary(g, BinaryOp.MAXIMUM, value, g.weakScalar(WeakScalar.of(low), dtype));
+        }
+        if (high != Double.POSITIVE_INFINITY) {
+            value = binary(g, BinaryOp.MINIMUM, value, g.weakScalar(WeakScalar.of(high), dtype));
+        }
+        return value;
+    }
+
     /**
      * The convolution, an Add of the bias as [1, O, 1, 1], an Add of the residual when there is one, and a Maximum
      * and Minimum with each finite bound.
@@ -310,13 +329,7 @@ final class IrMapping {
         if (in.size() == 4) {
             value = binary(g, BinaryOp.ADD, value, in.get(3));
         }
-        if (op.low() != Double.NEGATIVE_INFINITY) {
-            value = binary(g, BinaryOp.MAXIMUM, value, g.weakScalar(WeakScalar.of(op.low()), dtype));
-        }
-        if (op.high() != Double.POSITIVE_INFINITY) {
-            value = binary(g, BinaryOp.MINIMUM, value, g.weakScalar(WeakScalar.of(op.high()), dtype));
-        }
-        return value;
+        return clamped(g, value, op.low(), op.high(), dtype);
     }
 
     /** MaxPool-1 / AvgPool-1; padded positions never win a max and are not counted in an average. */

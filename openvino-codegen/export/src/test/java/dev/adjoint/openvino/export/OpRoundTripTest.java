@@ -185,6 +185,13 @@ class OpRoundTripTest {
                         List.of(uniform(-3, 3, 2, 3, 6, 5), uniform(-1, 1, 4, 3, 3, 3), uniform(-2, 2, 4),
                                 uniform(-2, 2, 2, 4, 6, 5)),
                         t -> t.get(0).conv2dBias(t.get(1), t.get(2), t.get(3), Conv2dSpec.of(1, 1), 0, inf))));
+        cases.put(Op.MatMulBias.class, List.of(
+                new Case("matmulBias(ReLU, transposed weight)", new Op.MatMulBias(false, true, 0, inf),
+                        List.of(uniform(-2, 2, 5, 7), uniform(-1, 1, 9, 7), uniform(-1, 1, 9)),
+                        t -> Tensor.matmulBias(t.get(0), false, t.get(1), true, t.get(2), 0, inf)),
+                new Case("matmulBias(batched, clamp)", new Op.MatMulBias(false, false, -0.5, 0.5),
+                        List.of(uniform(-2, 2, 2, 3, 7), uniform(-1, 1, 7, 4), uniform(-1, 1, 4)),
+                        t -> Tensor.matmulBias(t.get(0), false, t.get(1), false, t.get(2), -0.5, 0.5))));
         Pool2dSpec max = new Pool2dSpec(Pool2dSpec.Kind.MAX, 3, 3, 2, 2, 1, 1);
         Pool2dSpec avg = new Pool2dSpec(Pool2dSpec.Kind.AVG, 3, 2, 2, 1, 1, 1);
         cases.put(Op.Pool2d.class, List.of(
