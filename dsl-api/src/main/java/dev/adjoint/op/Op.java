@@ -60,6 +60,32 @@ public sealed interface Op permits ComputeOp, Op.Reshape {
         return new TensorException(op, message);
     }
 
+    /** Every input converted to their common dtype: a fused layer's operands, weights and bias alike. */
+    private static List<DType> promotedTogether(List<TensorType> inputs) {
+        DType dtype = inputs.getFirst().dtype();
+        for (TensorType t : inputs) {
+            dtype = DType.promote(dtype, t.dtype());
+        }
+        return java.util.Collections.nCopies(inputs.size(), dtype);
+    }
+
+    /** The inputs' common dtype ({@link #promotedTogether}), which a fused inference layer needs to be floating. */
+    private static DType floatingTogether(String op, List<TensorType> inputs) {
+        DType dtype = promotedTogether(inputs).getFirst();
+        if (!dtype.isFloating()) {
+            throw error(op, "takes floating tensors, got " + inputs.stream().map(t -> t.dtype().toString())
+                    .collect(java.util.stream.Collectors.joining(", ")));
+        }
+        return dtype;
+    }
+
+    /** Checks a fused layer's clamp: {@code low <= high}, neither NaN. */
+    private static void clampBounds(String op, double low, double high) {
+        if (!(low <= high)) {
+            throw error(op, "low " + low + " is greater than high " + high + " (or one is NaN)");
+        }
+    }
+
     private static void notBool(String op, TensorType... types) {
         for (TensorType type : types) {
             if (type.dtype() == DType.BOOL) {
@@ -895,9 +921,7 @@ public sealed interface Op permits ComputeOp, Op.Reshape {
      */
     record MatMulBias(boolean transposeA, boolean transposeB, double low, double high) implements ComputeOp {
         public MatMulBias {
-            if (!(low <= high)) {
-                throw error("matmulBias", "low " + low + " is greater than high " + high + " (or one is NaN)");
-            }
+            clampBounds("matmulBias", low, high);
         }
 
         @Override
@@ -918,21 +942,12 @@ public sealed interface Op permits ComputeOp, Op.Reshape {
                 throw error(name(), "needs a 1-d bias of one value per column of the product (" + out.dim(-1)
                         + "), got shape " + bias);
             }
-            DType dtype = operandTypes(inputs).getFirst();
-            if (!dtype.isFloating()) {
-                throw error(name(), "takes floating tensors, got " + inputs.stream().map(t -> t.dtype().toString())
-                        .collect(java.util.stream.Collectors.joining(", ")));
-            }
-            return new TensorType(dtype, out);
+            return new TensorType(floatingTogether(name(), inputs), out);
         }
 
         @Override
         public List<DType> operandTypes(List<TensorType> inputs) {
-            DType dtype = inputs.getFirst().dtype();
-            for (TensorType t : inputs) {
-                dtype = DType.promote(dtype, t.dtype());
-            }
-            return java.util.Collections.nCopies(inputs.size(), dtype);
+            return promotedTogether(inputs);
         }
     }
 
@@ -948,9 +963,7 @@ public sealed interface Op permits ComputeOp, Op.Reshape {
      */
     record Conv2dBias(Conv2dSpec spec, double low, double high) implements ComputeOp {
         public Conv2dBias {
-            if (!(low <= high)) {
-                throw error("conv2dBias", "low " + low + " is greater than high " + high + " (or one is NaN)");
-            }
+            clampBounds("conv2dBias", low, high);
         }
 
         @Override
@@ -973,21 +986,12 @@ public sealed interface Op permits ComputeOp, Op.Reshape {
                 throw error(name(), "needs a residual of the output's shape " + out + ", got shape "
                         + inputs.get(3).shape());
             }
-            DType dtype = operandTypes(inputs).getFirst();
-            if (!dtype.isFloating()) {
-                throw error(name(), "takes floating tensors, got " + inputs.stream().map(t -> t.dtype().toString())
-                        .collect(java.util.stream.Collectors.joining(", ")));
-            }
-            return new TensorType(dtype, out);
+            return new TensorType(floatingTogether(name(), inputs), out);
         }
 
         @Override
         public List<DType> operandTypes(List<TensorType> inputs) {
-            DType dtype = inputs.getFirst().dtype();
-            for (TensorType t : inputs) {
-                dtype = DType.promote(dtype, t.dtype());
-            }
-            return java.util.Collections.nCopies(inputs.size(), dtype);
+            return promotedTogether(inputs);
         }
     }
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ConvolutionFusionTest {
     private final Core core = new Core();
 
-    private static float[] random(SplittableRandom r, int n, double scale) {
+    static float[] random(SplittableRandom r, int n, double scale) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = (float) r.nextDouble(-scale, scale);
@@ -30,7 +30,7 @@ class ConvolutionFusionTest {
         return v;
     }
 
-    private static NodeOutput c(GraphBuilder g, String name, long[] shape, float[] v) {
+    static NodeOutput c(GraphBuilder g, String name, long[] shape, float[] v) {
         return g.constant(name, shape, v).output(0);
     }
 
@@ -39,7 +39,7 @@ class ConvolutionFusionTest {
                 List.of(pad, pad), "pads_end", List.of(pad, pad), "dilations", List.of(1L, 1L)), x, w).output(0);
     }
 
-    private static NodeOutput add(GraphBuilder g, String name, NodeOutput a, NodeOutput b) {
+    static NodeOutput add(GraphBuilder g, String name, NodeOutput a, NodeOutput b) {
         return g.op("Add", 1, name, Attributes.empty(), a, b).output(0);
     }
 

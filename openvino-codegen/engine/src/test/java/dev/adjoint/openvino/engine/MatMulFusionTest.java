@@ -1,5 +1,8 @@
 package dev.adjoint.openvino.engine;
 
+import static dev.adjoint.openvino.engine.ConvolutionFusionTest.add;
+import static dev.adjoint.openvino.engine.ConvolutionFusionTest.c;
+import static dev.adjoint.openvino.engine.ConvolutionFusionTest.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -23,25 +26,9 @@ import org.junit.jupiter.api.Test;
 class MatMulFusionTest {
     private final Core core = new Core();
 
-    private static float[] random(SplittableRandom r, int n, double scale) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) r.nextDouble(-scale, scale);
-        }
-        return v;
-    }
-
-    private static NodeOutput c(GraphBuilder g, String name, long[] shape, float[] v) {
-        return g.constant(name, shape, v).output(0);
-    }
-
     private static NodeOutput matmul(GraphBuilder g, NodeOutput a, NodeOutput b, boolean transposeB) {
         return g.op("MatMul", 0, "matmul", Attributes.of("transpose_a", false, "transpose_b", transposeB), a, b)
                 .output(0);
-    }
-
-    private static NodeOutput add(GraphBuilder g, String name, NodeOutput a, NodeOutput b) {
-        return g.op("Add", 1, name, Attributes.empty(), a, b).output(0);
     }
 
     private static NodeOutput relu(GraphBuilder g, NodeOutput x) {
