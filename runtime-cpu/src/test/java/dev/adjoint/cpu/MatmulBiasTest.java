@@ -91,6 +91,13 @@ class MatmulBiasTest {
         Tensor layers = Tensor.matmul(x, false, w, true).add(bias).relu();
         assertEquals(Shape.of(4, 40), fused.shape());
         assertArrayEquals(layers.toFloatArray(), fused.toFloatArray());
+        // A clamp whose bounds are not floats: both round them to the tensor's dtype.
+        assertArrayEquals(Tensor.matmul(x, false, w, true).add(bias).clip(-0.3, 0.7).toFloatArray(),
+                Tensor.matmulBias(x, false, w, true, bias, -0.3, 0.7).toFloatArray());
+        Tensor x64 = x.cast(DType.FLOAT64), w64 = w.cast(DType.FLOAT64);
+        Tensor bias64 = bias.cast(DType.FLOAT64);
+        assertArrayEquals(Tensor.matmul(x64, false, w64, true).add(bias64).clip(-0.3, 0.7).toDoubleArray(),
+                Tensor.matmulBias(x64, false, w64, true, bias64, -0.3, 0.7).toDoubleArray());
     }
 
     @Test
