@@ -247,7 +247,7 @@ final class OpTable {
 
     /**
      * Convolution-1 or GroupConvolution-1 (by {@code l}'s type) of {@code x} with {@code w}, with the bias and clamp
-     * {@link ConvolutionFusion} folded into it when {@code epilogue} is not null.
+     * {@link EpilogueFusion} folded into it when {@code epilogue} is not null.
      */
     static Tensor convolution(Layer l, Tensor x, Tensor w, Windows.Epilogue epilogue) {
         if (!l.node().is("GroupConvolution")) {

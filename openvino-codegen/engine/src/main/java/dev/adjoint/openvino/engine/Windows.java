@@ -80,7 +80,7 @@ final class Windows {
     /**
      * A bias (one value per output channel), a residual (null, or a tensor of the result's shape, added after the
      * bias) and a clamp ({@code low <= high}, infinite for none) applied to a convolution's result, which
-     * {@link ConvolutionFusion} takes from the layers after it.
+     * {@link EpilogueFusion} takes from the layers after it.
      */
     record Epilogue(Tensor bias, Tensor residual, double low, double high) {
         /**

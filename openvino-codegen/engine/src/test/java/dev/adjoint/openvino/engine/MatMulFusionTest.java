@@ -19,7 +19,7 @@ import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * A MatMul's bias Add and activation folded into its step ({@link ConvolutionFusion}, as {@code Tensor.matmulBias})
+ * A MatMul's bias Add and activation folded into its step ({@link EpilogueFusion}, as {@code Tensor.matmulBias})
  * give, element for element, what the layers give one by one (fusion off), and are folded only where the bias is one
  * value per column and nothing else reads the values in between.
  */

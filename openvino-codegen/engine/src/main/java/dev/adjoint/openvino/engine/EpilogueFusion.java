@@ -38,8 +38,8 @@ import java.util.Set;
  * a matrix. A shortcut Add after it stays a layer of its own. In the benchmark MLP this removes three of its twelve
  * steps; in a classifier, the Add after its last MatMul.
  */
-final class ConvolutionFusion {
-    private ConvolutionFusion() {
+final class EpilogueFusion {
+    private EpilogueFusion() {
     }
 
     static List<Step> fuse(List<Step> steps, List<Operand> outputs) {
@@ -212,8 +212,8 @@ final class ConvolutionFusion {
     private static Operand shortcut(Step shortcutAdd, Step add, Step conv) {
         Node n = shortcutAdd.node();
         if (shortcutAdd.kind() != Kind.OP || !n.is("Add") || n.type().version() != 1
-                || shortcutAdd.inputs().size() != 2 || !sameType(shortcutAdd, conv)
-                || n.attributes().has("auto_broadcast") && !n.attributes().getString("auto_broadcast").equals("numpy")) {
+                || shortcutAdd.inputs().size() != 2 || !sameType(shortcutAdd, conv) || n.attributes().has("auto_broadcast")
+                && !n.attributes().getString("auto_broadcast").equals("numpy")) {
             return null;
         }
         int addSlot = add.outputSlots()[0];
@@ -231,23 +231,14 @@ final class ConvolutionFusion {
 
     /** A MatMul with its bias Add and activation (where {@code last} is not the Add) as one matmulBias step. */
     private static Step fusedMatMul(Step matmul, Const bias, Step add, Step last, double low, double high) {
-        Layer layer = matmul.layer();
-        boolean transposeA = layer.getBool("transpose_a"), transposeB = layer.getBool("transpose_b");
+        boolean transposeA = matmul.layer().getBool("transpose_a"), transposeB = matmul.layer().getBool("transpose_b");
         List<Step> folded = last == add ? List.of(matmul, add) : List.of(matmul, add, last);
-        String names = String.join("', '", folded.stream().map(s -> s.node().name()).toList());
-        Kernel kernel = (l, in) -> {
+        return step(folded, last, List.of(matmul.inputs().get(0), matmul.inputs().get(1), bias), (l, in) -> {
             Tensor a = in.get(0).tensor(), b = in.get(1).tensor();
-            try {
-                // As the MatMul layer alone: a 1-d operand has no axes to swap.
-                return List.of(Tensor.matmulBias(a, transposeA && a.rank() >= 2, b, transposeB, in.get(2).tensor(),
-                        low, high));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("in the fused layers '" + names + "': " + e.getMessage(), e);
-            }
-        };
-        String execType = String.join("+", folded.stream().map(Step::execType).toList());
-        return new Step(matmul.node(), Kind.OP, kernel, List.of(matmul.inputs().get(0), matmul.inputs().get(1), bias),
-                last.outputSlots(), null, layer, execType);
+            // As the MatMul layer alone: a 1-d operand has no axes to swap.
+            return List.of(Tensor.matmulBias(a, transposeA && a.rank() >= 2, b, transposeB, in.get(2).tensor(), low,
+                    high));
+        });
     }
 
     private static Step fused(Step conv, Const bias, Step add, Operand shortcut, Step shortcutAdd, Step last,
@@ -260,21 +251,30 @@ final class ConvolutionFusion {
         if (last != add && last != shortcutAdd) {
             folded.add(last);
         }
+        List<Operand> inputs = shortcut == null ? List.of(conv.inputs().get(0), conv.inputs().get(1), bias)
+                : List.of(conv.inputs().get(0), conv.inputs().get(1), bias, shortcut);
+        return step(folded, last, inputs, (layer, in) -> List.of(OpTable.convolution(convolution, in.get(0).tensor(),
+                in.get(1).tensor(), new Windows.Epilogue(in.get(2).tensor(), in.size() > 3 ? in.get(3).tensor() : null,
+                        low, high))));
+    }
+
+    /**
+     * The step that runs {@code kernel} for the {@code folded} layers, writing {@code last}'s output. It stays the
+     * first folded layer's (the convolution's or MatMul's: same output shape and type as the last folded layer's), so
+     * that Fusion never takes it for the element-wise layer whose output slot it writes; its exec type lists every
+     * folded layer's, and an error inside names them.
+     */
+    private static Step step(List<Step> folded, Step last, List<Operand> inputs, Kernel kernel) {
         String names = String.join("', '", folded.stream().map(s -> s.node().name()).toList());
-        Kernel kernel = (layer, in) -> {
+        Kernel named = (layer, in) -> {
             try {
-                return List.of(OpTable.convolution(convolution, in.get(0).tensor(), in.get(1).tensor(),
-                        new Windows.Epilogue(in.get(2).tensor(), in.size() > 3 ? in.get(3).tensor() : null, low,
-                                high)));
+                return kernel.run(layer, in);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("in the fused layers '" + names + "': " + e.getMessage(), e);
             }
         };
-        List<Operand> inputs = shortcut == null ? List.of(conv.inputs().get(0), conv.inputs().get(1), bias)
-                : List.of(conv.inputs().get(0), conv.inputs().get(1), bias, shortcut);
-        // The step stays the convolution's (same output shape and type as the last folded layer's), so that Fusion
-        // never takes it for the element-wise layer whose output slot it writes.
+        Step first = folded.getFirst();
         String execType = String.join("+", folded.stream().map(Step::execType).toList());
-        return new Step(conv.node(), Kind.OP, kernel, inputs, last.outputSlots(), null, convolution, execType);
+        return new Step(first.node(), Kind.OP, named, inputs, last.outputSlots(), null, first.layer(), execType);
     }
 }
