@@ -1571,6 +1571,29 @@ public final class Tensor implements Iterable<Tensor> {
     }
 
     /**
+     * Layer normalization over the last {@code axes} axes: each slice over them becomes {@code (x - mean) /
+     * sqrt(var + eps)}, with its mean and biased variance; one pass a slice instead of the seven ops of
+     * {@code c = x.sub(x.mean(trailing, true)); c.div(c.square().mean(trailing, true).add(eps).sqrt())}, to which it
+     * is equal element for element. Floating tensors only, and not differentiable (a {@code @Differentiable} method
+     * that calls it does not compile; write the composition there). PyTorch:
+     * {@code F.layer_norm(x, x.shape[-axes:], eps=eps)}.
+     */
+    public Tensor layerNorm(int axes, double eps) {
+        return run(new Op.LayerNorm(axes, eps), backend(), this);
+    }
+
+    /**
+     * {@link #layerNorm(int, double)}, then times {@code scale} and plus {@code bias} (both of the normalized axes'
+     * shape): equal, element for element, to {@code layerNorm(axes, eps).mul(scale).add(bias)}. PyTorch:
+     * {@code F.layer_norm(x, x.shape[-axes:], scale, bias, eps)}; ONNX: {@code LayerNormalization}.
+     */
+    public Tensor layerNorm(int axes, Tensor scale, Tensor bias, double eps) {
+        argument("layerNorm", "scale", scale);
+        argument("layerNorm", "bias", bias);
+        return run(new Op.LayerNorm(axes, eps), sameBackend("layerNorm", this, scale, bias), this, scale, bias);
+    }
+
+    /**
      * 2-D cross-correlation of NCHW input with OIHW weights, stride and symmetric padding on both
      * spatial axes. PyTorch: {@code F.conv2d(x, w, stride=stride, padding=padding)}.
      */

@@ -22,6 +22,9 @@ class WithoutVectorModuleTest {
         System.out.println("RESULT " + a.tanh().softmax(1).sum().item());
         System.out.println("RESULT " + Tensor.matmulBias(a, false, a, false, Tensor.of(new float[] {1, 1}), 0,
                 Double.POSITIVE_INFINITY).sum().item());
+        // Each row of a, normalized: [-1, 1] (variance 1 with eps 0), then times 2 and plus 1.
+        System.out.println("RESULT " + a.layerNorm(1, Tensor.of(new float[] {2, 2}), Tensor.of(new float[] {1, 1}), 0)
+                .mul(Tensor.of(new float[] {1, 10})).sum().item());
     }
 
     @Test
@@ -40,6 +43,8 @@ class WithoutVectorModuleTest {
         assertEquals(2.0, Double.parseDouble(results.get(1).substring(7)), 1e-5);
         // A dense layer's fused bias and ReLU: (a @ a) + 1 summed.
         assertEquals(58.0, Double.parseDouble(results.get(2).substring(7)), 1e-6);
+        // Rows [-1, 3] weighted by [1, 10]: (-1 + 30) twice.
+        assertEquals(58.0, Double.parseDouble(results.get(3).substring(7)), 1e-6);
         long notices = out.lines().filter(l -> l.contains("jdk.incubator.vector is not available")).count();
         assertEquals(1, notices, out);
     }

@@ -168,6 +168,16 @@ class CompileErrorTest {
                 .hadErrorContaining("[Adjoint/NotDifferentiableCall] call to Tensor.matmulBias(")
                 .inFile(m)
                 .onLineContaining("return dev.adjoint.Tensor.matmulBias(");
+        JavaFileObject norm = methods(
+                "  @Differentiable static dev.adjoint.Tensor g(dev.adjoint.Tensor x) {",
+                "    return x.layerNorm(1, 1e-5);",
+                "  }");
+        Compilation normalized = compile(norm);
+        assertThat(normalized).failed();
+        assertThat(normalized)
+                .hadErrorContaining("[Adjoint/NotDifferentiableCall] call to Tensor.layerNorm(")
+                .inFile(norm)
+                .onLineContaining("return x.layerNorm(");
     }
 
     @Test

@@ -105,6 +105,8 @@ public final class CpuBackend implements Backend {
             case Op.Reduce r -> Reductions.reduce(this, r.kind(), cpu(inputs, 0), shape(inputs, 0), r.axes(), vector);
             case Op.Softmax s -> Reductions.softmax(this, cpu(inputs, 0), shape(inputs, 0),
                     shape(inputs, 0).normalizeAxis(s.name(), s.axis()), s.log(), vector);
+            case Op.LayerNorm l -> Reductions.layerNorm(this, cpu(inputs, 0), shape(inputs, 0), l.axes(), l.eps(),
+                    inputs.size() == 3 ? cpu(inputs, 1) : null, inputs.size() == 3 ? cpu(inputs, 2) : null, vector);
             case Op.MatMul m -> Matmul.matmul(this, cpu(inputs, 0), Op.MatMul.stored(shape(inputs, 0), true),
                     m.transposeA(), cpu(inputs, 1), Op.MatMul.stored(shape(inputs, 1), false), m.transposeB(),
                     matrixShape(out, shape(inputs, 0), shape(inputs, 1)), vector);

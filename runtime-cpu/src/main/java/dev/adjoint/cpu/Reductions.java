@@ -248,6 +248,68 @@ final class Reductions {
         }
     }
 
+    // ---- layer normalization ------------------------------------------------------------------
+
+    /**
+     * {@code Op.LayerNorm}: each row of {@code len} values (the last {@code axes} axes) centred on its mean and
+     * divided by the square root of its variance plus {@code eps}, then scaled and shifted when {@code scale} is not
+     * null. The means and variances come from {@link #reduce} on the rows, as the composition's {@code mean} ops
+     * compute them, so the result has the composition's bits; around them, one pass centres and squares each row
+     * and one divides (and scales and shifts) it, over rows split between the kernel threads.
+     */
+    static Storage layerNorm(CpuBackend backend, CpuStorage x, Shape shape, int axes, double eps, CpuStorage scale,
+            CpuStorage bias, boolean vector) {
+        if (!x.dtype().isFloating()) {
+            throw new IllegalArgumentException("layerNorm needs a floating dtype, got " + x.dtype());
+        }
+        if (x.size() != shape.size() || axes < 1 || axes > shape.rank()) {
+            throw new IllegalArgumentException("layerNorm: " + axes + " trailing axes of a storage of " + x.size()
+                    + " elements and shape " + shape);
+        }
+        int n = (int) x.size();
+        CpuStorage out = Memory.allocateForOverwrite(backend, x.dtype(), n);
+        if (n == 0) {
+            return out;
+        }
+        int len = 1;
+        for (int d = shape.rank() - axes; d < shape.rank(); d++) {
+            len *= shape.dim(d);
+        }
+        int rows = n / len, rowLength = len;
+        if (scale != null && (scale.size() != len || bias == null || bias.size() != len)) {
+            throw new IllegalArgumentException("layerNorm: scale and bias need " + len + " values each");
+        }
+        Shape matrix = Shape.of(rows, len);
+        int[] lastAxis = {1};
+        CpuStorage mean = (CpuStorage) reduce(backend, ReduceOp.MEAN, x, matrix, lastAxis, vector);
+        CpuStorage squares = Memory.allocateForOverwrite(backend, x.dtype(), n);
+        int grain = Math.max(1, Elementwise.PARALLEL_GRAIN / len);
+        Parallel.forRange(rows, grain, (from, to) -> {
+            switch (x.array()) {
+                case float[] a -> ReductionsF32.centreRows(a, mean.floats(), from, to, rowLength, out.floats(),
+                        squares.floats());
+                case double[] a -> ReductionsF64.centreRows(a, mean.doubles(), from, to, rowLength, out.doubles(),
+                        squares.doubles());
+                default -> throw new IllegalStateException("not a floating array: " + x.array().getClass());
+            }
+        });
+        CpuStorage variance = (CpuStorage) reduce(backend, ReduceOp.MEAN, squares, matrix, lastAxis, vector);
+        squares.release();
+        mean.release();
+        Parallel.forRange(rows, grain, (from, to) -> {
+            if (out.array() instanceof float[] o) {
+                ReductionsF32.normalizeRows(o, variance.floats(), (float) eps, scale == null ? null : scale.floats(),
+                        bias == null ? null : bias.floats(), from, to, rowLength);
+            } else {
+                ReductionsF64.normalizeRows(out.doubles(), variance.doubles(), eps,
+                        scale == null ? null : scale.doubles(), bias == null ? null : bias.doubles(), from, to,
+                        rowLength);
+            }
+        });
+        variance.release();
+        return out;
+    }
+
     // ---- softmax ------------------------------------------------------------------------------
 
     static Storage softmax(CpuBackend backend, CpuStorage x, Shape shape, int axis, boolean log, boolean vector) {

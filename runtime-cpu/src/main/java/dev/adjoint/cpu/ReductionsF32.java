@@ -157,4 +157,43 @@ final class ReductionsF32 {
             }
         }
     }
+
+    // ---- layer normalization ------------------------------------------------------------------
+
+    /**
+     * The first pass of {@code Op.LayerNorm} over rows {@code [from, to)} of {@code len} values: {@code out = x -
+     * mean[r]}, and {@code squares = out * out} for the variance.
+     */
+    static void centreRows(float[] x, float[] mean, int from, int to, int len, float[] out, float[] squares) {
+        for (int r = from; r < to; r++) {
+            float m = mean[r];
+            for (int i = r * len, end = i + len; i < end; i++) {
+                float c = x[i] - m;
+                out[i] = c;
+                squares[i] = c * c;
+            }
+        }
+    }
+
+    /**
+     * The last pass of {@code Op.LayerNorm} over rows {@code [from, to)}: {@code out /= sqrt(variance[r] + eps)},
+     * then {@code out * scale + bias} by column when {@code scale} is not null, each step rounded as the
+     * composition's ops round it (Java never contracts {@code a * b + c} into one rounding).
+     */
+    static void normalizeRows(float[] out, float[] variance, float eps, float[] scale, float[] bias, int from, int to,
+            int len) {
+        for (int r = from; r < to; r++) {
+            float d = (float) Math.sqrt(variance[r] + eps);
+            int row = r * len;
+            if (scale == null) {
+                for (int j = 0; j < len; j++) {
+                    out[row + j] /= d;
+                }
+            } else {
+                for (int j = 0; j < len; j++) {
+                    out[row + j] = out[row + j] / d * scale[j] + bias[j];
+                }
+            }
+        }
+    }
 }

@@ -73,6 +73,18 @@ final class BackendCalls {
         return run(backend, new Op.Reduce(op, axes, false), x.dtype(), Shape.SCALAR, new Operand(x, shape));
     }
 
+    /** {@code Op.LayerNorm} over the last {@code axes} axes; {@code scale} and {@code bias} both null or both not. */
+    static Storage layerNorm(Backend backend, Storage x, Shape shape, int axes, double eps, Storage scale,
+            Storage bias) {
+        Op.LayerNorm op = new Op.LayerNorm(axes, eps);
+        if (scale == null) {
+            return run(backend, op, x.dtype(), shape, new Operand(x, shape));
+        }
+        Shape normalized = Shape.of(java.util.Arrays.copyOfRange(shape.dims(), shape.rank() - axes, shape.rank()));
+        return run(backend, op, x.dtype(), shape, new Operand(x, shape), new Operand(scale, normalized),
+                new Operand(bias, normalized));
+    }
+
     static Storage softmax(Backend backend, Storage x, Shape shape, int axis, boolean log) {
         return run(backend, new Op.Softmax(axis, log), x.dtype(), shape, new Operand(x, shape));
     }

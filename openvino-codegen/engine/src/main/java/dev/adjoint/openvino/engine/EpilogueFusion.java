@@ -37,6 +37,10 @@ import java.util.Set;
  * along it (shape {@code [N]}, {@code [1, N]}, ...; no more axes than the output), and its second operand be at least
  * a matrix. A shortcut Add after it stays a layer of its own. In the benchmark MLP this removes three of its twelve
  * steps; in a classifier, the Add after its last MatMul.
+ *
+ * <p>An MVN that is a layer norm (variance normalized, eps inside the root, over the trailing axes, which are static)
+ * takes the Multiply by its scale and the Add of its shift, both constants of the normalized axes' shape (leading 1s
+ * allowed), as {@code Tensor.layerNorm}: ONNX's LayerNormalization, which the converter writes as those three layers.
  */
 final class EpilogueFusion {
     private EpilogueFusion() {
@@ -59,6 +63,18 @@ final class EpilogueFusion {
         Map<Step, Step> replaced = new IdentityHashMap<>();
         Set<Step> absorbed = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Step conv : steps) {
+            int normalized = normalizedAxes(conv);
+            if (normalized > 0) {
+                Step mul = onlyReader(conv, readers, readerOf);
+                Const scale = mul == null || absorbed.contains(mul) ? null : affine(mul, "Multiply", conv, normalized);
+                Step add = scale == null ? null : onlyReader(mul, readers, readerOf);
+                Const shift = add == null || absorbed.contains(add) ? null : affine(add, "Add", mul, normalized);
+                if (shift != null) {
+                    replaced.put(conv, layerNorm(conv, normalized, scale, shift, mul, add));
+                    absorbed.addAll(List.of(conv, mul, add));
+                }
+                continue;
+            }
             boolean matmul = isMatMul(conv);
             if (!matmul && !isConvolution(conv)) {
                 continue;
@@ -227,6 +243,88 @@ final class EpilogueFusion {
         boolean sameValue = shortcutAdd.inputs().get(1 - side) instanceof SlotRef r && r.slot() == addSlot;
         return !sameValue && other.shape().isRankStatic() && other.shape().rank() == 4 && other.shape().compatible(out)
                 && other.type() == conv.node().outputs().get(0).type() ? shortcutAdd.inputs().get(1 - side) : null;
+    }
+
+    /**
+     * How many trailing axes {@code s} normalizes when it is an MVN-6 that {@code Tensor.layerNorm} computes (variance
+     * normalized, eps inside the root and at least 0, constant axes that are the last ones of a float32 or float64
+     * output of static rank whose normalized axes are static), else 0.
+     */
+    private static int normalizedAxes(Step s) {
+        if (s.kind() != Kind.OP || s.outputSlots().length != 1 || s.inputs().size() != 2) {
+            return 0;
+        }
+        Node n = s.node();
+        if (!n.is("MVN") || n.type().version() != 6 || !n.attributes().getBool("normalize_variance")
+                || !n.attributes().getString("eps_mode").equals("inside_sqrt")
+                || !(s.inputs().get(1) instanceof Const axes)) {
+            return 0;
+        }
+        double eps = n.attributes().getDouble("eps");
+        ElementType t = n.outputs().get(0).type();
+        PartialShape shape = n.outputs().get(0).shape();
+        if (!(eps >= 0) || Double.isInfinite(eps) || t != ElementType.F32 && t != ElementType.F64
+                || n.inputs().get(0).type() != t || !shape.isRankStatic() || shape.rank() == 0) {
+            return 0;
+        }
+        int[] sorted = OpTable.axes(axes.value().toLongArray(), shape.rank());
+        if (sorted.length == 0 || !Normalization.trailing(sorted, shape.rank())) {
+            return 0;
+        }
+        for (int d = shape.rank() - sorted.length; d < shape.rank(); d++) {
+            if (!shape.dims().get(d).isStatic()) {
+                return 0;
+            }
+        }
+        return sorted.length;
+    }
+
+    /**
+     * The constant {@code step} (a {@code kind} layer, Multiply or Add) applies to {@code before}'s output, reshaped
+     * to the last {@code axes} axes of that output: it must have their dims there and 1 on any axis before them, and
+     * no more axes than the output (so that the layer does not broadcast the output); null when it is not one.
+     */
+    private static Const affine(Step step, String kind, Step before, int axes) {
+        Node n = step.node();
+        if (step.kind() != Kind.OP || !n.is(kind) || n.type().version() != 1 || step.inputs().size() != 2
+                || !sameType(step, before) || n.attributes().has("auto_broadcast")
+                && !n.attributes().getString("auto_broadcast").equals("numpy")) {
+            return null;
+        }
+        int slot = before.outputSlots()[0];
+        int side = step.inputs().get(0) instanceof SlotRef r && r.slot() == slot ? 0
+                : step.inputs().get(1) instanceof SlotRef r && r.slot() == slot ? 1 : -1;
+        if (side < 0 || !(step.inputs().get(1 - side) instanceof Const c)
+                || c.value().elementType() != before.node().outputs().get(0).type()) {
+            return null;
+        }
+        PartialShape out = before.node().outputs().get(0).shape();
+        int[] dims = c.value().dims();
+        if (dims.length > out.rank()) {
+            return null;
+        }
+        int[] normalized = new int[axes];
+        for (int i = 0; i < dims.length; i++) {
+            int axis = out.rank() - dims.length + i;
+            int leading = out.rank() - axes;
+            if (axis < leading ? dims[i] != 1 : dims[i] != out.dims().get(axis).length()) {
+                return null;
+            }
+        }
+        for (int i = 0; i < axes; i++) {
+            normalized[i] = (int) out.dims().get(out.rank() - axes + i).length();
+        }
+        Tensor value = c.value().tensor();
+        // Leading 1s dropped; an axis the constant lacks (it is shorter than the normalized axes) is broadcast.
+        return new Const(OvTensor.of(dims.length >= axes ? value.reshape(normalized)
+                : value.broadcastTo(normalized).copy()));
+    }
+
+    /** An MVN with the Multiply by its scale and the Add of its shift as one layerNorm step. */
+    private static Step layerNorm(Step mvn, int axes, Const scale, Const shift, Step mul, Step add) {
+        double eps = mvn.node().attributes().getDouble("eps");
+        return step(List.of(mvn, mul, add), add, List.of(mvn.inputs().get(0), scale, shift), (l, in) -> List.of(
+                in.get(0).tensor().layerNorm(axes, in.get(1).tensor(), in.get(2).tensor(), eps)));
     }
 
     /** A MatMul with its bias Add and activation (where {@code last} is not the Add) as one matmulBias step. */

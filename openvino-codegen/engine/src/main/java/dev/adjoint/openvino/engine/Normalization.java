@@ -27,6 +27,11 @@ final class Normalization {
         if (axes.length == 0) {
             return normalizeVariance ? x.sub(x).div(insideSqrt ? Math.sqrt(eps) : eps) : x.sub(x);
         }
+        if (normalizeVariance && insideSqrt && eps >= 0 && !Double.isInfinite(eps) && x.dtype().isFloating()
+                && trailing(axes, x.rank())) {
+            // A layer norm: one op, with the bits of the composition below.
+            return x.layerNorm(axes.length, eps);
+        }
         Tensor centered = x.sub(x.mean(axes, true));
         if (!normalizeVariance) {
             return centered;
@@ -34,6 +39,16 @@ final class Normalization {
         Tensor variance = centered.square().mean(axes, true);
         Tensor denominator = insideSqrt ? variance.add(eps).sqrt() : variance.sqrt().add(eps);
         return centered.div(denominator);
+    }
+
+    /** Whether {@code axes} (sorted, distinct) are the last {@code axes.length} of {@code rank}. */
+    static boolean trailing(int[] axes, int rank) {
+        for (int i = 0; i < axes.length; i++) {
+            if (axes[i] != rank - axes.length + i) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code x / sqrt(sum(x^2) + eps)} ({@code add}) or {@code x / sqrt(max(sum(x^2), eps))}, summed over axes. */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * value per column and nothing else reads the values in between.
  */
 class MatMulFusionTest {
-    private final Core core = new Core();
+    private static final Core CORE = new Core();
 
     private static NodeOutput matmul(GraphBuilder g, NodeOutput a, NodeOutput b, boolean transposeB) {
         return g.op("MatMul", 0, "matmul", Attributes.of("transpose_a", false, "transpose_b", transposeB), a, b)
@@ -39,13 +39,13 @@ class MatMulFusionTest {
      * Builds {@code x [shape] -> body -> outputs}, compiles it with and without fusion, checks the step counts and that
      * every output is bit for bit the same at {@code runShape} (NaN and infinities in the input included).
      */
-    private void check(String name, PartialShape shape, int[] runShape, BiConsumer<GraphBuilder, NodeOutput> body,
+    static void check(String name, PartialShape shape, int[] runShape, BiConsumer<GraphBuilder, NodeOutput> body,
             int fusedSteps, int plainSteps) {
         GraphBuilder g = new GraphBuilder(name);
         body.accept(g, g.parameter("x", ElementType.F32, shape).output(0));
         Model m = Model.of(g.build());
-        CompiledModel fused = core.compileModel(m, "CPU");
-        CompiledModel plain = core.compile(m, "CPU", Map.of(), false);
+        CompiledModel fused = CORE.compileModel(m, "CPU");
+        CompiledModel plain = CORE.compile(m, "CPU", Map.of(), false);
         assertEquals(plainSteps, plain.summary().steps(), name + ": steps without fusion");
         assertEquals(fusedSteps, fused.summary().steps(), name + ": steps with fusion");
         int size = 1;

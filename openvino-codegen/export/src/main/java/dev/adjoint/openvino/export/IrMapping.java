@@ -47,6 +47,7 @@ final class IrMapping {
                 yield s.log() ? g.node("LogSoftmax", 5, "logSoftmax", Attributes.of("axis", axis), in.getFirst())
                         : g.node("Softmax", 8, "softmax", Attributes.of("axis", axis), in.getFirst());
             }
+            case Op.LayerNorm l -> layerNorm(g, l, in, types.getFirst().shape().rank());
             case Op.MatMul m -> g.node("MatMul", 0, "matmul",
                     Attributes.of("transpose_a", m.transposeA(), "transpose_b", m.transposeB()), in.get(0), in.get(1));
             case Op.MatMulBias m -> matmulBias(g, m, in, out.dtype());
@@ -296,6 +297,18 @@ final class IrMapping {
         NodeOutput grouped = g.node("Reshape", 1, "conv2d", Attributes.of("special_zero", false), w,
                 g.i64(groups, weight.dim(0) / groups, weight.dim(1), weight.dim(2), weight.dim(3)));
         return g.node("GroupConvolution", 1, "conv2d", convAttributes(spec), x, grouped);
+    }
+
+    /** MVN over the trailing axes (variance normalized, eps inside the root), then a Multiply and an Add if scaled. */
+    private static NodeOutput layerNorm(IrGraph g, Op.LayerNorm op, List<NodeOutput> in, int rank) {
+        long[] axes = new long[op.axes()];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = rank - op.axes() + i;
+        }
+        NodeOutput normalized = g.node("MVN", 6, op.name(), Attributes.of("normalize_variance", true, "eps", op.eps(),
+                "eps_mode", "inside_sqrt"), in.getFirst(), g.i64(axes));
+        return in.size() == 1 ? normalized
+                : binary(g, BinaryOp.ADD, binary(g, BinaryOp.MUL, normalized, in.get(1)), in.get(2));
     }
 
     /** The MatMul, an Add of the bias (broadcast along the last axis), and a Maximum and Minimum with finite bounds. */

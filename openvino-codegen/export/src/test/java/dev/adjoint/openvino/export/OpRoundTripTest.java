@@ -192,6 +192,12 @@ class OpRoundTripTest {
                 new Case("matmulBias(batched, clamp)", new Op.MatMulBias(false, false, -0.5, 0.5),
                         List.of(uniform(-2, 2, 2, 3, 7), uniform(-1, 1, 7, 4), uniform(-1, 1, 4)),
                         t -> Tensor.matmulBias(t.get(0), false, t.get(1), false, t.get(2), -0.5, 0.5))));
+        cases.put(Op.LayerNorm.class, List.of(
+                new Case("layerNorm(last axis)", new Op.LayerNorm(1, 1e-5), List.of(uniform(-2, 2, 3, 17)),
+                        t -> t.get(0).layerNorm(1, 1e-5)),
+                new Case("layerNorm(two axes, scaled)", new Op.LayerNorm(2, 1e-3),
+                        List.of(uniform(-2, 2, 2, 3, 5), uniform(0.5, 1.5, 3, 5), uniform(-1, 1, 3, 5)),
+                        t -> t.get(0).layerNorm(2, t.get(1), t.get(2), 1e-3))));
         Pool2dSpec max = new Pool2dSpec(Pool2dSpec.Kind.MAX, 3, 3, 2, 2, 1, 1);
         Pool2dSpec avg = new Pool2dSpec(Pool2dSpec.Kind.AVG, 3, 2, 2, 1, 1, 1);
         cases.put(Op.Pool2d.class, List.of(
