@@ -157,27 +157,26 @@ class CompileErrorTest {
     /** The fused inference ops (a layer's product, bias and activation in one step) have no derivative rules. */
     @Test
     void fusedInferenceOpsAreNotDifferentiable() {
-        JavaFileObject m = methods(
+        assertRefusedCall("matmulBias", "return dev.adjoint.Tensor.matmulBias(",
                 "  @Differentiable static dev.adjoint.Tensor g(dev.adjoint.Tensor x, dev.adjoint.Tensor w,"
                         + " dev.adjoint.Tensor b) {",
                 "    return dev.adjoint.Tensor.matmulBias(x, false, w, true, b, 0, Double.POSITIVE_INFINITY);",
                 "  }");
-        Compilation compilation = compile(m);
-        assertThat(compilation).failed();
-        assertThat(compilation)
-                .hadErrorContaining("[Adjoint/NotDifferentiableCall] call to Tensor.matmulBias(")
-                .inFile(m)
-                .onLineContaining("return dev.adjoint.Tensor.matmulBias(");
-        JavaFileObject norm = methods(
+        assertRefusedCall("layerNorm", "return x.layerNorm(",
                 "  @Differentiable static dev.adjoint.Tensor g(dev.adjoint.Tensor x) {",
                 "    return x.layerNorm(1, 1e-5);",
                 "  }");
-        Compilation normalized = compile(norm);
-        assertThat(normalized).failed();
-        assertThat(normalized)
-                .hadErrorContaining("[Adjoint/NotDifferentiableCall] call to Tensor.layerNorm(")
-                .inFile(norm)
-                .onLineContaining("return x.layerNorm(");
+    }
+
+    /** The method in {@code lines} does not compile, with the error at its call to {@code Tensor.<method>}. */
+    private static void assertRefusedCall(String method, String line, String... lines) {
+        JavaFileObject m = methods(lines);
+        Compilation compilation = compile(m);
+        assertThat(compilation).failed();
+        assertThat(compilation)
+                .hadErrorContaining("[Adjoint/NotDifferentiableCall] call to Tensor." + method + "(")
+                .inFile(m)
+                .onLineContaining(line);
     }
 
     @Test

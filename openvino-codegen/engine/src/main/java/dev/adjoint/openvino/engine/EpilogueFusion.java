@@ -187,15 +187,7 @@ final class EpilogueFusion {
      * the Add does not broadcast the output); null when it is not one.
      */
     private static Const bias(Step add, Step conv, boolean matmul) {
-        Node n = add.node();
-        if (add.kind() != Kind.OP || !n.is("Add") || n.type().version() != 1 || add.inputs().size() != 2
-                || !sameType(add, conv) || n.attributes().has("auto_broadcast")
-                && !n.attributes().getString("auto_broadcast").equals("numpy")) {
-            return null;
-        }
-        int convSlot = conv.outputSlots()[0];
-        int side = add.inputs().get(0) instanceof SlotRef r && r.slot() == convSlot ? 0
-                : add.inputs().get(1) instanceof SlotRef r && r.slot() == convSlot ? 1 : -1;
+        int side = readingSide(add, "Add", conv);
         if (side < 0 || !(add.inputs().get(1 - side) instanceof Const c)) {
             return null;
         }
@@ -226,23 +218,34 @@ final class EpilogueFusion {
      * null otherwise.
      */
     private static Operand shortcut(Step shortcutAdd, Step add, Step conv) {
-        Node n = shortcutAdd.node();
-        if (shortcutAdd.kind() != Kind.OP || !n.is("Add") || n.type().version() != 1
-                || shortcutAdd.inputs().size() != 2 || !sameType(shortcutAdd, conv) || n.attributes().has("auto_broadcast")
-                && !n.attributes().getString("auto_broadcast").equals("numpy")) {
-            return null;
-        }
-        int addSlot = add.outputSlots()[0];
-        int side = shortcutAdd.inputs().get(0) instanceof SlotRef r && r.slot() == addSlot ? 0
-                : shortcutAdd.inputs().get(1) instanceof SlotRef r && r.slot() == addSlot ? 1 : -1;
+        // The bias Add's output has the convolution's type.
+        int side = readingSide(shortcutAdd, "Add", add);
         if (side < 0) {
             return null;
         }
+        Node n = shortcutAdd.node();
+        int addSlot = add.outputSlots()[0];
         PartialShape out = conv.node().outputs().get(0).shape();
         var other = n.inputs().get(1 - side);
         boolean sameValue = shortcutAdd.inputs().get(1 - side) instanceof SlotRef r && r.slot() == addSlot;
         return !sameValue && other.shape().isRankStatic() && other.shape().rank() == 4 && other.shape().compatible(out)
                 && other.type() == conv.node().outputs().get(0).type() ? shortcutAdd.inputs().get(1 - side) : null;
+    }
+
+    /**
+     * Which operand (0 or 1) of {@code step} is {@code before}'s output, when {@code step} is a binary {@code kind}-1
+     * layer (Add, Multiply) with numpy broadcasting and an output of {@code before}'s type; -1 otherwise.
+     */
+    private static int readingSide(Step step, String kind, Step before) {
+        Node n = step.node();
+        if (step.kind() != Kind.OP || !n.is(kind) || n.type().version() != 1 || step.inputs().size() != 2
+                || !sameType(step, before) || n.attributes().has("auto_broadcast")
+                && !n.attributes().getString("auto_broadcast").equals("numpy")) {
+            return -1;
+        }
+        int slot = before.outputSlots()[0];
+        return step.inputs().get(0) instanceof SlotRef r && r.slot() == slot ? 0
+                : step.inputs().get(1) instanceof SlotRef r && r.slot() == slot ? 1 : -1;
     }
 
     /**
@@ -285,15 +288,7 @@ final class EpilogueFusion {
      * no more axes than the output (so that the layer does not broadcast the output); null when it is not one.
      */
     private static Const affine(Step step, String kind, Step before, int axes) {
-        Node n = step.node();
-        if (step.kind() != Kind.OP || !n.is(kind) || n.type().version() != 1 || step.inputs().size() != 2
-                || !sameType(step, before) || n.attributes().has("auto_broadcast")
-                && !n.attributes().getString("auto_broadcast").equals("numpy")) {
-            return null;
-        }
-        int slot = before.outputSlots()[0];
-        int side = step.inputs().get(0) instanceof SlotRef r && r.slot() == slot ? 0
-                : step.inputs().get(1) instanceof SlotRef r && r.slot() == slot ? 1 : -1;
+        int side = readingSide(step, kind, before);
         if (side < 0 || !(step.inputs().get(1 - side) instanceof Const c)
                 || c.value().elementType() != before.node().outputs().get(0).type()) {
             return null;
