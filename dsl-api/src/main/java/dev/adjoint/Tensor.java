@@ -1574,9 +1574,8 @@ public final class Tensor implements Iterable<Tensor> {
      * Layer normalization over the last {@code axes} axes: each slice over them becomes {@code (x - mean) /
      * sqrt(var + eps)}, with its mean and biased variance; one pass a slice instead of the seven ops of
      * {@code c = x.sub(x.mean(trailing, true)); c.div(c.square().mean(trailing, true).add(eps).sqrt())}, to which it
-     * is equal element for element. Floating tensors only, and not differentiable (a {@code @Differentiable} method
-     * that calls it does not compile; write the composition there). PyTorch:
-     * {@code F.layer_norm(x, x.shape[-axes:], eps=eps)}.
+     * is equal element for element. Floating tensors only. Differentiable in {@code x} (its rule is in
+     * {@code TensorRules}); {@code eps} is a constant. PyTorch: {@code F.layer_norm(x, x.shape[-axes:], eps=eps)}.
      */
     public Tensor layerNorm(int axes, double eps) {
         return run(new Op.LayerNorm(axes, eps), backend(), this);
@@ -1585,9 +1584,10 @@ public final class Tensor implements Iterable<Tensor> {
     /**
      * {@link #layerNorm(int, double)}, then times {@code scale} and plus {@code bias} (both of the normalized axes'
      * shape): equal, element for element, to {@code layerNorm(axes, eps).mul(scale).add(bias)}. PyTorch:
-     * {@code F.layer_norm(x, x.shape[-axes:], scale, bias, eps)}; ONNX: {@code LayerNormalization}.
+     * {@code F.layer_norm(x, x.shape[-axes:], scale, bias, eps)}; ONNX: {@code LayerNormalization}. Differentiable in
+     * {@code x}, {@code scale} and {@code bias}.
      */
-    public Tensor layerNorm(int axes, Tensor scale, Tensor bias, double eps) {
+    public Tensor layerNorm(int axes, double eps, Tensor scale, Tensor bias) {
         argument("layerNorm", "scale", scale);
         argument("layerNorm", "bias", bias);
         return run(new Op.LayerNorm(axes, eps), sameBackend("layerNorm", this, scale, bias), this, scale, bias);

@@ -23,7 +23,7 @@ class WithoutVectorModuleTest {
         System.out.println("RESULT " + Tensor.matmulBias(a, false, a, false, Tensor.of(new float[] {1, 1}), 0,
                 Double.POSITIVE_INFINITY).sum().item());
         // Each row of a, normalized: [-1, 1] (variance 1 with eps 0), then times 2 and plus 1.
-        System.out.println("RESULT " + a.layerNorm(1, Tensor.of(new float[] {2, 2}), Tensor.of(new float[] {1, 1}), 0)
+        System.out.println("RESULT " + a.layerNorm(1, 0, Tensor.of(new float[] {2, 2}), Tensor.of(new float[] {1, 1}))
                 .mul(Tensor.of(new float[] {1, 10})).sum().item());
     }
 

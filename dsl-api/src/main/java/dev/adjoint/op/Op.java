@@ -346,7 +346,8 @@ public sealed interface Op permits ComputeOp, Op.Reshape {
      * and plus input 2 (each of the normalized axes' shape, shared by every slice). Equal, element for element, to
      * the composition {@code c = x - x.mean(trailing, true); c / (c.square().mean(trailing, true) + eps).sqrt()}
      * (then {@code .mul(scale).add(bias)}), in one pass over each slice instead of seven ops. Floating tensors only.
-     * Inference only: it has no derivative rule. PyTorch: {@code F.layer_norm(x, x.shape[-axes:], scale, bias, eps)}.
+     * Its derivative rules (for x, scale and bias) are in {@code TensorRules}. PyTorch:
+     * {@code F.layer_norm(x, x.shape[-axes:], scale, bias, eps)}.
      * OpenVINO: {@code MVN} (normalize_variance, inside_sqrt) (+ {@code Multiply} + {@code Add}).
      */
     record LayerNorm(int axes, double eps) implements ComputeOp {

@@ -522,6 +522,45 @@ public final class TensorRules {
         return x.pool2dBackward(g, spec);
     }
 
+    // ---- normalization: layerNorm ----
+
+    /**
+     * Input gradient of a layer norm: {@code (h - mean(h) - n mean(h n)) / sigma} over the normalized axes, where
+     * {@code n = layerNorm(x)}, {@code sigma = sqrt(var(x) + eps)} and {@code h = g} (times the scale, when there is
+     * one), as PyTorch's {@code native_layer_norm_backward}.
+     */
+    @Derivative(target = Tensor.class, of = "layerNorm", argument = 0)
+    public static Tensor layerNorm(Tensor x, int axes, double eps, Tensor g) {
+        return layerNormInput(x, axes, eps, g);
+    }
+
+    public static Tensor layerNorm(Tensor x, int axes, double eps, Tensor scale, Tensor bias, Tensor g) {
+        return layerNormInput(x, axes, eps, g.mul(scale));
+    }
+
+    /** Scale gradient of a layer norm: {@code g} times the normalized input, summed over the leading axes. */
+    @Derivative(target = Tensor.class, of = "layerNorm", argument = 3)
+    public static Tensor layerNormScale(Tensor x, int axes, double eps, Tensor scale, Tensor bias, Tensor g) {
+        return unbroadcast(g.mul(x.layerNorm(axes, eps)), scale.shape());
+    }
+
+    /** Bias gradient of a layer norm: {@code g} summed over the leading axes. */
+    @Derivative(target = Tensor.class, of = "layerNorm", argument = 4)
+    public static Tensor layerNormBias(Tensor x, int axes, double eps, Tensor scale, Tensor bias, Tensor g) {
+        return unbroadcast(g, bias.shape());
+    }
+
+    private static Tensor layerNormInput(Tensor x, int axes, double eps, Tensor h) {
+        int[] normalized = new int[axes];
+        for (int i = 0; i < axes; i++) {
+            normalized[i] = x.rank() - axes + i;
+        }
+        Tensor n = x.layerNorm(axes, eps);
+        Tensor centered = x.sub(x.mean(normalized, true));
+        Tensor sigma = centered.square().mean(normalized, true).add(eps).sqrt();
+        return h.sub(h.mean(normalized, true)).sub(n.mul(h.mul(n).mean(normalized, true))).div(sigma);
+    }
+
     // ---- layout ops: permute, concat, index, gather ----
 
     /** Result axis {@code i} is input axis {@code axes[i]}: the inverse permutation takes {@code g} back. */

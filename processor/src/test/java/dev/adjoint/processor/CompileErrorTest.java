@@ -162,9 +162,10 @@ class CompileErrorTest {
                         + " dev.adjoint.Tensor b) {",
                 "    return dev.adjoint.Tensor.matmulBias(x, false, w, true, b, 0, Double.POSITIVE_INFINITY);",
                 "  }");
-        assertRefusedCall("layerNorm", "return x.layerNorm(",
-                "  @Differentiable static dev.adjoint.Tensor g(dev.adjoint.Tensor x) {",
-                "    return x.layerNorm(1, 1e-5);",
+        assertRefusedCall("conv2dBias", "return x.conv2dBias(",
+                "  @Differentiable static dev.adjoint.Tensor g(dev.adjoint.Tensor x, dev.adjoint.Tensor w,"
+                        + " dev.adjoint.Tensor b) {",
+                "    return x.conv2dBias(w, b, dev.adjoint.op.Conv2dSpec.of(1, 0), 0, 6);",
                 "  }");
     }
 

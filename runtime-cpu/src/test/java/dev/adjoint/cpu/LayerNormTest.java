@@ -156,10 +156,10 @@ class LayerNormTest {
         assertEquals(x.shape(), x.layerNorm(2, 1e-5).shape());
         assertArrayEquals(composed.toFloatArray(), x.layerNorm(2, 1e-5).toFloatArray());
         assertArrayEquals(composed.mul(scale).add(bias).toFloatArray(),
-                x.layerNorm(2, scale, bias, 1e-5).toFloatArray());
+                x.layerNorm(2, 1e-5, scale, bias).toFloatArray());
         // Mixed operand types promote together, as the ops they replace would.
         Tensor x64 = x.cast(DType.FLOAT64);
-        assertEquals(DType.FLOAT64, x64.layerNorm(2, scale, bias, 1e-5).dtype());
+        assertEquals(DType.FLOAT64, x64.layerNorm(2, 1e-5, scale, bias).dtype());
     }
 
     @Test
@@ -171,9 +171,9 @@ class LayerNormTest {
         assertEquals("layerNorm: normalizes at least one trailing axis, got 0", e.getMessage());
         e = assertThrows(TensorException.class, () -> x.layerNorm(1, -1e-5));
         assertEquals("layerNorm: needs a finite eps >= 0, got -1.0E-5", e.getMessage());
-        e = assertThrows(TensorException.class, () -> x.layerNorm(1, Tensor.zeros(4), Tensor.zeros(6), 1e-5));
+        e = assertThrows(TensorException.class, () -> x.layerNorm(1, 1e-5, Tensor.zeros(4), Tensor.zeros(6)));
         assertEquals("layerNorm: needs a scale of the normalized axes' shape (6,), got shape (4,)", e.getMessage());
-        e = assertThrows(TensorException.class, () -> x.layerNorm(1, Tensor.zeros(6), Tensor.zeros(1, 6), 1e-5));
+        e = assertThrows(TensorException.class, () -> x.layerNorm(1, 1e-5, Tensor.zeros(6), Tensor.zeros(1, 6)));
         assertEquals("layerNorm: needs a bias of the normalized axes' shape (6,), got shape (1, 6)", e.getMessage());
         e = assertThrows(TensorException.class, () -> Tensor.zeros(DType.INT32, 4, 6).layerNorm(1, 1e-5));
         assertTrue(e.getMessage().startsWith("layerNorm: takes floating tensors, got int32"), e.getMessage());

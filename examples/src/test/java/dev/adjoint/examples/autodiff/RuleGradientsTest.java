@@ -168,6 +168,18 @@ class RuleGradientsTest {
             row("logSoftmaxAxis", "logSoftmax(Tensor,int,Tensor,Tensor)", any(dims), 0);
         }
         row("softmaxAxis", "softmax(Tensor,int,Tensor,Tensor)", any(2, 3, 5), -2);
+        // Layer norms over one and two trailing axes, a slice of one value (its gradient is 0), scale and shift.
+        for (Object[] c : new Object[][] {{new int[] {7}, 1}, {new int[] {3, 4}, 1}, {new int[] {3, 4}, 2},
+                {new int[] {2, 3, 5}, 1}, {new int[] {2, 3, 5}, 2}, {new int[] {4, 1}, 1}}) {
+            int[] dims = (int[]) c[0];
+            int axes = (int) c[1];
+            int[] normalized = Arrays.copyOfRange(dims, dims.length - axes, dims.length);
+            row("layerNorm", "layerNorm(Tensor,int,double,Tensor)", any(dims), axes);
+            row("layerNormAffine", List.of("layerNorm(Tensor,int,double,Tensor,Tensor,Tensor)",
+                    "layerNormScale(Tensor,int,double,Tensor,Tensor,Tensor)",
+                    "layerNormBias(Tensor,int,double,Tensor,Tensor,Tensor)"), any(dims), axes, any(normalized),
+                    any(normalized));
+        }
         row("logSoftmaxAxis", "logSoftmax(Tensor,int,Tensor,Tensor)", any(2, 3, 5), 1);
         binary("pow", List.of("binaryLhs(Tensor,BinaryOp,Tensor,Tensor,Tensor)", "binaryRhs(Tensor,BinaryOp,Tensor,Tensor,Tensor)"),
                 this::positive, this::any);

@@ -68,6 +68,11 @@ final class TensorRuleCases {
     @Differentiable static Tensor prodAxes(Tensor x, int[] axes, boolean keepDims) { return x.prod(axes, keepDims); }
     @Differentiable static Tensor softmaxLast(Tensor x) { return x.softmax(); }
     @Differentiable static Tensor softmaxAxis(Tensor x, int axis) { return x.softmax(axis); }
+    @Differentiable static Tensor layerNorm(Tensor x, int axes) { return x.layerNorm(axes, 1e-3); }
+    @Differentiable
+    static Tensor layerNormAffine(Tensor x, int axes, Tensor scale, Tensor bias) {
+        return x.layerNorm(axes, 1e-3, scale, bias);
+    }
     @Differentiable static Tensor logSoftmaxLast(Tensor x) { return x.logSoftmax(); }
     @Differentiable static Tensor logSoftmaxAxis(Tensor x, int axis) { return x.logSoftmax(axis); }
     @Differentiable static Tensor pow(Tensor a, Tensor b) { return a.pow(b); }

@@ -109,6 +109,16 @@ final class ZooTensors implements ZooModel {
         return centered.div(variance.add(1e-5).sqrt()).mul(x).sum();
     }
 
+    /** A transformer's pre-norm residual block, applied twice with the same weights, on the fused layer norm. */
+    @Differentiable
+    static Tensor preNormBlock(Tensor x, Tensor scale, Tensor bias, Tensor w1, Tensor w2) {
+        Tensor h = x;
+        for (int i = 0; i < 2; i++) {
+            h = h.add(h.layerNorm(1, 1e-5, scale, bias).matmul(w1).tanh().matmul(w2));
+        }
+        return h.square().sum();
+    }
+
     @Differentiable
     static Tensor dotAndOuter(Tensor a, Tensor b) {
         return a.dot(b).mul(a.outer(b).sum()).add(a.outer(a).matmul(b).sum());

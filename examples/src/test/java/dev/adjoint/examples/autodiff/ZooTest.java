@@ -250,6 +250,8 @@ class ZooTest {
                         uniform(0.5, 1.5)),
                 fn("variance through item()", ZooTensors.class, "varianceThroughItem", normal(3, 4)),
                 fn("layer norm", ZooTensors.class, "layerNorm", normal(3, 4)),
+                fn("pre-norm residual block on Tensor.layerNorm", ZooTensors.class, "preNormBlock", normal(3, 4),
+                        normal(4), normal(4), normal(4, 5), normal(5, 4)),
                 fn("dot and outer", ZooTensors.class, "dotAndOuter", normal(3), normal(3)),
                 fn("batched matmul", ZooTensors.class, "batchedMatmul", normal(2, 3, 4), normal(4, 2)),
                 fn("unary ops", ZooTensors.class, "unaryOps", normal(3, 4)),
@@ -355,8 +357,9 @@ class ZooTest {
                 on("a List<Tensor> of data batches", ZooGenerics.class, generics, "batches",
                         data(List.of(normal(2, 3), normal(4, 3))), normal(3)),
                 // Round 2: control flow, float rules, Java features.
+                // From below -0.64 the loop's steps shrink towards a fixed point near -2.5 and it never ends.
                 fn("a differentiable helper in a for loop's update clause", ZooControl.class, "helperInForUpdate",
-                        uniform(-1, 1)),
+                        uniform(-0.5, 1)),
                 fn("differentiable helpers in a while condition and a compound assignment", ZooControl.class,
                         "helperInConditionAndCompound", uniform(-1, 1)),
                 fn("returns from nested loops in a helper called in a loop", ZooControl.class,

@@ -319,7 +319,7 @@ final class EpilogueFusion {
     private static Step layerNorm(Step mvn, int axes, Const scale, Const shift, Step mul, Step add) {
         double eps = mvn.node().attributes().getDouble("eps");
         return step(List.of(mvn, mul, add), add, List.of(mvn.inputs().get(0), scale, shift), (l, in) -> List.of(
-                in.get(0).tensor().layerNorm(axes, in.get(1).tensor(), in.get(2).tensor(), eps)));
+                in.get(0).tensor().layerNorm(axes, eps, in.get(1).tensor(), in.get(2).tensor())));
     }
 
     /** A MatMul with its bias Add and activation (where {@code last} is not the Add) as one matmulBias step. */

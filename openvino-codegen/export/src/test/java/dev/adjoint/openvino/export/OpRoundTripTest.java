@@ -197,7 +197,7 @@ class OpRoundTripTest {
                         t -> t.get(0).layerNorm(1, 1e-5)),
                 new Case("layerNorm(two axes, scaled)", new Op.LayerNorm(2, 1e-3),
                         List.of(uniform(-2, 2, 2, 3, 5), uniform(0.5, 1.5, 3, 5), uniform(-1, 1, 3, 5)),
-                        t -> t.get(0).layerNorm(2, t.get(1), t.get(2), 1e-3))));
+                        t -> t.get(0).layerNorm(2, 1e-3, t.get(1), t.get(2)))));
         Pool2dSpec max = new Pool2dSpec(Pool2dSpec.Kind.MAX, 3, 3, 2, 2, 1, 1);
         Pool2dSpec avg = new Pool2dSpec(Pool2dSpec.Kind.AVG, 3, 2, 2, 1, 1, 1);
         cases.put(Op.Pool2d.class, List.of(
