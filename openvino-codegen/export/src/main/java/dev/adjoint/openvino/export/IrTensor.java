@@ -647,6 +647,14 @@ public final class IrTensor {
         return graph.apply(new Op.Softmax(axis, true), this);
     }
 
+    public IrTensor layerNorm(int axes, double eps) {
+        return graph.apply(new Op.LayerNorm(axes, eps), this);
+    }
+
+    public IrTensor layerNorm(int axes, double eps, IrTensor scale, IrTensor bias) {
+        return graph.apply(new Op.LayerNorm(axes, eps), this, scale, bias);
+    }
+
     public IrTensor conv2d(IrTensor weight, int stride, int padding) {
         return conv2d(weight, Conv2dSpec.of(stride, padding));
     }

@@ -69,6 +69,9 @@ class IrTensorApiTest {
         check(m, t -> t.prod(new int[] {0}, true), t -> t.prod(new int[] {0}, true), "prodKeep");
         check(m, t -> IrTensor.where(t.gt(0.0), t, 0.0), t -> Tensor.where(t.gt(0.0), t, 0.0), "whereScalar");
         check(m, t -> t.cast(DType.FLOAT64).mul(2L), t -> t.cast(DType.FLOAT64).mul(2L), "weak long scalar");
+        check(m, t -> t.layerNorm(1, 1e-5), t -> t.layerNorm(1, 1e-5), "layerNorm");
+        check(m, v, (a, b) -> a.layerNorm(1, 1e-5, b, b.mul(-0.5)), (a, b) -> a.layerNorm(1, 1e-5, b, b.mul(-0.5)),
+                "layerNormScaled");
     }
 
     @Test
