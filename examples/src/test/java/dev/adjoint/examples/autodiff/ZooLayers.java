@@ -45,6 +45,24 @@ final class ZooLayers implements ZooModel {
         }
     }
 
+    /** A dense layer, then a layer norm with its own scale and shift Variables (Tensor.layerNorm), then tanh. */
+    static final class Normalized {
+        final Linear dense;
+        final Variable scale;
+        final Variable shift;
+
+        Normalized(int in, int out, SplittableRandom random, String name) {
+            dense = new Linear(in, out, random, name + ".dense");
+            scale = new Variable(Tensor.randomUniform(random, 0.5, 1.5, out).cast(DType.FLOAT64), name + ".scale");
+            shift = new Variable(Tensor.randomNormal(random, 0, 0.5, out).cast(DType.FLOAT64), name + ".shift");
+        }
+
+        @Differentiable
+        Tensor apply(Tensor x) {
+            return dense.apply(x).layerNorm(1, 1e-5, scale.value(), shift.value()).tanh();
+        }
+    }
+
     /** A layer calling another layer: x + f(x). */
     static final class Residual {
         final Linear inner;
@@ -126,6 +144,7 @@ final class ZooLayers implements ZooModel {
     final Unit[] units;
     final Map<String, Variable> params;
     final Node tree;
+    final List<Normalized> normalized;
     Variable temperature;
     double offset = 0.25;
 
@@ -142,6 +161,7 @@ final class ZooLayers implements ZooModel {
         params.put("intercept", new Variable(random.nextDouble(-1, 1), "intercept"));
         temperature = new Variable(random.nextDouble(0.8, 1.5), "temperature");
         tree = new Node(random, 3, "node");
+        normalized = List.of(new Normalized(2, 3, random, "n0"), new Normalized(3, 3, random, "n1"));
     }
 
     @Override
@@ -160,7 +180,20 @@ final class ZooLayers implements ZooModel {
         all.addAll(params.values());
         all.add(temperature);
         tree.collect(all);
+        for (Normalized layer : normalized) {
+            all.addAll(List.of(layer.dense.w, layer.dense.b, layer.scale, layer.shift));
+        }
         return all;
+    }
+
+    /** Layer-normed layers from a List, for-each. */
+    @Differentiable
+    Tensor normalizedLayers(Tensor x) {
+        Tensor h = x;
+        for (Normalized layer : normalized) {
+            h = layer.apply(h);
+        }
+        return h.square().sum();
     }
 
     @Differentiable

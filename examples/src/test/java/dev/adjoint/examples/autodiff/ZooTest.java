@@ -142,6 +142,8 @@ class ZooTest {
                 on("layers in a List by index, var", ZooLayers.class, layers, "listOfLayersByIndex", normal(3, 2)),
                 on("layers in fields", ZooLayers.class, layers, "layersInFields", normal(3, 2)),
                 on("a layer calling another layer", ZooLayers.class, layers, "residualBlock", normal(3, 2)),
+                on("layer-normed layers with Variable scale and shift, for-each over a List", ZooLayers.class, layers,
+                        "normalizedLayers", normal(3, 2)),
                 on("one layer applied twice", ZooLayers.class, layers, "sharedLayerTwice", normal(3, 2)),
                 on("loss plus penalty over layers", ZooLayers.class, layers, "lossWithPenalty", data(normal(4, 2)),
                         data(normal(4, 2))),
