@@ -84,8 +84,8 @@ final class DepthwiseConvF32Vector {
         boolean same3x3 = sameGeometry && (long) (h - 2) * w >= V && 2 * w >= V;
         // Planes of one to four vectors (MobileNet's 7x7: 49 values) go through SmallPlane, a vector position at a
         // time.
-        SmallPlane small = sameGeometry && h * w >= V && h * w <= SmallPlane.MAX_VECTORS * V ? new SmallPlane(h, w)
-                : null;
+        SmallPlane small = sameGeometry && h >= 2 && h * w >= V && h * w <= SmallPlane.MAX_VECTORS * V
+                ? new SmallPlane(h, w) : null;
         // 3x3, stride 2, pad 1 (MobileNet's downsampling layers): also straight from x to out; rows of fewer than
         // half a vector (MobileNet's last 14x14 -> 7x7) two at a time.
         boolean half3x3 = kh == 3 && kw == 3 && spec.strideH() == 2 && spec.strideW() == 2 && spec.dilationH() == 1
@@ -103,18 +103,19 @@ final class DepthwiseConvF32Vector {
         Clamp clamp = epilogue == null || epilogue.residual() != null ? Clamp.NONE : new Clamp(epilogue);
         // What the direct 3x3 paths read beyond a plane: one element before it, and up to 2V + 2 after (stride 2).
         int margin = 2 * V + 2;
+        // The end of x's values, not of its array: a recycled array may be longer (BufferPool), and which path a plane
+        // takes must not depend on that, as the paths round differently.
+        long xEnd = (long) batch * channels * h * w;
         Parallel.forRange(planes, (int) Math.max(1, PARALLEL_WORK / Math.max(1, planeWork)), (from, to) -> {
             float[] scratch = null;
             float[] edgeCopy = null;
             int loaded = -1;
             if (small != null) {
-                small.run(x, channels, outChannels, multiplier, weight, epilogue, clamp, out, from, to);
+                small.run(x, xEnd, channels, outChannels, multiplier, weight, epilogue, clamp, out, from, to);
+                return;
             }
             for (int plane = from; plane < to; plane++) {
                 int n = plane / outChannels, o = plane % outChannels;
-                if (small != null && small.reads(x, (n * channels + o / multiplier) * h * w)) {
-                    continue;
-                }
                 float bias = Clamp.bias(epilogue, clamp, o);
                 boolean finished = false;
                 computed: {
@@ -122,7 +123,7 @@ final class DepthwiseConvF32Vector {
                     int xOff = input * h * w;
                     float[] src = x;
                     int srcOff = xOff;
-                    if ((same3x3 || half3x3) && (xOff < margin || (long) xOff + (long) h * w + margin > x.length)) {
+                    if ((same3x3 || half3x3) && (xOff < margin || (long) xOff + (long) h * w + margin > xEnd)) {
                         // The first and last planes of x, whose direct loads would leave the array: a copy with a
                         // margin either side runs the same kernel. (The general path, which only these planes
                         // reached, stayed C1-compiled, boxing every vector: a few ms per MobileNet inference.) The
@@ -448,8 +449,7 @@ final class DepthwiseConvF32Vector {
      * plane is one flat run of vectors (the last one ending at the plane's end, overlapping the one before), every
      * tap read at its flat offset; the taps that fall outside the plane (a neighbouring plane's values, NaN or not)
      * are dropped by blends, never multiplied by zero. Vector positions are the outer loop, so that each position's
-     * four masks are built once for all planes. The sums are those of {@link #same3x3}, in
-     * the same order: the same bits.
+     * four masks are built once for all planes. The sums are those of {@link #same3x3}, in the same order.
      */
     private static final class SmallPlane {
         /** The most vectors a plane may take. */
@@ -478,14 +478,19 @@ final class DepthwiseConvF32Vector {
             }
         }
 
-        /** Whether the plane at {@code x[xOff]} is computed here: every tap's vector load stays inside {@code x}. */
-        boolean reads(float[] x, int xOff) {
-            return xOff >= w + 1 && (long) xOff + hw + w + 1 <= x.length;
-        }
-
-        /** Output planes {@code [from, to)} whose input plane {@link #reads} allows. */
-        void run(float[] x, int channels, int outChannels, int multiplier, float[] weight,
+        /**
+         * Output planes {@code [from, to)}. The taps of x's first and last planes would load before its start or past
+         * {@code xEnd}: those two are read from copies with a margin of {@code w + 1} either side (its values are
+         * dropped by the blends, as a neighbouring plane's are), so that every plane sums alike, whatever its place
+         * in the batch.
+         */
+        void run(float[] x, long xEnd, int channels, int outChannels, int multiplier, float[] weight,
                 GemmF32Vector.Epilogue epilogue, Clamp clamp, float[] out, int from, int to) {
+            int margin = w + 1;
+            int lastOff = (int) xEnd - hw;
+            float[] edges = scratch(2 * hw + 3 * margin);
+            System.arraycopy(x, 0, edges, margin, hw);
+            System.arraycopy(x, lastOff, edges, 2 * margin + hw, hw);
             FloatVector zero = FloatVector.zero(SPECIES);
             FloatVector low = FloatVector.broadcast(SPECIES, clamp.low);
             FloatVector high = FloatVector.broadcast(SPECIES, clamp.high);
@@ -505,8 +510,13 @@ final class DepthwiseConvF32Vector {
                         n++;
                     }
                     int xOff = (n * channels + (multiplier == 1 ? o : o / multiplier)) * hw;
-                    if (!reads(x, xOff)) {
-                        continue;
+                    float[] src = x;
+                    if (xOff == 0) {
+                        src = edges;
+                        xOff = margin;
+                    } else if (xOff == lastOff) {
+                        src = edges;
+                        xOff = 2 * margin + hw;
                     }
                     int wOff = o * 9;
                     int up = xOff + q - w, mid = xOff + q, below = xOff + q + w;
@@ -522,15 +532,15 @@ final class DepthwiseConvF32Vector {
                     // Each column's sum starts from zero and multiply-adds the rows present, top to bottom: the
                     // upper row's products are replaced by zero where there is none, the lower row's kept only
                     // where there is one.
-                    FloatVector l = FloatVector.fromArray(SPECIES, x, up - 1).fma(w00, zero).blend(zero, noUp);
-                    FloatVector c = FloatVector.fromArray(SPECIES, x, up).fma(w01, zero).blend(zero, noUp);
-                    FloatVector r = FloatVector.fromArray(SPECIES, x, up + 1).fma(w02, zero).blend(zero, noUp);
-                    l = FloatVector.fromArray(SPECIES, x, mid - 1).fma(w10, l);
-                    c = FloatVector.fromArray(SPECIES, x, mid).fma(w11, c);
-                    r = FloatVector.fromArray(SPECIES, x, mid + 1).fma(w12, r);
-                    l = l.blend(FloatVector.fromArray(SPECIES, x, below - 1).fma(w20, l), down);
-                    c = c.blend(FloatVector.fromArray(SPECIES, x, below).fma(w21, c), down);
-                    r = r.blend(FloatVector.fromArray(SPECIES, x, below + 1).fma(w22, r), down);
+                    FloatVector l = FloatVector.fromArray(SPECIES, src, up - 1).fma(w00, zero).blend(zero, noUp);
+                    FloatVector c = FloatVector.fromArray(SPECIES, src, up).fma(w01, zero).blend(zero, noUp);
+                    FloatVector r = FloatVector.fromArray(SPECIES, src, up + 1).fma(w02, zero).blend(zero, noUp);
+                    l = FloatVector.fromArray(SPECIES, src, mid - 1).fma(w10, l);
+                    c = FloatVector.fromArray(SPECIES, src, mid).fma(w11, c);
+                    r = FloatVector.fromArray(SPECIES, src, mid + 1).fma(w12, r);
+                    l = l.blend(FloatVector.fromArray(SPECIES, src, below - 1).fma(w20, l), down);
+                    c = c.blend(FloatVector.fromArray(SPECIES, src, below).fma(w21, c), down);
+                    r = r.blend(FloatVector.fromArray(SPECIES, src, below + 1).fma(w22, r), down);
                     FloatVector sum = c.add(l, left).add(r, right);
                     if (clamp.fused) {
                         sum = sum.add(Clamp.bias(epilogue, clamp, o));
@@ -542,10 +552,7 @@ final class DepthwiseConvF32Vector {
             }
             if (epilogue != null && !clamp.fused) {
                 for (int plane = from; plane < to; plane++) {
-                    int o = plane % outChannels;
-                    if (reads(x, (plane / outChannels * channels + o / multiplier) * hw)) {
-                        epilogue.apply(out, plane * hw, o, hw);
-                    }
+                    epilogue.apply(out, plane * hw, plane % outChannels, hw);
                 }
             }
         }
