@@ -6,8 +6,10 @@ import dev.adjoint.spi.Storage;
 
 /**
  * A CPU storage: one Java array, {@code float[]}, {@code double[]}, {@code int[]}, {@code long[]}
- * or {@code boolean[]} by dtype. Kernels read the array directly; nothing writes to it after the
- * op that made it returns, except an in-place update ({@link CpuBackend#executeInto}).
+ * or {@code boolean[]} by dtype, whose first {@link #size()} elements are the values. A float array
+ * recycled by the {@link BufferPool} may be longer: kernels bound their loops by the size, never by
+ * the array's length. Kernels read the array directly; nothing writes to it after the op that made
+ * it returns, except an in-place update ({@link CpuBackend#executeInto}).
  *
  * <p>{@link #release()} hands the array to the backend's {@link BufferPool} and forgets it, so a
  * later use of this storage fails with a clear message instead of reading an array that another
@@ -50,7 +52,7 @@ final class CpuStorage implements Storage {
             array = null;
         }
         if (recycled != null) {
-            backend.pool().give(dtype, recycled, size);
+            backend.pool().give(dtype, recycled);
         }
     }
 

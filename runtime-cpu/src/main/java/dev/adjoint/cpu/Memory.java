@@ -76,13 +76,15 @@ final class Memory {
         return copy;
     }
 
+    /** A copy of the storage's elements (its array may be longer, see {@link BufferPool}). */
     static Object toArray(CpuStorage x) {
+        int n = (int) x.size();
         return switch (x.array()) {
-            case float[] a -> a.clone();
-            case double[] a -> a.clone();
-            case int[] a -> a.clone();
-            case long[] a -> a.clone();
-            case boolean[] a -> a.clone();
+            case float[] a -> Arrays.copyOf(a, n);
+            case double[] a -> Arrays.copyOf(a, n);
+            case int[] a -> Arrays.copyOf(a, n);
+            case long[] a -> Arrays.copyOf(a, n);
+            case boolean[] a -> Arrays.copyOf(a, n);
             default -> throw new IllegalStateException("CPU storage holds a " + x.array().getClass());
         };
     }

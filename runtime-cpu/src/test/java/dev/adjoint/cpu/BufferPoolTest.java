@@ -13,6 +13,7 @@ import dev.adjoint.core.DType;
 import dev.adjoint.core.Device;
 import dev.adjoint.core.Shape;
 import dev.adjoint.op.BinaryOp;
+import dev.adjoint.op.Conv2dSpec;
 import dev.adjoint.op.Op;
 import dev.adjoint.op.TensorType;
 import dev.adjoint.op.UnaryOp;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -126,19 +128,144 @@ class BufferPoolTest {
     @Test
     void thePoolIsBounded() {
         BufferPool pool = new BufferPool(10_000);
-        pool.give(DType.FLOAT32, new float[1000], 1000);
-        pool.give(DType.FLOAT32, new float[1000], 1000);
-        pool.give(DType.FLOAT64, new double[1000], 1000);
+        pool.give(DType.FLOAT32, new float[1000]);
+        pool.give(DType.FLOAT32, new float[1000]);
+        pool.give(DType.FLOAT64, new double[1000]);
         assertEquals(8000, pool.bytes(), "the third would pass the bound and is left to the collector");
-        pool.give(DType.FLOAT32, new float[10], 10);
+        pool.give(DType.FLOAT32, new float[10]);
         assertEquals(8000, pool.bytes(), "tiny arrays are not pooled");
         assertNull(pool.take(DType.FLOAT64, 1000));
-        assertNull(pool.take(DType.FLOAT32, 999), "lengths match exactly");
+        assertNull(pool.take(DType.FLOAT32, 249), "at most four times too long");
         BufferPool many = new BufferPool(1 << 30);
         for (int i = 0; i < BufferPool.PER_LENGTH + 5; i++) {
-            many.give(DType.INT32, new int[100], 100);
+            many.give(DType.INT32, new int[100]);
         }
         assertEquals(BufferPool.PER_LENGTH * 400L, many.bytes());
+    }
+
+    @Test
+    void aFloatRequestTakesTheNewestRecentArrayLongEnough() {
+        BufferPool pool = new BufferPool(1 << 30);
+        float[] oldest = new float[1000];
+        float[] longest = new float[3000];
+        float[] newest = new float[2000];
+        pool.give(DType.FLOAT32, oldest);
+        pool.give(DType.FLOAT32, longest);
+        pool.give(DType.FLOAT32, newest);
+        assertEquals(24_000, pool.bytes());
+        assertSame(newest, pool.take(DType.FLOAT32, 900), "the newest that fits, not the best fit");
+        assertEquals(16_000, pool.bytes());
+        assertNull(pool.take(DType.FLOAT32, 3001), "none long enough");
+        assertNull(pool.take(DType.FLOAT32, 200), "1000 is more than four times 200");
+        assertSame(longest, pool.take(DType.FLOAT32, 2500));
+        assertSame(oldest, pool.take(DType.FLOAT32, 1000));
+        assertEquals(0, pool.bytes());
+        assertNull(pool.take(DType.FLOAT32, 1000), "an array is handed out once");
+
+        pool.give(DType.INT64, new long[1000]);
+        assertNull(pool.take(DType.INT64, 999), "integer arrays only at their exact length");
+        assertEquals(1000, ((long[]) pool.take(DType.INT64, 1000)).length);
+
+        // Past the last RECENT releases an array is in cache no more: only a request of its exact length takes it.
+        double[] early = new double[5000];
+        pool.give(DType.FLOAT64, early);
+        for (int i = 0; i < BufferPool.RECENT; i++) {
+            pool.give(DType.FLOAT64, new double[100 + i]);
+        }
+        assertNull(pool.take(DType.FLOAT64, 4000));
+        assertSame(early, pool.take(DType.FLOAT64, 5000));
+    }
+
+    /**
+     * Every kernel family with its inputs and its result on recycled arrays longer than their size, the tail NaN: the
+     * same bits as on arrays of exactly their size. A kernel that read past its size (a vector load over the end of
+     * the last plane, a loop bound by the array's length) would take the NaN in; one that wrote past it, or a copy
+     * of the whole array, would show in the result's length.
+     */
+    @Test
+    void noKernelReadsPastItsSizeOnALongerArray() {
+        SplittableRandom random = new SplittableRandom(11);
+        Tensor image = seeded(12, 1, 32, 28, 28);
+        Tensor small = seeded(13, 1, 96, 7, 7);
+        Tensor depthwise = seeded(14, 32, 1, 3, 3);
+        Tensor depthwiseSmall = seeded(15, 96, 1, 3, 3);
+        Tensor pointwise = seeded(16, 16, 32, 1, 1);
+        Tensor filters = seeded(17, 8, 32, 3, 3);
+        Tensor bias16 = seeded(18, 16);
+        Tensor bias32 = seeded(19, 32);
+        Tensor rows = seeded(20, 37, 129);
+        Tensor scale = seeded(21, 129);
+        Tensor wide = seeded(22, 64, 3001);
+        Tensor narrow = seeded(23, 16, 64);
+        Tensor indices = Tensor.of(new long[] {2, 0, 36, 5}, Shape.of(4));
+        Tensor doubles = Tensor.randomNormal(random, 0, 1, 41, 67).cast(DType.FLOAT64);
+        Map<String, Function<Tensor[], Tensor>> ops = new LinkedHashMap<>();
+        Map<String, Tensor[]> inputs = new LinkedHashMap<>();
+        add(ops, inputs, "unary", x -> x[0].tanh(), rows);
+        add(ops, inputs, "binary broadcast", x -> x[0].add(x[1]), rows, scale);
+        add(ops, inputs, "fused chain", x -> x[0].chain().mul(1.5).add(0.25).relu().evaluate(), rows);
+        add(ops, inputs, "float64 chain", x -> x[0].chain().mul(1.5).exp().evaluate(), doubles);
+        add(ops, inputs, "float64 sum", x -> x[0].sum(1), doubles);
+        add(ops, inputs, "matmul, B in place", x -> x[0].matmul(x[1]), narrow, wide);
+        add(ops, inputs, "matmul transposed", x -> x[0].matmul(x[1].transpose(0, 1)), rows, rows);
+        add(ops, inputs, "depthwise 3x3", x -> x[0].conv2dBias(x[1], x[2], Conv2dSpec.of(1, 1, 1, 32), 0, 6),
+                image, depthwise, bias32);
+        add(ops, inputs, "depthwise 3x3 stride 2", x -> x[0].conv2d(x[1], Conv2dSpec.of(2, 1, 1, 32)), image,
+                depthwise);
+        add(ops, inputs, "depthwise 3x3 at 7x7", x -> x[0].conv2d(x[1], Conv2dSpec.of(1, 1, 1, 96)), small,
+                depthwiseSmall);
+        add(ops, inputs, "pointwise", x -> x[0].conv2dBias(x[1], x[2], Conv2dSpec.of(1, 0), Double.NEGATIVE_INFINITY,
+                Double.POSITIVE_INFINITY), image, pointwise, bias16);
+        add(ops, inputs, "3x3", x -> x[0].conv2d(x[1], 1, 1), image, filters);
+        add(ops, inputs, "max pool", x -> x[0].maxPool2d(3, 2, 1), image);
+        add(ops, inputs, "average pool", x -> x[0].avgPool2d(2), image);
+        add(ops, inputs, "global mean", x -> x[0].mean(new int[] {2, 3}, true), image);
+        add(ops, inputs, "softmax", x -> x[0].softmax(1), rows);
+        add(ops, inputs, "layer norm", x -> x[0].layerNorm(1, 1e-5, x[1], x[1]), rows, scale);
+        add(ops, inputs, "gather", x -> x[0].gather(indices, 0), rows);
+        add(ops, inputs, "transpose", x -> x[0].transpose(0, 1), rows);
+        add(ops, inputs, "pad", x -> x[0].pad(new int[][] {{1, 0}, {0, 3}}, 0.0), rows);
+        add(ops, inputs, "to array", x -> Tensor.of(x[0].toFloatArray(), Shape.of(37, 129)), rows);
+        for (Map.Entry<String, Function<Tensor[], Tensor>> op : ops.entrySet()) {
+            String name = op.getKey();
+            Tensor[] given = inputs.get(name);
+            CPU.pool().clear();
+            Tensor expected = op.getValue().apply(given);
+            double[] values = expected.toDoubleArray();
+            Tensor[] recycled = new Tensor[given.length];
+            for (int i = 0; i < given.length; i++) {
+                CPU.pool().clear();
+                poisonLonger(given[i].dtype(), (int) given[i].size());
+                recycled[i] = given[i].copy();
+                if (given[i].size() >= BufferPool.MIN_LENGTH) {
+                    assertTrue(arrayLength(recycled[i]) > given[i].size(), name + ": input " + i + " on a longer array");
+                }
+            }
+            CPU.pool().clear();
+            poisonLonger(expected.dtype(), values.length);
+            Tensor result = op.getValue().apply(recycled);
+            assertArrayEquals(values, result.toDoubleArray(), name);
+            assertEquals(values.length, result.toDoubleArray().length, name);
+        }
+        CPU.pool().clear();
+    }
+
+    private static void add(Map<String, Function<Tensor[], Tensor>> ops, Map<String, Tensor[]> inputs, String name,
+            Function<Tensor[], Tensor> op, Tensor... given) {
+        ops.put(name, op);
+        inputs.put(name, given);
+    }
+
+    /** Releases NaN-filled arrays 1 to 35 elements longer than {@code n} into the pool, the shortest newest. */
+    private static void poisonLonger(DType dtype, int n) {
+        for (int extra : new int[] {35, 17, 1}) {
+            Tensor garbage = Tensor.full(dtype, Double.NaN, n + extra);
+            garbage.release();
+        }
+    }
+
+    private static int arrayLength(Tensor x) {
+        return java.lang.reflect.Array.getLength(((CpuStorage) x.storage()).array());
     }
 
     @Test
