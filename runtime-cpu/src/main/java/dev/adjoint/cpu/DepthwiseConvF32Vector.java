@@ -42,6 +42,11 @@ final class DepthwiseConvF32Vector {
      * MobileNet-v2's 112x112 layer slower, not faster, in the network.
      */
     private static final int BAND_ROWS = 16;
+    /**
+     * Output rows per band of the direct 3x3 stride-2 path ({@link #half3x3}): twice as many input rows, about as many
+     * as a stride-1 band reads.
+     */
+    private static final int HALF_BAND_ROWS = 8;
     /** Planes below this many multiply-adds in total stay on the calling thread. */
     private static final long PARALLEL_WORK = 1L << 16;
     /** Lane indices {@code 0, 2, 4, ...}: the even lanes of the pair {@code (lo, hi)} for {@code selectFrom}. */
@@ -257,10 +262,12 @@ final class DepthwiseConvF32Vector {
     }
 
     /**
-     * A 3x3, stride-2, pad-1 plane straight from {@code x} to {@code out}, one output row at a time.
-     * For outputs {@code x0 ... x0 + V - 1}, input row r's taps are columns {@code 2x - 1}, {@code 2x}
-     * and {@code 2x + 1}: the even and odd lanes of the two vectors from column {@code 2 x0 - 1}, and the
-     * even lanes of the two from {@code 2 x0 + 1}. {@code leftOk[x]} ({@code rightOk[x]}) says whether
+     * A 3x3, stride-2, pad-1 plane straight from {@code x} to {@code out}, in strips of a vector's output columns
+     * that walk down bands of {@link #HALF_BAND_ROWS} output rows. For outputs {@code x0 ... x0 + V - 1}, input row
+     * r's taps are columns {@code 2x - 1}, {@code 2x} and {@code 2x + 1}: the even and odd lanes of the two vectors
+     * from column {@code 2 x0 - 1}, and the even lanes of the two from {@code 2 x0 + 1}. The input row below output
+     * row y is the one above row y + 1, so its taps are selected once for both (the selections, not the multiply-adds,
+     * bound this kernel). {@code leftOk[x]} ({@code rightOk[x]}) says whether
      * column {@code 2x - 1} ({@code 2x + 1}) is inside the input; rows outside it are skipped. A row
      * wider than a vector ends with a vector that overlaps the one before; a narrower one is computed
      * whole (its extra lanes read past the row, which is why the caller keeps 2V + 2 elements behind the
@@ -283,44 +290,58 @@ final class DepthwiseConvF32Vector {
         int count = Math.ceilDiv(ow, V);
         boolean narrowRow = ow < V;
         VectorMask<Float> rowLanes = SPECIES.indexInRange(0, ow);
-        for (int y = 0; y < oh; y++) {
-            boolean top = y > 0, bottom = 2 * y + 1 < h;
-            int centreRow = xOff + 2 * y * w;
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int band = 0; band < oh; band += HALF_BAND_ROWS) {
+            int bandEnd = Math.min(oh, band + HALF_BAND_ROWS);
             for (int k = 0; k < count; k++) {
                 int x0 = ow < V ? 0 : Math.min(k * V, ow - V);
-                int at = centreRow + 2 * x0 - 1;
-                FloatVector lo = FloatVector.fromArray(SPECIES, x, at), hi = FloatVector.fromArray(SPECIES, x, at + V);
-                FloatVector left = EVEN_LANES.selectFrom(lo, hi).mul(w10);
-                FloatVector centre = ODD_LANES.selectFrom(lo, hi).mul(w11);
-                FloatVector right = rightTaps(x, at, lo, hi, narrowRow).mul(w12);
-                if (top) {
-                    int up = at - w;
-                    lo = FloatVector.fromArray(SPECIES, x, up);
-                    hi = FloatVector.fromArray(SPECIES, x, up + V);
-                    left = EVEN_LANES.selectFrom(lo, hi).fma(w00, left);
-                    centre = ODD_LANES.selectFrom(lo, hi).fma(w01, centre);
-                    right = rightTaps(x, up, lo, hi, narrowRow).fma(w02, right);
+                VectorMask<Float> hasLeft = VectorMask.fromArray(SPECIES, leftOk, x0);
+                VectorMask<Float> hasRight = VectorMask.fromArray(SPECIES, rightOk, x0);
+                // The taps of input row 2y - 1, above output row y: the row below output row y - 1, selected then.
+                FloatVector upLeft = zero, upCentre = zero, upRight = zero;
+                if (band > 0) {
+                    int up = xOff + (2 * band - 1) * w + 2 * x0 - 1;
+                    FloatVector lo = FloatVector.fromArray(SPECIES, x, up);
+                    FloatVector hi = FloatVector.fromArray(SPECIES, x, up + V);
+                    upLeft = EVEN_LANES.selectFrom(lo, hi);
+                    upCentre = ODD_LANES.selectFrom(lo, hi);
+                    upRight = rightTaps(x, up, lo, hi, narrowRow);
                 }
-                if (bottom) {
-                    int down = at + w;
-                    lo = FloatVector.fromArray(SPECIES, x, down);
-                    hi = FloatVector.fromArray(SPECIES, x, down + V);
-                    left = EVEN_LANES.selectFrom(lo, hi).fma(w20, left);
-                    centre = ODD_LANES.selectFrom(lo, hi).fma(w21, centre);
-                    right = rightTaps(x, down, lo, hi, narrowRow).fma(w22, right);
-                }
-                FloatVector sum = centre.add(left, VectorMask.fromArray(SPECIES, leftOk, x0))
-                        .add(right, VectorMask.fromArray(SPECIES, rightOk, x0));
-                if (fused) {
-                    sum = sum.add(bias);
-                    sum = sum.blend(low, sum.compare(LE, low));
-                    sum = sum.blend(high, sum.compare(GE, high));
-                }
-                if (narrowRow) {
-                    // Only the row's lanes: the rest would overwrite the next row, or another thread's plane.
-                    sum.intoArray(out, outOff + y * ow, rowLanes);
-                } else {
-                    sum.intoArray(out, outOff + y * ow + x0);
+                for (int y = band; y < bandEnd; y++) {
+                    int at = xOff + 2 * y * w + 2 * x0 - 1;
+                    FloatVector lo = FloatVector.fromArray(SPECIES, x, at);
+                    FloatVector hi = FloatVector.fromArray(SPECIES, x, at + V);
+                    FloatVector left = EVEN_LANES.selectFrom(lo, hi).mul(w10);
+                    FloatVector centre = ODD_LANES.selectFrom(lo, hi).mul(w11);
+                    FloatVector right = rightTaps(x, at, lo, hi, narrowRow).mul(w12);
+                    if (y > 0) {
+                        left = upLeft.fma(w00, left);
+                        centre = upCentre.fma(w01, centre);
+                        right = upRight.fma(w02, right);
+                    }
+                    if (2 * y + 1 < h) {
+                        int down = at + w;
+                        lo = FloatVector.fromArray(SPECIES, x, down);
+                        hi = FloatVector.fromArray(SPECIES, x, down + V);
+                        upLeft = EVEN_LANES.selectFrom(lo, hi);
+                        upCentre = ODD_LANES.selectFrom(lo, hi);
+                        upRight = rightTaps(x, down, lo, hi, narrowRow);
+                        left = upLeft.fma(w20, left);
+                        centre = upCentre.fma(w21, centre);
+                        right = upRight.fma(w22, right);
+                    }
+                    FloatVector sum = centre.add(left, hasLeft).add(right, hasRight);
+                    if (fused) {
+                        sum = sum.add(bias);
+                        sum = sum.blend(low, sum.compare(LE, low));
+                        sum = sum.blend(high, sum.compare(GE, high));
+                    }
+                    if (narrowRow) {
+                        // Only the row's lanes: the rest would overwrite the next row, or another thread's plane.
+                        sum.intoArray(out, outOff + y * ow, rowLanes);
+                    } else {
+                        sum.intoArray(out, outOff + y * ow + x0);
+                    }
                 }
             }
         }
