@@ -22,7 +22,11 @@ final class Lanes {
     }
 
     static float sum(FloatVector v) {
-        float[] lanes = FLOATS.get();
+        return sum(v, FLOATS.get());
+    }
+
+    /** As {@link #sum(FloatVector)}, through the caller's scratch of at least {@code v.length()} values. */
+    static float sum(FloatVector v, float[] lanes) {
         v.intoArray(lanes, 0);
         float total = 0f;
         for (int i = 0, n = v.length(); i < n; i++) {
@@ -32,7 +36,11 @@ final class Lanes {
     }
 
     static double sum(DoubleVector v) {
-        double[] lanes = DOUBLES.get();
+        return sum(v, DOUBLES.get());
+    }
+
+    /** As {@link #sum(DoubleVector)}, through the caller's scratch of at least {@code v.length()} values. */
+    static double sum(DoubleVector v, double[] lanes) {
         v.intoArray(lanes, 0);
         double total = 0.0;
         for (int i = 0, n = v.length(); i < n; i++) {
