@@ -238,7 +238,8 @@ class BufferPoolTest {
                 poisonLonger(given[i].dtype(), (int) given[i].size());
                 recycled[i] = given[i].copy();
                 if (given[i].size() >= BufferPool.MIN_LENGTH) {
-                    assertTrue(arrayLength(recycled[i]) > given[i].size(), name + ": input " + i + " on a longer array");
+                    assertTrue(arrayLength(recycled[i]) > given[i].size(),
+                            name + ": input " + i + " on a longer array");
                 }
             }
             CPU.pool().clear();

@@ -193,7 +193,8 @@ class DepthwiseConvF32VectorTest {
     @Test
     void anImageGivesTheSameBitsAnywhereInTheBatch() {
         SplittableRandom random = new SplittableRandom(67);
-        int[][] geometries = {{96, 7, 1}, {20, 5, 1}, {32, 14, 1}, {24, 28, 1}, {32, 14, 2}, {16, 28, 2}, {8, 9, 2}};
+        int[][] geometries = {{96, 7, 1}, {20, 5, 1}, {32, 14, 1}, {24, 28, 1}, {32, 14, 2}, {16, 28, 2}, {8, 9, 2},
+            {4, 70, 2}};
         for (int[] geometry : geometries) {
             int channels = geometry[0], size = geometry[1], stride = geometry[2];
             int plane = size * size;
