@@ -33,6 +33,11 @@ final class PolyphaseConvF32Vector {
     private static final long PARALLEL_WORK = 1L << 20;
     /** The most values of polyphase planes one pass holds (64 MiB): a large batch goes through in groups of images. */
     private static final long MAX_PLANE_VALUES = 1L << 24;
+    /**
+     * The values of polyphase planes one pass aims at (1 MiB, a Zen 4 core's L2): as many images as fit, at least one,
+     * so that a batch's planes are multiplied while they are still in cache, not after the whole batch was split.
+     */
+    private static final long PASS_PLANE_VALUES = 1L << 18;
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int V = SPECIES.length();
@@ -77,7 +82,7 @@ final class PolyphaseConvF32Vector {
                 rowStart[c * kh * kw + t] = c * planeSize + geometry.tap(t);
             }
         }
-        for (int first = 0, images = (int) Math.max(1, MAX_PLANE_VALUES / imageSize); first < batch; first += images) {
+        for (int first = 0, images = (int) Math.max(1, PASS_PLANE_VALUES / imageSize); first < batch; first += images) {
             pass(x, first, Math.min(images, batch - first), channels, h, w, filters, outChannels, kh, kw, spec, oh, ow,
                     geometry, rowStart, epilogue, out);
         }

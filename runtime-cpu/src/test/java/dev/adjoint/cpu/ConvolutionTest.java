@@ -301,6 +301,8 @@ class ConvolutionTest {
                 new Conv2dSpec(2, 1, 0, 2, 3, 1, 1, 1, 1));
         check(random, DType.FLOAT32, new int[] {1, 3, 40, 9}, new int[] {24, 3, 3, 3}, new Conv2dSpec(1, 3, 1, 1, 1, 1,
                 1, 1, 1));
+        // A batch whose images' planes pass the amount one pass takes: an image a pass, three passes.
+        check(random, DType.FLOAT32, new int[] {3, 3, 224, 224}, new int[] {16, 3, 3, 3}, Conv2dSpec.of(2, 1));
         // A thread keeps its planes' zero borders for the next call of the same geometry only: alternate geometries
         // (the second writes where the first's borders are), then the first again.
         for (int round = 0; round < 2; round++) {
