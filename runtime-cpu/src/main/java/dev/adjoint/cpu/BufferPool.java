@@ -36,8 +36,11 @@ final class BufferPool {
     static final int PER_LENGTH = 32;
     /** How many of the latest float releases a request looks through for an array in cache. */
     static final int RECENT = 16;
-    /** The most times longer than a request a recent array may be. */
-    static final int FIT_RATIO = 4;
+    /**
+     * The most times longer than a request a recent array may be: a result kept for long holds at most twice its
+     * size. Four measured no faster on MobileNet-v2, eight neither.
+     */
+    static final int FIT_RATIO = 2;
 
     private final long maxBytes;
     private final Map<Integer, ArrayDeque<Object>>[] lists;

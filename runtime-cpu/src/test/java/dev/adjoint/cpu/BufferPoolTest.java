@@ -135,7 +135,7 @@ class BufferPoolTest {
         pool.give(DType.FLOAT32, new float[10]);
         assertEquals(8000, pool.bytes(), "tiny arrays are not pooled");
         assertNull(pool.take(DType.FLOAT64, 1000));
-        assertNull(pool.take(DType.FLOAT32, 249), "at most four times too long");
+        assertNull(pool.take(DType.FLOAT32, 499), "at most twice as long");
         BufferPool many = new BufferPool(1 << 30);
         for (int i = 0; i < BufferPool.PER_LENGTH + 5; i++) {
             many.give(DType.INT32, new int[100]);
@@ -147,17 +147,17 @@ class BufferPoolTest {
     void aFloatRequestTakesTheNewestRecentArrayLongEnough() {
         BufferPool pool = new BufferPool(1 << 30);
         float[] oldest = new float[1000];
-        float[] longest = new float[3000];
-        float[] newest = new float[2000];
+        float[] longest = new float[1500];
+        float[] newest = new float[1200];
         pool.give(DType.FLOAT32, oldest);
         pool.give(DType.FLOAT32, longest);
         pool.give(DType.FLOAT32, newest);
-        assertEquals(24_000, pool.bytes());
-        assertSame(newest, pool.take(DType.FLOAT32, 900), "the newest that fits, not the best fit");
-        assertEquals(16_000, pool.bytes());
-        assertNull(pool.take(DType.FLOAT32, 3001), "none long enough");
-        assertNull(pool.take(DType.FLOAT32, 200), "1000 is more than four times 200");
-        assertSame(longest, pool.take(DType.FLOAT32, 2500));
+        assertEquals(14_800, pool.bytes());
+        assertSame(newest, pool.take(DType.FLOAT32, 800), "the newest that fits, not the best fit");
+        assertEquals(10_000, pool.bytes());
+        assertNull(pool.take(DType.FLOAT32, 1501), "none long enough");
+        assertNull(pool.take(DType.FLOAT32, 400), "1000 is more than twice 400");
+        assertSame(longest, pool.take(DType.FLOAT32, 1400));
         assertSame(oldest, pool.take(DType.FLOAT32, 1000));
         assertEquals(0, pool.bytes());
         assertNull(pool.take(DType.FLOAT32, 1000), "an array is handed out once");
