@@ -108,6 +108,40 @@ class ConvolutionFusionTest {
     }
 
     /**
+     * MobileNet-v2's inverted residual block with a stride-2 depthwise layer, run five times: later inferences write
+     * into arrays the CPU buffer pool recycles from earlier layers, longer than the values they hold, and must give the
+     * first inference's bits, which are the layers' one by one (fusion off).
+     */
+    @Test
+    void anInvertedResidualBlockGivesTheSameBitsOnEveryInference() {
+        SplittableRandom r = new SplittableRandom(4);
+        GraphBuilder g = new GraphBuilder("block");
+        NodeOutput x = g.parameter("x", ElementType.F32, PartialShape.of(1, 16, 30, 30)).output(0);
+        NodeOutput expand = g.op("Clamp", 0, "relu6a", Attributes.of("min", 0.0, "max", 6.0), add(g, "biasA",
+                conv(g, "Convolution", x, c(g, "wA", new long[] {96, 16, 1, 1}, random(r, 96 * 16, 0.3)), 1, 0),
+                c(g, "bA", new long[] {1, 96, 1, 1}, random(r, 96, 1)))).output(0);
+        NodeOutput depthwise = g.op("Clamp", 0, "relu6b", Attributes.of("min", 0.0, "max", 6.0), add(g, "biasB",
+                conv(g, "GroupConvolution", expand, c(g, "wB", new long[] {96, 1, 1, 3, 3}, random(r, 96 * 9, 1)), 2,
+                        1), c(g, "bB", new long[] {1, 96, 1, 1}, random(r, 96, 1)))).output(0);
+        g.result("y", add(g, "biasC", conv(g, "Convolution", depthwise,
+                c(g, "wC", new long[] {24, 96, 1, 1}, random(r, 24 * 96, 0.3)), 1, 0),
+                c(g, "bC", new long[] {1, 24, 1, 1}, random(r, 24, 1))));
+        Model m = Model.of(g.build());
+        float[] input = random(new SplittableRandom(8), 16 * 30 * 30, 3);
+        input[7] = Float.NaN;
+        InferRequest plain = core.compile(m, "CPU", Map.of(), false).createInferRequest();
+        plain.setInputTensor(0, OvTensor.of(input, 1, 16, 30, 30));
+        plain.infer();
+        float[] want = plain.getOutputTensor(0).toFloatArray();
+        InferRequest fused = core.compileModel(m, "CPU").createInferRequest();
+        fused.setInputTensor(0, OvTensor.of(input, 1, 16, 30, 30));
+        for (int run = 0; run < 5; run++) {
+            fused.infer();
+            assertArrayEquals(want, fused.getOutputTensor(0).toFloatArray(), "inference " + run);
+        }
+    }
+
+    /**
      * A ResNet block with a downsampling shortcut: {@code relu(bias(conv B(relu(bias(conv A(x))))) + bias(conv D(x)))}.
      * Whichever convolution comes first in the plan takes the shortcut Add (and the Relu after it) as the sum of the
      * other's biased output, and runs where the Add ran: with D built first, D's step must wait for B's.
