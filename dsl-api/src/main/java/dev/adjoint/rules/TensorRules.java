@@ -555,9 +555,10 @@ public final class TensorRules {
         for (int i = 0; i < axes; i++) {
             normalized[i] = x.rank() - axes + i;
         }
-        Tensor n = x.layerNorm(axes, eps);
         Tensor centered = x.sub(x.mean(normalized, true));
         Tensor sigma = centered.square().mean(normalized, true).add(eps).sqrt();
+        // The layer norm's output, bit for bit (Op.LayerNorm is this composition), from the sigma needed anyway.
+        Tensor n = centered.div(sigma);
         return h.sub(h.mean(normalized, true)).sub(n.mul(h.mul(n).mean(normalized, true))).div(sigma);
     }
 

@@ -520,8 +520,9 @@ final class GemmF32Vector {
                 int bBlock, float[] edgePanel, boolean accumulate, Epilogue finish) {
             boolean streamed = edgePanel != null;
             int ldb = streamed ? rsB : NR;
-            // The edge tiles' scratch, looked up once here rather than per tile (a 14x14 layer has one per row panel).
-            float[] scratch = EDGE_TILE.get();
+            // The edge tiles' scratch, looked up at the first edge tile rather than at each (a 14x14 layer has one per
+            // row panel).
+            float[] scratch = null;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int cRow = cOff + (row + ir) * ldc;
@@ -548,6 +549,9 @@ final class GemmF32Vector {
                     }
                     float[] edgeB = streamed ? edgePanel : pb;
                     int edgeOff = streamed ? 0 : bPanel;
+                    if (scratch == null) {
+                        scratch = EDGE_TILE.get();
+                    }
                     if (MR == 8 && mr == MR && nr <= THIN_COLUMNS) {
                         thinTile8(kc, pa, aPanel, edgeB, edgeOff, nr, c, cRow + j, ldc, accumulate, scratch);
                     } else if (mr == MR && nr <= V + 1) {

@@ -258,20 +258,18 @@ final class EpilogueFusion {
             return 0;
         }
         Node n = s.node();
-        if (!n.is("MVN") || n.type().version() != 6 || !n.attributes().getBool("normalize_variance")
-                || !n.attributes().getString("eps_mode").equals("inside_sqrt")
-                || !(s.inputs().get(1) instanceof Const axes)) {
+        if (!n.is("MVN") || n.type().version() != 6 || !(s.inputs().get(1) instanceof Const axes)) {
             return 0;
         }
-        double eps = n.attributes().getDouble("eps");
         ElementType t = n.outputs().get(0).type();
         PartialShape shape = n.outputs().get(0).shape();
-        if (!(eps >= 0) || Double.isInfinite(eps) || t != ElementType.F32 && t != ElementType.F64
-                || n.inputs().get(0).type() != t || !shape.isRankStatic() || shape.rank() == 0) {
+        if (t != ElementType.F32 && t != ElementType.F64 || n.inputs().get(0).type() != t || !shape.isRankStatic()
+                || shape.rank() == 0) {
             return 0;
         }
         int[] sorted = OpTable.axes(axes.value().toLongArray(), shape.rank());
-        if (sorted.length == 0 || !Normalization.trailing(sorted, shape.rank())) {
+        if (!Normalization.isLayerNorm(sorted, shape.rank(), n.attributes().getBool("normalize_variance"),
+                n.attributes().getDouble("eps"), n.attributes().getString("eps_mode").equals("inside_sqrt"))) {
             return 0;
         }
         for (int d = shape.rank() - sorted.length; d < shape.rank(); d++) {
@@ -298,14 +296,14 @@ final class EpilogueFusion {
         if (dims.length > out.rank()) {
             return null;
         }
-        int[] normalized = new int[axes];
+        int leading = out.rank() - axes;
         for (int i = 0; i < dims.length; i++) {
             int axis = out.rank() - dims.length + i;
-            int leading = out.rank() - axes;
             if (axis < leading ? dims[i] != 1 : dims[i] != out.dims().get(axis).length()) {
                 return null;
             }
         }
+        int[] normalized = new int[axes];
         for (int i = 0; i < axes; i++) {
             normalized[i] = (int) out.dims().get(out.rank() - axes + i).length();
         }

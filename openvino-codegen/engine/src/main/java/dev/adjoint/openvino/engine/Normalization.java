@@ -27,9 +27,8 @@ final class Normalization {
         if (axes.length == 0) {
             return normalizeVariance ? x.sub(x).div(insideSqrt ? Math.sqrt(eps) : eps) : x.sub(x);
         }
-        if (normalizeVariance && insideSqrt && eps >= 0 && !Double.isInfinite(eps) && x.dtype().isFloating()
-                && trailing(axes, x.rank())) {
-            // A layer norm: one op, with the bits of the composition below.
+        if (x.dtype().isFloating() && isLayerNorm(axes, x.rank(), normalizeVariance, eps, insideSqrt)) {
+            // One op, with the bits of the composition below.
             return x.layerNorm(axes.length, eps);
         }
         Tensor centered = x.sub(x.mean(axes, true));
@@ -41,8 +40,18 @@ final class Normalization {
         return centered.div(denominator);
     }
 
+    /**
+     * Whether an MVN over {@code axes} (sorted, distinct, at least one) of a rank-{@code rank} input is what
+     * {@code Tensor.layerNorm} computes: the variance normalized, a finite eps of at least 0 inside the root, the last
+     * axes. {@link #mvn} and {@code EpilogueFusion} both decide by this.
+     */
+    static boolean isLayerNorm(int[] axes, int rank, boolean normalizeVariance, double eps, boolean insideSqrt) {
+        return normalizeVariance && insideSqrt && eps >= 0 && !Double.isInfinite(eps) && axes.length > 0
+                && trailing(axes, rank);
+    }
+
     /** Whether {@code axes} (sorted, distinct) are the last {@code axes.length} of {@code rank}. */
-    static boolean trailing(int[] axes, int rank) {
+    private static boolean trailing(int[] axes, int rank) {
         for (int i = 0; i < axes.length; i++) {
             if (axes[i] != rank - axes.length + i) {
                 return false;
