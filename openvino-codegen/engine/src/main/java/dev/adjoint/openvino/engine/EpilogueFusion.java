@@ -344,9 +344,10 @@ final class EpilogueFusion {
         }
         List<Operand> inputs = shortcut == null ? List.of(conv.inputs().get(0), conv.inputs().get(1), bias)
                 : List.of(conv.inputs().get(0), conv.inputs().get(1), bias, shortcut);
-        return step(folded, last, inputs, (layer, in) -> List.of(OpTable.convolution(convolution, in.get(0).tensor(),
-                in.get(1).tensor(), new Windows.Epilogue(in.get(2).tensor(), in.size() > 3 ? in.get(3).tensor() : null,
-                        low, high))));
+        OpTable.PreparedConvolution prepared = new OpTable.PreparedConvolution(convolution,
+                conv.inputs().get(1) instanceof Const c ? c.value().tensor() : null);
+        return step(folded, last, inputs, (layer, in) -> List.of(prepared.run(in.get(0).tensor(), in.get(1).tensor(),
+                new Windows.Epilogue(in.get(2).tensor(), in.size() > 3 ? in.get(3).tensor() : null, low, high))));
     }
 
     /**

@@ -217,6 +217,47 @@ class ConvolutionFusionTest {
         }
     }
 
+    /**
+     * A fused convolution keeps its geometry between inferences (PreparedConvolution): a depthwise layer with constant
+     * filters (padded "same_upper", so its pads follow the input's size: 0 and 1 for 12 rows, 1 and 1 for 9) and a
+     * convolution whose filters are a model input, on inputs whose batch and spatial size change from one inference
+     * to the next and back, must give the unfused layers' bits and shape every time.
+     */
+    @Test
+    void aFusedConvolutionFollowsItsInputShapeAndFiltersFromInferenceToInference() {
+        SplittableRandom r = new SplittableRandom(9);
+        GraphBuilder g = new GraphBuilder("shapes");
+        NodeOutput x = g.parameter("x", ElementType.F32, PartialShape.of(Dimension.dynamic(), Dimension.of(8),
+                Dimension.dynamic(), Dimension.dynamic())).output(0);
+        NodeOutput w = g.parameter("w", ElementType.F32, PartialShape.of(6, 8, 3, 3)).output(0);
+        NodeOutput depthwise = g.op("Clamp", 0, "relu6", Attributes.of("min", 0.0, "max", 6.0), add(g, "biasA",
+                g.op("GroupConvolution", 1, "dw", Attributes.of("strides", List.of(2L, 2L), "pads_begin",
+                        List.of(0L, 0L), "pads_end", List.of(0L, 0L), "dilations", List.of(1L, 1L), "auto_pad",
+                        "same_upper"), x, c(g, "wA", new long[] {8, 1, 1, 3, 3}, random(r, 8 * 9, 1))).output(0),
+                c(g, "bA", new long[] {1, 8, 1, 1}, random(r, 8, 1)))).output(0);
+        g.result("y", add(g, "biasB", conv(g, "Convolution", depthwise, w, 1, 1),
+                c(g, "bB", new long[] {1, 6, 1, 1}, random(r, 6, 1))));
+        Model m = Model.of(g.build());
+        CompiledModel fused = core.compileModel(m, "CPU");
+        assertEquals(2, fused.summary().steps());
+        InferRequest f = fused.createInferRequest();
+        InferRequest p = core.compile(m, "CPU", Map.of(), false).createInferRequest();
+        int[][] shapes = {{1, 8, 12, 12}, {2, 8, 9, 15}, {1, 8, 12, 12}, {1, 8, 12, 12}};
+        for (int[] shape : shapes) {
+            float[] input = random(r, shape[0] * 8 * shape[2] * shape[3], 3), filters = random(r, 6 * 8 * 9, 0.3);
+            for (InferRequest req : List.of(f, p)) {
+                req.setInputTensor(0, OvTensor.of(input, shape));
+                req.setInputTensor(1, OvTensor.of(filters, 6, 8, 3, 3));
+                req.infer();
+            }
+            String where = java.util.Arrays.toString(shape);
+            assertEquals(p.getOutputTensor().shape(), f.getOutputTensor().shape(), where);
+            assertEquals(List.of(shape[0], 6, (shape[2] + 1) / 2, (shape[3] + 1) / 2),
+                    java.util.Arrays.stream(f.getOutputTensor().shape().dims()).boxed().toList(), where);
+            assertArrayEquals(p.getOutputTensor().toFloatArray(), f.getOutputTensor().toFloatArray(), where);
+        }
+    }
+
     @Test
     void aShortcutThatBroadcastsIsNotFolded() {
         SplittableRandom r = new SplittableRandom(6);
