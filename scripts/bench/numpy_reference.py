@@ -64,6 +64,18 @@ def openblas_info():
     return [{"error": "threadpoolctl is not installed and no OpenBLAS was found; BLAS kernel unknown"}]
 
 
+def reference_blas_paths():
+    """Mapped BLAS libraries that are not OpenBLAS (Debian's reference libblas.so.3 in /usr/lib/.../blas/)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if ".so" in line}
+    except OSError:
+        return []
+    names = ("libblas.so", "libcblas.so")
+    return sorted(p for p in paths if any(n in os.path.basename(p) for n in names)
+                  and "openblas" not in os.path.realpath(p))
+
+
 def simd_info():
     """NumPy's own SIMD dispatch (its ufuncs, unlike matmul, do not go through BLAS)."""
     try:
@@ -164,11 +176,21 @@ def main():
     parser.add_argument("--json", help="write results to this file")
     parser.add_argument("--only", help="time only the keys this regular expression finds")
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_REPEATS} batches per op: a smoke run")
+    parser.add_argument("--any-blas", action="store_true",
+                        help="time even when NumPy did not load OpenBLAS (docs/benchmarks.md compares with OpenBLAS)")
     args = parser.parse_args()
 
     self_check()
     threads = int(os.environ.get("OPENBLAS_NUM_THREADS", "0")) or os.cpu_count()
+    np.ones((2, 2), np.float32) @ np.ones((2, 2), np.float32)  # loads the BLAS NumPy's matmul calls
     info = blas_info()
+    reference = reference_blas_paths()
+    if not args.any_blas and (reference or not any(lib.get("internal_api") == "openblas" for lib in info)):
+        # Debian's numpy falls back to the reference BLAS when no optimized one is installed: 17x slower at
+        # matmul 1024^3 on stop 33's machine, which would make every ratio against "OpenBLAS" meaningless.
+        sys.exit("numpy_reference.py: NumPy's matmul does not run on OpenBLAS (loaded: "
+                 + ", ".join(reference or [str(lib) for lib in info])
+                 + "); install it (Debian: apt-get install libopenblas0-pthread) or pass --any-blas")
     simd = simd_info()
     repeats = QUICK_REPEATS if args.quick else REPEATS
     print(f"numpy {np.__version__}, Python {platform.python_version()}, threads requested {threads}")
