@@ -2,6 +2,7 @@ package dev.adjoint;
 
 import dev.adjoint.core.TensorException;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * A region of code whose tensors are released when it closes, so their memory is freed (on a
@@ -99,6 +100,26 @@ public final class TensorScope implements AutoCloseable {
     public static Tensor keepCurrent(Tensor tensor) {
         TensorScope scope = CURRENT.get();
         return scope == null ? tensor : scope.keep(tensor);
+    }
+
+    /**
+     * Runs {@code work} as if no scope were open on this thread, and returns its result: every tensor it creates
+     * belongs to no scope (scopes it opens itself still work), so a caller's scope closing never releases them. For
+     * library code whose tensors outlive the call that made them, whatever scope that call came from: a compiled
+     * model's constants, an inference request's outputs and state. The caller's scopes are current again afterwards,
+     * also when {@code work} throws.
+     */
+    public static <T> T unscoped(Supplier<T> work) {
+        TensorScope current = CURRENT.get();
+        if (current == null) {
+            return work.get();
+        }
+        CURRENT.remove();
+        try {
+            return work.get();
+        } finally {
+            CURRENT.set(current);
+        }
     }
 
     /** Takes {@code tensor} out of its scope for good: a variable's value, which only its owner releases. */

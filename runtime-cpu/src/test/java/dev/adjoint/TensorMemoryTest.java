@@ -122,6 +122,33 @@ class TensorMemoryTest {
     }
 
     @Test
+    void workRunUnscopedCreatesTensorsNoScopeReleases() {
+        Tensor unscoped;
+        Tensor inner;
+        Tensor scoped;
+        try (TensorScope _ = TensorScope.open()) {
+            unscoped = TensorScope.unscoped(() -> {
+                assertFalse(TensorScope.isOpen(), "the caller's scope is not current inside");
+                return Tensor.ones(3);
+            });
+            inner = TensorScope.unscoped(() -> {
+                try (TensorScope own = TensorScope.open()) {
+                    return own.keep(Tensor.ones(2));
+                }
+            });
+            assertThrows(IllegalStateException.class, () -> TensorScope.unscoped(() -> {
+                throw new IllegalStateException("fails");
+            }));
+            assertTrue(TensorScope.isOpen(), "the caller's scope is current again, also after a throw");
+            scoped = Tensor.zeros(1);
+        }
+        assertFalse(unscoped.isReleased());
+        assertFalse(inner.isReleased(), "kept by the work's own outermost scope: no scope's");
+        assertTrue(scoped.isReleased());
+        assertArrayEquals(new float[] {1, 1, 1}, unscoped.toFloatArray());
+    }
+
+    @Test
     void aTensorReleasedByHandInsideAScopeIsNotReleasedTwice() {
         try (TensorScope _ = TensorScope.open()) {
             Tensor t = Tensor.ones(4);

@@ -1,5 +1,6 @@
 package dev.adjoint.openvino.engine;
 
+import dev.adjoint.TensorScope;
 import dev.adjoint.core.Device;
 import dev.adjoint.openvino.ir.IrModel;
 import dev.adjoint.openvino.ir.IrReader;
@@ -72,7 +73,8 @@ public final class Core {
         EngineProperties.Config config = EngineProperties.parse(properties);
         Device target = resolve(device);
         IrModel graph = model.graph();
-        Plan plan = new Compiler(OpTable.standard(), target, fuse).compile(graph);
+        // The plan's constants belong to the compiled model, not to a scope the caller may have open.
+        Plan plan = TensorScope.unscoped(() -> new Compiler(OpTable.standard(), target, fuse).compile(graph));
         return new CompiledModel(graph, plan, target, canonicalName(device), config);
     }
 

@@ -1,6 +1,7 @@
 package dev.adjoint.openvino.engine;
 
 import dev.adjoint.Tensor;
+import dev.adjoint.TensorScope;
 import dev.adjoint.spi.Backend;
 import dev.adjoint.spi.Backends;
 import dev.adjoint.openvino.ir.ElementType;
@@ -244,9 +245,11 @@ public final class InferRequest {
         OvTensor[] given = inputs.clone();
         int threads = compiled.kernelThreads();
         Backend backend = Backends.forDevice(compiled.deviceId());
-        // The layers run back to back: the kernel threads wait for the next one awake (Backend.inBurst).
-        Supplier<Execution.Result> inference = () -> backend.inBurst(
-                () -> Execution.run(plan, compiled.deviceId(), given, current, nanos));
+        // The layers run back to back: the kernel threads wait for the next one awake (Backend.inBurst). The outputs
+        // and the state belong to this request, not to a scope the caller may have open (as on the threads of
+        // startAsync); the engine releases the intermediate values itself.
+        Supplier<Execution.Result> inference = () -> TensorScope.unscoped(() -> backend.inBurst(
+                () -> Execution.run(plan, compiled.deviceId(), given, current, nanos)));
         Execution.Result r = threads == 0 ? inference.get() : backend.withThreadLimit(threads, inference);
         synchronized (state) {
             state.putAll(r.assigned());
@@ -373,7 +376,10 @@ public final class InferRequest {
         }
         idle();
         synchronized (state) {
-            state.put(id, OvTensor.trusted(value.elementType(), value.tensor().to(compiled.deviceId())));
+            // A handle of the request's own (to() shares the storage on the same device), in no scope: the caller may
+            // release its tensor, or a scope of the caller's may, while the state lives on.
+            Tensor own = TensorScope.unscoped(() -> value.tensor().to(compiled.deviceId()));
+            state.put(id, OvTensor.trusted(value.elementType(), own));
         }
     }
 

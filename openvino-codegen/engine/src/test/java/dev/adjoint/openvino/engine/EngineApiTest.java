@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.core.Shape;
 import dev.adjoint.Tensor;
+import dev.adjoint.TensorScope;
 import dev.adjoint.openvino.ir.Attributes;
 import dev.adjoint.openvino.ir.ElementType;
 import dev.adjoint.openvino.ir.GraphBuilder;
@@ -195,6 +196,44 @@ class EngineApiTest {
         defs.add(OpDefinition.define("Frobnicate", 1).inputs(1)
                 .single(c -> new PortType(c.input(0).type(), c.input(0).shape())).build());
         return defs;
+    }
+
+    /**
+     * A compiled model and its requests belong to no scope of the caller's: compiled in one scope, run and given a
+     * state in others, they keep working after those closed, and an output taken inside a scope stays readable (a
+     * scope closing used to release the model's constants, and with them every later inference).
+     */
+    @Test
+    void aModelCompiledAndRunInsideScopesOutlivesThem() {
+        GraphBuilder g = new GraphBuilder("counter");
+        Node x = g.parameter("x", ElementType.F32, PartialShape.of(2));
+        Node read = g.op("ReadValue", 6, "read", Attributes.of("variable_id", "acc", "variable_type", ElementType.F32,
+                "variable_shape", PartialShape.of(2)));
+        Node doubled = g.op("Multiply", 1, "doubled", Attributes.empty(), x.output(0),
+                g.constant("two", new long[] {2}, 2, 2).output(0));
+        Node sum = g.op("Add", 1, "sum", Attributes.empty(), read.output(0), doubled.output(0));
+        g.op("Assign", 6, "save", Attributes.of("variable_id", "acc"), sum.output(0));
+        g.result("y", sum.output(0));
+        CompiledModel compiled;
+        try (TensorScope _ = TensorScope.open()) {
+            compiled = core.compileModel(Model.of(g.build()), "CPU");
+        }
+        InferRequest r = compiled.createInferRequest();
+        OvTensor first;
+        try (TensorScope _ = TensorScope.open()) {
+            r.setInputTensor(OvTensor.of(new float[] {1, 2}, 2));
+            r.infer();
+            first = r.getOutputTensor();
+        }
+        assertArrayEquals(new float[] {2, 4}, first.toFloatArray(), "an output outlives the scope it was made in");
+        r.setInputTensor(OvTensor.of(new float[] {1, 2}, 2));
+        r.infer();
+        assertArrayEquals(new float[] {4, 8}, r.getOutputTensor().toFloatArray(), "constants and state too");
+        try (TensorScope _ = TensorScope.open()) {
+            r.queryState().getFirst().setState(OvTensor.of(new float[] {10, 20}, 2));
+        }
+        r.infer();
+        assertArrayEquals(new float[] {12, 24}, r.getOutputTensor().toFloatArray(), "a state set inside a scope");
     }
 
     @Test
