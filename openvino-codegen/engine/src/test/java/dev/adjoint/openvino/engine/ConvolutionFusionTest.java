@@ -226,18 +226,7 @@ class ConvolutionFusionTest {
     @Test
     void aFusedConvolutionFollowsItsInputShapeAndFiltersFromInferenceToInference() {
         SplittableRandom r = new SplittableRandom(9);
-        GraphBuilder g = new GraphBuilder("shapes");
-        NodeOutput x = g.parameter("x", ElementType.F32, PartialShape.of(Dimension.dynamic(), Dimension.of(8),
-                Dimension.dynamic(), Dimension.dynamic())).output(0);
-        NodeOutput w = g.parameter("w", ElementType.F32, PartialShape.of(6, 8, 3, 3)).output(0);
-        NodeOutput depthwise = g.op("Clamp", 0, "relu6", Attributes.of("min", 0.0, "max", 6.0), add(g, "biasA",
-                g.op("GroupConvolution", 1, "dw", Attributes.of("strides", List.of(2L, 2L), "pads_begin",
-                        List.of(0L, 0L), "pads_end", List.of(0L, 0L), "dilations", List.of(1L, 1L), "auto_pad",
-                        "same_upper"), x, c(g, "wA", new long[] {8, 1, 1, 3, 3}, random(r, 8 * 9, 1))).output(0),
-                c(g, "bA", new long[] {1, 8, 1, 1}, random(r, 8, 1)))).output(0);
-        g.result("y", add(g, "biasB", conv(g, "Convolution", depthwise, w, 1, 1),
-                c(g, "bB", new long[] {1, 6, 1, 1}, random(r, 6, 1))));
-        Model m = Model.of(g.build());
+        Model m = shapeFollowingModel(r);
         CompiledModel fused = core.compileModel(m, "CPU");
         assertEquals(2, fused.summary().steps());
         InferRequest f = fused.createInferRequest();
@@ -255,6 +244,57 @@ class ConvolutionFusionTest {
             assertEquals(List.of(shape[0], 6, (shape[2] + 1) / 2, (shape[3] + 1) / 2),
                     java.util.Arrays.stream(f.getOutputTensor().shape().dims()).boxed().toList(), where);
             assertArrayEquals(p.getOutputTensor().toFloatArray(), f.getOutputTensor().toFloatArray(), where);
+        }
+    }
+
+    /** A depthwise layer padded "same_upper" (constant filters), then a convolution whose filters are input 1. */
+    private static Model shapeFollowingModel(SplittableRandom r) {
+        GraphBuilder g = new GraphBuilder("shapes");
+        NodeOutput x = g.parameter("x", ElementType.F32, PartialShape.of(Dimension.dynamic(), Dimension.of(8),
+                Dimension.dynamic(), Dimension.dynamic())).output(0);
+        NodeOutput w = g.parameter("w", ElementType.F32, PartialShape.of(6, 8, 3, 3)).output(0);
+        NodeOutput depthwise = g.op("Clamp", 0, "relu6", Attributes.of("min", 0.0, "max", 6.0), add(g, "biasA",
+                g.op("GroupConvolution", 1, "dw", Attributes.of("strides", List.of(2L, 2L), "pads_begin",
+                        List.of(0L, 0L), "pads_end", List.of(0L, 0L), "dilations", List.of(1L, 1L), "auto_pad",
+                        "same_upper"), x, c(g, "wA", new long[] {8, 1, 1, 3, 3}, random(r, 8 * 9, 1))).output(0),
+                c(g, "bA", new long[] {1, 8, 1, 1}, random(r, 8, 1)))).output(0);
+        g.result("y", add(g, "biasB", conv(g, "Convolution", depthwise, w, 1, 1),
+                c(g, "bB", new long[] {1, 6, 1, 1}, random(r, 6, 1))));
+        return Model.of(g.build());
+    }
+
+    /** Requests of other input shapes running at once on one compiled model each get their own geometry. */
+    @Test
+    void requestsOfDifferentShapesAtOnceEachGetTheirOwnResult() {
+        SplittableRandom r = new SplittableRandom(10);
+        Model m = shapeFollowingModel(r);
+        InferRequest plain = core.compile(m, "CPU", Map.of(), false).createInferRequest();
+        try (CompiledModel fused = core.compileModel(m, "CPU", Map.of(EngineProperties.PERFORMANCE_HINT,
+                "THROUGHPUT", EngineProperties.NUM_STREAMS, "4"))) {
+            int[][] shapes = {{1, 8, 12, 12}, {2, 8, 9, 15}, {1, 8, 17, 6}, {3, 8, 8, 8}};
+            List<InferRequest> requests = new java.util.ArrayList<>();
+            List<float[]> inputs = new java.util.ArrayList<>();
+            float[] filters = random(r, 6 * 8 * 9, 0.3);
+            for (int round = 0; round < 5; round++) {
+                for (int[] shape : shapes) {
+                    InferRequest q = fused.createInferRequest();
+                    float[] input = random(r, shape[0] * 8 * shape[2] * shape[3], 3);
+                    q.setInputTensor(0, OvTensor.of(input, shape));
+                    q.setInputTensor(1, OvTensor.of(filters, 6, 8, 3, 3));
+                    q.startAsync();
+                    requests.add(q);
+                    inputs.add(input);
+                }
+            }
+            for (int i = 0; i < requests.size(); i++) {
+                int[] shape = shapes[i % shapes.length];
+                requests.get(i).waitAsync();
+                plain.setInputTensor(0, OvTensor.of(inputs.get(i), shape));
+                plain.setInputTensor(1, OvTensor.of(filters, 6, 8, 3, 3));
+                plain.infer();
+                assertArrayEquals(plain.getOutputTensor().toFloatArray(), requests.get(i).getOutputTensor()
+                        .toFloatArray(), "request " + i + ", " + java.util.Arrays.toString(shape));
+            }
         }
     }
 
