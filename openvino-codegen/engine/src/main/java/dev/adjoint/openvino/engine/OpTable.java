@@ -274,7 +274,7 @@ final class OpTable {
      * One convolution layer's kernel that keeps what it derives between inferences: the geometry for the last input
      * shape, and, when the filters are a constant, their grouped form, made once here at compile time (so outside any
      * scope an inference runs in). Derived on every inference (the attributes read from their map, the filters
-     * reshaped, the geometry rebuilt), they took about 1% of MobileNet-v2's time (JFR), mostly waiting on the cache
+     * reshaped, the geometry rebuilt), they took about 0.5% of MobileNet-v2's time (JFR), mostly waiting on the cache
      * lines of objects the previous layer's kernel had evicted. Immutable snapshots in a volatile field keep it safe
      * for requests running at once.
      */
