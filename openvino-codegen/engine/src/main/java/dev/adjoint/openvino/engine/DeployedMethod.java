@@ -73,11 +73,20 @@ public final class DeployedMethod implements AutoCloseable {
         return compiled;
     }
 
-    /** Runs the model on {@code arguments}, one per parameter in order, and returns its output. */
+    /**
+     * Runs the model on {@code arguments}, one per parameter in order, and returns its output: a tensor of the
+     * caller's, which belongs to the caller's innermost {@link dev.adjoint.TensorScope} if one is open, as the result
+     * of the eager method it replaces would.
+     */
     public Tensor run(Tensor... arguments) {
         InferRequest request = request(arguments);
         request.infer();
-        return request.getOutputTensor().tensor();
+        // The request made its output in no scope (InferRequest owns what it makes); the caller gets the only handle
+        // left, made here on the caller's thread, so that a scope closing recycles the output's memory.
+        Tensor made = request.getOutputTensor().tensor();
+        Tensor result = made.share();
+        made.release();
+        return result;
     }
 
     /** {@link #run} on the compiled model's threads; the future completes with the output or the error. */

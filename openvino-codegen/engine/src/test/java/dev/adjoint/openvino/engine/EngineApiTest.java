@@ -236,6 +236,34 @@ class EngineApiTest {
         assertArrayEquals(new float[] {12, 24}, r.getOutputTensor().toFloatArray(), "a state set inside a scope");
     }
 
+    /**
+     * A deployed method's result is the caller's, as the eager method's would be: inside a scope it belongs to that
+     * scope (released when it closes, unless kept), outside one to nobody; the request's own handle is gone.
+     */
+    @Test
+    void aDeployedMethodsResultBelongsToTheCallersScope(@TempDir Path tmp) throws IOException {
+        GraphBuilder g = new GraphBuilder("Doubler.apply");
+        Node x = g.parameter("x", ElementType.F32, PartialShape.of(2));
+        g.result("y", g.op("Multiply", 1, "twice", Attributes.empty(), x.output(0),
+                g.constant("two", new long[] {2}, 2, 2).output(0)).output(0));
+        Path xml = tmp.resolve("doubler.xml");
+        IrWriter.write(g.build(), xml, IrWriter.Options.defaults());
+        try (DeployedMethod doubler = DeployedMethod.load(xml, "CPU", Map.of(), "Doubler.apply", List.of("x"))) {
+            Tensor released;
+            Tensor kept;
+            try (TensorScope scope = TensorScope.open()) {
+                released = doubler.run(Tensor.of(new float[] {1, 2}));
+                kept = scope.keep(doubler.run(Tensor.of(new float[] {3, 4})));
+                assertArrayEquals(new float[] {2, 4}, released.toFloatArray());
+                assertEquals(1, released.storageReferences(), "the caller's handle is the only one");
+            }
+            assertTrue(released.isReleased(), "released with the scope it was made in");
+            assertArrayEquals(new float[] {6, 8}, kept.toFloatArray());
+            Tensor outside = doubler.run(Tensor.of(new float[] {5, 6}));
+            assertArrayEquals(new float[] {10, 12}, outside.toFloatArray());
+        }
+    }
+
     @Test
     void everyOpTheReaderKnowsHasAKernel() {
         List<String> missing = new ArrayList<>();
