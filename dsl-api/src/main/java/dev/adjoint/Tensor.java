@@ -1639,6 +1639,32 @@ public final class Tensor implements Iterable<Tensor> {
                 weight, bias, residual);
     }
 
+    /**
+     * The {@code layers} in turn, each as {@link #conv2dBias(Tensor, Tensor, Conv2dSpec, double, double)}, with
+     * {@code residual} (null for none; else of the result's shape) added to the last one's output after its bias and
+     * before its clamp: a block of layers, such as MobileNet-v2's inverted residual (a 1x1 expansion with ReLU6, a 3x3
+     * depthwise layer with ReLU6, a linear 1x1 projection and the shortcut). Equal, element for element up to the
+     * order of a product's sums, to the layers one by one; the CPU backend computes such a block in bands of rows, so
+     * that the wide tensors between its layers never leave the cache. Floating tensors only, and not differentiable.
+     */
+    public Tensor conv2dBlock(List<Conv2dLayer> layers, Tensor residual) {
+        argument("conv2dBlock", "layers", layers);
+        List<Op.Conv2dBlock.Layer> geometry = new ArrayList<>(layers.size());
+        List<Tensor> inputs = new ArrayList<>(2 * layers.size() + 2);
+        inputs.add(this);
+        for (Conv2dLayer layer : layers) {
+            argument("conv2dBlock", "layer", layer);
+            geometry.add(new Op.Conv2dBlock.Layer(layer.spec(), layer.low(), layer.high()));
+            inputs.add(layer.weight());
+            inputs.add(layer.bias());
+        }
+        if (residual != null) {
+            inputs.add(residual);
+        }
+        Tensor[] operands = inputs.toArray(Tensor[]::new);
+        return run(new Op.Conv2dBlock(geometry), sameBackend("conv2dBlock", operands), operands);
+    }
+
     /** Max pooling over {@code kernel x kernel} windows with stride {@code kernel}. PyTorch: {@code F.max_pool2d(x, kernel)}. */
     public Tensor maxPool2d(int kernel) {
         return maxPool2d(kernel, kernel, 0);

@@ -7,6 +7,7 @@ import dev.adjoint.core.TensorException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The op table: every primitive a {@code Tensor} method builds, as a value carrying its attributes
@@ -1035,6 +1036,72 @@ public sealed interface Op permits ComputeOp, Op.Reshape {
             if (inputs.size() == 4 && !inputs.get(3).shape().equals(out)) {
                 throw error(name(), "needs a residual of the output's shape " + out + ", got shape "
                         + inputs.get(3).shape());
+            }
+            return new TensorType(floatingTogether(name(), inputs), out);
+        }
+
+        @Override
+        public List<DType> operandTypes(List<TensorType> inputs) {
+            return promotedTogether(inputs);
+        }
+    }
+
+    /**
+     * {@link Conv2dBias} layers applied in turn: input 0 is the first layer's input, inputs {@code 2i + 1} and
+     * {@code 2i + 2} layer i's weights and bias, and an input after them, when there is one, the last layer's residual.
+     * Equal, element for element up to the order of a product's sums, to the layers run one by one; a backend may
+     * compute them together (the CPU one runs MobileNet's expansion, depthwise and projection layers in bands of rows,
+     * so that the wide tensors between them stay in cache). Floating tensors only; inference only, as
+     * {@link Conv2dBias}. OpenVINO: the layers' {@code Convolution}s with their {@code Add}s and {@code Clamp}s.
+     *
+     * @param layers each layer's geometry and clamp, at least one
+     */
+    record Conv2dBlock(List<Layer> layers) implements ComputeOp {
+        /** One layer of the block: its convolution's geometry and the clamp after its bias. */
+        public record Layer(Conv2dSpec spec, double low, double high) {
+            public Layer {
+                Objects.requireNonNull(spec, "spec");
+                clampBounds("conv2dBlock", low, high);
+            }
+        }
+
+        public Conv2dBlock {
+            layers = List.copyOf(layers);
+            if (layers.isEmpty()) {
+                throw error("conv2dBlock", "needs at least one layer");
+            }
+        }
+
+        /** Whether {@code inputs} (as many as this op is given) include a residual for the last layer. */
+        public boolean hasResidual(int inputs) {
+            return inputs == 2 * layers.size() + 2;
+        }
+
+        @Override
+        public String name() {
+            return "conv2dBlock";
+        }
+
+        @Override
+        public TensorType infer(List<TensorType> inputs) {
+            int plain = 2 * layers.size() + 1;
+            if (inputs.size() != plain && inputs.size() != plain + 1) {
+                throw new IllegalArgumentException(name() + " of " + layers.size() + " layers takes " + plain + " or "
+                        + (plain + 1) + " inputs, got " + inputs.size());
+            }
+            Shape out = inputs.getFirst().shape();
+            for (int i = 0; i < layers.size(); i++) {
+                Shape weight = inputs.get(2 * i + 1).shape(), bias = inputs.get(2 * i + 2).shape();
+                String layer = name() + " layer " + i;
+                out = conv2dOutputShape(layer, out, weight, layers.get(i).spec());
+                if (bias.rank() != 1 || bias.dim(0) != weight.dim(0)) {
+                    throw error(layer, "needs a 1-d bias of one value per output channel (" + weight.dim(0)
+                            + "), got shape " + bias);
+                }
+            }
+            if (inputs.size() > plain && !inputs.getLast().shape().equals(out)) {
+                throw error(name(), "needs a residual of the output's shape " + out + ", got shape "
+                        + inputs.getLast().shape());
             }
             return new TensorType(floatingTogether(name(), inputs), out);
         }

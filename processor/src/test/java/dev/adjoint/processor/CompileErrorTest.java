@@ -167,6 +167,12 @@ class CompileErrorTest {
                         + " dev.adjoint.Tensor b) {",
                 "    return x.conv2dBias(w, b, dev.adjoint.op.Conv2dSpec.of(1, 0), 0, 6);",
                 "  }");
+        assertRefusedCall("conv2dBlock", "return x.conv2dBlock(",
+                "  @Differentiable static dev.adjoint.Tensor g(dev.adjoint.Tensor x, dev.adjoint.Tensor w,"
+                        + " dev.adjoint.Tensor b) {",
+                "    return x.conv2dBlock(java.util.List.of(dev.adjoint.Conv2dLayer.linear(w, b,"
+                        + " dev.adjoint.op.Conv2dSpec.of(1, 0))), null);",
+                "  }");
     }
 
     /** The method in {@code lines} does not compile, with the error at its call to {@code Tensor.<method>}. */

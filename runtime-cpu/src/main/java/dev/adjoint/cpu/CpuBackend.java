@@ -142,6 +142,18 @@ public final class CpuBackend implements Backend {
             case Op.Conv2dBias c -> Convolution.conv2d(this, cpu(inputs, 0), shape(inputs, 0), cpu(inputs, 1),
                     shape(inputs, 1), c.spec(), new Convolution.Epilogue(cpu(inputs, 2),
                             inputs.size() == 4 ? cpu(inputs, 3) : null, c.low(), c.high()), out, vector);
+            case Op.Conv2dBlock b -> {
+                int layers = b.layers().size();
+                List<CpuStorage> weights = new ArrayList<>(layers), biases = new ArrayList<>(layers);
+                List<Shape> weightShapes = new ArrayList<>(layers);
+                for (int i = 0; i < layers; i++) {
+                    weights.add(cpu(inputs, 2 * i + 1));
+                    weightShapes.add(shape(inputs, 2 * i + 1));
+                    biases.add(cpu(inputs, 2 * i + 2));
+                }
+                yield ConvolutionBlock.run(this, cpu(inputs, 0), shape(inputs, 0), b.layers(), weights, weightShapes,
+                        biases, b.hasResidual(inputs.size()) ? cpu(inputs, inputs.size() - 1) : null, out, vector);
+            }
             case Op.Pool2d p -> Convolution.pool2d(this, cpu(inputs, 0), shape(inputs, 0), p.spec(), out, vector);
             case Op.Conv2dBackwardInput c -> ConvolutionBackward.conv2dInput(this, cpu(inputs, 0), shape(inputs, 0),
                     cpu(inputs, 1), shape(inputs, 1), c.spec(), out, vector);

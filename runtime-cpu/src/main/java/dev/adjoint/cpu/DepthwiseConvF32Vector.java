@@ -184,6 +184,67 @@ final class DepthwiseConvF32Vector {
     }
 
     /**
+     * Bands of rows of one depthwise layer's output planes, for a caller that holds only some rows of the input at a
+     * time ({@link DepthwiseBlockF32}): 3x3, pad 1, dilation 1, one output channel per input channel, stride 1 on
+     * planes {@link #same3x3} takes, or stride 2 on output rows of at least half a vector. The sums are those of
+     * {@link #conv}, bit for bit. Input row r is read at {@code x[xOff + r * w]} and output row y written at
+     * {@code out[outOff + y * ow]}, so offsets may place a band's first row at the start of a buffer; the input needs
+     * {@link #MARGIN} readable elements either side of the rows read.
+     */
+    static final class Bands {
+        /** What the direct paths read beyond the rows of a plane: one element before, up to 2V + 2 after. */
+        static final int MARGIN = 2 * V + 2;
+
+        private final int h, w, stride, ow;
+        private final GemmF32Vector.Epilogue epilogue;
+        private final Clamp clamp;
+        private final boolean[] leftOk, rightOk;
+
+        Bands(int h, int w, int stride, int ow, GemmF32Vector.Epilogue epilogue) {
+            this.h = h;
+            this.w = w;
+            this.stride = stride;
+            this.ow = ow;
+            this.epilogue = epilogue;
+            this.clamp = epilogue == null ? Clamp.NONE : new Clamp(epilogue);
+            this.leftOk = new boolean[Math.max(ow, V)];
+            this.rightOk = new boolean[Math.max(ow, V)];
+            for (int c = 0; c < leftOk.length; c++) {
+                leftOk[c] = c != 0;
+                rightOk[c] = 2 * c + 1 < w;
+            }
+        }
+
+        /** Whether bands compute this layer; {@code oh} and {@code ow} are its output's rows and columns. */
+        static boolean apply(int channels, int outChannels, int groups, int h, int w, int kh, int kw, Conv2dSpec spec,
+                int ow) {
+            boolean pad1 = kh == 3 && kw == 3 && spec.dilationH() == 1 && spec.dilationW() == 1 && spec.padTop() == 1
+                    && spec.padBottom() == 1 && spec.padLeft() == 1 && spec.padRight() == 1;
+            if (!pad1 || groups != channels || outChannels != channels || spec.strideH() != spec.strideW()) {
+                return false;
+            }
+            return spec.strideH() == 1 ? (long) (h - 2) * w >= V && 2 * w >= V : spec.strideH() == 2 && 2 * ow >= V;
+        }
+
+        /**
+         * Output rows {@code [fromRow, toRow)} of channel {@code o} (its weights at {@code weight[9 o]}, its epilogue
+         * row o), from the input rows they read, which the caller holds.
+         */
+        void rows(float[] x, int xOff, int fromRow, int toRow, float[] weight, int o, float[] out, int outOff) {
+            float bias = Clamp.bias(epilogue, clamp, o);
+            if (stride == 1) {
+                same3x3Rows(x, xOff, h, w, fromRow, toRow, weight, o * 9, out, outOff, clamp, bias);
+            } else if (w <= BANDED_MAX_WIDTH) {
+                half3x3BandsRows(x, xOff, h, w, fromRow, toRow, weight, o * 9, out, outOff, ow, leftOk, rightOk, clamp,
+                        bias);
+            } else {
+                half3x3Rows(x, xOff, h, w, fromRow, toRow, weight, o * 9, out, outOff, ow, leftOk, rightOk, clamp,
+                        bias);
+            }
+        }
+    }
+
+    /**
      * A 3x3, stride-1, pad-1 plane straight from {@code x} to {@code out} (output and input have the same shape), in
      * strips of a vector's columns {@code [c, c + V)}, the last one ending at the row's end and overlapping the one
      * before. Each strip walks down the rows: input row r's three vectors (columns {@code c - 1}, {@code c},
@@ -199,6 +260,17 @@ final class DepthwiseConvF32Vector {
      */
     private static void same3x3(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int outOff,
             Clamp clamp, float planeBias) {
+        same3x3Rows(x, xOff, h, w, 0, h, weight, wOff, out, outOff, clamp, planeBias);
+    }
+
+    /**
+     * {@link #same3x3} for output rows {@code [fromRow, toRow)} only: it reads input rows {@code fromRow - 1} to
+     * {@code toRow} (those inside the plane), and writes row y at {@code out[outOff + y * w]}, so that a caller whose
+     * buffer holds only a band of rows passes offsets that place the band's first row there ({@link
+     * DepthwiseBlockF32}). Below the plane's last row, a row narrower than a vector spills into the next row's place.
+     */
+    static void same3x3Rows(float[] x, int xOff, int h, int w, int fromRow, int toRow, float[] weight, int wOff,
+            float[] out, int outOff, Clamp clamp, float planeBias) {
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector w00 = FloatVector.broadcast(SPECIES, weight[wOff]);
         FloatVector w01 = FloatVector.broadcast(SPECIES, weight[wOff + 1]);
@@ -214,8 +286,8 @@ final class DepthwiseConvF32Vector {
         FloatVector low = FloatVector.broadcast(SPECIES, clamp.low), high = FloatVector.broadcast(SPECIES, clamp.high);
         boolean narrow = w < V;
         int strips = narrow ? 1 : Math.ceilDiv(w, V);
-        for (int top = 0; top < h; top += BAND_ROWS) {
-            int bottom = Math.min(h, top + BAND_ROWS);
+        for (int top = fromRow; top < toRow; top += BAND_ROWS) {
+            int bottom = Math.min(toRow, top + BAND_ROWS);
             for (int s = 0; s < strips; s++) {
                 int c = narrow ? 0 : Math.min(s * V, w - V);
                 // Lanes whose column has a left (right) neighbour in the row. (From arrays: indexInRange's masks were
@@ -277,6 +349,13 @@ final class DepthwiseConvF32Vector {
      */
     private static void half3x3(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int outOff,
             int oh, int ow, boolean[] leftOk, boolean[] rightOk, Clamp clamp, float planeBias) {
+        half3x3Rows(x, xOff, h, w, 0, oh, weight, wOff, out, outOff, ow, leftOk, rightOk, clamp, planeBias);
+    }
+
+    /** {@link #half3x3} for output rows {@code [fromRow, toRow)}, row y written at {@code out[outOff + y * ow]}. */
+    private static void half3x3Rows(float[] x, int xOff, int h, int w, int fromRow, int toRow, float[] weight,
+            int wOff, float[] out, int outOff, int ow, boolean[] leftOk, boolean[] rightOk, Clamp clamp,
+            float planeBias) {
         boolean fused = clamp.fused;
         FloatVector bias = FloatVector.broadcast(SPECIES, planeBias);
         FloatVector low = FloatVector.broadcast(SPECIES, clamp.low), high = FloatVector.broadcast(SPECIES, clamp.high);
@@ -292,7 +371,7 @@ final class DepthwiseConvF32Vector {
         int count = Math.ceilDiv(ow, V);
         boolean narrowRow = ow < V;
         VectorMask<Float> rowLanes = SPECIES.indexInRange(0, ow);
-        for (int y = 0; y < oh; y++) {
+        for (int y = fromRow; y < toRow; y++) {
             boolean top = y > 0, bottom = 2 * y + 1 < h;
             int centreRow = xOff + 2 * y * w;
             for (int k = 0; k < count; k++) {
@@ -346,6 +425,15 @@ final class DepthwiseConvF32Vector {
      */
     private static void half3x3Bands(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out,
             int outOff, int oh, int ow, boolean[] leftOk, boolean[] rightOk, Clamp clamp, float planeBias) {
+        half3x3BandsRows(x, xOff, h, w, 0, oh, weight, wOff, out, outOff, ow, leftOk, rightOk, clamp, planeBias);
+    }
+
+    /**
+     * {@link #half3x3Bands} for output rows {@code [fromRow, toRow)}, row y written at {@code out[outOff + y * ow]}.
+     */
+    private static void half3x3BandsRows(float[] x, int xOff, int h, int w, int fromRow, int toRow, float[] weight,
+            int wOff, float[] out, int outOff, int ow, boolean[] leftOk, boolean[] rightOk, Clamp clamp,
+            float planeBias) {
         boolean fused = clamp.fused;
         FloatVector bias = FloatVector.broadcast(SPECIES, planeBias);
         FloatVector low = FloatVector.broadcast(SPECIES, clamp.low), high = FloatVector.broadcast(SPECIES, clamp.high);
@@ -362,8 +450,8 @@ final class DepthwiseConvF32Vector {
         boolean narrowRow = ow < V;
         VectorMask<Float> rowLanes = SPECIES.indexInRange(0, ow);
         FloatVector zero = FloatVector.zero(SPECIES);
-        for (int band = 0; band < oh; band += HALF_BAND_ROWS) {
-            int bandEnd = Math.min(oh, band + HALF_BAND_ROWS);
+        for (int band = fromRow; band < toRow; band += HALF_BAND_ROWS) {
+            int bandEnd = Math.min(toRow, band + HALF_BAND_ROWS);
             for (int k = 0; k < count; k++) {
                 int x0 = ow < V ? 0 : Math.min(k * V, ow - V);
                 VectorMask<Float> hasLeft = VectorMask.fromArray(SPECIES, leftOk, x0);

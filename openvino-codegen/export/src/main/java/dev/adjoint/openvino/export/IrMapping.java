@@ -65,7 +65,9 @@ final class IrMapping {
             case Op.Gather ga -> g.node("Gather", 8, "gather", Attributes.of("batch_dims", 0L), in.get(0), in.get(1),
                     g.i64Scalar(types.getFirst().shape().normalizeAxis("gather", ga.axis())));
             case Op.Conv2d c -> conv2d(g, c.spec(), in.get(0), in.get(1), types.get(1).shape());
-            case Op.Conv2dBias c -> conv2dBias(g, c, in, types.get(1).shape(), out.dtype());
+            case Op.Conv2dBias c -> conv2dBias(g, c.name(), c.spec(), c.low(), c.high(), in.get(0), in.get(1),
+                    in.get(2), in.size() == 4 ? in.get(3) : null, types.get(1).shape(), out.dtype());
+            case Op.Conv2dBlock b -> conv2dBlock(g, b, in, types, out.dtype());
             case Op.Pool2d p -> pool2d(g, p.spec(), in.getFirst());
             case Op.Conv2dBackwardInput c -> conv2dBackwardInput(g, c, in.get(0), in.get(1), types);
             case Op.IndexAdd ia -> throw trainingOnly(ia, "ScatterElementsUpdate");
@@ -333,16 +335,30 @@ final class IrMapping {
      * The convolution, an Add of the bias as [1, O, 1, 1], an Add of the residual when there is one, and a Maximum
      * and Minimum with each finite bound.
      */
-    private static NodeOutput conv2dBias(IrGraph g, Op.Conv2dBias op, List<NodeOutput> in, Shape weight,
-            DType dtype) {
-        NodeOutput conv = conv2d(g, op.spec(), in.get(0), in.get(1), weight);
-        NodeOutput bias = g.node("Reshape", 1, op.name(), Attributes.of("special_zero", false), in.get(2),
-                g.i64(1, weight.dim(0), 1, 1));
-        NodeOutput value = binary(g, BinaryOp.ADD, conv, bias);
-        if (in.size() == 4) {
-            value = binary(g, BinaryOp.ADD, value, in.get(3));
+    private static NodeOutput conv2dBias(IrGraph g, String op, Conv2dSpec spec, double low, double high, NodeOutput x,
+            NodeOutput weight, NodeOutput bias, NodeOutput residual, Shape weightShape, DType dtype) {
+        NodeOutput conv = conv2d(g, spec, x, weight, weightShape);
+        NodeOutput reshaped = g.node("Reshape", 1, op, Attributes.of("special_zero", false), bias,
+                g.i64(1, weightShape.dim(0), 1, 1));
+        NodeOutput value = binary(g, BinaryOp.ADD, conv, reshaped);
+        if (residual != null) {
+            value = binary(g, BinaryOp.ADD, value, residual);
         }
-        return clamped(g, value, op.low(), op.high(), dtype);
+        return clamped(g, value, low, high, dtype);
+    }
+
+    /** Each layer as {@link #conv2dBias}, the residual (when there is one) added to the last. */
+    private static NodeOutput conv2dBlock(IrGraph g, Op.Conv2dBlock op, List<NodeOutput> in, List<TensorType> types,
+            DType dtype) {
+        NodeOutput value = in.getFirst();
+        int layers = op.layers().size();
+        for (int i = 0; i < layers; i++) {
+            Op.Conv2dBlock.Layer layer = op.layers().get(i);
+            NodeOutput residual = i == layers - 1 && op.hasResidual(in.size()) ? in.getLast() : null;
+            value = conv2dBias(g, op.name(), layer.spec(), layer.low(), layer.high(), value, in.get(2 * i + 1),
+                    in.get(2 * i + 2), residual, types.get(2 * i + 1).shape(), dtype);
+        }
+        return value;
     }
 
     /** MaxPool-1 / AvgPool-1; padded positions never win a max and are not counted in an average. */

@@ -185,6 +185,23 @@ class OpRoundTripTest {
                         List.of(uniform(-3, 3, 2, 3, 6, 5), uniform(-1, 1, 4, 3, 3, 3), uniform(-2, 2, 4),
                                 uniform(-2, 2, 2, 4, 6, 5)),
                         t -> t.get(0).conv2dBias(t.get(1), t.get(2), t.get(3), Conv2dSpec.of(1, 1), 0, inf))));
+        Conv2dSpec depthwise = new Conv2dSpec(1, 1, 1, 1, 1, 1, 1, 1, 12);
+        List<Op.Conv2dBlock.Layer> invertedResidual = List.of(new Op.Conv2dBlock.Layer(Conv2dSpec.of(1, 0), 0, 6),
+                new Op.Conv2dBlock.Layer(depthwise, 0, 6), new Op.Conv2dBlock.Layer(Conv2dSpec.of(1, 0), -inf, inf));
+        cases.put(Op.Conv2dBlock.class, List.of(
+                new Case("conv2dBlock(inverted residual)", new Op.Conv2dBlock(invertedResidual),
+                        List.of(uniform(-3, 3, 2, 4, 9, 8), uniform(-1, 1, 12, 4, 1, 1), uniform(-1, 1, 12),
+                                uniform(-1, 1, 12, 1, 3, 3), uniform(-1, 1, 12), uniform(-1, 1, 4, 12, 1, 1),
+                                uniform(-1, 1, 4), uniform(-2, 2, 2, 4, 9, 8)),
+                        t -> t.get(0).conv2dBlock(List.of(
+                                new dev.adjoint.Conv2dLayer(t.get(1), t.get(2), Conv2dSpec.of(1, 0), 0, 6),
+                                new dev.adjoint.Conv2dLayer(t.get(3), t.get(4), depthwise, 0, 6),
+                                dev.adjoint.Conv2dLayer.linear(t.get(5), t.get(6), Conv2dSpec.of(1, 0))), t.get(7))),
+                new Case("conv2dBlock(one layer, no residual)",
+                        new Op.Conv2dBlock(List.of(new Op.Conv2dBlock.Layer(Conv2dSpec.of(2, 1), 0, inf))),
+                        List.of(uniform(-3, 3, 1, 3, 7, 6), uniform(-1, 1, 5, 3, 3, 3), uniform(-1, 1, 5)),
+                        t -> t.get(0).conv2dBlock(List.of(new dev.adjoint.Conv2dLayer(t.get(1), t.get(2),
+                                Conv2dSpec.of(2, 1), 0, inf)), null))));
         cases.put(Op.MatMulBias.class, List.of(
                 new Case("matmulBias(ReLU, transposed weight)", new Op.MatMulBias(false, true, 0, inf),
                         List.of(uniform(-2, 2, 5, 7), uniform(-1, 1, 9, 7), uniform(-1, 1, 9)),

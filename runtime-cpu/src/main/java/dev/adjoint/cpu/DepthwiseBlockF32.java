@@ -1,0 +1,161 @@
+package dev.adjoint.cpu;
+
+import dev.adjoint.op.Conv2dSpec;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * MobileNet-v2's inverted residual block in float32 — a first layer (the 1x1 expansion, the stem before the first
+ * block, or none), a 3x3 depthwise layer and a 1x1 projection, each with its bias and clamp, the projection with the
+ * block's shortcut — computed in bands of the depthwise layer's output rows. Run layer by layer, the expanded tensor
+ * (96 x 112 x 112 floats, 4.8 MB, in MobileNet-v2's second block) and the depthwise layer's output are written to
+ * memory and read back: an inference touches more than this 32 MiB shared L3 keeps, and the early layers took 1.4-2x
+ * their time in cache. Here a band of the expanded rows and of the depthwise rows live in two buffers of a thread's
+ * own, sized to stay near L2; only the block's narrow input and output go through memory.
+ *
+ * <p>For each band of output rows {@code [y0, y1)}: the first layer ({@link FirstLayer}) writes the input rows the band
+ * reads (one row above and below for stride 1; rows {@code 2 y0 - 1 ... 2 y1 - 1} for stride 2) into the expanded
+ * buffer, channel after channel; rows the previous band of the same image already holds (the overlap) are moved to the
+ * buffer's front instead of computed again. {@link DepthwiseConvF32Vector.Bands} then writes the band's depthwise rows,
+ * and the projection's GEMM reads them as its B ({@code expanded x (y1 - y0) ow}) and writes columns
+ * {@code [y0 ow, y1 ow)} of its output channels, where the shortcut, laid out as the output, is added in the GEMM's
+ * epilogue. Each layer's sums are those of the layer alone, in the same order.
+ */
+final class DepthwiseBlockF32 {
+    private static final int V = FloatVector.SPECIES_PREFERRED.length();
+    /**
+     * What a band may take, in floats: its expanded and depthwise rows and the first layer's scratch, 1.25 MiB (this
+     * machine's L2 is 1 MiB; the rest comes back from L3 while the band runs). Measured per block in MobileNet-v2 on
+     * one thread: with 0.5 MiB the 144-channel 56x56 block took 1.08x its time layer by layer in cache, as each band's
+     * GEMMs and depthwise strips start over; with 1 MiB the 576-channel 14x14 block ran in two bands of 98-column
+     * GEMMs, 0.525 against 0.475 ms in one; with 2 MiB the 112x112 blocks lost their gain from memory (0.39 -> 0.48 ms).
+     */
+    private static final int BAND_FLOATS = (1280 << 10) / Float.BYTES;
+    /** Bands below this many multiply-adds in total stay on the calling thread. */
+    private static final long PARALLEL_WORK = 1L << 18;
+    private static final ThreadLocal<float[]> EXPANDED = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> DEPTHWISE = new ThreadLocal<>();
+
+    private DepthwiseBlockF32() {
+    }
+
+    /** A pointwise layer's filters, packed once where the cache keeps them (null: the GEMM packs them per call). */
+    record Pointwise(float[] weight, GemmF32Vector.Packed packed, int outChannels, int inChannels,
+            GemmF32Vector.Epilogue epilogue) {
+    }
+
+    /**
+     * Whether the block's depthwise layer ({@code channels} in and out, input {@code h x w}, output {@code oh x ow})
+     * takes bands: see {@link DepthwiseConvF32Vector.Bands#apply}.
+     */
+    static boolean applies(int channels, int outChannels, int groups, int h, int w, int kh, int kw, Conv2dSpec spec,
+            int ow) {
+        return DepthwiseConvF32Vector.Bands.apply(channels, outChannels, groups, h, w, kh, kw, spec, ow);
+    }
+
+    /** The layer before the depthwise one, which writes the rows of its output that a band reads. */
+    interface FirstLayer {
+        /**
+         * Writes rows {@code [from, to)} of image n's output channels: channel c's row r at {@code dst[dstOff + c *
+         * chunk + (r - from) * w]} (w the row length).
+         */
+        void rows(int n, int from, int to, float[] dst, int dstOff, int chunk);
+
+        /** Floats of working memory beside the band for each row it writes (its input rows, a copy of its output). */
+        default int scratchPerRow() {
+            return 0;
+        }
+    }
+
+    /** A 1x1 expansion of {@code x} ({@code batch x channels x h x w}) as the first layer: a GEMM per band. */
+    static FirstLayer pointwise(float[] x, int channels, int h, int w, Pointwise expand) {
+        return (n, from, to, dst, dstOff, chunk) -> GemmF32Vector.gemm(expand.outChannels(), (to - from) * w,
+                channels, expand.weight(), 0, channels, 1, expand.packed(), x, n * channels * h * w + from * w, h * w,
+                1, null, expand.epilogue(), dst, dstOff, chunk, false);
+    }
+
+    /** No first layer: the depthwise layer reads {@code x}'s rows ({@code batch x channels x h x w}), copied. */
+    static FirstLayer input(float[] x, int channels, int h, int w) {
+        return (n, from, to, dst, dstOff, chunk) -> {
+            for (int c = 0; c < channels; c++) {
+                System.arraycopy(x, ((n * channels + c) * h + from) * w, dst, dstOff + c * chunk, (to - from) * w);
+            }
+        };
+    }
+
+    /**
+     * Writes {@code out} ({@code batch x project.outChannels x oh x ow}) from the depthwise layer's input ({@code
+     * batch x wide x h x w}), whose rows {@code first} writes band by band; {@code firstDepth} is the multiply-adds
+     * of each value first writes (0 for a copy), which decides how many threads share the bands.
+     */
+    static void run(FirstLayer first, int firstDepth, int batch, int wide, int h, int w, float[] depthwise,
+            int stride, GemmF32Vector.Epilogue depthwiseEpilogue, Pointwise project, int oh, int ow, float[] out) {
+        int rows = bandRows(wide, w, stride, ow, oh, first.scratchPerRow());
+        int bands = Math.ceilDiv(oh, rows);
+        // A band's rows of each channel, with the margins the depthwise kernel reads beyond them.
+        int margin = DepthwiseConvF32Vector.Bands.MARGIN;
+        int chunk = inputRows(rows, stride) * w + 2 * margin;
+        DepthwiseConvF32Vector.Bands kernel = new DepthwiseConvF32Vector.Bands(h, w, stride, ow, depthwiseEpilogue);
+        long bandWork = (long) rows * ow * wide * (9 + project.outChannels() + (long) stride * stride * firstDepth);
+        int outChannels = project.outChannels();
+        Parallel.forRange(batch * bands, (int) Math.max(1, PARALLEL_WORK / Math.max(1, bandWork)), (from, to) -> {
+            float[] expanded = GemmF32Vector.buffer(EXPANDED, wide * chunk);
+            // A narrow row's store spills up to a vector past the band's last row (DepthwiseConvF32Vector.same3x3Rows).
+            float[] band = GemmF32Vector.buffer(DEPTHWISE, wide * rows * ow + V);
+            // The input rows [heldFrom, heldTo) of image heldImage are in expanded.
+            int heldImage = -1, heldFrom = 0, heldTo = 0;
+            for (int job = from; job < to; job++) {
+                int n = job / bands, y0 = job % bands * rows, y1 = Math.min(oh, y0 + rows);
+                int need0 = Math.max(0, y0 * stride - 1), need1 = Math.min(h, (y1 - 1) * stride + 2);
+                int carried = 0;
+                if (heldImage == n && need0 >= heldFrom && need0 < heldTo) {
+                    carried = heldTo - need0;
+                    for (int c = 0; c < wide; c++) {
+                        int at = c * chunk + margin;
+                        System.arraycopy(expanded, at + (need0 - heldFrom) * w, expanded, at, carried * w);
+                    }
+                }
+                if (need0 + carried < need1) {
+                    first.rows(n, need0 + carried, need1, expanded, margin + carried * w, chunk);
+                }
+                heldImage = n;
+                heldFrom = need0;
+                heldTo = need1;
+                int bandLength = (y1 - y0) * ow;
+                for (int c = 0; c < wide; c++) {
+                    // Offsets that put input row need0 and output row y0 at the starts of their chunks.
+                    kernel.rows(expanded, c * chunk + margin - need0 * w, y0, y1, depthwise, c, band,
+                            c * bandLength - y0 * ow);
+                }
+                GemmF32Vector.gemm(outChannels, bandLength, wide, project.weight(), 0, wide, 1, project.packed(), band,
+                        0, bandLength, 1, null, project.epilogue(), out, n * outChannels * oh * ow + y0 * ow, oh * ow,
+                        false);
+            }
+        });
+    }
+
+    /** Input rows a band of {@code rows} output rows reads: one either side for stride 1, 2 rows + 1 for stride 2. */
+    private static int inputRows(int rows, int stride) {
+        return stride * rows + (stride == 1 ? 2 : 1);
+    }
+
+    /**
+     * Output rows a band takes, so that its expanded and depthwise rows, and {@code scratch} floats for each expanded
+     * row (what the first layer works in), fit {@link #BAND_FLOATS}.
+     */
+    static int bandRows(int wide, int w, int stride, int ow, int oh, int scratch) {
+        int extraRows = stride == 1 ? 2 : 1;
+        long fixed = (long) wide * (extraRows * w + 2 * DepthwiseConvF32Vector.Bands.MARGIN)
+                + (long) extraRows * scratch;
+        long perRow = (long) wide * (stride * w + ow) + (long) stride * scratch;
+        int most = (int) Math.clamp((BAND_FLOATS - fixed) / perRow, 1, oh);
+        // Down to half as many rows where that makes a band whole column panels of the GEMMs' tiles: a part-filled
+        // panel in every band's projection goes through the slower narrow tile.
+        for (int r = most; r > most / 2; r--) {
+            if (r * ow % GemmF32Vector.NR == 0) {
+                return r;
+            }
+        }
+        // Else bands of equal height: 14 rows as 12 and 2 gave the last band's GEMMs 28 columns.
+        return Math.ceilDiv(oh, Math.ceilDiv(oh, most));
+    }
+}
