@@ -121,7 +121,8 @@ final class Compiler {
                 throw new EngineException(Layer.describe(s) + " is a sink the engine does not support");
             }
         }
-        List<Step> scheduled = withLiveness(fuse ? Fusion.fuse(EpilogueFusion.fuse(steps, outputs), outputs) : steps,
+        List<Step> scheduled = withLiveness(fuse
+                ? Fusion.fuse(BlockFusion.fuse(EpilogueFusion.fuse(steps, outputs), outputs), outputs) : steps,
                 slots, outputs);
         long peak = peakBytes(scheduled, parameterSlots, slotShapes, slotTypes);
         CompileSummary summary = new CompileSummary(graph.nodes().size(), scheduled.size(), folded, constantBytes, peak);

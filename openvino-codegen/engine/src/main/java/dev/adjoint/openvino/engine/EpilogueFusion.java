@@ -346,8 +346,33 @@ final class EpilogueFusion {
                 : List.of(conv.inputs().get(0), conv.inputs().get(1), bias, shortcut);
         OpTable.PreparedConvolution prepared = new OpTable.PreparedConvolution(convolution,
                 conv.inputs().get(1) instanceof Const c ? c.value().tensor() : null);
-        return step(folded, last, inputs, (layer, in) -> List.of(prepared.run(in.get(0).tensor(), in.get(1).tensor(),
-                new Windows.Epilogue(in.get(2).tensor(), in.size() > 3 ? in.get(3).tensor() : null, low, high))));
+        return step(folded, last, inputs, new FusedConvolution(prepared, bias.value().tensor(), low, high,
+                shortcut != null));
+    }
+
+    /**
+     * A fused convolution step's kernel (inputs: x, filters, bias, then the shortcut where there is one), which
+     * {@link BlockFusion} reads to join the steps of a block.
+     */
+    record FusedConvolution(OpTable.PreparedConvolution prepared, Tensor bias, double low, double high,
+            boolean shortcut) implements Kernel {
+        @Override
+        public List<Tensor> run(Layer layer, List<OvTensor> in) {
+            return List.of(prepared.run(in.get(0).tensor(), in.get(1).tensor(), new Windows.Epilogue(
+                    in.get(2).tensor(), in.size() > 3 ? in.get(3).tensor() : null, low, high)));
+        }
+    }
+
+    /** A fused step's kernel, which names the folded layers in the errors it throws. */
+    record Named(String names, Kernel kernel) implements Kernel {
+        @Override
+        public List<Tensor> run(Layer layer, List<OvTensor> in) {
+            try {
+                return kernel.run(layer, in);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("in the fused layers '" + names + "': " + e.getMessage(), e);
+            }
+        }
     }
 
     /**
@@ -356,15 +381,8 @@ final class EpilogueFusion {
      * that Fusion never takes it for the element-wise layer whose output slot it writes; its exec type lists every
      * folded layer's, and an error inside names them.
      */
-    private static Step step(List<Step> folded, Step last, List<Operand> inputs, Kernel kernel) {
-        String names = String.join("', '", folded.stream().map(s -> s.node().name()).toList());
-        Kernel named = (layer, in) -> {
-            try {
-                return kernel.run(layer, in);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("in the fused layers '" + names + "': " + e.getMessage(), e);
-            }
-        };
+    static Step step(List<Step> folded, Step last, List<Operand> inputs, Kernel kernel) {
+        Kernel named = new Named(String.join("', '", folded.stream().map(s -> s.node().name()).toList()), kernel);
         Step first = folded.getFirst();
         String execType = String.join("+", folded.stream().map(Step::execType).toList());
         return new Step(first.node(), Kind.OP, named, inputs, last.outputSlots(), null, first.layer(), execType);

@@ -2,6 +2,7 @@ package dev.adjoint.openvino.engine;
 
 import dev.adjoint.core.Slice;
 import dev.adjoint.Tensor;
+import dev.adjoint.op.Conv2dSpec;
 import dev.adjoint.op.BinaryOp;
 import dev.adjoint.openvino.ir.OpType;
 import dev.adjoint.openvino.ir.ShapeRules;
@@ -293,6 +294,31 @@ final class OpTable {
             this.layer = layer;
             this.constantFilters = filters;
             this.groupedConstant = filters == null ? null : groupedFilters(layer, filters);
+        }
+
+        /** The constant filters in {@code conv2d}'s layout (groups merged into the first axis); null if computed. */
+        Tensor constantFilters() {
+            return groupedConstant;
+        }
+
+        /**
+         * The layer as one {@code conv2d} of constant filters on an input of {@code xDims} (N, C, H, W); null when
+         * the filters are computed, the layer is not 2-d, or its pads are negative (they crop the input first).
+         */
+        Conv2dSpec spec2d(int[] xDims) {
+            if (groupedConstant == null || xDims.length != 4 || groupedConstant.rank() != 4) {
+                return null;
+            }
+            long[] kernel = {groupedConstant.dim(2), groupedConstant.dim(3)};
+            Windows.Geometry g = Windows.geometry(new long[] {xDims[2], xDims[3]}, kernel, layer.getLongs("strides"),
+                    layer.getLongs("dilations"), layer.getLongs("pads_begin"), layer.getLongs("pads_end"),
+                    layer.getString("auto_pad"), Rounding.FLOOR);
+            for (int i = 0; i < 2; i++) {
+                if (g.padsBegin()[i] < 0 || g.padsEnd()[i] < 0) {
+                    return null;
+                }
+            }
+            return Windows.spec2d(g, g.padsBegin(), g.padsEnd(), groups(layer, constantFilters));
         }
 
         Tensor run(Tensor x, Tensor w, Windows.Epilogue epilogue) {

@@ -157,7 +157,7 @@ final class Windows {
         return epilogue.applyTo(x.conv2d(w, spec));
     }
 
-    private static Conv2dSpec spec2d(Geometry g, long[] pb, long[] pe, int groups) {
+    static Conv2dSpec spec2d(Geometry g, long[] pb, long[] pe, int groups) {
         return new Conv2dSpec((int) g.strides()[0], (int) g.strides()[1], (int) pb[0], (int) pe[0], (int) pb[1],
                 (int) pe[1], (int) g.dilations()[0], (int) g.dilations()[1], groups);
     }

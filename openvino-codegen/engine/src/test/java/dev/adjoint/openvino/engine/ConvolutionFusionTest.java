@@ -141,6 +141,77 @@ class ConvolutionFusionTest {
         }
     }
 
+    /** An inverted residual block's expanded value (x where there is no expansion) and projection. */
+    private record Block(NodeOutput expanded, NodeOutput projected) {
+    }
+
+    /** MobileNet-v2's expansion (ReLU6), 3x3 depthwise layer (ReLU6) and linear projection on {@code x}. */
+    private static Block invertedResidual(GraphBuilder g, SplittableRandom r, NodeOutput x, int channels,
+            int expanded, int out, long stride) {
+        NodeOutput e = x;
+        if (expanded > 0) {
+            e = g.op("Clamp", 0, "relu6a", Attributes.of("min", 0.0, "max", 6.0), add(g, "biasA",
+                    conv(g, "Convolution", x, c(g, "wA", new long[] {expanded, channels, 1, 1},
+                            random(r, expanded * channels, 0.3)), 1, 0),
+                    c(g, "bA", new long[] {1, expanded, 1, 1}, random(r, expanded, 1)))).output(0);
+        }
+        int wide = expanded > 0 ? expanded : channels;
+        NodeOutput d = g.op("Clamp", 0, "relu6b", Attributes.of("min", 0.0, "max", 6.0), add(g, "biasB",
+                conv(g, "GroupConvolution", e, c(g, "wB", new long[] {wide, 1, 1, 3, 3}, random(r, wide * 9, 1)),
+                        stride, 1), c(g, "bB", new long[] {1, wide, 1, 1}, random(r, wide, 1)))).output(0);
+        return new Block(e, add(g, "biasC", conv(g, "Convolution", d, c(g, "wC", new long[] {out, wide, 1, 1},
+                random(r, out * wide, 0.3)), 1, 0), c(g, "bC", new long[] {1, out, 1, 1}, random(r, out, 1))));
+    }
+
+    /** The block's three layers, biases, clamps and shortcut Add (nine layers) run as one step (BlockFusion). */
+    @Test
+    void anInvertedResidualBlockWithItsShortcutIsOneStep() {
+        SplittableRandom r = new SplittableRandom(9);
+        check("block", 24, 28, (g, x) -> g.result("y", add(g, "shortcut", invertedResidual(g, r, x, 24, 144, 24, 1)
+                .projected(), x)), 1, 9);
+    }
+
+    /** MobileNet-v2's first block has no expansion: its depthwise layer and projection are one step. */
+    @Test
+    void aDepthwiseLayerAndItsProjectionAreOneStep() {
+        SplittableRandom r = new SplittableRandom(10);
+        check("first block", 32, 40, (g, x) -> g.result("y", invertedResidual(g, r, x, 32, 0, 16, 1).projected()),
+                1, 5);
+    }
+
+    /**
+     * An expanded value the model also outputs stays a step of its own (the block would never write it); its
+     * depthwise layer and projection are still joined.
+     */
+    @Test
+    void anExpansionWithAnotherReaderStaysOutOfTheBlock() {
+        SplittableRandom r = new SplittableRandom(11);
+        check("expansion read twice", 8, 20, (g, x) -> {
+            Block block = invertedResidual(g, r, x, 8, 48, 8, 2);
+            g.result("y", block.projected());
+            g.result("expanded", block.expanded());
+        }, 2, 8);
+    }
+
+    /** A batch the model leaves dynamic: the block's bands run image after image, with the shortcut. */
+    @Test
+    void aBlockRunsEveryImageOfADynamicBatch() {
+        SplittableRandom r = new SplittableRandom(12);
+        GraphBuilder g = new GraphBuilder("dynamic batch");
+        NodeOutput x = g.parameter("x", ElementType.F32, PartialShape.of(Dimension.dynamic(), Dimension.of(16),
+                Dimension.of(21), Dimension.of(21))).output(0);
+        g.result("y", add(g, "shortcut", invertedResidual(g, r, x, 16, 64, 16, 1).projected(), x));
+        Model m = Model.of(g.build());
+        float[] input = random(new SplittableRandom(13), 3 * 16 * 21 * 21, 3);
+        InferRequest fused = core.compileModel(m, "CPU").createInferRequest();
+        InferRequest plain = core.compile(m, "CPU", Map.of(), false).createInferRequest();
+        for (InferRequest request : List.of(fused, plain)) {
+            request.setInputTensor(0, OvTensor.of(input, 3, 16, 21, 21));
+            request.infer();
+        }
+        assertArrayEquals(plain.getOutputTensor(0).toFloatArray(), fused.getOutputTensor(0).toFloatArray());
+    }
+
     /**
      * A ResNet block with a downsampling shortcut: {@code relu(bias(conv B(relu(bias(conv A(x))))) + bias(conv D(x)))}.
      * Whichever convolution comes first in the plan takes the shortcut Add (and the Relu after it) as the sum of the
