@@ -44,7 +44,10 @@ final class ConvolutionBlock {
             layers[i] = new Layer(weights.get(i), weightShapes.get(i), biases.get(i), g.spec(), g.low(), g.high());
         }
         if (vector && x.dtype() == DType.FLOAT32 && outShape.size() > 0 && banded(layers, xShape)) {
-            return invertedResidual(backend, x, xShape, layers, residual, outShape);
+            Storage banded = invertedResidual(backend, x, xShape, layers, residual, outShape);
+            if (banded != null) {
+                return banded;
+            }
         }
         CpuStorage value = x;
         Shape shape = xShape;
@@ -101,17 +104,28 @@ final class ConvolutionBlock {
             layer.spec().outWidth(x[3], w.dim(3))};
     }
 
+    /** The block in bands; null when its bands are too few to keep the threads busy (DepthwiseBlockF32.Block). */
     private static Storage invertedResidual(CpuBackend backend, CpuStorage x, Shape xShape, Layer[] layers,
             CpuStorage residual, Shape outShape) {
         int[] xd = xShape.dims();
         Layer depthwise = layers[layers.length - 2], projection = layers[layers.length - 1];
         int[] in = layers.length == 3 ? outDims(xd, layers[0]) : xd;
+        boolean sliced = layers.length == 3 && !layers[0].pointwise();
+        // What a sliced first layer works in beside the band, per row it writes: the input rows its windows read
+        // (stride rows each) and its output, before the copy into the band.
+        int scratch = sliced ? xd[1] * layers[0].spec().strideH() * xd[3] + in[1] * in[3] : 0;
+        DepthwiseBlockF32.Block block = DepthwiseBlockF32.plan(scratch, in[1], in[2], in[3],
+                depthwise.weight().floats(), depthwise.spec().strideH(), depthwise.epilogue(null).floats(0),
+                outShape.dim(2), outShape.dim(3));
+        if (!block.keepsThreadsBusy(xd[0])) {
+            return null;
+        }
         DepthwiseBlockF32.FirstLayer first;
         int firstDepth;
         if (layers.length == 2) {
             first = DepthwiseBlockF32.input(x.floats(), xd[1], xd[2], xd[3]);
             firstDepth = 0;
-        } else if (layers[0].pointwise()) {
+        } else if (!sliced) {
             first = DepthwiseBlockF32.pointwise(x.floats(), xd[1], xd[2], xd[3], pointwise(layers[0], null));
             firstDepth = xd[1];
         } else {
@@ -120,9 +134,7 @@ final class ConvolutionBlock {
             firstDepth = w.dim(1) * w.dim(2) * w.dim(3);
         }
         CpuStorage result = Memory.allocateForOverwrite(backend, DType.FLOAT32, outShape.size());
-        DepthwiseBlockF32.run(first, firstDepth, xd[0], in[1], in[2], in[3], depthwise.weight().floats(),
-                depthwise.spec().strideH(), depthwise.epilogue(null).floats(0), pointwise(projection, residual),
-                outShape.dim(2), outShape.dim(3), result.floats());
+        block.run(xd[0], first, firstDepth, pointwise(projection, residual), result.floats());
         return result;
     }
 
@@ -138,34 +150,25 @@ final class ConvolutionBlock {
         int reach = (layer.weightShape().dim(2) - 1) * s.dilationH() + 1;
         float[] xs = x.floats();
         Convolution.Epilogue epilogue = layer.epilogue(null);
-        return new DepthwiseBlockF32.FirstLayer() {
-            @Override
-            public void rows(int n, int from, int to, float[] dst, int dstOff, int chunk) {
-                // Input rows [top, bottom) hold the windows of output rows [from, to), padding included.
-                int top = from * s.strideH() - s.padTop(), bottom = (to - 1) * s.strideH() - s.padTop() + reach;
-                int r0 = Math.max(0, top), r1 = Math.min(h, bottom);
-                Conv2dSpec band = new Conv2dSpec(s.strideH(), s.strideW(), r0 - top, bottom - r1, s.padLeft(),
-                        s.padRight(), s.dilationH(), s.dilationW(), s.groups());
-                CpuStorage rows = Memory.allocateForOverwrite(backend, DType.FLOAT32, (long) channels * (r1 - r0) * w);
-                for (int c = 0; c < channels; c++) {
-                    System.arraycopy(xs, ((n * channels + c) * h + r0) * w, rows.floats(), c * (r1 - r0) * w,
-                            (r1 - r0) * w);
-                }
-                CpuStorage made = (CpuStorage) Convolution.conv2d(backend, rows, Shape.of(1, channels, r1 - r0, w),
-                        layer.weight(), layer.weightShape(), band, epilogue, Shape.of(1, outChannels, to - from, ow),
-                        true);
-                for (int c = 0; c < outChannels; c++) {
-                    System.arraycopy(made.floats(), c * (to - from) * ow, dst, dstOff + c * chunk, (to - from) * ow);
-                }
-                rows.release();
-                made.release();
+        return (n, from, to, dst, dstOff, chunk) -> {
+            // Input rows [top, bottom) hold the windows of output rows [from, to), padding included.
+            int top = from * s.strideH() - s.padTop(), bottom = (to - 1) * s.strideH() - s.padTop() + reach;
+            int r0 = Math.max(0, top), r1 = Math.min(h, bottom);
+            Conv2dSpec band = new Conv2dSpec(s.strideH(), s.strideW(), r0 - top, bottom - r1, s.padLeft(),
+                    s.padRight(), s.dilationH(), s.dilationW(), s.groups());
+            CpuStorage rows = Memory.allocateForOverwrite(backend, DType.FLOAT32, (long) channels * (r1 - r0) * w);
+            for (int c = 0; c < channels; c++) {
+                System.arraycopy(xs, ((n * channels + c) * h + r0) * w, rows.floats(), c * (r1 - r0) * w,
+                        (r1 - r0) * w);
             }
-
-            @Override
-            public int scratchPerRow() {
-                // The input rows its windows read (stride rows each) and the layer's output, before the copy.
-                return channels * s.strideH() * w + outChannels * ow;
+            CpuStorage made = (CpuStorage) Convolution.conv2d(backend, rows, Shape.of(1, channels, r1 - r0, w),
+                    layer.weight(), layer.weightShape(), band, epilogue, Shape.of(1, outChannels, to - from, ow),
+                    true);
+            for (int c = 0; c < outChannels; c++) {
+                System.arraycopy(made.floats(), c * (to - from) * ow, dst, dstOff + c * chunk, (to - from) * ow);
             }
+            rows.release();
+            made.release();
         };
     }
 

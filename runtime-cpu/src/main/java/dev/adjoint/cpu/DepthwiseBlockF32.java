@@ -30,6 +30,8 @@ final class DepthwiseBlockF32 {
      * GEMMs, 0.525 against 0.475 ms in one; with 2 MiB the 112x112 blocks lost their gain from memory (0.39 -> 0.48 ms).
      */
     private static final int BAND_FLOATS = (1280 << 10) / Float.BYTES;
+    /** Bands per thread from which threads take bands of their own rather than share each band's layers. */
+    private static final int BANDS_PER_THREAD = 4;
     /** Bands below this many multiply-adds in total stay on the calling thread. */
     private static final long PARALLEL_WORK = 1L << 18;
     private static final ThreadLocal<float[]> EXPANDED = new ThreadLocal<>();
@@ -56,14 +58,9 @@ final class DepthwiseBlockF32 {
     interface FirstLayer {
         /**
          * Writes rows {@code [from, to)} of image n's output channels: channel c's row r at {@code dst[dstOff + c *
-         * chunk + (r - from) * w]} (w the row length).
+         * chunk + (r - from) * w]} (w the row length), on this thread.
          */
         void rows(int n, int from, int to, float[] dst, int dstOff, int chunk);
-
-        /** Floats of working memory beside the band for each row it writes (its input rows, a copy of its output). */
-        default int scratchPerRow() {
-            return 0;
-        }
     }
 
     /** A 1x1 expansion of {@code x} ({@code batch x channels x h x w}) as the first layer: a GEMM per band. */
@@ -83,24 +80,68 @@ final class DepthwiseBlockF32 {
     }
 
     /**
-     * Writes {@code out} ({@code batch x project.outChannels x oh x ow}) from the depthwise layer's input ({@code
-     * batch x wide x h x w}), whose rows {@code first} writes band by band; {@code firstDepth} is the multiply-adds
-     * of each value first writes (0 for a copy), which decides how many threads share the bands.
+     * The bands of a block whose depthwise layer reads {@code batch x wide x h x w} values and writes {@code oh x ow}
+     * planes; {@code scratch} is what the first layer works in beside a band, in floats for each row it writes.
      */
-    static void run(FirstLayer first, int firstDepth, int batch, int wide, int h, int w, float[] depthwise,
-            int stride, GemmF32Vector.Epilogue depthwiseEpilogue, Pointwise project, int oh, int ow, float[] out) {
-        int rows = bandRows(wide, w, stride, ow, oh, first.scratchPerRow());
-        int bands = Math.ceilDiv(oh, rows);
-        // A band's rows of each channel, with the margins the depthwise kernel reads beyond them.
-        int margin = DepthwiseConvF32Vector.Bands.MARGIN;
-        int chunk = inputRows(rows, stride) * w + 2 * margin;
-        DepthwiseConvF32Vector.Bands kernel = new DepthwiseConvF32Vector.Bands(h, w, stride, ow, depthwiseEpilogue);
-        long bandWork = (long) rows * ow * wide * (9 + project.outChannels() + (long) stride * stride * firstDepth);
-        int outChannels = project.outChannels();
-        Parallel.forRange(batch * bands, (int) Math.max(1, PARALLEL_WORK / Math.max(1, bandWork)), (from, to) -> {
+    static Block plan(int scratch, int wide, int h, int w, float[] depthwise, int stride,
+            GemmF32Vector.Epilogue depthwiseEpilogue, int oh, int ow) {
+        return new Block(scratch, wide, h, w, depthwise, stride, depthwiseEpilogue, oh, ow);
+    }
+
+    /**
+     * One call's geometry and operands, and the band loop. Each thread takes bands of its own; with fewer bands than
+     * {@link #BANDS_PER_THREAD} a thread ({@link #keepsThreadsBusy}), the caller runs the layers one by one instead,
+     * each shared by the threads: MobileNet-v2 at batch 1 on two threads took 1.16x (0.96-1.39) as long with its
+     * blocks' few bands shared out, and 1.4x with each band's layers shared (a fork and join per layer and band).
+     */
+    static final class Block {
+        private final int wide, h, w, stride, oh, ow, rows, bands, chunk, bandStride;
+        private final float[] depthwise;
+        private final DepthwiseConvF32Vector.Bands kernel;
+
+        private Block(int scratch, int wide, int h, int w, float[] depthwise, int stride,
+                GemmF32Vector.Epilogue depthwiseEpilogue, int oh, int ow) {
+            this.wide = wide;
+            this.h = h;
+            this.w = w;
+            this.depthwise = depthwise;
+            this.stride = stride;
+            this.oh = oh;
+            this.ow = ow;
+            this.rows = bandRows(wide, w, stride, ow, oh, scratch);
+            this.bands = Math.ceilDiv(oh, rows);
+            // A band's rows of each channel, with the margins the depthwise kernel reads beyond them.
+            this.chunk = inputRows(rows, stride) * w + 2 * DepthwiseConvF32Vector.Bands.MARGIN;
+            // A vector after each channel's depthwise rows: a row narrower than a vector spills that far past the
+            // band's last one (DepthwiseConvF32Vector.same3x3Rows).
+            this.bandStride = rows * ow + V;
+            this.kernel = new DepthwiseConvF32Vector.Bands(h, w, stride, ow, depthwiseEpilogue);
+        }
+
+        /** Whether a batch of {@code batch} images has bands enough for every thread, or there is one thread. */
+        boolean keepsThreadsBusy(int batch) {
+            int threads = Parallel.threads();
+            return threads == 1 || (long) batch * bands >= (long) BANDS_PER_THREAD * threads;
+        }
+
+        /**
+         * Writes {@code out} ({@code batch x project.outChannels() x oh x ow}), the bands shared by the threads, the
+         * depthwise layer's input rows written by {@code first}; {@code firstDepth} is the multiply-adds of each value
+         * it writes (0 for a copy), which decides how many bands a thread takes at least.
+         */
+        void run(int batch, FirstLayer first, int firstDepth, Pointwise project, float[] out) {
+            long bandWork = (long) rows * ow * wide * (9 + project.outChannels()
+                    + (long) stride * stride * firstDepth);
+            Parallel.forRange(batch * bands, (int) Math.max(1, PARALLEL_WORK / Math.max(1, bandWork)),
+                    (from, to) -> bands(from, to, first, project, out));
+        }
+
+        /** Bands {@code [from, to)} on this thread: band b of image n is {@code n * bands + b}. */
+        private void bands(int from, int to, FirstLayer first, Pointwise project, float[] out) {
+            int margin = DepthwiseConvF32Vector.Bands.MARGIN;
             float[] expanded = GemmF32Vector.buffer(EXPANDED, wide * chunk);
-            // A narrow row's store spills up to a vector past the band's last row (DepthwiseConvF32Vector.same3x3Rows).
-            float[] band = GemmF32Vector.buffer(DEPTHWISE, wide * rows * ow + V);
+            float[] band = GemmF32Vector.buffer(DEPTHWISE, wide * bandStride);
+            int outChannels = project.outChannels();
             // The input rows [heldFrom, heldTo) of image heldImage are in expanded.
             int heldImage = -1, heldFrom = 0, heldTo = 0;
             for (int job = from; job < to; job++) {
@@ -120,17 +161,16 @@ final class DepthwiseBlockF32 {
                 heldImage = n;
                 heldFrom = need0;
                 heldTo = need1;
-                int bandLength = (y1 - y0) * ow;
                 for (int c = 0; c < wide; c++) {
                     // Offsets that put input row need0 and output row y0 at the starts of their chunks.
                     kernel.rows(expanded, c * chunk + margin - need0 * w, y0, y1, depthwise, c, band,
-                            c * bandLength - y0 * ow);
+                            c * bandStride - y0 * ow);
                 }
-                GemmF32Vector.gemm(outChannels, bandLength, wide, project.weight(), 0, wide, 1, project.packed(), band,
-                        0, bandLength, 1, null, project.epilogue(), out, n * outChannels * oh * ow + y0 * ow, oh * ow,
-                        false);
+                GemmF32Vector.gemm(outChannels, (y1 - y0) * ow, wide, project.weight(), 0, wide, 1, project.packed(),
+                        band, 0, bandStride, 1, null, project.epilogue(), out, n * outChannels * oh * ow + y0 * ow,
+                        oh * ow, false);
             }
-        });
+        }
     }
 
     /** Input rows a band of {@code rows} output rows reads: one either side for stride 1, 2 rows + 1 for stride 2. */
