@@ -104,7 +104,7 @@ final class ConvolutionBlock {
             layer.spec().outWidth(x[3], w.dim(3))};
     }
 
-    /** The block in bands; null when its bands are too few to keep the threads busy (DepthwiseBlockF32.Block). */
+    /** The block in bands; null when bands thin enough for the threads would be too thin (DepthwiseBlockF32.Block). */
     private static Storage invertedResidual(CpuBackend backend, CpuStorage x, Shape xShape, Layer[] layers,
             CpuStorage residual, Shape outShape) {
         int[] xd = xShape.dims();
@@ -114,10 +114,10 @@ final class ConvolutionBlock {
         // What a sliced first layer works in beside the band, per row it writes: the input rows its windows read
         // (stride rows each) and its output, before the copy into the band.
         int scratch = sliced ? xd[1] * layers[0].spec().strideH() * xd[3] + in[1] * in[3] : 0;
-        DepthwiseBlockF32.Block block = DepthwiseBlockF32.plan(scratch, in[1], in[2], in[3],
+        DepthwiseBlockF32.Block block = DepthwiseBlockF32.plan(xd[0], scratch, in[1], in[2], in[3],
                 depthwise.weight().floats(), depthwise.spec().strideH(), depthwise.epilogue(null).floats(0),
                 outShape.dim(2), outShape.dim(3));
-        if (!block.keepsThreadsBusy(xd[0])) {
+        if (!block.worthBands()) {
             return null;
         }
         DepthwiseBlockF32.FirstLayer first;

@@ -30,7 +30,7 @@ final class DepthwiseBlockF32 {
      * GEMMs, 0.525 against 0.475 ms in one; with 2 MiB the 112x112 blocks lost their gain from memory (0.39 -> 0.48 ms).
      */
     private static final int BAND_FLOATS = (1280 << 10) / Float.BYTES;
-    /** Bands per thread from which threads take bands of their own rather than share each band's layers. */
+    /** Bands per thread below which the bands are cut thinner, so that the threads share them out evenly. */
     private static final int BANDS_PER_THREAD = 4;
     /** Bands below this many multiply-adds in total stay on the calling thread. */
     private static final long PARALLEL_WORK = 1L << 18;
@@ -83,23 +83,25 @@ final class DepthwiseBlockF32 {
      * The bands of a block whose depthwise layer reads {@code batch x wide x h x w} values and writes {@code oh x ow}
      * planes; {@code scratch} is what the first layer works in beside a band, in floats for each row it writes.
      */
-    static Block plan(int scratch, int wide, int h, int w, float[] depthwise, int stride,
+    static Block plan(int batch, int scratch, int wide, int h, int w, float[] depthwise, int stride,
             GemmF32Vector.Epilogue depthwiseEpilogue, int oh, int ow) {
-        return new Block(scratch, wide, h, w, depthwise, stride, depthwiseEpilogue, oh, ow);
+        return new Block(batch, scratch, wide, h, w, depthwise, stride, depthwiseEpilogue, oh, ow);
     }
 
     /**
-     * One call's geometry and operands, and the band loop. Each thread takes bands of its own; with fewer bands than
-     * {@link #BANDS_PER_THREAD} a thread ({@link #keepsThreadsBusy}), the caller runs the layers one by one instead,
-     * each shared by the threads: MobileNet-v2 at batch 1 on two threads took 1.16x (0.96-1.39) as long with its
-     * blocks' few bands shared out, and 1.4x with each band's layers shared (a fork and join per layer and band).
+     * One call's geometry and operands, and the band loop. Each thread takes bands of its own. Where the batch has
+     * fewer bands than {@link #BANDS_PER_THREAD} a thread, they are cut thinner into a multiple of the threads, so
+     * that each thread's share is the same (MobileNet-v2's 14x14 blocks at batch 1 on two threads: two bands of 7
+     * rows, not one of 14). Against the layers run one by one, each shared by the threads, the network at batch 1 on
+     * two threads took 0.82-0.86x the time this way; with each band's layers shared by the threads instead (a fork
+     * and join per layer and band) 1.16x.
      */
     static final class Block {
         private final int wide, h, w, stride, oh, ow, rows, bands, chunk, bandStride;
         private final float[] depthwise;
         private final DepthwiseConvF32Vector.Bands kernel;
 
-        private Block(int scratch, int wide, int h, int w, float[] depthwise, int stride,
+        private Block(int batch, int scratch, int wide, int h, int w, float[] depthwise, int stride,
                 GemmF32Vector.Epilogue depthwiseEpilogue, int oh, int ow) {
             this.wide = wide;
             this.h = h;
@@ -108,7 +110,14 @@ final class DepthwiseBlockF32 {
             this.stride = stride;
             this.oh = oh;
             this.ow = ow;
-            this.rows = bandRows(wide, w, stride, ow, oh, scratch);
+            int most = bandRows(wide, w, stride, ow, oh, scratch);
+            int threads = Parallel.threads(), bandsAtMost = Math.ceilDiv(oh, most);
+            if (threads > 1 && (long) batch * bandsAtMost < (long) BANDS_PER_THREAD * threads) {
+                // Bands per image such that the batch's bands are a multiple of the threads.
+                int step = threads / gcd(batch, threads);
+                most = Math.ceilDiv(oh, Math.ceilDiv(bandsAtMost, step) * step);
+            }
+            this.rows = most;
             this.bands = Math.ceilDiv(oh, rows);
             // A band's rows of each channel, with the margins the depthwise kernel reads beyond them.
             this.chunk = inputRows(rows, stride) * w + 2 * DepthwiseConvF32Vector.Bands.MARGIN;
@@ -118,10 +127,12 @@ final class DepthwiseBlockF32 {
             this.kernel = new DepthwiseConvF32Vector.Bands(h, w, stride, ow, depthwiseEpilogue);
         }
 
-        /** Whether a batch of {@code batch} images has bands enough for every thread, or there is one thread. */
-        boolean keepsThreadsBusy(int batch) {
-            int threads = Parallel.threads();
-            return threads == 1 || (long) batch * bands >= (long) BANDS_PER_THREAD * threads;
+        /**
+         * Whether the bands are at least a GEMM tile's columns wide: cut for many threads, a small plane's would not
+         * be, and then runs better layer by layer.
+         */
+        boolean worthBands() {
+            return rows * ow >= GemmF32Vector.NR;
         }
 
         /**
@@ -171,6 +182,10 @@ final class DepthwiseBlockF32 {
                         oh * ow, false);
             }
         }
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     /** Input rows a band of {@code rows} output rows reads: one either side for stride 1, 2 rows + 1 for stride 2. */
