@@ -9,25 +9,29 @@ import jdk.incubator.vector.VectorSpecies;
  * A float32 product whose C rows are exactly three vectors and one value wide ({@code n = 3V + 1}): the 7x7 maps
  * of a classifier's last stage (49 positions) on a 512-bit species. {@link GemmF32Vector} cuts 49 columns into a
  * 32-column panel and a narrow tile of 17, which costs three quarters of a panel for about half a panel of work;
- * here one tile of 4 rows spans the whole row instead: 12 accumulators for the three vectors, and a 13th holding
- * the last column of the 4 rows (the A panel's 4 values at a depth, times that column's B value). It wastes 3% of
- * its lanes where the panels waste 12%, and reads B in place (row {@code p} of B is {@code n} values from
- * {@code bOff + p * n}, as a pointwise convolution's input plane lies), so nothing is packed per call.
+ * here one tile of 8 rows (an A panel) spans the whole row instead: 24 accumulators for the three vectors, and a
+ * 25th holding the last column of the 8 rows (the panel's 8 values at a depth, times that column's B value). It
+ * wastes 3% of its lanes where the panels waste 12%, and reads B in place (row {@code p} of B is {@code n} values
+ * from {@code bOff + p * n}, as a pointwise convolution's input plane lies), so nothing is packed per call.
  *
- * <p>Alone, on stop 30's AVX-512 host (one thread, A packed, B in place, bias and ReLU6): 48-50 GMAC/s on
- * MobileNet-v2's 7x7 products where the panels reach 44-46 (the micro-kernel's own peak is 58.5); in the network its
- * eight 7x7 pointwise layers took 1.72 ms instead of 1.85.
+ * <p>Alone, on stop 30's AVX-512 host (one thread, A packed, B in place, bias and ReLU6), tiles of 4 rows reached
+ * 48-50 GMAC/s on MobileNet-v2's 7x7 products where the panels reach 44-46 (the micro-kernel's own peak is 58.5); in
+ * the network its eight 7x7 pointwise layers took 1.72 ms instead of 1.85. Tiles of 8 rows took the network's 7x7
+ * blocks and last 1x1 layer from 2.06 to 1.85-1.88 ms (stop 34, three runs each, one thread).
  *
  * <p>A is the filters packed once ({@link GemmF32Vector.Packed}, panels of {@link GemmF32Vector#MR} rows): a tile
- * reads half a panel. Each depth block's sums are added to the earlier blocks' in C, as the panels' kernels do, so
+ * reads a whole panel. Each depth block's sums are added to the earlier blocks' in C, as the panels' kernels do, so
  * the results are theirs bit for bit (with the sums kept in registers across blocks instead, a tile ran 4-7% faster
  * but a deep layer's first call, before its filters are packed, would differ from later ones in the last bits).
  */
 final class WholeRowGemmF32 {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int V = SPECIES.length();
-    /** Rows of a tile: 13 accumulators, 3 B vectors and the broadcasts fit 32 registers with room to spare. */
-    private static final int ROWS = 4;
+    /**
+     * Rows of a tile, a whole A panel: 25 accumulators, 3 B vectors and 2 broadcasts fit AVX-512's 32 registers, and
+     * each depth's 3 B loads and 8 broadcasts feed 25 multiply-adds where 4 rows' 3 and 4 fed 13.
+     */
+    private static final int ROWS = 8;
     /** The tile's rows of an A panel at one depth: the last column's sums are one vector over them. */
     private static final VectorMask<Float> TILE_ROWS = SPECIES.indexInRange(0, ROWS);
     /** Multiply-adds a thread's share of a product has at least. */
@@ -65,7 +69,7 @@ final class WholeRowGemmF32 {
                 if (rows == ROWS) {
                     tile(k, packedA, panel, first, b, bOff, c, cOff + row * n);
                 } else {
-                    // The panel's padding rows are zeros: sum all four into a scratch tile, keep the real ones.
+                    // The panel's padding rows are zeros: sum all eight into a scratch tile, keep the real ones.
                     float[] edge = EDGE_ROWS.get();
                     tile(k, packedA, panel, first, b, bOff, edge, 0);
                     System.arraycopy(edge, 0, c, cOff + row * n, rows * n);
@@ -112,7 +116,7 @@ final class WholeRowGemmF32 {
     }
 
     /**
-     * Rows {@code first .. first + 3} of A panel {@code panel} times B, into four rows of C from {@code cOff},
+     * Rows {@code first .. first + 7} of A panel {@code panel} times B, into eight rows of C from {@code cOff},
      * {@code 3V + 1} apart: depth block by depth block, each block's sums added to the previous blocks' in C, as
      * the panels' kernels do, so that the bits are theirs.
      */
@@ -133,7 +137,9 @@ final class WholeRowGemmF32 {
             boolean accumulate) {
         int mr = GemmF32Vector.MR, n = 3 * V + 1;
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00, last = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
+        FloatVector c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
+        FloatVector c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00, last = c00;
         for (int p = 0; p < kc; p++) {
             int ai = aOff + p * mr, bi = bOff + p * n;
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
@@ -155,43 +161,91 @@ final class WholeRowGemmF32 {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
             c32 = x.fma(b2, c32);
+            x = FloatVector.broadcast(SPECIES, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            c42 = x.fma(b2, c42);
+            x = FloatVector.broadcast(SPECIES, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            c52 = x.fma(b2, c52);
+            x = FloatVector.broadcast(SPECIES, a[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            c62 = x.fma(b2, c62);
+            x = FloatVector.broadcast(SPECIES, a[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            c72 = x.fma(b2, c72);
             last = FloatVector.fromArray(SPECIES, a, ai, TILE_ROWS)
                     .fma(FloatVector.broadcast(SPECIES, b[bi + 3 * V]), last);
         }
         if (accumulate) {
-            c00 = c00.add(FloatVector.fromArray(SPECIES, c, cOff));
-            c01 = c01.add(FloatVector.fromArray(SPECIES, c, cOff + V));
-            c02 = c02.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * V));
-            c10 = c10.add(FloatVector.fromArray(SPECIES, c, cOff + n));
-            c11 = c11.add(FloatVector.fromArray(SPECIES, c, cOff + n + V));
-            c12 = c12.add(FloatVector.fromArray(SPECIES, c, cOff + n + 2 * V));
-            c20 = c20.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * n));
-            c21 = c21.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * n + V));
+            c00 = c00.add(FloatVector.fromArray(SPECIES, c, cOff + 0 * n + 0 * V));
+            c01 = c01.add(FloatVector.fromArray(SPECIES, c, cOff + 0 * n + 1 * V));
+            c02 = c02.add(FloatVector.fromArray(SPECIES, c, cOff + 0 * n + 2 * V));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, c, cOff + 1 * n + 0 * V));
+            c11 = c11.add(FloatVector.fromArray(SPECIES, c, cOff + 1 * n + 1 * V));
+            c12 = c12.add(FloatVector.fromArray(SPECIES, c, cOff + 1 * n + 2 * V));
+            c20 = c20.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * n + 0 * V));
+            c21 = c21.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * n + 1 * V));
             c22 = c22.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * n + 2 * V));
-            c30 = c30.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * n));
-            c31 = c31.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * n + V));
+            c30 = c30.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * n + 0 * V));
+            c31 = c31.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * n + 1 * V));
             c32 = c32.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * n + 2 * V));
-            c[cOff + 3 * V] += last.lane(0);
-            c[cOff + n + 3 * V] += last.lane(1);
+            c40 = c40.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * n + 0 * V));
+            c41 = c41.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * n + 1 * V));
+            c42 = c42.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * n + 2 * V));
+            c50 = c50.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * n + 0 * V));
+            c51 = c51.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * n + 1 * V));
+            c52 = c52.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * n + 2 * V));
+            c60 = c60.add(FloatVector.fromArray(SPECIES, c, cOff + 6 * n + 0 * V));
+            c61 = c61.add(FloatVector.fromArray(SPECIES, c, cOff + 6 * n + 1 * V));
+            c62 = c62.add(FloatVector.fromArray(SPECIES, c, cOff + 6 * n + 2 * V));
+            c70 = c70.add(FloatVector.fromArray(SPECIES, c, cOff + 7 * n + 0 * V));
+            c71 = c71.add(FloatVector.fromArray(SPECIES, c, cOff + 7 * n + 1 * V));
+            c72 = c72.add(FloatVector.fromArray(SPECIES, c, cOff + 7 * n + 2 * V));
+            c[cOff + 0 * n + 3 * V] += last.lane(0);
+            c[cOff + 1 * n + 3 * V] += last.lane(1);
             c[cOff + 2 * n + 3 * V] += last.lane(2);
             c[cOff + 3 * n + 3 * V] += last.lane(3);
+            c[cOff + 4 * n + 3 * V] += last.lane(4);
+            c[cOff + 5 * n + 3 * V] += last.lane(5);
+            c[cOff + 6 * n + 3 * V] += last.lane(6);
+            c[cOff + 7 * n + 3 * V] += last.lane(7);
         } else {
-            c[cOff + 3 * V] = last.lane(0);
-            c[cOff + n + 3 * V] = last.lane(1);
+            c[cOff + 0 * n + 3 * V] = last.lane(0);
+            c[cOff + 1 * n + 3 * V] = last.lane(1);
             c[cOff + 2 * n + 3 * V] = last.lane(2);
             c[cOff + 3 * n + 3 * V] = last.lane(3);
+            c[cOff + 4 * n + 3 * V] = last.lane(4);
+            c[cOff + 5 * n + 3 * V] = last.lane(5);
+            c[cOff + 6 * n + 3 * V] = last.lane(6);
+            c[cOff + 7 * n + 3 * V] = last.lane(7);
         }
-        c00.intoArray(c, cOff);
-        c01.intoArray(c, cOff + V);
-        c02.intoArray(c, cOff + 2 * V);
-        c10.intoArray(c, cOff + n);
-        c11.intoArray(c, cOff + n + V);
-        c12.intoArray(c, cOff + n + 2 * V);
-        c20.intoArray(c, cOff + 2 * n);
-        c21.intoArray(c, cOff + 2 * n + V);
+        c00.intoArray(c, cOff + 0 * n + 0 * V);
+        c01.intoArray(c, cOff + 0 * n + 1 * V);
+        c02.intoArray(c, cOff + 0 * n + 2 * V);
+        c10.intoArray(c, cOff + 1 * n + 0 * V);
+        c11.intoArray(c, cOff + 1 * n + 1 * V);
+        c12.intoArray(c, cOff + 1 * n + 2 * V);
+        c20.intoArray(c, cOff + 2 * n + 0 * V);
+        c21.intoArray(c, cOff + 2 * n + 1 * V);
         c22.intoArray(c, cOff + 2 * n + 2 * V);
-        c30.intoArray(c, cOff + 3 * n);
-        c31.intoArray(c, cOff + 3 * n + V);
+        c30.intoArray(c, cOff + 3 * n + 0 * V);
+        c31.intoArray(c, cOff + 3 * n + 1 * V);
         c32.intoArray(c, cOff + 3 * n + 2 * V);
+        c40.intoArray(c, cOff + 4 * n + 0 * V);
+        c41.intoArray(c, cOff + 4 * n + 1 * V);
+        c42.intoArray(c, cOff + 4 * n + 2 * V);
+        c50.intoArray(c, cOff + 5 * n + 0 * V);
+        c51.intoArray(c, cOff + 5 * n + 1 * V);
+        c52.intoArray(c, cOff + 5 * n + 2 * V);
+        c60.intoArray(c, cOff + 6 * n + 0 * V);
+        c61.intoArray(c, cOff + 6 * n + 1 * V);
+        c62.intoArray(c, cOff + 6 * n + 2 * V);
+        c70.intoArray(c, cOff + 7 * n + 0 * V);
+        c71.intoArray(c, cOff + 7 * n + 1 * V);
+        c72.intoArray(c, cOff + 7 * n + 2 * V);
     }
 }
