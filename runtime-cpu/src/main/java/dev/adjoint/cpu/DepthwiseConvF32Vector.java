@@ -234,11 +234,11 @@ final class DepthwiseConvF32Vector {
             float bias = Clamp.bias(epilogue, clamp, o);
             if (stride == 1) {
                 same3x3Rows(x, xOff, h, w, fromRow, toRow, weight, o * 9, out, outOff, clamp, bias);
-            } else if (w <= BANDED_MAX_WIDTH) {
-                half3x3BandsRows(x, xOff, h, w, fromRow, toRow, weight, o * 9, out, outOff, ow, leftOk, rightOk, clamp,
-                        bias);
             } else {
-                half3x3Rows(x, xOff, h, w, fromRow, toRow, weight, o * 9, out, outOff, ow, leftOk, rightOk, clamp,
+                // Rows of any width: a band's input is in cache, where BANDED_MAX_WIDTH's reason (wide rows read a
+                // few lines each from memory) does not hold. MobileNet-v2's 96-channel 112x112 block took 0.93-0.94x
+                // the time with its 112-wide rows so.
+                half3x3BandsRows(x, xOff, h, w, fromRow, toRow, weight, o * 9, out, outOff, ow, leftOk, rightOk, clamp,
                         bias);
             }
         }
@@ -349,13 +349,6 @@ final class DepthwiseConvF32Vector {
      */
     private static void half3x3(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int outOff,
             int oh, int ow, boolean[] leftOk, boolean[] rightOk, Clamp clamp, float planeBias) {
-        half3x3Rows(x, xOff, h, w, 0, oh, weight, wOff, out, outOff, ow, leftOk, rightOk, clamp, planeBias);
-    }
-
-    /** {@link #half3x3} for output rows {@code [fromRow, toRow)}, row y written at {@code out[outOff + y * ow]}. */
-    private static void half3x3Rows(float[] x, int xOff, int h, int w, int fromRow, int toRow, float[] weight,
-            int wOff, float[] out, int outOff, int ow, boolean[] leftOk, boolean[] rightOk, Clamp clamp,
-            float planeBias) {
         boolean fused = clamp.fused;
         FloatVector bias = FloatVector.broadcast(SPECIES, planeBias);
         FloatVector low = FloatVector.broadcast(SPECIES, clamp.low), high = FloatVector.broadcast(SPECIES, clamp.high);
@@ -371,7 +364,7 @@ final class DepthwiseConvF32Vector {
         int count = Math.ceilDiv(ow, V);
         boolean narrowRow = ow < V;
         VectorMask<Float> rowLanes = SPECIES.indexInRange(0, ow);
-        for (int y = fromRow; y < toRow; y++) {
+        for (int y = 0; y < oh; y++) {
             boolean top = y > 0, bottom = 2 * y + 1 < h;
             int centreRow = xOff + 2 * y * w;
             for (int k = 0; k < count; k++) {
@@ -415,9 +408,9 @@ final class DepthwiseConvF32Vector {
     }
 
     /**
-     * {@link #half3x3} for input rows of at most {@link #BANDED_MAX_WIDTH} values: strips of a vector's output columns
-     * walk down bands of {@link #HALF_BAND_ROWS} output rows, and the taps of the input row below output row y stay in
-     * registers for row y + 1. The same sums in the same order as {@link #half3x3}, which selects each input row's
+     * {@link #half3x3} in strips of a vector's output columns that walk down bands of {@link #HALF_BAND_ROWS} output
+     * rows, the taps of the input row below output row y kept in registers for row y + 1. {@link #conv} takes it for
+     * input rows of at most {@link #BANDED_MAX_WIDTH} values, {@link Bands} (whose rows are in cache) for any. The same sums in the same order as {@link #half3x3}, which selects each input row's
      * taps once per output row that reads it: one thread, MobileNet-v2's 144 x 56x56 layer 0.79-0.82 and its
      * 192 x 28x28 one 0.52-0.78 of the time. Wider rows are read a few cache lines of each row per strip, which from
      * memory took 1.6x as long as rows in order (96 x 112x112); keeping the taps for the next row in an array instead,
