@@ -140,8 +140,10 @@ final class ConvolutionBlock {
 
     /**
      * Any convolution as a block's first layer (MobileNet's stem before its first depthwise layer): each band's rows
-     * are the layer on the input rows their windows read, padded only where those reach past the image, through
-     * {@link Convolution#conv2d}, then copied into the band. {@code out} is the layer's output dims.
+     * are the layer on the input rows their windows read, padded only where those reach past the image. A stem's
+     * kernel ({@link PolyphaseConvF32Vector}) reads those rows in place and writes the band; any other layer goes
+     * through {@link Convolution#conv2d} on a copy of the rows, its output then copied into the band. {@code out} is
+     * the layer's output dims.
      */
     private static DepthwiseBlockF32.FirstLayer sliced(CpuBackend backend, CpuStorage x, int[] xd, Layer layer,
             int[] out) {
@@ -150,12 +152,20 @@ final class ConvolutionBlock {
         int reach = (layer.weightShape().dim(2) - 1) * s.dilationH() + 1;
         float[] xs = x.floats();
         Convolution.Epilogue epilogue = layer.epilogue(null);
+        int kh = layer.weightShape().dim(2), kw = layer.weightShape().dim(3);
         return (n, from, to, dst, dstOff, chunk) -> {
             // Input rows [top, bottom) hold the windows of output rows [from, to), padding included.
             int top = from * s.strideH() - s.padTop(), bottom = (to - 1) * s.strideH() - s.padTop() + reach;
             int r0 = Math.max(0, top), r1 = Math.min(h, bottom);
             Conv2dSpec band = new Conv2dSpec(s.strideH(), s.strideW(), r0 - top, bottom - r1, s.padLeft(),
                     s.padRight(), s.dilationH(), s.dilationW(), s.groups());
+            if (PolyphaseConvF32Vector.applies(channels, s.groups(), outChannels, kh, kw, band, to - from, ow)) {
+                // A stem's kernel reads the rows in place and writes the band's rows: no copy either way.
+                PolyphaseConvF32Vector.conv(xs, (n * channels * h + r0) * w, h * w, 1, channels, r1 - r0, w,
+                        layer.weight(), outChannels, kh, kw, band, to - from, ow, epilogue.floats(0), dst, dstOff,
+                        chunk);
+                return;
+            }
             CpuStorage rows = Memory.allocateForOverwrite(backend, DType.FLOAT32, (long) channels * (r1 - r0) * w);
             for (int c = 0; c < channels; c++) {
                 System.arraycopy(xs, ((n * channels + c) * h + r0) * w, rows.floats(), c * (r1 - r0) * w,

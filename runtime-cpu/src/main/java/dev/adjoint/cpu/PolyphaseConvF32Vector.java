@@ -67,6 +67,17 @@ final class PolyphaseConvF32Vector {
      */
     static void conv(float[] x, int batch, int channels, int h, int w, CpuStorage weight, int outChannels, int kh,
             int kw, Conv2dSpec spec, int oh, int ow, GemmF32Vector.Epilogue epilogue, float[] out) {
+        conv(x, 0, h * w, batch, channels, h, w, weight, outChannels, kh, kw, spec, oh, ow, epilogue, out, 0, oh * ow);
+    }
+
+    /**
+     * As the form above, with input plane {@code p} (channel {@code p % channels} of image {@code p / channels}) from
+     * {@code x[xOff + p * xPlaneStride]} and output plane {@code q} from {@code out[outOff + q * outPlaneStride]}: rows
+     * of an image's planes, in place, into the rows of a band ({@code DepthwiseBlockF32}).
+     */
+    static void conv(float[] x, int xOff, int xPlaneStride, int batch, int channels, int h, int w, CpuStorage weight,
+            int outChannels, int kh, int kw, Conv2dSpec spec, int oh, int ow, GemmF32Vector.Epilogue epilogue,
+            float[] out, int outOff, int outPlaneStride) {
         int depth = channels * kh * kw;
         GemmF32Vector.Packed filters = PackedOperands.floats(weight, true, outChannels, depth, 0, depth, 1);
         if (filters == null) {
@@ -83,15 +94,16 @@ final class PolyphaseConvF32Vector {
             }
         }
         for (int first = 0, images = (int) Math.max(1, PASS_PLANE_VALUES / imageSize); first < batch; first += images) {
-            pass(x, first, Math.min(images, batch - first), channels, h, w, filters, outChannels, kh, kw, spec, oh, ow,
-                    geometry, rowStart, epilogue, out);
+            pass(x, xOff, xPlaneStride, first, Math.min(images, batch - first), channels, h, w, filters, outChannels,
+                    kh, kw, spec, oh, ow, geometry, rowStart, epilogue, out, outOff, outPlaneStride);
         }
     }
 
     /** Images {@code [first, first + batch)}: their planes, then their chunks of output rows. */
-    private static void pass(float[] x, int first, int batch, int channels, int h, int w, GemmF32Vector.Packed filters,
-            int outChannels, int kh, int kw, Conv2dSpec spec, int oh, int ow, DepthwiseConvF32Vector.Geometry geometry,
-            int[] rowStart, GemmF32Vector.Epilogue epilogue, float[] out) {
+    private static void pass(float[] x, int xOff, int xPlaneStride, int first, int batch, int channels, int h, int w,
+            GemmF32Vector.Packed filters, int outChannels, int kh, int kw, Conv2dSpec spec, int oh, int ow,
+            DepthwiseConvF32Vector.Geometry geometry, int[] rowStart, GemmF32Vector.Epilogue epilogue, float[] out,
+            int outOff, int outPlaneStride) {
         int depth = channels * kh * kw;
         int planeSize = geometry.subPlanesSize();
         int len = geometry.rowLength();
@@ -102,7 +114,7 @@ final class PolyphaseConvF32Vector {
         long planeValues = (long) h * w;
         Parallel.forRange(batch * channels, (int) Math.max(1, (1L << 16) / Math.max(1, planeValues)), (from, to) -> {
             for (int plane = from; plane < to; plane++) {
-                geometry.load(x, (first * channels + plane) * h * w, planes, plane * planeSize);
+                geometry.load(x, xOff + (first * channels + plane) * xPlaneStride, planes, plane * planeSize);
             }
         });
         int rowsPerChunk = Math.max(1, Math.min(oh, CHUNK_POSITIONS / len));
@@ -126,7 +138,8 @@ final class PolyphaseConvF32Vector {
                         }
                         for (int o = 0; o < outChannels; o++) {
                             for (int y = y0; y < y1; y++) {
-                                int at = ((n * outChannels + o) * oh + y) * ow, src = o * ldc + (y - y0) * len;
+                                int at = outOff + (n * outChannels + o) * outPlaneStride + y * ow;
+                                int src = o * ldc + (y - y0) * len;
                                 if (epilogue == null || epilogue.residual() != null) {
                                     System.arraycopy(chunk, src, out, at, ow);
                                     if (epilogue != null) {
