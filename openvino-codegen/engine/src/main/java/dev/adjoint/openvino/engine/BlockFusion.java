@@ -2,6 +2,7 @@ package dev.adjoint.openvino.engine;
 
 import dev.adjoint.Conv2dLayer;
 import dev.adjoint.Tensor;
+import dev.adjoint.core.Shape;
 import dev.adjoint.op.Conv2dSpec;
 import dev.adjoint.openvino.ir.ElementType;
 import dev.adjoint.openvino.engine.EpilogueFusion.FusedConvolution;
@@ -126,7 +127,7 @@ final class BlockFusion {
         /** The layers for the last input shape (null: that shape falls back to the steps' own kernels). */
         private volatile Snapshot last;
 
-        private record Snapshot(int[] xDims, List<Conv2dLayer> layers) {
+        private record Snapshot(int[] xDims, List<Conv2dLayer> layers, Shape out) {
         }
 
         Block(List<Step> steps, FusedConvolution[] layers) {
@@ -140,39 +141,33 @@ final class BlockFusion {
             Tensor shortcut = in.size() > 1 ? in.get(1).tensor() : null;
             Snapshot s = last;
             if (s == null || !Arrays.equals(s.xDims(), x.shape().dims())) {
-                s = new Snapshot(x.shape().dims(), layers(x.shape().dims()));
+                s = snapshot(x.shape().dims());
                 last = s;
             }
-            if (s.layers() == null || shortcut != null && !shortcut.shape().equals(outShape(s))) {
+            if (s.layers() == null || shortcut != null && !shortcut.shape().equals(s.out())) {
                 return stepByStep(x, shortcut);
             }
             return List.of(x.conv2dBlock(s.layers(), shortcut));
         }
 
-        /** The layers as {@code conv2d}s for an input of {@code xDims}; null when one is not a single conv2d. */
-        private List<Conv2dLayer> layers(int[] xDims) {
+        /**
+         * The layers as {@code conv2d}s for an input of {@code xDims}, and the block's output shape; no layers when
+         * one is not a single conv2d.
+         */
+        private Snapshot snapshot(int[] xDims) {
             List<Conv2dLayer> out = new ArrayList<>(layers.length);
             int[] dims = xDims.clone();
             for (FusedConvolution c : layers) {
                 Conv2dSpec spec = c.prepared().spec2d(dims);
                 Tensor filters = c.prepared().constantFilters();
                 if (spec == null || dims[1] != filters.dim(1) * spec.groups()) {
-                    return null;
+                    return new Snapshot(xDims, null, null);
                 }
                 out.add(new Conv2dLayer(filters, c.bias(), spec, c.low(), c.high()));
                 dims = new int[] {dims[0], filters.dim(0), spec.outHeight(dims[2], filters.dim(2)),
                         spec.outWidth(dims[3], filters.dim(3))};
             }
-            return out;
-        }
-
-        private static dev.adjoint.core.Shape outShape(Snapshot s) {
-            int[] dims = s.xDims().clone();
-            for (Conv2dLayer l : s.layers()) {
-                dims = new int[] {dims[0], l.weight().dim(0), l.spec().outHeight(dims[2], l.weight().dim(2)),
-                        l.spec().outWidth(dims[3], l.weight().dim(3))};
-            }
-            return dev.adjoint.core.Shape.of(dims);
+            return new Snapshot(xDims, out, Shape.of(dims));
         }
 
         /** The steps' own kernels in turn, each given its constants and the value before it. */

@@ -213,6 +213,42 @@ class ConvolutionFusionTest {
     }
 
     /**
+     * A block step runs its layers' own steps where one conv2dBlock cannot: a shortcut of one image that the Add
+     * broadcasts over a dynamic batch of two, and a first layer whose negative pads crop its input.
+     */
+    @Test
+    void aBlockFallsBackToItsStepsWhereOneConv2dBlockCannotRunIt() {
+        SplittableRandom r = new SplittableRandom(14);
+        GraphBuilder g = new GraphBuilder("fallbacks");
+        NodeOutput x = g.parameter("x", ElementType.F32, PartialShape.of(Dimension.dynamic(), Dimension.of(8),
+                Dimension.of(16), Dimension.of(16))).output(0);
+        NodeOutput one = g.parameter("one", ElementType.F32, PartialShape.of(1, 8, 16, 16)).output(0);
+        g.result("broadcast", add(g, "shortcut", invertedResidual(g, r, x, 8, 32, 8, 1).projected(), one));
+        // A 1x1 expansion that crops a row and a column on each side (pads -1): 16x16 in, 14x14 out.
+        NodeOutput cropped = g.op("Clamp", 0, "relu6c", Attributes.of("min", 0.0, "max", 6.0), add(g, "biasD",
+                g.op("Convolution", 1, "crop", Attributes.of("strides", List.of(1L, 1L), "pads_begin",
+                        List.of(-1L, -1L), "pads_end", List.of(-1L, -1L), "dilations", List.of(1L, 1L)), x,
+                        c(g, "wD", new long[] {24, 8, 1, 1}, random(r, 24 * 8, 0.3))).output(0),
+                c(g, "bD", new long[] {1, 24, 1, 1}, random(r, 24, 1)))).output(0);
+        g.result("cropped", invertedResidual(g, r, cropped, 24, 0, 8, 1).projected());
+        Model m = Model.of(g.build());
+        CompiledModel fused = core.compileModel(m, "CPU");
+        CompiledModel plain = core.compile(m, "CPU", Map.of(), false);
+        assertEquals(2, fused.summary().steps(), "two block steps");
+        float[] input = random(new SplittableRandom(15), 2 * 8 * 16 * 16, 3);
+        float[] shortcut = random(new SplittableRandom(16), 8 * 16 * 16, 3);
+        InferRequest f = fused.createInferRequest(), p = plain.createInferRequest();
+        for (InferRequest request : List.of(f, p)) {
+            request.setInputTensor(0, OvTensor.of(input, 2, 8, 16, 16));
+            request.setInputTensor(1, OvTensor.of(shortcut, 1, 8, 16, 16));
+            request.infer();
+        }
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(p.getOutputTensor(i).toFloatArray(), f.getOutputTensor(i).toFloatArray(), "output " + i);
+        }
+    }
+
+    /**
      * A ResNet block with a downsampling shortcut: {@code relu(bias(conv B(relu(bias(conv A(x))))) + bias(conv D(x)))}.
      * Whichever convolution comes first in the plan takes the shortcut Add (and the Relu after it) as the sum of the
      * other's biased output, and runs where the Add ran: with D built first, D's step must wait for B's.
