@@ -66,18 +66,9 @@ final class BlockFusion {
             replaced.put(project, blockStep(block));
             absorbed.addAll(block);
         }
-        if (replaced.isEmpty()) {
-            return steps;
-        }
-        List<Step> out = new ArrayList<>(steps.size());
-        for (Step s : steps) {
-            if (replaced.containsKey(s)) {
-                out.add(replaced.get(s));
-            } else if (!absorbed.contains(s)) {
-                out.add(s);
-            }
-        }
-        return out;
+        // The block's step takes the projection's place: its inputs (the first layer's, and the shortcut) are ready
+        // there, and its output is the projection's.
+        return Fusion.replace(steps, replaced, absorbed);
     }
 
     /**

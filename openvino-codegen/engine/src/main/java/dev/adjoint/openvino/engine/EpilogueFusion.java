@@ -120,20 +120,9 @@ final class EpilogueFusion {
             }
             absorbed.add(last);
         }
-        if (replaced.isEmpty()) {
-            return steps;
-        }
         // The fused step takes the convolution's place (or the shortcut Add's): its inputs are ready there, and every
         // reader of its output (the last folded layer's) comes after that layer, so after its place too.
-        List<Step> out = new ArrayList<>(steps.size());
-        for (Step s : steps) {
-            if (replaced.containsKey(s)) {
-                out.add(replaced.get(s));
-            } else if (!absorbed.contains(s)) {
-                out.add(s);
-            }
-        }
-        return out;
+        return Fusion.replace(steps, replaced, absorbed);
     }
 
     private static boolean isConvolution(Step s) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Fuses chains of float element-wise layers — the Multiply, Add and Relu (or Clamp, as ReLU6) that follow every
@@ -130,6 +131,26 @@ final class Fusion {
         }
         // A fused step must sit where its last layer was: re-place chains after the steps they follow.
         return reorder(steps, out);
+    }
+
+    /**
+     * {@code steps} with each step that {@code replaced} maps to a fused step swapped for it, and the other steps the
+     * fused ones absorbed dropped, in order: the fused passes put a fused step where its inputs are all ready and
+     * before every reader of its output.
+     */
+    static List<Step> replace(List<Step> steps, Map<Step, Step> replaced, Set<Step> absorbed) {
+        if (replaced.isEmpty()) {
+            return steps;
+        }
+        List<Step> out = new ArrayList<>(steps.size());
+        for (Step s : steps) {
+            if (replaced.containsKey(s)) {
+                out.add(replaced.get(s));
+            } else if (!absorbed.contains(s)) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /** How many steps read each slot; a model output counts as two readers, so that it is never fused away. */

@@ -201,15 +201,24 @@ class ConvolutionFusionTest {
         NodeOutput x = g.parameter("x", ElementType.F32, PartialShape.of(Dimension.dynamic(), Dimension.of(16),
                 Dimension.of(21), Dimension.of(21))).output(0);
         g.result("y", add(g, "shortcut", invertedResidual(g, r, x, 16, 64, 16, 1).projected(), x));
-        Model m = Model.of(g.build());
-        float[] input = random(new SplittableRandom(13), 3 * 16 * 21 * 21, 3);
+        assertFusedEqualsPlain(Model.of(g.build()),
+                OvTensor.of(random(new SplittableRandom(13), 3 * 16 * 21 * 21, 3), 3, 16, 21, 21));
+    }
+
+    /** Every output of {@code m} on {@code inputs}, fused, has the bits of the layers one by one (fusion off). */
+    private void assertFusedEqualsPlain(Model m, OvTensor... inputs) {
         InferRequest fused = core.compileModel(m, "CPU").createInferRequest();
         InferRequest plain = core.compile(m, "CPU", Map.of(), false).createInferRequest();
         for (InferRequest request : List.of(fused, plain)) {
-            request.setInputTensor(0, OvTensor.of(input, 3, 16, 21, 21));
+            for (int i = 0; i < inputs.length; i++) {
+                request.setInputTensor(i, inputs[i]);
+            }
             request.infer();
         }
-        assertArrayEquals(plain.getOutputTensor(0).toFloatArray(), fused.getOutputTensor(0).toFloatArray());
+        for (int i = 0; i < m.outputs().size(); i++) {
+            assertArrayEquals(plain.getOutputTensor(i).toFloatArray(), fused.getOutputTensor(i).toFloatArray(),
+                    "output " + i);
+        }
     }
 
     /**
@@ -232,20 +241,9 @@ class ConvolutionFusionTest {
                 c(g, "bD", new long[] {1, 24, 1, 1}, random(r, 24, 1)))).output(0);
         g.result("cropped", invertedResidual(g, r, cropped, 24, 0, 8, 1).projected());
         Model m = Model.of(g.build());
-        CompiledModel fused = core.compileModel(m, "CPU");
-        CompiledModel plain = core.compile(m, "CPU", Map.of(), false);
-        assertEquals(2, fused.summary().steps(), "two block steps");
-        float[] input = random(new SplittableRandom(15), 2 * 8 * 16 * 16, 3);
-        float[] shortcut = random(new SplittableRandom(16), 8 * 16 * 16, 3);
-        InferRequest f = fused.createInferRequest(), p = plain.createInferRequest();
-        for (InferRequest request : List.of(f, p)) {
-            request.setInputTensor(0, OvTensor.of(input, 2, 8, 16, 16));
-            request.setInputTensor(1, OvTensor.of(shortcut, 1, 8, 16, 16));
-            request.infer();
-        }
-        for (int i = 0; i < 2; i++) {
-            assertArrayEquals(p.getOutputTensor(i).toFloatArray(), f.getOutputTensor(i).toFloatArray(), "output " + i);
-        }
+        assertEquals(2, core.compileModel(m, "CPU").summary().steps(), "two block steps");
+        assertFusedEqualsPlain(m, OvTensor.of(random(new SplittableRandom(15), 2 * 8 * 16 * 16, 3), 2, 8, 16, 16),
+                OvTensor.of(random(new SplittableRandom(16), 8 * 16 * 16, 3), 1, 8, 16, 16));
     }
 
     /**
