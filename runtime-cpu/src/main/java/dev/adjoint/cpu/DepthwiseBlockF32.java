@@ -25,9 +25,10 @@ final class DepthwiseBlockF32 {
     /**
      * What a band may take, in floats: its expanded and depthwise rows and the first layer's scratch, 1.25 MiB (this
      * machine's L2 is 1 MiB; the rest comes back from L3 while the band runs). Measured per block in MobileNet-v2 on
-     * one thread: with 0.5 MiB the 144-channel 56x56 block took 1.08x its time layer by layer in cache, as each band's
-     * GEMMs and depthwise strips start over; with 1 MiB the 576-channel 14x14 block ran in two bands of 98-column
-     * GEMMs, 0.525 against 0.475 ms in one; with 2 MiB the 112x112 blocks lost their gain from memory (0.39 -> 0.48 ms).
+     * one thread: with 0.5 MiB the 144-channel 56x56 block took 1.11x its time layer by layer in cache, as each
+     * band's GEMMs and depthwise strips start over; with 1 MiB the 576-channel 14x14 block ran in two bands of
+     * 98-column GEMMs, 0.525 against 0.475 ms in one; with 2 MiB the 112x112 blocks lost their gain from memory
+     * (0.39 -> 0.48 ms).
      */
     private static final int BAND_FLOATS = (1280 << 10) / Float.BYTES;
     /** Bands per thread below which the bands are cut thinner, so that the threads share them out evenly. */
@@ -202,10 +203,11 @@ final class DepthwiseBlockF32 {
         long fixed = (long) wide * (extraRows * w + 2 * DepthwiseConvF32Vector.Bands.MARGIN)
                 + (long) extraRows * scratch;
         long perRow = (long) wide * (stride * w + ow) + (long) stride * scratch;
-        int most = (int) Math.clamp((BAND_FLOATS - fixed) / perRow, 1, oh);
+        int most = Math.clamp((BAND_FLOATS - fixed) / perRow, 1, oh);
         // Down to half as many rows where that makes a band whole column panels of the GEMMs' tiles (a part-filled
         // panel in every band's projection goes through the slower narrow tile), unless that leaves a last band of
-        // less than half the others: MobileNet-v2's 28x28 blocks as 24 and 4 rows took 1.06x the time of 16 and 12.
+        // less than half the others: MobileNet-v2's 28x28 blocks as 24 and 4 rows took 1.02-1.07x the time of 16
+        // and 12.
         for (int r = most; r > most / 2; r--) {
             if (r * ow % GemmF32Vector.NR == 0 && (oh % r == 0 || 2 * (oh % r) >= r)) {
                 return r;
