@@ -194,6 +194,6 @@ final class ConvolutionBlock {
         if (packed == null) {
             packed = GemmF32Vector.pack(true, out, in, weight, 0, in, 1);
         }
-        return new DepthwiseBlockF32.Pointwise(weight, packed, out, in, layer.epilogue(residual).floats(0));
+        return new DepthwiseBlockF32.Pointwise(weight, packed, out, layer.epilogue(residual).floats(0));
     }
 }

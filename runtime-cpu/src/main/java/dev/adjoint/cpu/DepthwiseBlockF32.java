@@ -41,9 +41,11 @@ final class DepthwiseBlockF32 {
     private DepthwiseBlockF32() {
     }
 
-    /** A pointwise layer's filters, packed once where the cache keeps them (null: the GEMM packs them per call). */
-    record Pointwise(float[] weight, GemmF32Vector.Packed packed, int outChannels, int inChannels,
-            GemmF32Vector.Epilogue epilogue) {
+    /**
+     * A pointwise layer's filters ({@code outChannels} rows), also packed for the GEMM (by the cache of packed
+     * weights, or once for the call), and its epilogue.
+     */
+    record Pointwise(float[] weight, GemmF32Vector.Packed packed, int outChannels, GemmF32Vector.Epilogue epilogue) {
     }
 
     /**
@@ -94,8 +96,8 @@ final class DepthwiseBlockF32 {
      * fewer bands than {@link #BANDS_PER_THREAD} a thread, they are cut thinner into a multiple of the threads, so
      * that each thread's share is the same (MobileNet-v2's 14x14 blocks at batch 1 on two threads: two bands of 7
      * rows, not one of 14). Against the layers run one by one, each shared by the threads, the network at batch 1 on
-     * two threads took 0.82-0.86x the time this way; with each band's layers shared by the threads instead (a fork
-     * and join per layer and band) 1.16x.
+     * two threads took 0.82-0.96x the time this way (three runs in one JVM by turns); with each band's layers shared
+     * by the threads instead (a fork and join per layer and band) 1.16x.
      */
     static final class Block {
         private final int wide, h, w, stride, oh, ow, rows, bands, chunk, bandStride;
