@@ -54,9 +54,7 @@ final class ConvolutionBlock {
         for (int i = 0; i < layers.length; i++) {
             Layer layer = layers[i];
             boolean last = i == layers.length - 1;
-            Shape next = last ? outShape : Shape.of(shape.dim(0), layer.weightShape().dim(0),
-                    layer.spec().outHeight(shape.dim(2), layer.weightShape().dim(2)),
-                    layer.spec().outWidth(shape.dim(3), layer.weightShape().dim(3)));
+            Shape next = last ? outShape : Shape.of(outDims(shape.dims(), layer));
             CpuStorage made = (CpuStorage) Convolution.conv2d(backend, value, shape, layer.weight(),
                     layer.weightShape(), layer.spec(), layer.epilogue(last ? residual : null), next, vector);
             if (value != x) {
