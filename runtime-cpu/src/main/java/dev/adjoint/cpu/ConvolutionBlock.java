@@ -91,7 +91,7 @@ final class ConvolutionBlock {
         Layer depthwise = layers[layers.length - 2];
         Shape w = depthwise.weightShape();
         int ow = depthwise.spec().outWidth(in[3], w.dim(3));
-        return in[2] > 0 && in[3] > 0 && DepthwiseBlockF32.applies(in[1], w.dim(0), depthwise.spec().groups(), in[2],
+        return in[2] > 0 && in[3] > 0 && DepthwiseConvF32Vector.Bands.apply(in[1], w.dim(0), depthwise.spec().groups(), in[2],
                 in[3], w.dim(2), w.dim(3), depthwise.spec(), ow);
     }
 

@@ -1,6 +1,5 @@
 package dev.adjoint.cpu;
 
-import dev.adjoint.op.Conv2dSpec;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -46,15 +45,6 @@ final class DepthwiseBlockF32 {
      * weights, or once for the call), and its epilogue.
      */
     record Pointwise(float[] weight, GemmF32Vector.Packed packed, int outChannels, GemmF32Vector.Epilogue epilogue) {
-    }
-
-    /**
-     * Whether the block's depthwise layer ({@code channels} in and out, input {@code h x w}, output {@code oh x ow})
-     * takes bands: see {@link DepthwiseConvF32Vector.Bands#apply}.
-     */
-    static boolean applies(int channels, int outChannels, int groups, int h, int w, int kh, int kw, Conv2dSpec spec,
-            int ow) {
-        return DepthwiseConvF32Vector.Bands.apply(channels, outChannels, groups, h, w, kh, kw, spec, ow);
     }
 
     /** The layer before the depthwise one, which writes the rows of its output that a band reads. */

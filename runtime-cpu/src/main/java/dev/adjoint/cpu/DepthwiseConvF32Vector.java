@@ -84,26 +84,18 @@ final class DepthwiseConvF32Vector {
         long planeWork = (long) oh * ow * kh * kw;
         int planes = batch * outChannels;
         // "Same" 3x3, stride 1: tall enough planes are read straight from x and written straight to out.
-        boolean sameGeometry = kh == 3 && kw == 3 && spec.strideH() == 1 && spec.strideW() == 1
-                && spec.dilationH() == 1 && spec.dilationW() == 1 && spec.padTop() == 1 && spec.padBottom() == 1
-                && spec.padLeft() == 1 && spec.padRight() == 1;
-        boolean same3x3 = sameGeometry && (long) (h - 2) * w >= V && 2 * w >= V;
+        boolean sameGeometry = padded3x3(kh, kw, spec, 1);
+        boolean same3x3 = sameGeometry && same3x3Takes(h, w);
         // Planes of one to four vectors (MobileNet's 7x7: 49 values) go through SmallPlane, a vector position at a
         // time.
         SmallPlane small = sameGeometry && h >= 2 && h * w >= V && h * w <= SmallPlane.MAX_VECTORS * V
                 ? new SmallPlane(h, w) : null;
         // 3x3, stride 2, pad 1 (MobileNet's downsampling layers): also straight from x to out; rows of fewer than
         // half a vector (MobileNet's last 14x14 -> 7x7) two at a time.
-        boolean half3x3 = kh == 3 && kw == 3 && spec.strideH() == 2 && spec.strideW() == 2 && spec.dilationH() == 1
-                && spec.dilationW() == 1 && spec.padTop() == 1 && spec.padBottom() == 1 && spec.padLeft() == 1
-                && spec.padRight() == 1;
+        boolean half3x3 = padded3x3(kh, kw, spec, 2);
         PairedRows pairs = half3x3 && 2 * ow < V ? new PairedRows(w, ow) : null;
-        boolean[] firstColumn = new boolean[Math.max(ow, V)];
-        boolean[] pastRightEdge = new boolean[Math.max(ow, V)];
-        for (int c = 0; c < firstColumn.length; c++) {
-            firstColumn[c] = c != 0;
-            pastRightEdge[c] = 2 * c + 1 < w;
-        }
+        boolean[] firstColumn = leftTapInside(ow);
+        boolean[] pastRightEdge = rightTapInside(ow, w);
         // The 3x3 paths apply the epilogue in registers before each store; the general one, and any with a residual,
         // after the plane.
         Clamp clamp = epilogue == null || epilogue.residual() != null ? Clamp.NONE : new Clamp(epilogue);
@@ -183,6 +175,36 @@ final class DepthwiseConvF32Vector {
         });
     }
 
+    /** Whether the window is 3x3, undilated, padded by 1 on every side, with {@code stride} on both axes. */
+    private static boolean padded3x3(int kh, int kw, Conv2dSpec spec, int stride) {
+        return kh == 3 && kw == 3 && spec.strideH() == stride && spec.strideW() == stride && spec.dilationH() == 1
+                && spec.dilationW() == 1 && spec.padTop() == 1 && spec.padBottom() == 1 && spec.padLeft() == 1
+                && spec.padRight() == 1;
+    }
+
+    /** Whether {@link #same3x3} takes an {@code h x w} plane: a spilled row reaches only the next one. */
+    private static boolean same3x3Takes(int h, int w) {
+        return (long) (h - 2) * w >= V && 2 * w >= V;
+    }
+
+    /** Per stride-2 output column: whether its left tap (input column {@code 2x - 1}) is inside the row. */
+    private static boolean[] leftTapInside(int ow) {
+        boolean[] inside = new boolean[Math.max(ow, V)];
+        for (int c = 0; c < inside.length; c++) {
+            inside[c] = c != 0;
+        }
+        return inside;
+    }
+
+    /** Per stride-2 output column: whether its right tap (input column {@code 2x + 1}) is inside a row of w. */
+    private static boolean[] rightTapInside(int ow, int w) {
+        boolean[] inside = new boolean[Math.max(ow, V)];
+        for (int c = 0; c < inside.length; c++) {
+            inside[c] = 2 * c + 1 < w;
+        }
+        return inside;
+    }
+
     /**
      * Bands of rows of one depthwise layer's output planes, for a caller that holds only some rows of the input at a
      * time ({@link DepthwiseBlockF32}): 3x3, pad 1, dilation 1, one output channel per input channel, stride 1 on
@@ -207,23 +229,15 @@ final class DepthwiseConvF32Vector {
             this.ow = ow;
             this.epilogue = epilogue;
             this.clamp = epilogue == null ? Clamp.NONE : new Clamp(epilogue);
-            this.leftOk = new boolean[Math.max(ow, V)];
-            this.rightOk = new boolean[Math.max(ow, V)];
-            for (int c = 0; c < leftOk.length; c++) {
-                leftOk[c] = c != 0;
-                rightOk[c] = 2 * c + 1 < w;
-            }
+            this.leftOk = leftTapInside(ow);
+            this.rightOk = rightTapInside(ow, w);
         }
 
         /** Whether bands compute this layer; {@code oh} and {@code ow} are its output's rows and columns. */
         static boolean apply(int channels, int outChannels, int groups, int h, int w, int kh, int kw, Conv2dSpec spec,
                 int ow) {
-            boolean pad1 = kh == 3 && kw == 3 && spec.dilationH() == 1 && spec.dilationW() == 1 && spec.padTop() == 1
-                    && spec.padBottom() == 1 && spec.padLeft() == 1 && spec.padRight() == 1;
-            if (!pad1 || groups != channels || outChannels != channels || spec.strideH() != spec.strideW()) {
-                return false;
-            }
-            return spec.strideH() == 1 ? (long) (h - 2) * w >= V && 2 * w >= V : spec.strideH() == 2 && 2 * ow >= V;
+            return groups == channels && outChannels == channels && (padded3x3(kh, kw, spec, 1) && same3x3Takes(h, w)
+                    || padded3x3(kh, kw, spec, 2) && 2 * ow >= V);
         }
 
         /**

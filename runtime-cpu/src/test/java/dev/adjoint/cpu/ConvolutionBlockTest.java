@@ -128,7 +128,7 @@ class ConvolutionBlockTest {
             {192, 28, 28, 2}, {384, 14, 14, 1}, {576, 14, 14, 1}};
         for (int[] l : layers) {
             Conv2dSpec spec = new Conv2dSpec(l[3], l[3], 1, 1, 1, 1, 1, 1, l[0]);
-            assertTrue(DepthwiseBlockF32.applies(l[0], l[0], l[0], l[1], l[2], 3, 3, spec, spec.outWidth(l[2], 3)),
+            assertTrue(DepthwiseConvF32Vector.Bands.apply(l[0], l[0], l[0], l[1], l[2], 3, 3, spec, spec.outWidth(l[2], 3)),
                     java.util.Arrays.toString(l));
         }
     }

@@ -309,10 +309,7 @@ final class OpTable {
             if (groupedConstant == null || xDims.length != 4 || groupedConstant.rank() != 4) {
                 return null;
             }
-            long[] kernel = {groupedConstant.dim(2), groupedConstant.dim(3)};
-            Windows.Geometry g = Windows.geometry(new long[] {xDims[2], xDims[3]}, kernel, layer.getLongs("strides"),
-                    layer.getLongs("dilations"), layer.getLongs("pads_begin"), layer.getLongs("pads_end"),
-                    layer.getString("auto_pad"), Rounding.FLOOR);
+            Windows.Geometry g = convGeometry(layer, new long[] {xDims[2], xDims[3]}, groupedConstant, 2);
             for (int i = 0; i < 2; i++) {
                 if (g.padsBegin()[i] < 0 || g.padsEnd()[i] < 0) {
                     return null;
@@ -334,7 +331,11 @@ final class OpTable {
     }
 
     static Windows.Geometry convGeometry(Layer l, Tensor x, Tensor w, int kernelFrom) {
-        long[] in = Windows.spatialDims(x);
+        return convGeometry(l, Windows.spatialDims(x), w, kernelFrom);
+    }
+
+    /** As the form above, for an input of spatial lengths {@code in}. */
+    private static Windows.Geometry convGeometry(Layer l, long[] in, Tensor w, int kernelFrom) {
         long[] kernel = new long[in.length];
         for (int i = 0; i < kernel.length; i++) {
             kernel[i] = w.dim(kernelFrom + i);
