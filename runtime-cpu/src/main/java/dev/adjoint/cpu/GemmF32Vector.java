@@ -3,6 +3,7 @@ package dev.adjoint.cpu;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.LE;
 
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -42,14 +43,14 @@ final class GemmF32Vector {
     private static final int V = SPECIES.length();
 
     /**
-     * Rows of the micro-tile. The tile is MR rows x 2 vectors, so 2 MR accumulators; C2 loads every
-     * broadcast and B vector of an iteration before its first FMA, so accumulators + 2 B vectors + MR
-     * broadcasts must fit the register file or an accumulator spills. AVX2 has 16 vector registers:
-     * 4 x 2 (14 live) fits, 5 x 2, 6 x 2 and 4 x 3 spilled. A 512-bit species means AVX-512 and 32
-     * registers: 8 x 2 (26 live) fits, and its 16 independent FMA chains cover the FMA latency of
-     * two pipes with room to spare.
+     * Rows of the micro-tile. The tile is MR rows x 2 vectors, so 2 MR accumulators, which with the two B vectors
+     * and a broadcast must fit the register file. A 512-bit species means AVX-512 and 32 registers: 8 x 2 (16 FMA
+     * chains, more than the FMA latency times two pipes needs). AVX2 has 16: 6 x 2 (12 chains; 15 registers live,
+     * see {@link #kernel6} for how C2 is kept to that), where 4 x 2's eight chains were exactly latency times pipes
+     * and lost 6-10% of the peak to any stall. A panel's rows must fit one vector ({@link #PANEL_ROWS}), so float64
+     * on AVX2 (four lanes) keeps 4 x 2.
      */
-    static final int MR = SPECIES.vectorBitSize() >= 512 ? 8 : 4;
+    static final int MR = SPECIES.vectorBitSize() >= 512 ? 8 : V >= 8 ? 6 : 4;
     /**
      * The first lane per row of an A panel, which a narrow tile's extra column ({@link #narrowTile4}) and the thin
      * tile load as one vector: masked lanes of {@link #SPECIES}, not a narrower species, because a second species
@@ -559,6 +560,8 @@ final class GemmF32Vector {
                         // 49 = 32 + 17): half the tile's work.
                         if (MR == 8) {
                             narrowTile8(kc, pa, aPanel, edgeB, edgeOff, nr, c, cRow + j, ldc, accumulate, scratch);
+                        } else if (MR == 6) {
+                            narrowTile6(kc, pa, aPanel, edgeB, edgeOff, nr, c, cRow + j, ldc, accumulate, scratch);
                         } else {
                             narrowTile4(kc, pa, aPanel, edgeB, edgeOff, nr, c, cRow + j, ldc, accumulate, scratch);
                         }
@@ -597,6 +600,9 @@ final class GemmF32Vector {
             if (MR == 8) {
                 kernel8Finish(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, finish.rowBias(), biasRow, finish.low(),
                         finish.high());
+            } else if (MR == 6) {
+                kernel6Finish(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, finish.rowBias(), biasRow, finish.low(),
+                        finish.high());
             } else {
                 kernel4Finish(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, finish.rowBias(), biasRow, finish.low(),
                         finish.high());
@@ -605,6 +611,8 @@ final class GemmF32Vector {
         }
         if (MR == 8) {
             kernel8(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, accumulate);
+        } else if (MR == 6) {
+            kernel6(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
             kernel4(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, accumulate);
         }
@@ -614,8 +622,8 @@ final class GemmF32Vector {
     }
 
     /**
-     * The 4-row micro-kernel: the {@code 4 x NR} product of one packed A panel ({@code kc} columns of
-     * 4 values) and one packed B panel ({@code kc} rows of NR values, {@code ldb} apart), stored to or added onto C.
+     * The 4-row micro-kernel, for vectors of fewer than eight lanes (float64 on AVX2): the {@code 4 x NR} product of
+     * one packed A panel ({@code kc} columns of 4 values) and one packed B panel ({@code kc} rows of NR values, {@code ldb} apart), stored to or added onto C.
      */
     private static void kernel4(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c, int cOff,
             int ldc, boolean accumulate) {
@@ -657,6 +665,75 @@ final class GemmF32Vector {
         c21.intoArray(c, cOff + 2 * ldc + V);
         c30.intoArray(c, cOff + 3 * ldc);
         c31.intoArray(c, cOff + 3 * ldc + V);
+    }
+
+    /**
+     * The 6-row micro-kernel, for the 16 vector registers of AVX2: 12 accumulators, the row's two B vectors and one
+     * broadcast. C2 schedules every load of an iteration before its first FMA, which needs 20 registers here and
+     * spilled (47-51 GFLOPS on panels in L1, against 4 x 2's 108); an acquire fence after each row keeps the next
+     * row's broadcast below it, so one broadcast register is live at a time. On x86 the fence is only a compiler
+     * barrier (no instruction): the 6 x 2 tile then ran at 116 GFLOPS, the two FMA pipes' peak.
+     */
+    private static void kernel6(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c, int cOff,
+            int ldc, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * ldb;
+            int ai = aOff + p * 6;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bi + V);
+            FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            VarHandle.acquireFence();
+            av = FloatVector.broadcast(SPECIES, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            VarHandle.acquireFence();
+            av = FloatVector.broadcast(SPECIES, pa[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            VarHandle.acquireFence();
+            av = FloatVector.broadcast(SPECIES, pa[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            VarHandle.acquireFence();
+            av = FloatVector.broadcast(SPECIES, pa[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            VarHandle.acquireFence();
+            av = FloatVector.broadcast(SPECIES, pa[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(SPECIES, c, cOff));
+            c01 = c01.add(FloatVector.fromArray(SPECIES, c, cOff + V));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, c, cOff + ldc));
+            c11 = c11.add(FloatVector.fromArray(SPECIES, c, cOff + ldc + V));
+            c20 = c20.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * ldc + V));
+            c30 = c30.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * ldc + V));
+            c40 = c40.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * ldc));
+            c41 = c41.add(FloatVector.fromArray(SPECIES, c, cOff + 4 * ldc + V));
+            c50 = c50.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * ldc));
+            c51 = c51.add(FloatVector.fromArray(SPECIES, c, cOff + 5 * ldc + V));
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + V);
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + V);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + V);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + V);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c41.intoArray(c, cOff + 4 * ldc + V);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c51.intoArray(c, cOff + 5 * ldc + V);
     }
 
     /**
@@ -791,6 +868,89 @@ final class GemmF32Vector {
         c31 = c31.add(bias3);
         c31 = c31.blend(lo, c31.compare(LE, lo));
         c31.blend(hi, c31.compare(GE, hi)).intoArray(c, cOff + 3 * ldc + V);
+    }
+
+    /**
+     * As {@link #kernel6} storing C, each row {@code r} plus {@code rowBias[biasRow + r]} and clamped to
+     * {@code [low, high]} in registers, by a compare and a blend (see {@link Epilogue}).
+     */
+    private static void kernel6Finish(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c,
+            int cOff, int ldc, float[] rowBias, int biasRow, float low, float high) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * ldb;
+            int ai = aOff + p * 6;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bi + V);
+            FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            VarHandle.acquireFence();
+            av = FloatVector.broadcast(SPECIES, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            VarHandle.acquireFence();
+            av = FloatVector.broadcast(SPECIES, pa[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            VarHandle.acquireFence();
+            av = FloatVector.broadcast(SPECIES, pa[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            VarHandle.acquireFence();
+            av = FloatVector.broadcast(SPECIES, pa[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            VarHandle.acquireFence();
+            av = FloatVector.broadcast(SPECIES, pa[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        FloatVector lo = FloatVector.broadcast(SPECIES, low), hi = FloatVector.broadcast(SPECIES, high);
+        FloatVector bias0 = FloatVector.broadcast(SPECIES, rowBias[biasRow]);
+        c00 = c00.add(bias0);
+        c00 = c00.blend(lo, c00.compare(LE, lo));
+        c00.blend(hi, c00.compare(GE, hi)).intoArray(c, cOff);
+        c01 = c01.add(bias0);
+        c01 = c01.blend(lo, c01.compare(LE, lo));
+        c01.blend(hi, c01.compare(GE, hi)).intoArray(c, cOff + V);
+        FloatVector bias1 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 1]);
+        c10 = c10.add(bias1);
+        c10 = c10.blend(lo, c10.compare(LE, lo));
+        c10.blend(hi, c10.compare(GE, hi)).intoArray(c, cOff + ldc);
+        c11 = c11.add(bias1);
+        c11 = c11.blend(lo, c11.compare(LE, lo));
+        c11.blend(hi, c11.compare(GE, hi)).intoArray(c, cOff + ldc + V);
+        FloatVector bias2 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 2]);
+        c20 = c20.add(bias2);
+        c20 = c20.blend(lo, c20.compare(LE, lo));
+        c20.blend(hi, c20.compare(GE, hi)).intoArray(c, cOff + 2 * ldc);
+        c21 = c21.add(bias2);
+        c21 = c21.blend(lo, c21.compare(LE, lo));
+        c21.blend(hi, c21.compare(GE, hi)).intoArray(c, cOff + 2 * ldc + V);
+        FloatVector bias3 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 3]);
+        c30 = c30.add(bias3);
+        c30 = c30.blend(lo, c30.compare(LE, lo));
+        c30.blend(hi, c30.compare(GE, hi)).intoArray(c, cOff + 3 * ldc);
+        c31 = c31.add(bias3);
+        c31 = c31.blend(lo, c31.compare(LE, lo));
+        c31.blend(hi, c31.compare(GE, hi)).intoArray(c, cOff + 3 * ldc + V);
+        FloatVector bias4 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 4]);
+        c40 = c40.add(bias4);
+        c40 = c40.blend(lo, c40.compare(LE, lo));
+        c40.blend(hi, c40.compare(GE, hi)).intoArray(c, cOff + 4 * ldc);
+        c41 = c41.add(bias4);
+        c41 = c41.blend(lo, c41.compare(LE, lo));
+        c41.blend(hi, c41.compare(GE, hi)).intoArray(c, cOff + 4 * ldc + V);
+        FloatVector bias5 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 5]);
+        c50 = c50.add(bias5);
+        c50 = c50.blend(lo, c50.compare(LE, lo));
+        c50.blend(hi, c50.compare(GE, hi)).intoArray(c, cOff + 5 * ldc);
+        c51 = c51.add(bias5);
+        c51 = c51.blend(lo, c51.compare(LE, lo));
+        c51.blend(hi, c51.compare(GE, hi)).intoArray(c, cOff + 5 * ldc + V);
     }
 
     /**
@@ -967,6 +1127,34 @@ final class GemmF32Vector {
         storeNarrowTile(tile, nr, c, cOff, ldc, accumulate);
     }
 
+    /** As {@link #narrowTile4}, for the six rows of AVX2's tile. */
+    private static void narrowTile6(int kc, float[] pa, int aOff, float[] pb, int bOff, int nr, float[] c, int cOff,
+            int ldc, boolean accumulate, float[] tile) {
+        FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+        FloatVector extra = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            int ai = aOff + p * MR;
+            int bi = bOff + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
+            c0 = FloatVector.broadcast(SPECIES, pa[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(SPECIES, pa[ai + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(SPECIES, pa[ai + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(SPECIES, pa[ai + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(SPECIES, pa[ai + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(SPECIES, pa[ai + 5]).fma(b0, c5);
+            extra = FloatVector.fromArray(SPECIES, pa, ai, PANEL_ROWS).fma(FloatVector.broadcast(SPECIES, pb[bi + V]),
+                    extra);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, V);
+        c2.intoArray(tile, 2 * V);
+        c3.intoArray(tile, 3 * V);
+        c4.intoArray(tile, 4 * V);
+        c5.intoArray(tile, 5 * V);
+        extra.intoArray(tile, MR * V);
+        storeNarrowTile(tile, nr, c, cOff, ldc, accumulate);
+    }
+
     /** The most columns of a last panel that {@link #thinTile8} takes. */
     private static final int THIN_COLUMNS = 4;
 
@@ -1069,6 +1257,8 @@ final class GemmF32Vector {
             int ldc) {
         if (MR == 8) {
             runsTile8(kc, pa, aOff, b, rowStart, column, c, cOff, ldc);
+        } else if (MR == 6) {
+            runsTile6(kc, pa, aOff, b, rowStart, column, c, cOff, ldc);
         } else {
             runsTile4(kc, pa, aOff, b, rowStart, column, c, cOff, ldc);
         }
@@ -1104,6 +1294,54 @@ final class GemmF32Vector {
         c21.intoArray(c, cOff + 2 * ldc + V);
         c30.intoArray(c, cOff + 3 * ldc);
         c31.intoArray(c, cOff + 3 * ldc + V);
+    }
+
+    private static void runsTile6(int kc, float[] pa, int aOff, float[] b, int[] rowStart, int column, float[] c,
+            int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bi = rowStart[p] + column;
+            int ai = aOff + p * 6;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + V);
+            FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            VarHandle.acquireFence();
+            av = FloatVector.broadcast(SPECIES, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            VarHandle.acquireFence();
+            av = FloatVector.broadcast(SPECIES, pa[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            VarHandle.acquireFence();
+            av = FloatVector.broadcast(SPECIES, pa[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            VarHandle.acquireFence();
+            av = FloatVector.broadcast(SPECIES, pa[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            VarHandle.acquireFence();
+            av = FloatVector.broadcast(SPECIES, pa[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + V);
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + V);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + V);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + V);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c41.intoArray(c, cOff + 4 * ldc + V);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c51.intoArray(c, cOff + 5 * ldc + V);
     }
 
     private static void runsTile8(int kc, float[] pa, int aOff, float[] b, int[] rowStart, int column, float[] c,

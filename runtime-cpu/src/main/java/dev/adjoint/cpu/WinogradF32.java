@@ -100,7 +100,7 @@ final class WinogradF32 {
 
     /** Whether the algorithm is defined for this convolution at all, whatever its size. */
     static boolean supports(int kh, int kw, Conv2dSpec spec) {
-        return V % GemmF32Vector.MR == 0 && kh == 3 && kw == 3 && spec.strideH() == 1 && spec.strideW() == 1
+        return GemmF32Vector.MR <= V && kh == 3 && kw == 3 && spec.strideH() == 1 && spec.strideW() == 1
                 && spec.dilationH() == 1 && spec.dilationW() == 1 && spec.groups() == 1;
     }
 
@@ -278,7 +278,8 @@ final class WinogradF32 {
      * ({@link GemmF32Vector.Packed}: per depth block, panels of MR rows, the MR rows of one column side by
      * side). A vector holds {@code V / MR} channels of the MR tiles, lane {@code q * MR + r} being channel
      * {@code c0 + q} of tile {@code r}: exactly the packed layout's order, so the transform's results are
-     * stored whole, and A needs no packing pass.
+     * stored whole, and A needs no packing pass. Where MR does not divide V (AVX2's 6-row tile in 8 lanes), the
+     * lanes past the last whole group repeat lane 0 and are stored masked off.
      */
     private static void transformInput(Geometry g, int t0, int count, int panel, float[][] input, float[] scratch,
             int[] lanes) {
@@ -294,6 +295,9 @@ final class WinogradF32 {
             for (int q = 0; q < group; q++) {
                 lanes[q * mr + r] = start + q * planeP;
             }
+        }
+        for (int l = group * mr; l < V; l++) {
+            lanes[l] = lanes[0];
         }
         for (int c0 = 0; c0 < c; c0 += group) {
             if (c0 + group > c) {
@@ -320,12 +324,12 @@ final class WinogradF32 {
             }
             int p = c0 / GemmF32Vector.KC * GemmF32Vector.KC, kc = Math.min(GemmF32Vector.KC, c - p);
             int at = p * panels * mr + panel * kc * mr + (c0 - p) * mr;
-            if (c0 + group <= c) {
+            if (c0 + group <= c && group * mr == V) {
                 for (int xi = 0; xi < POINTS; xi++) {
                     FloatVector.fromArray(SPECIES, scratch, xi * V).intoArray(input[xi], at);
                 }
             } else {
-                VectorMask<Float> valid = SPECIES.indexInRange(0, (c - c0) * mr);
+                VectorMask<Float> valid = SPECIES.indexInRange(0, Math.min(group, c - c0) * mr);
                 for (int xi = 0; xi < POINTS; xi++) {
                     FloatVector.fromArray(SPECIES, scratch, xi * V).intoArray(input[xi], at, valid);
                 }

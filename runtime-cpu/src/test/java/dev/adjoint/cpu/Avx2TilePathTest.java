@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The kernels pick their register tile from the vector width ({@link GemmF32Vector#MR}): 8 rows on
- * AVX-512, 4 on AVX2. The tests in this JVM run the host's path; this one starts a JVM limited to
+ * AVX-512, 6 on AVX2. The tests in this JVM run the host's path; this one starts a JVM limited to
  * 256-bit vectors and AVX2 ({@code -XX:UseAVX=2}), so an AVX-512 host checks the AVX2 path too, and
  * compares the GEMM (plain and pre-packed), the depthwise kernel and the polyphase stem kernel there with float64
  * loops.
@@ -86,7 +86,7 @@ class Avx2TilePathTest {
         }
         System.out.println("DEPTHWISE ERROR " + worst);
 
-        // A stem through the polyphase kernel (4-row tiles of runs): 3 -> 10 channels, 3x3 stride 2, batch 2; then
+        // A stem through the polyphase kernel (6-row tiles of runs): 3 -> 10 channels, 3x3 stride 2, batch 2; then
         // with a bias and clamp, which must equal the plain result's scalar epilogue exactly.
         worst = 0;
         int stemOut = 10, sh = 25, sw = 31;
@@ -139,7 +139,7 @@ class Avx2TilePathTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), out);
         String gemm = out.lines().filter(l -> l.startsWith("GEMM ")).findFirst().orElseThrow(() -> new AssertionError(out));
-        assertTrue(gemm.startsWith("GEMM MR=4 NR=16 "), "256-bit vectors give the 4 x 2 tile: " + gemm);
+        assertTrue(gemm.startsWith("GEMM MR=6 NR=16 "), "256-bit vectors give the 6 x 2 tile: " + gemm);
         assertTrue(Double.parseDouble(gemm.substring(gemm.indexOf("ERROR ") + 6)) < 1e-6, gemm);
         assertTrue(out.contains("EPILOGUE MISMATCHES 0\n"), out);
         String depthwise = out.lines().filter(l -> l.startsWith("DEPTHWISE ")).findFirst()

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -107,9 +109,17 @@ final class ChildJvm {
     /** The {@code bytes} bytes that {@code main}'s class writes in a child JVM started with {@code flag}. */
     private static byte[] output(Class<?> main, String flag, long bytes) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(List.of(java, flag, "--add-modules=jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), main.getName()))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> command = new ArrayList<>(List.of(java, flag));
+        if (flag.equals("-Xint")) {
+            // The interpreted child compares against this JVM, so it takes this JVM's vector width (a suite run with
+            // -XX:UseAVX=2 has 8-lane float vectors, and softmax sums a vector's lanes at a time).
+            ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(a -> a.startsWith("-XX:UseAVX=") || a.startsWith("-XX:MaxVectorSize="))
+                    .forEach(command::add);
+        }
+        command.addAll(List.of("--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                main.getName()));
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (InputStream in = child.getInputStream()) {
             in.transferTo(out);

@@ -176,10 +176,17 @@ class ConvolutionTest {
 
     @Test
     void fewPositionsThatLeaveAWideLastPanelRunAsTheTransposedProduct() {
-        // A last panel of a vector and two columns (50 = 32 + 18 on AVX-512, 26 = 16 + 10 on AVX2) costs a whole
-        // tile: the product runs as positions x channels and is transposed back.
-        int wide = GemmF32Vector.NR * 3 / 2 + 2;
-        assertTrue(Convolution.transposedIsCheaper(128, wide, 576), "a wide part-filled last panel takes the transposed path");
+        // A last panel of more than a vector and a column costs a whole tile. Where the positions fill whole row tiles
+        // (56 = 32 + 24 = 7 x 8 on AVX-512), the product runs as positions x channels and is transposed back; AVX2's
+        // 6-row tiles have no such count below nine tenths of two panels (30 = 16 + 14 = 5 x 6 saves 2 of 32 columns),
+        // so there it runs directly.
+        int nr = GemmF32Vector.NR, mr = GemmF32Vector.MR;
+        int wide = Math.ceilDiv(nr * 3 / 2 + 2, mr) * mr;
+        if (wide * 10 <= 2 * nr * 9) {
+            assertTrue(Convolution.transposedIsCheaper(128, wide, 576), "a wide part-filled last panel takes the transposed path");
+        } else {
+            assertFalse(Convolution.transposedIsCheaper(128, wide, 576), "a transposed product that saves too little");
+        }
         // 7x7 (49 = 32 + 17, or 3 x 16 + 1): the last columns are a narrow tile, three quarters of a tile's work, so
         // a deep layer runs transposed (as measured: ResNet's 512-channel 3x3, MobileNet's 960 -> 320), while a
         // shallow one would spend more on moving the product back (MobileNet's 160 -> 960 expansion).
