@@ -548,6 +548,23 @@ final class GemmF32Vector {
                         kernel(kc, pa, aPanel, pb, bPanel, ldb, c, cRow + j, ldc, accumulate, finish, row + ir);
                         continue;
                     }
+                    if (MR == 6 && mr == 2 && nr == NR && jp + 1 < panelTo && n - j >= 2 * NR) {
+                        // AVX2's last two rows (32 = 5 x 6 + 2 channels, a batch of 8) against two B panels at once:
+                        // eight FMA chains, where a padded tile would compute four rows for them.
+                        twoRows(kc, pa, aPanel, pb, bPanel, streamed ? bPanel + NR : bPanel + kc * NR, ldb, c,
+                                cRow + j, ldc, accumulate);
+                        if (finish != null) {
+                            finish.applyRows(c, cRow + j, ldc, row + ir, 2, 2 * NR);
+                        }
+                        jp++;
+                        continue;
+                    }
+                    if (MR == 6 && mr == 4 && nr == NR) {
+                        // AVX2's last four rows (64 = 10 x 6 + 4 channels, a batch of 4 or 10): a 4-row tile, not a
+                        // 6-row one with two rows of padding.
+                        fourRows(kc, pa, aPanel, pb, bPanel, ldb, c, cRow + j, ldc, accumulate, finish, row + ir);
+                        continue;
+                    }
                     float[] edgeB = streamed ? edgePanel : pb;
                     int edgeOff = streamed ? 0 : bPanel;
                     if (scratch == null) {
@@ -622,8 +639,69 @@ final class GemmF32Vector {
     }
 
     /**
-     * The 4-row micro-kernel, for vectors of fewer than eight lanes (float64 on AVX2): the {@code 4 x NR} product of
-     * one packed A panel ({@code kc} columns of 4 values) and one packed B panel ({@code kc} rows of NR values, {@code ldb} apart), stored to or added onto C.
+     * The first two rows of a packed A panel ({@code MR} values per depth) times two B panels, the second from
+     * {@code bOff2}: a {@code 2 x 2 NR} tile of C, stored or added.
+     */
+    private static void twoRows(int kc, float[] pa, int aOff, float[] pb, int bOff, int bOff2, int ldb, float[] c,
+            int cOff, int ldc, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * ldb, bj = bOff2 + p * ldb;
+            int ai = aOff + p * MR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bi + V);
+            FloatVector b2 = FloatVector.fromArray(SPECIES, pb, bj);
+            FloatVector b3 = FloatVector.fromArray(SPECIES, pb, bj + V);
+            FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            c02 = av.fma(b2, c02);
+            c03 = av.fma(b3, c03);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            c12 = av.fma(b2, c12);
+            c13 = av.fma(b3, c13);
+        }
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(SPECIES, c, cOff));
+            c01 = c01.add(FloatVector.fromArray(SPECIES, c, cOff + V));
+            c02 = c02.add(FloatVector.fromArray(SPECIES, c, cOff + 2 * V));
+            c03 = c03.add(FloatVector.fromArray(SPECIES, c, cOff + 3 * V));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, c, cOff + ldc));
+            c11 = c11.add(FloatVector.fromArray(SPECIES, c, cOff + ldc + V));
+            c12 = c12.add(FloatVector.fromArray(SPECIES, c, cOff + ldc + 2 * V));
+            c13 = c13.add(FloatVector.fromArray(SPECIES, c, cOff + ldc + 3 * V));
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + V);
+        c02.intoArray(c, cOff + 2 * V);
+        c03.intoArray(c, cOff + 3 * V);
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + V);
+        c12.intoArray(c, cOff + ldc + 2 * V);
+        c13.intoArray(c, cOff + ldc + 3 * V);
+    }
+
+    /** As {@link #kernel} with {@link #kernel4}: the first four rows of a 6-row panel. */
+    private static void fourRows(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c, int cOff,
+            int ldc, boolean accumulate, Epilogue finish, int row) {
+        if (finish != null && !accumulate && finish.residual() == null) {
+            kernel4Finish(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, finish.rowBias(), finish.biasOffset() + row,
+                    finish.low(), finish.high());
+            return;
+        }
+        kernel4(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, accumulate);
+        if (finish != null) {
+            finish.applyRows(c, cOff, ldc, row, 4, NR);
+        }
+    }
+
+    /**
+     * The 4-row micro-kernel, for vectors of fewer than eight lanes (float64 on AVX2) and for the last rows of AVX2's
+     * 6-row panels: the {@code 4 x NR} product of the first four rows of one packed A panel ({@code kc} columns of MR
+     * values) and one packed B panel ({@code kc} rows of NR values, {@code ldb} apart), stored to or added onto C.
      */
     private static void kernel4(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c, int cOff,
             int ldc, boolean accumulate) {
@@ -631,7 +709,7 @@ final class GemmF32Vector {
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
             int bi = bOff + p * ldb;
-            int ai = aOff + p * 4;
+            int ai = aOff + p * MR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bi + V);
             FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
@@ -823,7 +901,7 @@ final class GemmF32Vector {
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
             int bi = bOff + p * ldb;
-            int ai = aOff + p * 4;
+            int ai = aOff + p * MR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
             FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bi + V);
             FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
@@ -1398,11 +1476,18 @@ final class GemmF32Vector {
         c71.intoArray(c, cOff + 7 * ldc + V);
     }
 
-    /** A tile at the bottom or right edge: the full kernel into a scratch tile, then its {@code mr x nr} corner. */
+    /**
+     * A tile at the bottom or right edge: the full kernel (four rows for at most four of AVX2's six) into a scratch
+     * tile, then its {@code mr x nr} corner.
+     */
     private static void edgeTile(int kc, float[] pa, int aOff, float[] pb, int bOff, int mr, int nr, float[] c,
             int cOff, int ldc, boolean accumulate) {
         float[] edge = EDGE_TILE.get();
-        kernel(kc, pa, aOff, pb, bOff, edge, 0, NR, false);
+        if (MR == 6 && mr <= 4) {
+            kernel4(kc, pa, aOff, pb, bOff, NR, edge, 0, NR, false);
+        } else {
+            kernel(kc, pa, aOff, pb, bOff, edge, 0, NR, false);
+        }
         for (int r = 0; r < mr; r++) {
             for (int q = 0; q < nr; q++) {
                 int ci = cOff + r * ldc + q;

@@ -26,9 +26,10 @@ class Avx2TilePathTest {
         SplittableRandom random = new SplittableRandom(41);
         double worst = 0;
         int epilogueMismatches = 0;
-        // 8 to 64 rows of A with a row-major B read in place (64: a B of at most 128 K values, that stays in L2).
+        // 8 to 64 rows of A with a row-major B read in place (64: a B of at most 128 K values, that stays in L2). Rows
+        // past the last whole 6-row tile: 1 (37, a row at a time), 2 (128, 8), 3, 4 (64, 10: the 4-row tile) and 5 (11).
         int[][] shapes = {{37, 45, 300}, {128, 97, 513}, {8, 200, 100}, {3, 1000, 20}, {24, 300, 290}, {24, 57, 290},
-            {64, 196, 384}};
+            {64, 196, 384}, {10, 64, 33}, {11, 50, 70}};
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
             float[] a = randomFloats(random, m * k), b = randomFloats(random, k * n), c = new float[m * n], c2 = new float[m * n];
