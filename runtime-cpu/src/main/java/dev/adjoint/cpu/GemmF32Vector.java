@@ -43,14 +43,23 @@ final class GemmF32Vector {
     private static final int V = SPECIES.length();
 
     /**
+     * Whether {@code VarHandle.acquireFence()} only orders the compiler ({@link #kernel6}): true on x86, whose loads
+     * are not reordered with other loads, so C2 emits no instruction for it; a real barrier elsewhere (AArch64).
+     */
+    private static final boolean FENCE_IS_FREE = switch (System.getProperty("os.arch", "")) {
+        case "amd64", "x86_64" -> true;
+        default -> false;
+    };
+
+    /**
      * Rows of the micro-tile. The tile is MR rows x 2 vectors, so 2 MR accumulators, which with the two B vectors
      * and a broadcast must fit the register file. A 512-bit species means AVX-512 and 32 registers: 8 x 2 (16 FMA
      * chains, more than the FMA latency times two pipes needs). AVX2 has 16: 6 x 2 (12 chains; 15 registers live,
      * see {@link #kernel6} for how C2 is kept to that), where 4 x 2's eight chains were exactly latency times pipes
      * and lost 6-10% of the peak to any stall. A panel's rows must fit one vector ({@link #PANEL_ROWS}), so float64
-     * on AVX2 (four lanes) keeps 4 x 2.
+     * on AVX2 (four lanes) keeps 4 x 2, as does any 256-bit machine where the fence is an instruction.
      */
-    static final int MR = SPECIES.vectorBitSize() >= 512 ? 8 : V >= 8 ? 6 : 4;
+    static final int MR = SPECIES.vectorBitSize() >= 512 ? 8 : V >= 8 && FENCE_IS_FREE ? 6 : 4;
     /**
      * The first lane per row of an A panel, which a narrow tile's extra column ({@link #narrowTile4}) and the thin
      * tile load as one vector: masked lanes of {@link #SPECIES}, not a narrower species, because a second species
