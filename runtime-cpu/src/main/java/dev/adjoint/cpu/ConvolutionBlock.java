@@ -181,14 +181,16 @@ final class ConvolutionBlock {
     }
 
     /**
-     * A pointwise layer's filters ({@code O x C}) and epilogue. The filters are packed once for the call where the
-     * cache of packed weights does not keep them (under {@link PackedOperands#MIN_BYTES}: MobileNet's 144 x 24): each
-     * band's GEMM would pack them again.
+     * A pointwise layer's filters ({@code O x C}) and epilogue. The filters are packed once, for every call, whatever
+     * their size: a block is an inference op, whose filters are the same at every call, and MobileNet-v2's small
+     * ones (under {@link PackedOperands#MIN_BYTES}, such as 144 x 24), packed anew at each call, allocated and wrote
+     * 140 KB per inference. Where the cache keeps nothing they are packed for the call: each band's GEMM would pack
+     * them again.
      */
     private static DepthwiseBlockF32.Pointwise pointwise(Layer layer, CpuStorage residual) {
         int out = layer.weightShape().dim(0), in = layer.weightShape().dim(1);
         float[] weight = layer.weight().floats();
-        GemmF32Vector.Packed packed = PackedOperands.floats(layer.weight(), true, out, in, 0, in, 1);
+        GemmF32Vector.Packed packed = PackedOperands.floats(layer.weight(), true, out, in, 0, in, 1, 0);
         if (packed == null) {
             packed = GemmF32Vector.pack(true, out, in, weight, 0, in, 1);
         }

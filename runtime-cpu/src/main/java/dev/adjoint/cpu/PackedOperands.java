@@ -59,7 +59,16 @@ final class PackedOperands {
      */
     static GemmF32Vector.Packed floats(CpuStorage storage, boolean isA, int extent, int depth, int offset, int rs,
             int cs) {
-        if (MAX_BYTES <= 0 || packedBytes(isA, extent, depth) < MIN_BYTES) {
+        return floats(storage, isA, extent, depth, offset, rs, cs, MIN_BYTES);
+    }
+
+    /**
+     * As {@link #floats(CpuStorage, boolean, int, int, int, int, int)}, keeping panels of at least {@code minBytes}:
+     * an inference op's filters, used by every call, are worth keeping at any size.
+     */
+    static GemmF32Vector.Packed floats(CpuStorage storage, boolean isA, int extent, int depth, int offset, int rs,
+            int cs, long minBytes) {
+        if (MAX_BYTES <= 0 || packedBytes(isA, extent, depth) < minBytes) {
             return null;
         }
         Use use = new Use(isA, extent, depth, offset, rs, cs);

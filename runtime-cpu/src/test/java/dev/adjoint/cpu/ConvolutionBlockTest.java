@@ -152,6 +152,46 @@ class ConvolutionBlockTest {
     }
 
     @Test
+    void keepsSmallFiltersPackedUntilTheyAreWritten() {
+        // 16 -> 96 -> 24 at 20x20: filters of 6 and 9 KiB, which the cache of packed operands keeps for no other op.
+        SplittableRandom random = new SplittableRandom(9);
+        Tensor x = Tensor.randomNormal(random, 0, 1, 1, 16, 20, 20);
+        Conv2dLayer expand = new Conv2dLayer(Tensor.randomNormal(random, 0, 0.3, 96, 16, 1, 1),
+                Tensor.randomNormal(random, 0, 1, 96), Conv2dSpec.of(1, 0), 0, 6);
+        Conv2dLayer depthwise = new Conv2dLayer(Tensor.randomNormal(random, 0, 0.3, 96, 1, 3, 3),
+                Tensor.randomNormal(random, 0, 1, 96), new Conv2dSpec(1, 1, 1, 1, 1, 1, 1, 1, 96), 0, 6);
+        Conv2dLayer project = Conv2dLayer.linear(Tensor.randomNormal(random, 0, 0.3, 24, 96, 1, 1),
+                Tensor.randomNormal(random, 0, 1, 24), Conv2dSpec.of(1, 0));
+        List<Conv2dLayer> layers = List.of(expand, depthwise, project);
+        for (int call = 0; call < 3; call++) {
+            assertBlockEqualsLayers(x, layers, "call " + call);
+        }
+        CpuStorage weight = (CpuStorage) expand.weight().storage();
+        assertTrue(PackedOperands.bytesHeld(weight) > 0, "the expansion's panels are kept");
+        // An in-place update, announced as PackedOperands asks: the next call packs the new values.
+        float[] values = weight.floats();
+        PackedOperands.written(weight);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = -0.5f * values[i];
+        }
+        assertBlockEqualsLayers(x, layers, "after the write");
+        assertBlockEqualsLayers(x, layers, "after the write, from the new panels");
+    }
+
+    private static void assertBlockEqualsLayers(Tensor x, List<Conv2dLayer> layers, String what) {
+        float[] block = x.conv2dBlock(layers, null).toFloatArray();
+        Tensor value = x;
+        for (Conv2dLayer l : layers) {
+            value = value.conv2dBias(l.weight(), l.bias(), l.spec(), l.low(), l.high());
+        }
+        float[] oneByOne = value.toFloatArray();
+        assertEquals(oneByOne.length, block.length, what);
+        for (int i = 0; i < block.length; i++) {
+            assertEquals(oneByOne[i], block[i], 1e-5 * Math.max(1, Math.abs(oneByOne[i])), what + ", element " + i);
+        }
+    }
+
+    @Test
     void namesTheLayerWhoseOperandsDoNotFit() {
         Tensor x = Tensor.zeros(1, 4, 8, 8);
         Conv2dLayer expand = Conv2dLayer.linear(Tensor.zeros(12, 4, 1, 1), Tensor.zeros(12), Conv2dSpec.of(1, 0));
