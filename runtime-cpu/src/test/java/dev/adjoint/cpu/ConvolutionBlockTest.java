@@ -1,5 +1,6 @@
 package dev.adjoint.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.adjoint.Conv2dLayer;
 import dev.adjoint.Tensor;
 import dev.adjoint.core.DType;
+import dev.adjoint.core.Shape;
 import dev.adjoint.core.TensorException;
 import dev.adjoint.op.Conv2dSpec;
 import java.util.ArrayList;
@@ -176,6 +178,30 @@ class ConvolutionBlockTest {
         }
         assertBlockEqualsLayers(x, layers, "after the write");
         assertBlockEqualsLayers(x, layers, "after the write, from the new panels");
+    }
+
+    @Test
+    void keepsAStemsFiltersPackedUntilTheyAreWritten() {
+        // Three input channels, 3x3 stride 2: the polyphase stem kernel, whose filters (0.9 KiB) are kept packed too.
+        SplittableRandom random = new SplittableRandom(10);
+        Tensor x = Tensor.randomNormal(random, 0, 1, 1, 3, 20, 22);
+        Tensor w = Tensor.randomNormal(random, 0, 0.3, 8, 3, 3, 3), b = Tensor.randomNormal(random, 0, 1, 8);
+        Conv2dSpec spec = Conv2dSpec.of(2, 1);
+        float[] first = x.conv2dBias(w, b, spec, 0, 6).toFloatArray();
+        for (int call = 0; call < 2; call++) {
+            assertArrayEquals(first, x.conv2dBias(w, b, spec, 0, 6).toFloatArray(), "call " + (call + 1));
+        }
+        CpuStorage weight = (CpuStorage) w.storage();
+        assertTrue(PackedOperands.bytesHeld(weight) > 0, "the stem's panels are kept");
+        float[] values = weight.floats();
+        PackedOperands.written(weight);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = -0.5f * values[i];
+        }
+        // The same values in a tensor of their own, which no cache has seen.
+        float[] fresh = x.conv2dBias(Tensor.of(values.clone(), Shape.of(8, 3, 3, 3)), b, spec, 0, 6).toFloatArray();
+        assertArrayEquals(fresh, x.conv2dBias(w, b, spec, 0, 6).toFloatArray(), "after the write");
+        assertArrayEquals(fresh, x.conv2dBias(w, b, spec, 0, 6).toFloatArray(), "after the write, from the new panels");
     }
 
     private static void assertBlockEqualsLayers(Tensor x, List<Conv2dLayer> layers, String what) {
