@@ -554,7 +554,7 @@ final class GemmF32Vector {
                     int bPanel = streamed ? bBlock + j : bBlock + jp * kc * NR;
                     int nr = Math.min(NR, n - j);
                     if (mr == MR && nr == NR) {
-                        kernel(kc, pa, aPanel, pb, bPanel, ldb, c, cRow + j, ldc, accumulate, finish, row + ir);
+                        kernel(kc, pa, aPanel, pb, bPanel, ldb, c, cRow + j, ldc, accumulate, finish, row + ir, MR);
                         continue;
                     }
                     if (MR == 6 && mr == 2 && nr == NR && jp + 1 < panelTo && n - j >= 2 * NR) {
@@ -571,7 +571,7 @@ final class GemmF32Vector {
                     if (MR == 6 && mr == 4 && nr == NR) {
                         // AVX2's last four rows (64 = 10 x 6 + 4 channels, a batch of 4 or 10): a 4-row tile, not a
                         // 6-row one with two rows of padding.
-                        fourRows(kc, pa, aPanel, pb, bPanel, ldb, c, cRow + j, ldc, accumulate, finish, row + ir);
+                        kernel(kc, pa, aPanel, pb, bPanel, ldb, c, cRow + j, ldc, accumulate, finish, row + ir, 4);
                         continue;
                     }
                     float[] edgeB = streamed ? edgePanel : pb;
@@ -602,17 +602,12 @@ final class GemmF32Vector {
         }
     }
 
-    /** The micro-kernel for this machine's tile height, on a packed B panel. */
-    private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff, float[] c, int cOff, int ldc,
-            boolean accumulate) {
-        kernel(kc, pa, aOff, pb, bOff, NR, c, cOff, ldc, accumulate, null, 0);
-    }
-
     /**
-     * As the form above, B's rows {@code ldb} apart ({@link #NR} in a packed panel), then applying {@code finish} (if
-     * not null) to the tile's rows from {@code row}. A bias and clamp alone run in registers
-     * ({@link #kernel8Finish}: on MobileNet's 1x1 layers of depth 16 and 24 a pass over the tile in L1 costs 10-18%);
-     * a residual, or sums added onto C, take that pass, as only deep or residual layers have them.
+     * The micro-kernel for the first {@code rows} rows of a packed A panel and a B panel whose rows are {@code ldb}
+     * apart ({@link #NR} when packed), then applying {@code finish} (if not null) to the tile's rows from {@code row}.
+     * {@code rows} is {@link #MR}, or 4 for the last four rows of AVX2's 6-row panels. A bias and clamp alone run in
+     * registers ({@link #kernel8Finish}: on MobileNet's 1x1 layers of depth 16 and 24 a pass over the tile in L1 costs
+     * 10-18%); a residual, or sums added onto C, take that pass, as only deep or residual layers have them.
      *
      * <p>Each kernel is one compilation without branches after its k loop. A single kernel with every epilogue
      * branch in registers held so many inlined vector operations that, when C2 compiled it after its profile had
@@ -620,13 +615,13 @@ final class GemmF32Vector {
      * whole JVM runs 2-3x slower, at random (docs/design.md, "One compilation per epilogue").
      */
     private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c, int cOff,
-            int ldc, boolean accumulate, Epilogue finish, int row) {
+            int ldc, boolean accumulate, Epilogue finish, int row, int rows) {
         if (finish != null && !accumulate && finish.residual() == null) {
             int biasRow = finish.biasOffset() + row;
-            if (MR == 8) {
+            if (rows == 8) {
                 kernel8Finish(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, finish.rowBias(), biasRow, finish.low(),
                         finish.high());
-            } else if (MR == 6) {
+            } else if (rows == 6) {
                 kernel6Finish(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, finish.rowBias(), biasRow, finish.low(),
                         finish.high());
             } else {
@@ -635,15 +630,15 @@ final class GemmF32Vector {
             }
             return;
         }
-        if (MR == 8) {
+        if (rows == 8) {
             kernel8(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, accumulate);
-        } else if (MR == 6) {
+        } else if (rows == 6) {
             kernel6(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
             kernel4(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, accumulate);
         }
         if (finish != null) {
-            finish.applyRows(c, cOff, ldc, row, MR, NR);
+            finish.applyRows(c, cOff, ldc, row, rows, NR);
         }
     }
 
@@ -691,20 +686,6 @@ final class GemmF32Vector {
         c11.intoArray(c, cOff + ldc + V);
         c12.intoArray(c, cOff + ldc + 2 * V);
         c13.intoArray(c, cOff + ldc + 3 * V);
-    }
-
-    /** As {@link #kernel} with {@link #kernel4}: the first four rows of a 6-row panel. */
-    private static void fourRows(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c, int cOff,
-            int ldc, boolean accumulate, Epilogue finish, int row) {
-        if (finish != null && !accumulate && finish.residual() == null) {
-            kernel4Finish(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, finish.rowBias(), finish.biasOffset() + row,
-                    finish.low(), finish.high());
-            return;
-        }
-        kernel4(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, accumulate);
-        if (finish != null) {
-            finish.applyRows(c, cOff, ldc, row, 4, NR);
-        }
     }
 
     /**
@@ -1492,11 +1473,7 @@ final class GemmF32Vector {
     private static void edgeTile(int kc, float[] pa, int aOff, float[] pb, int bOff, int mr, int nr, float[] c,
             int cOff, int ldc, boolean accumulate) {
         float[] edge = EDGE_TILE.get();
-        if (MR == 6 && mr <= 4) {
-            kernel4(kc, pa, aOff, pb, bOff, NR, edge, 0, NR, false);
-        } else {
-            kernel(kc, pa, aOff, pb, bOff, edge, 0, NR, false);
-        }
+        kernel(kc, pa, aOff, pb, bOff, NR, edge, 0, NR, false, null, 0, MR == 6 && mr <= 4 ? 4 : MR);
         for (int r = 0; r < mr; r++) {
             for (int q = 0; q < nr; q++) {
                 int ci = cOff + r * ldc + q;
