@@ -44,12 +44,17 @@ final class DepthwiseConvF32Vector {
     private static final int BAND_ROWS = 16;
     /** Planes below this many multiply-adds in total stay on the calling thread. */
     private static final long PARALLEL_WORK = 1L << 16;
-    /** Lane indices {@code 0, 2, 4, ...}: the even lanes of the pair {@code (lo, hi)} for {@code selectFrom}. */
-    private static final FloatVector EVEN_LANES = FloatVector.fromArray(SPECIES, laneIndices(0), 0);
+    /**
+     * Lane indices {@code 0, 2, 4, ...}: the even lanes of the pair {@code (lo, hi)} for {@code selectFrom}. The lane
+     * indices are arrays, which each kernel loads into vectors ({@link #lanes}) before its loops: static final vectors
+     * used in a loop were read again from memory (and made indices again) at every use, MobileNet-v2's 144 x 56x56
+     * stride-2 layer alone 74 us against 65 us with them in registers.
+     */
+    private static final float[] EVEN_LANES = laneIndices(0);
     /** Lane indices {@code 1, 3, 5, ...}: the odd lanes of the pair. */
-    private static final FloatVector ODD_LANES = FloatVector.fromArray(SPECIES, laneIndices(1), 0);
+    private static final float[] ODD_LANES = laneIndices(1);
     /** Lane indices {@code 2, 4, ..., 2V - 2} and a last lane's 0: the even lanes of the pair one lane on. */
-    private static final FloatVector RIGHT_LANES = FloatVector.fromArray(SPECIES, rightLaneIndices(), 0);
+    private static final float[] RIGHT_LANES = rightLaneIndices();
 
     /** From offset {@code V - n}, a mask of the lanes below n ({@code 0 <= n <= V}). */
     private static final boolean[] LANES_BELOW = lanesBelow(true);
@@ -378,6 +383,8 @@ final class DepthwiseConvF32Vector {
         int count = Math.ceilDiv(ow, V);
         boolean narrowRow = ow < V;
         VectorMask<Float> rowLanes = SPECIES.indexInRange(0, ow);
+        FloatVector evenLanes = lanes(EVEN_LANES), oddLanes = lanes(ODD_LANES);
+        FloatVector rightLanes = lanes(narrowRow ? RIGHT_LANES : EVEN_LANES);
         for (int y = 0; y < oh; y++) {
             boolean top = y > 0, bottom = 2 * y + 1 < h;
             int centreRow = xOff + 2 * y * w;
@@ -385,24 +392,24 @@ final class DepthwiseConvF32Vector {
                 int x0 = ow < V ? 0 : Math.min(k * V, ow - V);
                 int at = centreRow + 2 * x0 - 1;
                 FloatVector lo = FloatVector.fromArray(SPECIES, x, at), hi = FloatVector.fromArray(SPECIES, x, at + V);
-                FloatVector left = EVEN_LANES.selectFrom(lo, hi).mul(w10);
-                FloatVector centre = ODD_LANES.selectFrom(lo, hi).mul(w11);
-                FloatVector right = rightTaps(x, at, lo, hi, narrowRow).mul(w12);
+                FloatVector left = evenLanes.selectFrom(lo, hi).mul(w10);
+                FloatVector centre = oddLanes.selectFrom(lo, hi).mul(w11);
+                FloatVector right = rightTaps(rightLanes, x, at, lo, hi, narrowRow).mul(w12);
                 if (top) {
                     int up = at - w;
                     lo = FloatVector.fromArray(SPECIES, x, up);
                     hi = FloatVector.fromArray(SPECIES, x, up + V);
-                    left = EVEN_LANES.selectFrom(lo, hi).fma(w00, left);
-                    centre = ODD_LANES.selectFrom(lo, hi).fma(w01, centre);
-                    right = rightTaps(x, up, lo, hi, narrowRow).fma(w02, right);
+                    left = evenLanes.selectFrom(lo, hi).fma(w00, left);
+                    centre = oddLanes.selectFrom(lo, hi).fma(w01, centre);
+                    right = rightTaps(rightLanes, x, up, lo, hi, narrowRow).fma(w02, right);
                 }
                 if (bottom) {
                     int down = at + w;
                     lo = FloatVector.fromArray(SPECIES, x, down);
                     hi = FloatVector.fromArray(SPECIES, x, down + V);
-                    left = EVEN_LANES.selectFrom(lo, hi).fma(w20, left);
-                    centre = ODD_LANES.selectFrom(lo, hi).fma(w21, centre);
-                    right = rightTaps(x, down, lo, hi, narrowRow).fma(w22, right);
+                    left = evenLanes.selectFrom(lo, hi).fma(w20, left);
+                    centre = oddLanes.selectFrom(lo, hi).fma(w21, centre);
+                    right = rightTaps(rightLanes, x, down, lo, hi, narrowRow).fma(w22, right);
                 }
                 FloatVector sum = centre.add(left, VectorMask.fromArray(SPECIES, leftOk, x0))
                         .add(right, VectorMask.fromArray(SPECIES, rightOk, x0));
@@ -456,6 +463,8 @@ final class DepthwiseConvF32Vector {
         int count = Math.ceilDiv(ow, V);
         boolean narrowRow = ow < V;
         VectorMask<Float> rowLanes = SPECIES.indexInRange(0, ow);
+        FloatVector evenLanes = lanes(EVEN_LANES), oddLanes = lanes(ODD_LANES);
+        FloatVector rightLanes = lanes(narrowRow ? RIGHT_LANES : EVEN_LANES);
         FloatVector zero = FloatVector.zero(SPECIES);
         for (int band = fromRow; band < toRow; band += HALF_BAND_ROWS) {
             int bandEnd = Math.min(toRow, band + HALF_BAND_ROWS);
@@ -469,17 +478,17 @@ final class DepthwiseConvF32Vector {
                     int up = xOff + (2 * band - 1) * w + 2 * x0 - 1;
                     FloatVector lo = FloatVector.fromArray(SPECIES, x, up);
                     FloatVector hi = FloatVector.fromArray(SPECIES, x, up + V);
-                    upLeft = EVEN_LANES.selectFrom(lo, hi);
-                    upCentre = ODD_LANES.selectFrom(lo, hi);
-                    upRight = rightTaps(x, up, lo, hi, narrowRow);
+                    upLeft = evenLanes.selectFrom(lo, hi);
+                    upCentre = oddLanes.selectFrom(lo, hi);
+                    upRight = rightTaps(rightLanes, x, up, lo, hi, narrowRow);
                 }
                 for (int y = band; y < bandEnd; y++) {
                     int at = xOff + 2 * y * w + 2 * x0 - 1;
                     FloatVector lo = FloatVector.fromArray(SPECIES, x, at);
                     FloatVector hi = FloatVector.fromArray(SPECIES, x, at + V);
-                    FloatVector left = EVEN_LANES.selectFrom(lo, hi).mul(w10);
-                    FloatVector centre = ODD_LANES.selectFrom(lo, hi).mul(w11);
-                    FloatVector right = rightTaps(x, at, lo, hi, narrowRow).mul(w12);
+                    FloatVector left = evenLanes.selectFrom(lo, hi).mul(w10);
+                    FloatVector centre = oddLanes.selectFrom(lo, hi).mul(w11);
+                    FloatVector right = rightTaps(rightLanes, x, at, lo, hi, narrowRow).mul(w12);
                     if (y > 0) {
                         left = upLeft.fma(w00, left);
                         centre = upCentre.fma(w01, centre);
@@ -489,9 +498,9 @@ final class DepthwiseConvF32Vector {
                         int down = at + w;
                         lo = FloatVector.fromArray(SPECIES, x, down);
                         hi = FloatVector.fromArray(SPECIES, x, down + V);
-                        upLeft = EVEN_LANES.selectFrom(lo, hi);
-                        upCentre = ODD_LANES.selectFrom(lo, hi);
-                        upRight = rightTaps(x, down, lo, hi, narrowRow);
+                        upLeft = evenLanes.selectFrom(lo, hi);
+                        upCentre = oddLanes.selectFrom(lo, hi);
+                        upRight = rightTaps(rightLanes, x, down, lo, hi, narrowRow);
                         left = upLeft.fma(w20, left);
                         centre = upCentre.fma(w21, centre);
                         right = upRight.fma(w22, right);
@@ -519,9 +528,10 @@ final class DepthwiseConvF32Vector {
      * the left taps); a wider row's last lane needs the element after them, so it loads the two vectors from
      * {@code at + 2}. A small helper on purpose, inlined into its loop (docs/design.md).
      */
-    private static FloatVector rightTaps(float[] x, int at, FloatVector lo, FloatVector hi, boolean narrowRow) {
-        return narrowRow ? RIGHT_LANES.selectFrom(lo, hi)
-                : EVEN_LANES.selectFrom(FloatVector.fromArray(SPECIES, x, at + 2),
+    private static FloatVector rightTaps(FloatVector right, float[] x, int at, FloatVector lo, FloatVector hi,
+            boolean narrowRow) {
+        return narrowRow ? right.selectFrom(lo, hi)
+                : right.selectFrom(FloatVector.fromArray(SPECIES, x, at + 2),
                         FloatVector.fromArray(SPECIES, x, at + 2 + V));
     }
 
@@ -534,10 +544,13 @@ final class DepthwiseConvF32Vector {
      * upper, lower; the centre column's sum plus the left and right ones), so they are the same bits.
      */
     private static final class PairedRows {
-        /** Per lane: where the tap's left column is in the loaded pair (row y's vector, then row y + 1's). */
-        private final FloatVector left, centre, right;
+        /**
+         * Per lane: where the tap's left (centre, right) column is in the loaded pair (row y's vector, then y + 1's).
+         * Arrays, which run makes vectors and masks before its loop ({@link #EVEN_LANES} says why).
+         */
+        private final float[] left, centre, right;
         /** Lanes whose left (right) column is inside the image, and the lanes of the second row. */
-        private final VectorMask<Float> leftOk, rightOk, secondRow;
+        private final boolean[] leftOk, rightOk, secondRow;
         /** Output columns per row. */
         private final int ow;
 
@@ -552,12 +565,16 @@ final class DepthwiseConvF32Vector {
                 rightIn[l] = 2 * column + 1 < w;
                 second[l] = l >= ow;
             }
-            left = FloatVector.fromArray(SPECIES, index, 0);
-            centre = left.add(1f);
-            right = left.add(2f);
-            leftOk = VectorMask.fromArray(SPECIES, leftIn, 0);
-            rightOk = VectorMask.fromArray(SPECIES, rightIn, 0);
-            secondRow = VectorMask.fromArray(SPECIES, second, 0);
+            left = index;
+            centre = index.clone();
+            right = index.clone();
+            for (int l = 0; l < V; l++) {
+                centre[l] += 1;
+                right[l] += 2;
+            }
+            leftOk = leftIn;
+            rightOk = rightIn;
+            secondRow = second;
         }
 
         /**
@@ -578,6 +595,11 @@ final class DepthwiseConvF32Vector {
             FloatVector w20 = FloatVector.broadcast(SPECIES, weight[wOff + 6]);
             FloatVector w21 = FloatVector.broadcast(SPECIES, weight[wOff + 7]);
             FloatVector w22 = FloatVector.broadcast(SPECIES, weight[wOff + 8]);
+            FloatVector left = lanes(this.left), centre = lanes(this.centre), right = lanes(this.right);
+            VectorMask<Float> leftOk = VectorMask.fromArray(SPECIES, this.leftOk, 0);
+            VectorMask<Float> rightOk = VectorMask.fromArray(SPECIES, this.rightOk, 0);
+            VectorMask<Float> secondRow = VectorMask.fromArray(SPECIES, this.secondRow, 0);
+            VectorMask<Float> firstRow = secondRow.not();
             for (int y = 0; y < oh; y += 2) {
                 boolean pair = y + 1 < oh;
                 // Input row 2y (centre of output row y) from its padding column; 2y + 2 for row y + 1.
@@ -615,9 +637,9 @@ final class DepthwiseConvF32Vector {
                     c = tc;
                     r = tr;
                 } else if (firstHas) {
-                    l = l.blend(tl, secondRow.not());
-                    c = c.blend(tc, secondRow.not());
-                    r = r.blend(tr, secondRow.not());
+                    l = l.blend(tl, firstRow);
+                    c = c.blend(tc, firstRow);
+                    r = r.blend(tr, firstRow);
                 }
                 FloatVector sum = c.add(l, leftOk).add(r, rightOk);
                 if (clamp.fused) {
@@ -929,14 +951,15 @@ final class DepthwiseConvF32Vector {
         int pairs = count >> 1;
         int u = 0;
         if (pairs >= V) {
+            FloatVector evenLanes = lanes(EVEN_LANES), oddLanes = lanes(ODD_LANES);
             // A ragged end overlaps the previous vector: writing some values twice, identically, beats splitting
             // them value by value (a 56-wide row left 24 of its 56 values to the scalar loop).
             for (; u < pairs; u += V) {
                 int at = Math.min(u, pairs - V);
                 FloatVector lo = FloatVector.fromArray(SPECIES, x, src + 2 * at);
                 FloatVector hi = FloatVector.fromArray(SPECIES, x, src + 2 * at + V);
-                EVEN_LANES.selectFrom(lo, hi).intoArray(dst, dstOff + at);
-                ODD_LANES.selectFrom(lo, hi).intoArray(dst, dstOff + half + at);
+                evenLanes.selectFrom(lo, hi).intoArray(dst, dstOff + at);
+                oddLanes.selectFrom(lo, hi).intoArray(dst, dstOff + half + at);
             }
             u = pairs;
         }
@@ -959,6 +982,7 @@ final class DepthwiseConvF32Vector {
             }
             return;
         }
+        FloatVector evenLanes = lanes(EVEN_LANES);
         int t = 0;
         while (t < count) {
             int at = t + V <= count ? t : count - V;
@@ -971,7 +995,7 @@ final class DepthwiseConvF32Vector {
             }
             FloatVector lo = FloatVector.fromArray(SPECIES, x, from);
             FloatVector hi = FloatVector.fromArray(SPECIES, x, from + V);
-            EVEN_LANES.selectFrom(lo, hi).intoArray(dst, dstOff + at);
+            evenLanes.selectFrom(lo, hi).intoArray(dst, dstOff + at);
             t = at + V;
         }
     }
@@ -983,6 +1007,11 @@ final class DepthwiseConvF32Vector {
             lanes[i] = i < V == below;
         }
         return lanes;
+    }
+
+    /** Lane indices in a vector, loaded before a kernel's loops (see {@link #EVEN_LANES}). */
+    private static FloatVector lanes(float[] indices) {
+        return FloatVector.fromArray(SPECIES, indices, 0);
     }
 
     private static float[] rightLaneIndices() {
