@@ -883,6 +883,10 @@ final class DepthwiseConvF32Vector {
                         continue;
                     }
                     int src = xOff + iy * w;
+                    if (sw == 2 && colPhases[0] && colPhases[1] && loadBothColumnPhases(x, src, scratch, base + r * len,
+                            a)) {
+                        continue;
+                    }
                     for (int b = 0; b < sw; b++) {
                         if (!colPhases[b]) {
                             continue;
@@ -907,6 +911,34 @@ final class DepthwiseConvF32Vector {
                     }
                 }
             }
+        }
+
+        /**
+         * Both column phases of a stride-2 input row at {@code x[src]} into row r of sub-planes {@code (a, 0)} and
+         * {@code (a, 1)} ({@code rowBase = base + r * len}) with one pass over the row, when the columns they take are
+         * one run that alternates between them (true) — a stem's rows, each of which two {@link #evenLanes} passes
+         * read twice; else false, having written nothing.
+         */
+        private boolean loadBothColumnPhases(float[] x, int src, float[] scratch, int rowBase, int a) {
+            int firstColumn0 = Math.max(0, Math.ceilDiv(padLeft, 2)), firstColumn1 = Math.max(0,
+                    Math.ceilDiv(padLeft - 1, 2));
+            int ix0 = firstColumn0 * 2 - padLeft, ix1 = firstColumn1 * 2 + 1 - padLeft;
+            int count0 = Math.min(len - firstColumn0, ix0 >= w ? 0 : Math.ceilDiv(w - ix0, 2));
+            int count1 = Math.min(len - firstColumn1, ix1 >= w ? 0 : Math.ceilDiv(w - ix1, 2));
+            int total = count0 + count1;
+            int dst0 = rowBase + subPlane(a, 0) + firstColumn0, dst1 = rowBase + subPlane(a, 1) + firstColumn1;
+            if (Math.abs(ix1 - ix0) != 1 || Math.min(ix0, ix1) < 0) {
+                return false;
+            }
+            // The phase whose first column comes first takes the run's even values.
+            boolean zeroFirst = ix0 < ix1;
+            int evenCount = zeroFirst ? count0 : count1, oddCount = zeroFirst ? count1 : count0;
+            if (evenCount != (total + 1) / 2 || oddCount != total / 2) {
+                return false;
+            }
+            int evenDst = zeroFirst ? dst0 : dst1, oddDst = zeroFirst ? dst1 : dst0;
+            deinterleave(x, src + Math.min(ix0, ix1), total, scratch, evenDst, oddDst - evenDst);
+            return true;
         }
 
         /** The flat run: position {@code p} is the sum over taps of weight times sub-plane element {@code p + taps[t]}. */
@@ -944,8 +976,8 @@ final class DepthwiseConvF32Vector {
 
     /**
      * Splits the {@code count} values at {@code x[src]} into their even-indexed ones, written from
-     * {@code dst[dstOff]}, and their odd-indexed ones, from {@code dst[dstOff + half]}
-     * ({@code half >= (count + 1) / 2}).
+     * {@code dst[dstOff]}, and their odd-indexed ones, from {@code dst[dstOff + half]}: two runs that must not
+     * overlap ({@code half >= (count + 1) / 2}, or {@code half <= -(count / 2)}).
      */
     static void deinterleave(float[] x, int src, int count, float[] dst, int dstOff, int half) {
         int pairs = count >> 1;
