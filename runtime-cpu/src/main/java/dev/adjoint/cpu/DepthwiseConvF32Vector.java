@@ -46,9 +46,9 @@ final class DepthwiseConvF32Vector {
     private static final long PARALLEL_WORK = 1L << 16;
     /**
      * Lane indices {@code 0, 2, 4, ...}: the even lanes of the pair {@code (lo, hi)} for {@code selectFrom}. The lane
-     * indices are arrays, which each kernel loads into vectors ({@link #lanes}) before its loops: static final vectors
-     * used in a loop were read again from memory (and made indices again) at every use, MobileNet-v2's 144 x 56x56
-     * stride-2 layer alone 74 us against 65 us with them in registers.
+     * indices are arrays, which each kernel loads into vectors ({@link #lanes}) before its loops: with static final
+     * vectors used in the loops, MobileNet-v2's 144 x 56x56 stride-2 layer alone took 74 us, and 63 us with the
+     * vectors loaded first (docs/design.md, "Lane indices in registers").
      */
     private static final float[] EVEN_LANES = laneIndices(0);
     /** Lane indices {@code 1, 3, 5, ...}: the odd lanes of the pair. */

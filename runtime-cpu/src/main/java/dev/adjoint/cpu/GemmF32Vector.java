@@ -68,13 +68,19 @@ final class GemmF32Vector {
     private static final VectorMask<Float> PANEL_ROWS = SPECIES.indexInRange(0, MR);
     /** Columns of the micro-tile: two vectors. */
     static final int NR = 2 * V;
-    /** Depth of one packed block: one A panel ({@code MR x KC}) stays in L1 while B panels stream past. */
-    static final int KC = 256;
+    /**
+     * Depth of one packed block: one A panel ({@code MR x KC}, 20 KiB with AVX-512's 8 rows) stays in L1 while B
+     * panels stream past. Each further block stores C and reads it back once per tile. 640 against 256, on this
+     * project's Zen 4 machine (1 MiB of L2 per core): {@code matmul} 1024^3 2-3% faster on one and two threads,
+     * MobileNet-v2's 14x14 projections (depth 384 and 576, now one block) 3-4% faster alone, ResNet-18 1.2% faster
+     * (docs/benchmarks.md, "Stop 36"). A machine with half that L2 may want 256 back.
+     */
+    static final int KC = 640;
     /** Rows of one packed A block. */
     static final int MC = 96;
     /**
-     * Columns of one packed B block: {@code KC x NC} single-precision values are 256 KiB, which stays
-     * in a core's L2 (512 KiB on Zen 3, 1 MiB on Zen 5) beside the A block and the C rows.
+     * Columns of one packed B block: {@code KC x NC} single-precision values are 640 KiB, which stays in a Zen 4 or
+     * Zen 5 core's L2 (1 MiB) beside the A block ({@code MC x KC}, 240 KiB) and the C rows.
      */
     static final int NC = Math.max(NR, 256 / NR * NR);
 

@@ -289,21 +289,25 @@ class ConvolutionTest {
         // next row's positions, an image's into the slack past its planes).
         assertTrue(PolyphaseConvF32Vector.applies(3, 1, 32, 3, 3, Conv2dSpec.of(2, 1), 112, 112));
         assertTrue(PolyphaseConvF32Vector.applies(3, 1, 64, 7, 7, Conv2dSpec.of(2, 3), 112, 112));
+        assertTrue(PolyphaseConvF32Vector.applies(4, 1, 10, 12, 12, Conv2dSpec.of(2, 5), 13, 15));
         // Not taken: grouped, dilated, deeper inputs, fewer output channels than a tile, a depth past one block.
         assertFalse(PolyphaseConvF32Vector.applies(4, 2, 32, 3, 3, Conv2dSpec.of(2, 1, 1, 2), 56, 56));
         assertFalse(PolyphaseConvF32Vector.applies(3, 1, 32, 3, 3, new Conv2dSpec(1, 1, 1, 1, 1, 1, 2, 2, 1), 56, 56));
         assertFalse(PolyphaseConvF32Vector.applies(PolyphaseConvF32Vector.MAX_CHANNELS + 1, 1, 32, 3, 3,
                 Conv2dSpec.of(1, 1), 56, 56));
         assertFalse(PolyphaseConvF32Vector.applies(3, 1, GemmF32Vector.MR - 1, 3, 3, Conv2dSpec.of(1, 1), 56, 56));
-        assertFalse(PolyphaseConvF32Vector.applies(4, 1, 32, 9, 9, Conv2dSpec.of(1, 4), 56, 56));
+        assertFalse(PolyphaseConvF32Vector.applies(4, 1, 32, 13, 13, Conv2dSpec.of(1, 6), 56, 56));
+        assertTrue(GemmF32Vector.KC < 4 * 13 * 13);
         SplittableRandom random = new SplittableRandom(29);
         check(random, DType.FLOAT32, new int[] {1, 3, 37, 41}, new int[] {32, 3, 3, 3}, Conv2dSpec.of(2, 1));
         check(random, DType.FLOAT32, new int[] {2, 3, 45, 47}, new int[] {64, 3, 7, 7}, Conv2dSpec.of(2, 3));
-        // Output channels that leave a part-filled panel, stride 1, a single channel, four channels at the most
-        // depth one block holds (4 x 8 x 8 = 256), asymmetric padding and strides, rows narrower than a vector.
+        // Output channels that leave a part-filled panel, stride 1, a single channel, four channels of depth 256 and
+        // at the most depth one block holds (4 x 12 x 12 = 576 of KC's 640), asymmetric padding and strides, rows
+        // narrower than a vector.
         check(random, DType.FLOAT32, new int[] {3, 3, 20, 23}, new int[] {13, 3, 3, 3}, Conv2dSpec.of(1, 1));
         check(random, DType.FLOAT32, new int[] {1, 1, 28, 28}, new int[] {8, 1, 5, 5}, Conv2dSpec.of(1, 2));
         check(random, DType.FLOAT32, new int[] {1, 4, 24, 26}, new int[] {9, 4, 8, 8}, Conv2dSpec.of(1, 0));
+        check(random, DType.FLOAT32, new int[] {1, 4, 27, 30}, new int[] {10, 4, 12, 12}, Conv2dSpec.of(2, 5));
         check(random, DType.FLOAT32, new int[] {2, 2, 31, 19}, new int[] {16, 2, 4, 3},
                 new Conv2dSpec(2, 1, 0, 2, 3, 1, 1, 1, 1));
         check(random, DType.FLOAT32, new int[] {1, 3, 40, 9}, new int[] {24, 3, 3, 3}, new Conv2dSpec(1, 3, 1, 1, 1, 1,
