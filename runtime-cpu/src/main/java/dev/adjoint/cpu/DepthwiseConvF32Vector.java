@@ -526,12 +526,13 @@ final class DepthwiseConvF32Vector {
      * The right taps (input columns {@code 2x + 1}) of the outputs whose left taps start at {@code x[at]}, given the
      * two vectors from there: in a row narrower than a vector they are among those vectors' lanes (two lanes on from
      * the left taps); a wider row's last lane needs the element after them, so it loads the two vectors from
-     * {@code at + 2}. A small helper on purpose, inlined into its loop (docs/design.md).
+     * {@code at + 2}. {@code rightLanes}: {@link #RIGHT_LANES} for a narrow row, else {@link #EVEN_LANES}, loaded by
+     * the caller. A small helper on purpose, inlined into its loop (docs/design.md).
      */
-    private static FloatVector rightTaps(FloatVector right, float[] x, int at, FloatVector lo, FloatVector hi,
+    private static FloatVector rightTaps(FloatVector rightLanes, float[] x, int at, FloatVector lo, FloatVector hi,
             boolean narrowRow) {
-        return narrowRow ? right.selectFrom(lo, hi)
-                : right.selectFrom(FloatVector.fromArray(SPECIES, x, at + 2),
+        return narrowRow ? rightLanes.selectFrom(lo, hi)
+                : rightLanes.selectFrom(FloatVector.fromArray(SPECIES, x, at + 2),
                         FloatVector.fromArray(SPECIES, x, at + 2 + V));
     }
 
