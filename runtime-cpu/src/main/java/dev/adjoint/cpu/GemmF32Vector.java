@@ -66,6 +66,13 @@ final class GemmF32Vector {
      * in the process made C2 box the vectors of kernels compiled after it (see VectorSpeciesTest).
      */
     private static final VectorMask<Float> PANEL_ROWS = SPECIES.indexInRange(0, MR);
+    /**
+     * Whether a vector holds two A panels' rows, as float32's 16 lanes hold AVX-512's two 8-row panels: then
+     * {@link #thinTile8Pair} takes thin tiles two row panels at a time, the second panel's rows in
+     * {@link #SECOND_PANEL_ROWS}.
+     */
+    private static final boolean THIN_PAIRS = V == 2 * MR;
+    private static final VectorMask<Float> SECOND_PANEL_ROWS = SPECIES.indexInRange(0, 2 * MR).andNot(PANEL_ROWS);
     /** Columns of the micro-tile: two vectors. */
     static final int NR = 2 * V;
     /**
@@ -539,6 +546,8 @@ final class GemmF32Vector {
             // The edge tiles' scratch, looked up at the first edge tile rather than at each (a 14x14 layer has one per
             // row panel).
             float[] scratch = null;
+            // The row panel whose thin last tile thinTile8Pair computed with the one before it.
+            int thinDone = -1;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int cRow = cOff + (row + ir) * ldc;
@@ -586,6 +595,17 @@ final class GemmF32Vector {
                         scratch = EDGE_TILE.get();
                     }
                     if (MR == 8 && mr == MR && nr <= THIN_COLUMNS) {
+                        if (ir == thinDone) {
+                            continue; // computed, and finished, with the row panel before it
+                        }
+                        if (THIN_PAIRS && mc - ir >= 2 * MR) {
+                            thinTile8Pair(kc, pa, aPanel, edgeB, edgeOff, nr, c, cRow + j, ldc, accumulate, scratch);
+                            if (finish != null) {
+                                finish.applyRows(c, cRow + j, ldc, row + ir, 2 * MR, nr);
+                            }
+                            thinDone = ir + MR;
+                            continue;
+                        }
                         thinTile8(kc, pa, aPanel, edgeB, edgeOff, nr, c, cRow + j, ldc, accumulate, scratch);
                     } else if (mr == MR && nr <= V + 1) {
                         // At most one vector of columns and one more (a 14x14 map: 196 = 6 x 32 + 4; a 7x7 map:
@@ -622,6 +642,11 @@ final class GemmF32Vector {
      */
     private static void kernel(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c, int cOff,
             int ldc, boolean accumulate, Epilogue finish, int row, int rows) {
+        if (finish != null && !accumulate && finish.residual() != null && rows == 8) {
+            kernel8Residual(kc, pa, aOff, pb, bOff, ldb, c, cOff, ldc, finish.rowBias(), finish.biasOffset() + row,
+                    finish.residual(), finish.low(), finish.high());
+            return;
+        }
         if (finish != null && !accumulate && finish.residual() == null) {
             int biasRow = finish.biasOffset() + row;
             if (rows == 8) {
@@ -1127,6 +1152,107 @@ final class GemmF32Vector {
     }
 
     /**
+     * As {@link #kernel8Finish} with a residual: each row {@code r} plus {@code rowBias[biasRow + r]}, plus the
+     * residual at C's own index, then clamped, in registers and in {@link Epilogue#apply}'s order, so the bits are
+     * those of the pass it replaces. The pass read back each tile just stored; a residual projection (MobileNet-v2's
+     * ten) paid it on every tile.
+     */
+    private static void kernel8Residual(int kc, float[] pa, int aOff, float[] pb, int bOff, int ldb, float[] c,
+            int cOff, int ldc, float[] rowBias, int biasRow, float[] residual, float low, float high) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * ldb;
+            int ai = aOff + p * 8;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, pb, bi + V);
+            FloatVector av = FloatVector.broadcast(SPECIES, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(SPECIES, pa[ai + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        FloatVector lo = FloatVector.broadcast(SPECIES, low), hi = FloatVector.broadcast(SPECIES, high);
+        FloatVector bias0 = FloatVector.broadcast(SPECIES, rowBias[biasRow]);
+        c00 = c00.add(bias0).add(FloatVector.fromArray(SPECIES, residual, cOff));
+        c00 = c00.blend(lo, c00.compare(LE, lo));
+        c00.blend(hi, c00.compare(GE, hi)).intoArray(c, cOff);
+        c01 = c01.add(bias0).add(FloatVector.fromArray(SPECIES, residual, cOff + V));
+        c01 = c01.blend(lo, c01.compare(LE, lo));
+        c01.blend(hi, c01.compare(GE, hi)).intoArray(c, cOff + V);
+        FloatVector bias1 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 1]);
+        c10 = c10.add(bias1).add(FloatVector.fromArray(SPECIES, residual, cOff + ldc));
+        c10 = c10.blend(lo, c10.compare(LE, lo));
+        c10.blend(hi, c10.compare(GE, hi)).intoArray(c, cOff + ldc);
+        c11 = c11.add(bias1).add(FloatVector.fromArray(SPECIES, residual, cOff + ldc + V));
+        c11 = c11.blend(lo, c11.compare(LE, lo));
+        c11.blend(hi, c11.compare(GE, hi)).intoArray(c, cOff + ldc + V);
+        FloatVector bias2 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 2]);
+        c20 = c20.add(bias2).add(FloatVector.fromArray(SPECIES, residual, cOff + 2 * ldc));
+        c20 = c20.blend(lo, c20.compare(LE, lo));
+        c20.blend(hi, c20.compare(GE, hi)).intoArray(c, cOff + 2 * ldc);
+        c21 = c21.add(bias2).add(FloatVector.fromArray(SPECIES, residual, cOff + 2 * ldc + V));
+        c21 = c21.blend(lo, c21.compare(LE, lo));
+        c21.blend(hi, c21.compare(GE, hi)).intoArray(c, cOff + 2 * ldc + V);
+        FloatVector bias3 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 3]);
+        c30 = c30.add(bias3).add(FloatVector.fromArray(SPECIES, residual, cOff + 3 * ldc));
+        c30 = c30.blend(lo, c30.compare(LE, lo));
+        c30.blend(hi, c30.compare(GE, hi)).intoArray(c, cOff + 3 * ldc);
+        c31 = c31.add(bias3).add(FloatVector.fromArray(SPECIES, residual, cOff + 3 * ldc + V));
+        c31 = c31.blend(lo, c31.compare(LE, lo));
+        c31.blend(hi, c31.compare(GE, hi)).intoArray(c, cOff + 3 * ldc + V);
+        FloatVector bias4 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 4]);
+        c40 = c40.add(bias4).add(FloatVector.fromArray(SPECIES, residual, cOff + 4 * ldc));
+        c40 = c40.blend(lo, c40.compare(LE, lo));
+        c40.blend(hi, c40.compare(GE, hi)).intoArray(c, cOff + 4 * ldc);
+        c41 = c41.add(bias4).add(FloatVector.fromArray(SPECIES, residual, cOff + 4 * ldc + V));
+        c41 = c41.blend(lo, c41.compare(LE, lo));
+        c41.blend(hi, c41.compare(GE, hi)).intoArray(c, cOff + 4 * ldc + V);
+        FloatVector bias5 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 5]);
+        c50 = c50.add(bias5).add(FloatVector.fromArray(SPECIES, residual, cOff + 5 * ldc));
+        c50 = c50.blend(lo, c50.compare(LE, lo));
+        c50.blend(hi, c50.compare(GE, hi)).intoArray(c, cOff + 5 * ldc);
+        c51 = c51.add(bias5).add(FloatVector.fromArray(SPECIES, residual, cOff + 5 * ldc + V));
+        c51 = c51.blend(lo, c51.compare(LE, lo));
+        c51.blend(hi, c51.compare(GE, hi)).intoArray(c, cOff + 5 * ldc + V);
+        FloatVector bias6 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 6]);
+        c60 = c60.add(bias6).add(FloatVector.fromArray(SPECIES, residual, cOff + 6 * ldc));
+        c60 = c60.blend(lo, c60.compare(LE, lo));
+        c60.blend(hi, c60.compare(GE, hi)).intoArray(c, cOff + 6 * ldc);
+        c61 = c61.add(bias6).add(FloatVector.fromArray(SPECIES, residual, cOff + 6 * ldc + V));
+        c61 = c61.blend(lo, c61.compare(LE, lo));
+        c61.blend(hi, c61.compare(GE, hi)).intoArray(c, cOff + 6 * ldc + V);
+        FloatVector bias7 = FloatVector.broadcast(SPECIES, rowBias[biasRow + 7]);
+        c70 = c70.add(bias7).add(FloatVector.fromArray(SPECIES, residual, cOff + 7 * ldc));
+        c70 = c70.blend(lo, c70.compare(LE, lo));
+        c70.blend(hi, c70.compare(GE, hi)).intoArray(c, cOff + 7 * ldc);
+        c71 = c71.add(bias7).add(FloatVector.fromArray(SPECIES, residual, cOff + 7 * ldc + V));
+        c71 = c71.blend(lo, c71.compare(LE, lo));
+        c71.blend(hi, c71.compare(GE, hi)).intoArray(c, cOff + 7 * ldc + V);
+    }
+
+    /**
      * One row of C against B panels {@code [panelFrom, panelTo)} of one depth block: the row of A is
      * every {@link #MR}-th value of its packed panel from {@code aOff}, B panel {@code t} is at
      * {@code bBlock + t * kc * NR}, and C's row starts at {@code cRow} (column 0). Each sum runs in
@@ -1259,6 +1385,42 @@ final class GemmF32Vector {
             int at = cOff + r * ldc;
             for (int col = 0; col < nr; col++) {
                 float value = tile[col * MR + r];
+                c[at + col] = accumulate ? c[at + col] + value : value;
+            }
+        }
+    }
+
+    /**
+     * {@link #thinTile8} for two row panels at once, {@code aOff} and the one after it: each column's sixteen rows are
+     * one vector, the first panel's eight in its low lanes and the second's, loaded under {@link #SECOND_PANEL_ROWS},
+     * in its high ones. Every lane does useful work, where {@link #thinTile8} leaves half of them zero. Each element's
+     * sum is the same chain of fused multiply-adds in depth order as in every other tile, so the bits do not change.
+     * C's rows are the sixteen from {@code cOff}; {@code tile} is the thread's {@link #EDGE_TILE}.
+     */
+    private static void thinTile8Pair(int kc, float[] pa, int aOff, float[] pb, int bOff, int nr, float[] c, int cOff,
+            int ldc, boolean accumulate, float[] tile) {
+        // The second panel's values for depth p sit at aOff + (kc + p) * MR; loaded from MR before, they land in lanes
+        // MR and up.
+        int secondOff = aOff + (kc - 1) * MR;
+        FloatVector k0 = FloatVector.zero(SPECIES), k1 = k0, k2 = k0, k3 = k0;
+        for (int p = 0; p < kc; p++) {
+            int bi = bOff + p * NR;
+            FloatVector a = FloatVector.fromArray(SPECIES, pa, aOff + p * MR, PANEL_ROWS)
+                    .blend(FloatVector.fromArray(SPECIES, pa, secondOff + p * MR, SECOND_PANEL_ROWS), SECOND_PANEL_ROWS);
+            k0 = a.fma(FloatVector.broadcast(SPECIES, pb[bi]), k0);
+            k1 = a.fma(FloatVector.broadcast(SPECIES, pb[bi + 1]), k1);
+            k2 = a.fma(FloatVector.broadcast(SPECIES, pb[bi + 2]), k2);
+            k3 = a.fma(FloatVector.broadcast(SPECIES, pb[bi + 3]), k3);
+        }
+        // Column j's sixteen rows are tile[j * V + r].
+        k0.intoArray(tile, 0);
+        k1.intoArray(tile, V);
+        k2.intoArray(tile, 2 * V);
+        k3.intoArray(tile, 3 * V);
+        for (int r = 0; r < 2 * MR; r++) {
+            int at = cOff + r * ldc;
+            for (int col = 0; col < nr; col++) {
+                float value = tile[col * V + r];
                 c[at + col] = accumulate ? c[at + col] + value : value;
             }
         }
