@@ -149,7 +149,21 @@ final class DepthwiseConvF32Vector {
                     // The stride-2 path reads up to 2V + 1 elements past a row's last output column.
                     if (half3x3) {
                         if (pairs != null) {
-                            pairs.run(src, srcOff, h, w, weight, o * 9, out, plane * oh * ow, oh, clamp, bias);
+                            // With one filter per input plane, the planes after this one whose loads stay inside x
+                            // go in the same call.
+                            int run = 1;
+                            while (src == x && multiplier == 1 && plane + run < to
+                                    && (long) xOff + (long) (run + 1) * h * w + margin <= xEnd) {
+                                run++;
+                            }
+                            pairs.run(src, srcOff, h, w, weight, o, outChannels, run, out, plane * oh * ow, oh, clamp,
+                                    epilogue);
+                            for (int last = plane + run - 1; plane < last; plane++) {
+                                if (epilogue != null && !clamp.fused) {
+                                    epilogue.apply(out, plane * oh * ow, plane % outChannels, oh * ow);
+                                }
+                            }
+                            o = plane % outChannels;
                         } else if (w <= BANDED_MAX_WIDTH) {
                             half3x3Bands(src, srcOff, h, w, weight, o * 9, out, plane * oh * ow, oh, ow, firstColumn,
                                     pastRightEdge, clamp, bias);
@@ -579,76 +593,84 @@ final class DepthwiseConvF32Vector {
         }
 
         /**
-         * Output rows {@code [0, oh)} of a plane at {@code out[outOff]}, rows y and y + 1 as one masked store; an odd
-         * last row is a pair whose second row reads the first's inputs and is not stored.
+         * Output rows {@code [0, oh)} of {@code planes} consecutive planes, the first reading {@code x[xOff]} and
+         * writing {@code out[outOff]} with channel {@code channel}'s filter and epilogue, each next one the next plane
+         * of x, of out and the next channel (modulo {@code channels}). Rows y and y + 1 are one masked store; an odd
+         * last row is a pair whose second row reads the first's inputs and is not stored. A run of planes, not one:
+         * the lane indices and masks made once for all of them took a third of a 7x7 plane's time when made per plane.
          */
-        void run(float[] x, int xOff, int h, int w, float[] weight, int wOff, float[] out, int outOff, int oh,
-                Clamp clamp, float planeBias) {
-            FloatVector bias = FloatVector.broadcast(SPECIES, planeBias);
+        void run(float[] x, int xOff, int h, int w, float[] weight, int channel, int channels, int planes, float[] out,
+                int outOff, int oh, Clamp clamp, GemmF32Vector.Epilogue epilogue) {
             FloatVector low = FloatVector.broadcast(SPECIES, clamp.low);
             FloatVector high = FloatVector.broadcast(SPECIES, clamp.high);
-            FloatVector w00 = FloatVector.broadcast(SPECIES, weight[wOff]);
-            FloatVector w01 = FloatVector.broadcast(SPECIES, weight[wOff + 1]);
-            FloatVector w02 = FloatVector.broadcast(SPECIES, weight[wOff + 2]);
-            FloatVector w10 = FloatVector.broadcast(SPECIES, weight[wOff + 3]);
-            FloatVector w11 = FloatVector.broadcast(SPECIES, weight[wOff + 4]);
-            FloatVector w12 = FloatVector.broadcast(SPECIES, weight[wOff + 5]);
-            FloatVector w20 = FloatVector.broadcast(SPECIES, weight[wOff + 6]);
-            FloatVector w21 = FloatVector.broadcast(SPECIES, weight[wOff + 7]);
-            FloatVector w22 = FloatVector.broadcast(SPECIES, weight[wOff + 8]);
             FloatVector left = lanes(this.left), centre = lanes(this.centre), right = lanes(this.right);
             VectorMask<Float> leftOk = VectorMask.fromArray(SPECIES, this.leftOk, 0);
             VectorMask<Float> rightOk = VectorMask.fromArray(SPECIES, this.rightOk, 0);
             VectorMask<Float> secondRow = VectorMask.fromArray(SPECIES, this.secondRow, 0);
             VectorMask<Float> firstRow = secondRow.not();
-            for (int y = 0; y < oh; y += 2) {
-                boolean pair = y + 1 < oh;
-                // Input row 2y (centre of output row y) from its padding column; 2y + 2 for row y + 1.
-                int first = xOff + 2 * y * w - 1, second = pair ? first + 2 * w : first;
-                FloatVector a = FloatVector.fromArray(SPECIES, x, first);
-                FloatVector b = FloatVector.fromArray(SPECIES, x, second);
-                FloatVector l = left.selectFrom(a, b).mul(w10);
-                FloatVector c = centre.selectFrom(a, b).mul(w11);
-                FloatVector r = right.selectFrom(a, b).mul(w12);
-                // The upper row: absent for output row 0 (its lanes keep their sums), row 2y + 1 for row y + 1.
-                int upper = y > 0 ? first - w : first;
-                a = FloatVector.fromArray(SPECIES, x, upper);
-                b = FloatVector.fromArray(SPECIES, x, pair ? second - w : upper);
-                FloatVector tl = left.selectFrom(a, b).fma(w00, l);
-                FloatVector tc = centre.selectFrom(a, b).fma(w01, c);
-                FloatVector tr = right.selectFrom(a, b).fma(w02, r);
-                if (y > 0) {
-                    l = tl;
-                    c = tc;
-                    r = tr;
-                } else {
-                    l = l.blend(tl, secondRow);
-                    c = c.blend(tc, secondRow);
-                    r = r.blend(tr, secondRow);
+            VectorMask<Float> pairLanes = SPECIES.indexInRange(0, 2 * ow), lastLanes = SPECIES.indexInRange(0, ow);
+            for (int plane = 0, o = channel; plane < planes; plane++, o = o + 1 == channels ? 0 : o + 1) {
+                int wOff = o * 9;
+                FloatVector bias = FloatVector.broadcast(SPECIES, Clamp.bias(epilogue, clamp, o));
+                FloatVector w00 = FloatVector.broadcast(SPECIES, weight[wOff]);
+                FloatVector w01 = FloatVector.broadcast(SPECIES, weight[wOff + 1]);
+                FloatVector w02 = FloatVector.broadcast(SPECIES, weight[wOff + 2]);
+                FloatVector w10 = FloatVector.broadcast(SPECIES, weight[wOff + 3]);
+                FloatVector w11 = FloatVector.broadcast(SPECIES, weight[wOff + 4]);
+                FloatVector w12 = FloatVector.broadcast(SPECIES, weight[wOff + 5]);
+                FloatVector w20 = FloatVector.broadcast(SPECIES, weight[wOff + 6]);
+                FloatVector w21 = FloatVector.broadcast(SPECIES, weight[wOff + 7]);
+                FloatVector w22 = FloatVector.broadcast(SPECIES, weight[wOff + 8]);
+                int planeIn = xOff + plane * h * w, planeOut = outOff + plane * oh * ow;
+                for (int y = 0; y < oh; y += 2) {
+                    boolean pair = y + 1 < oh;
+                    // Input row 2y (centre of output row y) from its padding column; 2y + 2 for row y + 1.
+                    int first = planeIn + 2 * y * w - 1, second = pair ? first + 2 * w : first;
+                    FloatVector a = FloatVector.fromArray(SPECIES, x, first);
+                    FloatVector b = FloatVector.fromArray(SPECIES, x, second);
+                    FloatVector l = left.selectFrom(a, b).mul(w10);
+                    FloatVector c = centre.selectFrom(a, b).mul(w11);
+                    FloatVector r = right.selectFrom(a, b).mul(w12);
+                    // The upper row: absent for output row 0 (its lanes keep their sums), row 2y + 1 for row y + 1.
+                    int upper = y > 0 ? first - w : first;
+                    a = FloatVector.fromArray(SPECIES, x, upper);
+                    b = FloatVector.fromArray(SPECIES, x, pair ? second - w : upper);
+                    FloatVector tl = left.selectFrom(a, b).fma(w00, l);
+                    FloatVector tc = centre.selectFrom(a, b).fma(w01, c);
+                    FloatVector tr = right.selectFrom(a, b).fma(w02, r);
+                    if (y > 0) {
+                        l = tl;
+                        c = tc;
+                        r = tr;
+                    } else {
+                        l = l.blend(tl, secondRow);
+                        c = c.blend(tc, secondRow);
+                        r = r.blend(tr, secondRow);
+                    }
+                    // The lower row, where it is inside the image (row y + 1's is further down than row y's).
+                    boolean firstHas = 2 * y + 1 < h, secondHas = pair && 2 * y + 3 < h;
+                    a = FloatVector.fromArray(SPECIES, x, firstHas ? first + w : first);
+                    b = FloatVector.fromArray(SPECIES, x, secondHas ? second + w : second);
+                    tl = left.selectFrom(a, b).fma(w20, l);
+                    tc = centre.selectFrom(a, b).fma(w21, c);
+                    tr = right.selectFrom(a, b).fma(w22, r);
+                    if (secondHas) {
+                        l = tl;
+                        c = tc;
+                        r = tr;
+                    } else if (firstHas) {
+                        l = l.blend(tl, firstRow);
+                        c = c.blend(tc, firstRow);
+                        r = r.blend(tr, firstRow);
+                    }
+                    FloatVector sum = c.add(l, leftOk).add(r, rightOk);
+                    if (clamp.fused) {
+                        sum = sum.add(bias);
+                        sum = sum.blend(low, sum.compare(LE, low));
+                        sum = sum.blend(high, sum.compare(GE, high));
+                    }
+                    sum.intoArray(out, planeOut + y * ow, pair ? pairLanes : lastLanes);
                 }
-                // The lower row, where it is inside the image (row y + 1's is further down than row y's).
-                boolean firstHas = 2 * y + 1 < h, secondHas = pair && 2 * y + 3 < h;
-                a = FloatVector.fromArray(SPECIES, x, firstHas ? first + w : first);
-                b = FloatVector.fromArray(SPECIES, x, secondHas ? second + w : second);
-                tl = left.selectFrom(a, b).fma(w20, l);
-                tc = centre.selectFrom(a, b).fma(w21, c);
-                tr = right.selectFrom(a, b).fma(w22, r);
-                if (secondHas) {
-                    l = tl;
-                    c = tc;
-                    r = tr;
-                } else if (firstHas) {
-                    l = l.blend(tl, firstRow);
-                    c = c.blend(tc, firstRow);
-                    r = r.blend(tr, firstRow);
-                }
-                FloatVector sum = c.add(l, leftOk).add(r, rightOk);
-                if (clamp.fused) {
-                    sum = sum.add(bias);
-                    sum = sum.blend(low, sum.compare(LE, low));
-                    sum = sum.blend(high, sum.compare(GE, high));
-                }
-                sum.intoArray(out, outOff + y * ow, SPECIES.indexInRange(0, pair ? 2 * ow : ow));
             }
         }
     }

@@ -124,6 +124,12 @@ class ConvolutionBiasTest {
                     nonFinite);
             check(random, DType.FLOAT32, new int[] {2, 24, 30, 31}, new int[] {24, 1, 3, 3}, Conv2dSpec.of(2, 1, 1, 24),
                     nonFinite);
+            // Stride 2 to rows of fewer than half a vector (MobileNet's 14x14 -> 7x7), in runs of planes: an even and
+            // an odd size, two images.
+            check(random, DType.FLOAT32, new int[] {2, 24, 14, 14}, new int[] {24, 1, 3, 3}, Conv2dSpec.of(2, 1, 1, 24),
+                    nonFinite);
+            check(random, DType.FLOAT32, new int[] {2, 19, 13, 13}, new int[] {19, 1, 3, 3}, Conv2dSpec.of(2, 1, 1, 19),
+                    nonFinite);
             check(random, DType.FLOAT32, new int[] {1, 6, 9, 11}, new int[] {12, 1, 5, 3},
                     new Conv2dSpec(2, 1, 1, 2, 0, 1, 1, 2, 6), nonFinite);
             // Few positions: the transposed product, with the epilogue applied as it is transposed back.
