@@ -599,8 +599,11 @@ final class GemmF32Vector {
                             continue; // computed, and finished, with the row panel before it
                         }
                         if (THIN_PAIRS && mc - ir >= 2 * MR) {
-                            thinTile8Pair(kc, pa, aPanel, edgeB, edgeOff, nr, c, cRow + j, ldc, accumulate, scratch);
-                            if (finish != null) {
+                            // A bias and clamp alone go in the tile's registers, the sixteen rows' biases one vector.
+                            boolean inTile = finish != null && !accumulate && finish.residual() == null;
+                            thinTile8Pair(kc, pa, aPanel, edgeB, edgeOff, nr, c, cRow + j, ldc, accumulate, scratch,
+                                    inTile ? finish : null, row + ir);
+                            if (finish != null && !inTile) {
                                 finish.applyRows(c, cRow + j, ldc, row + ir, 2 * MR, nr);
                             }
                             thinDone = ir + MR;
@@ -1395,10 +1398,13 @@ final class GemmF32Vector {
      * one vector, the first panel's eight in its low lanes and the second's, loaded under {@link #SECOND_PANEL_ROWS},
      * in its high ones. Every lane does useful work, where {@link #thinTile8} leaves half of them zero. Each element's
      * sum is the same chain of fused multiply-adds in depth order as in every other tile, so the bits do not change.
-     * C's rows are the sixteen from {@code cOff}; {@code tile} is the thread's {@link #EDGE_TILE}.
+     * C's rows are the sixteen from {@code cOff}; {@code tile} is the thread's {@link #EDGE_TILE}. A {@code finish}
+     * (not null only without a residual and with C stored, not added to) is applied to the sums in registers, rows
+     * {@code row} to {@code row + 15}'s biases one vector: the pass over the stored tile cost as much as the tile at
+     * depth 64.
      */
     private static void thinTile8Pair(int kc, float[] pa, int aOff, float[] pb, int bOff, int nr, float[] c, int cOff,
-            int ldc, boolean accumulate, float[] tile) {
+            int ldc, boolean accumulate, float[] tile, Epilogue finish, int row) {
         // The second panel's values for depth p sit at aOff + (kc + p) * MR; loaded from MR before, they land in lanes
         // MR and up.
         int secondOff = aOff + (kc - 1) * MR;
@@ -1411,6 +1417,23 @@ final class GemmF32Vector {
             k1 = a.fma(FloatVector.broadcast(SPECIES, pb[bi + 1]), k1);
             k2 = a.fma(FloatVector.broadcast(SPECIES, pb[bi + 2]), k2);
             k3 = a.fma(FloatVector.broadcast(SPECIES, pb[bi + 3]), k3);
+        }
+        if (finish != null) {
+            FloatVector bias = FloatVector.fromArray(SPECIES, finish.rowBias(), finish.biasOffset() + row);
+            FloatVector lo = FloatVector.broadcast(SPECIES, finish.low());
+            FloatVector hi = FloatVector.broadcast(SPECIES, finish.high());
+            k0 = k0.add(bias);
+            k0 = k0.blend(lo, k0.compare(LE, lo));
+            k0 = k0.blend(hi, k0.compare(GE, hi));
+            k1 = k1.add(bias);
+            k1 = k1.blend(lo, k1.compare(LE, lo));
+            k1 = k1.blend(hi, k1.compare(GE, hi));
+            k2 = k2.add(bias);
+            k2 = k2.blend(lo, k2.compare(LE, lo));
+            k2 = k2.blend(hi, k2.compare(GE, hi));
+            k3 = k3.add(bias);
+            k3 = k3.blend(lo, k3.compare(LE, lo));
+            k3 = k3.blend(hi, k3.compare(GE, hi));
         }
         // Column j's sixteen rows are tile[j * V + r].
         k0.intoArray(tile, 0);
