@@ -158,11 +158,15 @@ final class DepthwiseConvF32Vector {
                             }
                             pairs.run(src, srcOff, h, w, weight, o, outChannels, run, out, plane * oh * ow, oh, clamp,
                                     epilogue);
-                            for (int last = plane + run - 1; plane < last; plane++) {
-                                if (epilogue != null && !clamp.fused) {
+                            // An epilogue not applied in registers: the run's planes but its last now, the last
+                            // one below, as for every plane.
+                            int last = plane + run - 1;
+                            if (epilogue != null && !clamp.fused) {
+                                for (; plane < last; plane++) {
                                     epilogue.apply(out, plane * oh * ow, plane % outChannels, oh * ow);
                                 }
                             }
+                            plane = last;
                             o = plane % outChannels;
                         } else if (w <= BANDED_MAX_WIDTH) {
                             half3x3Bands(src, srcOff, h, w, weight, o * 9, out, plane * oh * ow, oh, ow, firstColumn,
