@@ -601,7 +601,8 @@ final class DepthwiseConvF32Vector {
          * writing {@code out[outOff]} with channel {@code channel}'s filter and epilogue, each next one the next plane
          * of x, of out and the next channel (modulo {@code channels}). Rows y and y + 1 are one masked store; an odd
          * last row is a pair whose second row reads the first's inputs and is not stored. A run of planes, not one:
-         * the lane indices and masks made once for all of them took a third of a 7x7 plane's time when made per plane.
+         * made for every 7x7 plane, the lane indices and masks cost MobileNet-v2's 576-channel layer 29.8 us against
+         * 23.1 made once per run.
          */
         void run(float[] x, int xOff, int h, int w, float[] weight, int channel, int channels, int planes, float[] out,
                 int outOff, int oh, Clamp clamp, GemmF32Vector.Epilogue epilogue) {
